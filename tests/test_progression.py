@@ -12,6 +12,7 @@ import yaml
 from recommender import RecommenderError
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
+from recommender.synth import generate_cohort
 from recommender.progression import GROUPS, PROGRESSION_ITEMS, progression_tables
 
 TABLES = Path("/work/shared/projekt500/tables.yaml")
@@ -140,8 +141,7 @@ def test_printed_progression_agrees_with_counts_except_known_typos() -> None:
 
 @pytest.mark.slow
 def test_large_synthetic_cohort_reproduces_the_reports_progression() -> None:
-    synth = pytest.importorskip("recommender.synth")
-    cohort = read_cohort(synth.generate_cohort(20_000, seed=7))
+    cohort = read_cohort(generate_cohort(20_000, seed=7))
     report = progression_tables(cohort)
     reference = _reference()
     worst = max(
