@@ -171,17 +171,18 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         s = frame[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            s = s.astype(object)
-        if pd.api.types.is_bool_dtype(s.dtype):
-            text = s.map({True: "true", False: "false"}).astype(object)
+            labels = np.array([*map(str, s.cat.categories), ""], dtype=object)
+            text = pd.Series(labels[s.cat.codes.to_numpy()], dtype=object)
+        elif pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
+            text = pd.Series(np.where(s.to_numpy(dtype=bool), "true", "false"), dtype=object)
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
-            text = s.dt.strftime("%Y-%m-%d").astype(object)
-        elif pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all():
-            text = s.astype("Int64").astype(object)
+            text = s.dt.strftime("%Y-%m-%d").astype(object).fillna("")
         else:
-            text = s.astype(object)
-        text = text.where(text.notna(), "")
-        out[str(col).strip().lower()] = text.map(str) if text.dtype == object else text.astype(str)
+            if pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all():
+                s = s.astype("Int64")
+            values = s.astype(object)
+            text = values.where(values.notna(), "").astype(str)
+        out[str(col).strip().lower()] = text.to_numpy(dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
