@@ -1,0 +1,43 @@
+"""``recommender report COHORT.csv --out DIR [--model PATH]``: the static HTML evaluation report."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report", help="HTML-evalueringsrapport / HTML evaluation report",
+        description="Skriver en statisk HTML-rapport (DIR/index.html med PNG-figurer) om modellen på en "
+                    "kohorte: modelkort, kalibrering, afslutning pr. tilbud mod tabel 38, grupper (køn, "
+                    "oprindelse), typologier og støtte. / Writes a static HTML report on the model.")
+    parser.add_argument("cohort", metavar="COHORT.csv", help="kohortefil / cohort CSV file")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="mappe til rapporten (ny, tom eller en tidligere rapport) / output directory")
+    parser.add_argument("--model", metavar="PATH", default=None,
+                        help="modelfil (standard: den indbyggede model) / model file (default: built-in)")
+    parser.add_argument("--rules", metavar="PATH", default=None,
+                        help="regelfil (standard: de indbyggede regler) / rules file (default: built-in)")
+    parser.add_argument("--min-support", metavar="N", type=int, default=30,
+                        help="færre borgere med et tilbud end dette = lav støtte (standard 30) / "
+                             "offers with fewer citizens are flagged")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..cohort import read_cohort
+    from ..model import load_model
+    from ..report import write_report
+    from ..typology import load_rules
+
+    cohort = read_cohort(args.cohort)
+    model = load_model(args.model)
+    rules = load_rules(args.rules)
+    result = write_report(cohort, args.out, model=model, rules=rules, min_support=args.min_support)
+    little = [s.offer for s in result.content.support if s.little_support]
+    print(f"Rapport skrevet / report written: {result.index} ({len(result.images)} figurer/figures; "
+          f"model {result.content.model.get('version')}; {result.content.n_evaluated} borgere vurderet"
+          + (f"; lav støtte / little support: {', '.join(little)}" if little else "") + ")")
+    return 0
