@@ -80,17 +80,17 @@ class InvestmentError(RecommenderError):
 class Assumptions:
     """The investment model's inputs, with the report's defaults (Bilag B)."""
 
-    adviser_hours_per_month: float = 80
-    hourly_rate_dkk: float = 240
-    completions_per_year: float = 45
-    job_share: float = 0.35
-    education_share: float = 0.20
-    active_share: float = 0.15
-    annual_wage_dkk: float = 203_000
-    weekly_hours: float = 30
-    municipal_tax_per_citizen_dkk: float = 31_000
-    result_subsidy_dkk: float = 51_000
-    share_in_integration_programme: float = _IN_PROGRAMME
+    adviser_hours_per_month: float = float(_SPECS["adviser_hours_per_month"].default)
+    hourly_rate_dkk: float = float(_SPECS["hourly_rate_dkk"].default)
+    completions_per_year: float = float(_SPECS["completions_per_year"].default)
+    job_share: float = float(_SPECS["job_share"].default)
+    education_share: float = float(_SPECS["education_share"].default)
+    active_share: float = float(_SPECS["active_share"].default)
+    annual_wage_dkk: float = float(_SPECS["annual_wage_dkk"].default)
+    weekly_hours: float = float(_SPECS["weekly_hours"].default)
+    municipal_tax_per_citizen_dkk: float = float(_SPECS["municipal_tax_per_citizen_dkk"].default)
+    result_subsidy_dkk: float = float(_SPECS["result_subsidy_dkk"].default)
+    share_in_integration_programme: float = float(_SPECS["share_in_integration_programme"].default)
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
