@@ -133,3 +133,7 @@ def test_refuses_a_foreign_directory_and_bad_input(cohort_csv: Path, tmp_path: P
     err = capsys.readouterr().err
     assert err.count("fejl/error:") == 3 and "Traceback" not in err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+    no_offers = generate_cohort(40, seed=3).frame.assign(offer=None)
+    with pytest.raises(ReportError, match="no case has a registered offer"):
+        write_report(no_offers, tmp_path / "z", model=model)
+    assert not (tmp_path / "z").exists()

@@ -21,20 +21,15 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import RecommenderError
 from .._vocab import GENDER, OFFER, ORIGIN, OUTCOME, TYPOLOGY
 from ..cohort import Source, read_cohort
 from . import _plots
-from ._content import ReportContent, compute_content
+from ._content import ReportContent, ReportError, compute_content
 from ._html import render_html
 
 __all__ = ["ReportError", "ReportResult", "write_report"]
 
 _MARKER = ".recommender-report"
-
-
-class ReportError(RecommenderError):
-    """The report cannot be written where asked (an output path that is not ours to replace)."""
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .._errors import RecommenderError
 from .._vocab import GENDER, OFFER, ORIGIN, OUTCOME, TYPOLOGY
 from ..cohort import Cohort
 
-__all__ = ["GroupMetric", "OfferOutcome", "ReportContent", "compute_content", "table38"]
+__all__ = ["GroupMetric", "OfferOutcome", "ReportContent", "ReportError", "compute_content", "table38"]
 
 LABOUR_FORCE = ("job", "education", "active")
 _LF_IDX = [OUTCOME.codes.index(c) for c in LABOUR_FORCE]
 _EPS = 1e-12
+
+
+class ReportError(RecommenderError):
+    """The report cannot be made: nothing to evaluate, or an output path that is not ours to replace."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,9 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
                           for o in frame["offer"].astype(object)])
     y_all = np.array([OUTCOME.codes.index(o) for o in frame["outcome"].astype(str)])
     rows = np.flatnonzero(has_offer)
+    if len(rows) == 0:
+        raise ReportError(f"{cohort.source}: ingen forløb med registreret tilbud; intet at evaluere / "
+                          "no case has a registered offer; nothing to evaluate")
     p = estimates.proba[rows, offer_idx[rows], :]
     y = y_all[rows]
     ll, brier, acc = _metrics(p, y)
