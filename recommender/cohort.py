@@ -65,8 +65,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = (*(n for n, s in FIELDS.items() if s.require
 _KNOWN = (*COHORT_COLUMNS, *OPTIONAL_COLUMNS)
 _MAX_PROBLEMS = 20
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# citizen.py's CPR pattern without capturing groups (pandas warns about groups in str.contains).
-_CPR_NC = re.compile(re.sub(r"\((?!\?)", "(?:", _CPR.pattern))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -130,7 +128,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     header = next(csv.reader([first], delimiter=sep), [])
     _check_header([h.strip().lower() for h in header], name)
     try:
-        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+        frame = pd.read_csv(path, sep=sep, dtype=object, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, encoding="utf-8-sig", engine="c")
     except UnicodeDecodeError as exc:
         raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=name) from None
@@ -139,9 +137,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise CohortError(f"ikke en gyldig CSV-fil / not a valid CSV file ({msg})", path=name) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     # Trailing blank lines are layout, not data; a blank line inside the data is a bad row.
-    blank = (frame == "").all(axis=1).to_numpy()
-    if blank.any() and blank[-1]:
-        last = len(blank) - int(np.argmin(blank[::-1])) if not blank.all() else 0
+    last = len(frame)
+    while last > 0 and all(v == "" or v is None or v != v for v in frame.iloc[last - 1]):
+        last -= 1
+    if last < len(frame):
         frame = frame.iloc[:last]
     return frame
 
@@ -186,14 +185,18 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def _parse_column(spec: FieldSpec, raw: pd.Series, problems: list, bad: np.ndarray):
-    """Parse one column by its distinct values; record problems; return the parsed values array."""
+def _parse_column(spec: FieldSpec, raw: pd.Series, problems: list,
+                  bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse one column by its distinct values; record problems.
+
+    Returns ``(parsed distinct values, index of each row's distinct value)``.
+    """
     codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
     parsed = np.empty(len(uniques), dtype=object)
     failed = np.zeros(len(uniques), dtype=bool)
     found: dict[int, FieldProblem] = {}
     for i, value in enumerate(uniques):
-        text = "" if value is None else str(value)
+        text = "" if value is None or value != value else str(value)
         if not text.strip():
             value_, problem = parse_value(spec, None)
             if spec.kind == "code" and not spec.required:
@@ -209,65 +212,80 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, problems: list, bad: np.ndarr
         bad[rows] = True
         for r in rows[:_MAX_PROBLEMS]:
             problems.append((int(r) + 2, found[int(codes[r])]))
-    return parsed[codes]
+    return parsed, codes
 
 
-def _text_column(spec: FieldSpec, raw: pd.Series, problems: list, bad: np.ndarray) -> pd.Series:
-    """Free-text columns, fully vectorised (ids are all distinct: no per-value Python work)."""
-    text = raw.astype(str).str.strip()
-    empty = (text == "").to_numpy()
-    issue = np.zeros(len(text), dtype=bool)
-    expected = {}
-    if spec.required:
-        issue |= empty
-        expected["empty"] = "a value (required) / en værdi (påkrævet)"
-    too_long = (text.str.len() > (spec.max_length or 10**9)).to_numpy()
-    issue |= too_long
-    cpr = np.zeros(len(text), dtype=bool)
-    if spec.name == "citizen_id":
-        cpr = text.str.contains(_CPR_NC, regex=True).to_numpy()
-        issue |= cpr
-        dup = (text.duplicated(keep="first") & ~text.eq("")).to_numpy()
-        issue |= dup
-    else:
-        dup = np.zeros(len(text), dtype=bool)
-    if issue.any():
-        bad |= issue
-        for r in np.flatnonzero(issue)[:_MAX_PROBLEMS]:
-            value = raw.iloc[r]
-            if cpr[r]:
-                p = FieldProblem(spec.name, value, "a pseudonymous id, never a CPR number / et "
-                                 "pseudonymt id, aldrig et CPR-nummer", spec.da, show=False)
-            elif dup[r]:
-                p = FieldProblem(spec.name, value, "a unique id (each case once) / et unikt id "
-                                 "(hvert forløb én gang)", spec.da)
-            elif empty[r]:
-                p = FieldProblem(spec.name, value, expected["empty"], spec.da)
-            else:
-                p = FieldProblem(spec.name, value, spec.expected(), spec.da)
+def _text_column(spec: FieldSpec, raw: pd.Series, problems: list, bad: np.ndarray) -> np.ndarray:
+    """Free-text columns, checked once per distinct value (ids: once per row, still no pandas loop)."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    found: dict[int, FieldProblem] = {}
+    # Many distinct values (ids, free text): check in full only the suspicious ones; the rest are
+    # their stripped selves. Municipality names are always checked (known names are normalised).
+    fast = len(uniques) > 1000 and spec.name != "municipality"
+    for i in _suspects(spec, uniques) if fast else range(len(uniques)):
+        value = uniques[i]
+        text = "" if value is None or value != value else str(value)
+        parsed, problem = parse_value(spec, text if text.strip() else None)  # CPR ids refused here
+        values[i] = parsed
+        if problem is not None:
+            found[i] = problem
+    if fast:
+        texts = _stripped(uniques)
+        plain = np.ones(len(uniques), dtype=bool)
+        plain[_suspects(spec, uniques)] = False
+        values[: len(uniques)][plain] = texts[plain]
+    issue = np.zeros(len(codes), dtype=bool)
+    if found:
+        issue[np.isin(codes, list(found))] = True
+    dup = np.zeros(len(codes), dtype=bool)
+    if spec.name == "citizen_id":  # each case once (compared after stripping)
+        ids, _ = pd.factorize(values[codes], use_na_sentinel=False)
+        first = np.zeros(len(codes), dtype=bool)
+        first[np.unique(ids, return_index=True)[1]] = True
+        dup = ~first & ~issue
+    if issue.any() or dup.any():
+        bad |= issue | dup
+        for r in np.flatnonzero(issue | dup)[:_MAX_PROBLEMS]:
+            p = found.get(int(codes[r])) or FieldProblem(
+                spec.name, raw.iloc[r], "a unique id (each case once) / et unikt id (hvert forløb "
+                "én gang)", spec.da)
             problems.append((int(r) + 2, p))
-    if spec.name == "municipality" or spec.name == "nationality" or spec.name == "job_goal":
-        codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-        fixed = np.array([parse_value(spec, u)[0] if u else None for u in uniques] + [None],
-                         dtype=object)
-        return pd.Series(fixed[codes], dtype=object)
-    out = text.to_numpy(dtype=object)
-    out[empty] = None
-    return pd.Series(out, dtype=object)
+    return values[codes]
 
 
-def _date_column(name: str, raw: pd.Series, problems: list, bad: np.ndarray) -> pd.Series:
-    text = raw.astype(str).str.strip()
-    empty = text == ""
+def _stripped(uniques: np.ndarray) -> np.ndarray:
+    return np.array(["" if u is None or u != u else str(u).strip() for u in uniques], dtype=object)
+
+
+def _suspects(spec: FieldSpec, uniques: np.ndarray) -> list[int]:
+    """Positions of the distinct values that need a full check (empty, too long, CPR-shaped)."""
+    texts = _stripped(uniques)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    suspect = (lengths == 0) | (lengths > (spec.max_length or 10**9))
+    if spec.name == "citizen_id":  # one regex scan over all ids, separated by NUL (never a digit)
+        joined = "\x00".join(texts)
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        hits = [m.start() for m in _CPR.finditer(joined)]
+        if hits:
+            suspect[np.searchsorted(starts, hits, side="right") - 1] = True
+    return np.flatnonzero(suspect).tolist()
+
+
+def _date_column(name: str, raw: pd.Series, problems: list, bad: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
+    text = pd.Series(["" if u is None or u != u else str(u).strip() for u in uniques], dtype=object)
+    empty = (text == "").to_numpy()
     dates = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
-    issue = (~empty & (dates.isna() | ~text.str.match(_ISO_DATE))).to_numpy()
-    if issue.any():
+    wrong = ~empty & (dates.isna().to_numpy() | ~text.str.match(_ISO_DATE).to_numpy(dtype=bool))
+    if wrong.any():
+        issue = wrong[codes]
         bad |= issue
         for r in np.flatnonzero(issue)[:_MAX_PROBLEMS]:
             problems.append((int(r) + 2, FieldProblem(
                 name, raw.iloc[r], "an ISO date YYYY-MM-DD or empty / en dato ÅÅÅÅ-MM-DD eller tom",
                 _DATES[name])))
-    return dates.astype("datetime64[ns]")
+    return dates.to_numpy(dtype="datetime64[ns]")[codes]
 
 
 def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame:
@@ -286,20 +304,24 @@ def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame
         spec = _SPECS[name]
         raw = text[name] if name in text.columns else pd.Series([""] * n, dtype=object)
         if spec.kind == "str":
-            columns[name] = _text_column(spec, raw, problems, bad)
+            columns[name] = pd.Series(_text_column(spec, raw, problems, bad), dtype=object)
             continue
-        values = _parse_column(spec, raw, problems, bad)
+        parsed, codes = _parse_column(spec, raw, problems, bad)
         if spec.kind == "code":
             assert spec.scale is not None
-            columns[name] = pd.Categorical(values, categories=list(spec.scale.codes))
+            position = {code: i for i, code in enumerate(spec.scale.codes)}
+            index = np.array([position.get(v, -1) for v in parsed], dtype=np.int64)
+            columns[name] = pd.Categorical.from_codes(index[codes], categories=list(spec.scale.codes))
         elif spec.kind == "int":
-            filled = np.where(pd.isna(values), 0 if spec.required else None, values)
-            columns[name] = (pd.array(filled, dtype="Int64") if not spec.required
-                             else np.asarray(filled, dtype="int64"))
+            if spec.required:
+                columns[name] = np.array([v if v is not None else 0 for v in parsed],
+                                         dtype=np.int64)[codes]
+            else:
+                columns[name] = pd.array(parsed, dtype="Int64")[codes]
         else:  # bool: parse_value gave True/False (None only on rows already reported bad)
-            columns[name] = np.asarray(values == True, dtype=bool)  # noqa: E712 (elementwise)
+            columns[name] = np.array([v is True for v in parsed], dtype=bool)[codes]
     if "enrolled_on" in columns and "closed_on" in columns:
-        order = (columns["closed_on"] < columns["enrolled_on"]).to_numpy()  # type: ignore[union-attr]
+        order = columns["closed_on"] < columns["enrolled_on"]  # NaT compares False
         if order.any():
             bad |= order
             for r in np.flatnonzero(order)[:_MAX_PROBLEMS]:
@@ -331,8 +353,10 @@ def _fingerprint(frame: pd.DataFrame) -> str:
         elif isinstance(s.dtype, pd.Int64Dtype):
             digest.update(s.fillna(-1).to_numpy(dtype="<i8").tobytes())
             digest.update(s.isna().to_numpy().tobytes())
-        elif s.dtype == object:
-            digest.update("\x1f".join("\x00" if v is None else v for v in s.tolist()).encode())
+        elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            values = s.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = "\x00"
+            digest.update("\x1f".join(values.tolist()).encode())
         else:
             digest.update(s.to_numpy().astype("<i8").tobytes())
     return digest.hexdigest()
@@ -401,6 +425,8 @@ def write_cohort(cohort_or_frame: Cohort | pd.DataFrame, path: str | os.PathLike
         raise CohortError("er en mappe / is a directory", path=str(target))
     data = _to_csv_text(cohort.frame).encode("utf-8")
     directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise CohortError("mappen findes ikke / the directory does not exist", path=str(target))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -181,3 +181,22 @@ def test_write_is_canonical_atomic_and_round_trips(tmp_path) -> None:
 def test_all_intake_fields_are_in_the_frame() -> None:
     cohort = read_cohort(pd.DataFrame(_rows(2)))
     assert set(FIELDS) <= set(cohort.frame.columns)
+
+
+def test_cpr_shaped_id_is_found_among_many_ids() -> None:
+    rows = _rows(3000)
+    rows[2500]["citizen_id"] = " 311299 1234 "
+    rows[2600]["citizen_id"] = "x" * 70
+    with pytest.raises(CohortError) as info:
+        read_cohort(pd.DataFrame(rows))
+    assert [(line, p.field) for line, p in info.value.problems] == [(2502, "citizen_id"),
+                                                                    (2602, "citizen_id")]
+    assert "311299" not in str(info.value)
+
+
+def test_many_distinct_free_texts_are_kept_stripped() -> None:
+    rows = _rows(2500)
+    for i, row in enumerate(rows):
+        row["job_goal"] = f" mål {i} " if i % 3 else ""
+    frame = read_cohort(pd.DataFrame(rows)).frame
+    assert frame.loc[1, "job_goal"] == "mål 1" and frame.loc[0, "job_goal"] is None

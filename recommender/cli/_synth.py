@@ -1,0 +1,38 @@
+"""``recommender synth --n N --seed S --out COHORT.csv [--fidelity]``: a synthetic Projekt 500 cohort."""
+
+from __future__ import annotations
+
+import argparse
+
+from .._fidelity import fidelity_report, format_fidelity
+from ..cohort import write_cohort
+from ..synth import generate_cohort
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "synth", help="syntetisk Projekt 500-kohorte / synthetic Projekt 500 cohort",
+        description="Danner en syntetisk kohorte af afsluttede forløb, der gengiver evalueringens "
+                    "offentliggjorte tal (samme frø giver samme fil). / Writes a synthetic cohort of "
+                    "closed cases that reproduces the evaluation's published figures (same seed, "
+                    "same file).")
+    parser.add_argument("--n", type=int, required=True, metavar="N",
+                        help="antal forløb / number of cases")
+    parser.add_argument("--seed", type=int, required=True, metavar="S", help="frø / random seed")
+    parser.add_argument("--out", required=True, metavar="COHORT.csv",
+                        help="kohortefil der skrives / cohort CSV to write")
+    parser.add_argument("--fidelity", action="store_true",
+                        help="vis sammenligning med de offentliggjorte tal (værste først) / print the "
+                             "comparison with the published figures, worst first")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    cohort = write_cohort(generate_cohort(args.n, args.seed), args.out)
+    print(f"skrev/wrote {cohort.n_rows} forløb/cases ({cohort.n_with_offer} med tilbud/with an offer) "
+          f"til/to {args.out}; fingerprint {cohort.fingerprint}")
+    if args.fidelity:
+        print(format_fidelity(fidelity_report(cohort)))
+    return 0
