@@ -144,6 +144,14 @@ class OutcomeModel:
             out[b] = _reorder(p, self._perm).reshape(n_off, n, -1).transpose(1, 0, 2)
         return out[0], out[1:]
 
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """(n, 4) P(outcome | citizen, offer) for rows that carry their ``offer`` (point estimate,
+        outcomes in ``OUTCOME.codes`` order), e.g. to evaluate the model on a closed cohort."""
+        X = prepare(frame, self.schema)
+        X["offer"] = offer_column(frame).to_numpy()
+        p = _softmax(self._beta * np.asarray(self._clf.decision_function(self._encode.transform(X))))
+        return _reorder(p, self._perm)
+
     def predict_offers(self, frame: pd.DataFrame, weights: Mapping[str, float] | None = None
                        ) -> OfferEstimates:
         """Estimates for every citizen (row of ``frame``) under each of the four offers.
@@ -255,9 +263,20 @@ def train(cohort, *, seed: int = 0, allow_protected: bool = False, evidence_size
     >>> model.manifest["n_left_out"] > 0, model.predict_offers(simulate(3, seed=2)).proba.shape
     (True, (3, 4, 4))
     """
+    from threadpoolctl import threadpool_limits
+
     from .cohort import read_cohort
 
     cohort = read_cohort(cohort)
+    # One thread: on a shared machine OpenMP/BLAS oversubscription made fits 5-10x slower.
+    with threadpool_limits(limits=1):
+        return _train(cohort, seed=seed, allow_protected=allow_protected,
+                      evidence_size=evidence_size, n_bootstrap=n_bootstrap, rules=rules,
+                      support_threshold=support_threshold)
+
+
+def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, support_threshold
+           ) -> OutcomeModel:
     frame = cohort.frame
     has_offer = frame["offer"].notna().to_numpy()
     n_with_offer = int(has_offer.sum())

@@ -1,0 +1,94 @@
+"""The built-in default model: trained deterministically on the synthetic Projekt 500 cohort.
+
+The synthetic cohort (``synth.generate_cohort(DEFAULT_N, DEFAULT_SEED)``) reproduces the report's
+tables; it steadies the point estimates, while ``evidence_size=219`` (the real citizens with a
+registered offer) keeps the intervals as wide as the real evidence warrants.
+
+The model is built on first use (a one-line note on stderr) and cached in a per-user directory
+(``$RECOMMENDER_CACHE``, else ``$XDG_CACHE_HOME/recommender``, else ``~/.cache/recommender``) under
+a name keyed by the package version, the library versions and a hash of the sources that determine
+it (model code, synthetic generator, rules, vocabulary). It is written atomically and loaded once
+per process (thread-safe). No network is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+from pathlib import Path
+
+from ._errors import ModelFileError
+
+__all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "cache_dir", "cache_key", "default_model"]
+
+DEFAULT_N = 20_000
+DEFAULT_SEED = 500
+DEFAULT_EVIDENCE = 219  # Projekt 500: 274 citizens, 219 with a registered offer (tabel 38)
+_SOURCES = ("model.py", "_features.py", "_selection.py", "_uncertainty.py", "_linear_fast.py",
+            "_estimates.py", "_persist.py", "_default_model.py", "cohort.py", "_vocab.py",
+            "rules.yaml")
+_LOCK = threading.Lock()
+_MODEL = None
+
+
+def cache_dir() -> Path:
+    """Where the built default model is cached (created on demand)."""
+    if os.environ.get("RECOMMENDER_CACHE"):
+        return Path(os.environ["RECOMMENDER_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "recommender"
+
+
+def cache_key() -> str:
+    """A hash of the package version, library versions and the sources the default depends on."""
+    from . import __version__
+    from .model import _library_versions
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256(f"{__version__}|{sorted(_library_versions().items())}|"
+                            f"{DEFAULT_N}|{DEFAULT_SEED}|{DEFAULT_EVIDENCE}".encode())
+    names = list(_SOURCES) + sorted(p.name for p in here.glob("*synth*.py"))
+    for name in names:
+        path = here / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    return digest.hexdigest()[:16]
+
+
+def build_default():
+    """Train the default model (deterministic: fixed synthetic sample and seed)."""
+    from .model import train
+    from .synth import generate_cohort
+    from .typology import load_rules
+
+    cohort = generate_cohort(DEFAULT_N, DEFAULT_SEED)
+    return train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules())
+
+
+def default_model():
+    """The built-in default model: from memory, else the cache, else built (and cached) now."""
+    global _MODEL
+    with _LOCK:
+        if _MODEL is not None:
+            return _MODEL
+        from ._persist import read_model, write_model
+
+        path = cache_dir() / f"default-model-{cache_key()}.p500model"
+        model = None
+        if path.exists():
+            try:
+                model = read_model(path)
+            except ModelFileError:
+                model = None  # damaged or stale cache: rebuild it
+        if model is None:
+            print(f"recommender: bygger standardmodellen / building the default model (once, "
+                  f"cached in {path.parent}) …", file=sys.stderr)
+            model = build_default()
+            try:
+                write_model(model, path)
+            except OSError as exc:  # a read-only home: use it from memory, say so
+                print(f"recommender: could not cache the default model ({exc.strerror})",
+                      file=sys.stderr)
+        _MODEL = model
+        return model

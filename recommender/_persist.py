@@ -1,0 +1,165 @@
+"""The model file: one file that cannot run code when loaded, checked before it is deserialised.
+
+Layout (bytes)::
+
+    P500-RECOMMENDER-MODEL\\n        magic line
+    {"format_version": 1, ...}\\n    manifest, canonical JSON on one line (UTF-8)
+    <64 hex>\\n                      sha256 of the manifest line
+    <payload>                       skops archive of the sklearn estimators (no pickle)
+
+The manifest holds the payload's size and sha256. Loading checks, in order: the magic line, the
+manifest's own checksum, the format version, the library versions (same scikit-learn, skops and
+numpy major.minor as the writer), the payload's size (truncation) and sha256 (tampering), and only
+then deserialises with ``skops.io.loads`` trusting a fixed list of type names. Any failure raises
+:class:`~recommender._errors.ModelFileError` saying why. Writes are atomic (temp file + os.replace).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ._errors import ModelFileError
+
+__all__ = ["FORMAT_VERSION", "MAGIC", "TRUSTED", "read_model", "write_model"]
+
+MAGIC = b"P500-RECOMMENDER-MODEL\n"
+FORMAT_VERSION = 1
+# The only non-default types a payload may contain (besides skops's own safe defaults).
+TRUSTED: tuple[str, ...] = (
+    "recommender._features.OfferInteractions",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._TemperatureScaling",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.utils.validation.check_array",
+    "functools.partial",
+)
+_COMPATIBLE = ("sklearn", "skops", "numpy")  # must match major.minor
+
+
+def _major_minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def _dump_json(data: dict) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str).encode("utf-8")
+
+
+def write_bytes_atomic(path: Path, chunks: list[bytes]) -> None:
+    """Write ``chunks`` to ``path`` through a temp file in the same directory, then os.replace.
+
+    On any failure, including KeyboardInterrupt, the temp file is removed and an existing file at
+    ``path`` is left byte-for-byte as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def model_bytes(model) -> list[bytes]:
+    """The file's content as chunks: magic, manifest line, manifest checksum line, payload."""
+    import skops.io as sio
+
+    payload = sio.dumps({"estimator": model.estimator, "boot": list(model.boot),
+                         "propensity": model.propensity},
+                        compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    manifest = {**model.manifest, "format_version": FORMAT_VERSION, "payload_size": len(payload),
+                "payload_sha256": hashlib.sha256(payload).hexdigest()}
+    line = _dump_json(manifest)
+    return [MAGIC, line + b"\n", hashlib.sha256(line).hexdigest().encode() + b"\n", payload]
+
+
+def write_model(model, path: str | os.PathLike[str]) -> Path:
+    """Save ``model`` to ``path`` atomically; returns the path."""
+    path = Path(path)
+    if path.is_dir():
+        raise ModelFileError("is a directory / er en mappe; give a file name", path=str(path))
+    write_bytes_atomic(path, model_bytes(model))
+    return path
+
+
+def _split(raw: bytes, where: str) -> tuple[dict, bytes]:
+    if not raw.startswith(MAGIC):
+        raise ModelFileError("not a recommender model file (wrong magic line) / ikke en modelfil",
+                             path=where)
+    rest = raw[len(MAGIC):]
+    parts = rest.split(b"\n", 2)
+    if len(parts) < 3:
+        raise ModelFileError("truncated: the manifest is incomplete / afkortet fil", path=where)
+    line, digest, payload = parts
+    if hashlib.sha256(line).hexdigest().encode() != digest:
+        raise ModelFileError("manifest checksum mismatch: the file was altered or damaged / "
+                             "manifestets kontrolsum passer ikke", path=where)
+    try:
+        manifest = json.loads(line.decode("utf-8"))
+    except ValueError as exc:
+        raise ModelFileError(f"unreadable manifest ({exc})", path=where) from None
+    if not isinstance(manifest, dict):
+        raise ModelFileError("unreadable manifest (not an object)", path=where)
+    return manifest, payload
+
+
+def check_compatible(manifest: dict, where: str) -> None:
+    """Refuse another format version or other library versions than the ones installed."""
+    from .model import _library_versions
+
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(f"format version {version!r} is not supported (this program reads "
+                             f"version {FORMAT_VERSION}) / formatversionen understøttes ikke",
+                             path=where)
+    here, there = _library_versions(), manifest.get("libraries") or {}
+    for lib in _COMPATIBLE:
+        if _major_minor(str(there.get(lib, "?"))) != _major_minor(here[lib]):
+            raise ModelFileError(
+                f"written with {lib} {there.get(lib, '?')}, installed is {here[lib]}: retrain the "
+                f"model with this installation / træn modellen igen", path=where)
+
+
+def read_model(path: str | os.PathLike[str]):
+    """Load and check a model file; see the module docstring for the checks."""
+    import skops.io as sio
+
+    from .model import OutcomeModel
+
+    where = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError("no such file / filen findes ikke", path=where) from None
+    except IsADirectoryError:
+        raise ModelFileError("is a directory / er en mappe", path=where) from None
+    manifest, payload = _split(raw, where)
+    check_compatible(manifest, where)
+    if len(payload) != manifest.get("payload_size"):
+        raise ModelFileError(f"truncated or padded: payload has {len(payload)} bytes, the manifest "
+                             f"says {manifest.get('payload_size')} / afkortet fil", path=where)
+    if hashlib.sha256(payload).hexdigest() != manifest.get("payload_sha256"):
+        raise ModelFileError("payload checksum mismatch: the file was altered or damaged / "
+                             "kontrolsummen passer ikke", path=where)
+    try:
+        objects = sio.loads(payload, trusted=list(TRUSTED))
+        model = OutcomeModel(estimator=objects["estimator"], boot=objects["boot"],
+                             propensity=objects["propensity"], manifest=manifest)
+    except Exception as exc:  # an untrusted type or a malformed archive: refuse, never run it
+        raise ModelFileError(f"payload refused ({type(exc).__name__}: {str(exc)[:200]})",
+                             path=where) from None
+    return model

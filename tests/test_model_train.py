@@ -1,0 +1,150 @@
+"""The outcome model: training summary, features, estimates, fast path, explanations (issue 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from _dgp import simulate
+from recommender._errors import InvalidCitizenError, RecommenderError
+from recommender._vocab import OFFER, OUTCOME, PROTECTED
+from recommender.citizen import Citizen
+from recommender.model import OutcomeModel, train
+
+WEIGHTS = {"job": 1.0, "education": 0.8, "active": 0.4, "other": 0.0}
+
+
+@pytest.fixture(scope="module")
+def cohort() -> pd.DataFrame:
+    return simulate(900, seed=11)
+
+
+@pytest.fixture(scope="module")
+def model(cohort) -> OutcomeModel:
+    return train(cohort, seed=3, n_bootstrap=12)
+
+
+def _citizens(frame: pd.DataFrame, k: int) -> list[Citizen]:
+    cols = [c for c in frame.columns if c not in ("offer", "outcome")]
+    return [Citizen.from_dict({c: v for c, v in row.items() if c in cols and pd.notna(v)})
+            for row in frame.head(k).to_dict("records")]
+
+
+def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohort):
+    m = model.manifest
+    assert m["n_rows"] == len(cohort)
+    assert m["n_left_out"] == int(cohort["offer"].isna().sum()) > 0
+    assert m["n_with_offer"] + m["n_left_out"] == len(cohort)
+    assert m["evidence_size"] == m["n_with_offer"]
+    sel = m["selection"]
+    names = [c["name"] for c in sel["candidates"]]
+    assert "hgb" in names and sum(n.startswith("logit_C") for n in names) >= 4
+    assert sel["selected"] in names
+    assert sel["baseline"]["name"] == "prior"
+    best = min(c["cv_log_loss"] for c in sel["candidates"])
+    assert best < sel["baseline"]["cv_log_loss"]  # the DGP has signal: the model beats the prior
+
+
+def test_protected_attributes_only_when_allowed(cohort, model):
+    assert not set(PROTECTED) & set(model.schema.fields)
+    assert model.manifest["allow_protected"] is False
+    for leak in ("duration_days", "citizen_id", "job_goal", "offer", "outcome"):
+        assert leak not in model.schema.fields
+    with_protected = train(cohort, seed=3, n_bootstrap=3, allow_protected=True)
+    assert {"gender", "origin", "nationality"} <= set(with_protected.schema.fields)
+    assert with_protected.manifest["allow_protected"] is True
+
+
+def test_estimates_are_probabilities_with_intervals_and_support(model, cohort):
+    est = model.predict_offers(cohort.head(50), WEIGHTS)
+    assert est.proba.shape == (50, 4, 4) and est.score.shape == (50, 4)
+    np.testing.assert_allclose(est.proba.sum(axis=2), 1.0, atol=1e-12)
+    assert np.all(est.proba_low <= est.proba + 1e-12) and np.all(est.proba <= est.proba_high + 1e-12)
+    assert np.all(est.score_low <= est.score) and np.all(est.score <= est.score_high)
+    np.testing.assert_allclose(est.score, est.proba @ np.array([1.0, 0.8, 0.4, 0.0]))
+    assert np.all((est.score_high - est.score_low) > 0)
+    assert set(np.unique(est.support)) <= {"ok", "low"}
+    np.testing.assert_array_equal(est.support == "low", est.propensity < model.threshold)
+    np.testing.assert_allclose(est.propensity.sum(axis=1), 1.0)
+    assert est.evidence.sum() == pytest.approx(model.manifest["evidence_size"], abs=2)
+    d = est.to_dict()
+    assert set(d["citizens"][0]) == set(OFFER.codes)
+
+
+def test_weights_change_the_score_and_bad_weights_are_refused(model, cohort):
+    est = model.predict_offers(cohort.head(5), {"job": 1.0, "education": 0, "active": 0, "other": 0})
+    np.testing.assert_allclose(est.score, est.proba[:, :, OUTCOME.codes.index("job")])
+    with pytest.raises(RecommenderError, match="other"):
+        model.predict_offers(cohort.head(5), {"job": 1.0})
+
+
+def test_bad_frame_names_field_and_value(model, cohort):
+    bad = cohort.head(3).astype({"danish_course": object})
+    bad.loc[bad.index[0], "danish_course"] = "du9"
+    with pytest.raises(InvalidCitizenError, match="danish_course.*du9"):
+        model.predict_offers(bad, WEIGHTS)
+    with pytest.raises(InvalidCitizenError, match="network_use"):
+        model.predict_offers(cohort.head(3).drop(columns="network_use"), WEIGHTS)
+
+
+def test_fast_path_is_exact_against_the_sklearn_pipeline(model, cohort):
+    assert model.is_linear
+    for citizen in _citizens(cohort, 6):
+        fast = model.predict_citizen(citizen, WEIGHTS)
+        frame = pd.DataFrame([citizen.to_dict()] * 4).assign(offer=list(OFFER.codes))
+        ref = _pipeline_proba(model, frame)
+        np.testing.assert_allclose(fast.proba[0], ref, atol=1e-9, rtol=0)
+        slow = model.predict_offers(pd.DataFrame([citizen.to_dict()]), WEIGHTS)
+        for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high",
+                     "propensity"):
+            np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), atol=1e-9, rtol=0)
+        np.testing.assert_array_equal(fast.support, slow.support)
+
+
+def _pipeline_proba(model: OutcomeModel, frame: pd.DataFrame) -> np.ndarray:
+    """P(outcome) from the stored sklearn estimator's own predict_proba, columns in OUTCOME order."""
+    from recommender._features import prepare
+
+    X = prepare(frame, model.schema).assign(offer=frame["offer"].to_numpy())
+    p = model.estimator.predict_proba(X)
+    classes = [str(c) for c in model.estimator.classes_]
+    return p[:, [classes.index(k) for k in OUTCOME.codes]]
+
+
+def test_explain_gives_exact_counterfactual_contributions(model, cohort):
+    citizen = _citizens(cohort, 1)[0]
+    reasons = model.explain(citizen, "internship", top=3, weights=WEIGHTS)
+    assert 1 <= len(reasons) <= 3
+    sizes = [r.size for r in reasons]
+    assert sizes == sorted(sizes, reverse=True)
+    score = model.predict_citizen(citizen, WEIGHTS).score[0, OFFER.codes.index("internship")]
+    for r in reasons:
+        assert r.direction in "+-" and r.label_da
+        swapped = Citizen.from_dict({**citizen.to_dict(), r.field: r.baseline})
+        other = model.predict_citizen(swapped, WEIGHTS).score[0, OFFER.codes.index("internship")]
+        signed = r.size if r.direction == "+" else -r.size
+        assert score - other == pytest.approx(signed, abs=1e-9)
+    with pytest.raises(RecommenderError, match="offer"):
+        model.explain(citizen, "holiday")
+
+
+def test_trees_fall_back_to_the_pipeline(cohort, monkeypatch):
+    from recommender import _selection
+
+    monkeypatch.setattr(_selection, "_one_se_choice",
+                        lambda results, n: next(r for r in results if r.name == "hgb"))
+    trees = train(cohort.head(400), seed=1, n_bootstrap=3)
+    assert not trees.is_linear and trees.manifest["selection"]["selected"] == "hgb"
+    citizen = _citizens(cohort, 1)[0]
+    one = trees.predict_citizen(citizen, WEIGHTS)
+    frame = pd.DataFrame([citizen.to_dict()] * 4).assign(offer=list(OFFER.codes))
+    np.testing.assert_allclose(one.proba[0], _pipeline_proba(trees, frame), atol=1e-9)
+    assert len(trees.explain(citizen, "counselling", top=2)) <= 2
+
+
+def test_too_small_or_bad_evidence_size_is_refused(cohort):
+    with pytest.raises(RecommenderError, match="evidence_size"):
+        train(cohort, evidence_size=5)
+    with pytest.raises(RecommenderError, match="too few rows"):
+        train(cohort.head(10))
