@@ -1,0 +1,340 @@
+"""Rules from ``rules.yaml``: typology, labour-force status and readiness guards (spec §4–7, §9).
+
+:func:`load_rules` reads and fully checks a rules file (the packaged default when no path is given)
+and returns a frozen :class:`RuleSet`. ``RuleSet.evaluate(citizen)`` explains one citizen;
+``RuleSet.evaluate_frame(df)`` does the same for a whole table at once (batch scoring).
+
+>>> rules = load_rules()
+>>> rules.outcome_weights["education"], rules.tie_margin
+(0.8, 0.02)
+>>> rules.preferred_order["flexible"]
+('internship', 'wage_subsidy', 'counselling', 'clarification')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ._conditions import Condition, ConditionResult
+from ._errors import RecommenderError, RulesError, show_value
+from ._rules_file import Criterion, Guard, Note, TypologyRule, parse_rules
+from ._vocab import FIELDS, OFFER, TYPOLOGY
+from .citizen import Citizen
+
+__all__ = [
+    "ConditionResult", "Criterion", "CriterionResult", "Guard", "GuardHit", "GuardResult",
+    "LabourForceResult", "Note", "RuleResult", "RuleSet", "TypologyResult", "TypologyRule",
+    "load_rules",
+]
+
+_LEVELS = ("block", "caution")  # the stronger first: a block wins over a caution
+
+
+def _text(da: str, en: str) -> dict[str, str]:
+    return {"da": da, "en": en}
+
+
+# --- results -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TypologyResult:
+    """The citizen's typology, the rule that gave it, each condition of that rule and the guidance."""
+
+    code: str
+    rule: str
+    description_da: str
+    description_en: str
+    conditions: tuple[ConditionResult, ...]
+    notes: tuple[Note, ...]
+
+    @property
+    def label_da(self) -> str:
+        return TYPOLOGY.label(self.code, "da")
+
+    @property
+    def label_en(self) -> str:
+        return TYPOLOGY.label(self.code, "en")
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "label_da": self.label_da, "label_en": self.label_en,
+                "rule": self.rule, "description": _text(self.description_da, self.description_en),
+                "conditions": [c.to_dict() for c in self.conditions],
+                "notes": [n.to_dict() for n in self.notes]}
+
+    def __repr__(self) -> str:
+        return f"TypologyResult({self.code!r} ({self.label_da}) by rule {self.rule!r})"
+
+
+class CriterionResult(NamedTuple):
+    """One labour-force criterion: the citizen's value and whether it is met."""
+
+    value: object
+    met: bool
+
+
+@dataclass(frozen=True)
+class LabourForceResult:
+    """Whether all labour-force criteria are met (erhvervsaktiv), and each one's value and status."""
+
+    active: bool
+    criteria: Mapping[str, CriterionResult]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"active": self.active,
+                "criteria": {name: {"value": r.value, "met": r.met} for name, r in self.criteria.items()}}
+
+    def __repr__(self) -> str:
+        met = sum(r.met for r in self.criteria.values())
+        return f"LabourForceResult(active={self.active}, {met}/{len(self.criteria)} criteria met)"
+
+
+@dataclass(frozen=True)
+class GuardHit:
+    """One guard that holds for the citizen."""
+
+    guard: str
+    level: str
+    reason_da: str
+    reason_en: str
+    condition: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"guard": self.guard, "level": self.level, "reason": _text(self.reason_da, self.reason_en),
+                "condition": self.condition}
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    """The guards that hold for one offer: ``level`` is ``block`` if any blocks, else ``caution``.
+
+    ``hits`` keeps every guard that held (blocks first, then in file order); the reasons join them all.
+    """
+
+    offer: str
+    hits: tuple[GuardHit, ...]
+
+    @property
+    def level(self) -> str:
+        return self.hits[0].level
+
+    @property
+    def guard(self) -> str:
+        return self.hits[0].guard
+
+    @property
+    def reason_da(self) -> str:
+        return " ".join(h.reason_da for h in self.hits)
+
+    @property
+    def reason_en(self) -> str:
+        return " ".join(h.reason_en for h in self.hits)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"level": self.level, "reason": _text(self.reason_da, self.reason_en),
+                "hits": [h.to_dict() for h in self.hits]}
+
+    def __repr__(self) -> str:
+        return f"GuardResult({self.offer!r}: {self.level}, by {', '.join(h.guard for h in self.hits)})"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """Everything the rules say about one citizen: typology, labour-force status, guards, notes."""
+
+    typology: TypologyResult
+    labour_force: LabourForceResult
+    guards: Mapping[str, GuardResult | None]
+    notes: tuple[Note, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"typology": self.typology.to_dict(), "labour_force": self.labour_force.to_dict(),
+                "guards": {o: (g.to_dict() if g else None) for o, g in self.guards.items()},
+                "notes": [n.to_dict() for n in self.notes]}
+
+    def __repr__(self) -> str:
+        guards = {o: g.level for o, g in self.guards.items() if g}
+        return (f"RuleResult(typology={self.typology.code!r} by {self.typology.rule!r}, "
+                f"labour_force_active={self.labour_force.active}, guards={guards}, "
+                f"notes={[n.name for n in self.notes]})")
+
+
+# --- the rule set --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """A checked, compiled rules file. Immutable and safe to share between threads."""
+
+    version: str
+    path: str
+    criteria: tuple[Criterion, ...]
+    typology_rules: tuple[TypologyRule, ...]
+    guards: tuple[Guard, ...]
+    typology_notes: Mapping[str, tuple[Note, ...]]
+    notes: tuple[Note, ...]
+    outcome_weights: Mapping[str, float]
+    tie_margin: float
+    preferred_order: Mapping[str, tuple[str, ...]]
+
+    @property
+    def fields_read(self) -> frozenset[str]:
+        """The intake fields that any typology rule reads."""
+        return frozenset().union(*(rule.condition.fields for rule in self.typology_rules))
+
+    @property
+    def frame_fields(self) -> frozenset[str]:
+        """The columns :meth:`evaluate_frame` needs: fields of typology rules, criteria and guards."""
+        conditions: list[Condition] = [r.condition for r in self.typology_rules]
+        conditions += [c.condition for c in self.criteria] + [g.condition for g in self.guards]
+        return frozenset().union(*(c.fields for c in conditions))
+
+    def __repr__(self) -> str:
+        return (f"RuleSet(version={self.version!r}, {len(self.typology_rules)} typology rules, "
+                f"{len(self.criteria)} criteria, {len(self.guards)} guards, path={self.path!r})")
+
+    def evaluate(self, citizen: Citizen | Mapping[str, object]) -> RuleResult:
+        """Typology (first rule that holds), labour-force status, guards per offer, and notes."""
+        if not isinstance(citizen, Citizen):
+            citizen = Citizen.from_dict(citizen)
+        record = vars(citizen)
+        rule = next((r for r in self.typology_rules if r.condition.test(record)), None)
+        if rule is None:
+            raise RulesError(f"no typology rule holds for citizen {citizen.citizen_id!r}; the rules leave "
+                             "a gap (run 'recommender rules check') / ingen typologiregel passer",
+                             path=self.path)
+        typology = TypologyResult(rule.typology, rule.name, rule.description_da, rule.description_en,
+                                  rule.condition.explain(record), self.typology_notes[rule.typology])
+        criteria = {c.name: CriterionResult(record[c.name], c.condition.test(record))
+                    for c in self.criteria}
+        labour = LabourForceResult(all(r.met for r in criteria.values()), MappingProxyType(criteria))
+        hits: dict[str, list[GuardHit]] = {offer: [] for offer in OFFER.codes}
+        for guard in self.guards:
+            if guard.condition.test(record):
+                hits[guard.offer].append(GuardHit(guard.name, guard.level, guard.reason_da,
+                                                  guard.reason_en, guard.condition.describe()))
+        guards = {offer: GuardResult(offer, tuple(sorted(h, key=lambda x: _LEVELS.index(x.level))))
+                  if h else None for offer, h in hits.items()}
+        notes = tuple(n for n in self.notes if n.condition is None or n.condition.test(record))
+        return RuleResult(typology, labour, MappingProxyType(guards), notes)
+
+    def evaluate_frame(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Vectorised :meth:`evaluate` for many citizens: one output row per input row, same index.
+
+        ``df`` has one column per intake field the rules read, values as a Citizen stores them (codes,
+        bools, ints). Returns ``typology``, ``rule``, ``labour_force_active``, ``<criterion>_met`` and
+        ``<offer>_guard`` (``None``, ``'block'`` or ``'caution'``).
+        """
+        table = _prepared(df, self.frame_fields)
+        n = len(df)
+        typology = np.full(n, None, dtype=object)
+        rule_name = np.full(n, None, dtype=object)
+        done = np.zeros(n, dtype=bool)
+        for rule in self.typology_rules:
+            hit = rule.condition.mask(table) & ~done
+            typology[hit], rule_name[hit] = rule.typology, rule.name
+            done |= hit
+        if not done.all():
+            first = int(np.flatnonzero(~done)[0])
+            who = repr(df["citizen_id"].iloc[first]) if "citizen_id" in df else f"at row {first}"
+            raise RulesError(f"no typology rule holds for {int((~done).sum())} of {n} rows, e.g. citizen "
+                             f"{who}; the rules leave a gap (run 'recommender rules check') / ingen "
+                             "typologiregel passer", path=self.path)
+        out: dict[str, object] = {"typology": typology, "rule": rule_name}
+        met = {c.name: c.condition.mask(table) for c in self.criteria}
+        out["labour_force_active"] = np.logical_and.reduce(list(met.values())) if met else np.ones(n, bool)
+        out.update({f"{name}_met": mask for name, mask in met.items()})
+        for offer in OFFER.codes:
+            level = np.full(n, None, dtype=object)
+            for lvl in reversed(_LEVELS):  # caution first, then block overwrites it
+                for guard in self.guards:
+                    if guard.offer == offer and guard.level == lvl:
+                        level[guard.condition.mask(table)] = lvl
+            out[f"{offer}_guard"] = level
+        return pd.DataFrame({k: pd.Series(v, index=df.index, dtype=object if v.dtype == object else None)
+                             for k, v in out.items()})
+
+
+def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
+    """The columns the rules read, checked (a missing column or a value a Citizen would not store is
+    refused, naming the column) and with codes as categoricals, so that every condition is fast."""
+    if not isinstance(df, pd.DataFrame):
+        raise RecommenderError(f"evaluate_frame needs a pandas DataFrame; got {type(df).__name__}")
+    missing = sorted(needed - set(df.columns))
+    if missing:
+        raise RecommenderError(f"table lacks the column(s) {', '.join(missing)} that the rules read / "
+                               "tabellen mangler kolonner")
+    out: dict[str, object] = {}
+    for name in sorted(needed):
+        spec, column = FIELDS[name], df[name]
+        if spec.kind == "code":
+            assert spec.scale is not None
+            codes = pd.Index(spec.scale.codes).get_indexer(column)
+            bad = codes < 0
+            out[name] = pd.Categorical.from_codes(np.maximum(codes, 0), categories=spec.scale.codes)
+        elif spec.kind == "bool":
+            bad = (np.zeros(len(df), dtype=bool) if pd.api.types.is_bool_dtype(column.dtype)
+                   else ~column.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool))
+            out[name] = column.to_numpy(dtype=bool) if not bad.any() else None
+        else:
+            if (not pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype)
+                    or column.isna().any()):
+                raise RecommenderError(f"column {name!r}: expected whole numbers; got dtype {column.dtype}")
+            out[name] = column.to_numpy(dtype=np.int64)
+            bad = (out[name] < spec.low) | (out[name] > spec.high)
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise RecommenderError(
+                f"column {name!r}: {int(bad.sum())} value(s) a citizen record cannot hold, e.g. "
+                f"{show_value(column.iloc[first])} at row {first}; expected {spec.expected()} (codes, as "
+                "Citizen stores them) / ugyldig værdi")
+    return pd.DataFrame(out, index=df.index)
+
+
+# --- loading -------------------------------------------------------------------------------------------
+
+_DEFAULT_LOCK = threading.Lock()
+_default: RuleSet | None = None
+
+
+def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
+    """Read, check and compile a rules file; ``None`` gives the packaged default (loaded once, cached).
+
+    Any problem (missing file, bad YAML, unknown field or code, malformed condition, …) raises a
+    :class:`~recommender._errors.RulesError` naming the line, the rule and a suggestion where one fits.
+    """
+    global _default
+    if path is None:
+        with _DEFAULT_LOCK:
+            if _default is None:
+                resource = importlib.resources.files("recommender").joinpath("rules.yaml")
+                _default = _build(resource.read_bytes(), str(resource))
+            return _default
+    shown = os.fspath(path)
+    try:
+        with open(shown, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise RulesError(f"cannot read the rules file / kan ikke læse regelfilen: {exc.strerror}",
+                         path=shown) from None
+    return _build(data, shown)
+
+
+def _build(data: bytes, path: str) -> RuleSet:
+    parsed = parse_rules(data, path)
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    return RuleSet(version=f"{parsed.version}+{digest}", path=path, criteria=parsed.criteria,
+                   typology_rules=parsed.typology_rules, guards=parsed.guards,
+                   typology_notes=MappingProxyType(dict(parsed.typology_notes)), notes=parsed.notes,
+                   outcome_weights=MappingProxyType(dict(parsed.outcome_weights)),
+                   tie_margin=parsed.tie_margin,
+                   preferred_order=MappingProxyType(dict(parsed.preferred_order)))
+
