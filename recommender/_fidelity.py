@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from ._vocab import ANSWER, CONTACT_ROUTE, CRITERIA, DEGREE, EDUCATION_DK, EDUCATION_HOME, OFFER, OUTCOME
+from ._vocab import ANSWER, CRITERIA, DEGREE, OFFER, OUTCOME
 from .cohort import Cohort, read_cohort
 
 __all__ = ["SHARE_TOLERANCE_PP", "FidelityRow", "fidelity_report", "format_fidelity"]

@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import os
-import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,12 +28,12 @@ from typing import Union
 import numpy as np
 import pandas as pd
 
+from ._cohort_columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
 from ._errors import CohortError, FieldProblem, did_you_mean
 from ._vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
-from .citizen import _CPR, parse_value
 
 __all__ = [
-    "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS",
+    "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
     "read_cohort", "write_cohort",
 ]
 
@@ -50,7 +49,7 @@ _CLOSING = tuple(
     for name in CRITERIA
 ) + (FieldSpec("network_use_closing", "code", FIELDS["network_use"].da + " (ved afslutning)",
                FIELDS["network_use"].en + " (at closing)", required=False, scale=DEGREE),)
-_DATES = {"enrolled_on": "indskrevet dato", "closed_on": "afsluttet dato"}
+_DATES = DATE_LABELS
 
 _SPECS: dict[str, FieldSpec] = {**FIELDS, "offer": _OFFER, "outcome": _OUTCOME,
                                 "duration_days": _DURATION, **{s.name: s for s in _CLOSING}}
@@ -63,8 +62,6 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("duration_days", "enrolled_on", "closed_on"
 #: Columns a file must have (optional intake fields may be absent and then take their default).
 REQUIRED_COLUMNS: tuple[str, ...] = (*(n for n, s in FIELDS.items() if s.required), "offer", "outcome")
 _KNOWN = (*COHORT_COLUMNS, *OPTIONAL_COLUMNS)
-_MAX_PROBLEMS = 20
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -185,109 +182,6 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def _parse_column(spec: FieldSpec, raw: pd.Series, problems: list,
-                  bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Parse one column by its distinct values; record problems.
-
-    Returns ``(parsed distinct values, index of each row's distinct value)``.
-    """
-    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
-    parsed = np.empty(len(uniques), dtype=object)
-    failed = np.zeros(len(uniques), dtype=bool)
-    found: dict[int, FieldProblem] = {}
-    for i, value in enumerate(uniques):
-        text = "" if value is None or value != value else str(value)
-        if not text.strip():
-            value_, problem = parse_value(spec, None)
-            if spec.kind == "code" and not spec.required:
-                value_ = None
-        else:
-            value_, problem = parse_value(spec, text)
-        parsed[i] = value_
-        if problem is not None:
-            failed[i] = True
-            found[i] = problem
-    if failed.any():
-        rows = np.flatnonzero(failed[codes])
-        bad[rows] = True
-        for r in rows[:_MAX_PROBLEMS]:
-            problems.append((int(r) + 2, found[int(codes[r])]))
-    return parsed, codes
-
-
-def _text_column(spec: FieldSpec, raw: pd.Series, problems: list, bad: np.ndarray) -> np.ndarray:
-    """Free-text columns, checked once per distinct value (ids: once per row, still no pandas loop)."""
-    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
-    values = np.empty(len(uniques) + 1, dtype=object)
-    found: dict[int, FieldProblem] = {}
-    # Many distinct values (ids, free text): check in full only the suspicious ones; the rest are
-    # their stripped selves. Municipality names are always checked (known names are normalised).
-    fast = len(uniques) > 1000 and spec.name != "municipality"
-    for i in _suspects(spec, uniques) if fast else range(len(uniques)):
-        value = uniques[i]
-        text = "" if value is None or value != value else str(value)
-        parsed, problem = parse_value(spec, text if text.strip() else None)  # CPR ids refused here
-        values[i] = parsed
-        if problem is not None:
-            found[i] = problem
-    if fast:
-        texts = _stripped(uniques)
-        plain = np.ones(len(uniques), dtype=bool)
-        plain[_suspects(spec, uniques)] = False
-        values[: len(uniques)][plain] = texts[plain]
-    issue = np.zeros(len(codes), dtype=bool)
-    if found:
-        issue[np.isin(codes, list(found))] = True
-    dup = np.zeros(len(codes), dtype=bool)
-    if spec.name == "citizen_id":  # each case once (compared after stripping)
-        ids, _ = pd.factorize(values[codes], use_na_sentinel=False)
-        first = np.zeros(len(codes), dtype=bool)
-        first[np.unique(ids, return_index=True)[1]] = True
-        dup = ~first & ~issue
-    if issue.any() or dup.any():
-        bad |= issue | dup
-        for r in np.flatnonzero(issue | dup)[:_MAX_PROBLEMS]:
-            p = found.get(int(codes[r])) or FieldProblem(
-                spec.name, raw.iloc[r], "a unique id (each case once) / et unikt id (hvert forløb "
-                "én gang)", spec.da)
-            problems.append((int(r) + 2, p))
-    return values[codes]
-
-
-def _stripped(uniques: np.ndarray) -> np.ndarray:
-    return np.array(["" if u is None or u != u else str(u).strip() for u in uniques], dtype=object)
-
-
-def _suspects(spec: FieldSpec, uniques: np.ndarray) -> list[int]:
-    """Positions of the distinct values that need a full check (empty, too long, CPR-shaped)."""
-    texts = _stripped(uniques)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    suspect = (lengths == 0) | (lengths > (spec.max_length or 10**9))
-    if spec.name == "citizen_id":  # one regex scan over all ids, separated by NUL (never a digit)
-        joined = "\x00".join(texts)
-        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
-        hits = [m.start() for m in _CPR.finditer(joined)]
-        if hits:
-            suspect[np.searchsorted(starts, hits, side="right") - 1] = True
-    return np.flatnonzero(suspect).tolist()
-
-
-def _date_column(name: str, raw: pd.Series, problems: list, bad: np.ndarray) -> np.ndarray:
-    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
-    text = pd.Series(["" if u is None or u != u else str(u).strip() for u in uniques], dtype=object)
-    empty = (text == "").to_numpy()
-    dates = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
-    wrong = ~empty & (dates.isna().to_numpy() | ~text.str.match(_ISO_DATE).to_numpy(dtype=bool))
-    if wrong.any():
-        issue = wrong[codes]
-        bad |= issue
-        for r in np.flatnonzero(issue)[:_MAX_PROBLEMS]:
-            problems.append((int(r) + 2, FieldProblem(
-                name, raw.iloc[r], "an ISO date YYYY-MM-DD or empty / en dato ÅÅÅÅ-MM-DD eller tom",
-                _DATES[name])))
-    return dates.to_numpy(dtype="datetime64[ns]")[codes]
-
-
 def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame:
     _check_header(list(text.columns), path)
     n = len(text)
@@ -299,14 +193,14 @@ def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame
     present = [c for c in _KNOWN if c in text.columns or c in COHORT_COLUMNS]
     for name in present:
         if name in _DATES:
-            columns[name] = _date_column(name, text[name], problems, bad)
+            columns[name] = date_column(name, text[name], problems, bad)
             continue
         spec = _SPECS[name]
         raw = text[name] if name in text.columns else pd.Series([""] * n, dtype=object)
         if spec.kind == "str":
-            columns[name] = pd.Series(_text_column(spec, raw, problems, bad), dtype=object)
+            columns[name] = pd.Series(text_column(spec, raw, problems, bad), dtype=object)
             continue
-        parsed, codes = _parse_column(spec, raw, problems, bad)
+        parsed, codes = parse_column(spec, raw, problems, bad)
         if spec.kind == "code":
             assert spec.scale is not None
             position = {code: i for i, code in enumerate(spec.scale.codes)}
@@ -324,7 +218,7 @@ def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame
         order = columns["closed_on"] < columns["enrolled_on"]  # NaT compares False
         if order.any():
             bad |= order
-            for r in np.flatnonzero(order)[:_MAX_PROBLEMS]:
+            for r in np.flatnonzero(order)[:MAX_PROBLEMS]:
                 problems.append((int(r) + 2, FieldProblem(
                     "closed_on", text["closed_on"].iloc[r],
                     "a date on or after enrolled_on / en dato på eller efter indskrevet dato",
@@ -334,7 +228,7 @@ def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame
         problems.sort(key=lambda lp: (lp[0], order_of.get(lp[1].field, 99)))
         n_bad = int(bad.sum())
         raise CohortError(f"{n_bad} af/of {n} rækker/rows har fejl/are invalid", path=path,
-                          problems=problems[:_MAX_PROBLEMS], n_bad_rows=n_bad)
+                          problems=problems[:MAX_PROBLEMS], n_bad_rows=n_bad)
     return pd.DataFrame(columns, index=pd.RangeIndex(n))[present]
 
 
