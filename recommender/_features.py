@@ -217,8 +217,8 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 2.0, 0.0, 1.0]])  # two citizen columns, two offers
-    >>> OfferInteractions(n_offers=2, scale=0.5).fit_transform(X).toarray()
-    array([[1., 2., 0., 1., 0., 0., 0.5, 1. ]])
+    >>> OfferInteractions(n_offers=2, scale=0.5).fit_transform(X).toarray().tolist()
+    [[1.0, 2.0, 0.0, 1.0, 0.0, 0.0, 0.5, 1.0]]
     """
 
     def __init__(self, n_offers: int = len(OFFER.codes), scale: float = 1.0):

@@ -98,8 +98,9 @@ def _trees(schema: FeatureSchema, seed: int) -> Pipeline:
 def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
     """The candidate pipelines by name (unfitted).
 
-    >>> sorted(candidates(build_schema()))  # doctest: +SKIP
-    ['hgb', 'logit_C0.03', 'logit_C0.1', 'logit_C0.3', 'logit_C1']
+    >>> from recommender._features import build_schema
+    >>> sorted(candidates(build_schema()))
+    ['hgb', 'logit_C0.005', 'logit_C0.015', 'logit_C0.05', 'logit_C0.15', 'logit_C0.5']
     """
     out: dict[str, Pipeline] = {f"logit_C{C:g}": _linear(schema, C) for C in LOGIT_C}
     out["hgb"] = _trees(schema, seed)

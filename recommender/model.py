@@ -257,11 +257,13 @@ def train(cohort, *, seed: int = 0, allow_protected: bool = False, evidence_size
     resample of that many rows (default: the rows with an offer). ``rules``: a RuleSet whose version
     is recorded. Protected attributes are features only with ``allow_protected=True``.
 
-    >>> import sys; sys.path.insert(0, "tests")
-    >>> from _dgp import simulate
-    >>> model = train(simulate(400, seed=1), n_bootstrap=5)
-    >>> model.manifest["n_left_out"] > 0, model.predict_offers(simulate(3, seed=2)).proba.shape
-    (True, (3, 4, 4))
+    >>> from recommender.synth import generate_cohort
+    >>> cohort = generate_cohort(400, seed=1)
+    >>> model = train(cohort, n_bootstrap=5)
+    >>> model.manifest["n_left_out"] == cohort.n_rows - cohort.n_with_offer
+    True
+    >>> model.predict_offers(cohort.frame.head(3)).proba.shape
+    (3, 4, 4)
     """
     from threadpoolctl import threadpool_limits
 

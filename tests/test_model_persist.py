@@ -1,0 +1,126 @@
+"""Model files: round trip, refusal of damaged or foreign files, atomic writes (issue 4)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from _dgp import simulate
+from recommender import _persist
+from recommender._errors import ModelFileError
+from recommender.cli import main
+from recommender.model import load_model, save_model, train
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return simulate(500, seed=5)
+
+
+@pytest.fixture(scope="module")
+def model(cohort):
+    return train(cohort, seed=0, n_bootstrap=5)
+
+
+@pytest.fixture()
+def saved(model, tmp_path):
+    return save_model(model, tmp_path / "model.p500")
+
+
+def test_round_trip_keeps_estimates_and_manifest(model, saved, cohort):
+    back = load_model(saved)
+    a, b = model.predict_offers(cohort.head(20)), back.predict_offers(cohort.head(20))
+    for name in ("proba", "proba_low", "proba_high", "score_low", "propensity"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    m = back.manifest
+    for key in ("format_version", "libraries", "schema", "training_cohort", "n_with_offer",
+                "evidence_size", "selection", "created", "rules_version", "allow_protected",
+                "support_threshold", "payload_sha256"):
+        assert key in m
+    assert set(m["libraries"]) == {"sklearn", "numpy", "pandas", "skops", "python"}
+    assert back.version == model.version
+
+
+def test_a_flipped_byte_anywhere_is_refused(saved):
+    raw = saved.read_bytes()
+    for pos in (3, len(_persist.MAGIC) + 20, len(raw) // 2, len(raw) - 5):
+        damaged = bytearray(raw)
+        damaged[pos] ^= 0x01
+        saved.write_bytes(bytes(damaged))
+        with pytest.raises(ModelFileError, match="magic|checksum|manifest"):
+            load_model(saved)
+
+
+def test_truncated_and_foreign_files_are_refused(saved, tmp_path):
+    raw = saved.read_bytes()
+    saved.write_bytes(raw[: len(raw) - 100])
+    with pytest.raises(ModelFileError, match="truncated"):
+        load_model(saved)
+    saved.write_bytes(raw[:30])
+    with pytest.raises(ModelFileError, match="truncated|checksum"):
+        load_model(saved)
+    pickle_like = tmp_path / "evil.pkl"
+    pickle_like.write_bytes(b"\x80\x04\x95" + b"x" * 50)
+    with pytest.raises(ModelFileError, match="magic"):
+        load_model(pickle_like)
+    with pytest.raises(ModelFileError, match="no such file"):
+        load_model(tmp_path / "missing.p500")
+
+
+def _rewrite_manifest(path, change) -> None:
+    import hashlib
+    raw = path.read_bytes()
+    rest = raw[len(_persist.MAGIC):]
+    line, _digest, payload = rest.split(b"\n", 2)
+    manifest = json.loads(line)
+    change(manifest)
+    new = json.dumps(manifest, sort_keys=True).encode()
+    path.write_bytes(_persist.MAGIC + new + b"\n" + hashlib.sha256(new).hexdigest().encode()
+                     + b"\n" + payload)
+
+
+def test_other_format_version_or_library_is_refused(saved):
+    _rewrite_manifest(saved, lambda m: m.update(format_version=99))
+    with pytest.raises(ModelFileError, match="format version 99"):
+        load_model(saved)
+    _rewrite_manifest(saved, lambda m: m.update(format_version=1, libraries={
+        **m["libraries"], "sklearn": "0.23.2"}))
+    with pytest.raises(ModelFileError, match="sklearn 0.23.2"):
+        load_model(saved)
+
+
+def test_untrusted_type_in_payload_is_refused(saved, monkeypatch):
+    monkeypatch.setattr(_persist, "TRUSTED", ())  # OfferInteractions is no longer trusted
+    with pytest.raises(ModelFileError, match="payload refused"):
+        load_model(saved)
+
+
+def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tmp_path,
+                                                             monkeypatch):
+    before = saved.read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("citizen_id,offer\nA,praktik\n", encoding="utf-8")
+    assert main(["train", str(bad), "--out", str(saved)]) == 2
+    assert saved.read_bytes() == before
+
+    from recommender import model as model_module
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(model_module, "bootstrap_refits", interrupt)
+    path = tmp_path / "cohort.csv"
+    from recommender.cohort import write_cohort
+    write_cohort(cohort, path)
+    assert main(["train", str(path), "--out", str(saved)]) == 130
+    assert saved.read_bytes() == before
+    monkeypatch.undo()
+
+    def fail_midway(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(_persist.os, "replace", fail_midway)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(train(cohort, n_bootstrap=2), saved)
+    assert saved.read_bytes() == before
+    assert sorted(p.name for p in saved.parent.iterdir() if p.name.endswith(".tmp")) == []
