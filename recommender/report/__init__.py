@@ -67,12 +67,11 @@ def _draw(content: ReportContent, folder: Path) -> dict[str, str]:
         groups = [g for g in content.groups if g.attribute == attribute]
         labels = [f"{scale.label(g.group) if g.group in scale else 'ukendt'} (N={g.n})" for g in groups]
         _plots.grouped_bars(
-            folder / f"groups_{attribute}.png", f"I arbejdsstyrken og log loss pr. gruppe ({attribute})",
+            folder / f"groups_{attribute}.png", f"I arbejdsstyrken pr. gruppe ({attribute})",
             labels, {}, "", ylim=None, panels={
                 "andel i arbejdsstyrken": {"observeret": [g.observed_labour_force for g in groups],
                                            "forudsagt": [g.predicted_labour_force for g in groups]},
-                "log loss / Brier": {"log loss": [g.log_loss for g in groups],
-                                     "Brier": [g.brier for g in groups]}})
+                "Brier / ECE": {"Brier": [g.brier for g in groups], "ECE": [g.ece for g in groups]}})
         images[f"groups_{attribute}"] = f"groups_{attribute}.png"
     counts = np.array([[content.typology_counts[t][o] for o in OUTCOME.codes] for t in TYPOLOGY.codes])
     _plots.stacked_shares(folder / "typology.png", "Afslutningsårsag pr. typologi / outcome per typology",

@@ -15,14 +15,14 @@ import pandas as pd
 import yaml
 
 from .._errors import RecommenderError
-from .._vocab import GENDER, OFFER, ORIGIN, OUTCOME, TYPOLOGY
+from .._vocab import OFFER, OUTCOME, TYPOLOGY
 from ..cohort import Cohort
+from ..evaluation import evaluate
 
 __all__ = ["GroupMetric", "OfferOutcome", "ReportContent", "ReportError", "compute_content", "table38"]
 
 LABOUR_FORCE = ("job", "education", "active")
 _LF_IDX = [OUTCOME.codes.index(c) for c in LABOUR_FORCE]
-_EPS = 1e-12
 
 
 class ReportError(RecommenderError):
@@ -61,16 +61,17 @@ class OfferOutcome:
 
 @dataclass(frozen=True)
 class GroupMetric:
-    """Metrics for one group of a protected attribute (``unknown`` where not registered)."""
+    """Labour-force figures for one group of a protected attribute (from :func:`~recommender.evaluation.evaluate`;
+    ``unknown`` where not registered)."""
 
     attribute: str
     group: str
     n: int
     observed_labour_force: float
     predicted_labour_force: float
-    log_loss: float
     brier: float
-    accuracy: float
+    auc: float
+    ece: float
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class ReportContent:
     in_sample: bool
     n_evaluated: int
     overall: dict[str, float]
+    per_outcome: dict[str, dict[str, float]]
     calibration: tuple[Calibration, ...]
     offer_outcomes: tuple[OfferOutcome, ...]
     groups: tuple[GroupMetric, ...]
@@ -123,15 +125,9 @@ def table38() -> dict[str, tuple[int, ...]]:
     return {offer: tuple(int(v) for v in block["rows"][offer]) for offer in OFFER.codes}
 
 
-def _metrics(p: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """Log loss, multiclass Brier score and accuracy of probabilities ``p`` (n, K) for labels ``y``."""
-    if len(y) == 0:
-        return float("nan"), float("nan"), float("nan")
-    onehot = np.eye(p.shape[1])[y]
-    log_loss = float(-np.mean(np.log(np.clip(p[np.arange(len(y)), y], _EPS, 1))))
-    brier = float(np.mean(np.sum((p - onehot) ** 2, axis=1)))
-    accuracy = float(np.mean(p.argmax(axis=1) == y))
-    return log_loss, brier, accuracy
+def _accuracy(p: np.ndarray, y: np.ndarray) -> float:
+    """Share of citizens whose most probable outcome is the one they closed with."""
+    return float(np.mean(p.argmax(axis=1) == y)) if len(y) else float("nan")
 
 
 def _calibration(p: np.ndarray, y: np.ndarray, n_bins: int) -> tuple[Calibration, ...]:
@@ -157,25 +153,6 @@ def _calibration(p: np.ndarray, y: np.ndarray, n_bins: int) -> tuple[Calibration
     return tuple(out)
 
 
-def _groups(frame: pd.DataFrame, p: np.ndarray, y: np.ndarray) -> tuple[GroupMetric, ...]:
-    out = []
-    for attribute, scale in (("gender", GENDER), ("origin", ORIGIN)):
-        if attribute in frame.columns:
-            values = frame[attribute].astype(object).where(frame[attribute].notna(), "unknown")
-        else:
-            values = pd.Series(["unknown"] * len(frame), index=frame.index)
-        values = values.to_numpy(dtype=object)
-        for group in (*scale.codes, "unknown"):
-            mask = values == group
-            if not mask.any():
-                continue
-            ll, brier, acc = _metrics(p[mask], y[mask])
-            out.append(GroupMetric(attribute, group, int(mask.sum()),
-                                   float(np.isin(y[mask], _LF_IDX).mean()),
-                                   float(p[mask][:, _LF_IDX].sum(axis=1).mean()), ll, brier, acc))
-    return tuple(out)
-
-
 def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int = 30,
                     n_bins: int = 10) -> ReportContent:
     """Score the cohort with ``model`` and gather every number the report shows."""
@@ -192,11 +169,15 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
                           "no case has a registered offer; nothing to evaluate")
     p = estimates.proba[rows, offer_idx[rows], :]
     y = y_all[rows]
-    ll, brier, acc = _metrics(p, y)
-    prior = np.bincount(y, minlength=len(OUTCOME.codes)) / max(1, len(y))
-    base_ll, base_brier, _ = _metrics(np.tile(prior, (len(y), 1)), y)
-    overall = {"log_loss": ll, "brier": brier, "accuracy": acc,
-               "log_loss_prior": base_ll, "brier_prior": base_brier}
+    evaluation = evaluate(cohort, model=model)
+    overall = {"log_loss": evaluation.model["log_loss"], "brier": evaluation.model["brier_multiclass"],
+               "accuracy": _accuracy(p, y), "log_loss_prior": evaluation.baseline["log_loss"],
+               "brier_prior": evaluation.baseline["brier_multiclass"]}
+    per_outcome = {k: dict(v, brier_prior=evaluation.baseline["per_outcome"][k]["brier"])
+                   for k, v in evaluation.model["per_outcome"].items()}
+    groups = tuple(GroupMetric(attribute, r["group"], int(r["n"]), r["observed_lf"], r["predicted_lf"],
+                               r["brier_lf"], r["auc_lf"], r["ece_lf"])
+                   for attribute, rows_ in evaluation.groups.items() for r in rows_)
 
     reference = table38()
     offers = []
@@ -251,6 +232,6 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
                 "n_with_offer": cohort.n_with_offer},
         model=model_info, rules_version=str(getattr(rules, "version", "")), in_sample=in_sample,
         n_evaluated=int(len(rows)), overall=overall, calibration=_calibration(p, y, n_bins),
-        offer_outcomes=tuple(offers), groups=_groups(frame.loc[has_offer], p, y),
+        offer_outcomes=tuple(offers), groups=groups, per_outcome=per_outcome,
         typology_counts=typology_counts, support=tuple(support), min_support=min_support,
         notes=tuple(notes))

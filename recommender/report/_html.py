@@ -99,8 +99,9 @@ the adviser decides.</p>
 
 def _calibration(c: ReportContent, images: dict[str, str]) -> str:
     o = c.overall
-    rows = [(_label(OUTCOME, cal.outcome), _pct(cal.observed_share), _pct(cal.mean_prediction),
-             _num(cal.brier)) for cal in c.calibration]
+    rows = [(_label(OUTCOME, k), _pct(r["observed"]), _pct(r["predicted"]), _num(r["brier"]),
+             _num(r["brier_prior"]), _num(r["auc"]), _num(r["ece"]))
+            for k, r in c.per_outcome.items()]
     figures = "".join(_img(images[f"calibration_{cal.outcome}"], f"kalibrering {cal.outcome}",
                            f"Kalibrering: {OUTCOME.label(cal.outcome)} ({cal.outcome})")
                       for cal in c.calibration)
@@ -111,7 +112,10 @@ borgeren fik, med den faktiske afslutningsårsag. Punkterne bør ligge tæt på 
 Samlet: log loss {_num(o['log_loss'])} (kun fordelingen / prior: {_num(o['log_loss_prior'])}),
 Brier {_num(o['brier'])} (prior: {_num(o['brier_prior'])}), rigtig mest sandsynlige årsag
 {_pct(o['accuracy'])}.</p>
-{_table(["Afslutningsårsag / outcome", "Observeret andel", "Gns. skøn", "Brier"], rows)}
+{_table(["Afslutningsårsag / outcome", "Observeret andel", "Gns. skøn", "Brier", "Brier (prior)", "AUC",
+         "ECE"], rows)}
+<p><small>Brier: middelkvadratfejl (lavere er bedre); AUC: evne til at skelne (0,5 = tilfældigt);
+ECE: forventet kalibreringsfejl (0 = perfekt).</small></p>
 <div>{figures}</div>"""
 
 
@@ -140,13 +144,13 @@ def _groups(c: ReportContent, images: dict[str, str]) -> str:
     parts = ["<h2 id='grupper'>Grupper: køn og oprindelse / per-group metrics</h2>",
              "<p>Modellens træfsikkerhed for grupper efter køn og oprindelse (beskyttede oplysninger, kun "
              "til kontrol). Store forskelle mellem observeret og forudsagt andel i arbejdsstyrken, eller i "
-             "log loss, betyder at modellen passer dårligere til en gruppe. Små grupper giver usikre tal.</p>"]
+             "Brier/ECE, betyder at modellen passer dårligere til en gruppe. Små grupper giver usikre tal.</p>"]
     for attribute, scale, title in (("gender", GENDER, "Køn / gender"), ("origin", ORIGIN, "Oprindelse / origin")):
         rows = [[_label(scale, g.group), str(g.n), _pct(g.observed_labour_force), _pct(g.predicted_labour_force),
-                 _num(g.log_loss), _num(g.brier), _pct(g.accuracy)]
+                 _num(g.brier), _num(g.auc), _num(g.ece)]
                 for g in c.groups if g.attribute == attribute]
-        parts.append(_table(["Gruppe / group", "N", "Observeret i arbejdsstyrken", "Forudsagt",
-                             "Log loss", "Brier", "Træfsikkerhed"], rows, title))
+        parts.append(_table(["Gruppe / group", "N", "Observeret i arbejdsstyrken", "Forudsagt", "Brier",
+                             "AUC", "ECE"], rows, title))
         parts.append(_img(images[f"groups_{attribute}"], f"metrikker pr. gruppe: {attribute}", title))
     return "\n".join(parts)
 
