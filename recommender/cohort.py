@@ -20,7 +20,7 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -34,7 +34,7 @@ from ._vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
 
 __all__ = [
     "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
-    "read_cohort", "write_cohort",
+    "read_citizens_chunks", "read_cohort", "write_cohort",
 ]
 
 Source = Union[str, "os.PathLike[str]", pd.DataFrame, "Cohort"]
@@ -105,7 +105,8 @@ class Cohort:
 
 # --------------------------------------------------------------------------------------- reading
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _sniff(path: Path) -> tuple[str, list[str]]:
+    """Check that ``path`` is a readable UTF-8 CSV file; return its separator and header."""
     name = str(path)
     if not path.exists():
         raise CohortError("filen findes ikke / file not found", path=name)
@@ -123,7 +124,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=name) from None
     sep = ";" if first.count(";") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=sep), [])
-    _check_header([h.strip().lower() for h in header], name)
+    return sep, [h.strip().lower() for h in header]
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    name = str(path)
+    sep, header = _sniff(path)
+    _check_header(header, name)
     try:
         frame = pd.read_csv(path, sep=sep, dtype=object, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, encoding="utf-8-sig", engine="c")
@@ -142,21 +149,22 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _check_header(columns: Sequence[str], path: str | None) -> None:
+def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str] = _KNOWN,
+                  required: Sequence[str] = REQUIRED_COLUMNS) -> None:
     seen: set[str] = set()
     for col in columns:
         if col in seen:
             raise CohortError(f"kolonnen {col!r} står to gange / column {col!r} appears twice", path=path)
         seen.add(col)
-    unknown = [c for c in columns if c not in _KNOWN]
+    unknown = [c for c in columns if c not in known]
     if unknown:
         hints = []
         for c in unknown[:5]:
-            guess = did_you_mean(c, _KNOWN)
+            guess = did_you_mean(c, known)
             hints.append(f"{c!r}" + (f" (did you mean / mente du {guess!r}?)" if guess else ""))
         raise CohortError("ukendte kolonner / unknown columns: " + ", ".join(hints)
-                          + f"; allowed / tilladt: {', '.join(_KNOWN)}", path=path)
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+                          + f"; allowed / tilladt: {', '.join(known)}", path=path)
+    missing = [c for c in required if c not in seen]
     if missing:
         raise CohortError("manglende kolonner / missing columns: " + ", ".join(missing), path=path)
 
@@ -182,15 +190,18 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame:
-    _check_header(list(text.columns), path)
+def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Sequence[str] = _KNOWN,
+              required: Sequence[str] = REQUIRED_COLUMNS, always: Sequence[str] = COHORT_COLUMNS,
+              first_line: int = 2) -> pd.DataFrame:
+    """Validate text columns into typed ones; ``first_line`` is the file line of the first row."""
+    _check_header(list(text.columns), path, known, required)
     n = len(text)
     if n == 0:
         raise CohortError("ingen rækker / no data rows", path=path)
     problems: list[tuple[int, FieldProblem]] = []
     bad = np.zeros(n, dtype=bool)
     columns: dict[str, object] = {}
-    present = [c for c in _KNOWN if c in text.columns or c in COHORT_COLUMNS]
+    present = [c for c in known if c in text.columns or c in always]
     for name in present:
         if name in _DATES:
             columns[name] = date_column(name, text[name], problems, bad)
@@ -227,8 +238,10 @@ def _validate(text: pd.DataFrame, source: str, path: str | None) -> pd.DataFrame
         order_of = {name: i for i, name in enumerate(_KNOWN)}
         problems.sort(key=lambda lp: (lp[0], order_of.get(lp[1].field, 99)))
         n_bad = int(bad.sum())
+        shift = first_line - 2  # the column parsers count the first row as line 2
         raise CohortError(f"{n_bad} af/of {n} rækker/rows har fejl/are invalid", path=path,
-                          problems=problems[:MAX_PROBLEMS], n_bad_rows=n_bad)
+                          problems=[(line + shift, p) for line, p in problems[:MAX_PROBLEMS]],
+                          n_bad_rows=n_bad)
     return pd.DataFrame(columns, index=pd.RangeIndex(n))[present]
 
 
@@ -288,6 +301,44 @@ def read_cohort(source: Source) -> Cohort:
     n_offer = int(frame["offer"].notna().sum())
     return Cohort(frame=frame, fingerprint=_fingerprint(frame), n_rows=len(frame),
                   n_with_offer=n_offer, source=name)
+
+
+def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
+    """Read a CSV of intake records (no ``offer``/``outcome``) as validated frames of ``chunksize`` rows.
+
+    Each chunk is validated like a cohort (codes or labels, vectorised); a bad row raises
+    :class:`CohortError` with its file line. A ``citizen_id`` seen in an earlier chunk is refused too.
+    Memory stays flat: only one chunk (and the set of ids seen) is held at a time.
+    """
+    p = Path(path)
+    sep, header = _sniff(p)
+    known = tuple(FIELDS)
+    required = tuple(n for n, s in FIELDS.items() if s.required)
+    _check_header(header, str(p), known, required)
+    seen: set[str] = set()
+    line = 2
+    try:
+        reader = pd.read_csv(p, sep=sep, dtype=object, keep_default_na=False, na_filter=False,
+                             encoding="utf-8-sig", engine="c", chunksize=chunksize)
+        for raw in reader:
+            raw.columns = [str(c).strip().lower() for c in raw.columns]
+            frame = _validate(raw.reset_index(drop=True), str(p), str(p), known=known,
+                              required=required, always=known, first_line=line)
+            ids = frame["citizen_id"].to_numpy(dtype=object)
+            repeated = [i for i, cid in enumerate(ids) if cid in seen]
+            if repeated:
+                r = repeated[0]
+                raise CohortError("citizen_id står to gange / appears twice", path=str(p), problems=[(
+                    line + r, FieldProblem("citizen_id", ids[r], "a unique id / et unikt id",
+                                           FIELDS["citizen_id"].da))], n_bad_rows=len(repeated))
+            seen.update(ids)
+            line += len(frame)
+            yield frame
+    except UnicodeDecodeError as exc:
+        raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=str(p)) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = " ".join(str(exc).split())[:200]
+        raise CohortError(f"ikke en gyldig CSV-fil / not a valid CSV file ({msg})", path=str(p)) from None
 
 
 # --------------------------------------------------------------------------------------- writing

@@ -41,13 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in _COMMANDS:
-        try:
-            module = importlib.import_module(f"{__name__}._{name}")
-        except ModuleNotFoundError as exc:  # a command not built yet is simply not offered
-            if exc.name != f"{__name__}._{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f"{__name__}._{name}").register(sub)
     return parser
 
 
