@@ -1,0 +1,63 @@
+"""Benchmark: single ``recommend()`` latency against the bare scikit-learn pipeline (issue 5).
+
+Reference, measured in the same run: the model's own fitted sklearn estimator ``predict_proba`` on the
+same citizen's four offer rows (a 4-row DataFrame prepared once, outside the timing). Reported: medians
+and the ratio ``recommend / predict_proba`` (budget ≤ 1.0, aim ≤ 0.25), plus the largest difference
+between the fast path and the pipeline. Run: ``python benchmarks/bench_recommend.py [REPEATS]``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from recommender import Citizen, load_model, load_rules, recommend
+from recommender._features import prepare
+from recommender._vocab import OFFER, OUTCOME
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _median_seconds(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main(repeats: int = 300) -> None:
+    model, rules = load_model(), load_rules()
+    record = json.loads((ROOT / "examples" / "flexible.json").read_text(encoding="utf-8"))
+    citizen = Citizen.from_dict(record)
+    rows = prepare(pd.DataFrame([citizen.to_dict()] * len(OFFER.codes)), model.schema)
+    rows["offer"] = list(OFFER.codes)
+    estimator = model.estimator
+    for _ in range(20):  # warm up both
+        estimator.predict_proba(rows)
+        recommend(record, model=model, rules=rules)
+    ref = _median_seconds(lambda: estimator.predict_proba(rows), repeats)
+    ours = _median_seconds(lambda: recommend(record, model=model, rules=rules), repeats)
+    ref_again = _median_seconds(lambda: estimator.predict_proba(rows), repeats)
+    reference = min(ref, ref_again)
+    classes = list(estimator.classes_)
+    pipe = estimator.predict_proba(rows)[:, [classes.index(k) for k in OUTCOME.codes]]
+    fast = model.predict_citizen(citizen, rules.outcome_weights).proba[0]
+    print(f"model: {model!r}")
+    print(f"fast path (exact linear lookups): {model.is_linear}")
+    print(f"reference predict_proba, 4 offer rows: median {reference * 1e3:.3f} ms")
+    print(f"recommend() incl. validation, rules, intervals, explanations, ranking: "
+          f"median {ours * 1e3:.3f} ms")
+    print(f"ratio recommend / predict_proba: {ours / reference:.3f} (budget 1.0, aim 0.25)")
+    print(f"max |fast path - pipeline| probability: {float(np.abs(fast - pipe).max()):.2e}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)

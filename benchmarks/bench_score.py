@@ -1,0 +1,67 @@
+"""Benchmark: batch scoring, whole process, against the bare pipeline (issue 5).
+
+1. 100,000 citizens: ``recommender score`` as a subprocess (interpreter start, model load, reading,
+   validation, rules, model, ranking, writing) against the model's fitted sklearn estimator
+   ``predict_proba`` on the 400,000 offer rows, measured in this run (budget: ratio ≤ 4).
+2. Peak memory (max RSS of the child process) of ``recommender score`` on 1,000,000 citizens.
+Run: ``python benchmarks/bench_score.py [N_SMALL] [N_LARGE]`` (defaults 100000 1000000).
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from recommender import load_model
+from recommender._features import prepare
+from recommender._vocab import FIELDS, OFFER
+from recommender.synth import generate_cohort
+
+
+def _citizens_csv(n: int, path: Path) -> pd.DataFrame:
+    frame = generate_cohort(n, seed=11).frame[list(FIELDS)]
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def _run_score(src: Path, out: Path) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "recommender", "score", str(src), "--out", str(out)],
+                   check=True, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak_kb, before) / 1024
+
+
+def main(n_small: int = 100_000, n_large: int = 1_000_000) -> None:
+    model = load_model()  # built and cached before anything is timed
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "citizens.csv", Path(tmp) / "scores.csv"
+        frame = _citizens_csv(n_small, src)
+        X = prepare(frame, model.schema)
+        rows = pd.concat([X] * len(OFFER.codes), ignore_index=True)
+        rows["offer"] = [o for o in OFFER.codes for _ in range(len(X))]
+        t = time.perf_counter()
+        model.estimator.predict_proba(rows)
+        reference = time.perf_counter() - t
+        seconds, peak_small = _run_score(src, out)
+        print(f"{n_small:,} citizens: score (whole process) {seconds:.2f} s; bare predict_proba on "
+              f"{len(rows):,} offer rows {reference:.2f} s; ratio {seconds / reference:.2f} (budget 4)")
+        print(f"  peak RSS {peak_small:.0f} MiB")
+        if n_large:
+            big = Path(tmp) / "big.csv"
+            _citizens_csv(n_large, big)
+            seconds, peak = _run_score(big, out)
+            print(f"{n_large:,} citizens: score {seconds:.1f} s, peak RSS {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:3]]
+    main(*args)
