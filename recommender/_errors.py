@@ -43,6 +43,9 @@ def show_value(value: object, limit: int = _MAX_SHOWN) -> str:
         return repr(value)
     if isinstance(value, (list, tuple, dict, set)):
         return f"<{type(value).__name__} med/with {len(value)} elementer/items>"
+    if isinstance(value, int) and value.bit_length() > 128:  # repr() refuses ints over 4300 digits
+        digits = int(value.bit_length() * 0.30103)
+        return f"<{'-' if value < 0 else ''}tal/number med/with ~{digits} cifre/digits>"
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
 
