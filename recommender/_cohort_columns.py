@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._errors import FieldProblem
 from ._vocab import FieldSpec
-from .citizen import _CPR, parse_value
+from .citizen import _CONTROL, _CPR, parse_value
 
 __all__ = ["DATE_LABELS", "MAX_PROBLEMS", "date_column", "parse_column", "text_column"]
 
@@ -97,10 +97,11 @@ def _stripped(uniques: np.ndarray) -> np.ndarray:
 
 
 def _suspects(spec: FieldSpec, uniques: np.ndarray) -> list[int]:
-    """Positions of the distinct values that need a full check (empty, too long, CPR-shaped)."""
+    """Positions of the distinct values that need a full check (empty, too long, control chars, CPR)."""
     texts = _stripped(uniques)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     suspect = (lengths == 0) | (lengths > (spec.max_length or 10**9))
+    suspect |= np.fromiter((_CONTROL.search(t) is not None for t in texts), dtype=bool, count=len(texts))
     if spec.name == "citizen_id":  # one regex scan over all ids, separated by NUL (never a digit)
         joined = "\x00".join(texts)
         starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])

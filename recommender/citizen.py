@@ -21,6 +21,8 @@ _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<missing>"})()
 _INT = re.compile(r"^[+-]?\d{1,9}$")
 # A Danish CPR number: DDMMYY followed by four digits, with or without a dash or space.
 _CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+# Control characters, lone surrogates and private-use characters: never typed text, break output.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 _KNOWN_MUNICIPALITIES = {m.casefold(): m for m in MUNICIPALITIES} | {"århus": "Aarhus"}
 
 
@@ -82,6 +84,9 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
         if spec.required:
             return None, _problem(spec, value, expected="non-empty text / ikke-tom tekst")
         return None, None
+    if _CONTROL.search(text):
+        return None, _problem(spec, value, expected="text without control characters / tekst uden "
+                                                    "kontroltegn")
     if spec.name == "citizen_id" and _CPR.search(text):
         return None, _problem(spec, value, show=False,
                               expected="a pseudonymous id, never a CPR number / et pseudonymt id, "
@@ -168,9 +173,13 @@ class Citizen:
         kwargs: dict[str, object] = {}
         for key, value in data.items():
             if not isinstance(key, str) or key.strip() not in FIELDS:
+                shown = "<CPR-nummer/CPR number>" if _CPR.search(str(key)) else str(key)[:40]
                 problems.append(FieldProblem(
-                    str(key)[:40], value, "a known field / et kendt felt",
+                    shown, value, "a known field / et kendt felt",
                     suggestion=did_you_mean(key, FIELDS), show=False))
+            elif key.strip() in kwargs:  # " wants_employment" and "wants_employment": which one?
+                problems.append(FieldProblem(key.strip(), value, "each field once / hvert felt én gang",
+                                             FIELDS[key.strip()].da, show=False))
             else:
                 kwargs[key.strip()] = value
         for name, spec in FIELDS.items():
