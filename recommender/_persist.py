@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ._errors import ModelFileError
+from ._errors import ModelFileError, show_value
 
 __all__ = ["FORMAT_VERSION", "MAGIC", "TRUSTED", "read_model", "write_model"]
 
@@ -126,7 +126,10 @@ def check_compatible(manifest: dict, where: str) -> None:
         raise ModelFileError(f"format version {version!r} is not supported (this program reads "
                              f"version {FORMAT_VERSION}) / formatversionen understøttes ikke",
                              path=where)
-    here, there = _library_versions(), manifest.get("libraries") or {}
+    here, there = _library_versions(), manifest.get("libraries")
+    if not isinstance(there, dict):  # a list or text here crashed with AttributeError
+        raise ModelFileError(f"unreadable manifest: libraries must be an object; got "
+                             f"{show_value(there)} / manifestet kan ikke læses", path=where)
     for lib in _COMPATIBLE:
         if _major_minor(str(there.get(lib, "?"))) != _major_minor(here[lib]):
             raise ModelFileError(
