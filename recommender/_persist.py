@@ -9,9 +9,10 @@ Layout (bytes)::
 
 The manifest holds the payload's size and sha256. Loading checks, in order: the magic line, the
 manifest's own checksum, the format version, the library versions (same scikit-learn, skops and
-numpy major.minor as the writer), the payload's size (truncation) and sha256 (tampering), and only
-then deserialises with ``skops.io.loads`` trusting a fixed list of type names. Any failure raises
-:class:`~recommender._errors.ModelFileError` saying why. Writes are atomic (temp file + os.replace).
+numpy major.minor as the writer), the shape of the manifest's fields, the payload's size
+(truncation) and sha256 (tampering), and only then deserialises with ``skops.io.loads`` trusting a
+fixed list of type names. Any failure raises :class:`~recommender._errors.ModelFileError` saying why.
+Writes are atomic (temp file + os.replace).
 """
 
 from __future__ import annotations
@@ -137,6 +138,55 @@ def check_compatible(manifest: dict, where: str) -> None:
                 f"model with this installation / træn modellen igen", path=where)
 
 
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_share(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1
+
+
+def check_manifest(manifest: dict, where: str) -> None:
+    """Refuse a manifest whose fields the model and every recommendation read have the wrong shape.
+
+    The checksums prove only that the file is whole, not who wrote it: a hand-edited manifest with
+    recomputed checksums must be refused here, not crash a later recommendation.
+    """
+    from ._vocab import OFFER
+
+    def bad(key: str, expected: str) -> ModelFileError:
+        return ModelFileError(f"unreadable manifest: {key} must be {expected}; got "
+                              f"{show_value(manifest.get(key))} / manifestet kan ikke læses", path=where)
+
+    for key in ("version", "created"):
+        if not isinstance(manifest.get(key), str):
+            raise bad(key, "text")
+    if not isinstance(manifest.get("rules_version"), (str, type(None))):
+        raise bad("rules_version", "text")
+    for key in ("n_rows", "n_with_offer", "evidence_size"):
+        if not _is_count(manifest.get(key)):
+            raise bad(key, "a whole number ≥ 0")
+    for key in ("support_threshold", "interval_level"):
+        if not _is_share(manifest.get(key)):
+            raise bad(key, "a number between 0 and 1")
+    if not isinstance(manifest.get("allow_protected"), bool):
+        raise bad("allow_protected", "true/false")
+    cohort = manifest.get("training_cohort")
+    if not isinstance(cohort, dict) or not isinstance(cohort.get("fingerprint"), str):
+        raise bad("training_cohort", "an object with a fingerprint")
+    evidence = manifest.get("offer_evidence")
+    if not isinstance(evidence, dict) or not all(_is_count(evidence.get(o)) for o in OFFER.codes):
+        raise bad("offer_evidence", "a count per offer")
+    schema, baseline = manifest.get("schema"), manifest.get("baseline")
+    if (not isinstance(schema, dict) or not isinstance(schema.get("categorical"), dict)
+            or not isinstance(schema.get("numeric"), list)
+            or not all(isinstance(v, list) for v in schema["categorical"].values())):
+        raise bad("schema", "the feature schema object")
+    if not isinstance(baseline, dict) or not set(schema["categorical"]) | set(
+            map(str, schema["numeric"])) <= set(baseline):
+        raise bad("baseline", "a value for every feature")
+
+
 def read_model(path: str | os.PathLike[str]):
     """Load and check a model file; see the module docstring for the checks."""
     import skops.io as sio
@@ -152,6 +202,7 @@ def read_model(path: str | os.PathLike[str]):
         raise ModelFileError("is a directory / er en mappe", path=where) from None
     manifest, payload = _split(raw, where)
     check_compatible(manifest, where)
+    check_manifest(manifest, where)
     if len(payload) != manifest.get("payload_size"):
         raise ModelFileError(f"truncated or padded: payload has {len(payload)} bytes, the manifest "
                              f"says {manifest.get('payload_size')} / afkortet fil", path=where)
