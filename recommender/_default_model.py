@@ -7,7 +7,8 @@ registered offer) keeps the intervals as wide as the real evidence warrants.
 The model is built on first use (a one-line note on stderr) and cached in a per-user directory
 (``$RECOMMENDER_CACHE``, else ``$XDG_CACHE_HOME/recommender``, else ``~/.cache/recommender``) under
 a name keyed by the package version, the library versions and a hash of the sources that determine
-it (model code, synthetic generator, rules, vocabulary). It is written atomically and loaded once
+it (model code, synthetic generator and its published figures, cohort parsing, rules,
+vocabulary). Its manifest says ``"synthetic": true``: it was trained on a synthetic cohort. It is written atomically and loaded once
 per process (thread-safe). No network is needed.
 """
 
@@ -27,8 +28,8 @@ DEFAULT_N = 20_000
 DEFAULT_SEED = 500
 DEFAULT_EVIDENCE = 219  # Projekt 500: 274 citizens, 219 with a registered offer (tabel 38)
 _SOURCES = ("model.py", "_features.py", "_selection.py", "_uncertainty.py", "_linear_fast.py",
-            "_estimates.py", "_persist.py", "_default_model.py", "cohort.py", "_vocab.py",
-            "rules.yaml")
+            "_estimates.py", "_persist.py", "_default_model.py", "cohort.py", "_cohort_columns.py",
+            "_vocab.py", "rules.yaml", "data/projekt500.yaml")
 _LOCK = threading.Lock()
 _MODEL = None
 
@@ -63,7 +64,9 @@ def build_default():
     from .typology import load_rules
 
     cohort = generate_cohort(DEFAULT_N, DEFAULT_SEED)
-    return train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules())
+    model = train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules())
+    model.manifest["synthetic"] = True  # shown to advisers ("syntetisk kohorte")
+    return model
 
 
 def default_model():

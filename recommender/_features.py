@@ -209,11 +209,17 @@ def citizen_encoder(schema: FeatureSchema, *, with_offer: bool, kind: str = "one
 
 class OfferInteractions(TransformerMixin, BaseEstimator):
     """Append offer × citizen interactions to an encoded matrix whose last ``n_offers`` columns are
-    the offer indicators: ``[X, O, scale·(O_1·X), …, scale·(O_k·X)]`` (sparse CSR).
+    the offer indicators: ``[X, O, scale·(O_1·X), …, scale·(O_k·X)]`` (sparse CSR), and with
+    ``propensity=True`` also the standardised log-odds of a propensity model P(offer | citizen)
+    fitted on the training rows (``k`` more columns, linear in the citizen columns).
 
     With these columns a multinomial logistic regression learns a citizen effect shared by all
     offers plus, per offer, how the effect of each input differs under that offer. ``scale`` below
-    1 shrinks the interactions harder than the shared effects under the same L2 penalty.
+    1 shrinks the interactions harder than the shared effects under the same L2 penalty. The
+    propensity columns guard against *regularisation-induced confounding* (Hahn et al., 2018):
+    offers went to different kinds of citizens, so when the penalty shrinks the citizen effects, the
+    offer indicators would absorb part of them; one column per offer summarising who received it
+    lets the model keep that adjustment at little cost in penalty.
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 2.0, 0.0, 1.0]])  # two citizen columns, two offers
@@ -221,12 +227,33 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
     [[1.0, 2.0, 0.0, 1.0, 0.0, 0.0, 0.5, 1.0]]
     """
 
-    def __init__(self, n_offers: int = len(OFFER.codes), scale: float = 1.0):
+    def __init__(self, n_offers: int = len(OFFER.codes), scale: float = 1.0,
+                 propensity: bool = False, propensity_C: float = 0.3):
         self.n_offers = n_offers
         self.scale = scale
+        self.propensity = propensity
+        self.propensity_C = propensity_C
 
     def fit(self, X, y=None):
+        X = sp.csr_matrix(X, dtype=np.float64)
         self.n_features_in_ = X.shape[1]
+        k = self.n_offers
+        if self.propensity:
+            from sklearn.linear_model import LogisticRegression
+
+            base, offer = X[:, :-k], np.asarray(X[:, -k:].argmax(axis=1)).ravel()
+            clf = LogisticRegression(C=self.propensity_C, max_iter=500, tol=1e-6).fit(base, offer)
+            coef, intercept = np.zeros((k, base.shape[1])), np.zeros(k)
+            if len(clf.classes_) > 2:
+                coef[clf.classes_], intercept[clf.classes_] = clf.coef_, clf.intercept_
+            elif len(clf.classes_) == 2:  # binary: one log-odds column for the second offer
+                coef[clf.classes_[1]], intercept[clf.classes_[1]] = clf.coef_[0], clf.intercept_[0]
+            z = base @ coef.T + intercept
+            spread = z.std(axis=0)
+            spread[spread == 0] = 1.0
+            # (k, p) and (k,): the standardised log-odds are base @ prop_coef_.T + prop_intercept_
+            self.prop_coef_ = coef / spread[:, None]
+            self.prop_intercept_ = (intercept - z.mean(axis=0)) / spread
         return self
 
     def transform(self, X):
@@ -236,4 +263,6 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
         blocks = [X]
         for j in range(k):
             blocks.append(sp.diags(offers[:, j].toarray().ravel() * self.scale) @ base)
+        if self.propensity:
+            blocks.append(sp.csr_matrix(np.asarray(base @ self.prop_coef_.T) + self.prop_intercept_))
         return sp.hstack(blocks, format="csr")

@@ -2,9 +2,11 @@
 
 Candidates (all see the offer and can express offer × citizen interactions):
 
-* ``logit_C{C}``: one-hot citizen features, offer indicators and offer × citizen interactions,
-  multinomial LogisticRegression with L2 penalty ``C`` (several values: the regularisation is chosen
-  by CV, so a 274-row cohort gets a strongly shrunk, not an over-confident, model);
+* ``logit_s{s}_C{C}``: one-hot citizen features, offer indicators, offer × citizen interactions
+  scaled by ``s`` and one propensity log-odds column per offer, multinomial LogisticRegression with
+  L2 penalty ``C``. Both are chosen by CV on a small grid: ``C`` is the penalty on every effect,
+  ``C·s²`` the effective penalty on the interactions, so a 274-row cohort gets a strongly shrunk,
+  not an over-confident, model and a large one can keep heterogeneous offer effects;
 * ``hgb``: a regularised HistGradientBoostingClassifier (shallow trees, native categories, offer as
   a categorical input, so trees split on offer × citizen).
 
@@ -35,8 +37,8 @@ from ._vocab import OUTCOME
 
 __all__ = ["CandidateResult", "Selection", "candidates", "select"]
 
-LOGIT_C = (0.005, 0.015, 0.05, 0.15, 0.5)
-INTERACTION_SCALE = 0.7
+LOGIT_C = (0.005, 0.015, 0.05, 0.15, 0.5, 1.5)
+INTERACTION_SCALES = (0.05, 0.15, 0.4)
 MAX_CV_ROWS = 10_000  # model selection on at most this many rows (stratified subsample); fit on all
 
 
@@ -75,10 +77,20 @@ class Selection:
                 "n_folds": self.n_folds, "n_cv_rows": self.n_cv_rows}
 
 
-def _linear(schema: FeatureSchema, C: float) -> Pipeline:
+def logit_name(scale: float, C: float) -> str:
+    return f"logit_s{scale:g}_C{C:g}"
+
+
+def _parse(name: str) -> tuple[float, float]:
+    """(scale, C) of a linear candidate's name."""
+    scale, C = name[len("logit_s"):].split("_C")
+    return float(scale), float(C)
+
+
+def _linear(schema: FeatureSchema, C: float, scale: float) -> Pipeline:
     return Pipeline([
         ("encode", citizen_encoder(schema, with_offer=True, kind="onehot")),
-        ("interact", OfferInteractions(scale=INTERACTION_SCALE)),
+        ("interact", OfferInteractions(scale=scale, propensity=True)),
         ("clf", LogisticRegression(C=C, max_iter=1000, tol=1e-4)),
     ])
 
@@ -99,18 +111,21 @@ def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
     """The candidate pipelines by name (unfitted).
 
     >>> from recommender._features import build_schema
-    >>> sorted(candidates(build_schema()))
-    ['hgb', 'logit_C0.005', 'logit_C0.015', 'logit_C0.05', 'logit_C0.15', 'logit_C0.5']
+    >>> names = list(candidates(build_schema()))
+    >>> len(names), names[:2], names[-1]
+    (19, ['logit_s0.05_C0.005', 'logit_s0.15_C0.005'], 'hgb')
     """
-    out: dict[str, Pipeline] = {f"logit_C{C:g}": _linear(schema, C) for C in LOGIT_C}
+    out: dict[str, Pipeline] = {logit_name(s, C): _linear(schema, C, s)
+                                for C in sorted(LOGIT_C) for s in sorted(INTERACTION_SCALES)}
     out["hgb"] = _trees(schema, seed)
     return out
 
 
 def candidate_params(name: str) -> dict[str, object]:
-    if name.startswith("logit_C"):
-        return {"kind": "logistic_regression_offer_interactions", "C": float(name[7:]),
-                "interaction_scale": INTERACTION_SCALE}
+    if name.startswith("logit_s"):
+        scale, C = _parse(name)
+        return {"kind": "logistic_regression_offer_interactions", "C": C,
+                "interaction_scale": scale, "propensity_columns": True}
     return {"kind": "hist_gradient_boosting", "learning_rate": 0.08, "max_iter": 120, "max_depth": 3,
             "min_samples_leaf": 40, "l2_regularization": 1.0}
 
@@ -140,20 +155,24 @@ def _loss(y_idx: np.ndarray, proba: np.ndarray) -> float:
 
 
 def _logit_path(schema: FeatureSchema, X: pd.DataFrame, y: np.ndarray, train, test,
-                Cs=LOGIT_C) -> list[np.ndarray]:
-    """Test-fold probabilities of the linear candidate at each ``C`` (ascending): the encoding is
-    fitted once per fold and each fit warm-starts from the previous, more penalised solution."""
-    pipe = _linear(schema, Cs[0])
-    encode = pipe[:-1].fit(X.iloc[train], y[train])
-    Z_tr, Z_te = encode.transform(X.iloc[train]), encode.transform(X.iloc[test])
-    clf = clone(pipe[-1]).set_params(warm_start=True)
+                scales=INTERACTION_SCALES, Cs=LOGIT_C) -> dict[str, np.ndarray]:
+    """Test-fold probabilities of the linear candidates by name: the citizen encoding is fitted
+    once per fold, and for each interaction scale the fits run along ``C`` (ascending), each
+    warm-started from the previous, more penalised solution."""
+    pipe = _linear(schema, Cs[0], scales[0])
+    encode = pipe[:-2].fit(X.iloc[train], y[train])
+    E_tr, E_te = encode.transform(X.iloc[train]), encode.transform(X.iloc[test])
     classes = np.unique(y)
-    out = []
+    out = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
-        for C in sorted(Cs):
-            clf.set_params(C=C).fit(Z_tr, y[train])
-            out.append(_aligned(clf.predict_proba(Z_te), clf.classes_, classes))
+        for scale in sorted(scales):
+            interact = clone(pipe[-2]).set_params(scale=scale).fit(E_tr)
+            Z_tr, Z_te = interact.transform(E_tr), interact.transform(E_te)
+            clf = clone(pipe[-1]).set_params(warm_start=True)
+            for C in sorted(Cs):
+                clf.set_params(C=C).fit(Z_tr, y[train])
+                out[logit_name(scale, C)] = _aligned(clf.predict_proba(Z_te), clf.classes_, classes)
     return out
 
 
@@ -180,8 +199,8 @@ def _calibrated_oof_loss(oof: np.ndarray, y_idx: np.ndarray, folds) -> float:
 
 def _one_se_choice(results: list[CandidateResult], n_folds: int) -> CandidateResult:
     """The simplest candidate within one standard error of the lowest CV log loss (Breiman's
-    one-standard-error rule). Simplicity order: the linear model from strongest to weakest
-    penalty, then the trees. A near-tie thus goes to the more regularised, exactly explainable
+    one-standard-error rule). Simplicity order: the linear models from strongest to weakest
+    penalty ``C`` (at equal ``C`` the smaller interaction scale first), then the trees. A near-tie thus goes to the more regularised, exactly explainable
     model; a small cohort gets the stronger shrinkage."""
     best = min(results, key=lambda r: r.cv_log_loss)
     limit = best.cv_log_loss + best.cv_log_loss_std / np.sqrt(n_folds)
@@ -204,11 +223,11 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
     folds = list(StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(X, y))
     classes = np.unique(y)
     y_idx = np.searchsorted(classes, y)
-    names = [f"logit_C{C:g}" for C in sorted(LOGIT_C)] + ["hgb", "prior"]
-    oof = {name: np.zeros((len(y), len(classes))) for name in names}
     pool = candidates(schema, seed)
+    names = list(pool) + ["prior"]
+    oof = {name: np.zeros((len(y), len(classes))) for name in names}
     for tr, te in folds:
-        for name, proba in zip(names, _logit_path(schema, X, y, tr, te)):
+        for name, proba in _logit_path(schema, X, y, tr, te).items():
             oof[name][te] = proba
         oof["hgb"][te] = _fold_proba(pool["hgb"], X, y, tr, te, classes)
         oof["prior"][te] = _fold_proba(DummyClassifier(strategy="prior"), X, y, tr, te, classes)
@@ -224,17 +243,19 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
                      n_folds, len(y))
 
 
-def penalty_at(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int, *, seed: int = 0,
-               repeats: int = 3) -> float:
-    """The logistic-regression ``C`` that cross-validation picks on cohorts of ``size`` rows.
+def penalty_at(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int, *, scale: float,
+               seed: int = 0, repeats: int = 3) -> float:
+    """The logistic-regression ``C`` that model selection picks on cohorts of ``size`` rows (at the
+    selected interaction ``scale``, by the same one-standard-error rule as :func:`select`).
 
     Used for the bootstrap refits when the evidence is much smaller than the training sample: a
     219-citizen refit needs the penalty a 219-row cohort would get, not the one chosen for 20,000.
-    Stratified subsamples of ``size`` rows, 5-fold CV each, mean log loss over all folds.
+    Stratified subsamples of ``size`` rows, 5-fold CV each, log loss over all folds.
     """
     rng = np.random.default_rng(seed + 104729)
     losses = []
     share = {k: np.mean(y == k) for k in np.unique(y)}
+    Cs = sorted(LOGIT_C)
     for r in range(repeats):
         rows = np.concatenate([rng.choice(np.flatnonzero(y == k), replace=False,
                                           size=min(int(np.sum(y == k)), max(5, round(size * s))))
@@ -242,6 +263,10 @@ def penalty_at(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
         Xs, ys = X.iloc[rows], y[rows]
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed + r).split(Xs, ys)
         yi = np.searchsorted(np.unique(ys), ys)
-        losses += [[_loss(yi[te], p) for p in _logit_path(schema, Xs, ys, tr, te)]
-                   for tr, te in folds]
-    return sorted(LOGIT_C)[int(np.argmin(np.mean(losses, axis=0)))]
+        for tr, te in folds:
+            path = _logit_path(schema, Xs, ys, tr, te, scales=(scale,), Cs=Cs)
+            losses.append([_loss(yi[te], path[logit_name(scale, C)]) for C in Cs])
+    losses = np.array(losses)
+    results = [CandidateResult(logit_name(scale, C), {}, float(m), float(sd))
+               for C, m, sd in zip(Cs, losses.mean(axis=0), losses.std(axis=0))]
+    return _parse(_one_se_choice(results, len(losses)).name)[1]

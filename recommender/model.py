@@ -30,7 +30,7 @@ from ._errors import CohortError, RecommenderError
 from ._estimates import OfferEstimates, Reason
 from ._features import FeatureSchema, build_schema, offer_column, prepare
 from ._linear_fast import CitizenVector, LinearTables, _softmax
-from ._selection import INTERACTION_SCALE, calibrated, candidates, penalty_at, select
+from ._selection import calibrated, candidates, penalty_at, select
 from ._uncertainty import INTERVAL_LEVEL, bootstrap_refits, centred_interval, fit_propensity
 from ._vocab import FIELDS, OFFER, OUTCOME
 from .citizen import Citizen
@@ -108,11 +108,14 @@ class OutcomeModel:
         self._vector: CitizenVector | None = None
         if self.is_linear:
             enc = self._encode.named_steps["encode"]
+            interact = self._encode.named_steps["interact"]
             self._vector = CitizenVector(self.schema, enc)
             self._tables = LinearTables.build(
                 [self._clf, *self.boot], p=self._vector.width, n_offers=len(OFFER.codes),
-                scale=self._encode.named_steps["interact"].scale, class_perm=self._perm,
-                beta=self._beta, prop_clf=propensity[-1], prop_perm=self._prop_perm)
+                scale=interact.scale, class_perm=self._perm, beta=self._beta,
+                prop_clf=propensity[-1], prop_perm=self._prop_perm,
+                confounders=((interact.prop_coef_, interact.prop_intercept_)
+                             if getattr(interact, "propensity", False) else None))
 
     @property
     def version(self) -> str:
@@ -130,19 +133,33 @@ class OutcomeModel:
                 f"calibrated={m['selection']['calibrated']}, n_with_offer={m['n_with_offer']}, "
                 f"evidence_size={m['evidence_size']}, allow_protected={m['allow_protected']})")
 
-    # ------------------------------------------------------------------ batch (pipeline) path
-    def _draws(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """Point (n, offers, K) and bootstrap (B, n, offers, K) probabilities for prepared rows."""
+    # ------------------------------------------------------------------ batch path
+    def _draws(self, X: pd.DataFrame, intervals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Point (n, offers, K) and bootstrap (B, n, offers, K) probabilities for prepared rows
+        (``None`` for the draws when ``intervals`` is False)."""
         n, n_off = len(X), len(OFFER.codes)
+        clfs = [self._clf, *self.boot] if intervals else [self._clf]
+        out = np.empty((len(clfs), n, n_off, len(OUTCOME.codes)))
+        if self._tables is not None:  # linear: encode each citizen once, effective weights per offer
+            E = self._citizen_matrix(X)
+            w, bias = self._tables.weights, self._tables.bias
+            for b in range(len(clfs)):
+                z = np.asarray(E @ w[b].reshape(-1, w.shape[-1]).T).reshape(n, n_off, -1)
+                out[b] = _softmax(self._beta * (z + bias[b]))
+            return out[0], (out[1:] if intervals else None)
         stacked = pd.concat([X] * n_off, ignore_index=True)
         stacked["offer"] = np.repeat(np.array(OFFER.codes, dtype=object), n)
         Z = self._encode.transform(stacked)
-        clfs = [self._clf, *self.boot]
-        out = np.empty((len(clfs), n, n_off, len(OUTCOME.codes)))
         for b, clf in enumerate(clfs):
             p = _softmax(self._beta * np.asarray(clf.decision_function(Z)))
             out[b] = _reorder(p, self._perm).reshape(n_off, n, -1).transpose(1, 0, 2)
-        return out[0], out[1:]
+        return out[0], (out[1:] if intervals else None)
+
+    def _citizen_matrix(self, X: pd.DataFrame):
+        """The encoded citizen columns (sparse, n × p) of prepared rows, without the offer."""
+        enc = self._encode.named_steps["encode"]
+        E = enc.transform(X.assign(offer=OFFER.codes[0]))
+        return E[:, :self._vector.width]
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """(n, 4) P(outcome | citizen, offer) for rows that carry their ``offer`` (point estimate,
@@ -152,24 +169,34 @@ class OutcomeModel:
         p = _softmax(self._beta * np.asarray(self._clf.decision_function(self._encode.transform(X))))
         return _reorder(p, self._perm)
 
-    def predict_offers(self, frame: pd.DataFrame, weights: Mapping[str, float] | None = None
-                       ) -> OfferEstimates:
+    def predict_offers(self, frame: pd.DataFrame, weights: Mapping[str, float] | None = None, *,
+                       intervals: bool = True) -> OfferEstimates:
         """Estimates for every citizen (row of ``frame``) under each of the four offers.
 
         ``frame``: intake fields as codes (as in ``Cohort.frame``; ``offer``/``outcome`` ignored).
         ``weights``: outcome code → weight for the score (spec §7), or a RuleSet; default 1/0.8/0.4/0.
-        Bad values raise :class:`~recommender._errors.InvalidCitizenError` naming field and value.
+        ``intervals=False`` skips the bootstrap draws (for scoring many citizens): ``proba_low``,
+        ``proba_high``, ``score_low`` and ``score_high`` are then NaN (not computed), everything
+        else is identical. Bad values raise :class:`~recommender._errors.InvalidCitizenError`
+        naming field and value.
         """
         w = _weights_vector(weights)
         X = prepare(frame, self.schema)
-        point, draws = self._draws(X)
-        prop = _reorder(self.propensity.predict_proba(X), self._prop_perm)
+        point, draws = self._draws(X, intervals)
+        if self._tables is not None:
+            prop = self._tables.propensity_many(self._citizen_matrix(X))
+        else:
+            prop = _reorder(self.propensity.predict_proba(X), self._prop_perm)
         return self._estimates(point, draws, prop, w)
 
     def _estimates(self, point, draws, prop, w) -> OfferEstimates:
-        p_lo, p_hi = centred_interval(point, draws, level=self.level)
-        score, score_draws = point @ w, draws @ w
-        s_lo, s_hi = centred_interval(score, score_draws, high=float(w.max()), level=self.level)
+        score = point @ w
+        if draws is None:
+            p_lo = p_hi = np.full_like(point, np.nan)
+            s_lo = s_hi = np.full_like(score, np.nan)
+        else:
+            p_lo, p_hi = centred_interval(point, draws, level=self.level)
+            s_lo, s_hi = centred_interval(score, draws @ w, high=float(w.max()), level=self.level)
         support = np.where(prop < self.threshold, "low", "ok")
         return OfferEstimates(point, p_lo, p_hi, score, s_lo, s_hi, prop, support,
                               self._evidence.copy(), self.level)
@@ -197,9 +224,30 @@ class OutcomeModel:
         """
         if offer not in OFFER.codes:
             raise RecommenderError(f"offer: expected one of / en af: {OFFER.describe()}; got {offer!r}")
+        record, names, variants = self._variants(citizen)
+        j = OFFER.codes.index(offer)
+        if self._tables is not None:
+            p = self._tables.point_proba(self._vector.encode_many(variants))[:, j]
+        else:
+            p = self._draws(prepare(pd.DataFrame(variants), self.schema), False)[0][:, j]
+        return self._reasons(record, names, p, _weights_vector(weights), top)
+
+    def explain_offers(self, citizen: Citizen, top: int = 3,
+                       weights: Mapping[str, float] | None = None) -> dict[str, tuple[Reason, ...]]:
+        """:meth:`explain` for all four offers at once (one encoding of the variants), by offer code."""
+        record, names, variants = self._variants(citizen)
+        w = _weights_vector(weights)
+        if self._tables is not None:
+            p = self._tables.point_proba(self._vector.encode_many(variants))
+        else:
+            p = self._draws(prepare(pd.DataFrame(variants), self.schema), False)[0]
+        return {o: self._reasons(record, names, p[:, j], w, top) for j, o in enumerate(OFFER.codes)}
+
+    def _variants(self, citizen) -> tuple[dict, list[str], list[dict]]:
+        """The citizen's record, the fields not at their baseline and one record per such field
+        with that field set to its baseline (the record itself first)."""
         if not isinstance(citizen, Citizen):
             citizen = Citizen.from_dict(citizen)
-        w, j = _weights_vector(weights), OFFER.codes.index(offer)
         record = citizen.to_dict()
         variants, names = [record], []
         for name in self.schema.fields:
@@ -207,11 +255,9 @@ class OutcomeModel:
             if self._canon(name, record.get(name)) != self._canon(name, base):
                 variants.append({**record, name: base})
                 names.append(name)
-        if self._tables is not None:
-            xs = np.stack([self._vector.encode(v) for v in variants])
-            p = self._tables.proba(xs)[0][:, j]
-        else:
-            p = self._draws(prepare(pd.DataFrame(variants), self.schema))[0][:, j]
+        return record, names, variants
+
+    def _reasons(self, record, names, p, w, top) -> tuple[Reason, ...]:
         score = p @ w
         lf = np.log(p[:, _LF].sum(axis=1) + 1e-12) - np.log(p[:, _OTHER] + 1e-12)
         reasons = []
@@ -305,7 +351,8 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
     y_fit = np.searchsorted(estimator.classes_, y) if _is_int(fitted[-1].classes_) else y
     boot_clf, boot_C = fitted[-1], None
     if isinstance(boot_clf, LogisticRegression) and evidence_size < n_with_offer / 2:
-        boot_C = penalty_at(X, y, schema, int(evidence_size), seed=seed)
+        boot_C = penalty_at(X, y, schema, int(evidence_size), seed=seed,
+                            scale=fitted.named_steps["interact"].scale)
         boot_clf = clone(boot_clf).set_params(C=boot_C)
     boot = bootstrap_refits(boot_clf, Z, y_fit, evidence_size=int(evidence_size),
                             n_bootstrap=n_bootstrap, seed=seed)
@@ -318,12 +365,15 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
         "n_rows": cohort.n_rows, "n_with_offer": n_with_offer,
         "n_left_out": cohort.n_rows - n_with_offer, "evidence_size": int(evidence_size),
         "n_bootstrap": n_bootstrap, "bootstrap_C": boot_C, "interval_level": INTERVAL_LEVEL,
-        "selection": selection.to_dict(), "interaction_scale": INTERACTION_SCALE,
+        "selection": selection.to_dict(),
+        "interaction_scale": (fitted.named_steps["interact"].scale
+                              if "interact" in fitted.named_steps else None),
         "seed": seed, "allow_protected": bool(allow_protected),
         "support_threshold": float(support_threshold), "offer_evidence": evidence,
         "baseline": _baseline_values(X, schema),
         "outcome_prior": {k: float(np.mean(y == k)) for k in OUTCOME.codes},
         "rules_version": getattr(rules, "version", None) if rules is not None else None,
+        "synthetic": str(cohort.source).startswith("<synth"),
         "libraries": _library_versions(),
     }
     digest = hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()

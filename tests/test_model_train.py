@@ -39,8 +39,13 @@ def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohor
     assert m["evidence_size"] == m["n_with_offer"]
     sel = m["selection"]
     names = [c["name"] for c in sel["candidates"]]
-    assert "hgb" in names and sum(n.startswith("logit_C") for n in names) >= 4
+    assert "hgb" in names and sum(n.startswith("logit_s") for n in names) >= 12
+    params = [c["params"] for c in sel["candidates"] if c["name"].startswith("logit_s")]
+    assert len({p["C"] for p in params}) >= 4 and len({p["interaction_scale"] for p in params}) >= 3
     assert sel["selected"] in names
+    if sel["selected"].startswith("logit_s"):
+        chosen = next(c for c in sel["candidates"] if c["name"] == sel["selected"])
+        assert m["interaction_scale"] == chosen["params"]["interaction_scale"]
     assert sel["baseline"]["name"] == "prior"
     best = min(c["cv_log_loss"] for c in sel["candidates"])
     assert best < sel["baseline"]["cv_log_loss"]  # the DGP has signal: the model beats the prior
@@ -141,6 +146,8 @@ def test_trees_fall_back_to_the_pipeline(cohort, monkeypatch):
     frame = pd.DataFrame([citizen.to_dict()] * 4).assign(offer=list(OFFER.codes))
     np.testing.assert_allclose(one.proba[0], _pipeline_proba(trees, frame), atol=1e-9)
     assert len(trees.explain(citizen, "counselling", top=2)) <= 2
+    assert trees.explain_offers(citizen, top=2)["counselling"] == trees.explain(citizen, "counselling",
+                                                                               top=2)
 
 
 def test_too_small_or_bad_evidence_size_is_refused(cohort):
@@ -148,3 +155,31 @@ def test_too_small_or_bad_evidence_size_is_refused(cohort):
         train(cohort, evidence_size=5)
     with pytest.raises(RecommenderError, match="too few rows"):
         train(cohort.head(10))
+
+
+def test_batch_fast_path_matches_the_pipeline_including_intervals(model, cohort):
+    slow = OutcomeModel(estimator=model.estimator, boot=model.boot, propensity=model.propensity,
+                        manifest=model.manifest)
+    slow._tables = None  # force the sklearn pipeline path
+    frame = cohort.head(40)
+    fast, ref = model.predict_offers(frame, WEIGHTS), slow.predict_offers(frame, WEIGHTS)
+    for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high",
+                 "propensity"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), atol=1e-9, rtol=0)
+
+
+def test_without_intervals_point_estimates_are_unchanged_and_intervals_nan(model, cohort):
+    full = model.predict_offers(cohort.head(30), WEIGHTS)
+    quick = model.predict_offers(cohort.head(30), WEIGHTS, intervals=False)
+    for name in ("proba", "score", "propensity", "support"):
+        np.testing.assert_array_equal(getattr(quick, name), getattr(full, name))
+    for name in ("proba_low", "proba_high", "score_low", "score_high"):
+        assert np.isnan(getattr(quick, name)).all()
+
+
+def test_explain_offers_equals_explain_per_offer(model, cohort):
+    for citizen in _citizens(cohort, 4):
+        together = model.explain_offers(citizen, top=4, weights=WEIGHTS)
+        assert list(together) == list(OFFER.codes)
+        for offer in OFFER.codes:
+            assert together[offer] == model.explain(citizen, offer, top=4, weights=WEIGHTS)
