@@ -63,9 +63,9 @@ class FeatureSchema:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> FeatureSchema:
-        cats = data["categorical"]
-        assert isinstance(cats, Mapping)
-        return cls(tuple((str(k), tuple(str(c) for c in v)) for k, v in cats.items()),
+        cats = data["categorical"]  # a mapping read back from a model file is in sorted order
+        pairs = cats.items() if isinstance(cats, Mapping) else cats
+        return cls(tuple((str(k), tuple(str(c) for c in v)) for k, v in pairs),  # type: ignore
                    tuple(str(n) for n in data["numeric"]),  # type: ignore[union-attr]
                    bool(data["allow_protected"]))
 

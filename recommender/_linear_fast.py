@@ -30,9 +30,13 @@ class CitizenVector:
         self.schema = schema
         self.index: dict[tuple[str, str], int] = {}
         pos = 0
-        for name, categories in schema.categorical:
+        # The column order is the fitted encoder's own (a schema read back from a model file may
+        # list its fields in another order).
+        onehot = encoder.named_transformers_["citizen"]
+        self._names = list(encoder.transformers_[0][2])
+        for name, categories in zip(self._names, onehot.categories_):
             for value in categories:
-                self.index[(name, value)] = pos
+                self.index[(name, str(value))] = pos
                 pos += 1
         self.numeric_pos = np.arange(pos, pos + len(schema.numeric))
         if schema.numeric:
@@ -62,7 +66,7 @@ class CitizenVector:
     def encode(self, record: Mapping[str, object]) -> np.ndarray:
         """The encoded vector of one record (a mapping of field codes, e.g. ``Citizen.to_dict()``)."""
         x = np.zeros(self.width)
-        for name, _ in self.schema.categorical:
+        for name in self._names:
             x[self.index[(name, self.canonical(name, record.get(name)))]] = 1.0
         if self.schema.numeric:
             raw = np.array([float(record[n]) for n in self.schema.numeric])  # type: ignore[arg-type]

@@ -124,3 +124,16 @@ def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tm
         save_model(train(cohort, n_bootstrap=2), saved)
     assert saved.read_bytes() == before
     assert sorted(p.name for p in saved.parent.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_fast_path_of_a_loaded_model_matches_its_batch_path(saved, cohort):
+    from recommender.citizen import Citizen
+
+    back = load_model(saved)
+    assert back.is_linear
+    rows = cohort.head(8).drop(columns=["offer", "outcome"])
+    batch = back.predict_offers(rows)
+    for i, record in enumerate(rows.to_dict("records")):
+        one = back.predict_citizen(Citizen.from_dict({k: v for k, v in record.items()
+                                                      if v is not None and v == v}))
+        np.testing.assert_allclose(one.score[0], batch.score[i], atol=1e-9, rtol=0)
