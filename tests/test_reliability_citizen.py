@@ -173,3 +173,41 @@ def test_huge_integers_are_refused_without_a_crash() -> None:
         Citizen.from_dict(dict(VALID, years_in_denmark=10**5000, danish_course=-(10**5000)))
     assert {p.field for p in info.value.problems} == {"years_in_denmark", "danish_course"}
     assert len(str(info.value)) < 1000
+
+
+def test_eight_threads_from_a_cold_start_equal_sequential_calls(default_model, monkeypatch) -> None:
+    """Threads race to load the default model and rules, and mix valid and invalid records: every
+    thread gets exactly what a sequential call gets (the same recommendation or the same error), and
+    the default model is loaded once."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from recommender import _recommend, model as model_module, typology
+    from test_recommend import random_record
+
+    rng = random.Random(8)
+    records: list[dict[str, object]] = []
+    for i in range(96):
+        record = random_record(rng, i)
+        if i % 5 == 0:
+            record["danish_course"] = "du9"
+        records.append(record)
+
+    def outcome(record):
+        try:
+            return recommend(record).to_dict()
+        except RecommenderError as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    sequential = [outcome(r) for r in records]
+    loads = []
+    real_load = model_module.load_model
+    monkeypatch.setattr(model_module, "load_model",
+                        lambda path=None: loads.append(path) or real_load(path))
+    monkeypatch.setattr(_recommend, "_defaults", {})
+    monkeypatch.setattr(typology, "_default", None)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(outcome, records))
+    assert parallel == sequential
+    assert loads == [None]
+    assert sum(isinstance(o, str) for o in parallel) == len(records) // 5 + 1
