@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 _MAX_SHOWN = 40
+_MAX_PROBLEMS = 25  # problems spelt out in one InvalidCitizenError message (the schema has 23 fields)
 
 
 def show_value(value: object, limit: int = _MAX_SHOWN) -> str:
@@ -107,7 +108,10 @@ class InvalidCitizenError(RecommenderError):
         self.allowed = first.allowed
         n = len(self.problems)
         head = "Ugyldigt borgerdata / invalid citizen record"
-        super().__init__(f"{head} ({n} fejl/problem{'s' if n > 1 else ''}): {_join(self.problems)}")
+        text = _join(self.problems[:_MAX_PROBLEMS])  # every field of a record fits; 20,000 junk keys do not
+        if n > _MAX_PROBLEMS:
+            text += f"; … og/and {n - _MAX_PROBLEMS} flere/more"
+        super().__init__(f"{head} ({n} fejl/problem{'s' if n > 1 else ''}): {text}")
 
 
 class RulesError(RecommenderError):
