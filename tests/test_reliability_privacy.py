@@ -136,3 +136,13 @@ def test_secrets_exist_in_the_valid_record() -> None:
     citizen = Citizen.from_dict(RECORD)
     assert {name: getattr(citizen, name) for name in SECRETS} == SECRETS
     assert Path(__file__).name.startswith("test_reliability")
+
+
+def test_thousands_of_junk_keys_give_a_short_message_that_still_counts_them() -> None:
+    junk = {f"felt{i}": "x" * 30 for i in range(5000)}
+    with pytest.raises(RecommenderError) as info:
+        Citizen.from_dict({**RECORD, **junk})
+    assert len(info.value.problems) == 5000
+    message = str(info.value)
+    assert "(5000 fejl/problems)" in message and "4975 flere/more" in message
+    assert len(message) < 5000
