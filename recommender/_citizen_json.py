@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ._errors import InvalidCitizenError, FieldProblem, RecommenderError
-from .citizen import Citizen
+from .citizen import _CPR, Citizen
 
 __all__ = ["read_citizen_json", "parse_citizen_json"]
 
@@ -38,8 +38,9 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
+            shown = "<CPR-nummer/CPR number>" if _CPR.search(key) else key[:40]
             raise InvalidCitizenError([FieldProblem(
-                key, value, "each field once / hvert felt én gang", show=False)])
+                shown, value, "each field once / hvert felt én gang", show=False)])
         out[key] = value
     return out
 
