@@ -146,3 +146,12 @@ def test_thousands_of_junk_keys_give_a_short_message_that_still_counts_them() ->
     message = str(info.value)
     assert "(5000 fejl/problems)" in message and "4975 flere/more" in message
     assert len(message) < 5000
+
+
+def test_a_duplicated_cpr_shaped_or_huge_key_is_not_echoed() -> None:
+    from recommender._citizen_json import parse_citizen_json
+
+    for key in ("010190-1234", "k" * 5000):
+        with pytest.raises(RecommenderError) as info:
+            parse_citizen_json(json.dumps(RECORD)[:-1] + f', "{key}": 1, "{key}": 2}}')
+        assert key not in str(info.value) and len(str(info.value)) < 500
