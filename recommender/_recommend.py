@@ -51,8 +51,9 @@ def recommend(
     >>> rec = recommend(json.load(open("examples/no_goal.json", encoding="utf-8")))
     >>> rec.typology.code, rec.labour_force.active, len(rec.offers)
     ('no_goal', False, 4)
-    >>> [o.offer for o in rec.offers if not o.advised]   # guards: blocked offers are ranked last
-    ['internship', 'wage_subsidy']
+    >>> # the guards block internship and wage subsidy for a citizen who does not want work:
+    >>> sorted(o.offer for o in rec.offers if not o.advised), [o.advised for o in rec.offers]
+    (['internship', 'wage_subsidy'], [True, True, False, False])
     >>> round(sum(rec.offers[0].probabilities.values()), 9)
     1.0
     """
@@ -61,7 +62,7 @@ def recommend(
     model = model if model is not None else _default_model()
     result = rules.evaluate(citizen)
     est = model.predict_citizen(citizen, rules.outcome_weights)
-    explanations = {o: model.explain(citizen, o, top=3, weights=rules.outcome_weights) for o in OFFER.codes}
+    explanations = model.explain_offers(citizen, top=3, weights=rules.outcome_weights)
     codes = OFFER.codes
     scores = {o: float(est.score[0, j]) for j, o in enumerate(codes)}
     blocked = {o: bool(g is not None and g.level == "block") for o, g in result.guards.items()}

@@ -46,7 +46,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     """
     n, codes = len(frame), OFFER.codes
     ruled = rules.evaluate_frame(frame)
-    est = model.predict_offers(frame, rules.outcome_weights)
+    est = model.predict_offers(frame, rules.outcome_weights, intervals=False)
     blocked = np.column_stack([ruled[f"{o}_guard"].to_numpy(dtype=object) == "block" for o in codes])
     typology = ruled["typology"].to_numpy(dtype=object)
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
