@@ -29,8 +29,9 @@ import numpy as np
 import pandas as pd
 
 from ._cohort_columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
-from ._errors import CohortError, FieldProblem, did_you_mean
+from ._errors import CohortError, FieldProblem, did_you_mean, show_value
 from ._vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
+from .citizen import _CPR
 
 __all__ = [
     "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
@@ -149,19 +150,25 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _show_column(name: str) -> str:
+    """A column name for a message: shortened, and never a CPR number (a pasted data row as header)."""
+    return "<CPR-nummer/CPR number>" if _CPR.search(name) else show_value(name)
+
+
 def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str] = _KNOWN,
                   required: Sequence[str] = REQUIRED_COLUMNS) -> None:
     seen: set[str] = set()
     for col in columns:
         if col in seen:
-            raise CohortError(f"kolonnen {col!r} står to gange / column {col!r} appears twice", path=path)
+            raise CohortError(f"kolonnen {_show_column(col)} står to gange / column appears twice",
+                              path=path)
         seen.add(col)
     unknown = [c for c in columns if c not in known]
     if unknown:
         hints = []
         for c in unknown[:5]:
             guess = did_you_mean(c, known)
-            hints.append(f"{c!r}" + (f" (did you mean / mente du {guess!r}?)" if guess else ""))
+            hints.append(_show_column(c) + (f" (did you mean / mente du {guess!r}?)" if guess else ""))
         raise CohortError("ukendte kolonner / unknown columns: " + ", ".join(hints)
                           + f"; allowed / tilladt: {', '.join(known)}", path=path)
     missing = [c for c in required if c not in seen]
