@@ -155,3 +155,12 @@ def test_a_duplicated_cpr_shaped_or_huge_key_is_not_echoed() -> None:
         with pytest.raises(RecommenderError) as info:
             parse_citizen_json(json.dumps(RECORD)[:-1] + f', "{key}": 1, "{key}": 2}}')
         assert key not in str(info.value) and len(str(info.value)) < 500
+
+
+@pytest.mark.parametrize("header", ["010190-1234", "a" * 60_000, "citizen_id"])
+def test_a_data_row_pasted_as_a_cohort_header_is_not_echoed(tmp_path, capsys, header) -> None:
+    path = tmp_path / "cohort.csv"
+    path.write_text(f"{header},citizen_id\n1,2\n", encoding="utf-8")
+    assert main(["train", str(path), "--out", str(tmp_path / "m.p500")]) == 2
+    err = capsys.readouterr().err
+    assert "010190-1234" not in err and "a" * 100 not in err and len(err) < 2000
