@@ -7,15 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from recommender import RecommenderError
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
-from recommender.synth import generate_cohort
+from recommender.synth import generate_cohort, load_figures
 from recommender.progression import GROUPS, PROGRESSION_ITEMS, progression_tables
 
-TABLES = Path("/work/shared/projekt500/tables.yaml")
 BASE = {
     "citizen_id": "X", "municipality": "Aarhus", "years_in_denmark": 3, "children_under_18": 0,
     "danish_course": "du2", "education_home": "primary", "education_dk": "none",
@@ -103,7 +101,7 @@ def test_bad_cohort_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def _reference() -> dict:
     """The report's relative progression recomputed from its counts (the printed values have typos)."""
-    published = yaml.safe_load(TABLES.read_text(encoding="utf-8"))["progression"]
+    published = load_figures()["progression"]
     out: dict = {}
     for item in PROGRESSION_ITEMS[:-1]:
         d = published[item]
@@ -125,7 +123,7 @@ def _reference() -> dict:
 
 
 def test_printed_progression_agrees_with_counts_except_known_typos() -> None:
-    published = yaml.safe_load(TABLES.read_text(encoding="utf-8"))["progression"]
+    published = load_figures()["progression"]
     reference = _reference()
     off = set()
     for item, answers in reference.items():
