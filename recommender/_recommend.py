@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["recommend", "model_info"]
 
 WIDE_INTERVAL = 0.4  # a score interval wider than this is flagged as very uncertain
+MIN_REASON = 0.005  # an input that moves the score by less than this is not worth the adviser's time
 _lock = threading.Lock()
 _defaults: dict[str, object] = {}
 
@@ -81,7 +82,7 @@ def recommend(
             support=str(est.support[0, j]), propensity=float(est.propensity[0, j]),
             evidence=int(est.evidence[j]), guard=result.guards[offer],
             reasons=(_rank_reason(offer, previous, scores, blocked, result, rules),
-                     *(_input_reason(r) for r in explanations[offer])),
+                     *(_input_reason(r) for r in explanations[offer] if r.size >= MIN_REASON)),
             warnings=_warnings(offer, j, est, result.guards[offer]),
         ))
     info = model_info(model)

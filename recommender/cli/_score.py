@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.chunksize < 1:
         raise RecommenderError(f"--chunksize: expected a whole number ≥ 1; got {args.chunksize}")
+    if Path(args.out).is_dir():
+        raise RecommenderError(f"--out {args.out}: expected a file path; got a directory / en mappe")
     rules = load_rules(args.rules)
     model = load_model(args.model)
     summary = score_file(args.citizens, args.out, model=model, rules=rules, chunksize=args.chunksize)
