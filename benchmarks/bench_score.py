@@ -3,13 +3,12 @@
 1. 100,000 citizens: ``recommender score`` as a subprocess (interpreter start, model load, reading,
    validation, rules, model, ranking, writing) against the model's fitted sklearn estimator
    ``predict_proba`` on the 400,000 offer rows, measured in this run (budget: ratio ≤ 4).
-2. Peak memory (max RSS of the child process) of ``recommender score`` on 1,000,000 citizens.
+2. Peak memory (max RSS, reported by the child process itself) of ``recommender score`` on 1,000,000 citizens.
 Run: ``python benchmarks/bench_score.py [N_SMALL] [N_LARGE]`` (defaults 100000 1000000).
 """
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,14 +29,23 @@ def _citizens_csv(n: int, path: Path) -> pd.DataFrame:
     return frame
 
 
+# The child reports its own peak RSS (VmHWM of its new address space). ru_maxrss would not do: on
+# Linux it survives exec, so it would count this (large) parent process's pages copied by fork.
+_CHILD = ("import sys\n"
+          "from recommender.cli import main\n"
+          "rc = main(sys.argv[1:])\n"
+          "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+          "print('PEAK_KB', hwm, file=sys.stderr)\n"
+          "sys.exit(rc)\n")
+
+
 def _run_score(src: Path, out: Path) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "recommender", "score", str(src), "--out", str(out)],
-                   check=True, stderr=subprocess.DEVNULL)
+    done = subprocess.run([sys.executable, "-c", _CHILD, "score", str(src), "--out", str(out)],
+                          check=True, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - t
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak_kb, before) / 1024
+    peak_kb = int(done.stderr.split("PEAK_KB")[-1].split()[0])
+    return seconds, peak_kb / 1024
 
 
 def main(n_small: int = 100_000, n_large: int = 1_000_000) -> None:
