@@ -29,7 +29,7 @@ DEFAULT_SEED = 500
 DEFAULT_EVIDENCE = 219  # Projekt 500: 274 citizens, 219 with a registered offer (tabel 38)
 _SOURCES = ("model.py", "_features.py", "_selection.py", "_uncertainty.py", "_linear_fast.py",
             "_estimates.py", "_persist.py", "_default_model.py", "cohort.py", "_cohort_columns.py",
-            "_vocab.py", "rules.yaml", "data/projekt500.yaml")
+            "_vocab.py", "_sampling.py", "rules.yaml", "data/projekt500.yaml")
 _LOCK = threading.Lock()
 _MODEL = None
 
@@ -90,6 +90,9 @@ def default_model():
             model = build_default()
             try:
                 write_model(model, path)
+                for stale in path.parent.glob("default-model-*.p500model"):
+                    if stale != path:  # built by an earlier version of the code: never read again
+                        stale.unlink(missing_ok=True)
             except OSError as exc:  # a read-only home: use it from memory, say so
                 print(f"recommender: could not cache the default model ({exc.strerror})",
                       file=sys.stderr)

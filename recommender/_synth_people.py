@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._sampling import pick
 from ._vocab import CONTACT_ROUTE, EDUCATION_DK
 
 __all__ = ["NATIONALITIES_OTHER", "WESTERN", "draw_people"]
@@ -34,19 +35,6 @@ NATIONALITIES_OTHER: tuple[str, ...] = (
 )
 
 
-def _pick(rng: np.random.Generator, table, index: np.ndarray) -> np.ndarray:
-    """One category per row from the (normalised) table row ``index`` names, by inverse CDF."""
-    table = np.atleast_2d(np.asarray(table, dtype=float))
-    cum = np.cumsum(table, axis=1)
-    cum /= cum[:, -1:]
-    u = rng.random(len(index))
-    out = np.empty(len(index), dtype=np.int64)
-    for g in range(len(table)):
-        sel = index == g
-        out[sel] = np.searchsorted(cum[g], u[sel], side="right")
-    return np.minimum(out, table.shape[1] - 1)
-
-
 def _nationality_weights(fig: dict) -> tuple[list[str], np.ndarray]:
     named = {k: v for k, v in fig["marginals"]["nationality"].items() if k != "other"}
     origin = fig["marginals"]["origin"]
@@ -71,7 +59,7 @@ def draw_people(rng: np.random.Generator, fig: dict, outcome: np.ndarray,
 
     # Years in Denmark: band per group (tabel 15), 16+ split 8:6 (tabel 4), years within band.
     bands = ("1-5", "6-10", "11-15", "16+")
-    band = _pick(rng, [[two["years_in_denmark_band"][b][g] for b in bands] for g in (0, 1)], group)
+    band = pick(rng, [[two["years_in_denmark_band"][b][g] for b in bands] for g in (0, 1)], group)
     marg = fig["marginals"]["years_in_denmark_band"]
     old = rng.random(n) < marg["21+"] / (marg["16-20"] + marg["21+"])
     within = {
@@ -85,27 +73,27 @@ def draw_people(rng: np.random.Generator, fig: dict, outcome: np.ndarray,
     years = np.zeros(n, dtype=np.int64)
     for b, (values, weights) in within.items():
         rows = np.flatnonzero(band == b)
-        years[rows] = values[_pick(rng, weights, np.zeros(len(rows), dtype=np.int64))]
+        years[rows] = values[pick(rng, weights, np.zeros(len(rows), dtype=np.int64))]
     out["years_in_denmark"] = years
 
     # Children (tabel 16 by group; the 3+ group split as in tabel 5).
     kids = ("0", "1", "2", "3+")
-    child = _pick(rng, [[two["children_under_18"][k][g] for k in kids] for g in (0, 1)], group)
+    child = pick(rng, [[two["children_under_18"][k][g] for k in kids] for g in (0, 1)], group)
     c5 = fig["marginals"]["children_under_18"]
     split = np.array([c5["3"], c5["4"], c5["5"], c5["6+"]], dtype=float)
     many = np.flatnonzero(child == 3)
-    child[many] = 3 + _pick(rng, split, np.zeros(len(many), dtype=np.int64))
+    child[many] = 3 + pick(rng, split, np.zeros(len(many), dtype=np.int64))
     out["children_under_18"] = child.astype(np.int64)
 
     def marginal(name: str, codes: tuple[str, ...]) -> np.ndarray:
         counts = np.array([fig["marginals"][name][c] for c in codes], dtype=float)
-        return np.array(codes, dtype=object)[_pick(rng, counts, np.zeros(n, dtype=np.int64))]
+        return np.array(codes, dtype=object)[pick(rng, counts, np.zeros(n, dtype=np.int64))]
 
     out["education_dk"] = marginal("education_dk", EDUCATION_DK.codes)
     out["contact_route"] = marginal("contact_route", CONTACT_ROUTE.codes)
     out["gender"] = marginal("gender", ("female", "male"))
     names, weights = _nationality_weights(fig)
-    nat = np.array(names, dtype=object)[_pick(rng, weights, np.zeros(n, dtype=np.int64))]
+    nat = np.array(names, dtype=object)[pick(rng, weights, np.zeros(n, dtype=np.int64))]
     out["nationality"] = nat
     out["origin"] = np.where(np.isin(nat, list(WESTERN)), "western", "non_western").astype(object)
     return out

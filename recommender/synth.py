@@ -30,6 +30,7 @@ import pandas as pd
 import yaml
 
 from ._errors import RecommenderError
+from ._sampling import pick, pick_stratified
 from ._synth_joint import PATTERNS, criteria_joint
 from ._synth_people import draw_people
 from ._vocab import (
@@ -149,49 +150,6 @@ def _smoothed(fig: dict) -> dict:
 
 # ------------------------------------------------------------------------------------ helpers
 
-def _pick(rng: np.random.Generator, probs: np.ndarray, index: np.ndarray | None = None) -> np.ndarray:
-    """One category index per row by inverse CDF.
-
-    ``probs`` is either row-wise probabilities (n, k), or a table (g, k) with ``index`` giving each
-    row's table row (a 1-D ``probs`` is one table for every row; then ``index`` gives the row count).
-    """
-    probs = np.asarray(probs, dtype=float)
-    if index is None:
-        cum = np.cumsum(probs, axis=1)
-        cum /= cum[:, -1:]
-        u = rng.random(len(probs))
-        return np.minimum((u[:, None] > cum).sum(axis=1), probs.shape[1] - 1)
-    table = np.atleast_2d(probs)
-    cum = np.cumsum(table, axis=1)
-    cum /= cum[:, -1:]
-    u = rng.random(len(index))
-    out = np.empty(len(index), dtype=np.int64)
-    for g in range(len(table)):
-        sel = index == g
-        out[sel] = np.searchsorted(cum[g], u[sel], side="right")
-    return np.minimum(out, table.shape[1] - 1)
-
-
-def _pick_stratified(rng: np.random.Generator, table: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """Like :func:`_pick` with a table, but each table row's uniforms are stratified (one in each
-    of ``m`` equal slices of [0, 1), in random order), so the drawn categories follow the table up to
-    rounding instead of up to sampling noise. Used for the 243 criteria patterns, whose published
-    shares rest on few citizens and whose raked compromise leaves little room for noise.
-
-    >>> rng = np.random.default_rng(0)
-    >>> np.bincount(_pick_stratified(rng, np.array([[0.25, 0.75]]), np.zeros(8, dtype=np.int64)))
-    array([2, 6])
-    """
-    cum = np.cumsum(table, axis=1)
-    cum /= cum[:, -1:]
-    out = np.empty(len(index), dtype=np.int64)
-    for g in range(len(table)):
-        sel = np.flatnonzero(index == g)
-        u = (rng.permutation(len(sel)) + rng.random(len(sel))) / max(len(sel), 1)
-        out[sel] = np.searchsorted(cum[g], u, side="right")
-    return np.minimum(out, table.shape[1] - 1)
-
-
 def _rank_cut(rng, score, rows, shares_by_group, group, extra_share=None):
     """Ordered categories by rank of ``score`` within each group, in exactly the published shares.
 
@@ -244,7 +202,7 @@ def generate_cohort(n: int, seed: int) -> Cohort:
     # Outcome and municipality (tabel 12).
     munis = fig["by_municipality_and_outcome"]["rows"]
     cells = np.array(list(munis.values()), dtype=float).ravel()
-    cell = _pick(rng, cells, np.zeros(n, dtype=np.int64))
+    cell = pick(rng, cells, np.zeros(n, dtype=np.int64))
     outcome = cell % 4
     cols["municipality"] = np.array(list(munis), dtype=object)[cell // 4]
     group = (outcome == 3).astype(np.int64)  # 0 labour force, 1 other
@@ -258,7 +216,7 @@ def generate_cohort(n: int, seed: int) -> Cohort:
     unknown = np.array([34 / 198, 12 / 76])
     table = np.hstack([known / known.sum(axis=1, keepdims=True) * (1 - unknown[:, None]),
                        unknown[:, None]])
-    course = _pick(rng, table, group)
+    course = pick(rng, table, group)
     cols["danish_course"] = course
 
     # Education from home: tabel 18 (by job/education/active) and tabel 17's 'other' column.
@@ -266,12 +224,12 @@ def generate_cohort(n: int, seed: int) -> Cohort:
     t18 = fig["by_labour_force_outcome"]["education_home"]["rows"]
     by_outcome = np.array([[t18[c][o] for c in home_codes] for o in range(3)]
                           + [_counts(two["education_home"], home_codes, 1)], dtype=float)
-    home = _pick(rng, by_outcome, outcome)
+    home = pick(rng, by_outcome, outcome)
     cols["education_home"] = home
 
     # The five criteria at intake, jointly (tabel 10, 19-33).
     joint = criteria_joint(fig)
-    pattern = PATTERNS[_pick_stratified(rng, joint, group)]
+    pattern = PATTERNS[pick_stratified(rng, joint, group)]
     for c, name in enumerate(CRITERIA):
         cols[name] = pattern[:, c]
     yes = (pattern == 0)
@@ -305,7 +263,7 @@ def generate_cohort(n: int, seed: int) -> Cohort:
                      [.10, .15, .20, .20, .35]])  # higher education
     probs = base[tier] * np.where(group[:, None] == 1, [1.4, 1.4, 1, 1, 1], 1.0)
     probs = probs * np.where((pattern[:, 4] > 0)[:, None], [2.0, 1.5, 1, 1, 1], 1.0)
-    goal = _pick(rng, probs)
+    goal = pick(rng, probs)
     cols["job_goal_level"] = goal
     cols["job_goal"] = _job_titles(rng, goal)
 
@@ -405,7 +363,7 @@ def _offers(rng, fig, outcome, yes, home_level) -> np.ndarray:
             if sel.any():
                 share = p[sel].sum(axis=0) / weight[sel].sum()
                 intercept[o] += np.log((target[o] + 1e-12) / (share + 1e-12))
-    choice = _pick(rng, _softmax(intercept[outcome] + slope))
+    choice = pick(rng, _softmax(intercept[outcome] + slope))
     return np.where(has, choice, -1)
 
 
@@ -418,7 +376,7 @@ def _durations(rng, fig, group) -> np.ndarray:
     d = fig["duration_days"]
     shares = np.array([d["share_under_2_months"], d["share_2_to_12_months"], d["share_over_1_year"]])
     n = len(group)
-    band = _pick(rng, shares, np.zeros(n, dtype=np.int64))
+    band = pick(rng, shares, np.zeros(n, dtype=np.int64))
     short = rng.integers(d["min"], 61, n)
     a, b = 1.3, 1.9
     middle = 61 + np.floor(304 * rng.beta(a, b, n)).astype(np.int64)

@@ -18,7 +18,7 @@ import importlib.resources
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -27,7 +27,7 @@ import pandas as pd
 
 from ._conditions import Condition, ConditionResult
 from ._errors import RecommenderError, RulesError, show_value
-from ._rules_file import Criterion, Guard, Note, TypologyRule, parse_rules
+from ._rules_file import Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
 from ._vocab import FIELDS, OFFER, TYPOLOGY
 from .citizen import Citizen
 
@@ -171,19 +171,11 @@ class RuleResult:
 # --- the rule set --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
-class RuleSet:
-    """A checked, compiled rules file. Immutable and safe to share between threads."""
+class RuleSet(ParsedRules):
+    """A checked, compiled rules file (the parsed sections plus its path; ``version`` carries a hash
+    of the file's bytes). Immutable and safe to share between threads."""
 
-    version: str
     path: str
-    criteria: tuple[Criterion, ...]
-    typology_rules: tuple[TypologyRule, ...]
-    guards: tuple[Guard, ...]
-    typology_notes: Mapping[str, tuple[Note, ...]]
-    notes: tuple[Note, ...]
-    outcome_weights: Mapping[str, float]
-    tie_margin: float
-    preferred_order: Mapping[str, tuple[str, ...]]
 
     @property
     def fields_read(self) -> frozenset[str]:
@@ -331,10 +323,9 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
 def _build(data: bytes, path: str) -> RuleSet:
     parsed = parse_rules(data, path)
     digest = hashlib.sha256(data).hexdigest()[:8]
-    return RuleSet(version=f"{parsed.version}+{digest}", path=path, criteria=parsed.criteria,
-                   typology_rules=parsed.typology_rules, guards=parsed.guards,
-                   typology_notes=MappingProxyType(dict(parsed.typology_notes)), notes=parsed.notes,
-                   outcome_weights=MappingProxyType(dict(parsed.outcome_weights)),
-                   tie_margin=parsed.tie_margin,
-                   preferred_order=MappingProxyType(dict(parsed.preferred_order)))
+    sections = {f.name: getattr(parsed, f.name) for f in fields(parsed)}
+    for name in ("typology_notes", "outcome_weights", "preferred_order"):
+        sections[name] = MappingProxyType(dict(sections[name]))
+    sections["version"] = f"{parsed.version}+{digest}"
+    return RuleSet(**sections, path=path)
 
