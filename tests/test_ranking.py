@@ -32,21 +32,12 @@ def _check_contract(ranked, scores, blocked, preferred, margin) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(cases)
-def test_ranking_satisfies_the_contract(case) -> None:
+def test_ranking_satisfies_the_contract_scalar_and_vectorised(case) -> None:
     raw_scores, raw_blocked, preferred, margin = case
     scores = dict(zip(OFFERS, raw_scores))
     blocked = dict(zip(OFFERS, raw_blocked))
     ranked = rank_offers(scores, blocked, list(preferred), margin)
     _check_contract(ranked, scores, blocked, list(preferred), margin)
-
-
-@settings(max_examples=300, deadline=None)
-@given(cases)
-def test_vectorised_ranking_equals_the_scalar_one(case) -> None:
-    raw_scores, raw_blocked, preferred, margin = case
-    scores = dict(zip(OFFERS, raw_scores))
-    blocked = dict(zip(OFFERS, raw_blocked))
-    ranked = rank_offers(scores, blocked, list(preferred), margin)
     ranks = rank_matrix(np.array([raw_scores]), np.array([raw_blocked]),
                         np.array([[list(preferred).index(o) for o in OFFERS]]), margin)[0]
     assert [OFFERS[i] for i in np.argsort(ranks)] == ranked
