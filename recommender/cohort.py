@@ -22,6 +22,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Union
 
@@ -188,6 +189,10 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
             text = pd.Series(np.where(s.to_numpy(dtype=bool), "true", "false"), dtype=object)
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
             text = s.dt.strftime("%Y-%m-%d").astype(object).fillna("")
+        elif str(col).strip().lower() in _DATES and s.map(lambda v: isinstance(v, date)).any():
+            # dates held as Python/pandas date objects in an object column (e.g. after astype(object))
+            text = s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, date)
+                         else ("" if pd.isna(v) else str(v))).astype(object)
         else:
             if pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all():
                 s = s.astype("Int64")

@@ -200,3 +200,11 @@ def test_many_distinct_free_texts_are_kept_stripped() -> None:
         row["job_goal"] = f" mål {i} " if i % 3 else ""
     frame = read_cohort(pd.DataFrame(rows)).frame
     assert frame.loc[1, "job_goal"] == "mål 1" and frame.loc[0, "job_goal"] is None
+
+
+def test_dates_held_as_objects_in_a_frame_are_read_like_iso_text() -> None:
+    from recommender.synth import generate_cohort
+
+    frame = generate_cohort(50, seed=3).frame
+    as_objects = frame.astype(object)
+    assert read_cohort(as_objects).fingerprint == read_cohort(frame).fingerprint
