@@ -7,14 +7,9 @@ import pytest
 from recommender import Citizen, RecommenderError
 from recommender._errors import InvalidCitizenError
 
-VALID = {
-    "citizen_id": "P500-0001", "municipality": "Aarhus", "years_in_denmark": 4, "children_under_18": 2,
-    "danish_course": "du2", "education_home": "primary", "education_dk": "none",
-    "contact_route": "outreach", "active_job_seeker": "partly", "geographically_mobile": "yes",
-    "searches_broadly": "yes", "can_start_within_14_days": "yes", "wants_employment": "yes",
-    "language_sufficient": "some", "spouse_support": "high", "network_use": "low",
-    "job_goal_level": "unskilled", "education_plan": False,
-}
+from _rules_support import STANDARD
+
+VALID = dict(STANDARD, network_use="low")
 
 
 def test_codes_danish_and_english_labels_mean_the_same() -> None:

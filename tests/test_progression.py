@@ -14,14 +14,10 @@ from recommender.cohort import read_cohort, write_cohort
 from recommender.synth import generate_cohort, load_figures
 from recommender.progression import GROUPS, PROGRESSION_ITEMS, progression_tables
 
-BASE = {
-    "citizen_id": "X", "municipality": "Aarhus", "years_in_denmark": 3, "children_under_18": 0,
-    "danish_course": "du2", "education_home": "primary", "education_dk": "none",
-    "contact_route": "outreach", "active_job_seeker": "no", "geographically_mobile": "yes",
-    "searches_broadly": "no", "can_start_within_14_days": "yes", "wants_employment": "yes",
-    "language_sufficient": "some", "spouse_support": "high", "network_use": "low",
-    "job_goal_level": "unskilled", "education_plan": False, "offer": "internship", "outcome": "job",
-}
+from _rules_support import STANDARD
+
+BASE = dict(STANDARD, citizen_id="X", years_in_denmark=3, children_under_18=0, active_job_seeker="no",
+            searches_broadly="no", network_use="low", offer="internship", outcome="job")
 
 
 def _small_cohort() -> pd.DataFrame:
