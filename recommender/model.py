@@ -26,14 +26,14 @@ from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 
-from ._errors import CohortError, RecommenderError
-from ._estimates import OfferEstimates, Reason
-from ._features import FeatureSchema, build_schema, offer_column, prepare
-from ._linear_fast import CitizenVector, LinearTables, _softmax
-from ._selection import calibrated, candidates, penalty_at, select
-from ._uncertainty import INTERVAL_LEVEL, bootstrap_refits, centred_interval, fit_propensity
-from ._vocab import FIELDS, OFFER, OUTCOME
-from .citizen import Citizen
+from recommender.errors import CohortError, RecommenderError
+from recommender.modelling.estimates import OfferEstimates, Reason
+from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
+from recommender.modelling.linear import CitizenVector, LinearTables, _softmax
+from recommender.modelling.selection import calibrated, candidates, penalty_at, select
+from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, centred_interval, fit_propensity
+from recommender.vocab import FIELDS, OFFER, OUTCOME
+from recommender.citizen import Citizen
 
 __all__ = ["OfferEstimates", "OutcomeModel", "Reason", "load_model", "save_model", "train"]
 
@@ -177,7 +177,7 @@ class OutcomeModel:
         ``weights``: outcome code → weight for the score (spec §7), or a RuleSet; default 1/0.8/0.4/0.
         ``intervals=False`` skips the bootstrap draws (for scoring many citizens): ``proba_low``,
         ``proba_high``, ``score_low`` and ``score_high`` are then NaN (not computed), everything
-        else is identical. Bad values raise :class:`~recommender._errors.InvalidCitizenError`
+        else is identical. Bad values raise :class:`~recommender.errors.InvalidCitizenError`
         naming field and value.
         """
         w = _weights_vector(weights)
@@ -313,7 +313,7 @@ def train(cohort, *, seed: int = 0, allow_protected: bool = False, evidence_size
     """
     from threadpoolctl import threadpool_limits
 
-    from .cohort import read_cohort
+    from recommender.cohort import read_cohort
 
     cohort = read_cohort(cohort)
     # One thread: on a shared machine OpenMP/BLAS oversubscription made fits 5-10x slower.
@@ -384,14 +384,14 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
 
 def save_model(model: OutcomeModel, path: str | Path) -> Path:
     """Write ``model`` to ``path`` atomically (a failed write leaves an existing file untouched)."""
-    from ._persist import write_model
+    from recommender.modelling.persist import write_model
     return write_model(model, path)
 
 
 def load_model(path: str | Path | None = None) -> OutcomeModel:
     """Load a model file (checked before anything is deserialised), or the built-in default (None)."""
     if path is None:
-        from ._default_model import default_model
+        from recommender.modelling.default import default_model
         return default_model()
-    from ._persist import read_model
+    from recommender.modelling.persist import read_model
     return read_model(path)

@@ -25,11 +25,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._conditions import Condition, ConditionResult
-from ._errors import RecommenderError, RulesError, show_value
-from ._rules_file import Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
-from ._vocab import FIELDS, OFFER, TYPOLOGY
-from .citizen import Citizen
+from recommender.rules.conditions import Condition, ConditionResult
+from recommender.errors import RecommenderError, RulesError, show_value
+from recommender.rules.file import Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
+from recommender.vocab import FIELDS, OFFER, TYPOLOGY
+from recommender.citizen import Citizen
 
 __all__ = [
     "ConditionResult", "Criterion", "CriterionResult", "Guard", "GuardHit", "GuardResult",
@@ -301,7 +301,7 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     """Read, check and compile a rules file; ``None`` gives the packaged default (loaded once, cached).
 
     Any problem (missing file, bad YAML, unknown field or code, malformed condition, …) raises a
-    :class:`~recommender._errors.RulesError` naming the line, the rule and a suggestion where one fits.
+    :class:`~recommender.errors.RulesError` naming the line, the rule and a suggestion where one fits.
     """
     global _default
     if path is None:

@@ -14,8 +14,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from _dgp import WEIGHTS, simulate, true_all
-from recommender._features import build_schema, prepare
-from recommender._vocab import OFFER, OUTCOME
+from recommender.modelling.features import build_schema, prepare
+from recommender.vocab import OFFER, OUTCOME
 from recommender.cli import main
 from recommender.model import save_model, train
 
@@ -109,8 +109,8 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
     # The same large-sample model without evidence_size: bootstrap refits at the sample size.
     from sklearn.base import clone
 
-    from recommender._default_model import DEFAULT_N, DEFAULT_SEED
-    from recommender._uncertainty import bootstrap_refits
+    from recommender.modelling.default import DEFAULT_N, DEFAULT_SEED
+    from recommender.modelling.uncertainty import bootstrap_refits
     from recommender.model import OutcomeModel
 
     rows = generate_cohort(DEFAULT_N, DEFAULT_SEED).frame.dropna(subset=["offer"])
@@ -128,7 +128,7 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
 
 def test_evaluate_default_model_prints_calibration_and_groups(default_model, tmp_path, capsys):
     from recommender.cohort import write_cohort
-    from recommender.evaluation import evaluate
+    from recommender.analysis.evaluation import evaluate
     from recommender.synth import generate_cohort
 
     cohort = generate_cohort(600, seed=3)

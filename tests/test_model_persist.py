@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from _dgp import simulate
-from recommender import _persist
-from recommender._errors import ModelFileError
+from recommender.modelling import persist as _persist
+from recommender.errors import ModelFileError
 from recommender.cli import main
 from recommender.model import load_model, save_model, train
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from _dgp import simulate
-from recommender._errors import InvalidCitizenError, RecommenderError
-from recommender._vocab import OFFER, OUTCOME, PROTECTED
+from recommender.errors import InvalidCitizenError, RecommenderError
+from recommender.vocab import OFFER, OUTCOME, PROTECTED
 from recommender.citizen import Citizen
 from recommender.model import OutcomeModel, train
 
@@ -109,7 +109,7 @@ def test_fast_path_is_exact_against_the_sklearn_pipeline(model, cohort):
 
 def _pipeline_proba(model: OutcomeModel, frame: pd.DataFrame) -> np.ndarray:
     """P(outcome) from the stored sklearn estimator's own predict_proba, columns in OUTCOME order."""
-    from recommender._features import prepare
+    from recommender.modelling.features import prepare
 
     X = prepare(frame, model.schema).assign(offer=frame["offer"].to_numpy())
     p = model.estimator.predict_proba(X)
@@ -135,7 +135,7 @@ def test_explain_gives_exact_counterfactual_contributions(model, cohort):
 
 
 def test_trees_fall_back_to_the_pipeline(cohort, monkeypatch):
-    from recommender import _selection
+    from recommender.modelling import selection as _selection
 
     monkeypatch.setattr(_selection, "_one_se_choice",
                         lambda results, n: next(r for r in results if r.name == "hgb"))

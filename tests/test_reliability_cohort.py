@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recommender import _persist
-from recommender._errors import CohortError, RecommenderError
+from recommender.modelling import persist as _persist
+from recommender.errors import CohortError, RecommenderError
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.model import load_model, save_model, train

@@ -12,7 +12,7 @@ from PIL import Image
 from recommender.cli import main
 from recommender.cohort import write_cohort
 from recommender.model import load_model
-from recommender.report import ReportError, write_report
+from recommender.analysis.report import ReportError, write_report
 from recommender.synth import generate_cohort
 
 REQUIRED = ("calibration_job.png", "calibration_education.png", "calibration_active.png",
@@ -99,7 +99,7 @@ def test_rerun_replaces_an_earlier_report(cohort_csv: Path, rendered: Path) -> N
 
 def test_failed_run_leaves_no_half_written_report(cohort_csv: Path, rendered: Path, model,
                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from recommender.report import _plots
+    from recommender.analysis.report import _plots
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")

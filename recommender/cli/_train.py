@@ -8,7 +8,7 @@ __all__ = ["register", "render"]
 
 
 def _positive(text: str) -> int:
-    from .._errors import RecommenderError
+    from recommender.errors import RecommenderError
     try:
         value = int(text)
     except ValueError:
@@ -20,7 +20,7 @@ def _positive(text: str) -> int:
 
 
 def _seed(text: str) -> int:
-    from .._errors import RecommenderError
+    from recommender.errors import RecommenderError
     try:
         return int(text)
     except ValueError:
@@ -70,8 +70,8 @@ def render(model, path: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..model import save_model, train
-    from ..typology import load_rules
+    from recommender.model import save_model, train
+    from recommender.typology import load_rules
 
     model = train(args.cohort, seed=args.seed, allow_protected=args.allow_protected,
                   evidence_size=args.evidence_size, rules=load_rules())
