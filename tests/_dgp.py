@@ -82,19 +82,31 @@ def true_all(frame: pd.DataFrame) -> np.ndarray:
     return np.stack([true_proba(frame, o) for o in OFFER.codes], axis=1)
 
 
+def assign_offers(frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Offer indices (into OFFER.codes), confounded: ready citizens get wage subsidy more often,
+    unready ones clarification; every offer stays possible for everyone."""
+    n, r = len(frame), _readiness(frame)
+    logits = np.column_stack([0.8 * r, 0.2 * r + 0.3, -0.5 * r, np.zeros(n) + 0.5])
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return (p.cumsum(axis=1) > rng.random(n)[:, None]).argmax(axis=1)
+
+
+def draw_outcomes(frame: pd.DataFrame, probs: np.ndarray, offer_idx: np.ndarray,
+                  rng: np.random.Generator, no_offer_share: float = 0.1) -> pd.DataFrame:
+    """``frame`` with ``offer`` (a share left empty) and ``outcome`` drawn from ``probs`` (n, 4, 4)."""
+    n = len(frame)
+    picked = probs[np.arange(n), offer_idx]
+    outcome_idx = (picked.cumsum(axis=1) > rng.random(n)[:, None]).argmax(axis=1)
+    frame = frame.copy()
+    frame["offer"] = np.array(OFFER.codes, dtype=object)[offer_idx]
+    frame.loc[rng.random(n) < no_offer_share, "offer"] = None
+    frame["outcome"] = np.array(OUTCOME.codes, dtype=object)[outcome_idx]
+    return frame
+
+
 def simulate(n: int, seed: int = 0, *, no_offer_share: float = 0.1) -> pd.DataFrame:
     """A cohort frame (codes) of ``n`` closed cases drawn from the DGP."""
     rng = np.random.default_rng(seed)
     frame = _draw_citizens(n, rng)
-    r = _readiness(frame)
-    # Confounded assignment: ready citizens get wage subsidy more often; every offer stays possible.
-    logits = np.column_stack([0.8 * r, 0.2 * r + 0.3, -0.5 * r, np.zeros(n) + 0.5])
-    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    offer_idx = (p.cumsum(axis=1) > rng.random(n)[:, None]).argmax(axis=1)
-    offers = np.array(OFFER.codes, dtype=object)[offer_idx]
-    probs = true_all(frame)[np.arange(n), offer_idx]
-    outcome_idx = (probs.cumsum(axis=1) > rng.random(n)[:, None]).argmax(axis=1)
-    frame["offer"] = offers
-    frame.loc[rng.random(n) < no_offer_share, "offer"] = None
-    frame["outcome"] = np.array(OUTCOME.codes, dtype=object)[outcome_idx]
-    return frame
+    offer_idx = assign_offers(frame, rng)
+    return draw_outcomes(frame, true_all(frame), offer_idx, rng, no_offer_share)
