@@ -20,6 +20,7 @@ point estimates the ranking uses.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -101,7 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=None)
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--truths", nargs="+", default=list(TRUTHS), choices=list(TRUTHS))
+    parser.add_argument("--json", metavar="OUT", help="also write the raw results (to --combine)")
+    parser.add_argument("--combine", nargs="+", metavar="JSON",
+                        help="print one table from the raw results of earlier (parallel) runs")
     args = parser.parse_args(argv)
+    if args.combine:
+        merged: dict[tuple[str, int], list[dict]] = {}
+        for path in args.combine:
+            for key, runs in json.loads(Path(path).read_text()):
+                merged.setdefault((key[0], int(key[1])), []).extend(runs)
+        print(table(merged))
+        return 0
     sizes = args.sizes or ([274, 1000] if args.quick else [274, 1000, 3000, 20000])
     seeds = args.seeds or (2 if args.quick else 5)
     weights = _weights()
@@ -121,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                           f"{r['logit']['mae']:.4f}; HGB {r['hgb']['regret']:.4f} "
                           f"{r['hgb']['mae']:.4f}", file=sys.stderr, flush=True)
     print(table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps([[list(k), v] for k, v in results.items()]))
     print(f"\n({time.perf_counter() - start:.0f} s in all; {N_TEST} fresh citizens per cohort)")
     return 0
 

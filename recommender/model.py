@@ -30,7 +30,7 @@ from recommender.errors import CohortError, RecommenderError
 from recommender.modelling.estimates import OfferEstimates, Reason
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
 from recommender.modelling.linear import CitizenVector, LinearTables, _softmax
-from recommender.modelling.selection import calibrated, candidates, penalty_at, select
+from recommender.modelling.selection import calibrated, candidate, penalty_at, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, centred_interval, fit_propensity
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.citizen import Citizen
@@ -115,7 +115,10 @@ class OutcomeModel:
                 scale=interact.scale, class_perm=self._perm, beta=self._beta,
                 prop_clf=propensity[-1], prop_perm=self._prop_perm,
                 confounders=((interact.prop_coef_, interact.prop_intercept_)
-                             if getattr(interact, "propensity", False) else None))
+                             if getattr(interact, "propensity", False) else None),
+                offer_scale=getattr(interact, "offer_scale", 1.0),
+                prognostic=((interact.prog_coef_, interact.prog_intercept_)
+                            if getattr(interact, "prognostic", False) else None))
 
     @property
     def version(self) -> str:
@@ -340,8 +343,8 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
     schema = build_schema(data, allow_protected=allow_protected)
     X = prepare(data, schema)
     X["offer"] = offer_column(data).to_numpy()
-    selection = select(X, y, schema, seed=seed)
-    pipeline = candidates(schema, seed)[selection.selected]
+    selection = select(X, y, schema, seed=seed, weights=_weights_vector(rules))
+    pipeline = candidate(schema, selection.selected, seed)
     if selection.calibrated:
         estimator = calibrated(pipeline, len(y), seed).fit(X, y)
         fitted = estimator.calibrated_classifiers_[0].estimator

@@ -31,7 +31,7 @@ import pandas as pd
 from _dgp import WEIGHTS, _DEGREE_VALUE, _draw_citizens, _readiness, assign_offers, draw_outcomes, true_all
 from recommender.vocab import OFFER, OUTCOME
 
-__all__ = ["TRUTHS", "Truth", "WEIGHTS", "simulate"]
+__all__ = ["TRUTHS", "Truth", "WEIGHTS", "decision_metrics", "fresh", "plain_peer", "simulate"]
 
 
 @dataclass(frozen=True)

@@ -46,19 +46,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def render(model, path: str) -> str:
-    """The training summary printed by the command."""
+    """The training summary printed by the command: the candidates as an aligned table with both
+    criteria (CV log loss; cross-fitted doubly-robust value of the top-offer policy), the choice
+    and one line saying why."""
     m = model.manifest
     sel = m["selection"]
     base = sel["baseline"]["cv_log_loss"]
     lines = [f"Kohorte / cohort: {m['n_rows']} forløb/rows, {m['n_with_offer']} med tilbud/with an "
              f"offer; {m['n_left_out']} uden tilbud udeladt / without an offer left out",
              f"Modelvalg / model selection: {sel['n_folds']}-fold stratified CV on {sel['n_cv_rows']}"
-             f" rows, log loss (lower is better / lavere er bedre):",
-             f"  {'prior (baseline)':<18}{base:.4f}"]
+             f" rows. Log loss: lower is better / lavere er bedre; policy value (mean weighted "
+             f"outcome if each citizen got the model's top offer, doubly robust): higher is better "
+             f"/ højere er bedre."]
+    rows = [("kandidat / candidate", "CV log loss", "vs prior", "policy value", "")]
+    rows.append(("prior (baseline)", f"{base:.4f}", "", _value(sel["baseline"]), ""))
     for c in sel["candidates"]:
-        mark = "  <- valgt/selected" if c["name"] == sel["selected"] else ""
-        lines.append(f"  {c['name']:<18}{c['cv_log_loss']:.4f} ± {c['cv_log_loss_std']:.4f} "
-                     f"({c['cv_log_loss'] - base:+.4f} vs baseline){mark}")
+        mark = ("<- valgt/selected" if c["name"] == sel["selected"] else
+                "(log-loss choice / valgt efter log loss)" if c["name"] == sel.get("fit_choice")
+                else "")
+        rows.append((c["name"], f"{c['cv_log_loss']:.4f} ± {c['cv_log_loss_std']:.4f}",
+                     f"{c['cv_log_loss'] - base:+.4f}", _value(c), mark))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        lines.append("  " + "  ".join([r[0].ljust(widths[0])] + [r[i].rjust(widths[i])
+                                                                for i in (1, 2, 3)] + [r[4]]).rstrip())
+    lines.append(f"Valgt / chosen: {sel['selected']}. Hvorfor / why: {sel.get('reason', '')}")
     cal = "yes/ja" if sel["calibrated"] else "no/nej"
     lines.append(f"Kalibrering (temperature) / calibration: {cal} (CV log loss "
                  f"{sel['calibrated_cv_log_loss']:.4f})")
@@ -67,6 +79,12 @@ def render(model, path: str) -> str:
                  f"{m['support_threshold']}; protected attributes used: {m['allow_protected']}")
     lines.append(f"Gemt / saved: {path} (version {model.version})")
     return "\n".join(lines)
+
+
+def _value(c: dict) -> str:
+    if "policy_value" not in c:
+        return "-"
+    return f"{c['policy_value']:.4f} ± {c['policy_value_se']:.4f}"
 
 
 def _run(args: argparse.Namespace) -> int:

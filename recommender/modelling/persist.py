@@ -33,6 +33,7 @@ FORMAT_VERSION = 1
 # The only non-default types a payload may contain (besides skops's own safe defaults).
 TRUSTED: tuple[str, ...] = (
     "recommender.modelling.features.OfferInteractions",
+    "recommender.modelling.blend.AverageClassifier",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._TemperatureScaling",
     "sklearn.model_selection._split.StratifiedKFold",

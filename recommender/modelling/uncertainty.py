@@ -26,6 +26,7 @@ __all__ = ["INTERVAL_LEVEL", "bootstrap_refits", "centred_interval", "fit_propen
 
 INTERVAL_LEVEL = 0.90
 PROPENSITY_C = 0.3
+TREE_REFITS = 10
 
 
 def _stratified_resample(y: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -40,14 +41,29 @@ def _stratified_resample(y: np.ndarray, size: int, rng: np.random.Generator) -> 
 def bootstrap_refits(clf, Z, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
                      seed: int) -> list:
     """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
-    ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``)."""
+    ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``).
+
+    For a blend (``AverageClassifier`` of a linear and a boosted model, ``Z`` the prepared frame)
+    the linear half is refitted on every resample and the boosted half on the first
+    ``TREE_REFITS`` only, reused in turn after that: boosted refits dominate the training time."""
+    from recommender.modelling.blend import AverageClassifier
+
     rng = np.random.default_rng(seed + 7919)
-    out = []
+    out: list = []
+    trees: list = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence notes on tiny resamples are expected
-        for _ in range(n_bootstrap):
+        for b in range(n_bootstrap):
             rows = _stratified_resample(y, evidence_size, rng)
-            out.append(clone(clf).fit(Z[rows], y[rows]))
+            if not isinstance(clf, AverageClassifier):
+                out.append(clone(clf).fit(Z[rows], y[rows]))
+                continue
+            sample, ys = Z.iloc[rows], y[rows]
+            linear, tree = clf.estimators
+            if b < TREE_REFITS:
+                trees.append(clone(tree).fit(sample, ys))
+            out.append(AverageClassifier.from_fitted(
+                [clone(linear).fit(sample, ys), trees[b % len(trees)]], clf.classes_))
     return out
 
 
