@@ -21,7 +21,9 @@ def cohort():
 
 @pytest.fixture(scope="module")
 def model(cohort):
-    return train(cohort, seed=0, n_bootstrap=5)
+    from test_model_train import linear_finalist
+
+    return linear_finalist(cohort, seed=0, n_bootstrap=5)
 
 
 @pytest.fixture()
@@ -137,3 +139,17 @@ def test_fast_path_of_a_loaded_model_matches_its_batch_path(saved, cohort):
         one = back.predict_citizen(Citizen.from_dict({k: v for k, v in record.items()
                                                       if v is not None and v == v}))
         np.testing.assert_allclose(one.score[0], batch.score[i], atol=1e-9, rtol=0)
+
+
+def test_a_blend_round_trips(cohort, tmp_path):
+    from recommender.modelling import selection as _selection
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
+        blend = train(cohort, seed=0, n_bootstrap=3)
+    back = load_model(save_model(blend, tmp_path / "blend.p500"))
+    assert back.manifest["selection"]["selected"].startswith("blend:") and not back.is_linear
+    a = blend.predict_offers(cohort.head(20))
+    b = back.predict_offers(cohort.head(20))
+    np.testing.assert_allclose(a.proba, b.proba, atol=1e-12)
+    np.testing.assert_allclose(a.score_high, b.score_high, atol=1e-12)

@@ -20,9 +20,19 @@ def cohort() -> pd.DataFrame:
     return simulate(900, seed=11)
 
 
+def linear_finalist(cohort, **kwargs) -> OutcomeModel:
+    """A model trained with the linear finalist (the log-loss choice) forced, to test the exact
+    linear fast path (selection by policy value usually picks the blend)."""
+    from recommender.modelling import selection as _selection
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (fit_choice, "forced"))
+        return train(cohort, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def model(cohort) -> OutcomeModel:
-    return train(cohort, seed=3, n_bootstrap=12)
+    return linear_finalist(cohort, seed=3, n_bootstrap=12)
 
 
 def _citizens(frame: pd.DataFrame, k: int) -> list[Citizen]:
@@ -40,6 +50,8 @@ def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohor
     sel = m["selection"]
     names = [c["name"] for c in sel["candidates"]]
     assert "hgb" in names and sum(n.startswith("logit_s") for n in names) >= 12
+    assert f"blend:{sel['fit_choice']}" in names and sel["reason"]
+    assert all(0 <= c["policy_value"] <= 1 and c["policy_value_se"] > 0 for c in sel["candidates"])
     params = [c["params"] for c in sel["candidates"] if c["name"].startswith("logit_s")]
     assert len({p["C"] for p in params}) >= 4 and len({p["interaction_scale"] for p in params}) >= 3
     assert sel["selected"] in names
@@ -137,8 +149,7 @@ def test_explain_gives_exact_counterfactual_contributions(model, cohort):
 def test_trees_fall_back_to_the_pipeline(cohort, monkeypatch):
     from recommender.modelling import selection as _selection
 
-    monkeypatch.setattr(_selection, "_one_se_choice",
-                        lambda results, n: next(r for r in results if r.name == "hgb"))
+    monkeypatch.setattr(_selection, "_decide", lambda dr, fit_choice, blend: ("hgb", "forced"))
     trees = train(cohort.head(400), seed=1, n_bootstrap=3)
     assert not trees.is_linear and trees.manifest["selection"]["selected"] == "hgb"
     citizen = _citizens(cohort, 1)[0]
@@ -183,3 +194,29 @@ def test_explain_offers_equals_explain_per_offer(model, cohort):
         assert list(together) == list(OFFER.codes)
         for offer in OFFER.codes:
             assert together[offer] == model.explain(citizen, offer, top=4, weights=WEIGHTS)
+
+
+def test_blend_is_an_average_served_by_the_pipeline_with_bootstrap_draws(cohort):
+    from recommender.modelling import selection as _selection
+    from recommender.modelling.blend import AverageClassifier
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_selection, "_decide",
+                   lambda dr, fit_choice, blend: (blend, "forced"))
+        blend = train(cohort.head(400), seed=1, n_bootstrap=4)
+    sel = blend.manifest["selection"]
+    assert sel["selected"] == f"blend:{sel['fit_choice']}" and not blend.is_linear
+    assert isinstance(blend._clf, AverageClassifier) and len(blend.boot) == 4
+    linear, trees = blend._clf.estimators_
+    citizen = _citizens(cohort, 1)[0]
+    frame = pd.DataFrame([citizen.to_dict()] * 4).assign(offer=list(OFFER.codes))
+    from recommender.modelling.features import prepare
+
+    X = prepare(frame, blend.schema).assign(offer=frame["offer"].to_numpy())
+    mean = (linear.predict_proba(X) + trees.predict_proba(X)) / 2
+    order = [list(blend._clf.classes_).index(k) for k in OUTCOME.codes]
+    one = blend.predict_citizen(citizen, WEIGHTS)
+    np.testing.assert_allclose(one.proba[0], mean[:, order], atol=1e-9)
+    assert np.all(one.score_low <= one.score) and np.all(one.score <= one.score_high)
+    assert np.any(one.score_high > one.score_low)  # the draws vary
+    assert len(blend.explain(citizen, "internship", top=2)) <= 2
