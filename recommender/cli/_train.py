@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from recommender.model import OutcomeModel
 
 __all__ = ["register", "render"]
 
@@ -45,22 +49,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=_run)
 
 
-def render(model, path: str) -> str:
+def render(model: OutcomeModel, path: str) -> str:
     """The training summary printed by the command: the candidates as an aligned table with both
     criteria (CV log loss; cross-fitted doubly-robust value of the top-offer policy), the choice
     and one line saying why."""
     m = model.manifest
-    sel = m["selection"]
-    base = sel["baseline"]["cv_log_loss"]
-    lines = [f"Kohorte / cohort: {m['n_rows']} forløb/rows, {m['n_with_offer']} med tilbud/with an "
-             f"offer; {m['n_left_out']} uden tilbud udeladt / without an offer left out",
+    sel = m.selection
+    base = sel["baseline"]["cv_log_loss"]  # type: ignore[index]
+    lines = [f"Kohorte / cohort: {m.n_rows} forløb/rows, {m.n_with_offer} med tilbud/with an "
+             f"offer; {m.n_left_out} uden tilbud udeladt / without an offer left out",
              f"Modelvalg / model selection: {sel['n_folds']}-fold stratified CV on {sel['n_cv_rows']}"
              f" rows. Log loss: lower is better / lavere er bedre; policy value (mean weighted "
              f"outcome if each citizen got the model's top offer, doubly robust): higher is better "
              f"/ højere er bedre."]
     rows = [("kandidat / candidate", "CV log loss", "vs prior", "policy value", "")]
     rows.append(("prior (baseline)", f"{base:.4f}", "", _value(sel["baseline"]), ""))
-    for c in sel["candidates"]:
+    for c in sel["candidates"]:  # type: ignore[attr-defined]
         mark = ("<- valgt/selected" if c["name"] == sel["selected"] else
                 "(log-loss choice / valgt efter log loss)" if c["name"] == sel.get("fit_choice")
                 else "")
@@ -74,9 +78,9 @@ def render(model, path: str) -> str:
     cal = "yes/ja" if sel["calibrated"] else "no/nej"
     lines.append(f"Kalibrering (temperature) / calibration: {cal} (CV log loss "
                  f"{sel['calibrated_cv_log_loss']:.4f})")
-    lines.append(f"Usikkerhed / intervals: {m['n_bootstrap']} bootstrap refits of {m['evidence_size']}"
-                 f" rows, {int(m['interval_level'] * 100)}% intervals; support threshold "
-                 f"{m['support_threshold']}; protected attributes used: {m['allow_protected']}")
+    lines.append(f"Usikkerhed / intervals: {m.n_bootstrap} bootstrap refits of {m.evidence_size}"
+                 f" rows, {int(m.interval_level * 100)}% intervals; support threshold "
+                 f"{m.support_threshold}; protected attributes used: {m.allow_protected}")
     lines.append(f"Gemt / saved: {path} (version {model.version})")
     return "\n".join(lines)
 

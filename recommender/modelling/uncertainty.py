@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING
 
-from recommender.modelling.features import FeatureSchema, citizen_encoder
+import numpy as np
+
+from recommender.modelling.schema import FeatureSchema
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 __all__ = ["INTERVAL_LEVEL", "bootstrap_refits", "centred_interval", "fit_propensity"]
 
@@ -38,33 +40,48 @@ def _stratified_resample(y: np.ndarray, size: int, rng: np.random.Generator) -> 
     return np.concatenate(parts)
 
 
+def _refit(clf, Z, y: np.ndarray, rows: np.ndarray):
+    from sklearn.base import clone
+
+    sample = Z.iloc[rows] if hasattr(Z, "iloc") else Z[rows]  # a prepared frame for a blend
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence notes on tiny resamples are expected
+        return clone(clf).fit(sample, y[rows])
+
+
 def bootstrap_refits(clf, Z, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
-                     seed: int) -> list:
+                     seed: int, n_jobs: int | None = 1) -> list:
     """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
     ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``).
 
+    The resamples are drawn first, in order, from one seeded generator; the refits then run on
+    ``n_jobs`` processes (``joblib``; ``-1`` every core), so the result does not depend on ``n_jobs``.
     For a blend (``AverageClassifier`` of a linear and a boosted model, ``Z`` the prepared frame)
     the linear half is refitted on every resample and the boosted half on the first
-    ``TREE_REFITS`` only, reused in turn after that: boosted refits dominate the training time."""
+    ``TREE_REFITS`` only, reused in turn after that: boosted refits dominate the training time.
+    """
     from recommender.modelling.blend import AverageClassifier
 
     rng = np.random.default_rng(seed + 7919)
-    out: list = []
-    trees: list = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence notes on tiny resamples are expected
-        for b in range(n_bootstrap):
-            rows = _stratified_resample(y, evidence_size, rng)
-            if not isinstance(clf, AverageClassifier):
-                out.append(clone(clf).fit(Z[rows], y[rows]))
-                continue
-            sample, ys = Z.iloc[rows], y[rows]
-            linear, tree = clf.estimators
-            if b < TREE_REFITS:
-                trees.append(clone(tree).fit(sample, ys))
-            out.append(AverageClassifier.from_fitted(
-                [clone(linear).fit(sample, ys), trees[b % len(trees)]], clf.classes_))
-    return out
+    resamples = [_stratified_resample(y, evidence_size, rng) for _ in range(n_bootstrap)]
+    blend = isinstance(clf, AverageClassifier)
+    if blend:
+        linear, tree = clf.estimators
+        jobs = [(linear, rows) for rows in resamples] + [(tree, rows)
+                                                         for rows in resamples[:TREE_REFITS]]
+    else:
+        jobs = [(clf, rows) for rows in resamples]
+    if n_jobs == 1:
+        fitted = [_refit(est, Z, y, rows) for est, rows in jobs]
+    else:
+        from joblib import Parallel, delayed
+
+        fitted = list(Parallel(n_jobs=n_jobs)(delayed(_refit)(est, Z, y, rows) for est, rows in jobs))
+    if not blend:
+        return fitted
+    lin, trees = fitted[:n_bootstrap], fitted[n_bootstrap:]
+    return [AverageClassifier.from_fitted([lin[b], trees[b % len(trees)]], clf.classes_)
+            for b in range(n_bootstrap)]
 
 
 def centred_interval(point: np.ndarray, draws: np.ndarray, *, low: float = 0.0,
@@ -85,6 +102,11 @@ def centred_interval(point: np.ndarray, draws: np.ndarray, *, low: float = 0.0,
 
 def fit_propensity(X, offers: np.ndarray, schema: FeatureSchema) -> Pipeline:
     """Multinomial logistic regression P(offer | citizen) on the rows with an offer."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from recommender.modelling.features import citizen_encoder
+
     model = Pipeline([
         ("encode", citizen_encoder(schema, with_offer=False, kind="onehot")),
         ("clf", LogisticRegression(C=PROPENSITY_C, max_iter=500, tol=1e-6)),
