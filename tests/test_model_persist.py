@@ -154,7 +154,7 @@ def test_a_blend_round_trips(cohort, tmp_path):
         mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
         blend = train(cohort, seed=0, n_bootstrap=3)
     back = load_model(save_model(blend, tmp_path / "blend.p500"))
-    assert back.manifest["selection"]["selected"].startswith("blend:") and not back.is_linear
+    assert back.manifest.selected.startswith("blend:") and not back.is_linear
     a = blend.predict_offers(cohort.head(20))
     b = back.predict_offers(cohort.head(20))
     np.testing.assert_allclose(a.proba, b.proba, atol=1e-12)

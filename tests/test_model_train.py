@@ -203,17 +203,18 @@ def test_blend_is_an_average_served_by_the_pipeline_with_bootstrap_draws(cohort)
         mp.setattr(_selection, "_decide",
                    lambda dr, fit_choice, blend: (blend, "forced"))
         blend = train(cohort.head(400), seed=1, n_bootstrap=4)
-    sel = blend.manifest["selection"]
+    sel = blend.manifest.selection
     assert sel["selected"] == f"blend:{sel['fit_choice']}" and not blend.is_linear
-    assert isinstance(blend._clf, AverageClassifier) and len(blend.boot) == 4
-    linear, trees = blend._clf.estimators_
+    clf = blend.estimator[-1]
+    assert isinstance(clf, AverageClassifier) and len(blend.boot) == 4
+    linear, trees = clf.estimators_
     citizen = _citizens(cohort, 1)[0]
     frame = pd.DataFrame([citizen.to_dict()] * 4).assign(offer=list(OFFER.codes))
     from recommender.modelling.features import prepare
 
     X = prepare(frame, blend.schema).assign(offer=frame["offer"].to_numpy())
     mean = (linear.predict_proba(X) + trees.predict_proba(X)) / 2
-    order = [list(blend._clf.classes_).index(k) for k in OUTCOME.codes]
+    order = [list(clf.classes_).index(k) for k in OUTCOME.codes]
     one = blend.predict_citizen(citizen, WEIGHTS)
     np.testing.assert_allclose(one.proba[0], mean[:, order], atol=1e-9)
     assert np.all(one.score_low <= one.score) and np.all(one.score <= one.score_high)
