@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes 274 and 1,000, 2 seeds")
     parser.add_argument("--sizes", type=int, nargs="+", default=None)
     parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--truths", nargs="+", default=list(TRUTHS), choices=list(TRUTHS))
     parser.add_argument("--json", metavar="OUT", help="also write the raw results (to --combine)")
     parser.add_argument("--combine", nargs="+", metavar="JSON",
@@ -123,17 +124,18 @@ def main(argv: list[str] | None = None) -> int:
     with threadpool_limits(limits=1):
         for truth in args.truths:
             for n in sizes:
-                for seed in range(seeds):
+                for seed in range(args.first_seed, args.first_seed + seeds):
                     r = run_one(truth, n, seed, weights)
                     results.setdefault((truth, n), []).append(r)
+                    if args.json:  # after every cohort, so a run cut short keeps what it measured
+                        Path(args.json).write_text(json.dumps([[list(k), v]
+                                                               for k, v in results.items()]))
                     print(f"# {truth} n={n} seed={seed}: ours regret {r['ours']['regret']:.4f} "
                           f"mae {r['ours']['mae']:.4f} ({r['ours']['selected']}, "
                           f"{r['ours']['seconds']:.1f} s); LR {r['logit']['regret']:.4f} "
                           f"{r['logit']['mae']:.4f}; HGB {r['hgb']['regret']:.4f} "
                           f"{r['hgb']['mae']:.4f}", file=sys.stderr, flush=True)
     print(table(results))
-    if args.json:
-        Path(args.json).write_text(json.dumps([[list(k), v] for k, v in results.items()]))
     print(f"\n({time.perf_counter() - start:.0f} s in all; {N_TEST} fresh citizens per cohort)")
     return 0
 
