@@ -67,6 +67,10 @@ def run_one(truth_name: str, n: int, seed: int, weights: np.ndarray) -> dict[str
     return out
 
 
+def _share(x: float) -> str:
+    return "n/a" if np.isnan(x) else f"{x:.2f}"
+
+
 def table(results: dict[tuple[str, int], list[dict]]) -> str:
     """One markdown table: regret and MAE of every model, agreement and value of ours vs the plain
     LogisticRegression(), per generator and size (means over seeds)."""
@@ -87,7 +91,7 @@ def table(results: dict[tuple[str, int], list[dict]]) -> str:
         cells = ([truth, f"{n:,}", str(len(runs))]
                  + [f"{mean[m]['regret']:.4f}" for m in ("ours",) + PEERS]
                  + [f"{mean[m]['mae']:.4f}" for m in ("ours",) + PEERS]
-                 + [f"{mean['ours']['agreement']:.2f} / {mean['logit']['agreement']:.2f}",
+                 + [f"{_share(mean['ours']['agreement'])} / {_share(mean['logit']['agreement'])}",
                     f"{mean['ours']['value']:.3f} / {mean['logit']['value']:.3f} / "
                     f"{mean['oracle']['value']:.3f}", ok,
                     f"{top} ({choices.count(top)}/{len(choices)})",
@@ -131,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                         Path(args.json).write_text(json.dumps([[list(k), v]
                                                                for k, v in results.items()]))
                     print(f"# {truth} n={n} seed={seed}: ours regret {r['ours']['regret']:.4f} "
-                          f"mae {r['ours']['mae']:.4f} ({r['ours']['selected']}, "
+                          f"mae {r['ours']['mae']:.4f} agreement {r['ours']['agreement']:.3f} "
+                          f"({r['ours']['selected']}, "
                           f"{r['ours']['seconds']:.1f} s); LR {r['logit']['regret']:.4f} "
                           f"{r['logit']['mae']:.4f}; HGB {r['hgb']['regret']:.4f} "
                           f"{r['hgb']['mae']:.4f}", file=sys.stderr, flush=True)
