@@ -18,7 +18,7 @@ def test_regret_at_most_plain_logistic_regression_at_1000_rows(truth):
         frame = simulate(TRUTHS[truth], 1000, seed=seed * 7919 + 1000)
         test = fresh(TRUTHS[truth], 1500, seed=10**6 + seed)
         exact = TRUTHS[truth].proba(test)
-        model = train(frame, seed=seed, n_bootstrap=0)
+        model = train(frame, seed=seed, n_bootstrap=1)
         ours.append(decision_metrics(model.predict_offers(test, intervals=False).proba, exact))
         plain.append(decision_metrics(plain_peer("logit", frame, test), exact))
     regret = {name: float(np.mean([m["regret"] for m in runs]))
