@@ -80,7 +80,9 @@ def bootstrap_refits(clf, Z, y: np.ndarray, *, evidence_size: int, n_bootstrap: 
     if not blend:
         return fitted
     lin, trees = fitted[:n_bootstrap], fitted[n_bootstrap:]
-    return [AverageClassifier.from_fitted([lin[b], trees[b % len(trees)]], clf.classes_)
+    classes = getattr(clf, "classes_", None)  # an unfitted clone is allowed too
+    classes = np.unique(y) if classes is None else classes
+    return [AverageClassifier.from_fitted([lin[b], trees[b % len(trees)]], classes)
             for b in range(n_bootstrap)]
 
 
