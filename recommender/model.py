@@ -285,6 +285,11 @@ def _baseline_values(X: pd.DataFrame, schema: FeatureSchema) -> dict[str, object
     return out
 
 
+def _is_synthetic(cohort) -> bool:
+    from recommender.synth import is_synthetic
+    return is_synthetic(cohort)
+
+
 def _library_versions() -> dict[str, str]:
     import numpy
     import sklearn
@@ -373,7 +378,7 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
         "baseline": _baseline_values(X, schema),
         "outcome_prior": {k: float(np.mean(y == k)) for k in OUTCOME.codes},
         "rules_version": getattr(rules, "version", None) if rules is not None else None,
-        "synthetic": str(cohort.source).startswith("<synth"),
+        "synthetic": _is_synthetic(cohort),
         "libraries": _library_versions(),
     }
     digest = hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()
