@@ -3,7 +3,8 @@
 ``main(argv=None) -> int`` parses arguments and calls one command. Exit codes (spec §12): 0 success,
 2 bad input or usage (one line on stderr, no traceback), 1 an internal fault, 130 interrupted.
 Each command lives in its own module ``recommender/cli/_<name>.py`` (or a package of subcommands, like
-``_models/``) with ``register(subparsers)``. With no arguments the commands are listed (exit 2).
+``_models/``) with ``register(subparsers)``. With no arguments the commands are listed on stdout
+(one error line on stderr, exit 2).
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of exiting (tests call ``main([...])``)."""
     parser = build_parser()
     if not (sys.argv[1:] if argv is None else list(argv)):
-        sys.stderr.write(parser.format_help())
-        print("\nfejl/error: vælg en kommando / choose a command (recommender COMMAND --help)",
+        sys.stdout.write(parser.format_help())  # the list of commands; the error stays one line
+        print("fejl/error: vælg en kommando / choose a command (recommender COMMAND --help)",
               file=sys.stderr)
         return 2
     try:

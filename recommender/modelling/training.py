@@ -29,6 +29,7 @@ from recommender.modelling.manifest import ModelManifest, check_manifest, check_
 from recommender.modelling.persist import library_versions
 from recommender.modelling.selection import Selection, calibrated, candidates, penalty_at, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
+from recommender.synth.generator import is_synthetic
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
 __all__ = ["FittedParts", "PointFit", "build_manifest", "fit", "fit_bootstrap", "fit_point",
@@ -137,7 +138,7 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
         "baseline": _baseline_values(X, schema),
         "outcome_prior": {k: float(np.mean(y == k)) for k in OUTCOME.codes},
         "rules_version": rules_version,
-        "synthetic": str(cohort.source).startswith("<synth"),
+        "synthetic": is_synthetic(cohort),
         "libraries": library_versions(),
     }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
