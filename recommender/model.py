@@ -215,6 +215,21 @@ class OutcomeModel:
         prop = self._tables.propensity(x)[None]
         return self._estimates(allp[0][None], allp[1:, None], prop, w)
 
+    def score_draws(self, citizens: Citizen | pd.DataFrame, weights: Mapping[str, float] | None = None,
+                    *, block: int = 5_000) -> np.ndarray:
+        """(B, n, offers) expected value Σ weight·P of each offer under each bootstrap refit, for one
+        validated citizen (n = 1, exact fast path for a linear model) or a frame of citizens (as in
+        :meth:`predict_offers`, computed ``block`` rows at a time to keep memory flat). These are the
+        draws behind the score intervals; ``p_best`` is computed from them."""
+        w = _weights_vector(weights)
+        if isinstance(citizens, Citizen):
+            if self._tables is not None:
+                return self._tables.proba(self._vector.encode(citizens.to_dict()))[1:, None] @ w
+            citizens = pd.DataFrame([citizens.to_dict()])
+        parts = [self._draws(prepare(citizens.iloc[i:i + block], self.schema), True)[1] @ w
+                 for i in range(0, len(citizens), block)]
+        return np.concatenate(parts, axis=1) if parts else np.empty((len(self.boot), 0, len(OFFER.codes)))
+
     def explain(self, citizen: Citizen, offer: str, top: int = 3,
                 weights: Mapping[str, float] | None = None) -> tuple[Reason, ...]:
         """The ``top`` inputs that move ``offer``'s score most for this citizen, largest first.

@@ -56,6 +56,7 @@ class TypologyResult:
     description_en: str
     conditions: tuple[ConditionResult, ...]
     notes: tuple[Note, ...]
+    rule_da: str | None = None  # the rule's Danish name (``name_da`` in rules.yaml), if given
 
     @property
     def label_da(self) -> str:
@@ -67,7 +68,7 @@ class TypologyResult:
 
     def to_dict(self) -> dict[str, object]:
         return {"code": self.code, "label_da": self.label_da, "label_en": self.label_en,
-                "rule": self.rule, "description": _text(self.description_da, self.description_en),
+                "rule": self.rule, "rule_da": self.rule_da, "description": _text(self.description_da, self.description_en),
                 "conditions": [c.to_dict() for c in self.conditions],
                 "notes": [n.to_dict() for n in self.notes]}
 
@@ -204,7 +205,8 @@ class RuleSet(ParsedRules):
                              "a gap (run 'recommender rules check') / ingen typologiregel passer",
                              path=self.path)
         typology = TypologyResult(rule.typology, rule.name, rule.description_da, rule.description_en,
-                                  rule.condition.explain(record), self.typology_notes[rule.typology])
+                                  rule.condition.explain(record), self.typology_notes[rule.typology],
+                                  rule.name_da)
         criteria = {c.name: CriterionResult(record[c.name], c.condition.test(record))
                     for c in self.criteria}
         labour = LabourForceResult(all(r.met for r in criteria.values()), MappingProxyType(criteria))

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from recommender.recommending.ranking import rank_matrix
+from recommender.recommending.certainty import distinguishable, p_best
+from recommender.recommending.ranking import rank_matrix, rank_reasons
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 from recommender.typology import RuleSet, load_rules
 
@@ -32,17 +33,22 @@ __all__ = ["SCORE_COLUMNS", "ScoreSummary", "score_file", "score_frame"]
 
 _P = {"job": "p_job", "education": "p_education", "active": "p_active", "other": "p_other"}
 SCORE_COLUMNS: tuple[str, ...] = (
-    "citizen_id", "typology", "labour_force_active", "top_offer",
+    "citizen_id", "typology", "labour_force_active", "top_offer", "distinguishable",
     *(f"{o}_{c}" for o in OFFER.codes
-      for c in ("rank", "advised", "score", *(_P[k] for k in OUTCOME.codes), "support")),
+      for c in ("rank", "advised", "score", *(_P[k] for k in OUTCOME.codes), "support", "p_best",
+                "rank_reason")),
 )
 
 
 def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.DataFrame:
     """The §8 score columns for a validated frame of citizens (intake fields as codes).
 
-    Gives the same typology, ranks, scores and probabilities as :func:`recommender.recommend` would
-    for each citizen (a test checks this).
+    Gives the same typology, ranks, rank reasons, scores, probabilities and ``p_best`` as
+    :func:`recommender.recommend` would for each citizen (a test checks this). ``<offer>_p_best`` is
+    the share of the model's bootstrap draws in which the offer has the highest expected value among
+    the advised offers; ``distinguishable`` whether the first offer is a clear first choice
+    (:mod:`recommender.recommending.certainty`); ``<offer>_rank_reason`` the rule that placed it
+    (:data:`recommender.recommending.ranking.REASON_CODES`).
     """
     n, codes = len(frame), OFFER.codes
     ruled = rules.evaluate_frame(frame)
@@ -52,7 +58,10 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
     t_index = pd.Categorical(typology, categories=list(TYPOLOGY.codes)).codes
     preferred = np.array([position[t] for t in TYPOLOGY.codes])[t_index]
-    ranks = rank_matrix(est.score, blocked, preferred, rules.tie_margin)
+    low = est.support == "low"
+    ranks = rank_matrix(est.score, blocked, preferred, rules.tie_margin, low=low)
+    why = rank_reasons(est.score, blocked, low, ranks)
+    pb = p_best(model.score_draws(frame, rules.outcome_weights), ~blocked)
     first = ranks.argmin(axis=1)
     has_advised = (~blocked).any(axis=1)
     top = np.where(has_advised, np.array(codes, dtype=object)[first], "")
@@ -61,6 +70,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
         "typology": typology,
         "labour_force_active": ruled["labour_force_active"].to_numpy(dtype=bool),
         "top_offer": top,
+        "distinguishable": distinguishable(pb, ranks, ~blocked),
     }
     for j, offer in enumerate(codes):
         out[f"{offer}_rank"] = ranks[:, j]
@@ -69,6 +79,8 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
         for m, outcome in enumerate(OUTCOME.codes):
             out[f"{offer}_{_P[outcome]}"] = est.proba[:, j, m]
         out[f"{offer}_support"] = est.support[:, j]
+        out[f"{offer}_p_best"] = pb[:, j]
+        out[f"{offer}_rank_reason"] = why[:, j]
     return pd.DataFrame(out, index=pd.RangeIndex(n))[list(SCORE_COLUMNS)]
 
 
@@ -146,7 +158,9 @@ def score_file(
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             for chunk in read_citizens_chunks(src, chunksize=chunksize):
                 scored = score_frame(chunk, model, rules)
-                scored.to_csv(handle, header=chunks == 0, index=False, float_format="%.6f")
+                exact = {c: np.char.mod("%.12g", scored[c].to_numpy(dtype=float))
+                         for c in scored.columns if c.endswith("_p_best")}  # agree with recommend() to 1e-9
+                scored.assign(**exact).to_csv(handle, header=chunks == 0, index=False, float_format="%.6f")
                 rows += len(scored)
                 chunks += 1
                 for k, v in scored["top_offer"].value_counts().items():

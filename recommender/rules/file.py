@@ -42,6 +42,7 @@ class TypologyRule:
     description_en: str
     condition: Condition
     line: int
+    name_da: str | None = None  # the rule's name as the adviser reads it (Danish); optional
 
 
 @dataclass(frozen=True)
@@ -200,14 +201,16 @@ def _typology_rules(top: dict, ctx: Context) -> tuple[TypologyRule, ...]:
     for i, item in enumerate(items):
         line = _line(items, i)
         keys = ("name", "typology", "description_da", "description_en", "when")
-        _keys(_mapping(item, ctx, "a typology rule", line), keys, ("name",), ctx, "a typology rule")
+        allowed = (*keys, "name_da")
+        _keys(_mapping(item, ctx, "a typology rule", line), allowed, ("name",), ctx, "a typology rule")
         name = _name(item, ctx, seen, "rule")
         here = ctx.within(name)
-        _keys(item, keys, keys, here, f"rule {name!r}")
+        _keys(item, allowed, keys, here, f"rule {name!r}")
         typology = _code(TYPOLOGY, item["typology"], here, _line(item, "typology"), "typology")
         condition = compile_condition(item["when"], here, _line(item, "when"))
         rules.append(TypologyRule(name, typology, _text(item, "description_da", here),
-                                  _text(item, "description_en", here), condition, line))
+                                  _text(item, "description_en", here), condition, line,
+                                  _text(item, "name_da", here) if "name_da" in item else None))
     return tuple(rules)
 
 
