@@ -112,8 +112,16 @@ def recommend(
         citizen_id=citizen.citizen_id, typology=result.typology, labour_force=result.labour_force,
         offers=tuple(offers), notes=result.notes, model=info, rules_version=rules.version,
         weights=dict(rules.outcome_weights), warnings=warnings,
-        verdict=verdict, verdict_message=verdict_message(verdict),
+        verdict=verdict, verdict_message=verdict_message(verdict, _often_best_low(pb[0], low[0], ranks[0])),
     )
+
+
+def _often_best_low(pb: np.ndarray, low: np.ndarray, ranks: np.ndarray) -> tuple[str, float] | None:
+    """The offer most often best in the draws, when it is not first and rests on little evidence."""
+    j = int(np.argmax(pb))
+    if ranks[j] == 1 or not low[j] or pb[j] == 0:
+        return None
+    return OFFER.codes[j], float(pb[j])
 
 
 def model_info(model: OutcomeModel) -> ModelInfo:

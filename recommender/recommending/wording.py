@@ -3,8 +3,9 @@ Danish (and English), with numbers that agree with the rounded numbers on the sc
 
 Rank reasons name the rule that placed the offer (:data:`~recommender.recommending.ranking.REASON_CODES`).
 Input reasons are worded as associations ("hænger sammen med"), never as effects, and leave out inputs
-the adviser cannot act on (:data:`NOT_ACTIONABLE`; the model still uses them). An input reason that
-seems to pull against a note on the same screen says so.
+the adviser cannot act on (:data:`NOT_ACTIONABLE`; the model still uses them). A note that asks the
+adviser to work on a degree-scale input (network use, family support) flags a weak value; an input reason
+saying that weak value goes with a *higher* expected value seems to pull against the note, so it says so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from recommender.recommendation import Message, value_label
 from recommender.recommending.certainty import Verdict
-from recommender.vocab import FIELDS, OFFER
+from recommender.vocab import DEGREE, FIELDS, OFFER
 
 if TYPE_CHECKING:
     from recommender.modelling.estimates import OfferEstimates, Reason
@@ -117,7 +118,7 @@ def input_reason(reason: Reason, note_fields: frozenset[str] | set[str] = frozen
           f"værdi ({sign}{num_da(reason.size)}).")
     en = (f"{field.en}: {value_en} (the common value is {base_en}) goes with a {en_dir} expected value "
           f"({sign}{reason.size:.2f}).")
-    if up and reason.field in note_fields:
+    if up and reason.field in note_fields and field.scale is DEGREE:  # a note says "work on this"
         da += (" Det strider ikke mod noten nedenfor: det er en sammenhæng blandt tidligere borgere, ikke en "
                "virkning, og noten gælder stadig.")
         en += (" This does not contradict the note below: it is an association among earlier citizens, not "
@@ -125,8 +126,10 @@ def input_reason(reason: Reason, note_fields: frozenset[str] | set[str] = frozen
     return Message(f"input:{reason.field}", da, en)
 
 
-def verdict_message(verdict: Verdict) -> Message:
-    """The verdict at the top of the screen."""
+def verdict_message(verdict: Verdict, often_best_low: tuple[str, float] | None = None) -> Message:
+    """The verdict at the top of the screen. ``often_best_low``: the advised offer that is most often
+    best in the draws with its ``p_best``, when that is not the first offer and rests on little
+    evidence (the evidence rule put it later); the verdict then says so."""
     if verdict.first is None:
         return Message("no_advised_offer", "Ingen tilbud anbefales lige nu: en vagt blokerer dem alle.",
                        "No offer is advised now: a guard blocks every one.")
@@ -145,9 +148,16 @@ def verdict_message(verdict: Verdict) -> Message:
     def join(names: list[str], word: str) -> str:
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
+    extra_da = extra_en = ""
+    if often_best_low is not None:
+        low_da, low_en = _labels(often_best_low[0])
+        extra_da = (f" {low_da.capitalize()} er oftest bedst ({pct(often_best_low[1])}), men det estimat "
+                    "hviler på lidt erfaring.")
+        extra_en = (f" {low_en.capitalize()} is most often best ({pct(often_best_low[1])}), but that "
+                    "estimate rests on little experience.")
     return Message(
         "no_clear_difference",
         f"Ingen klar forskel mellem {join(names_da, 'og')}: {first_da} har kun den højeste forventede værdi "
-        f"i {share} af modellens genberegninger. Vælg ud fra borgerens situation.",
+        f"i {share} af modellens genberegninger.{extra_da} Vælg ud fra borgerens situation.",
         f"No clear difference between {join(names_en, 'and')}: {first_en} has the highest expected value "
-        f"in only {share} of the model's re-estimates. Choose by the citizen's situation.")
+        f"in only {share} of the model's re-estimates.{extra_en} Choose by the citizen's situation.")

@@ -43,13 +43,15 @@ from recommender.vocab import (
 )
 from recommender.cohort import Cohort, read_cohort
 
-__all__ = ["ASSUMPTIONS", "MAX_N", "ZERO_CELL", "generate_cohort", "load_figures"]
+__all__ = ["ASSUMPTIONS", "ASSUMPTION_BASIS", "MAX_N", "ZERO_CELL", "generate_cohort", "load_figures"]
 
 MAX_N = 5_000_000
 #: Jeffreys pseudo-count given to a published zero cell of a by-group table the generator draws from.
 ZERO_CELL = 0.5
 
-#: Every modelling assumption the published figures do not settle (also in docs/synthetic-cohort.md).
+#: Every modelling assumption the published figures do not settle (also in docs/synthetic-cohort.md),
+#: each with :data:`ASSUMPTION_BASIS`: the passage of the evaluation report it rests on (quoted
+#: verbatim, Danish), or "Teknisk valg: …" where it is a technical choice the report does not speak to.
 ASSUMPTIONS: list[str] = [
     "Outcome-first model: outcome and municipality are drawn jointly from tabel 12; every other field "
     "is drawn given the outcome (group), so the report's by-outcome tables hold by construction.",
@@ -62,14 +64,22 @@ ASSUMPTIONS: list[str] = [
     "decreasing; the 16+ band splits 8:6 into 16-20 and 21+ in both groups (mean 5.75, longest 31).",
     "Children: the '3+' group splits 28:4:1:1 into 3, 4, 5 and 6 children (tabel 5) in both groups.",
     "Danish course: unknown for 34/198 of the labour-force group and 12/76 of the others (tabel 14).",
+    "Danish course within the labour-force group: the group's drawn courses are reassigned by rank so "
+    "that education closures more often hold du2/du3 (shift 0.8 standard deviations); job and active "
+    "closures are not shifted. Tabel 14 still holds exactly.",
     "Education from home for the 'other' group follows tabel 17; for the labour-force group tabel 18 "
     "by job/education/active.",
     "Intake criteria are registered for every generated row (the schema requires them; the report "
     "registered 196 of 274): their per-group shares follow tabel 19-33; the joint pattern table is "
     "raked to tabel 10 and the nested counts, whose pooled figures are compared standardised to the "
     "registered mix (168 labour force : 28 other).",
-    "The published criteria figures are mutually inconsistent (see _synth_joint); the raked table is "
+    "The published criteria figures are mutually inconsistent (see synth/joint.py); the raked table is "
     "a compromise within about 2.1 percentage points of every figure.",
+    "Closeness to work within the labour-force group: the group's drawn answer patterns are reassigned "
+    "by rank of closeness (criteria met, plus 1.5 when both 'can start within 14 days' and 'wants "
+    "employment' are met) so that job closures are closer to work (shift +0.5 standard deviations), "
+    "active closures slightly (+0.2) and education closures less close (-0.5). Tabel 10 and tabel "
+    "19-33 still hold exactly.",
     "language_sufficient and spouse_support follow tabel 34/35 per group; network_use follows tabel 36 "
     "(published for all only) in both groups. Within a group the degree is ordered by a latent score: "
     "language by Danish course and education, network by active job seeking, spouse support by wish "
@@ -80,18 +90,23 @@ ASSUMPTIONS: list[str] = [
     "Education plan at intake (13/274): 5 of the 13 closed to education and 5 to job, the other 3 to "
     "active/other (section 4).",
     "job_goal_level (not published) depends on education from home (higher-educated citizens more "
-    "often hold goals at their own level), is 'none'/'unclear' more often in the 'other' group and when "
-    "the wish for work is partly/no; with the default rules flexible, ambitious and uncertain are the "
-    "most common typologies (Bilag B).",
+    "often hold goals at their own level) and on the closure: job closures more often hold an unskilled "
+    "goal, education closures a skilled or higher goal (and sometimes an unclear one), 'other' closures "
+    "no or an unclear goal; 'none'/'unclear' are also more common when the wish for work is partly/no. "
+    "With the default rules flexible, ambitious and uncertain are the most common typologies (Bilag B).",
     "job_goal text is a plausible Danish job title for the goal level; empty for 'none'/'unclear'.",
     "entrepreneurship_interest: 6 % base, twice as common among citizens closed to a job (which includes "
     "self-employment) and 1.5 times among those with more than primary education.",
     "Offer: present for 78/97 job, 39/54 education, 44/47 active and 58/76 other closures (tabel 38, "
     "219 in all). Among those, the offer type follows a multinomial logit within each outcome whose "
-    "intercepts are calibrated to tabel 38: wage subsidy and internship go to citizens close to work "
-    "(criteria 'yes'), much more so among job/active closures, and clarification goes to citizens with "
-    "more education among education closures; counselling is the broad reference. This makes "
-    "P(outcome | citizen, offer) heterogeneous as the report describes, while tabel 38 still holds.",
+    "intercepts are calibrated to tabel 38 (so tabel 38 holds exactly) and whose slopes say who had "
+    "which offer: wage subsidy and internship go to citizens close to work, much more so among job and "
+    "active closures; internship more often to citizens with an unskilled goal; highly educated "
+    "citizens with a higher-level goal are reluctant to take either; clarification goes to citizens "
+    "with no or an unclear goal (most of all among 'other' closures), to education-oriented citizens (a "
+    "skilled or higher goal, or an education plan; most of all among education closures) and to the "
+    "higher educated, seldom to citizens close to work; counselling is the broad reference. The slopes "
+    "are the named constants of synth/offers.py.",
     "Duration: under 2 months (9-60 days) 17 %, 2-12 months (61-365 days) 61 %, over 1 year "
     "(366-900 days) 22 % in both groups; 61 + 304*Beta(1.3, 1.9) days in the middle band and 366 + an "
     "exponential tail (capped at 900) whose scale gives the group means 216 and 220 days.",
@@ -106,6 +121,46 @@ ASSUMPTIONS: list[str] = [
     "2014-01-01..2017-03-31.",
     "citizen_id is 'syn' plus a running number: pseudonymous, never CPR-shaped.",
 ]
+
+#: The report passage each of :data:`ASSUMPTIONS` rests on (same order).
+ASSUMPTION_BASIS: list[str] = [
+    "Teknisk valg: rapporten offentliggør kun tabeller, og de tabeller, der er opdelt på afslutning, "
+    "holder kun eksakt, når afslutningen trækkes først.",
+    "Teknisk valg: rapporten offentliggør disse felter kun som marginaler.",
+    "Teknisk valg: rapporten nævner 77 nationaliteter og 34 vestlige, men ikke hvilke.",
+    "Teknisk valg: rapporten offentliggør kun bånd, et gennemsnit og den længste opholdstid.",
+    "Teknisk valg: tabel 5 giver fordelingen af '3+'; den er ikke opdelt på afslutning.",
+    "Teknisk valg: tabel 14 viser kun kendte danskuddannelser; resten er ukendte.",
+    "«Flere af projektdeltagerne udtrykker ønske om at opnå ordinær beskæftigelse inden for fagområder, "
+    "der kræver en erhvervsfaglig uddannelse. Derfor er der for enkelte af projektdeltagerne behov for, "
+    "at de påbegynder VUC for at bestå dansk og matematik på 9./10. klasseniveau.»",
+    "Teknisk valg: tabel 17 og 18 er de mest detaljerede offentliggjorte tabeller.",
+    "Teknisk valg: skemaet kræver kriterierne for hver borger; rapporten registrerede 196.",
+    "Teknisk valg: de offentliggjorte tal kan ikke alle holde på én gang (se synth/joint.py).",
+    "«den høje effekt af løntilskud er udtryk for, at borgerne allerede er tæt på at kunne påbegynde "
+    "ordinær beskæftigelse, når de opnår løntilskud.»",
+    "«Ca. 78 pct. af deltagerne har påbegyndt og/eller gennemført danskuddannelse 2 eller 3.»",
+    "«Under projektforløbet øges andelen af deltagere som anvender deres netværk uden for hjemmet til at "
+    "understøtte deres jobsøgning med næsten 30 procentpoint.»",
+    "«Der er 13 borgere i målgruppen, som ved projekttilknytning vurderes at have en uddannelsesplan» … "
+    "«5 af disse projektdeltagere afsluttes senere til uddannelse på almindelige vilkår. Tilsvarende er "
+    "5 borgere med en uddannelsesplan ved projekttilknytning senere afsluttet til ordinær beskæftigelse.»",
+    "«De typiske (del)brancher, hvor borgerne har opnået ordinær beskæftigelse, er rengøring, "
+    "køkken/kantine, pakkeri, hotel, (fiske)industri, butik, lager» og «Projektdeltagernes "
+    "uddannelsesforløb er primært påbegyndt inden for uddannelsesområder som SOSU-assistent, "
+    "serviceassistent, pædagogisk assistent»",
+    "Teknisk valg: jobmålets tekst vises kun; modellen bruger den ikke.",
+    "Teknisk valg: rapporten offentliggør ikke interessen for egen virksomhed.",
+    "«den høje effekt af løntilskud er udtryk for, at borgerne allerede er tæt på at kunne påbegynde "
+    "ordinær beskæftigelse» og «Ca. 43 pct. af projektdeltagerne, som har været en del af "
+    "projektindsatsens egne afklaringstilbud, påbegynder uddannelse på ordinære vilkår» og «de ofte "
+    "ønsker et job, der matcher deres uddannelsesniveau»",
+    "Teknisk valg: rapporten giver kun tre bånd, gennemsnit, korteste og længste varighed.",
+    "Teknisk valg: et nul ud af 28 borgere er ikke bevis for en sandsynlighed på nul.",
+    "Teknisk valg: rapporten dækker 2014 til foråret 2017.",
+    "Teknisk valg: borger-id'et må aldrig ligne et CPR-nummer.",
+]
+assert len(ASSUMPTION_BASIS) == len(ASSUMPTIONS)
 
 
 @lru_cache(maxsize=1)
