@@ -39,11 +39,11 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
     >>> parse_value(FIELDS["danish_course"], " DanskUddannelse 2 ")
     ('du2', None)
     >>> parse_value(FIELDS["children_under_18"], True)[1].expected
-    'a whole number / et heltal 0–20'
+    'et heltal / a whole number 0–20'
     """
     if value is None or value is _MISSING:
         if spec.required:
-            return None, _problem(spec, value, expected="a value (required) / en værdi (påkrævet)")
+            return None, _problem(spec, value, expected="en værdi / a value (påkrævet/required)")
         return spec.default, None
     if spec.kind == "code":
         assert spec.scale is not None
@@ -82,15 +82,15 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
         return None, _problem(spec, value)
     if not text:
         if spec.required:
-            return None, _problem(spec, value, expected="non-empty text / ikke-tom tekst")
+            return None, _problem(spec, value, expected="ikke-tom tekst / non-empty text")
         return None, None
     if _CONTROL.search(text):
-        return None, _problem(spec, value, expected="text without control characters / tekst uden "
-                                                    "kontroltegn")
+        return None, _problem(spec, value, expected="tekst uden kontroltegn / text without control "
+                                                    "characters")
     if spec.name == "citizen_id" and _CPR.search(text):
         return None, _problem(spec, value, show=False,
-                              expected="a pseudonymous id, never a CPR number / et pseudonymt id, "
-                                       "aldrig et CPR-nummer")
+                              expected="et pseudonymt id, aldrig et CPR-nummer / a pseudonymous "
+                                       "id, never a CPR number")
     if spec.name == "municipality":
         text = _KNOWN_MUNICIPALITIES.get(text.casefold(), text)
     return text, None
@@ -120,7 +120,7 @@ class Citizen:
     ('du2', 'Aarhus', False)
     >>> Citizen.from_dict({"citizen_id": "x"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    recommender.errors.InvalidCitizenError: Ugyldigt borgerdata / invalid citizen record (17 fejl/problems): municipality (kommune): expected a value (required) / en værdi (påkrævet); got <missing>; ...
+    recommender.errors.InvalidCitizenError: Ugyldigt borgerdata / invalid citizen record (17 fejl/problems): municipality (kommune): forventede/expected en værdi / a value (påkrævet/required); fik/got <missing>; ...
     """
 
     citizen_id: str = _MISSING
@@ -168,17 +168,17 @@ class Citizen:
             return data
         if not isinstance(data, Mapping):
             raise InvalidCitizenError([FieldProblem(
-                "<record>", data, "a mapping of field: value / et objekt med felt: værdi")])
+                "<record>", data, "et objekt med felt: værdi / a mapping of field: value")])
         problems: list[FieldProblem] = []
         kwargs: dict[str, object] = {}
         for key, value in data.items():
             if not isinstance(key, str) or key.strip() not in FIELDS:
                 shown = "<CPR-nummer/CPR number>" if _CPR.search(str(key)) else str(key)[:40]
                 problems.append(FieldProblem(
-                    shown, value, "a known field / et kendt felt",
+                    shown, value, "et kendt felt / a known field",
                     suggestion=did_you_mean(key, FIELDS), show=False))
             elif key.strip() in kwargs:  # " wants_employment" and "wants_employment": which one?
-                problems.append(FieldProblem(key.strip(), value, "each field once / hvert felt én gang",
+                problems.append(FieldProblem(key.strip(), value, "hvert felt én gang / each field once",
                                              FIELDS[key.strip()].da, show=False))
             else:
                 kwargs[key.strip()] = value

@@ -84,12 +84,13 @@ class FieldProblem:
     show: bool = True  # False for values that must never be echoed (CPR-number-shaped ids)
 
     def message(self) -> str:
-        """``field (dansk): expected …; got …; did you mean …?``"""
+        """``field (dansk): forventede/expected …; fik/got …; mente du/did you mean …?``
+        (Danish first, as in every message an adviser sees)."""
         name = f"{self.field} ({self.label_da})" if self.label_da else self.field
         got = show_value(self.value) if self.show else "<skjult/hidden>"
-        text = f"{name}: expected {self.expected}; got {got}"
+        text = f"{name}: forventede/expected {self.expected}; fik/got {got}"
         if self.suggestion:
-            text += f"; did you mean {self.suggestion!r}? / mente du {self.suggestion!r}?"
+            text += f"; mente du/did you mean {self.suggestion!r}?"
         return text
 
 

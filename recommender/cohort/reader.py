@@ -298,7 +298,7 @@ def read_cohort(source: Source) -> Cohort:
     (1, 1, 'internship', 'Aarhus')
     >>> read_cohort(frame.assign(outcome="job?"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    recommender.errors.CohortError: Kohortefil afvist / cohort file refused: 1 af/of 1 rækker/rows har fejl/are invalid: line 2: outcome (afslutningsårsag): expected one of / en af: job (...); got 'job?'; did you mean 'job'? ...
+    recommender.errors.CohortError: Kohortefil afvist / cohort file refused: 1 af/of 1 rækker/rows har fejl/are invalid: line 2: outcome (afslutningsårsag): forventede/expected en af / one of: job (...); fik/got 'job?'; mente du/did you mean 'job'?
     """
     if isinstance(source, Cohort):
         return source
