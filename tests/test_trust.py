@@ -171,3 +171,9 @@ def test_a_reason_that_seems_to_contradict_a_note_says_so() -> None:
     assert "strider ikke mod noten" in input_reason(reason, {"network_use"}).da
     assert "strider" not in input_reason(reason, set()).da
     assert "hænger sammen med en højere forventet værdi (+0,03)" in input_reason(reason).da
+
+
+def test_the_adviser_guide_shows_the_new_screen() -> None:
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "adviser-guide.md").read_text(encoding="utf-8")
+    assert "\nVurdering: " in guide and "bedst i " in guide and "evidensreglen" in guide
+    assert "hænger sammen med" in guide and "Advarsel: Forsigtighed" not in guide
