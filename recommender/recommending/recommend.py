@@ -1,12 +1,12 @@
 """``recommend(citizen)``: rules and outcome model combined into a ranked, explained suggestion (spec §7–8).
 
-The default rules and the built-in model are loaded once per process (thread-safe) and shared; every
+The default rules and the built-in model are loaded once per process (``recommender.process_cache``,
+thread-safe) and shared; every
 call is a pure function of the citizen, the model and the rules, so concurrent calls are safe.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -19,28 +19,19 @@ from recommender.recommending.ranking import rank_matrix, rank_reasons
 from recommender.recommending.wording import (
     NOT_ACTIONABLE, input_reason, num_da, pct, rank_reason, verdict_message,
 )
+from recommender.model import load_model
 from recommender.typology import RuleSet, load_rules
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
 if TYPE_CHECKING:
-    from recommender.modelling.estimates import OfferEstimates
     from recommender.model import OutcomeModel
+    from recommender.modelling.estimates import OfferEstimates
 
 __all__ = ["recommend", "model_info"]
 
 WIDE_INTERVAL = 0.4  # a score interval wider than this is flagged as very uncertain
 MIN_REASON = 0.005  # an input that moves the score by less than this is not worth the adviser's time
 N_REASONS = 3  # input reasons shown per offer
-_lock = threading.Lock()
-_defaults: dict[str, object] = {}
-
-
-def _default_model() -> OutcomeModel:
-    with _lock:
-        if "model" not in _defaults:
-            from recommender.model import load_model
-            _defaults["model"] = load_model()
-        return _defaults["model"]  # type: ignore[return-value]
 
 
 def recommend(
@@ -67,7 +58,7 @@ def recommend(
     """
     citizen = Citizen.from_dict(citizen)
     rules = rules if rules is not None else load_rules()
-    model = model if model is not None else _default_model()
+    model = model if model is not None else load_model()
     result = rules.evaluate(citizen)
     est = model.predict_citizen(citizen, rules.outcome_weights)
     explanations = model.explain_offers(citizen, top=len(FIELDS), weights=rules.outcome_weights)
@@ -128,11 +119,9 @@ def model_info(model: OutcomeModel) -> ModelInfo:
     """The provenance block of a recommendation, from the model's manifest."""
     m = model.manifest
     return ModelInfo(
-        version=model.version, cohort_fingerprint=str(m["training_cohort"]["fingerprint"]),
-        cohort_size=int(m["n_rows"]), evidence_size=int(m["evidence_size"]),
-        created=str(m["created"]), trained_with_rules=str(m.get("rules_version")),
-        allow_protected=bool(m["allow_protected"]), interval_level=float(m["interval_level"]),
-        synthetic=bool(m.get("synthetic", False)),
+        version=m.version, cohort_fingerprint=m.training_cohort["fingerprint"], cohort_size=m.n_rows,
+        evidence_size=m.evidence_size, created=m.created, trained_with_rules=str(m.rules_version),
+        allow_protected=m.allow_protected, interval_level=m.interval_level, synthetic=m.synthetic,
     )
 
 

@@ -22,13 +22,13 @@ False
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from recommender import process_cache
 from recommender.errors import RecommenderError
 from recommender.synth.closing import draw_closing, draw_dates, draw_durations
 from recommender.synth.intake import (
@@ -163,9 +163,9 @@ ASSUMPTION_BASIS: list[str] = [
 assert len(ASSUMPTION_BASIS) == len(ASSUMPTIONS)
 
 
-@lru_cache(maxsize=1)
 def _figures_text() -> str:
-    return resources.files("recommender").joinpath("data/projekt500.yaml").read_text(encoding="utf-8")
+    return process_cache.remember("figures", lambda: resources.files("recommender").joinpath(
+        "data/projekt500.yaml").read_text(encoding="utf-8"))
 
 
 def load_figures() -> dict:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from recommender.synth.intake import EDUCATION_TIER, readiness
-from recommender.synth.sampling import pick, softmax
+from recommender.modelling.linear import softmax
+from recommender.synth.sampling import pick
 from recommender.vocab import JOB_GOAL_LEVEL, OFFER, OUTCOME
 
 __all__ = ["OFFER_SLOPES", "assign_offers"]

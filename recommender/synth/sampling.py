@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["match_by_rank", "pick", "pick_stratified", "rank_cut", "softmax"]
+__all__ = ["match_by_rank", "pick", "pick_stratified", "rank_cut"]
 
 
 def pick(rng: np.random.Generator, probs: np.ndarray, index: np.ndarray | None = None) -> np.ndarray:
@@ -100,12 +100,3 @@ def match_by_rank(rng: np.random.Generator, values: np.ndarray, value_rank: np.n
     out[idx[by_row]] = values[idx[by_value]]
     return out
 
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax.
-
-    >>> softmax(np.array([[0.0, 0.0]])).tolist()
-    [[0.5, 0.5]]
-    """
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
