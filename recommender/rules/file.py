@@ -158,12 +158,16 @@ def _text(node: dict, key: str, ctx: Context) -> str:
     return " ".join(value.split())
 
 
+_WHAT_DA = {"typology": "typologi", "offer": "tilbud", "outcome": "afslutningsårsag"}
+
+
 def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> str:
     code = scale.parse(value) if isinstance(value, str) else None
     if code is None:
         words = [w for item in scale.items for w in (item.code, item.da, item.en)]
         match = did_you_mean(value, words)
-        ctx.fail(f"unknown {what} {show_value(value)}; allowed: {scale.describe()} / ukendt {what}", line,
+        what_da = _WHAT_DA.get(what.split()[0], what.split()[0])
+        ctx.fail(f"unknown {what} {show_value(value)}; allowed: {scale.describe()} / ukendt {what_da}", line,
                  value=value, allowed=scale.codes, suggestion=scale.parse(match) if match else None)
     return code
 
