@@ -63,8 +63,8 @@ def recommend(
     est = model.predict_citizen(citizen, rules.outcome_weights)
     explanations = model.explain_offers(citizen, top=len(FIELDS), weights=rules.outcome_weights)
     codes = OFFER.codes
-    blocked = np.array([[bool(result.guards[o] is not None and result.guards[o].level == "block")
-                         for o in codes]])
+    guards = [result.guards[o] for o in codes]
+    blocked = np.array([[g is not None and g.level == "block" for g in guards]])
     low = est.support == "low"
     preferred = rules.preferred_order[result.typology.code]
     ranks = rank_matrix(est.score, blocked, np.array([[preferred.index(o) for o in codes]]),
@@ -93,7 +93,7 @@ def recommend(
             p_best=float(pb[0, j]),
         ))
     info = model_info(model)
-    warnings = ()
+    warnings: tuple[Message, ...] = ()
     if info.allow_protected:
         warnings = (Message(
             "protected_attributes_used",

@@ -84,6 +84,7 @@ def rank_reason(code: str, offer: str, previous: str | None, order: list[str], e
             f"{other_en.capitalize()} has a slightly higher expected value (less than "
             f"{rules.tie_margin:.2f} higher); at so small a difference the preferred order for {typ_en} "
             "puts this offer first.")
+    assert previous is not None, f"{code} needs the offer ranked before"
     prev_da, prev_en = _labels(previous)
     prev_value = est.score[0, OFFER.codes.index(previous)]
     if code == "low_evidence":

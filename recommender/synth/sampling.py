@@ -4,11 +4,12 @@ categories by rank of a latent score, and matching drawn values to rows by rank 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["match_by_rank", "pick", "pick_stratified", "rank_cut"]
 
 
-def pick(rng: np.random.Generator, probs: np.ndarray, index: np.ndarray | None = None) -> np.ndarray:
+def pick(rng: np.random.Generator, probs: ArrayLike, index: np.ndarray | None = None) -> np.ndarray:
     """One category index per row by inverse CDF.
 
     ``probs`` is either row-wise probabilities (n, k), or a table (g, k) with ``index`` giving each
