@@ -51,8 +51,8 @@ def _one_line(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of exiting (tests call ``main([...])``)."""
-    parser = build_parser()
     try:
+        parser = build_parser()  # inside: an interrupt while the commands load is an interrupt too
         args = parser.parse_args(argv)
         return int(args.func(args) or 0)
     except RecommenderError as exc:
