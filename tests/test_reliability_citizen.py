@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from recommender import Citizen, RecommenderError, recommend
 from recommender.errors import InvalidCitizenError
 from recommender.vocab import BOOLEAN, FIELDS
-from recommender.citizen import _CPR
+from recommender.citizen import CPR_PATTERN
 from recommender.typology import load_rules
 from test_recommend import check_contract
 
@@ -46,7 +46,7 @@ def _valid_value(name: str) -> st.SearchStrategy[object]:
         return st.one_of(st.booleans(), st.sampled_from(words).flatmap(_spelling))
     if name == "citizen_id":
         return st.text(_ID_ALPHABET, min_size=1, max_size=64).filter(
-            lambda s: bool(s.strip()) and not _CPR.search(s))
+            lambda s: bool(s.strip()) and not CPR_PATTERN.search(s))
     return st.text(_ID_ALPHABET, min_size=1, max_size=spec.max_length).filter(lambda s: bool(s.strip()))
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 from recommender.cohort.columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
 from recommender.errors import CohortError, FieldProblem, did_you_mean, show_value
 from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
-from recommender.citizen import _CPR
+from recommender.citizen import CPR_PATTERN
 
 __all__ = [
     "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
@@ -153,7 +153,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _show_column(name: str) -> str:
     """A column name for a message: shortened, and never a CPR number (a pasted data row as header)."""
-    return "<CPR-nummer/CPR number>" if _CPR.search(name) else show_value(name)
+    return "<CPR-nummer/CPR number>" if CPR_PATTERN.search(name) else show_value(name)
 
 
 def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str] = _KNOWN,
