@@ -14,9 +14,9 @@ Estimates are associations learnt from earlier citizens, not causal effects.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from recommender.errors import ModelFileError, RecommenderError
 from recommender.modelling.estimates import OfferEstimates, Reason
 from recommender.modelling.linear import CitizenVector, LinearTables, softmax
 from recommender.modelling.manifest import ModelManifest
+from recommender.modelling.schema import FeatureSchema
 from recommender.modelling.persist import ModelFile, load_objects, read_model_file, write_model_file
 from recommender.modelling.uncertainty import centred_interval
 from recommender.vocab import FIELDS, LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME
@@ -57,13 +58,13 @@ def _weights_vector(weights: Mapping[str, float] | RuleSet | None) -> np.ndarray
     return np.array([float(weights[k]) for k in OUTCOME.codes])
 
 
-def _perm(classes, codes) -> np.ndarray:
+def _perm(classes: Sequence[object] | np.ndarray, codes: Sequence[str]) -> np.ndarray:
     """For each code, its column in ``classes`` (-1 when the model never saw it)."""
     classes = [str(c) for c in classes]
     return np.array([classes.index(c) if c in classes else -1 for c in codes])
 
 
-def _is_int(classes) -> bool:
+def _is_int(classes: object) -> bool:
     return np.issubdtype(np.asarray(classes).dtype, np.integer)
 
 
@@ -78,7 +79,7 @@ def _reorder(proba: np.ndarray, perm: np.ndarray) -> np.ndarray:
 class _Fitted:
     """The scikit-learn side of a model: the estimators and what the pipeline path reads from them."""
 
-    def __init__(self, estimator, boot, propensity) -> None:
+    def __init__(self, estimator: Any, boot: Sequence[Any], propensity: Any) -> None:
         from sklearn.calibration import CalibratedClassifierCV
 
         self.estimator, self.boot, self.propensity = estimator, list(boot), propensity
@@ -100,7 +101,7 @@ class _Fitted:
         from sklearn.linear_model import LogisticRegression
         return isinstance(self.clf, LogisticRegression)
 
-    def serving(self, schema) -> tuple[CitizenVector, LinearTables]:
+    def serving(self, schema: FeatureSchema) -> tuple[CitizenVector, LinearTables]:
         """The exact numpy serving tables of a linear model (see :mod:`recommender.modelling.linear`)."""
         interact = self.encode.named_steps["interact"]
         vector = CitizenVector.from_encoder(schema, self.encode.named_steps["encode"])
@@ -128,7 +129,8 @@ class OutcomeModel:
                  fitted: _Fitted | Callable[[], _Fitted]) -> None:
         self.manifest = manifest
         self.schema = manifest.schema
-        self.vector, self.tables = serving if serving is not None else (None, None)
+        self.vector: CitizenVector | None = serving[0] if serving is not None else None
+        self.tables: LinearTables | None = serving[1] if serving is not None else None
         self._fitted = fitted if isinstance(fitted, _Fitted) else None
         self._load_fitted = None if isinstance(fitted, _Fitted) else fitted
         self._lock = threading.Lock()
@@ -138,7 +140,7 @@ class OutcomeModel:
         self._baseline: dict[str, object] = dict(manifest.baseline)
 
     @classmethod
-    def from_fitted(cls, estimator, boot, propensity, manifest: ModelManifest, *,
+    def from_fitted(cls, estimator: Any, boot: Sequence[Any], propensity: Any, manifest: ModelManifest, *,
                     serving_tables: bool = True) -> OutcomeModel:
         """From fitted scikit-learn objects; a linear model gets its exact serving tables
         (``serving_tables=False`` keeps every prediction on the scikit-learn pipeline, to compare)."""
@@ -181,7 +183,7 @@ class OutcomeModel:
             return self._fitted
 
     @property
-    def estimator(self):
+    def estimator(self) -> Any:
         """The scikit-learn estimator giving the point estimates."""
         return self._sk().estimator
 
@@ -191,13 +193,13 @@ class OutcomeModel:
         return self._sk().boot
 
     @property
-    def pipeline(self):
+    def pipeline(self) -> Any:
         """The fitted scikit-learn pipeline (encoding steps, then the classifier) inside ``estimator``
         (the same object when the model is not calibrated)."""
         return self._sk().pipeline
 
     @property
-    def propensity(self):
+    def propensity(self) -> Any:
         """The propensity model P(offer | citizen) (a scikit-learn pipeline)."""
         return self._sk().propensity
 
@@ -255,7 +257,7 @@ class OutcomeModel:
             out[b] = _reorder(p, sk.perm).reshape(n_off, n, -1).transpose(1, 0, 2)
         return out[0], (out[1:] if intervals else None)
 
-    def _citizen_matrix(self, X: pd.DataFrame):
+    def _citizen_matrix(self, X: pd.DataFrame) -> Any:
         """The encoded citizen columns (sparse, n × p) of prepared rows, without the offer."""
         assert self.vector is not None
         enc = self._sk().encode.named_steps["encode"]
@@ -296,7 +298,8 @@ class OutcomeModel:
             prop = _reorder(sk.propensity.predict_proba(X), sk.prop_perm)
         return self._estimates(point, draws, prop, w)
 
-    def _estimates(self, point, draws, prop, w) -> OfferEstimates:
+    def _estimates(self, point: np.ndarray, draws: np.ndarray | None, prop: np.ndarray,
+                   w: np.ndarray) -> OfferEstimates:
         score = point @ w
         if draws is None:
             p_lo = p_hi = np.full_like(point, np.nan)
@@ -314,11 +317,10 @@ class OutcomeModel:
         probabilities (B, offers, outcomes), offers in ``OFFER.codes`` and outcomes in
         ``OUTCOME.codes`` order: the draws the intervals are computed from (e.g. for the chance that
         an offer is the best). Served from the tables, without scikit-learn, for a linear model."""
-        import_free = self.tables is not None and self.vector is not None
         if not isinstance(citizen, Citizen):
             citizen = Citizen.from_dict(citizen)
-        if import_free:
-            allp = self.tables.proba(self.vector.encode(citizen.to_dict()))  # type: ignore[union-attr]
+        if self.tables is not None and self.vector is not None:
+            allp = self.tables.proba(self.vector.encode(citizen.to_dict()))
             return allp[0], allp[1:]
         import pandas as pd
 
