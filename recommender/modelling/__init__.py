@@ -3,7 +3,7 @@ tables, manifest, files.
 
 ``schema`` the feature schema (plain data); ``features`` builds it and the encoders; ``selection`` the
 candidates and their cross-validated choice; ``training`` the fitting steps (point model, bootstrap,
-manifest); ``uncertainty`` bootstrap intervals and offer support; ``linear`` the exact numpy serving
+manifest); ``fitted`` the scikit-learn side of a trained model; ``uncertainty`` bootstrap intervals and offer support; ``linear`` the exact numpy serving
 tables; ``estimates`` the per-offer estimate types; ``manifest`` the typed, checked manifest;
 ``persist`` the safe model file; ``default`` the built-in model. The public front is
 :mod:`recommender.model` (``train``, ``load_model``, ``OutcomeModel``). Serving needs only ``schema``,
