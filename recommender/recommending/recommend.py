@@ -20,7 +20,7 @@ from recommender.recommending.wording import (
     NOT_ACTIONABLE, input_reason, num_da, pct, rank_reason, verdict_message,
 )
 from recommender.model import load_model
-from recommender.typology import RuleSet, load_rules
+from recommender.typology import GuardResult, RuleSet, load_rules
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def model_info(model: OutcomeModel) -> ModelInfo:
     )
 
 
-def _warnings(offer: str, j: int, est: OfferEstimates, guard) -> tuple[Message, ...]:
+def _warnings(offer: str, j: int, est: OfferEstimates, guard: GuardResult | None) -> tuple[Message, ...]:
     out = []
     if guard is not None and guard.level == "caution":
         out.append(Message("caution", guard.reason_da, guard.reason_en))
