@@ -32,7 +32,7 @@ import pandas as pd
 from recommender.cohort.columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
 from recommender.errors import CohortError, FieldProblem, did_you_mean, show_value
 from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
-from recommender.citizen import _CPR
+from recommender.text import normalise, show_key
 
 __all__ = [
     "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
@@ -126,7 +126,7 @@ def _sniff(path: Path) -> tuple[str, list[str]]:
         raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=name) from None
     sep = ";" if first.count(";") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=sep), [])
-    return sep, [h.strip().lower() for h in header]
+    return sep, [_column(h) for h in header]
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -141,7 +141,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         msg = " ".join(str(exc).split())[:200]
         raise CohortError(f"ikke en gyldig CSV-fil / not a valid CSV file ({msg})", path=name) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.columns = [_column(c) for c in frame.columns]
     # Trailing blank lines are layout, not data; a blank line inside the data is a bad row.
     last = len(frame)
     while last > 0 and all(v == "" or v is None or v != v for v in frame.iloc[last - 1]):
@@ -151,9 +151,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _column(name: object) -> str:
+    """A column name as compared: normalised text (look-alike characters), stripped, lower case."""
+    return normalise(str(name)).strip().lower()
+
+
 def _show_column(name: str) -> str:
     """A column name for a message: shortened, and never a CPR number (a pasted data row as header)."""
-    return "<CPR-nummer/CPR number>" if _CPR.search(name) else show_value(name)
+    return show_key(name)
 
 
 def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str] = _KNOWN,
@@ -189,7 +194,7 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
             text = pd.Series(np.where(s.to_numpy(dtype=bool), "true", "false"), dtype=object)
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
             text = s.dt.strftime("%Y-%m-%d").astype(object).fillna("")
-        elif str(col).strip().lower() in _DATES and s.map(lambda v: isinstance(v, date)).any():
+        elif _column(col) in _DATES and s.map(lambda v: isinstance(v, date)).any():
             # dates held as Python/pandas date objects in an object column (e.g. after astype(object))
             text = s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, date)
                          else ("" if pd.isna(v) else str(v))).astype(object)
@@ -198,7 +203,7 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
                 s = s.astype("Int64")
             values = s.astype(object)
             text = values.where(values.notna(), "").astype(str)
-        out[str(col).strip().lower()] = text.to_numpy(dtype=object)
+        out[_column(col)] = text.to_numpy(dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
@@ -333,7 +338,7 @@ def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) 
         reader = pd.read_csv(p, sep=sep, dtype=object, keep_default_na=False, na_filter=False,
                              encoding="utf-8-sig", engine="c", chunksize=chunksize)
         for raw in reader:
-            raw.columns = [str(c).strip().lower() for c in raw.columns]
+            raw.columns = [_column(c) for c in raw.columns]
             frame = _validate(raw.reset_index(drop=True), str(p), str(p), known=known,
                               required=required, always=known, first_line=line)
             ids = frame["citizen_id"].to_numpy(dtype=object)

@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from recommender.errors import InvalidCitizenError, FieldProblem, RecommenderError
-from recommender.citizen import _CPR, Citizen
+from recommender.citizen import Citizen
+from recommender.text import show_key
 
 __all__ = ["read_citizen_json", "parse_citizen_json"]
 
@@ -38,9 +39,8 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
-            shown = "<CPR-nummer/CPR number>" if _CPR.search(key) else key[:40]
             raise InvalidCitizenError([FieldProblem(
-                shown, value, "each field once / hvert felt én gang", show=False)])
+                show_key(key), value, "each field once / hvert felt én gang", show=False)])
         out[key] = value
     return out
 
