@@ -16,6 +16,7 @@ __all__ = [
     "FieldProblem",
     "InvalidCitizenError",
     "ModelFileError",
+    "OutputError",
     "RecommenderError",
     "RulesError",
     "did_you_mean",
@@ -171,3 +172,12 @@ class ModelFileError(RecommenderError):
         self.path = path
         prefix = f"{path}: " if path else ""
         super().__init__(f"Modelfil afvist / model file refused: {prefix}{message}")
+
+
+class OutputError(RecommenderError):
+    """An output path the package refuses to write to (the input itself, a device, a FIFO, a link, …)."""
+
+    def __init__(self, message: str, *, path: str | None = None):
+        self.path = path
+        prefix = f"{path}: " if path else ""
+        super().__init__(f"Uddata afvist / output refused: {prefix}{message}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 
-from recommender.errors import CohortError, RecommenderError
+from recommender.errors import CohortError, RecommenderError, show_value
 from recommender.modelling.estimates import OfferEstimates, Reason
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
 from recommender.modelling.linear import CitizenVector, LinearTables, _softmax
@@ -294,14 +294,15 @@ def _library_versions() -> dict[str, str]:
 
 
 def train(cohort, *, seed: int = 0, allow_protected: bool = False, evidence_size: int | None = None,
-          n_bootstrap: int = N_BOOTSTRAP, rules=None, support_threshold: float = SUPPORT_THRESHOLD
-          ) -> OutcomeModel:
+          n_bootstrap: int = N_BOOTSTRAP, rules=None, support_threshold: float = SUPPORT_THRESHOLD,
+          progress: Callable[[str], None] | None = None) -> OutcomeModel:
     """Train the outcome model on a cohort (a ``Cohort``, a CSV path or a DataFrame of codes).
 
     Rows without a registered offer are left out (counted in ``manifest['n_left_out']``).
     ``evidence_size``: how many citizens the estimates really rest on; each bootstrap refit uses a
     resample of that many rows (default: the rows with an offer). ``rules``: a RuleSet whose version
     is recorded. Protected attributes are features only with ``allow_protected=True``.
+    ``progress``: called with a short Danish/English line at each stage (the CLI prints it on a terminal).
 
     >>> from recommender.synth import generate_cohort
     >>> cohort = generate_cohort(400, seed=1)
@@ -315,16 +316,19 @@ def train(cohort, *, seed: int = 0, allow_protected: bool = False, evidence_size
 
     from recommender.cohort import read_cohort
 
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise RecommenderError(f"seed (--seed): expected a whole number 0–{2**32 - 1:,} / et heltal; got "
+                               f"{show_value(seed)}")
     cohort = read_cohort(cohort)
     # One thread: on a shared machine OpenMP/BLAS oversubscription made fits 5-10x slower.
     with threadpool_limits(limits=1):
         return _train(cohort, seed=seed, allow_protected=allow_protected,
                       evidence_size=evidence_size, n_bootstrap=n_bootstrap, rules=rules,
-                      support_threshold=support_threshold)
+                      support_threshold=support_threshold, progress=progress or (lambda _: None))
 
 
-def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, support_threshold
-           ) -> OutcomeModel:
+def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, support_threshold,
+           progress) -> OutcomeModel:
     frame = cohort.frame
     has_offer = frame["offer"].notna().to_numpy()
     n_with_offer = int(has_offer.sum())
@@ -335,12 +339,18 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
                           f"{len(np.unique(y))} outcomes (need at least 20 rows and 2 outcomes)")
     if evidence_size is None:
         evidence_size = n_with_offer
-    if not isinstance(evidence_size, (int, np.integer)) or evidence_size < 20:
-        raise RecommenderError(f"evidence_size: expected a whole number ≥ 20; got {evidence_size!r}")
+    if (isinstance(evidence_size, bool) or not isinstance(evidence_size, (int, np.integer))
+            or not 20 <= evidence_size <= n_with_offer):
+        # more citizens than had an offer would make the screen claim evidence that never existed
+        raise RecommenderError(f"evidence_size (--evidence-size): expected a whole number 20–{n_with_offer:,} "
+                               f"(at most the {n_with_offer:,} cases with an offer) / et heltal højst antallet "
+                               f"af forløb med tilbud; got {show_value(evidence_size)}")
     schema = build_schema(data, allow_protected=allow_protected)
     X = prepare(data, schema)
     X["offer"] = offer_column(data).to_numpy()
+    progress(f"1/4 modelvalg ved krydsvalidering / model selection by cross-validation ({len(y):,} rows)")
     selection = select(X, y, schema, seed=seed)
+    progress(f"2/4 tilpasser / fitting {selection.selected}")
     pipeline = candidates(schema, seed)[selection.selected]
     if selection.calibrated:
         estimator = calibrated(pipeline, len(y), seed).fit(X, y)
@@ -354,8 +364,10 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
         boot_C = penalty_at(X, y, schema, int(evidence_size), seed=seed,
                             scale=fitted.named_steps["interact"].scale)
         boot_clf = clone(boot_clf).set_params(C=boot_C)
+    progress(f"3/4 usikkerhed / intervals: {n_bootstrap} bootstrap refits")
     boot = bootstrap_refits(boot_clf, Z, y_fit, evidence_size=int(evidence_size),
                             n_bootstrap=n_bootstrap, seed=seed)
+    progress("4/4 støtte / support: propensity model")
     propensity = fit_propensity(X.drop(columns="offer"), X["offer"].to_numpy(), schema)
     counts = X["offer"].value_counts()
     evidence = {o: int(round(counts.get(o, 0) / n_with_offer * evidence_size)) for o in OFFER.codes}

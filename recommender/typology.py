@@ -28,6 +28,7 @@ import pandas as pd
 from recommender.rules.conditions import Condition, ConditionResult
 from recommender.errors import RecommenderError, RulesError, show_value
 from recommender.rules.file import Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
+from recommender.files import read_input
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
 from recommender.citizen import Citizen
 
@@ -293,6 +294,7 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
 
 # --- loading -------------------------------------------------------------------------------------------
 
+MAX_RULES_BYTES = 4 * 1024 * 1024  # the packaged rules are about 20 KB
 _DEFAULT_LOCK = threading.Lock()
 _default: RuleSet | None = None
 
@@ -310,13 +312,12 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
                 resource = importlib.resources.files("recommender").joinpath("rules.yaml")
                 _default = _build(resource.read_bytes(), str(resource))
             return _default
+    if not isinstance(path, (str, os.PathLike)):
+        raise RulesError(f"expected the path of a rules file; got {type(path).__name__} / forventede "
+                         "stien til en regelfil")
     shown = os.fspath(path)
-    try:
-        with open(shown, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise RulesError(f"cannot read the rules file / kan ikke læse regelfilen: {exc.strerror}",
-                         path=shown) from None
+    data = read_input(shown, limit=MAX_RULES_BYTES, what="rules file", error=lambda message: RulesError(
+        f"cannot read the rules file / kan ikke læse regelfilen: {message}", path=shown))
     return _build(data, shown)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 
 from recommender.synth.fidelity import fidelity_report, format_fidelity
+from recommender.cli._options import MAX_SEED, whole_number
 from recommender.cohort import write_cohort
+from recommender.synth.generator import MAX_N
+from recommender.files import check_output
 from recommender.synth import generate_cohort
 
 __all__ = ["register"]
@@ -18,9 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "offentliggjorte tal (samme frø giver samme fil). / Writes a synthetic cohort of "
                     "closed cases that reproduces the evaluation's published figures (same seed, "
                     "same file).")
-    parser.add_argument("--n", type=int, required=True, metavar="N",
+    parser.add_argument("--n", type=whole_number(1, MAX_N), required=True, metavar="N",
                         help="antal forløb / number of cases")
-    parser.add_argument("--seed", type=int, required=True, metavar="S", help="frø / random seed")
+    parser.add_argument("--seed", type=whole_number(0, MAX_SEED), required=True, metavar="S", help="frø / random seed")
     parser.add_argument("--out", required=True, metavar="COHORT.csv",
                         help="kohortefil der skrives / cohort CSV to write")
     parser.add_argument("--fidelity", action="store_true",
@@ -30,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    check_output(args.out)
     cohort = write_cohort(generate_cohort(args.n, args.seed), args.out)
     print(f"skrev/wrote {cohort.n_rows} forløb/cases ({cohort.n_with_offer} med tilbud/with an offer) "
           f"til/to {args.out}; fingerprint {cohort.fingerprint}")

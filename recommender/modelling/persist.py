@@ -20,15 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 from recommender.errors import ModelFileError, show_value
+from recommender.files import read_input, write_bytes_atomic
 
-__all__ = ["FORMAT_VERSION", "MAGIC", "TRUSTED", "read_model", "write_model"]
+__all__ = ["FORMAT_VERSION", "MAGIC", "MAX_MODEL_BYTES", "TRUSTED", "read_model", "write_model"]
 
 MAGIC = b"P500-RECOMMENDER-MODEL\n"
+MAX_MODEL_BYTES = 512 * 1024 * 1024  # a model file is a few MB; more is not one (and not read into memory)
 FORMAT_VERSION = 1
 # The only non-default types a payload may contain (besides skops's own safe defaults).
 TRUSTED: tuple[str, ...] = (
@@ -52,29 +53,6 @@ def _dump_json(data: dict) -> bytes:
                       default=str).encode("utf-8")
 
 
-def write_bytes_atomic(path: Path, chunks: list[bytes]) -> None:
-    """Write ``chunks`` to ``path`` through a temp file in the same directory, then os.replace.
-
-    On any failure, including KeyboardInterrupt, the temp file is removed and an existing file at
-    ``path`` is left byte-for-byte as it was.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def model_bytes(model) -> list[bytes]:
     """The file's content as chunks: magic, manifest line, manifest checksum line, payload."""
     import skops.io as sio
@@ -88,13 +66,13 @@ def model_bytes(model) -> list[bytes]:
     return [MAGIC, line + b"\n", hashlib.sha256(line).hexdigest().encode() + b"\n", payload]
 
 
-def write_model(model, path: str | os.PathLike[str]) -> Path:
-    """Save ``model`` to ``path`` atomically; returns the path."""
-    path = Path(path)
-    if path.is_dir():
-        raise ModelFileError("is a directory / er en mappe; give a file name", path=str(path))
-    write_bytes_atomic(path, model_bytes(model))
-    return path
+def write_model(model, path: str | os.PathLike[str], *, inputs: tuple = ()) -> Path:
+    """Save ``model`` to ``path`` atomically; returns the path.
+
+    ``path`` must be a new path or a regular file that is none of ``inputs`` (see
+    :func:`recommender.files.check_output`).
+    """
+    return write_bytes_atomic(path, model_bytes(model), inputs=inputs)
 
 
 def _split(raw: bytes, where: str) -> tuple[dict, bytes]:
@@ -194,12 +172,8 @@ def read_model(path: str | os.PathLike[str]):
     from recommender.model import OutcomeModel
 
     where = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError("no such file / filen findes ikke", path=where) from None
-    except IsADirectoryError:
-        raise ModelFileError("is a directory / er en mappe", path=where) from None
+    raw = read_input(path, limit=MAX_MODEL_BYTES, what="model file",
+                     error=lambda message: ModelFileError(message, path=where))
     manifest, payload = _split(raw, where)
     check_compatible(manifest, where)
     check_manifest(manifest, where)
