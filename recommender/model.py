@@ -29,6 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from recommender.errors import CohortError, RecommenderError, show_value
 from recommender.modelling.estimates import OfferEstimates, Reason
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
+from recommender.modelling.manifest_check import package_stamp
 from recommender.modelling.linear import CitizenVector, LinearTables, _softmax
 from recommender.modelling.selection import calibrated, candidates, penalty_at, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, centred_interval, fit_propensity
@@ -387,6 +388,7 @@ def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, 
         "rules_version": getattr(rules, "version", None) if rules is not None else None,
         "synthetic": str(cohort.source).startswith("<synth"),
         "libraries": _library_versions(),
+        "package": package_stamp(),
     }
     digest = hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()
     manifest["version"] = f"om-{digest[:12]}"

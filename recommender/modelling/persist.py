@@ -25,6 +25,7 @@ from pathlib import Path
 
 from recommender.errors import ModelFileError, show_value
 from recommender.files import read_input, write_bytes_atomic
+from recommender.modelling.manifest_check import check_manifest_contents
 
 __all__ = ["FORMAT_VERSION", "MAGIC", "MAX_MODEL_BYTES", "TRUSTED", "read_model", "write_model"]
 
@@ -176,6 +177,7 @@ def read_model(path: str | os.PathLike[str]):
                      error=lambda message: ModelFileError(message, path=where))
     manifest, payload = _split(raw, where)
     check_compatible(manifest, where)
+    check_manifest_contents(manifest, where)  # every field's type, vocabulary, consistency, build
     check_manifest(manifest, where)
     if len(payload) != manifest.get("payload_size"):
         raise ModelFileError(f"truncated or padded: payload has {len(payload)} bytes, the manifest "
