@@ -6,10 +6,14 @@ registered offer) keeps the intervals as wide as the real evidence warrants.
 
 The model is built on first use (a one-line note on stderr) and cached in a per-user directory
 (``$RECOMMENDER_CACHE``, else ``$XDG_CACHE_HOME/recommender``, else ``~/.cache/recommender``) under
-a name keyed by the package version, the library versions and a hash of the sources that determine
-it (model code, synthetic generator and its published figures, cohort parsing, rules,
-vocabulary). Its manifest says ``"synthetic": true``: it was trained on a synthetic cohort. It is written atomically and loaded once
-per process (thread-safe). No network is needed.
+a name keyed by the install (the package's folder: two installs sharing one cache folder each keep
+their own model and never delete the other's), the package version, the library versions and a hash
+of the sources that determine it (model code, synthetic generator and its published figures, cohort
+parsing, rules, vocabulary). Its manifest says ``"synthetic": true``: it was trained on a synthetic
+cohort. It is written atomically and loaded once per process (thread-safe). Processes started together
+on an empty cache build it once: the builder holds an exclusive ``fcntl`` lock on
+``default-model-<install>.lock`` while the others wait on it, then read the model it wrote. No network
+is needed.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ import hashlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from recommender.errors import ModelFileError
+from recommender.errors import ModelFileError, RecommenderError
 
-__all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "cache_dir", "cache_key", "default_model"]
+__all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "cache_dir", "cache_key", "default_model",
+           "install_key"]
 
 DEFAULT_N = 20_000
 DEFAULT_SEED = 500
@@ -43,6 +50,39 @@ def cache_dir() -> Path:
         return Path(os.environ["RECOMMENDER_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "recommender"
+
+
+def install_key() -> str:
+    """A short hash of where this package is installed: one cached default model per install."""
+    return hashlib.sha256(str(Path(__file__).resolve().parent.parent).encode()).hexdigest()[:8]
+
+
+@contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """An exclusive cross-process lock for building this install's default model (no-op if impossible)."""
+    try:
+        import fcntl
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / f"default-model-{install_key()}.lock", "a+b")  # noqa: SIM115
+    except (ImportError, OSError):  # no fcntl (Windows) or a read-only cache: build without a lock
+        yield
+        return
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # waits while another process builds
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _read_cached(path: Path):
+    from recommender.modelling.persist import read_model
+
+    if not path.exists():
+        return None
+    try:
+        return read_model(path)
+    except ModelFileError:
+        return None  # damaged or stale cache: rebuild it
 
 
 def cache_key() -> str:
@@ -76,26 +116,26 @@ def default_model():
     with _LOCK:
         if _MODEL is not None:
             return _MODEL
-        from recommender.modelling.persist import read_model, write_model
+        from recommender.modelling.persist import write_model
 
-        path = cache_dir() / f"default-model-{cache_key()}.p500model"
-        model = None
-        if path.exists():
-            try:
-                model = read_model(path)
-            except ModelFileError:
-                model = None  # damaged or stale cache: rebuild it
+        folder = cache_dir()
+        prefix = f"default-model-{install_key()}-"
+        path = folder / f"{prefix}{cache_key()}.p500model"
+        model = _read_cached(path)
         if model is None:
-            print(f"recommender: bygger standardmodellen / building the default model (once, "
-                  f"cached in {path.parent}) …", file=sys.stderr)
-            model = build_default()
-            try:
-                write_model(model, path)
-                for stale in path.parent.glob("default-model-*.p500model"):
-                    if stale != path:  # built by an earlier version of the code: never read again
-                        stale.unlink(missing_ok=True)
-            except OSError as exc:  # a read-only home: use it from memory, say so
-                print(f"recommender: could not cache the default model ({exc.strerror})",
-                      file=sys.stderr)
+            with _build_lock(folder):
+                model = _read_cached(path)  # another process may have built it while we waited
+                if model is None:
+                    print(f"recommender: bygger standardmodellen / building the default model (once, "
+                          f"cached in {folder}) …", file=sys.stderr)
+                    model = build_default()
+                    try:
+                        write_model(model, path)
+                        for stale in folder.glob(f"{prefix}*.p500model"):
+                            if stale != path:  # this install's older code: never read again
+                                stale.unlink(missing_ok=True)
+                    except (OSError, RecommenderError) as exc:  # read-only home, a link: use it from memory
+                        print(f"recommender: could not cache the default model "
+                              f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
         _MODEL = model
         return model
