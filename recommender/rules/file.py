@@ -126,8 +126,8 @@ def _line(node: object, key: object = None) -> int:
 def _keys(node: dict, allowed: tuple[str, ...], required: tuple[str, ...], ctx: Context, what: str) -> None:
     for key in node:
         if key not in allowed:
-            ctx.fail(f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
-                     _line(node, key), field=str(key), suggestion=did_you_mean(key, allowed))
+            ctx.fail(f"unknown key {show_value(key)} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
+                     _line(node, key), field=str(key)[:100], suggestion=did_you_mean(key, allowed))
     for key in required:
         if key not in node:
             ctx.fail(f"{what} lacks {key!r} / mangler {key!r}", _line(node))
@@ -169,7 +169,7 @@ def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> st
 def _name(node: dict, ctx: Context, seen: dict[str, int], what: str) -> str:
     name = _text(node, "name", ctx)
     if name in seen:
-        ctx.within(name).fail(f"duplicate {what} name {name!r} (first on line {seen[name]}) / navnet er "
+        ctx.within(name).fail(f"duplicate {what} name {show_value(name)} (first on line {seen[name]}) / navnet er "
                               "brugt to gange", _line(node, "name"))
     seen[name] = _line(node, "name")
     return name
