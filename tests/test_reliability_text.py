@@ -149,3 +149,40 @@ def test_keys_that_are_not_ours_are_shown_escaped_and_short(key) -> None:
     message = str(err.value)
     assert "\x1b" not in message and "\u202e" not in message and len(message) < 500
     assert printable(show_key(key)) == show_key(key)
+
+
+ESCAPES = ["\x1b[2J", "\x1b]0;owned\x07", "\x9b31m", "\x1bP+q\x1b\\", "\u202e"]
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_terminal_escapes_in_keys_values_rules_and_paths_never_reach_the_terminal(escape, tmp_path,
+                                                                               capsys) -> None:
+    from pathlib import Path
+
+    from recommender.cli import main
+    from recommender.errors import RulesError
+    from recommender.typology import load_rules
+
+    record = {**STANDARD, f"key{escape}": 1, "job_goal": f"goal{escape}"}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    odd = tmp_path / f"odd{escape}.json"
+    odd.write_text("{", encoding="utf-8")
+    rules_text = (Path(__file__).resolve().parents[1] / "recommender" / "rules.yaml").read_text(encoding="utf-8")
+    rules = tmp_path / "r.yaml"
+    for argv in (["recommend", str(path)], ["recommend", str(odd)], ["recommend", str(tmp_path / escape)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        visible = escape.replace("\u202e", "")
+        assert (not visible or visible not in err) and "\u202e" not in err, (argv, err)
+        assert err.count("\n") == 1
+    # rules text is shown to advisers: control characters in it are refused (a YAML "\e" escape here)
+    line = "    description_da: Borgeren ønsker ikke at komme i arbejde."
+    assert line in rules_text
+    rules.write_text(rules_text.replace(line, f"    description_da: {json.dumps('Borgeren' + escape)}"),
+                     encoding="utf-8")
+    if escape == "\u202e":  # invisible format character: removed by the normalisation, not refused
+        assert "\u202e" not in str(load_rules(rules).typology_rules[0].description_da)
+    else:
+        with pytest.raises(RulesError, match="control characters"):
+            load_rules(rules)

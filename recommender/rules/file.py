@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from recommender.rules.conditions import Condition, Context, Leaf, YamlMap, YamlSeq, compile_condition, load_yaml
 from recommender.errors import did_you_mean, show_value
+from recommender.text import CONTROL, normalise
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 
 __all__ = ["Criterion", "Guard", "Note", "ParsedRules", "TypologyRule", "parse_rules"]
@@ -153,7 +154,11 @@ def _text(node: dict, key: str, ctx: Context) -> str:
     if not isinstance(value, str) or not value.strip():
         ctx.fail(f"{key!r} must be non-empty text; got {show_value(value)} / skal være tekst",
                  _line(node, key))
-    return " ".join(value.split())
+    text = " ".join(normalise(value).split())
+    if CONTROL.search(text):  # shown to advisers on a terminal: never escape sequences
+        ctx.fail(f"{key!r} must be text without control characters; got {show_value(value)} / tekst uden "
+                 "kontroltegn", _line(node, key))
+    return text
 
 
 def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> str:
