@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "ANSWER", "BOOLEAN", "CONTACT_ROUTE", "CRITERIA", "DANISH_COURSE", "DEGREE", "EDUCATION_DK",
-    "EDUCATION_HOME", "FIELDS", "GENDER", "JOB_GOAL_LEVEL", "MUNICIPALITIES", "OFFER", "ORIGIN",
+    "EDUCATION_HOME", "FIELDS", "GENDER", "JOB_GOAL_LEVEL", "LABOUR_FORCE_OUTCOMES", "MUNICIPALITIES", "OFFER", "ORIGIN",
     "OUTCOME", "PROTECTED", "TYPOLOGY", "Code", "FieldSpec", "Scale",
 ]
 
@@ -118,6 +118,8 @@ OUTCOME = _scale(
     ("active", "erhvervsaktiv", "labour-force active"),
     ("other", "anden årsag", "other reason", ("afsluttet af anden årsag",)),
 )
+#: The closure outcomes that count as closing in the labour force (every outcome but ``other``).
+LABOUR_FORCE_OUTCOMES: tuple[str, ...] = ("job", "education", "active")
 DANISH_COURSE = _scale(
     "danish_course",
     ("none", "ingen", "none"),

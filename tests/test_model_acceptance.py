@@ -100,8 +100,8 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
     from recommender.synth import generate_cohort
 
     m = default_model.manifest
-    assert m["evidence_size"] == 219 and m["n_with_offer"] > 10_000 and m["synthetic"] is True
-    assert sum(m["offer_evidence"].values()) == pytest.approx(219, abs=2)
+    assert m.evidence_size == 219 and m.n_with_offer > 10_000 and m.synthetic is True
+    assert sum(m.offer_evidence.values()) == pytest.approx(219, abs=2)
     probe = generate_cohort(300, seed=7).frame
     small = train(generate_cohort(274, seed=8), seed=0, n_bootstrap=20)
     w_default = _median_width(default_model, probe)
@@ -115,11 +115,11 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
 
     rows = generate_cohort(DEFAULT_N, DEFAULT_SEED).frame.dropna(subset=["offer"])
     X = prepare(rows, default_model.schema).assign(offer=rows["offer"].to_numpy())
-    Z, y = default_model._encode.transform(X), rows["outcome"].astype(str).to_numpy()
-    boot = bootstrap_refits(clone(default_model._clf), Z, y, evidence_size=len(y), n_bootstrap=8,
-                            seed=0)
-    naive = OutcomeModel(estimator=default_model.estimator, boot=boot,
-                         propensity=default_model.propensity, manifest=default_model.manifest)
+    pipeline = default_model.pipeline
+    Z, y = pipeline[:-1].transform(X), rows["outcome"].astype(str).to_numpy()
+    boot = bootstrap_refits(clone(pipeline[-1]), Z, y, evidence_size=len(y), n_bootstrap=8, seed=0)
+    naive = OutcomeModel.from_fitted(default_model.estimator, boot, default_model.propensity,
+                                     default_model.manifest)
     w_naive = _median_width(naive, probe)
     print("default / 274-row model median width", ratio, "naive / default", w_naive / w_default)
     assert 0.7 < ratio < 2.0

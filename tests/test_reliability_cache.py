@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from recommender import process_cache
 from recommender.modelling import default as default_module
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,17 +40,18 @@ def test_two_installs_sharing_a_cache_keep_their_own_models(tmp_path, monkeypatc
     monkeypatch.setattr(default_module, "DEFAULT_N", 800)
     versions = {}
     for install, key in (("a", "1111"), ("b", "2222"), ("a", "3333")):  # a, then b, then a's code changes
-        monkeypatch.setattr(default_module, "_MODEL", None)
+        process_cache.reset()
         monkeypatch.setattr(default_module, "install_key", lambda install=install: install * 8)
         monkeypatch.setattr(default_module, "cache_key", lambda key=key: key)
         versions[install, key] = default_module.default_model().version
     names = sorted(p.name for p in tmp_path.glob("*.p500model"))
     # a's stale model (code 1111) is gone, b's model stays
     assert names == ["default-model-aaaaaaaa-3333.p500model", "default-model-bbbbbbbb-2222.p500model"]
-    monkeypatch.setattr(default_module, "_MODEL", None)
+    process_cache.reset()
     monkeypatch.setattr(default_module, "install_key", lambda: "bbbbbbbb")
     monkeypatch.setattr(default_module, "cache_key", lambda: "2222")
     assert default_module.default_model().version == versions["b", "2222"]  # read, not rebuilt
+    process_cache.reset()
 
 
 def test_install_key_depends_on_where_the_package_is() -> None:

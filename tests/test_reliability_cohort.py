@@ -202,7 +202,7 @@ def test_a_real_sigint_during_training_never_leaves_a_broken_model(cohort, exist
         assert "afbrudt/interrupted" in err
     else:
         assert proc.returncode == 0, err
-        assert load_model(existing_model).manifest["n_rows"] == cohort.n_rows
+        assert load_model(existing_model).manifest.n_rows == cohort.n_rows
     _no_temp_files(existing_model.parent)
 
 

@@ -114,6 +114,6 @@ def test_a_file_from_another_build_says_how_to_retrain(model_file, tmp_path) -> 
 
 
 def test_the_unedited_manifest_passes_and_records_the_build(model_file, default_model) -> None:
-    assert load_model(model_file).manifest["package"] == package_stamp()
-    manifest = copy.deepcopy(default_model.manifest)
+    assert dict(load_model(model_file).manifest.package) == package_stamp()
+    manifest = copy.deepcopy(default_model.manifest.to_dict())
     check_manifest_contents(manifest)  # the check is a pure function over the dict

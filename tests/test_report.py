@@ -82,7 +82,7 @@ def test_page_is_danish_with_model_card_and_table_38(rendered: Path, model) -> N
     page = _parse(rendered / "index.html")
     text = " ".join(" ".join(page.text).split())
     assert page.lang == "da"
-    assert model.version in text and model.manifest["training_cohort"]["fingerprint"] in text
+    assert model.version in text and model.manifest.training_cohort["fingerprint"] in text
     assert "ikke årsagseffekter" in text and "Rådgiveren beslutter" in text
     assert "Beskyttede oplysninger" in text and "Nej – køn, oprindelse og nationalitet" in text
     assert "tabel 38" in text and "18 (50,0 %)" in text and "30 (30,9 %)" in text  # tabel 38 rows

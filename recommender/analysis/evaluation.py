@@ -18,11 +18,11 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame
 from sklearn.metrics import log_loss, roc_auc_score
 
-from recommender.vocab import OUTCOME
+from recommender.vocab import LABOUR_FORCE_OUTCOMES, OUTCOME
 
 __all__ = ["EvaluationReport", "evaluate", "expected_calibration_error"]
 
-_LF = [OUTCOME.codes.index(c) for c in ("job", "education", "active")]
+_LF = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 _GROUPS = ("gender", "origin")
 
 
@@ -163,7 +163,7 @@ def evaluate(cohort, model=None, against=None) -> EvaluationReport:
         raise CohortError("no rows with a registered offer to evaluate on / ingen forløb med tilbud")
     y_idx = frame["outcome"].astype(str).map(OUTCOME.codes.index).to_numpy()
     proba = model.predict_proba(frame)
-    prior = np.array([model.manifest["outcome_prior"][k] for k in OUTCOME.codes])
+    prior = np.array([model.manifest.outcome_prior[k] for k in OUTCOME.codes])
     other = _scores(y_idx, against.predict_proba(frame)) if against is not None else None
     return EvaluationReport(
         model.version, cohort.n_rows, len(frame), cohort.n_rows - len(frame),

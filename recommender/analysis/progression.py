@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, Scale
+from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, LABOUR_FORCE_OUTCOMES, Scale
 from recommender.cohort import Source, read_cohort
 
 __all__ = [
@@ -33,7 +33,6 @@ PROGRESSION_ITEMS: tuple[str, ...] = (*CRITERIA, "network_use")
 GROUPS: tuple[str, ...] = ("labour_force", "other", "all")
 GROUP_LABELS_DA = {"labour_force": "Afsluttet i arbejdsstyrken", "other": "Afsluttet af anden årsag",
                    "all": "Alle"}
-_LABOUR_FORCE = ("job", "education", "active")
 
 
 def _scale(item: str) -> Scale:
@@ -115,7 +114,7 @@ def progression_tables(cohort: Source) -> ProgressionReport:
     """
     c = read_cohort(cohort)
     frame = c.frame
-    in_lf = frame["outcome"].isin(_LABOUR_FORCE).to_numpy()
+    in_lf = frame["outcome"].isin(LABOUR_FORCE_OUTCOMES).to_numpy()
     masks = {"labour_force": in_lf, "other": ~in_lf, "all": None}
     tables: dict[str, Any] = {}
     counts: dict[str, Any] = {}

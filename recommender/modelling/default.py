@@ -10,10 +10,10 @@ a name keyed by the install (the package's folder: two installs sharing one cach
 their own model and never delete the other's), the package version, the library versions and a hash
 of the sources that determine it (model code, synthetic generator and its published figures, cohort
 parsing, rules, vocabulary). Its manifest says ``"synthetic": true``: it was trained on a synthetic
-cohort. It is written atomically and loaded once per process (thread-safe). Processes started together
-on an empty cache build it once: the builder holds an exclusive ``fcntl`` lock on
-``default-model-<install>.lock`` while the others wait on it, then read the model it wrote. No network
-is needed.
+cohort. It is written atomically and loaded once per process (:mod:`recommender.process_cache`,
+thread-safe). Processes started together on an empty cache build it once: the builder holds an
+exclusive ``fcntl`` lock on ``default-model-<install>.lock`` while the others wait on it, then read the
+model it wrote. No network is needed.
 """
 
 from __future__ import annotations
@@ -21,15 +21,18 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from recommender import process_cache
 from recommender.errors import ModelFileError, RecommenderError
+from recommender.model import OutcomeModel, load_model, save_model, train
+from recommender.modelling.persist import library_versions
+from recommender.typology import load_rules
 
-__all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "cache_dir", "cache_key", "default_model",
-           "install_key"]
+__all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "build_default", "cache_dir", "cache_key",
+           "default_model", "install_key"]
 
 DEFAULT_N = 20_000
 DEFAULT_SEED = 500
@@ -40,8 +43,6 @@ DEFAULT_EVIDENCE = 219  # Projekt 500: 274 citizens, 219 with a registered offer
 #: one of these folders is covered without anyone remembering to add it.
 _SOURCE_GLOBS = ("*.py", "rules.yaml", "data/*.yaml", "rules/*.py", "modelling/*.py", "cohort/*.py",
                  "synth/*.py")
-_LOCK = threading.Lock()
-_MODEL = None
 
 
 def cache_dir() -> Path:
@@ -50,6 +51,27 @@ def cache_dir() -> Path:
         return Path(os.environ["RECOMMENDER_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "recommender"
+
+
+def cache_key() -> str:
+    """A hash of the package version, library versions and the sources the default depends on."""
+    from recommender import __version__
+
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{__version__}|{sorted(library_versions().items())}|"
+                            f"{DEFAULT_N}|{DEFAULT_SEED}|{DEFAULT_EVIDENCE}".encode())
+    for path in sorted({p for pattern in _SOURCE_GLOBS for p in package.glob(pattern)}):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_default() -> OutcomeModel:
+    """Train the default model (deterministic: fixed synthetic sample and seed). Its manifest says
+    ``synthetic: true`` (the cohort's source is the synthetic generator)."""
+    from recommender.synth import generate_cohort
+
+    cohort = generate_cohort(DEFAULT_N, DEFAULT_SEED)
+    return train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules())
 
 
 def install_key() -> str:
@@ -74,68 +96,41 @@ def _build_lock(folder: Path) -> Iterator[None]:
         handle.close()  # releases the lock
 
 
-def _read_cached(path: Path):
-    from recommender.modelling.persist import read_model
-
+def _read_cached(path: Path) -> OutcomeModel | None:
     if not path.exists():
         return None
     try:
-        return read_model(path)
+        return load_model(path)
     except ModelFileError:
         return None  # damaged or stale cache: rebuild it
 
 
-def cache_key() -> str:
-    """A hash of the package version, library versions and the sources the default depends on."""
-    from recommender import __version__
-    from recommender.model import _library_versions
-
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{__version__}|{sorted(_library_versions().items())}|"
-                            f"{DEFAULT_N}|{DEFAULT_SEED}|{DEFAULT_EVIDENCE}".encode())
-    for path in sorted({p for pattern in _SOURCE_GLOBS for p in package.glob(pattern)}):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def build_default():
-    """Train the default model (deterministic: fixed synthetic sample and seed)."""
-    from recommender.model import train
-    from recommender.synth import generate_cohort
-    from recommender.typology import load_rules
-
-    cohort = generate_cohort(DEFAULT_N, DEFAULT_SEED)
-    model = train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules())
-    model.manifest["synthetic"] = True  # shown to advisers ("syntetisk kohorte")
+def _load_or_build() -> OutcomeModel:
+    folder = cache_dir()
+    prefix = f"default-model-{install_key()}-"
+    path = folder / f"{prefix}{cache_key()}.p500model"
+    model = _read_cached(path)
+    if model is not None:
+        return model
+    with _build_lock(folder):
+        model = _read_cached(path)  # another process may have built it while we waited
+        if model is not None:
+            return model
+        print(f"recommender: bygger standardmodellen / building the default model (once, "
+              f"cached in {folder}) …", file=sys.stderr)
+        model = build_default()
+        try:
+            save_model(model, path)
+            for stale in folder.glob(f"{prefix}*.p500model"):
+                if stale != path:  # this install's older code: never read again
+                    stale.unlink(missing_ok=True)
+        except (OSError, RecommenderError) as exc:  # a read-only home, a link: use it from memory
+            print(f"recommender: could not cache the default model "
+                  f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
     return model
 
 
-def default_model():
-    """The built-in default model: from memory, else the cache, else built (and cached) now."""
-    global _MODEL
-    with _LOCK:
-        if _MODEL is not None:
-            return _MODEL
-        from recommender.modelling.persist import write_model
-
-        folder = cache_dir()
-        prefix = f"default-model-{install_key()}-"
-        path = folder / f"{prefix}{cache_key()}.p500model"
-        model = _read_cached(path)
-        if model is None:
-            with _build_lock(folder):
-                model = _read_cached(path)  # another process may have built it while we waited
-                if model is None:
-                    print(f"recommender: bygger standardmodellen / building the default model (once, "
-                          f"cached in {folder}) …", file=sys.stderr)
-                    model = build_default()
-                    try:
-                        write_model(model, path)
-                        for stale in folder.glob(f"{prefix}*.p500model"):
-                            if stale != path:  # this install's older code: never read again
-                                stale.unlink(missing_ok=True)
-                    except (OSError, RecommenderError) as exc:  # read-only home, a link: use it from memory
-                        print(f"recommender: could not cache the default model "
-                              f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
-        _MODEL = model
-        return model
+def default_model() -> OutcomeModel:
+    """The built-in default model: from memory (:mod:`recommender.process_cache`), else the disk
+    cache, else built (and cached) now."""
+    return process_cache.remember("default_model", _load_or_build)

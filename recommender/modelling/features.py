@@ -13,9 +13,6 @@ fast path can look coefficients up by (field, value).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -23,55 +20,14 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
+from recommender.modelling.schema import OTHER, UNKNOWN, FeatureSchema
 from recommender.errors import FieldProblem, InvalidCitizenError, RecommenderError
 from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, PROTECTED
 
 __all__ = ["FeatureSchema", "OfferInteractions", "build_schema", "citizen_encoder", "prepare"]
 
-OTHER = "other"
-UNKNOWN = "unknown"
 _EXCLUDED = ("citizen_id", "job_goal")
 _MIN_NATIONALITY = 5  # a nationality needs this many training rows to get its own category
-
-
-@dataclass(frozen=True)
-class FeatureSchema:
-    """The fields the outcome model reads: categorical ones with their categories, numeric ones.
-
-    >>> schema = build_schema()
-    >>> [name for name, _ in schema.categorical][:3]
-    ['municipality', 'danish_course', 'education_home']
-    >>> schema.numeric, schema.allow_protected
-    (('years_in_denmark', 'children_under_18'), False)
-    """
-
-    categorical: tuple[tuple[str, tuple[str, ...]], ...]
-    numeric: tuple[str, ...]
-    allow_protected: bool = False
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.categorical) + self.numeric
-
-    @property
-    def categories(self) -> dict[str, tuple[str, ...]]:
-        return dict(self.categorical)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"categorical": {k: list(v) for k, v in self.categorical},
-                "numeric": list(self.numeric), "allow_protected": self.allow_protected}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> FeatureSchema:
-        cats = data["categorical"]  # a mapping read back from a model file is in sorted order
-        pairs = cats.items() if isinstance(cats, Mapping) else cats
-        return cls(tuple((str(k), tuple(str(c) for c in v)) for k, v in pairs),  # type: ignore
-                   tuple(str(n) for n in data["numeric"]),  # type: ignore[union-attr]
-                   bool(data["allow_protected"]))
-
-    def __repr__(self) -> str:
-        return (f"FeatureSchema({len(self.categorical)} categorical, numeric={list(self.numeric)}, "
-                f"allow_protected={self.allow_protected})")
 
 
 def build_schema(frame: pd.DataFrame | None = None, *, allow_protected: bool = False) -> FeatureSchema:

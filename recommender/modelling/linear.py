@@ -16,37 +16,71 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.compose import ColumnTransformer
+from typing import TYPE_CHECKING
 
-from recommender.modelling.features import OTHER, UNKNOWN, FeatureSchema
+from recommender.modelling.schema import OTHER, UNKNOWN, FeatureSchema
 
-__all__ = ["CitizenVector", "LinearTables"]
+if TYPE_CHECKING:
+    from sklearn.compose import ColumnTransformer
+
+__all__ = ["TABLE_ARRAYS", "CitizenVector", "LinearTables", "softmax"]
+
+#: The arrays a linear model's serving tables are stored as (see :meth:`LinearTables.to_arrays`).
+TABLE_ARRAYS = ("weights", "bias", "beta", "prop_weights", "prop_bias")
 
 
 class CitizenVector:
-    """Maps a record's field values to the one-hot/standardised vector of a fitted encoder."""
+    """Maps a record's field values to the one-hot/standardised vector of a fitted encoder.
 
-    def __init__(self, schema: FeatureSchema, encoder: ColumnTransformer):
+    Plain arrays only: ``columns`` lists, in the fitted encoder's column order, the (field, category)
+    of each indicator column; ``mean`` and ``scale`` standardise the schema's numeric fields, which
+    follow the indicators. Build it with :meth:`from_encoder` (training) or :meth:`from_arrays`
+    (a model file).
+    """
+
+    def __init__(self, schema: FeatureSchema, columns: Sequence[tuple[str, str]],
+                 mean: np.ndarray, scale: np.ndarray):
         self.schema = schema
-        self.index: dict[tuple[str, str], int] = {}
-        pos = 0
-        # The column order is the fitted encoder's own (a schema read back from a model file may
-        # list its fields in another order).
-        onehot = encoder.named_transformers_["citizen"]
-        self._names = list(encoder.transformers_[0][2])
-        for name, categories in zip(self._names, onehot.categories_):
-            for value in categories:
-                self.index[(name, str(value))] = pos
-                pos += 1
+        self.columns = tuple((str(n), str(v)) for n, v in columns)
+        self.index: dict[tuple[str, str], int] = {c: pos for pos, c in enumerate(self.columns)}
+        self._names = list(dict.fromkeys(n for n, _ in self.columns))
+        pos = len(self.columns)
         self.numeric_pos = np.arange(pos, pos + len(schema.numeric))
-        if schema.numeric:
-            scaler = encoder.named_transformers_["numeric"]
-            self.mean = np.asarray(scaler.mean_, dtype=float)
-            self.scale = np.asarray(scaler.scale_, dtype=float)
-        else:
-            self.mean = self.scale = np.zeros(0)
+        self.mean = np.asarray(mean, dtype=float)
+        self.scale = np.asarray(scale, dtype=float)
         self.width = pos + len(schema.numeric)
         self._known = {name: set(c) for name, c in schema.categorical}
+
+    @classmethod
+    def from_encoder(cls, schema: FeatureSchema, encoder: ColumnTransformer) -> CitizenVector:
+        """From the fitted citizen encoder (its own column order: a schema read back from a model
+        file may list its fields in another order)."""
+        onehot = encoder.named_transformers_["citizen"]
+        names = list(encoder.transformers_[0][2])
+        columns = [(name, str(value)) for name, categories in zip(names, onehot.categories_)
+                   for value in categories]
+        if schema.numeric:
+            scaler = encoder.named_transformers_["numeric"]
+            return cls(schema, columns, scaler.mean_, scaler.scale_)
+        return cls(schema, columns, np.zeros(0), np.zeros(0))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The vector's arrays for a model file (strings and floats, no objects)."""
+        return {"vector_fields": np.array([n for n, _ in self.columns], dtype=str),
+                "vector_values": np.array([v for _, v in self.columns], dtype=str),
+                "vector_mean": self.mean, "vector_scale": self.scale}
+
+    @classmethod
+    def from_arrays(cls, schema: FeatureSchema, arrays: Mapping[str, np.ndarray]) -> CitizenVector:
+        """Inverse of :meth:`to_arrays`; refuses columns the schema does not know."""
+        columns = list(zip(arrays["vector_fields"].tolist(), arrays["vector_values"].tolist()))
+        known = schema.categories
+        if sorted(columns) != sorted((n, c) for n, cats in known.items() for c in cats):
+            raise ValueError("the encoded columns do not match the feature schema")
+        if arrays["vector_mean"].shape != (len(schema.numeric),) or \
+                arrays["vector_scale"].shape != (len(schema.numeric),):
+            raise ValueError("the numeric standardisation does not match the feature schema")
+        return cls(schema, columns, arrays["vector_mean"], arrays["vector_scale"])
 
     def canonical(self, name: str, value: object) -> str:
         """A field value as the encoder's category (``true``/``false``, ``other``, ``unknown``)."""
@@ -118,6 +152,32 @@ class LinearTables:
                 prop_b[o] = prop_clf.intercept_[src]
         return cls(weights, bias, float(beta), prop_w, prop_b)
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The tables as plain float arrays for a model file."""
+        return {"weights": self.weights, "bias": self.bias, "beta": np.array(self.beta),
+                "prop_weights": self.prop_weights, "prop_bias": self.prop_bias}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], *, p: int, n_offers: int,
+                    n_outcomes: int) -> LinearTables:
+        """Inverse of :meth:`to_arrays`; refuses arrays of the wrong shape or type."""
+        got = {k: np.asarray(arrays[k]) for k in TABLE_ARRAYS}
+        if any(a.dtype.kind != "f" for a in got.values()):
+            raise ValueError("the serving tables must hold numbers")
+        b = got["weights"].shape[0] if got["weights"].ndim == 4 else -1
+        expected = {"weights": (b, n_offers, n_outcomes, p), "bias": (b, n_offers, n_outcomes),
+                    "beta": (), "prop_weights": (n_offers, p), "prop_bias": (n_offers,)}
+        for key, shape in expected.items():
+            if b < 1 or got[key].shape != shape:
+                raise ValueError(f"serving table {key!r} has shape {got[key].shape}, expected {shape}")
+        return cls(got["weights"], got["bias"], float(got["beta"]), got["prop_weights"],
+                   got["prop_bias"])
+
+    @property
+    def n_draws(self) -> int:
+        """How many bootstrap refits the tables hold (rows 1.. of ``weights``)."""
+        return int(self.weights.shape[0]) - 1
+
     def proba(self, x: np.ndarray) -> np.ndarray:
         """(B+1, offers, outcomes) probabilities for one encoded citizen ``x`` (or (B+1, m, offers,
         outcomes) for a stack of vectors ``x`` of shape (m, p))."""
@@ -125,24 +185,29 @@ class LinearTables:
             z = self.weights @ x + self.bias
         else:
             z = np.einsum("bokp,mp->bmok", self.weights, x) + self.bias[:, None]
-        return _softmax(self.beta * z)
+        return softmax(self.beta * z)
 
     def point_proba(self, x: np.ndarray) -> np.ndarray:
         """(m, offers, outcomes) point-model probabilities for a stack of vectors (m, p)."""
         w = self.weights[0]
         z = (x @ w.reshape(-1, w.shape[-1]).T).reshape(len(x), *w.shape[:2]) + self.bias[0]
-        return _softmax(self.beta * z)
+        return softmax(self.beta * z)
 
     def propensity(self, x: np.ndarray) -> np.ndarray:
         """(offers,) P(offer | citizen) for one encoded citizen."""
-        return _softmax(self.prop_weights @ x + self.prop_bias)
+        return softmax(self.prop_weights @ x + self.prop_bias)
 
     def propensity_many(self, X) -> np.ndarray:
         """(n, offers) P(offer | citizen) for a (sparse or dense) matrix of encoded citizens."""
-        return _softmax(np.asarray(X @ self.prop_weights.T) + self.prop_bias)
+        return softmax(np.asarray(X @ self.prop_weights.T) + self.prop_bias)
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax over the last axis (shifted by the maximum, so large logits do not overflow).
+
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]])).round(3).tolist()
+    [[0.5, 0.5], [1.0, 0.0]]
+    """
     z = z - np.max(z, axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from recommender.errors import ModelFileError, show_value
+from recommender.errors import ModelFileError, RecommenderError, show_value
 from recommender.text import CONTROL
 
 __all__ = ["READER_SOURCES", "check_manifest_contents", "package_stamp", "reader_fingerprint"]
@@ -32,7 +32,8 @@ __all__ = ["READER_SOURCES", "check_manifest_contents", "package_stamp", "reader
 #: classes, the manifest's reader and the fast path built from it). Another version of any of them may
 #: read an old file differently, so a file records their fingerprint and is refused when it differs.
 READER_SOURCES = ("model.py", "modelling/persist.py", "modelling/features.py", "modelling/linear.py",
-                  "modelling/estimates.py", "modelling/manifest_check.py")
+                  "modelling/estimates.py", "modelling/schema.py", "modelling/manifest.py",
+                  "modelling/manifest_check.py")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _VERSION = re.compile(r"^om-[0-9a-f]{12}$")
 _fingerprint: str | None = None
@@ -72,18 +73,21 @@ def _is_text(value: object, limit: int = 500) -> bool:
 def check_manifest_contents(manifest: Mapping[str, object], where: str | None = None) -> None:
     """Refuse a manifest with a field of the wrong type or vocabulary, or inconsistent facts.
 
+    Called by :func:`recommender.modelling.manifest.check_manifest` (train and load time); ``where``
+    names the file being read (a :class:`ModelFileError`), else a :class:`RecommenderError`.
+
     >>> check_manifest_contents({"package": {"version": "0.0.1", "reader": "x"}})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     recommender.errors.ModelFileError: Modelfil afvist / model file refused: written by recommender 0.0.1 ...
     """
     from recommender import __version__
-    from recommender.modelling.features import OTHER, UNKNOWN
+    from recommender.modelling.schema import OTHER, UNKNOWN
     from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
 
-    def refuse(key: str, expected: str, value: object = None) -> ModelFileError:
+    def refuse(key: str, expected: str, value: object = None) -> RecommenderError:
         got = show_value(manifest.get(key) if value is None else value)
-        return ModelFileError(f"manifest field {key}: expected {expected}; got {got} / manifestets felt "
-                              f"{key} er ugyldigt", path=where)
+        text = f"manifest field {key}: expected {expected}; got {got} / manifestets felt {key} er ugyldigt"
+        return ModelFileError(text, path=where) if where is not None else RecommenderError(text)
 
     stamp = manifest.get("package")
     here = package_stamp()
@@ -118,9 +122,7 @@ def check_manifest_contents(manifest: Mapping[str, object], where: str | None = 
     for key in ("bootstrap_C", "interaction_scale"):
         if manifest.get(key) is not None and not _is_number(manifest.get(key), 0):
             raise refuse(key, "a number ≥ 0 or null")
-    n_rows, n_offer = manifest["n_rows"], manifest["n_with_offer"]
-    if n_rows != n_offer + manifest["n_left_out"]:  # type: ignore[operator]
-        raise refuse("n_left_out", f"n_rows − n_with_offer = {n_rows - n_offer}")  # type: ignore[operator]
+    n_offer = manifest["n_with_offer"]  # n_rows = n_with_offer + n_left_out: checked by check_manifest
     if not 20 <= manifest["evidence_size"] <= n_offer:  # type: ignore[operator]
         raise refuse("evidence_size", f"20–{n_offer} (at most the cases with an offer)")
 

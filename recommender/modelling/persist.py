@@ -1,37 +1,53 @@
 """The model file: one file that cannot run code when loaded, checked before it is deserialised.
 
-Layout (bytes)::
+Layout (bytes, format version 2)::
 
     P500-RECOMMENDER-MODEL\\n        magic line
-    {"format_version": 1, ...}\\n    manifest, canonical JSON on one line (UTF-8)
+    {"format_version": 2, ...}\\n    manifest, canonical JSON on one line (UTF-8)
     <64 hex>\\n                      sha256 of the manifest line
-    <payload>                       skops archive of the sklearn estimators (no pickle)
+    <tables>                        serving tables: a numpy ``.npz`` archive of plain number and
+                                    text arrays (read with ``allow_pickle=False``); empty when the
+                                    selected model is not linear
+    <payload>                       skops archive of the scikit-learn estimators (no pickle)
 
-The manifest holds the payload's size and sha256. Loading checks, in order: the magic line, the
+The manifest holds each section's size and sha256. Reading checks, in order: the magic line, the
 manifest's own checksum, the format version, the library versions (same scikit-learn, skops and
-numpy major.minor as the writer), the shape of the manifest's fields, the payload's size
-(truncation) and sha256 (tampering), and only then deserialises with ``skops.io.loads`` trusting a
-fixed list of type names. Any failure raises :class:`~recommender.errors.ModelFileError` saying why.
-Writes are atomic (temp file + os.replace).
+numpy major.minor as the writer), the manifest itself (:func:`~recommender.modelling.manifest.check_manifest`),
+each section's size (truncation) and sha256 (tampering), and that the tables are plain arrays. The
+payload is deserialised only when the scikit-learn objects are first needed (training-side work:
+batch scoring, evaluation, a non-linear model), with ``skops.io.loads`` trusting a fixed list of type
+names; serving a recommendation from the tables needs neither scikit-learn nor pandas. Any failure
+raises :class:`~recommender.errors.ModelFileError` saying why. Writes are atomic
+(:func:`recommender.files.write_bytes_atomic`). This module knows nothing of
+:class:`~recommender.model.OutcomeModel`:
+:func:`recommender.model.load_model` builds the model from a :class:`ModelFile`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import sys
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+
+import numpy as np
 
 from recommender.errors import ModelFileError, show_value
 from recommender.files import read_input, write_bytes_atomic
-from recommender.modelling.manifest_check import check_manifest_contents
+from recommender.modelling.manifest import ModelManifest, check_manifest
 
-__all__ = ["FORMAT_VERSION", "MAGIC", "MAX_MODEL_BYTES", "TRUSTED", "read_model", "write_model"]
+__all__ = ["FORMAT_VERSION", "MAGIC", "MAX_MODEL_BYTES", "TRUSTED", "ModelFile", "library_versions", "load_objects",
+           "read_model_file", "write_model_file"]
 
 MAGIC = b"P500-RECOMMENDER-MODEL\n"
+FORMAT_VERSION = 2
 MAX_MODEL_BYTES = 512 * 1024 * 1024  # a model file is a few MB; more is not one (and not read into memory)
-FORMAT_VERSION = 1
 # The only non-default types a payload may contain (besides skops's own safe defaults).
 TRUSTED: tuple[str, ...] = (
     "recommender.modelling.features.OfferInteractions",
@@ -43,6 +59,27 @@ TRUSTED: tuple[str, ...] = (
     "functools.partial",
 )
 _COMPATIBLE = ("sklearn", "skops", "numpy")  # must match major.minor
+_DISTRIBUTIONS = {"sklearn": "scikit-learn", "numpy": "numpy", "pandas": "pandas", "skops": "skops"}
+_FILE_KEYS = ("format_version", "tables_size", "tables_sha256", "payload_size", "payload_sha256")
+
+
+def library_versions() -> dict[str, str]:
+    """The installed versions of the libraries a model file depends on (read from the installed
+    packages' metadata, so nothing heavy is imported)."""
+    out = {key: metadata.version(dist) for key, dist in _DISTRIBUTIONS.items()}
+    out["python"] = ".".join(map(str, sys.version_info[:3]))
+    return out
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A checked model file: its manifest, its serving tables (``None`` when the model is not
+    linear) and its still-serialised scikit-learn payload (see :func:`load_objects`)."""
+
+    path: str
+    manifest: ModelManifest
+    tables: dict[str, np.ndarray] | None
+    payload: bytes
 
 
 def _major_minor(version: str) -> tuple[str, ...]:
@@ -54,26 +91,37 @@ def _dump_json(data: dict) -> bytes:
                       default=str).encode("utf-8")
 
 
-def model_bytes(model) -> list[bytes]:
-    """The file's content as chunks: magic, manifest line, manifest checksum line, payload."""
+def _tables_bytes(tables: Mapping[str, np.ndarray] | None) -> bytes:
+    if tables is None:
+        return b""
+    buffer = io.BytesIO()
+    np.savez(buffer, **{k: np.asarray(v) for k, v in tables.items()})
+    return buffer.getvalue()
+
+
+def model_bytes(manifest: ModelManifest, tables: Mapping[str, np.ndarray] | None,
+                objects: Mapping[str, object]) -> list[bytes]:
+    """The file's content as chunks: magic, manifest line, manifest checksum line, tables, payload."""
     import skops.io as sio
 
-    payload = sio.dumps({"estimator": model.estimator, "boot": list(model.boot),
-                         "propensity": model.propensity},
-                        compression=zipfile.ZIP_DEFLATED, compresslevel=6)
-    manifest = {**model.manifest, "format_version": FORMAT_VERSION, "payload_size": len(payload),
-                "payload_sha256": hashlib.sha256(payload).hexdigest()}
-    line = _dump_json(manifest)
-    return [MAGIC, line + b"\n", hashlib.sha256(line).hexdigest().encode() + b"\n", payload]
+    payload = sio.dumps(dict(objects), compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    table_bytes = _tables_bytes(tables)
+    line = _dump_json({**manifest.to_dict(), "format_version": FORMAT_VERSION,
+                       "tables_size": len(table_bytes),
+                       "tables_sha256": hashlib.sha256(table_bytes).hexdigest(),
+                       "payload_size": len(payload), "payload_sha256": hashlib.sha256(payload).hexdigest()})
+    return [MAGIC, line + b"\n", hashlib.sha256(line).hexdigest().encode() + b"\n", table_bytes, payload]
 
 
-def write_model(model, path: str | os.PathLike[str], *, inputs: tuple = ()) -> Path:
-    """Save ``model`` to ``path`` atomically; returns the path.
+def write_model_file(path: str | os.PathLike[str], manifest: ModelManifest,
+                     tables: Mapping[str, np.ndarray] | None, objects: Mapping[str, object], *,
+                     inputs: tuple = ()) -> Path:
+    """Save a model's manifest, serving tables and scikit-learn objects to ``path`` atomically.
 
-    ``path`` must be a new path or a regular file that is none of ``inputs`` (see
-    :func:`recommender.files.check_output`).
+    ``path`` must be a new path or a regular file that is none of ``inputs``
+    (:func:`recommender.files.check_output`: never a link, device, FIFO or directory).
     """
-    return write_bytes_atomic(path, model_bytes(model), inputs=inputs)
+    return write_bytes_atomic(path, model_bytes(manifest, tables, objects), inputs=inputs)
 
 
 def _split(raw: bytes, where: str) -> tuple[dict, bytes]:
@@ -99,14 +147,12 @@ def _split(raw: bytes, where: str) -> tuple[dict, bytes]:
 
 def check_compatible(manifest: dict, where: str) -> None:
     """Refuse another format version or other library versions than the ones installed."""
-    from recommender.model import _library_versions
-
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelFileError(f"format version {version!r} is not supported (this program reads "
                              f"version {FORMAT_VERSION}) / formatversionen understøttes ikke",
                              path=where)
-    here, there = _library_versions(), manifest.get("libraries")
+    here, there = library_versions(), manifest.get("libraries")
     if not isinstance(there, dict):  # a list or text here crashed with AttributeError
         raise ModelFileError(f"unreadable manifest: libraries must be an object; got "
                              f"{show_value(there)} / manifestet kan ikke læses", path=where)
@@ -117,79 +163,63 @@ def check_compatible(manifest: dict, where: str) -> None:
                 f"model with this installation / træn modellen igen", path=where)
 
 
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def _section(manifest: dict, name: str, data: bytes, where: str) -> bytes:
+    """The first ``<name>_size`` bytes of ``data``, checked against ``<name>_sha256``."""
+    size = manifest.get(f"{name}_size")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise ModelFileError(f"unreadable manifest: {name}_size must be a whole number ≥ 0; got "
+                             f"{show_value(size)} / manifestet kan ikke læses", path=where)
+    if len(data) < size:
+        raise ModelFileError(f"truncated: the {name} section has {len(data)} bytes, the manifest "
+                             f"says {size} / afkortet fil", path=where)
+    if hashlib.sha256(data[:size]).hexdigest() != manifest.get(f"{name}_sha256"):
+        raise ModelFileError(f"{name} checksum mismatch: the file was altered or damaged / "
+                             "kontrolsummen passer ikke", path=where)
+    return data[:size]
 
 
-def _is_share(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1
+def _read_tables(data: bytes, where: str) -> dict[str, np.ndarray] | None:
+    if not data:
+        return None
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            tables = {key: archive[key] for key in archive.files}
+    except Exception as exc:  # not an npz of plain arrays (object arrays need pickle: refused)
+        raise ModelFileError(f"serving tables refused ({type(exc).__name__}: {str(exc)[:200]})",
+                             path=where) from None
+    if any(a.dtype.kind not in "fiU" for a in tables.values()):
+        raise ModelFileError("serving tables refused: only number and text arrays are allowed",
+                             path=where)
+    return tables
 
 
-def check_manifest(manifest: dict, where: str) -> None:
-    """Refuse a manifest whose fields the model and every recommendation read have the wrong shape.
-
-    The checksums prove only that the file is whole, not who wrote it: a hand-edited manifest with
-    recomputed checksums must be refused here, not crash a later recommendation.
-    """
-    from recommender.vocab import OFFER
-
-    def bad(key: str, expected: str) -> ModelFileError:
-        return ModelFileError(f"unreadable manifest: {key} must be {expected}; got "
-                              f"{show_value(manifest.get(key))} / manifestet kan ikke læses", path=where)
-
-    for key in ("version", "created"):
-        if not isinstance(manifest.get(key), str):
-            raise bad(key, "text")
-    if not isinstance(manifest.get("rules_version"), (str, type(None))):
-        raise bad("rules_version", "text")
-    for key in ("n_rows", "n_with_offer", "evidence_size"):
-        if not _is_count(manifest.get(key)):
-            raise bad(key, "a whole number ≥ 0")
-    for key in ("support_threshold", "interval_level"):
-        if not _is_share(manifest.get(key)):
-            raise bad(key, "a number between 0 and 1")
-    if not isinstance(manifest.get("allow_protected"), bool):
-        raise bad("allow_protected", "true/false")
-    cohort = manifest.get("training_cohort")
-    if not isinstance(cohort, dict) or not isinstance(cohort.get("fingerprint"), str):
-        raise bad("training_cohort", "an object with a fingerprint")
-    evidence = manifest.get("offer_evidence")
-    if not isinstance(evidence, dict) or not all(_is_count(evidence.get(o)) for o in OFFER.codes):
-        raise bad("offer_evidence", "a count per offer")
-    schema, baseline = manifest.get("schema"), manifest.get("baseline")
-    if (not isinstance(schema, dict) or not isinstance(schema.get("categorical"), dict)
-            or not isinstance(schema.get("numeric"), list)
-            or not all(isinstance(v, list) for v in schema["categorical"].values())):
-        raise bad("schema", "the feature schema object")
-    if not isinstance(baseline, dict) or not set(schema["categorical"]) | set(
-            map(str, schema["numeric"])) <= set(baseline):
-        raise bad("baseline", "a value for every feature")
-
-
-def read_model(path: str | os.PathLike[str]):
-    """Load and check a model file; see the module docstring for the checks."""
-    import skops.io as sio
-
-    from recommender.model import OutcomeModel
-
+def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
+    """Read and check a model file; see the module docstring for the checks. The payload stays
+    serialised (see :func:`load_objects`)."""
     where = str(path)
     raw = read_input(path, limit=MAX_MODEL_BYTES, what="model file",
                      error=lambda message: ModelFileError(message, path=where))
-    manifest, payload = _split(raw, where)
-    check_compatible(manifest, where)
-    check_manifest_contents(manifest, where)  # every field's type, vocabulary, consistency, build
-    check_manifest(manifest, where)
-    if len(payload) != manifest.get("payload_size"):
+    data, rest = _split(raw, where)
+    check_compatible(data, where)
+    manifest = check_manifest({k: v for k, v in data.items() if k not in _FILE_KEYS}, where=where)
+    tables = _section(data, "tables", rest, where)
+    payload = rest[len(tables):]
+    if len(payload) != data.get("payload_size"):
         raise ModelFileError(f"truncated or padded: payload has {len(payload)} bytes, the manifest "
-                             f"says {manifest.get('payload_size')} / afkortet fil", path=where)
-    if hashlib.sha256(payload).hexdigest() != manifest.get("payload_sha256"):
-        raise ModelFileError("payload checksum mismatch: the file was altered or damaged / "
-                             "kontrolsummen passer ikke", path=where)
+                             f"says {show_value(data.get('payload_size'))} / afkortet fil", path=where)
+    _section(data, "payload", payload, where)
+    return ModelFile(where, manifest, _read_tables(tables, where), payload)
+
+
+def load_objects(payload: bytes, where: str) -> dict[str, object]:
+    """Deserialise a model file's scikit-learn objects, trusting only :data:`TRUSTED` types."""
+    import skops.io as sio
+
     try:
         objects = sio.loads(payload, trusted=list(TRUSTED))
-        model = OutcomeModel(estimator=objects["estimator"], boot=objects["boot"],
-                             propensity=objects["propensity"], manifest=manifest)
+        if not isinstance(objects, dict):
+            raise TypeError("not a mapping of objects")
     except Exception as exc:  # an untrusted type or a malformed archive: refuse, never run it
         raise ModelFileError(f"payload refused ({type(exc).__name__}: {str(exc)[:200]})",
                              path=where) from None
-    return model
+    return objects

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING
 
-from recommender.modelling.features import FeatureSchema, citizen_encoder
+import numpy as np
+
+from recommender.modelling.schema import FeatureSchema
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 __all__ = ["INTERVAL_LEVEL", "bootstrap_refits", "centred_interval", "fit_propensity"]
 
@@ -37,18 +39,29 @@ def _stratified_resample(y: np.ndarray, size: int, rng: np.random.Generator) -> 
     return np.concatenate(parts)
 
 
-def bootstrap_refits(clf, Z, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
-                     seed: int) -> list:
-    """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
-    ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``)."""
-    rng = np.random.default_rng(seed + 7919)
-    out = []
+def _refit(clf, Z, y: np.ndarray, rows: np.ndarray):
+    from sklearn.base import clone
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence notes on tiny resamples are expected
-        for _ in range(n_bootstrap):
-            rows = _stratified_resample(y, evidence_size, rng)
-            out.append(clone(clf).fit(Z[rows], y[rows]))
-    return out
+        return clone(clf).fit(Z[rows], y[rows])
+
+
+def bootstrap_refits(clf, Z, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
+                     seed: int, n_jobs: int | None = 1) -> list:
+    """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
+    ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``).
+
+    The resamples are drawn first, in order, from one seeded generator; the refits then run on
+    ``n_jobs`` processes (``joblib``; ``-1`` every core), so the result does not depend on ``n_jobs``.
+    """
+    rng = np.random.default_rng(seed + 7919)
+    resamples = [_stratified_resample(y, evidence_size, rng) for _ in range(n_bootstrap)]
+    if n_jobs == 1:
+        return [_refit(clf, Z, y, rows) for rows in resamples]
+    from joblib import Parallel, delayed
+
+    return list(Parallel(n_jobs=n_jobs)(delayed(_refit)(clf, Z, y, rows) for rows in resamples))
 
 
 def centred_interval(point: np.ndarray, draws: np.ndarray, *, low: float = 0.0,
@@ -69,6 +82,11 @@ def centred_interval(point: np.ndarray, draws: np.ndarray, *, low: float = 0.0,
 
 def fit_propensity(X, offers: np.ndarray, schema: FeatureSchema) -> Pipeline:
     """Multinomial logistic regression P(offer | citizen) on the rows with an offer."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from recommender.modelling.features import citizen_encoder
+
     model = Pipeline([
         ("encode", citizen_encoder(schema, with_offer=False, kind="onehot")),
         ("clf", LogisticRegression(C=PROPENSITY_C, max_iter=500, tol=1e-6)),

@@ -1,12 +1,12 @@
 """``recommend(citizen)``: rules and outcome model combined into a ranked, explained suggestion (spec §7–8).
 
-The default rules and the built-in model are loaded once per process (thread-safe) and shared; every
+The default rules and the built-in model are loaded once per process (``recommender.process_cache``,
+thread-safe) and shared; every
 call is a pure function of the citizen, the model and the rules, so concurrent calls are safe.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -15,28 +15,17 @@ from recommender.errors import RecommenderError, did_you_mean, show_value
 from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
 from recommender.citizen import Citizen
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation, value_label
+from recommender.model import load_model
 from recommender.typology import RuleSet, load_rules
 
 if TYPE_CHECKING:
-    from recommender.modelling.estimates import OfferEstimates, Reason
     from recommender.model import OutcomeModel
+    from recommender.modelling.estimates import OfferEstimates, Reason
 
 __all__ = ["recommend", "model_info"]
 
 WIDE_INTERVAL = 0.4  # a score interval wider than this is flagged as very uncertain
 MIN_REASON = 0.005  # an input that moves the score by less than this is not worth the adviser's time
-_lock = threading.Lock()
-_defaults: dict[str, object] = {}
-
-
-def _default_model() -> OutcomeModel:
-    with _lock:
-        if "model" not in _defaults:
-            from recommender.model import load_model
-            _defaults["model"] = load_model()
-        return _defaults["model"]  # type: ignore[return-value]
-
-
 def recommend(
     citizen: Citizen | Mapping[str, object],
     *,
@@ -61,7 +50,7 @@ def recommend(
     """
     citizen = Citizen.from_dict(citizen)
     rules = rules if rules is not None else load_rules()
-    model = model if model is not None else _default_model()
+    model = model if model is not None else load_model()
     _check_kind(model, rules)
     result = rules.evaluate(citizen)
     est = model.predict_citizen(citizen, rules.outcome_weights)
@@ -135,11 +124,9 @@ def model_info(model: OutcomeModel) -> ModelInfo:
     """The provenance block of a recommendation, from the model's manifest."""
     m = model.manifest
     return ModelInfo(
-        version=model.version, cohort_fingerprint=str(m["training_cohort"]["fingerprint"]),
-        cohort_size=int(m["n_rows"]), evidence_size=int(m["evidence_size"]),
-        created=str(m["created"]), trained_with_rules=str(m.get("rules_version")),
-        allow_protected=bool(m["allow_protected"]), interval_level=float(m["interval_level"]),
-        synthetic=bool(m.get("synthetic", False)),
+        version=m.version, cohort_fingerprint=m.training_cohort["fingerprint"], cohort_size=m.n_rows,
+        evidence_size=m.evidence_size, created=m.created, trained_with_rules=str(m.rules_version),
+        allow_protected=m.allow_protected, interval_level=m.interval_level, synthetic=m.synthetic,
     )
 
 

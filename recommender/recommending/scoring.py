@@ -137,7 +137,7 @@ def score_file(
     rules = rules if rules is not None else load_rules()
     model = model if model is not None else load_model()
     src = Path(source)
-    protected = bool(model.manifest.get("allow_protected"))
+    protected = bool(model.manifest.allow_protected)
     target = check_output(out, inputs=(source, getattr(rules, "path", None)))
     show = progress if progress is not None else sys.stderr.isatty()
     total = max(_count_lines(src) - 1, 0) if show and src.is_file() else 0

@@ -22,18 +22,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from recommender.errors import RulesError, did_you_mean, show_value
 from recommender.vocab import FIELDS, FieldSpec
 from recommender.citizen import parse_value
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
-    "All", "Any", "Condition", "ConditionResult", "Context", "Leaf", "Not", "YamlMap", "YamlSeq",
+    "AllOf", "AnyOf", "Condition", "ConditionResult", "Context", "Leaf", "Not", "YamlMap", "YamlSeq",
     "compile_condition", "load_yaml",
 ]
 
@@ -297,7 +299,7 @@ class Leaf(Condition):
         return f"{self.field} {_SYMBOL[self.op]} {_show(self.expected)}"
 
 
-class All(Condition):
+class AllOf(Condition):
     word = "and"
 
     def __init__(self, parts: tuple[Condition, ...], line: int):
@@ -317,7 +319,7 @@ class All(Condition):
         return "(" + f" {self.word} ".join(part.describe() for part in self.parts) + ")"
 
 
-class Any(All):
+class AnyOf(AllOf):
     word = "or"
 
     def test(self, record: Mapping[str, object]) -> bool:
@@ -373,7 +375,7 @@ def compile_condition(node: object, ctx: Context, line: int = 0) -> Condition:
                      "skal have en liste af betingelser", body_line)
         parts = tuple(compile_condition(item, ctx, _item_line(body, i, body_line))
                       for i, item in enumerate(body))
-        return (All if word == "all" else Any)(parts, body_line)
+        return (AllOf if word == "all" else AnyOf)(parts, body_line)
     return _compile_leaf(node, ctx, line)
 
 

@@ -17,10 +17,11 @@ from recommender.errors import did_you_mean, show_value
 from recommender.text import CONTROL, normalise
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 
-__all__ = ["Criterion", "Guard", "Note", "ParsedRules", "TypologyRule", "parse_rules"]
+__all__ = ["LEVELS", "SECTIONS", "Criterion", "Guard", "Note", "ParsedRules", "TypologyRule", "parse_rules"]
 
 SECTIONS = ("version", "criteria", "typology_rules", "guards", "typology_notes", "cross_cutting_notes",
             "outcome_weights", "tie_margin", "preferred_order")
+#: Guard levels, the stronger first: a block wins over a caution.
 LEVELS = ("block", "caution")
 
 

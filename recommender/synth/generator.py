@@ -22,14 +22,15 @@ False
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from recommender import process_cache
 from recommender.errors import RecommenderError
+from recommender.modelling.linear import softmax
 from recommender.synth.sampling import pick, pick_stratified
 from recommender.synth.joint import PATTERNS, criteria_joint
 from recommender.synth.people import draw_people
@@ -104,9 +105,9 @@ ASSUMPTIONS: list[str] = [
 ]
 
 
-@lru_cache(maxsize=1)
 def _figures_text() -> str:
-    return resources.files("recommender").joinpath("data/projekt500.yaml").read_text(encoding="utf-8")
+    return process_cache.remember("figures", lambda: resources.files("recommender").joinpath(
+        "data/projekt500.yaml").read_text(encoding="utf-8"))
 
 
 def load_figures() -> dict:
@@ -357,19 +358,14 @@ def _offers(rng, fig, outcome, yes, home_level) -> np.ndarray:
                                       return_inverse=True, return_counts=True)
     k_outcome, k_slope = keys[:, 0].astype(np.int64), keys[:, 1:]
     for _ in range(100):
-        p = _softmax(intercept[k_outcome] + k_slope) * weight[:, None]
+        p = softmax(intercept[k_outcome] + k_slope) * weight[:, None]
         for o in range(4):
             sel = k_outcome == o
             if sel.any():
                 share = p[sel].sum(axis=0) / weight[sel].sum()
                 intercept[o] += np.log((target[o] + 1e-12) / (share + 1e-12))
-    choice = pick(rng, _softmax(intercept[outcome] + slope))
+    choice = pick(rng, softmax(intercept[outcome] + slope))
     return np.where(has, choice, -1)
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def _durations(rng, fig, group) -> np.ndarray:

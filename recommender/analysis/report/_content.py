@@ -6,23 +6,21 @@ the offer each citizen actually received (the only estimate that can be compared
 
 from __future__ import annotations
 
-import importlib.resources
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from recommender.errors import RecommenderError
-from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
+from recommender.synth import load_figures
+from recommender.vocab import LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME, TYPOLOGY
 from recommender.cohort import Cohort
 from recommender.analysis.evaluation import evaluate
 
 __all__ = ["GroupMetric", "OfferOutcome", "ReportContent", "ReportError", "compute_content", "table38"]
 
-LABOUR_FORCE = ("job", "education", "active")
-_LF_IDX = [OUTCOME.codes.index(c) for c in LABOUR_FORCE]
+_LF_IDX = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 
 
 class ReportError(RecommenderError):
@@ -119,8 +117,7 @@ def table38() -> dict[str, tuple[int, ...]]:
     >>> table38()["wage_subsidy"]
     (18, 1, 13, 4)
     """
-    text = importlib.resources.files("recommender").joinpath("data/projekt500.yaml").read_text("utf-8")
-    block = yaml.safe_load(text)["offers"]
+    block = load_figures()["offers"]
     assert list(block["columns"]) == list(OUTCOME.codes)
     return {offer: tuple(int(v) for v in block["rows"][offer]) for offer in OFFER.codes}
 
@@ -195,7 +192,7 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
         mask = typology == code
         typology_counts[code] = {o: int(np.sum(y_all[mask] == k)) for k, o in enumerate(OUTCOME.codes)}
 
-    evidence = model.manifest.get("offer_evidence", {})
+    evidence = model.manifest.offer_evidence
     support = []
     for j, offer in enumerate(OFFER.codes):
         n_cohort = int(np.sum(offer_idx == j))
@@ -204,20 +201,16 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
         support.append(SupportRow(offer, n_cohort, n_training, low,
                                   min(n_cohort, n_training) < min_support or low > 0.5))
 
-    manifest = model.manifest
-    training = manifest.get("training_cohort", {})
+    m = model.manifest
+    training = m.training_cohort
     in_sample = training.get("fingerprint") == cohort.fingerprint
     model_info = {
-        "version": manifest.get("version"), "created": manifest.get("created"),
+        "version": m.version, "created": m.created,
         "training_fingerprint": training.get("fingerprint"), "training_source": training.get("source"),
-        "n_rows": manifest.get("n_rows"), "n_with_offer": manifest.get("n_with_offer"),
-        "evidence_size": manifest.get("evidence_size"), "allow_protected": manifest.get("allow_protected"),
-        "selected": (manifest.get("selection") or {}).get("selected"),
-        "calibrated": (manifest.get("selection") or {}).get("calibrated"),
-        "support_threshold": manifest.get("support_threshold"),
-        "interval_level": manifest.get("interval_level"), "rules_version": manifest.get("rules_version"),
-        "features": [*((manifest.get("schema") or {}).get("categorical") or {}),
-                     *((manifest.get("schema") or {}).get("numeric") or [])],
+        "n_rows": m.n_rows, "n_with_offer": m.n_with_offer, "evidence_size": m.evidence_size,
+        "allow_protected": m.allow_protected, "selected": m.selected, "calibrated": m.calibrated,
+        "support_threshold": m.support_threshold, "interval_level": m.interval_level,
+        "rules_version": m.rules_version, "features": list(m.schema.fields),
     }
     notes = []
     if in_sample:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from recommender.vocab import GENDER, OFFER, ORIGIN, OUTCOME, TYPOLOGY
+from recommender.vocab import GENDER, LABOUR_FORCE_OUTCOMES, OFFER, ORIGIN, OUTCOME, TYPOLOGY
 from recommender.analysis.report._content import ReportContent
 
 __all__ = ["render_html"]
@@ -161,7 +161,7 @@ def _typology(c: ReportContent, images: dict[str, str]) -> str:
     for code in TYPOLOGY.codes:
         counts = c.typology_counts[code]
         n = sum(counts.values())
-        lf = sum(counts[k] for k in ("job", "education", "active"))
+        lf = sum(counts[k] for k in LABOUR_FORCE_OUTCOMES)
         rows.append([_label(TYPOLOGY, code), f"{n} ({_pct(n / total)})",
                      *[str(counts[k]) for k in OUTCOME.codes], _pct(lf / n) if n else "–"])
     return f"""
