@@ -51,8 +51,8 @@ def citizens_csv(tmp_path_factory, cohort_csv) -> Path:
 
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory, default_model) -> Path:
-    from recommender.modelling.persist import write_model
-    return write_model(default_model, tmp_path_factory.mktemp("model") / "m.p500model")
+    from recommender.model import save_model
+    return save_model(default_model, tmp_path_factory.mktemp("model") / "m.p500model")
 
 
 def _commands(tmp: Path, cohort_csv: Path, citizens_csv: Path, model_file: Path) -> dict:
@@ -126,7 +126,7 @@ def test_every_writing_command_refuses_every_dangerous_target(tmp_path, capsys, 
 
 
 def test_the_python_api_writers_use_the_same_guard(tmp_path, cohort_csv, citizens_csv, default_model) -> None:
-    from recommender.modelling.persist import write_model
+    from recommender.model import save_model as write_model
     from recommender.recommending.scoring import score_file
 
     before = cohort_csv.read_bytes(), citizens_csv.read_bytes()
@@ -289,9 +289,9 @@ def test_spreadsheet_formulas_are_neutralised_in_every_csv_written(tmp_path, def
 
 def test_score_output_and_stderr_name_the_model_and_protected_attributes(tmp_path, capsys, citizens_csv,
                                                                          default_model) -> None:
-    from recommender.modelling.persist import write_model
+    from recommender.model import save_model
 
-    model_path = write_model(default_model, tmp_path / "m.p500model")
+    model_path = save_model(default_model, tmp_path / "m.p500model")
     out = tmp_path / "s.csv"
     assert main(["score", str(citizens_csv), "--out", str(out), "--model", str(model_path)]) == 0
     err = capsys.readouterr().err

@@ -24,17 +24,15 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any
 
 from recommender.errors import OutputError
 from recommender.text import FORMULA_START
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["atomic_output", "check_output", "check_output_dir", "spreadsheet_safe", "write_bytes_atomic"]
-
-PathLike = "str | os.PathLike[str]"
-
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
@@ -156,12 +154,15 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
     Only text columns are touched; numbers (also negative ones) stay numbers.
 
+    >>> import pandas as pd
     >>> spreadsheet_safe(pd.DataFrame({"id": ["=HYPERLINK(1)", "ok", "@SUM(A1)"], "x": [-1, 2, 3]}))
                    id  x
     0  '=HYPERLINK(1) -1
     1              ok  2
     2       '@SUM(A1)  3
     """
+    import pandas as pd
+
     out = None
     for name in frame.columns:
         column = frame[name]

@@ -28,7 +28,7 @@ from recommender.typology import RuleSet, load_rules
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
 
-__all__ = ["SCORE_COLUMNS", "ScoreSummary", "score_file", "score_frame"]
+__all__ = ["PROVENANCE_COLUMNS", "SCORE_COLUMNS", "ScoreSummary", "score_file", "score_frame"]
 
 _P = {"job": "p_job", "education": "p_education", "active": "p_active", "other": "p_other"}
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -36,6 +36,10 @@ SCORE_COLUMNS: tuple[str, ...] = (
     *(f"{o}_{c}" for o in OFFER.codes
       for c in ("rank", "advised", "score", *(_P[k] for k in OUTCOME.codes), "support")),
 )
+
+#: Written after the §8 columns on every row of a score file: which model made it, and whether that model
+#: uses protected attributes (gender, origin, nationality) as inputs.
+PROVENANCE_COLUMNS: tuple[str, ...] = ("model_version", "protected_attributes_used")
 
 
 def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.DataFrame:
