@@ -185,7 +185,7 @@ class Citizen:
             raise InvalidCitizenError(problems)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> Citizen:
+    def from_dict(cls, data: Mapping[str, object] | Citizen) -> Citizen:
         """Validate a mapping (e.g. parsed JSON) into a Citizen, or raise one error naming every bad field.
 
         Unknown fields are refused (with a did-you-mean suggestion), never ignored.

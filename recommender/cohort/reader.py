@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
@@ -246,7 +246,7 @@ def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Seque
         raise CohortError("ingen rækker / no data rows", path=path)
     problems: list[tuple[int, FieldProblem]] = []
     bad = np.zeros(n, dtype=bool)
-    columns: dict[str, object] = {}
+    columns: dict[str, Any] = {}
     present = [c for c in known if c in text.columns or c in always]
     for name in present:
         if name in _DATES:
