@@ -235,7 +235,10 @@ def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_out
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signum, err
+    # SIGINT: 130, or (rarely, a race in the interpreter's own SIGINT exit) "killed by SIGINT", which a
+    # shell also reports as 130; either way interrupted, with no temp file and the old output kept
+    allowed = {128 + signum, -signum} if signum == signal.SIGINT else {128 + signum}
+    assert proc.returncode in allowed, (proc.returncode, err)
     assert b"Traceback" not in err
     assert out.read_text() == "old scores"
     assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
