@@ -26,6 +26,7 @@ import numpy as np
 from recommender.rules.conditions import Condition, ConditionResult
 from recommender.errors import RecommenderError, RulesError, show_value
 from recommender import process_cache
+from recommender.files import read_input
 from recommender.rules.file import LEVELS, Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
 from recommender.citizen import Citizen
@@ -298,6 +299,9 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
 
 # --- loading -------------------------------------------------------------------------------------------
 
+MAX_RULES_BYTES = 4 * 1024 * 1024  # the packaged rules are about 20 KB
+
+
 def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     """Read, check and compile a rules file; ``None`` gives the packaged default (loaded once, cached).
 
@@ -306,13 +310,12 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     """
     if path is None:
         return process_cache.remember("rules", _packaged)
+    if not isinstance(path, (str, os.PathLike)):
+        raise RulesError(f"expected the path of a rules file; got {type(path).__name__} / forventede "
+                         "stien til en regelfil")
     shown = os.fspath(path)
-    try:
-        with open(shown, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise RulesError(f"cannot read the rules file / kan ikke læse regelfilen: {exc.strerror}",
-                         path=shown) from None
+    data = read_input(shown, limit=MAX_RULES_BYTES, what="rules file", error=lambda message: RulesError(
+        f"cannot read the rules file / kan ikke læse regelfilen: {message}", path=shown))
     return _build(data, shown)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from recommender.errors import RecommenderError, did_you_mean, show_value
 from recommender.citizen import Citizen
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation
 from recommender.recommending.certainty import p_best, verdicts
@@ -21,7 +22,7 @@ from recommender.recommending.wording import (
 )
 from recommender.model import load_model
 from recommender.typology import GuardResult, RuleSet, load_rules
-from recommender.vocab import FIELDS, OFFER, OUTCOME
+from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
 
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
@@ -59,6 +60,7 @@ def recommend(
     citizen = Citizen.from_dict(citizen)
     rules = rules if rules is not None else load_rules()
     model = model if model is not None else load_model()
+    _check_kind(model, rules)
     result = rules.evaluate(citizen)
     est = model.predict_citizen(citizen, rules.outcome_weights)
     explanations = model.explain_offers(citizen, top=len(FIELDS), weights=rules.outcome_weights)
@@ -99,6 +101,9 @@ def recommend(
             "protected_attributes_used",
             "Modellen bruger køn, oprindelse eller nationalitet som input (valgt af en analytiker).",
             "The model uses gender, origin or nationality as inputs (chosen by an analyst)."),)
+    unseen = _municipality_warning(citizen.municipality, model)
+    if unseen is not None:
+        warnings += (unseen,)
     return Recommendation(
         citizen_id=citizen.citizen_id, typology=result.typology, labour_force=result.labour_force,
         offers=tuple(offers), notes=result.notes, model=info, rules_version=rules.version,
@@ -113,6 +118,33 @@ def _often_best_low(pb: np.ndarray, low: np.ndarray, ranks: np.ndarray) -> tuple
     if ranks[j] == 1 or not low[j] or pb[j] == 0:
         return None
     return OFFER.codes[j], float(pb[j])
+
+
+def _check_kind(model: object, rules: object) -> None:
+    """``model=`` and ``rules=`` take loaded objects; a path (or anything else) is a clear error."""
+    from recommender.model import OutcomeModel
+
+    if not isinstance(model, OutcomeModel):
+        raise RecommenderError(f"model: expected an OutcomeModel, e.g. load_model(path); got "
+                               f"{type(model).__name__} {show_value(model)} / brug load_model(sti)")
+    if not isinstance(rules, RuleSet):
+        raise RecommenderError(f"rules: expected a RuleSet, e.g. load_rules(path); got "
+                               f"{type(rules).__name__} {show_value(rules)} / brug load_rules(sti)")
+
+
+def _municipality_warning(name: str, model: OutcomeModel) -> Message | None:
+    """A warning when the model has not seen the citizen's municipality (with the likely known name)."""
+    categories = dict(model.schema.categorical).get("municipality")
+    seen = [c for c in categories if c not in ("other", "unknown")] if categories else list(MUNICIPALITIES)
+    if name in seen:
+        return None
+    guess = did_you_mean(name, seen)
+    return Message(
+        "unknown_municipality",
+        f"Kommunen {name!r} kendes ikke af modellen; estimaterne bygger på borgere fra andre kommuner."
+        + (f" Mente du {guess}?" if guess else f" Kendte kommuner: {', '.join(seen)}."),
+        f"The model has not seen the municipality {name!r}; the estimates rest on citizens from other "
+        "municipalities." + (f" Did you mean {guess}?" if guess else f" Known: {', '.join(seen)}."))
 
 
 def model_info(model: OutcomeModel) -> ModelInfo:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from recommender.rules.conditions import Condition, Context, Leaf, YamlMap, YamlSeq, compile_condition, load_yaml
 from recommender.errors import did_you_mean, show_value
+from recommender.text import CONTROL, normalise
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 
 __all__ = ["LEVELS", "SECTIONS", "Criterion", "Guard", "Note", "ParsedRules", "TypologyRule", "parse_rules"]
@@ -128,8 +129,8 @@ def _line(node: object, key: object = None) -> int:
 def _keys(node: dict, allowed: tuple[str, ...], required: tuple[str, ...], ctx: Context, what: str) -> None:
     for key in node:
         if key not in allowed:
-            ctx.fail(f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
-                     _line(node, key), field=str(key), suggestion=did_you_mean(key, allowed))
+            ctx.fail(f"unknown key {show_value(key)} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
+                     _line(node, key), field=str(key)[:100], suggestion=did_you_mean(key, allowed))
     for key in required:
         if key not in node:
             ctx.fail(f"{what} lacks {key!r} / mangler {key!r}", _line(node))
@@ -155,7 +156,11 @@ def _text(node: dict, key: str, ctx: Context) -> str:
     if not isinstance(value, str) or not value.strip():
         ctx.fail(f"{key!r} must be non-empty text; got {show_value(value)} / skal være tekst",
                  _line(node, key))
-    return " ".join(value.split())
+    text = " ".join(normalise(value).split())
+    if CONTROL.search(text):  # shown to advisers on a terminal: never escape sequences
+        ctx.fail(f"{key!r} must be text without control characters; got {show_value(value)} / tekst uden "
+                 "kontroltegn", _line(node, key))
+    return text
 
 
 _WHAT_DA = {"typology": "typologi", "offer": "tilbud", "outcome": "afslutningsårsag"}
@@ -175,7 +180,7 @@ def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> st
 def _name(node: dict, ctx: Context, seen: dict[str, int], what: str) -> str:
     name = _text(node, "name", ctx)
     if name in seen:
-        ctx.within(name).fail(f"duplicate {what} name {name!r} (first on line {seen[name]}) / navnet er "
+        ctx.within(name).fail(f"duplicate {what} name {show_value(name)} (first on line {seen[name]}) / navnet er "
                               "brugt to gange", _line(node, "name"))
     seen[name] = _line(node, "name")
     return name
