@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from recommender.synth.fidelity import fidelity_report, format_fidelity
-from recommender.cohort import write_cohort
-from recommender.synth import generate_cohort
+from recommender.cli._options import MAX_SEED, whole_number
 
 __all__ = ["register"]
 
@@ -18,21 +16,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "offentliggjorte tal (samme frø giver samme fil). / Writes a synthetic cohort of "
                     "closed cases that reproduces the evaluation's published figures (same seed, "
                     "same file).")
-    parser.add_argument("--n", type=int, required=True, metavar="N",
+    parser.add_argument("--n", type=whole_number(1, 10**9), required=True, metavar="N",
                         help="antal forløb / number of cases")
-    parser.add_argument("--seed", type=int, required=True, metavar="S", help="frø / random seed")
+    parser.add_argument("--seed", type=whole_number(0, MAX_SEED), required=True, metavar="S", help="frø / random seed")
     parser.add_argument("--out", required=True, metavar="COHORT.csv",
                         help="kohortefil der skrives / cohort CSV to write")
     parser.add_argument("--fidelity", action="store_true",
                         help="vis sammenligning med de offentliggjorte tal (værste først) / print the "
-                             "comparison with the published figures, worst first")
+                             "comparison with the published figures, worst first, and a verdict line")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from recommender.files import check_output
+
+    check_output(args.out)  # before the cohort is drawn
+    from recommender.cohort import write_cohort
+    from recommender.synth import generate_cohort
+    from recommender.synth.fidelity import fidelity_report, fidelity_verdict, format_fidelity
+
     cohort = write_cohort(generate_cohort(args.n, args.seed), args.out)
     print(f"skrev/wrote {cohort.n_rows} forløb/cases ({cohort.n_with_offer} med tilbud/with an offer) "
           f"til/to {args.out}; fingerprint {cohort.fingerprint}")
     if args.fidelity:
-        print(format_fidelity(fidelity_report(cohort)))
+        rows = fidelity_report(cohort)
+        print(format_fidelity(rows))
+        print(fidelity_verdict(rows, cohort.n_rows))
     return 0

@@ -13,6 +13,8 @@ fast path can look coefficients up by (field, value).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -90,7 +92,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
     >>> schema = build_schema()
     >>> prepare(pd.DataFrame({"danish_course": ["du4"]}), schema)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    recommender.errors.InvalidCitizenError: ... municipality (kommune): expected a column ...
+    recommender.errors.InvalidCitizenError: ... municipality (kommune): forventede/expected en kolonne / a column; ...
     """
     problems: list[FieldProblem] = []
     out: dict[str, pd.Series] = {}
@@ -102,7 +104,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
                                       index=frame.index, dtype=object)
                 out[name] = _canonical(name, out[name], categories)
                 continue
-            problems.append(FieldProblem(name, "<missing>", "a column / en kolonne", spec.da))
+            problems.append(FieldProblem(name, "<missing>", "en kolonne / a column", spec.da))
             continue
         col = _canonical(name, frame[name], categories)
         bad = ~col.isin(categories)
@@ -114,7 +116,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
     for name in schema.numeric:
         spec = FIELDS[name]
         if name not in frame.columns:
-            problems.append(FieldProblem(name, "<missing>", "a column / en kolonne", spec.da))
+            problems.append(FieldProblem(name, "<missing>", "en kolonne / a column", spec.da))
             continue
         col = pd.to_numeric(frame[name], errors="coerce")
         bad = col.isna() | (col < spec.low) | (col > spec.high)
@@ -129,7 +131,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
 def offer_column(frame: pd.DataFrame) -> pd.Series:
     """The ``offer`` column as codes; refuses a missing column or an unknown offer."""
     if "offer" not in frame.columns:
-        raise RecommenderError("offer: expected a column / en kolonne; got <missing>")
+        raise RecommenderError("offer: forventede/expected en kolonne / a column; fik/got <missing>")
     col = frame["offer"].astype(object)
     bad = ~col.isin(OFFER.codes)
     if bad.any():
@@ -202,7 +204,7 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
         self.propensity = propensity
         self.propensity_C = propensity_C
 
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: Any = None) -> OfferInteractions:
         X = sp.csr_matrix(X, dtype=np.float64)
         self.n_features_in_ = X.shape[1]
         k = self.n_offers
@@ -237,7 +239,7 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
             self.prog_intercept_ = float((ridge.intercept_ - z.mean()) / spread)
         return self
 
-    def transform(self, X):
+    def transform(self, X: Any) -> sp.csr_matrix:
         X = sp.csr_matrix(X, dtype=np.float64)
         k = self.n_offers
         base, offers = X[:, :-k], X[:, -k:]

@@ -22,11 +22,12 @@ recommender.errors.ModelFileError: Modelfil afvist / model file refused: m.p500:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
 from recommender.errors import ModelFileError, RecommenderError, show_value
+from recommender.modelling.manifest_check import check_manifest_contents, package_stamp
 from recommender.modelling.schema import FeatureSchema
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
@@ -65,6 +66,7 @@ class ModelManifest:
     rules_version: str | None
     synthetic: bool
     libraries: Mapping[str, str]
+    package: Mapping[str, str]  # the build that wrote it: package version, model-reading code fingerprint
 
     @property
     def selected(self) -> str:
@@ -80,7 +82,7 @@ class ModelManifest:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["schema"] = self.schema.to_dict()
         for key in ("training_cohort", "selection", "offer_evidence", "baseline", "outcome_prior",
-                    "libraries"):
+                    "libraries", "package"):
             out[key] = dict(out[key])  # type: ignore[call-overload]
         return out
 
@@ -117,20 +119,22 @@ class _Reader:
 
     def count(self, key: str, minimum: int = 0) -> int:
         value = self.data.get(key)
-        if _is_int(value) and value >= minimum:  # type: ignore[operator]
-            return int(value)  # type: ignore[arg-type]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+            return value
         self.fail(key, f"a whole number ≥ {minimum}")
 
     def number(self, key: str, *, optional: bool = False) -> float | None:
         value = self.data.get(key)
-        if _is_number(value) or (optional and value is None):
-            return None if value is None else float(value)  # type: ignore[arg-type]
+        if optional and value is None:
+            return None
+        if isinstance(value, (int, float)) and _is_number(value):
+            return float(value)
         self.fail(key, "a number" + (" or null" if optional else ""))
 
     def share(self, key: str) -> float:
         value = self.data.get(key)
-        if _is_number(value) and 0 < value < 1:  # type: ignore[operator]
-            return float(value)  # type: ignore[arg-type]
+        if isinstance(value, (int, float)) and _is_number(value) and 0 < value < 1:
+            return float(value)
         self.fail(key, "a number between 0 and 1 (exclusive)")
 
     def flag(self, key: str) -> bool:
@@ -139,7 +143,8 @@ class _Reader:
             return value
         self.fail(key, "true/false")
 
-    def mapping(self, key: str, keys: tuple[str, ...] | None, check, expected: str) -> dict:
+    def mapping(self, key: str, keys: tuple[str, ...] | None, check: Callable[[object], bool],
+                expected: str) -> dict:
         value = self.data.get(key)
         if (isinstance(value, Mapping) and all(isinstance(k, str) for k in value)
                 and (keys is None or set(value) == set(keys)) and all(check(v) for v in value.values())):
@@ -172,6 +177,9 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
     unknown = sorted(set(map(str, data)) - known)
     if unknown:
         _fail(where, unknown[0], f"one of the manifest's keys {sorted(known)}", data.get(unknown[0]))
+    # Every field's type, vocabulary and consistency, protected features, and the build that wrote it
+    # (issue 16); the typed reading below then cannot meet a value it does not expect.
+    check_manifest_contents(data, where)
     r = _Reader(data, where)
     schema = _schema(r)
     features = schema.fields
@@ -190,14 +198,14 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
     selection = r.mapping("selection", None, lambda v: True, "the model-selection record")
     if not isinstance(selection.get("selected"), str) or not isinstance(selection.get("calibrated"), bool):
         r.fail("selection", "the model-selection record (selected: text, calibrated: true/false)")
-    prior = r.mapping("outcome_prior", OUTCOME.codes, lambda v: _is_number(v) and 0 <= v <= 1,
+    prior = r.mapping("outcome_prior", OUTCOME.codes, lambda v: isinstance(v, (int, float)) and _is_number(v) and 0 <= v <= 1,
                       f"a share between 0 and 1 for each outcome {list(OUTCOME.codes)}")
     baseline = r.mapping("baseline", None, lambda v: isinstance(v, (str, int, float, bool)),
                          "a value (text, number or true/false) for every feature")
     if not set(features) <= set(baseline):
         r.fail("baseline", f"a value for every feature ({sorted(set(features) - set(baseline))} missing)")
     return ModelManifest(
-        version=r.text("version"), created=r.text("created"),  # type: ignore[arg-type]
+        version=r.text("version") or "", created=r.text("created") or "",
         schema=schema, training_cohort=cohort,
         n_rows=n_rows, n_with_offer=n_with_offer, n_left_out=n_rows - n_with_offer,
         evidence_size=r.count("evidence_size"), n_bootstrap=r.count("n_bootstrap", 1),
@@ -206,11 +214,13 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
         seed=r.count("seed"), allow_protected=allow_protected,
         support_threshold=r.share("support_threshold"),
         offer_evidence=r.mapping("offer_evidence", OFFER.codes,
-                                 lambda v: _is_int(v) and v >= 0, "a count (whole number ≥ 0) per offer"),
+                                 lambda v: isinstance(v, int) and _is_int(v) and v >= 0, "a count (whole number ≥ 0) per offer"),
         baseline=baseline, outcome_prior=prior,
         rules_version=r.text("rules_version", optional=True), synthetic=r.flag("synthetic"),
         libraries=r.mapping("libraries", None, lambda v: isinstance(v, str),
                             "an object of library versions (text)"),
+        package=r.mapping("package", ("version", "reader"), lambda v: isinstance(v, str),
+                          "the build that wrote the model (version, reader)"),
     )
 
 
@@ -233,15 +243,20 @@ def example_manifest() -> dict[str, object]:
     from recommender.modelling.features import build_schema
 
     schema = build_schema()
+    baseline: dict[str, object] = {}
+    for name, categories in schema.categorical:
+        baseline[name] = (categories[0] == "true") if FIELDS[name].kind == "bool" else categories[0]
+    for name in schema.numeric:
+        baseline[name] = FIELDS[name].low or 0
     return {
         "version": "om-000000000000", "created": "2026-01-01T00:00:00+00:00",
-        "schema": schema.to_dict(), "training_cohort": {"fingerprint": "abc", "source": "<synth>"},
+        "schema": schema.to_dict(), "training_cohort": {"fingerprint": "ab" * 32, "source": "<synth>"},
         "n_rows": 240, "n_with_offer": 220, "n_left_out": 20, "evidence_size": 220,
         "n_bootstrap": 5, "bootstrap_C": None, "interval_level": 0.9,
         "selection": {"selected": "logit", "calibrated": False}, "interaction_scale": 0.15,
         "seed": 0, "allow_protected": False, "support_threshold": 0.1,
-        "offer_evidence": {o: 60 if o == "internship" else 40 + i for i, o in enumerate(OFFER.codes)},
-        "baseline": {name: 0 for name in schema.fields},
+        "offer_evidence": {"wage_subsidy": 53, "internship": 60, "clarification": 53, "counselling": 54},
+        "baseline": baseline,
         "outcome_prior": {k: 0.25 for k in OUTCOME.codes}, "rules_version": None,
-        "synthetic": True, "libraries": {"numpy": "2.0"},
+        "synthetic": True, "libraries": {"numpy": "2.0"}, "package": package_stamp(),
     }
