@@ -24,6 +24,7 @@ from recommender.citizen import Citizen
 from recommender.errors import ModelFileError, RecommenderError, show_value
 from recommender.modelling.estimates import OfferEstimates, Reason
 from recommender.modelling.fitted import FittedObjects, reorder
+from recommender.modelling.lean_blend import BlendTables, BlendVector
 from recommender.modelling.linear import CitizenVector, LinearTables, softmax
 from recommender.modelling.manifest import ModelManifest
 from recommender.modelling.persist import ModelFile, load_objects, read_model_file, write_model_file
@@ -63,17 +64,18 @@ class OutcomeModel:
 
     Attributes: ``manifest`` (:class:`~recommender.modelling.manifest.ModelManifest`: schema,
     training cohort, candidates' CV metrics, selection, library versions, …), ``version`` (str),
-    ``schema`` (FeatureSchema), ``is_linear`` (the exact numpy serving tables are used),
+    ``schema`` (FeatureSchema), ``is_linear`` (a linear model), ``is_lean`` (exact numpy serving tables: linear or blend),
     ``vector`` and ``tables`` (those tables; ``None`` when the model is not linear), and, loaded from
     the file only when first used, the scikit-learn objects ``estimator``, ``boot``, ``propensity``.
     """
 
-    def __init__(self, manifest: ModelManifest, serving: tuple[CitizenVector, LinearTables] | None,
+    def __init__(self, manifest: ModelManifest,
+                 serving: tuple[CitizenVector, LinearTables] | tuple[BlendVector, BlendTables] | None,
                  fitted: FittedObjects | Callable[[], FittedObjects]) -> None:
         self.manifest = manifest
         self.schema = manifest.schema
-        self.vector: CitizenVector | None = serving[0] if serving is not None else None
-        self.tables: LinearTables | None = serving[1] if serving is not None else None
+        self.vector: CitizenVector | BlendVector | None = serving[0] if serving is not None else None
+        self.tables: LinearTables | BlendTables | None = serving[1] if serving is not None else None
         self._fitted = fitted if isinstance(fitted, FittedObjects) else None
         self._load_fitted = None if isinstance(fitted, FittedObjects) else fitted
         self._lock = threading.Lock()
@@ -85,21 +87,29 @@ class OutcomeModel:
     @classmethod
     def from_fitted(cls, estimator: Any, boot: Sequence[Any], propensity: Any, manifest: ModelManifest, *,
                     serving_tables: bool = True) -> OutcomeModel:
-        """From fitted scikit-learn objects; a linear model gets its exact serving tables
+        """From fitted scikit-learn objects; a linear model or a blend gets its exact serving tables
         (``serving_tables=False`` keeps every prediction on the scikit-learn pipeline, to compare)."""
         fitted = FittedObjects(estimator, boot, propensity)
-        serving = fitted.serving(manifest.schema) if serving_tables and fitted.is_linear else None
+        serving = fitted.serving(manifest.schema) if serving_tables and fitted.lean else None
         return cls(manifest, serving, fitted)
 
     @classmethod
     def from_file(cls, file: ModelFile) -> OutcomeModel:
         """From a checked model file: the serving tables now, the scikit-learn objects on first use."""
-        serving = None
+        serving: tuple[Any, Any] | None = None
         if file.tables is not None:
             try:
-                vector = CitizenVector.from_arrays(file.manifest.schema, file.tables)
-                tables = LinearTables.from_arrays(file.tables, p=vector.width, n_offers=len(OFFER.codes),
-                                                  n_outcomes=len(OUTCOME.codes))
+                vector: CitizenVector | BlendVector
+                tables: LinearTables | BlendTables
+                if "blend_beta" in file.tables:
+                    vector, tables = BlendTables.from_arrays(
+                        file.manifest.schema, file.tables, n_offers=len(OFFER.codes),
+                        n_outcomes=len(OUTCOME.codes))
+                else:
+                    vector = CitizenVector.from_arrays(file.manifest.schema, file.tables)
+                    tables = LinearTables.from_arrays(file.tables, p=vector.width,
+                                                      n_offers=len(OFFER.codes),
+                                                      n_outcomes=len(OUTCOME.codes))
             except (KeyError, ValueError) as exc:
                 raise ModelFileError(f"serving tables refused ({type(exc).__name__}: {str(exc)[:200]})",
                                      path=file.path) from None
@@ -148,6 +158,12 @@ class OutcomeModel:
 
     @property
     def is_linear(self) -> bool:
+        return isinstance(self.tables, LinearTables)
+
+    @property
+    def is_lean(self) -> bool:
+        """Whether one citizen is served from exact numpy tables (a linear model or a blend),
+        without scikit-learn or pandas."""
         return self.tables is not None
 
     @property
@@ -162,7 +178,7 @@ class OutcomeModel:
                 "evidence_size": m.evidence_size, "selection": dict(m.selection)}
 
     def serving_arrays(self) -> dict[str, np.ndarray] | None:
-        """The serving tables as plain arrays (what a model file stores), ``None`` if not linear."""
+        """The serving tables as plain arrays (what a model file stores), ``None`` if not lean."""
         if self.tables is None or self.vector is None:
             return None
         return {**self.vector.to_arrays(), **self.tables.to_arrays()}
@@ -180,7 +196,7 @@ class OutcomeModel:
         import pandas as pd
 
         n, n_off = len(X), len(OFFER.codes)
-        if self.tables is not None:  # linear: encode each citizen once, effective weights per offer
+        if isinstance(self.tables, LinearTables):  # encode each citizen once, weights per offer
             E = self._citizen_matrix(X)
             w, bias = self.tables.weights, self.tables.bias
             rows = w.shape[0] if intervals else 1
@@ -234,7 +250,7 @@ class OutcomeModel:
         w = _weights_vector(weights)
         X = prepare(frame, self.schema)
         point, draws = self._draws(X, intervals)
-        if self.tables is not None:
+        if isinstance(self.tables, LinearTables):
             prop = self.tables.propensity_many(self._citizen_matrix(X))
         else:
             sk = self._sk()
@@ -259,7 +275,7 @@ class OutcomeModel:
         """One citizen's point probabilities (offers, outcomes) and the bootstrap refits'
         probabilities (B, offers, outcomes), offers in ``OFFER.codes`` and outcomes in
         ``OUTCOME.codes`` order: the draws the intervals are computed from (e.g. for the chance that
-        an offer is the best). Served from the tables, without scikit-learn, for a linear model."""
+        an offer is the best). Served from the tables, without scikit-learn, for a linear model or a blend."""
         if not isinstance(citizen, Citizen):
             citizen = Citizen.from_dict(citizen)
         if self.tables is not None and self.vector is not None:
@@ -275,7 +291,7 @@ class OutcomeModel:
 
     def predict_citizen(self, citizen: Citizen | Mapping[str, object],
                         weights: Mapping[str, float] | RuleSet | None = None) -> OfferEstimates:
-        """Estimates for one validated citizen (n = 1); exact fast path for a linear model."""
+        """Estimates for one validated citizen (n = 1); exact fast path for a linear model or a blend."""
         if not isinstance(citizen, Citizen):
             citizen = Citizen.from_dict(citizen)
         if self.tables is None or self.vector is None:
@@ -291,7 +307,7 @@ class OutcomeModel:
                     weights: Mapping[str, float] | RuleSet | None = None, *, block: int = 5_000
                     ) -> np.ndarray:
         """(B, n, offers) expected value Σ weight·P of each offer under each bootstrap refit: for one
-        citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model) or a
+        citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model or a blend) or a
         frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep memory flat).
         These are the draws behind the score intervals; ``p_best`` is computed from them."""
         w = _weights_vector(weights)

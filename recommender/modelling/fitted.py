@@ -65,17 +65,105 @@ class FittedObjects:
         from sklearn.linear_model import LogisticRegression
         return isinstance(self.clf, LogisticRegression)
 
-    def serving(self, schema: FeatureSchema) -> tuple[CitizenVector, LinearTables]:
-        """The exact numpy serving tables of a linear model (see :mod:`recommender.modelling.linear`)."""
-        interact = self.encode.named_steps["interact"]
-        vector = CitizenVector.from_encoder(schema, self.encode.named_steps["encode"])
-        tables = LinearTables.build(
-            [self.clf, *self.boot], p=vector.width, n_offers=len(OFFER.codes), scale=interact.scale,
-            class_perm=self.perm, beta=self.beta, prop_clf=self.propensity[-1],
-            prop_perm=self.prop_perm,
+    @property
+    def is_blend(self) -> bool:
+        """An ``AverageClassifier`` of a linear pipeline and a boosted one (``blend:<linear>``)."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.linear_model import LogisticRegression
+
+        from recommender.modelling.blend import AverageClassifier
+        halves = getattr(self.clf, "estimators_", None) if isinstance(self.clf, AverageClassifier) else None
+        return (halves is not None and len(halves) == 2 and
+                isinstance(halves[0][-1], LogisticRegression) and
+                isinstance(halves[1][-1], HistGradientBoostingClassifier) and
+                all(isinstance(b, AverageClassifier) for b in self.boot))
+
+    @property
+    def lean(self) -> bool:
+        """Whether the model has exact numpy serving tables (linear or blend)."""
+        return self.is_linear or self.is_blend
+
+    def _perm_of(self, clf: Any) -> np.ndarray:
+        labels = np.asarray(self.estimator.classes_).astype(str)
+        return column_order(labels[clf.classes_] if _is_int(clf.classes_) else clf.classes_,
+                            OUTCOME.codes)
+
+    def _linear_tables(self, pipeline: Any, clfs: Sequence[Any], *, p: int, perm: np.ndarray,
+                       beta: float) -> LinearTables:
+        interact = pipeline.named_steps["interact"]
+        return LinearTables.build(
+            clfs, p=p, n_offers=len(OFFER.codes), scale=interact.scale, class_perm=perm, beta=beta,
+            prop_clf=self.propensity[-1], prop_perm=self.prop_perm,
             confounders=((interact.prop_coef_, interact.prop_intercept_)
                          if getattr(interact, "propensity", False) else None),
             offer_scale=getattr(interact, "offer_scale", 1.0),
             prognostic=((interact.prog_coef_, interact.prog_intercept_)
                         if getattr(interact, "prognostic", False) else None))
+
+    def serving(self, schema: FeatureSchema) -> tuple[Any, Any]:
+        """The exact numpy serving tables of a linear model (see :mod:`recommender.modelling.linear`)
+        or of a blend (see :mod:`recommender.modelling.lean_blend`)."""
+        if self.is_blend:
+            return self._blend_serving(schema)
+        vector = CitizenVector.from_encoder(schema, self.encode.named_steps["encode"])
+        tables = self._linear_tables(self.pipeline, [self.clf, *self.boot], p=vector.width,
+                                     perm=self.perm, beta=self.beta)
         return vector, tables
+
+    def _blend_serving(self, schema: FeatureSchema) -> tuple[Any, Any]:
+        """Each draw's linear half folded onto the point model's standardisation (every refit has
+        its own encoder), the distinct boosted halves as trees."""
+        from recommender.modelling.lean_blend import BlendTables, BlendVector
+        from recommender.modelling.trees import TreeTables
+
+        blends = [self.clf, *self.boot]
+        vector = CitizenVector.from_encoder(schema, blends[0].estimators_[0].named_steps["encode"])
+        weights, bias = [], []
+        for blend in blends:
+            lin = blend.estimators_[0]
+            own = CitizenVector.from_encoder(schema, lin.named_steps["encode"])
+            if own.columns != vector.columns:
+                raise ValueError("a bootstrap refit encodes the citizen columns in another order")
+            t = self._linear_tables(lin, [lin[-1]], p=vector.width, perm=self._perm_of(lin[-1]),
+                                    beta=1.0)
+            w, b = t.weights[0].copy(), t.bias[0]
+            pos = vector.numeric_pos
+            if len(pos):  # x_own = x·s0/s_own + (m0 - m_own)/s_own on the numeric columns
+                b = b + w[..., pos] @ ((vector.mean - own.mean) / own.scale)
+                w[..., pos] *= vector.scale / own.scale
+            weights.append(w)
+            bias.append(b)
+        point = self._linear_tables(blends[0].estimators_[0], [blends[0].estimators_[0][-1]],
+                                    p=vector.width, perm=self.perm, beta=1.0)
+        linear = LinearTables(np.stack(weights), np.stack(bias), 1.0, point.prop_weights,
+                              point.prop_bias)
+        forests: list[Any] = []
+        draw_forest = []
+        for blend in blends:
+            tree = blend.estimators_[1]
+            if not any(tree is f for f in forests):
+                forests.append(tree)
+            draw_forest.append(next(i for i, f in enumerate(forests) if f is tree))
+        encoders = [f.named_steps["encode"] for f in forests]
+        inputs, categories = _tree_inputs(encoders[0])
+        if any(_tree_inputs(e) != (inputs, categories) for e in encoders[1:]):
+            raise ValueError("the boosted refits read different input columns")
+        trees = TreeTables.build([f[-1] for f in forests], inputs=inputs, categories=categories,
+                                 class_perms=[self._perm_of(f[-1]) for f in forests])
+        blend_vector = BlendVector(vector, trees)
+        tables = BlendTables.build(linear, trees, beta=self.beta, draw_forest=draw_forest,
+                                   known=(self.perm >= 0).astype(np.int64), vector=blend_vector)
+        return blend_vector, tables
+
+
+def _tree_inputs(encoder: Any) -> tuple[list[str], dict[str, list[str]]]:
+    """The boosted half's input columns and its categorical fields' ordinal categories."""
+    inputs: list[str] = []
+    categories: dict[str, list[str]] = {}
+    for name, step, columns in encoder.transformers_:
+        if name == "categorical":
+            inputs += list(columns)
+            categories.update({c: [str(v) for v in cats] for c, cats in zip(columns, step.categories_)})
+        elif name == "numeric":
+            inputs += list(columns)
+    return inputs, categories

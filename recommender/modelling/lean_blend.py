@@ -1,0 +1,149 @@
+"""The exact fast path for a blend: the linear tables and the trees, averaged as ``AverageClassifier``.
+
+A blend's probabilities are the plain mean of its linear half (:class:`LinearTables`, computed with
+temperature 1) and its boosted half (:class:`TreeTables`), then, like the scikit-learn path,
+``softmax(beta · log(clip(mean, 1e-15, 1)))`` over the outcomes the blend knows. Every bootstrap
+draw pairs its own linear refit with a boosted refit (``draw_forest``: the forest of each row, 0 for
+the point model). A citizen is encoded once: the linear half's one-hot/standardised vector followed
+by the trees' inputs (ordinal codes and raw numbers, the offer column set per offer).
+No scikit-learn or pandas is needed. Results agree with the pipeline to 1e-9 (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from recommender.modelling.linear import CitizenVector, LinearTables, softmax
+from recommender.modelling.schema import FeatureSchema
+from recommender.modelling.trees import TreeTables
+
+__all__ = ["BLEND_ARRAYS", "BlendTables", "BlendVector"]
+
+#: The arrays a blend stores besides the linear tables and the trees.
+BLEND_ARRAYS = ("blend_beta", "blend_draw_forest", "blend_known")
+
+
+class BlendVector:
+    """Encodes a record as ``[x, t]``: ``x`` the linear half's vector (:class:`CitizenVector`,
+    ``width`` columns), ``t`` the trees' input columns (the offer column left at 0)."""
+
+    def __init__(self, linear: CitizenVector, trees: TreeTables) -> None:
+        self.linear, self.schema, self.width = linear, linear.schema, linear.width
+        self.inputs = trees.inputs
+        self._code = {(f, v): float(i) for f in dict.fromkeys(trees.cat_fields)
+                      for i, v in enumerate(v for g, v in zip(trees.cat_fields, trees.cat_values)
+                                            if g == f)}
+        self._cat = {f for f in trees.cat_fields}
+        self.offer_pos = self.inputs.index("offer")
+        self.offer_codes = [self._code[("offer", v)] for v in
+                            (v for g, v in zip(trees.cat_fields, trees.cat_values) if g == "offer")]
+
+    def canonical(self, name: str, value: object) -> str:
+        return self.linear.canonical(name, value)
+
+    def encode(self, record: Mapping[str, object]) -> np.ndarray:
+        t = np.zeros(len(self.inputs))
+        for j, name in enumerate(self.inputs):
+            if name == "offer":
+                continue
+            if name in self._cat:
+                t[j] = self._code[(name, self.canonical(name, record.get(name)))]
+            else:
+                t[j] = float(record[name])  # type: ignore[arg-type]
+        return np.concatenate([self.linear.encode(record), t])
+
+    def encode_many(self, records: Sequence[Mapping[str, object]]) -> np.ndarray:
+        return np.stack([self.encode(r) for r in records])
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return self.linear.to_arrays()
+
+
+@dataclass(frozen=True)
+class BlendTables:
+    """``linear`` (temperature 1), ``trees``, ``beta`` the calibration's, ``draw_forest`` (B+1,) the
+    forest of each row, ``known`` (K,) 1 for the outcomes the blend was fitted on."""
+
+    linear: LinearTables
+    trees: TreeTables
+    beta: float
+    draw_forest: np.ndarray
+    known: np.ndarray
+    offer_codes: tuple[float, ...]
+    offer_pos: int
+
+    @classmethod
+    def build(cls, linear: LinearTables, trees: TreeTables, *, beta: float, draw_forest: Any,
+              known: Any, vector: BlendVector) -> BlendTables:
+        return cls(linear, trees, float(beta), np.asarray(draw_forest, dtype=np.int64),
+                   np.asarray(known, dtype=np.int64), tuple(vector.offer_codes), vector.offer_pos)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {**self.linear.to_arrays(), **self.trees.to_arrays(), "blend_beta": np.array(self.beta),
+                "blend_draw_forest": self.draw_forest, "blend_known": self.known}
+
+    @classmethod
+    def from_arrays(cls, schema: FeatureSchema, arrays: Mapping[str, np.ndarray], *, n_offers: int,
+                    n_outcomes: int) -> tuple[BlendVector, BlendTables]:
+        """The vector and tables of a model file; refuses arrays of the wrong shape or type."""
+        linear_vector = CitizenVector.from_arrays(schema, arrays)
+        linear = LinearTables.from_arrays(arrays, p=linear_vector.width, n_offers=n_offers,
+                                          n_outcomes=n_outcomes)
+        trees = TreeTables.from_arrays(arrays, n_outcomes=n_outcomes)
+        expected = set(schema.categories) | set(schema.numeric) | {"offer"}
+        if sorted(trees.inputs) != sorted(expected):
+            raise ValueError("the trees' input columns do not match the feature schema")
+        pairs = list(zip(trees.cat_fields, trees.cat_values))
+        if sorted(p for p in pairs if p[0] != "offer") != sorted(
+                (n, c) for n, cs in schema.categories.items() for c in cs) or \
+                sum(f == "offer" for f, _ in pairs) != n_offers:
+            raise ValueError("the trees' categories do not match the feature schema")
+        vector = BlendVector(linear_vector, trees)
+        beta, forest, known = (np.asarray(arrays[k]) for k in BLEND_ARRAYS)
+        if beta.shape != () or beta.dtype.kind != "f" or forest.dtype.kind != "i" or \
+                forest.shape != (linear.n_draws + 1,) or np.any(forest < 0) or \
+                np.any(forest >= trees.n_forests) or known.shape != (n_outcomes,) or \
+                known.dtype.kind != "i":
+            raise ValueError("the blend's arrays do not match its tables")
+        return vector, cls.build(linear, trees, beta=float(beta), draw_forest=forest, known=known,
+                                 vector=vector)
+
+    @property
+    def n_draws(self) -> int:
+        return self.linear.n_draws
+
+    def _mix(self, lin: np.ndarray, tree: np.ndarray) -> np.ndarray:
+        mean = (lin + tree) / 2
+        z = np.where(self.known != 0, np.log(np.clip(mean, 1e-15, 1.0)), -np.inf)
+        return softmax(self.beta * z)
+
+    def _trees(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """(rows, m, offers, K) the trees' probabilities of the inputs ``t`` (m, inputs)."""
+        m = len(t)
+        stacked = np.repeat(t[:, None, :], len(self.offer_codes), axis=1)
+        stacked[:, :, self.offer_pos] = self.offer_codes
+        forests = self.draw_forest[rows]
+        used, back = np.unique(forests, return_inverse=True)
+        p = self.trees.proba(stacked.reshape(m * len(self.offer_codes), -1), used)
+        return p[back].reshape(len(rows), m, len(self.offer_codes), -1)
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        """(B+1, offers, outcomes) for one encoded citizen (or (B+1, m, offers, outcomes) for m)."""
+        one = x.ndim == 1
+        X = x[None] if one else x
+        p = self.linear.weights.shape[-1]
+        lin = self.linear.proba(X[:, :p])
+        out = self._mix(lin, self._trees(X[:, p:], np.arange(len(self.draw_forest))))
+        return out[:, 0] if one else out
+
+    def point_proba(self, x: np.ndarray) -> np.ndarray:
+        """(m, offers, outcomes) point-model probabilities for a stack of vectors."""
+        p = self.linear.weights.shape[-1]
+        return self._mix(self.linear.point_proba(x[:, :p]), self._trees(x[:, p:], np.array([0]))[0])
+
+    def propensity(self, x: np.ndarray) -> np.ndarray:
+        return self.linear.propensity(x[:self.linear.weights.shape[-1]])
