@@ -103,8 +103,10 @@ def test_the_bootstrap_refits_do_not_depend_on_the_number_of_processes() -> None
     cohort = simulate(300, seed=4)
     one = train(cohort, seed=2, n_bootstrap=4, n_jobs=1)
     two = train(cohort, seed=2, n_bootstrap=4, n_jobs=2)
-    np.testing.assert_array_equal(one.tables.weights, two.tables.weights)
-    np.testing.assert_array_equal(one.tables.bias, two.tables.bias)
+    a, b = one.serving_arrays(), two.serving_arrays()
+    assert a is not None and b is not None and a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     assert one.version == two.version
 
 
@@ -122,3 +124,86 @@ def test_a_model_that_trains_also_saves_and_loads(tmp_path) -> None:
         model = train(cohort, n_bootstrap=2, support_threshold=threshold)
         back = load_model(save_model(model, tmp_path / f"m{threshold}.p500"))
         assert back.threshold == threshold and back.version == model.version
+
+
+@pytest.fixture(scope="module")
+def blend() -> OutcomeModel:
+    """A blend with more draws than boosted refits (``TREE_REFITS``): boosted halves reused in turn."""
+    from recommender.modelling import selection as _selection
+    from recommender.modelling.uncertainty import TREE_REFITS
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
+        model = train(simulate(600, seed=11), seed=0, n_bootstrap=TREE_REFITS + 2)
+    assert model.manifest.selected.startswith("blend:")
+    return model
+
+
+def _pipeline(model: OutcomeModel) -> OutcomeModel:
+    return OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity, model.manifest,
+                                    serving_tables=False)
+
+
+def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> None:
+    """Trees and linear halves as arrays: every draw, point model, reasons, for many citizens."""
+    from recommender.modelling.uncertainty import TREE_REFITS
+
+    assert blend.is_lean and not blend.is_linear
+    assert blend.tables.trees.n_forests == TREE_REFITS + 1  # the point model's and the refits'
+    assert blend.tables.draw_forest.tolist()[1:] == [1 + b % TREE_REFITS
+                                                     for b in range(TREE_REFITS + 2)]
+    ref = _pipeline(blend)
+    cohort = simulate(60, seed=5)
+    rows = cohort.drop(columns=["offer", "outcome"]).to_dict("records")
+    citizens = [Citizen.from_dict({k: v for k, v in r.items() if v is not None and v == v})
+                for r in rows]
+    for citizen in citizens:
+        point, draws = blend.citizen_draws(citizen)
+        ref_point, ref_draws = ref.citizen_draws(citizen)
+        np.testing.assert_allclose(point, ref_point, atol=1e-9, rtol=0)
+        np.testing.assert_allclose(draws, ref_draws, atol=1e-9, rtol=0)
+        one, other = blend.predict_citizen(citizen), ref.predict_citizen(citizen)
+        for name in ("proba_low", "proba_high", "score", "score_low", "score_high", "propensity"):
+            np.testing.assert_allclose(getattr(one, name), getattr(other, name), atol=1e-9, rtol=0)
+    for a, b in zip(blend.explain(citizens[0], "wage_subsidy"), ref.explain(citizens[0], "wage_subsidy")):
+        assert a.field == b.field and abs(a.size - b.size) < 1e-9
+    split_on_categories = bool(np.any(blend.tables.trees.cat_row >= 0))
+    assert split_on_categories, "no categorical split exercised"
+
+
+def test_a_saved_blend_serves_without_sklearn_and_matches_the_pipeline(blend, tmp_path) -> None:
+    path = save_model(blend, tmp_path / "blend.p500")
+    out = _serve(str(EXAMPLE), str(path))
+    assert out["heavy"] == []
+    citizen = Citizen.from_dict(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    point, draws = _pipeline(blend).citizen_draws(citizen)
+    np.testing.assert_allclose(np.array(out["point"]), point, atol=1e-9, rtol=0)
+    np.testing.assert_allclose(np.array(out["draws"]), draws, atol=1e-9, rtol=0)
+    from recommender import recommend
+    assert out["rec"] == json.loads(json.dumps(recommend(citizen, model=blend).to_dict()))
+
+
+@pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories"])
+def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> None:
+    """Tables that would index outside their arrays or never reach a leaf are refused at load."""
+    from recommender.errors import ModelFileError
+    from recommender.modelling.persist import write_model_file
+
+    arrays = dict(blend.serving_arrays())
+    inner = np.flatnonzero(arrays["tree_leaf"] == 0)[0]
+    if kind == "cycle":
+        arrays["tree_left"] = arrays["tree_left"].copy()
+        arrays["tree_left"][inner] = inner
+    elif kind == "column":
+        arrays["tree_feature"] = arrays["tree_feature"].copy()
+        arrays["tree_feature"][inner] = len(arrays["tree_inputs"])
+    elif kind == "forest":
+        arrays["blend_draw_forest"] = arrays["blend_draw_forest"] + len(arrays["tree_roots"])
+    else:
+        arrays["tree_cat_values"] = arrays["tree_cat_values"][::-1].copy()
+        arrays["tree_cat_fields"] = arrays["tree_cat_fields"].copy()
+        arrays["tree_cat_fields"][0] = "no_such_field"
+    objects = {"estimator": blend.estimator, "boot": blend.boot, "propensity": blend.propensity}
+    path = write_model_file(tmp_path / f"{kind}.p500", blend.manifest, arrays, objects)
+    with pytest.raises(ModelFileError, match="serving tables refused"):
+        load_model(path)
