@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
@@ -67,7 +67,7 @@ def render(model: OutcomeModel, path: str) -> str:
     return "\n".join(lines)
 
 
-def _value(c: dict) -> str:
+def _value(c: Any) -> str:
     if "policy_value" not in c:
         return "-"
     return f"{c['policy_value']:.4f} ± {c['policy_value_se']:.4f}"

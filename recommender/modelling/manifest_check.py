@@ -32,8 +32,9 @@ __all__ = ["READER_SOURCES", "check_manifest_contents", "package_stamp", "reader
 #: classes, the manifest's reader and the fast path built from it). Another version of any of them may
 #: read an old file differently, so a file records their fingerprint and is refused when it differs.
 READER_SOURCES = ("model.py", "modelling/persist.py", "modelling/features.py", "modelling/linear.py",
-                  "modelling/estimates.py", "modelling/schema.py", "modelling/manifest.py",
-                  "modelling/manifest_check.py")
+                  "modelling/trees.py", "modelling/lean_blend.py", "modelling/blend.py",
+                  "modelling/fitted.py", "modelling/estimates.py", "modelling/schema.py",
+                  "modelling/manifest.py", "modelling/manifest_check.py")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _VERSION = re.compile(r"^om-[0-9a-f]{12}$")
 _fingerprint: str | None = None

@@ -209,7 +209,7 @@ def _internal_codes(hgb: Any, inputs: Sequence[str], categories: Mapping[str, Se
     encoder = hgb._preprocessor.named_transformers_["encoder"]
     columns = np.flatnonzero(hgb.is_categorical_)
     for j, seen in zip(columns, encoder.categories_):
-        ours = np.arange(len(categories[inputs[j]]), dtype=float)
+        ours = np.arange(len(categories[inputs[int(j)]])).astype(float)
         pos = np.searchsorted(seen, ours)
         hit = (pos < len(seen)) & (seen[np.minimum(pos, len(seen) - 1)] == ours)
         out[int(j)] = np.where(hit, pos, np.nan)
