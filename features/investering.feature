@@ -13,8 +13,8 @@ Egenskab: Investeringsmodel for en indsats for ægtefælleforsørgede (rapporten
     Og kommer 16 borgere i ordinær beskæftigelse om året
     Og er den kommunale skatteindtægt 496000 kr.
     Og er gevinsten efter 1 år 265000 kr.
-    Og skal ca. 7 borgere i arbejde før skatteindtægten dækker lønudgiften
-    Og skal ca. 5 borgere i job eller uddannelse før resultattilskuddet dækker lønudgiften
+    Og skal 8 borgere i arbejde før skatteindtægten dækker lønudgiften (rapporten skriver ca. 7)
+    Og skal 5 borgere i job eller uddannelse før resultattilskuddet dækker lønudgiften (rapporten skriver ca. 5)
 
   Abstrakt Scenario: Andre forudsætninger
     Givet rapportens forudsætninger

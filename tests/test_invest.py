@@ -33,6 +33,19 @@ def test_defaults_reproduce_bilag_b() -> None:
     assert r.break_even_citizens_tax == pytest.approx(231_000 / 31_000, abs=1e-3)
 
 
+def test_break_even_is_rounded_up_to_the_citizens_needed_to_cover_the_cost() -> None:
+    r = investment_model()
+    assert (r.break_even_citizens_tax_needed, r.break_even_citizens_result_subsidy_needed) == (8, 5)
+    for kwargs in ({}, {"hourly_rate_dkk": 300}, {"municipal_tax_per_citizen_dkk": 20_000},
+                   {"adviser_hours_per_month": 40}):
+        x = investment_model(**kwargs)
+        n = x.break_even_citizens_tax_needed
+        assert n * x.assumptions.municipal_tax_per_citizen_dkk >= x.annual_cost_dkk
+        assert (n - 1) * x.assumptions.municipal_tax_per_citizen_dkk < x.annual_cost_dkk
+    exact = investment_model(hourly_rate_dkk=31_000 / 960, municipal_tax_per_citizen_dkk=31_000)
+    assert exact.break_even_citizens_tax == 1 and exact.break_even_citizens_tax_needed == 1
+
+
 def test_every_assumption_changes_the_arithmetic() -> None:
     base = investment_model()
     assert investment_model(adviser_hours_per_month=40).annual_cost_unrounded_dkk == 115_200
@@ -91,7 +104,8 @@ def test_cli_danish_screen(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["invest"]) == 0
     out = capsys.readouterr().out
     for text in ("231.000 kr.", "230.400 kr.", "16 borgere", "496.000 kr.", "265.000 kr.",
-                 "Break-even på skat:         ca. 7", "Break-even på resultattilskud: ca. 5"):
+                 "Break-even på skat:         8 borgere (7,45 rundet op; rapporten: ca. 7)",
+                 "Break-even på resultattilskud: 5 borgere (4,53 rundet op; rapporten: ca. 5)"):
         assert text in out
 
 

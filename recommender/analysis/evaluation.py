@@ -6,7 +6,10 @@ that offer and reports, against the prior baseline (the training cohort's outcom
 the one-vs-rest AUC and the expected calibration error (ECE, 10 equal-width bins). The same figures
 for the labour-force outcome are given per group of ``gender`` and ``origin`` (fairlearn
 ``MetricFrame``; a missing attribute is the group ``unknown``; group sizes shown). With ``against``
-a second model is scored on the same rows and the differences are reported.
+a second model is scored on the same rows and the differences are reported (the full side-by-side
+comparison with intervals and a verdict is :func:`recommender.analysis.compare.compare_models`).
+``in_sample`` is true when the cohort is the model's own training cohort (same fingerprint): its
+figures are then optimistic.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sklearn.metrics import log_loss, roc_auc_score
 
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OUTCOME
 
-__all__ = ["EvaluationReport", "evaluate", "expected_calibration_error"]
+__all__ = ["EvaluationReport", "evaluate", "expected_calibration_error", "is_training_cohort"]
 
 _LF = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 _GROUPS = ("gender", "origin")
@@ -102,12 +105,16 @@ class EvaluationReport:
     groups: dict
     against_version: str | None = None
     against: dict | None = field(default=None)
+    in_sample: bool = False
+    against_in_sample: bool = False
 
     def to_dict(self) -> dict[str, object]:
         out = {"model_version": self.model_version, "n_rows": self.n_rows,
                "n_evaluated": self.n_evaluated, "n_left_out": self.n_left_out,
-               "model": self.model, "baseline": self.baseline, "groups": self.groups}
+               "model": self.model, "baseline": self.baseline, "groups": self.groups,
+               "in_sample": self.in_sample}
         if self.against is not None:
+            out["against_in_sample"] = self.against_in_sample
             out["against_version"] = self.against_version
             out["against"] = self.against
             out["difference"] = {"log_loss": self.model["log_loss"] - self.against["log_loss"],
@@ -115,8 +122,9 @@ class EvaluationReport:
                                  - self.against["brier_multiclass"]}
         return out
 
-    def text(self) -> str:
-        """A short table in Danish/English for the terminal."""
+    def text(self, comparison: bool = True) -> str:
+        """A short table in Danish/English for the terminal (``comparison=False``: without the line
+        comparing with ``against``, when the full comparison table follows)."""
         m, b = self.model, self.baseline
         lines = [f"Model {self.model_version}: {self.n_evaluated} forløb med tilbud / cases with an "
                  f"offer evaluated ({self.n_left_out} uden tilbud udeladt / without an offer left out)",
@@ -136,7 +144,7 @@ class EvaluationReport:
                 lines.append(f"{attr:<10}{r['group']:<13}{r['n']:>6}{r['observed_lf']:>7.3f}"
                              f"{r['predicted_lf']:>7.3f}{r['brier_lf']:>8.4f}{r['auc_lf']:>7.3f}"
                              f"{r['ece_lf']:>7.3f}")
-        if self.against is not None:
+        if self.against is not None and comparison:
             a = self.against
             lines.append(f"Sammenligning / comparison with {self.against_version}: log loss "
                          f"{a['log_loss']:.4f} → {m['log_loss']:.4f} "
@@ -168,4 +176,11 @@ def evaluate(cohort, model=None, against=None) -> EvaluationReport:
     return EvaluationReport(
         model.version, cohort.n_rows, len(frame), cohort.n_rows - len(frame),
         _scores(y_idx, proba), _scores(y_idx, np.tile(prior, (len(frame), 1))),
-        _groups(y_idx, proba, frame), against.version if against is not None else None, other)
+        _groups(y_idx, proba, frame), against.version if against is not None else None, other,
+        in_sample=is_training_cohort(model, cohort),
+        against_in_sample=against is not None and is_training_cohort(against, cohort))
+
+
+def is_training_cohort(model, cohort) -> bool:
+    """True when ``cohort`` (a Cohort) is the cohort ``model`` was trained on (same fingerprint)."""
+    return model.manifest.get("training_cohort", {}).get("fingerprint") == cohort.fingerprint

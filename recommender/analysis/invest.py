@@ -6,8 +6,9 @@ whole thousands). The adviser closes ``completions_per_year`` cases; ``job_share
 ordinary job (45 × 0,35 = 15,75 → 16 citizens). Each of them pays ``municipal_tax_per_citizen_dkk``
 in municipal tax (31.000 kr. on an annual wage of 203.000 kr. for 30 hours a week), so the tax income
 is 16 × 31.000 = 496.000 kr. and the net gain after one year 496.000 − 231.000 = 265.000 kr. Break-even
-is cost / tax per citizen = ca. 7 citizens in work, or cost / result subsidy = ca. 5 citizens in a
-job or education.
+is cost / tax per citizen = 7,45 citizens in work, or cost / result subsidy = 4,53 citizens in a job or
+education. A break-even is the number of citizens needed to cover the cost, so it is rounded *up*
+(``*_needed``: 8 and 5); the report prints "ca. 7" and "ca. 5", rounded to nearest (``*_approx``).
 
 The result subsidy (resultattilskud, 51.000 kr.) is paid only for citizens who are still within the
 integration programme (up to five years of residence). The report's break-even of "ca. 5" ignores
@@ -119,11 +120,13 @@ class InvestmentResult:
     municipal_tax_total_dkk: float
     net_gain_year_1_dkk: float
     break_even_citizens_tax: float | None  # None when the tax per citizen is 0
-    break_even_citizens_tax_approx: int | None
+    break_even_citizens_tax_approx: int | None  # rounded to nearest, as the report prints it
+    break_even_citizens_tax_needed: int | None  # rounded up: citizens needed to cover the cost
     citizens_with_result_subsidy: int
     result_subsidy_total_dkk: float
     break_even_citizens_result_subsidy: float | None
     break_even_citizens_result_subsidy_approx: int | None
+    break_even_citizens_result_subsidy_needed: int | None
     net_gain_with_result_subsidy_dkk: float
     implied_municipal_tax_rate: float | None
 
@@ -134,8 +137,8 @@ class InvestmentResult:
     def __repr__(self) -> str:
         return (f"InvestmentResult(cost={self.annual_cost_dkk}, into_job={self.citizens_into_job}, "
                 f"tax={self.municipal_tax_total_dkk:.0f}, net={self.net_gain_year_1_dkk:.0f}, "
-                f"break_even_tax≈{self.break_even_citizens_tax_approx}, "
-                f"break_even_result_subsidy≈{self.break_even_citizens_result_subsidy_approx})")
+                f"break_even_tax={self.break_even_citizens_tax_needed}, "
+                f"break_even_result_subsidy={self.break_even_citizens_result_subsidy_needed})")
 
 
 def _number(name: str, value: object) -> tuple[float | None, FieldProblem | None]:
@@ -165,6 +168,10 @@ def _divide(a: float, b: float, digits: int | None = None) -> float | None:
 
 def _round_half_up(x: float) -> int:
     return math.floor(round(x, 9) + 0.5)
+
+
+def _round_up(x: float) -> int:
+    return math.ceil(round(x, 9))
 
 
 def _parse(assumptions: Mapping[str, object]) -> Assumptions:
@@ -210,7 +217,9 @@ def investment_model(**assumptions: object) -> InvestmentResult:
     (230400.0, 231000, 16)
     >>> r.municipal_tax_total_dkk, r.net_gain_year_1_dkk
     (496000.0, 265000.0)
-    >>> r.break_even_citizens_tax_approx, r.break_even_citizens_result_subsidy_approx
+    >>> r.break_even_citizens_tax_needed, r.break_even_citizens_result_subsidy_needed
+    (8, 5)
+    >>> r.break_even_citizens_tax_approx, r.break_even_citizens_result_subsidy_approx  # as printed
     (7, 5)
     >>> investment_model(job_share="0,5").citizens_into_job
     23
@@ -244,11 +253,13 @@ def investment_model(**assumptions: object) -> InvestmentResult:
         net_gain_year_1_dkk=float(tax_total - cost),
         break_even_citizens_tax=None if be_tax is None else round(be_tax, 4),
         break_even_citizens_tax_approx=None if be_tax is None else _round_half_up(be_tax),
+        break_even_citizens_tax_needed=None if be_tax is None else _round_up(be_tax),
         citizens_with_result_subsidy=with_subsidy,
         result_subsidy_total_dkk=float(subsidy_total),
         break_even_citizens_result_subsidy=None if be_subsidy is None else round(be_subsidy, 4),
         break_even_citizens_result_subsidy_approx=(None if be_subsidy is None
                                                    else _round_half_up(be_subsidy)),
+        break_even_citizens_result_subsidy_needed=None if be_subsidy is None else _round_up(be_subsidy),
         net_gain_with_result_subsidy_dkk=float(tax_total + subsidy_total - cost),
         implied_municipal_tax_rate=_divide(a.municipal_tax_per_citizen_dkk, a.annual_wage_dkk, 4),
     )

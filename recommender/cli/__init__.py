@@ -2,7 +2,8 @@
 
 ``main(argv=None) -> int`` parses arguments and calls one command. Exit codes (spec §12): 0 success,
 2 bad input or usage (one line on stderr, no traceback), 1 an internal fault, 130 interrupted.
-Each command lives in its own module ``recommender/cli/_<name>.py`` with ``register(subparsers)``.
+Each command lives in its own module ``recommender/cli/_<name>.py`` (or a package of subcommands, like
+``_models/``) with ``register(subparsers)``. With no arguments the commands are listed (exit 2).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = ["main"]
 # Command modules, in the order ``recommender --help`` lists them.
 _COMMANDS: tuple[str, ...] = (
     "recommend", "score", "rules", "synth", "train", "evaluate", "progression", "invest", "report",
-    "serve", "db", "users", "tokens", "audit",
+    "models", "serve", "db", "users", "tokens", "audit",
 )
 
 
@@ -53,6 +54,11 @@ def _one_line(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of exiting (tests call ``main([...])``)."""
     parser = build_parser()
+    if not (sys.argv[1:] if argv is None else list(argv)):
+        sys.stderr.write(parser.format_help())
+        print("\nfejl/error: vælg en kommando / choose a command (recommender COMMAND --help)",
+              file=sys.stderr)
+        return 2
     try:
         args = parser.parse_args(argv)
         return int(args.func(args) or 0)

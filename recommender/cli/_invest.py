@@ -68,8 +68,10 @@ def render(r: InvestmentResult) -> str:
     """
     a = r.assumptions
 
-    def be(exact: float | None, approx: int | None) -> str:
-        return "ingen (beløbet er 0)" if exact is None else f"ca. {approx} borgere ({_num(exact, 2)})"
+    def be(exact: float | None, needed: int | None, approx: int | None) -> str:
+        if exact is None:
+            return "ingen (beløbet er 0)"
+        return f"{needed} borgere ({_num(exact, 2)} rundet op; rapporten: ca. {approx})"
 
     lines = [
         "Investeringsmodel (Bilag B) – kommunaløkonomisk gevinst pr. år for én medarbejder",
@@ -88,16 +90,16 @@ def render(r: InvestmentResult) -> str:
         f"{_num(a.weekly_hours)} timer/uge)",
         f"Gevinst efter 1 år:         {_num(r.net_gain_year_1_dkk)} kr.  "
         f"({_num(r.municipal_tax_total_dkk)} − {_num(r.annual_cost_dkk)})",
-        f"Break-even på skat:         {be(r.break_even_citizens_tax, r.break_even_citizens_tax_approx)}"
+        f"Break-even på skat:         {be(r.break_even_citizens_tax, r.break_even_citizens_tax_needed, r.break_even_citizens_tax_approx)}"
         " i ordinær beskæftigelse",
         "",
         f"Resultattilskud:            {_num(a.result_subsidy_dkk)} kr. pr. borger i job eller uddannelse, "
         "kun inden for integrationsprogrammet",
         f"  andel i programmet:       {_pct(a.share_in_integration_programme)} → "
         f"{r.citizens_with_result_subsidy} borgere = {_num(r.result_subsidy_total_dkk)} kr.",
-        f"Break-even på resultattilskud: "
-        f"{be(r.break_even_citizens_result_subsidy, r.break_even_citizens_result_subsidy_approx)}"
-        " i job eller uddannelse",
+        "Break-even på resultattilskud: "
+        + be(r.break_even_citizens_result_subsidy, r.break_even_citizens_result_subsidy_needed,
+             r.break_even_citizens_result_subsidy_approx) + " i job eller uddannelse",
         f"Gevinst inkl. resultattilskud: {_num(r.net_gain_with_result_subsidy_dkk)} kr.",
     ]
     return "\n".join(lines)

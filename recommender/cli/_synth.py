@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from recommender.synth.fidelity import fidelity_report, format_fidelity
+from recommender.synth.fidelity import fidelity_report, fidelity_verdict, format_fidelity
 from recommender.cohort import write_cohort
 from recommender.synth import generate_cohort
 
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="kohortefil der skrives / cohort CSV to write")
     parser.add_argument("--fidelity", action="store_true",
                         help="vis sammenligning med de offentliggjorte tal (værste først) / print the "
-                             "comparison with the published figures, worst first")
+                             "comparison with the published figures, worst first, and a verdict line")
     parser.set_defaults(func=_run)
 
 
@@ -34,5 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"skrev/wrote {cohort.n_rows} forløb/cases ({cohort.n_with_offer} med tilbud/with an offer) "
           f"til/to {args.out}; fingerprint {cohort.fingerprint}")
     if args.fidelity:
-        print(format_fidelity(fidelity_report(cohort)))
+        rows = fidelity_report(cohort)
+        print(format_fidelity(rows))
+        print(fidelity_verdict(rows, cohort.n_rows))
     return 0

@@ -316,9 +316,10 @@ def read_cohort(source: Source) -> Cohort:
 
 
 def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
-    """Read a CSV of intake records (no ``offer``/``outcome``) as validated frames of ``chunksize`` rows.
+    """Read a CSV of intake records as validated frames of ``chunksize`` rows.
 
-    Each chunk is validated like a cohort (codes or labels, vectorised); a bad row raises
+    A cohort file is accepted too: its columns beyond the intake record (``offer``, ``outcome``,
+    ``duration_days``, the dates and the closing registrations) are ignored, not validated. Each chunk is validated like a cohort (codes or labels, vectorised); a bad row raises
     :class:`CohortError` with its file line. A ``citizen_id`` seen in an earlier chunk is refused too.
     Memory stays flat: only one chunk (and the set of ids seen) is held at a time.
     """
@@ -326,7 +327,7 @@ def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) 
     sep, header = _sniff(p)
     known = tuple(FIELDS)
     required = tuple(n for n, s in FIELDS.items() if s.required)
-    _check_header(header, str(p), known, required)
+    _check_header(header, str(p), _KNOWN, required)
     seen: set[str] = set()
     line = 2
     try:
@@ -334,6 +335,7 @@ def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) 
                              encoding="utf-8-sig", engine="c", chunksize=chunksize)
         for raw in reader:
             raw.columns = [str(c).strip().lower() for c in raw.columns]
+            raw = raw[[c for c in raw.columns if c in FIELDS]]  # a cohort file's outcome columns
             frame = _validate(raw.reset_index(drop=True), str(p), str(p), known=known,
                               required=required, always=known, first_line=line)
             ids = frame["citizen_id"].to_numpy(dtype=object)

@@ -23,7 +23,7 @@ import pandas as pd
 from recommender.vocab import ANSWER, CRITERIA, DEGREE, OFFER, OUTCOME
 from recommender.cohort import Cohort, read_cohort
 
-__all__ = ["SHARE_TOLERANCE_PP", "FidelityRow", "fidelity_report", "format_fidelity"]
+__all__ = ["SHARE_TOLERANCE_PP", "FidelityRow", "fidelity_report", "fidelity_verdict", "format_fidelity"]
 
 SHARE_TOLERANCE_PP = 3.0
 _DAYS_TOLERANCE = 10.0
@@ -303,6 +303,30 @@ def _duration(rep: _Report, fig: dict, frame: pd.DataFrame, groups) -> None:
                       ("share_2_to_12_months", (values > 60) & (values <= 365)),
                       ("share_over_1_year", values > 365)):
         rep.share(f"duration {key.removeprefix('share_')}", "section 5", d[key], _mean(mask, known))
+
+
+def fidelity_verdict(rows: list[FidelityRow], n_cases: int | None = None) -> str:
+    """One line: does the cohort reproduce the published figures? (the last line ``synth --fidelity`` prints)
+
+    >>> ok = FidelityRow("a", "tabel 1", 50.0, 51.0, 1.0, "pp", 3.0, True)
+    >>> fidelity_verdict([ok])
+    'Dom / verdict: OK – alle 1 offentliggjorte tal inden for tolerancen / every published figure within tolerance'
+    >>> bad = FidelityRow("b", "tabel 2", 50.0, 56.0, 6.0, "pp", 3.0, False)
+    >>> fidelity_verdict([bad, ok], n_cases=300)  # doctest: +NORMALIZE_WHITESPACE
+    'Dom / verdict: IKKE OK – 1 af 2 tal uden for tolerancen / figures outside tolerance (værst / worst: b,
+    tabel 2, +6.00 pp); en lille kohorte (n = 300) afviger ved tilfældighed – prøv / try --n 20000'
+    """
+    outside = [r for r in rows if not r.within]
+    if not outside:
+        return (f"Dom / verdict: OK – alle {len(rows)} offentliggjorte tal inden for tolerancen / every "
+                "published figure within tolerance")
+    worst = max(outside, key=_severity)
+    line = (f"Dom / verdict: IKKE OK – {len(outside)} af {len(rows)} tal uden for tolerancen / figures "
+            f"outside tolerance (værst / worst: {worst.figure}, {worst.table}, {worst.difference:+.2f} "
+            f"{worst.unit})")
+    if n_cases is not None and n_cases < 20_000:
+        line += (f"; en lille kohorte (n = {n_cases}) afviger ved tilfældighed – prøv / try --n 20000")
+    return line
 
 
 def format_fidelity(rows: list[FidelityRow], limit: int | None = None) -> str:
