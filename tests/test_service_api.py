@@ -167,7 +167,7 @@ def test_bad_intake_is_422_naming_the_field_like_the_cli(service, change):
     assert e["message_da"] != e["message_en"]
 
 
-@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b'"text"', b"{\"a\": NaN}"])
+@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b"\"text\"", b"{\"a\": NaN}", b"\xff\xfe{}"])
 def test_malformed_bodies_are_422(service, body):
     headers = {**service.user("anna"), "Content-Type": "application/json"}
     _error(service.client.post(f"{API}/recommendations", content=body, headers=headers), 422)
