@@ -85,6 +85,7 @@ def test_decision_rules_reason_codes_and_finality(service):
     assert ok.json()["followed"] is False and ok.json()["comment"] == "ønsker rådgivning"
     assert ok.json()["decided_by"] == "anna"
     _error(post({"offer": top}), 409, "decision_exists")
+    _error(post({"offer": other}), 409, "decision_exists")  # final, whatever the second one says
     stored = service.client.get(f"{API}/recommendations/{rid}", headers=headers).json()
     assert stored["decision"]["offer"] == other and stored["decision"]["reason"] == "citizen_preference"
 
