@@ -26,6 +26,7 @@ from recommender.cohort import Cohort
 from recommender.errors import CohortError, RecommenderError
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
 from recommender.modelling.manifest import ModelManifest, check_manifest, check_settings
+from recommender.modelling.profile import intake_profile
 from recommender.modelling.persist import library_versions
 from recommender.modelling.selection import Selection, calibrated, candidates, penalty_at, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
@@ -139,6 +140,7 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
         "rules_version": rules_version,
         "synthetic": str(cohort.source).startswith("<synth"),
         "libraries": library_versions(),
+        "intake_profile": intake_profile(cohort.frame),  # drift reference (all rows, offer or not)
     }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     data["version"] = f"om-{digest[:12]}"
