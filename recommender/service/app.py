@@ -2,7 +2,8 @@
 
 Everything a route needs is injected through ``app.state``: the open database (``db``), the served
 engine behind an atomic slot (``engines``: swap the model and rules without a restart with
-``app.state.engines.swap(new_engine)``), the pseudonymiser (keyed hash of citizen ids) and the
+``app.state.engines.swap(new_engine)``), the watcher that swaps in the model registry's champion
+(``champion``, :mod:`recommender.service.champion`), the pseudonymiser (keyed hash of citizen ids) and the
 settings. The API lives under ``/api/v1``; ``/docs`` serves Swagger UI from files shipped in the
 ``fastapi-offline`` package (no CDN); ``/healthz`` needs no token.
 """
@@ -10,6 +11,7 @@ settings. The API lives under ``/api/v1``; ``/docs`` serves Swagger UI from file
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,7 +21,9 @@ from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recommender import __version__
-from recommender.service import audit, citizens, closures, decisions, health, model_card, recommendations
+from recommender.service import (audit, citizens, closures, decisions, health, model_card, monitor,
+                                 recommendations)
+from recommender.service.champion import ChampionWatcher
 from recommender.service.db import Database, open_database
 from recommender.service.engine import EngineSlot, RecommenderEngine, load_engine
 from recommender.service.errors import ApiError, install_handlers
@@ -103,10 +107,13 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     app.state.settings = settings
     app.state.db = db
     app.state.engines = EngineSlot(served)
+    app.state.champion = ChampionWatcher(app.state.engines, db, Path(settings.data_dir) / "models",
+                                         settings.registry_check_seconds)
+    app.state.champion.check()  # the registry's champion, if one was promoted, from the first request
     app.state.pseudonyms = Pseudonymiser(key)
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (recommendations, decisions, citizens, closures, model_card):
+    for module in (recommendations, decisions, citizens, closures, model_card, monitor):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     return app

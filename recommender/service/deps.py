@@ -31,6 +31,7 @@ def _session(request: Request) -> Iterator[Session]:
 
 
 def _engine(request: Request) -> RecommenderEngine:
+    request.app.state.champion.check()  # a promoted model is swapped in here (never raises)
     return request.app.state.engines.current  # read once per request: one model for the whole request
 
 

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     audit_retention_months: int = Field(24, description="audit trail retention, at least 6 months")
     token_days: int = Field(90, ge=1, le=3650, description="how long an issued token is valid")
     max_body_bytes: int = Field(65_536, ge=1024, description="largest accepted request body")
+    registry_check_seconds: float = Field(
+        2.0, ge=0, le=3600, description="how often a request looks for a new champion in the model "
+                                        "registry (0: on every request)")
 
     @field_validator("audit_retention_months")
     @classmethod

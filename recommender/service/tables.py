@@ -4,7 +4,10 @@ Accounts (``users``, ``tokens``), the decision log (``recommendations``, ``decis
 and the append-only ``audit_events``. Citizen ids appear only as ``citizen_ref``, their keyed hash.
 A recommendation row keeps what a later cohort export and monitoring need: the intake record (spec §3
 fields, id pseudonymised), the §8 contract as ``to_dict()`` gave it, the model and rules versions, the
-first advised offer, the typology, the municipality and the time. The schema is created and changed
+first advised offer, the typology, the municipality and the time. The model registry keeps every
+registered model file (``models``: its bytes, checksum, manifest, who registered it and when) and
+the history of champions (``champion_events``: each promotion and rollback, by whom and why; the
+newest row names the model in use, and its id is the version counter the service watches). The schema is created and changed
 only by the Alembic migrations in ``migrations/``; a test checks that they match these classes.
 """
 
@@ -13,10 +16,12 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+                        TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["AuditEvent", "Base", "Closure", "Decision", "RecommendationRow", "Token", "User", "utcnow"]
+__all__ = ["AuditEvent", "Base", "ChampionEvent", "Closure", "Decision", "RecommendationRow",
+           "RegisteredModel", "Token", "User", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -141,3 +146,37 @@ class AuditEvent(Base):
     rules_version: Mapped[str | None] = mapped_column(String(128))
     input_hash: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+class RegisteredModel(Base):
+    """A model file in the registry: its exact bytes (so every worker loads the same model without a
+    shared file system), their sha256, the manifest, where it came from, who registered it and when."""
+
+    __tablename__ = "models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(500))
+    registered_by: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChampionEvent(Base):
+    """One change of the model in use. ``parent_id`` is the event whose champion this one replaced
+    on the stack of champions (a rollback pops to its parent's parent)."""
+
+    __tablename__ = "champion_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("models.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("champion_events.id"))
+    by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    model: Mapped[RegisteredModel] = relationship(lazy="joined")
