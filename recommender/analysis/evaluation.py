@@ -183,4 +183,4 @@ def evaluate(cohort, model=None, against=None) -> EvaluationReport:
 
 def is_training_cohort(model, cohort) -> bool:
     """True when ``cohort`` (a Cohort) is the cohort ``model`` was trained on (same fingerprint)."""
-    return model.manifest.get("training_cohort", {}).get("fingerprint") == cohort.fingerprint
+    return model.manifest.training_cohort.get("fingerprint") == cohort.fingerprint

@@ -2,12 +2,13 @@
 
 :func:`closed_cases` reads every recommendation with a closure (optionally closed within
 ``since``–``until``): the intake record as stored with the recommendation, the offer the citizen
-actually had (the closure's), the outcome, the duration, ``enrolled_on`` (the day of the
-recommendation) and ``closed_on``. It returns a frame in the cohort format together with the
+actually had (the closure's), the outcome, the duration, ``closed_on`` and ``enrolled_on`` (the closing
+date minus the duration the closure recorded). It returns a frame in the cohort format together with the
 top offer the service advised for each case (for monitoring and the off-policy estimate).
 
-Privacy: ``citizen_id`` is the stored keyed-hash pseudonym, shortened (``p-`` + 24 hex characters),
-never the case system's id. Where the export aggregates, no cell under ``min_cell`` citizens is
+Privacy: ``citizen_id`` is the stored keyed-hash pseudonym, shortened to 96 bits and written in
+letters only (``p-`` + 24 letters; digits could form something shaped like a CPR number), never the
+case system's id. Where the export aggregates, no cell under ``min_cell`` citizens is
 written: a municipality with fewer closed cases than ``min_cell`` in the export is written as
 ``other`` (the model pools such municipalities anyway), and the summary
 (:func:`summary_lines`) shows small cells as ``<min_cell``. :func:`export_cohort` writes the file
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import select
@@ -31,6 +32,8 @@ from recommender.service.tables import Closure, RecommendationRow
 __all__ = ["DEFAULT_MIN_CELL", "ClosedCases", "closed_cases", "export_cohort", "summary_lines"]
 
 DEFAULT_MIN_CELL = 5
+# Pseudonyms in letters only: a run of hex digits can look like a CPR number, which cohort files refuse.
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,10 @@ def closed_cases(session: Session, *, since: date | None = None, until: date | N
     rows, advised = [], []
     for rec, closure in session.execute(query.order_by(Closure.closed, Closure.id)):
         record = {name: rec.intake.get(name) for name in FIELDS}
-        record["citizen_id"] = "p-" + closure.citizen_ref[:24]
+        record["citizen_id"] = "p-" + closure.citizen_ref[:24].translate(_LETTERS)
         record.update(offer=closure.offer, outcome=closure.outcome, duration_days=closure.duration_days,
-                      enrolled_on=rec.created_at.date().isoformat(), closed_on=closure.closed.isoformat())
+                      enrolled_on=(closure.closed - timedelta(days=closure.duration_days)).isoformat(),
+                      closed_on=closure.closed.isoformat())
         rows.append(record)
         advised.append(rec.top_offer)
     columns = [*FIELDS, "offer", "outcome", "duration_days", "enrolled_on", "closed_on"]
