@@ -14,29 +14,14 @@ import json
 import threading
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
-import numpy as np
-import pandas as pd
 import pytest
 from _service_support import PASSWORD, database_url, engine  # noqa: F401 (fixtures)
 
 from recommender.cli import main
-from recommender.vocab import FIELDS, OFFER
 
 API = "/api/v1"
-REASONS = ("citizen_preference", "not_available", "adviser_judgement")
-FIRST, SECOND = date(2025, 3, 1), date(2025, 9, 1)  # closing periods: training, held out
-
-
-def _intake(row: pd.Series) -> dict:
-    out = {}
-    for name in FIELDS:
-        value = row.get(name)
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        out[name] = value.item() if hasattr(value, "item") else value
-    return out
 
 
 @pytest.fixture
@@ -96,31 +81,23 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     from recommender import load_model, train
     from recommender.model import save_model
     from recommender.cohort import read_cohort
-    from recommender.synth import generate_cohort
+    from recommender.synth.decision_log import SECOND_PERIOD as SECOND
+    from recommender.synth.decision_log import synthetic_cases
 
     client, headers, db, url = loop
-    rng = np.random.default_rng(15)
-    cohort = generate_cohort(300, seed=15).frame
+    cases = list(synthetic_cases(300, seed=15))
     decided, followed = Counter(), Counter()
-    for i, row in cohort.iterrows():
-        intake = _intake(row)
-        h = headers[intake["municipality"]]
-        r = client.post(f"{API}/recommendations", json=intake, headers=h)
+    for case in cases:
+        h = headers[case.intake["municipality"]]
+        r = client.post(f"{API}/recommendations", json=case.intake, headers=h)
         assert r.status_code == 201, r.text
         rec_id, top = r.json()["id"], r.json()["recommendation"]["top_offer"]
-        given = row["offer"] if isinstance(row["offer"], str) else (top or "counselling")
-        body = {"offer": given}
-        if given != top:
-            body["reason"] = REASONS[int(rng.integers(len(REASONS)))]
-        r = client.post(f"{API}/recommendations/{rec_id}/decision", json=body, headers=h)
+        r = client.post(f"{API}/recommendations/{rec_id}/decision", json=case.decision(top), headers=h)
         assert r.status_code == 201, r.text
-        decided[intake["municipality"]] += 1
-        followed[intake["municipality"]] += int(given == top)
-        assert r.json()["followed"] == (given == top)
-        closed = (FIRST if i < 200 else SECOND) + timedelta(days=int(i) % 60)
-        r = client.post(f"{API}/citizens/{intake['citizen_id']}/closure", headers=h, json={
-            "offer": given, "outcome": row["outcome"], "closed": closed.isoformat(),
-            "duration_days": int(row["duration_days"]) if "duration_days" in row and pd.notna(row["duration_days"]) else 120})
+        decided[case.intake["municipality"]] += 1
+        followed[case.intake["municipality"]] += int(case.given(top) == top)
+        assert r.json()["followed"] == (case.given(top) == top)
+        r = client.post(f"{API}/citizens/{case.intake['citizen_id']}/closure", json=case.closure(top), headers=h)
         assert r.status_code == 201, r.text
     actions = _actions(db)
     assert actions["recommendation.create"] == actions["decision.create"] == actions["closure.create"] == 300
@@ -136,8 +113,7 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     assert (training.n_rows, holdout.n_rows) == (200, 100)
     text = train_csv.read_text(encoding="utf-8")
     assert "syn0000001" not in text and all(c.startswith("p-") for c in training.frame["citizen_id"])
-    by_key = dict(zip(cohort["citizen_id"].iloc[:200], cohort["outcome"].iloc[:200]))
-    assert Counter(training.frame["outcome"]) == Counter(by_key.values())
+    assert Counter(training.frame["outcome"]) == Counter(c.outcome for c in cases[:200])
 
     # The model in use goes into the registry first, then the challenger.
     in_use = tmp_path / "in_use.p500model"
@@ -173,8 +149,8 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
         _run(capsys, "models", "promote", new, "--by", "ana", "--reason", "better on held-out cases",
              "--database", url)
         assert _served(client, headers["Aarhus"], new) == new
-        r = client.post(f"{API}/recommendations", json=_intake(cohort.iloc[0]) | {"citizen_id": "new-1"},
-                        headers=headers[cohort.iloc[0]["municipality"]])
+        r = client.post(f"{API}/recommendations", json=cases[0].intake | {"citizen_id": "new-1"},
+                        headers=headers[cases[0].intake["municipality"]])
         assert r.status_code == 201 and r.json()["recommendation"]["model"]["version"] == new
         _run(capsys, "models", "rollback", "--by", "ana", "--reason", "checking the rollback path",
              "--database", url)
@@ -209,11 +185,10 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     assert report["offpolicy"]["status"] in ("ok", "poor_overlap") and report["offpolicy"]["n_cases"] == 300
 
     # A shifted population: long residence, many children, no Danish course.
-    shifted = cohort.iloc[:120].copy()
-    shifted["citizen_id"] = [f"shift-{k}" for k in range(120)]
-    shifted["years_in_denmark"], shifted["children_under_18"], shifted["danish_course"] = 30, 5, "none"
-    for _, row in shifted.iterrows():
-        r = client.post(f"{API}/recommendations", json=_intake(row), headers=headers[row["municipality"]])
+    for k, case in enumerate(cases[:120]):
+        intake = case.intake | {"citizen_id": f"shift-{k}", "years_in_denmark": 30, "children_under_18": 5,
+                                "danish_course": "none"}
+        r = client.post(f"{API}/recommendations", json=intake, headers=headers[intake["municipality"]])
         assert r.status_code == 201, r.text
     r = client.get(f"{API}/monitor", params={"offpolicy": "false"}, headers=headers["analyst"])
     assert r.status_code == 200, r.text

@@ -270,4 +270,4 @@ def test_offline_docs_and_schema(service):
     assert {f"{API}/recommendations", f"{API}/recommendations/{{recommendation_id}}",
             f"{API}/recommendations/{{recommendation_id}}/decision",
             f"{API}/citizens/{{citizen_id}}/recommendations", f"{API}/citizens/{{citizen_id}}/closure",
-            f"{API}/model", "/healthz"} == set(schema["paths"])
+            f"{API}/model", f"{API}/monitor", "/healthz"} == set(schema["paths"])

@@ -40,7 +40,7 @@ def _operations(app) -> list:
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_no_server_error_and_responses_match_the_schema(adviser_service, mode):
     operations = _operations(adviser_service.app)
-    assert len(operations) == 7
+    assert len(operations) == 8
     tested = []
     for operation in operations:
         @given(case=operation.as_strategy(generation_mode=mode))

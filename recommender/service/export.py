@@ -6,9 +6,10 @@ actually had (the closure's), the outcome, the duration, ``closed_on`` and ``enr
 date minus the duration the closure recorded). It returns a frame in the cohort format together with the
 top offer the service advised for each case (for monitoring and the off-policy estimate).
 
-Privacy: ``citizen_id`` is the stored keyed-hash pseudonym, shortened to 96 bits and written in
-letters only (``p-`` + 24 letters; digits could form something shaped like a CPR number), never the
-case system's id. Where the export aggregates, no cell under ``min_cell`` citizens is
+Privacy: ``citizen_id`` is a pseudonym of the case (:func:`case_pseudonym`: a hash of the stored
+keyed-hash pseudonym and the recommendation, 96 bits written in letters only, as digits could form
+something shaped like a CPR number), never the case system's id; a citizen with two closed cases
+appears as two rows with two ids, as a cohort file needs one id per case. Where the export aggregates, no cell under ``min_cell`` citizens is
 written: a municipality with fewer closed cases than ``min_cell`` in the export is written as
 ``other`` (the model pools such municipalities anyway), and the summary
 (:func:`summary_lines`) shows small cells as ``<min_cell``. :func:`export_cohort` writes the file
@@ -17,6 +18,7 @@ with :func:`recommender.cohort.write_cohort` (validated, atomic).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,7 +31,7 @@ from recommender.errors import RecommenderError
 from recommender.vocab import FIELDS, OUTCOME
 from recommender.service.tables import Closure, RecommendationRow
 
-__all__ = ["DEFAULT_MIN_CELL", "ClosedCases", "closed_cases", "export_cohort", "summary_lines"]
+__all__ = ["DEFAULT_MIN_CELL", "ClosedCases", "case_pseudonym", "closed_cases", "export_cohort", "summary_lines"]
 
 DEFAULT_MIN_CELL = 5
 # Pseudonyms in letters only: a run of hex digits can look like a CPR number, which cohort files refuse.
@@ -44,6 +46,18 @@ class ClosedCases:
     frame: pd.DataFrame
     advised: pd.Series
     pooled: tuple[str, ...]
+
+
+def case_pseudonym(citizen_ref: str, recommendation_id: int) -> str:
+    """The exported id of one case: a hash of the stored pseudonym and the case, in letters.
+
+    >>> case_pseudonym("ab" * 32, 1) == case_pseudonym("ab" * 32, 1) != case_pseudonym("ab" * 32, 2)
+    True
+    >>> len(case_pseudonym("ab" * 32, 1)), any(c.isdigit() for c in case_pseudonym("ab" * 32, 1))
+    (26, False)
+    """
+    digest = hashlib.sha256(f"case\0{citizen_ref}\0{recommendation_id}".encode()).hexdigest()
+    return "p-" + digest[:24].translate(_LETTERS)
 
 
 def _check_min_cell(min_cell: object) -> int:
@@ -66,7 +80,7 @@ def closed_cases(session: Session, *, since: date | None = None, until: date | N
     rows, advised = [], []
     for rec, closure in session.execute(query.order_by(Closure.closed, Closure.id)):
         record = {name: rec.intake.get(name) for name in FIELDS}
-        record["citizen_id"] = "p-" + closure.citizen_ref[:24].translate(_LETTERS)
+        record["citizen_id"] = case_pseudonym(closure.citizen_ref, rec.id)
         record.update(offer=closure.offer, outcome=closure.outcome, duration_days=closure.duration_days,
                       enrolled_on=(closure.closed - timedelta(days=closure.duration_days)).isoformat(),
                       closed_on=closure.closed.isoformat())
