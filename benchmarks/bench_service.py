@@ -93,7 +93,7 @@ def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> d
     script.write("\n".join(lines) + "\n")
     script.close()
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "20s", "--latency", "-s",
                               script.name, url], capture_output=True, text=True, timeout=seconds + 60,
                              check=True).stdout
     finally:
@@ -119,10 +119,12 @@ def _serve_bare(workers: int, port: int, env: dict[str, str], log) -> subprocess
         env={**env, "PYTHONPATH": str(HERE)}, stdout=log, stderr=log, start_new_session=True)
 
 
-def _serve_service(workers: int, port: int, url: str, env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+def _serve_service(workers: int, port: int, url: str, env: dict[str, str], log,  # type: ignore[no-untyped-def]
+                   synchronous: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "recommender", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--database", url], env=env, stdout=log, stderr=log,
+         "--workers", str(workers), "--database", url],
+        env={**env, "RECOMMENDER_SQLITE_SYNCHRONOUS": synchronous}, stdout=log, stderr=log,
         start_new_session=True)
 
 
@@ -131,6 +133,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--database", metavar="URL",
+                        help="service database (default: a fresh SQLite file; e.g. a PostgreSQL URL)")
     args = parser.parse_args()
     if not 1 <= args.seconds <= 60:
         raise SystemExit("--seconds: 1–60")
@@ -143,7 +147,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-service-"))
     env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp / "data")}
     os.environ["RECOMMENDER_DATA_DIR"] = env["RECOMMENDER_DATA_DIR"]
-    url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    url = args.database or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    sqlite = url.startswith("sqlite")
     sys.stdin = io.StringIO("benchmark password\n")
     cli(["users", "add", "bench", "--role", "adviser", "--municipality", RECORD["municipality"],
          "--database", url])
@@ -152,29 +157,34 @@ def main() -> None:
         cli(["tokens", "issue", "bench", "--database", url])
     headers = {"Authorization": f"Bearer {buf.getvalue().strip()}"}
     log = open(tmp / "servers.log", "ab")
-    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, 127.0.0.1, SQLite {tmp / 'bench.sqlite3'}")
-    print(f"{'workers':>7}  {'endpoint':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s on 127.0.0.1; database {url.split('?')[0]}; "
+          f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'workers':>7}  {'endpoint':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    variants = [("bare", "")] + ([("service", "full"), ("service", "normal")] if sqlite
+                                 else [("service", "full")])
     try:
         for workers in args.workers:
             results = {}
-            for name in ("bare", "service"):
+            for name, sync in variants:
                 port = _free_port()
                 proc = (_serve_bare(workers, port, env, log) if name == "bare"
-                        else _serve_service(workers, port, url, env, log))
+                        else _serve_service(workers, port, url, env, log, sync))
                 try:
                     _wait(port, proc)
                     path = "/bare" if name == "bare" else "/api/v1/recommendations"
                     _wrk(f"http://127.0.0.1:{port}{path}", headers, 1, args.connections)  # warm-up
-                    results[name] = _wrk(f"http://127.0.0.1:{port}{path}", headers, args.seconds,
-                                         args.connections)
+                    results[name + sync] = r = _wrk(f"http://127.0.0.1:{port}{path}", headers,
+                                                    args.seconds, args.connections)
                 finally:
                     _stop(proc)
                 label = ("bare: from_dict + predict_citizen" if name == "bare"
-                         else "POST /api/v1/recommendations + DB")
-                r = results[name]
-                print(f"{workers:>7}  {label:<36} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
-            ratio = results["service"]["rps"] / results["bare"]["rps"]
-            print(f"{workers:>7}  ratio service / bare throughput: {ratio:.2f} (aim ≥ 0.5)")
+                         else "POST /api/v1/recommendations + DB write" + (f" (sync {sync})" if sqlite
+                                                                            else ""))
+                print(f"{workers:>7}  {label:<44} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
+            for key in results:
+                if key != "bare":
+                    ratio = results[key]["rps"] / results["bare"]["rps"]
+                    print(f"{workers:>7}  ratio {key} / bare throughput: {ratio:.2f} (aim ≥ 0.5)")
     finally:
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -72,6 +72,27 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class NoStore:
+    """Responses carry personal data: never cached by browsers or proxies, never content-sniffed."""
+
+    HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 async def _send_error(error: ApiError, send: Send) -> None:
     response = error.response()
     await send({"type": "http.response.start", "status": response.status_code,
@@ -84,7 +105,8 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     """Build the service. Defaults: settings from the environment, the database they name (created
     when empty, refused when out of date), the model and rules they name (built-in by default)."""
     settings = settings or load_settings()
-    db = database or open_database(settings.resolved_database_url())
+    db = database or open_database(settings.resolved_database_url(),
+                                   sqlite_synchronous=settings.sqlite_synchronous)
     key = (settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key
            else load_or_create_secret(settings.data_dir, "pseudonym.key"))
     served = engine or load_engine(settings.model, settings.rules)
@@ -113,6 +135,7 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     app.state.pseudonyms = Pseudonymiser(key)
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(NoStore)
     for module in (recommendations, decisions, citizens, closures, model_card, monitor):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)

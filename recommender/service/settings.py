@@ -6,7 +6,7 @@ flags win over both. Secrets (the pseudonymisation key, the session secret) are 
 repository: when not given, they are generated at first start into the data directory, readable by
 the owner only (see :mod:`recommender.service.secrets`).
 
->>> s = Settings(data_dir="/tmp/rc-doc")
+>>> s = Settings(data_dir="/tmp/rc-doc", database_url=None, audit_retention_months=24)
 >>> s.resolved_database_url()
 'sqlite:////tmp/rc-doc/recommender.sqlite3'
 >>> s.audit_retention_months
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     registry_check_seconds: float = Field(
         2.0, ge=0, le=3600, description="how often a request looks for a new champion in the model "
                                         "registry (0: on every request)")
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        "full", description="SQLite only: 'full' syncs every commit to disk (survives power loss); "
+                            "'normal' survives a killed process but may lose the last commits on power loss")
 
     @field_validator("audit_retention_months")
     @classmethod
@@ -85,7 +89,7 @@ def load_settings(**overrides: object) -> Settings:
         raise RecommenderError(f"RECOMMENDER_CONFIG: expected a settings file; got {config!r} "
                                "(findes ikke / does not exist)")
     try:
-        return Settings(_env_file=config or None, **given)  # type: ignore[call-arg]
+        return Settings(_env_file=config or None, **given)  # type: ignore[call-arg, arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
         name = "RECOMMENDER_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
