@@ -77,5 +77,5 @@ def synthetic_cases(n: int, seed: int, *, share_first: float = 2 / 3, first: dat
         yield SyntheticCase(
             intake=intake, offer=row["offer"] if isinstance(row.get("offer"), str) else None,
             outcome=str(row["outcome"]), closed=(first if i < cut else second) + timedelta(days=i % 60),
-            duration_days=int(duration) if duration is not None else 120,
+            duration_days=int(duration) if duration is not None else 120,  # type: ignore[call-overload]
             reason=REASONS[int(rng.integers(len(REASONS)))])
