@@ -190,11 +190,12 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
                                 "danish_course": "none"}
         r = client.post(f"{API}/recommendations", json=intake, headers=headers[intake["municipality"]])
         assert r.status_code == 201, r.text
-    r = client.get(f"{API}/monitor", params={"offpolicy": "false"}, headers=headers["analyst"])
+    r = client.get(f"{API}/monitor", headers=headers["analyst"])
     assert r.status_code == 200, r.text
     drift = r.json()["drift"]
     assert {f for f, d in drift.items() if d["flag"]} >= {"years_in_denmark", "children_under_18", "danish_course"}
     assert not drift["spouse_support"]["flag"]
     assert r.json()["follow_rate"]["overall"] == report["follow_rate"]["overall"]  # no new decisions
+    assert r.json()["offpolicy"] == {"status": "not_requested"}  # the API computes it on request only
     assert client.get(f"{API}/monitor", headers=headers["Aarhus"]).status_code == 403
     assert load_model(in_use).version == old

@@ -111,7 +111,8 @@ def monitor(session: Session, *, since: date | None = None, model: Any = None, m
 def get_monitor(session: DbSession, engine: CurrentEngine,
                 user: Annotated[User, Depends(require("analyst"))],
                 since: Annotated[date | None, Query(description="recommendations from this day on")] = None,
-                offpolicy: Annotated[bool, Query(description="include the off-policy estimate")] = True,
+                offpolicy: Annotated[bool, Query(description="include the off-policy estimate (cross-fits "
+                                                             "models: seconds to a minute)")] = False,
                 ) -> dict[str, Any]:
     """Follow rates, departure reasons, outcomes by followed (associations), intake drift (PSI),
     low-evidence share and the off-policy estimate; no cell under 5 citizens."""
