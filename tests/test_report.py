@@ -137,3 +137,63 @@ def test_refuses_a_foreign_directory_and_bad_input(cohort_csv: Path, tmp_path: P
     with pytest.raises(ReportError, match="no case has a registered offer"):
         write_report(no_offers, tmp_path / "z", model=model)
     assert not (tmp_path / "z").exists()
+
+
+# --------------------------------------------------------------------------- the analyst's full picture
+
+@pytest.fixture(scope="module")
+def compared(cohort_csv: Path, tmp_path_factory: pytest.TempPathFactory, model):
+    """A report of a small challenger against the built-in model (the one in use)."""
+    from recommender.model import save_model, train
+
+    folder = tmp_path_factory.mktemp("sammenligning")
+    challenger = train(generate_cohort(600, seed=12), seed=0, n_bootstrap=3)
+    save_model(challenger, folder / "ny.p500model")
+    save_model(model, folder / "i-brug.p500model")
+    out = folder / "rapport"
+    assert main(["report", str(cohort_csv), "--out", str(out), "--model", str(folder / "ny.p500model"),
+                 "--against", str(folder / "i-brug.p500model")]) == 0
+    return out, challenger
+
+
+def test_every_figure_fits_the_page(rendered: Path, compared) -> None:
+    for folder in (rendered, compared[0]):
+        for png in folder.glob("*.png"):
+            with Image.open(png) as image:
+                assert image.size[0] <= 960, f"{png.name} is {image.size[0]} px wide"
+        assert "img{max-width:100%" in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_report_states_date_period_synthetic_municipalities_top_offers_and_intervals(rendered: Path) -> None:
+    import datetime
+
+    page = _parse(rendered / "index.html")
+    text = " ".join(" ".join(page.text).split())
+    assert f"dannet {datetime.date.today().isoformat()}" in text
+    assert "periode 20" in text and "syntetisk" in text
+    assert "Kommuner" in text and "Aarhus" in text and "Hvor ofte" not in text or "Første tilbud" in text
+    assert "municipalities.png" in page.images and "top_offers.png" in page.images
+    assert "Rangeret først" in text
+    assert "log loss" in text and "bootstrap" in text and "[" in text  # intervals on the metrics
+    assert any(s in text for s in ("Forfrem ikke", "slår basislinjen"))  # the promote line
+
+
+def test_report_against_compares_side_by_side(compared, model) -> None:
+    out, challenger = compared
+    page = _parse(out / "index.html")
+    text = " ".join(" ".join(page.text).split())
+    assert "Sammenligning med modellen i brug" in text
+    assert model.version in text and challenger.version in text
+    assert "Dom / verdict:" in text and ("forfrem ikke" in text or "kan forfremmes" in text)
+    assert "I brug (champion)" in text and "Ny (challenger)" in text
+
+
+def test_support_table_agrees_with_the_per_citizen_flags(cohort_csv: Path, model, tmp_path: Path) -> None:
+    from recommender.cohort import read_cohort
+    from recommender.recommending.scoring import score_frame
+    from recommender.typology import load_rules
+
+    result = write_report(cohort_csv, tmp_path / "r", model=model, n_bootstrap=60)
+    scored = score_frame(read_cohort(cohort_csv).frame, model, load_rules())
+    for row in result.content.support:
+        assert row.low_support_share == pytest.approx((scored[f"{row.offer}_support"] == "low").mean())

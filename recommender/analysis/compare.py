@@ -35,7 +35,8 @@ from recommender.analysis.evaluation import is_training_cohort
 from recommender.errors import CohortError, RecommenderError
 from recommender.vocab import GENDER, OFFER, ORIGIN, OUTCOME
 
-__all__ = ["Comparison", "GroupDifference", "MetricDifference", "compare_models", "weighted_ece"]
+__all__ = ["Comparison", "GroupDifference", "MetricDifference", "compare_models", "mean_interval",
+           "per_case_losses", "top_offer_shares", "weighted_ece"]
 
 _LF = [OUTCOME.codes.index(c) for c in ("job", "education", "active")]
 _GROUPS = (("gender", GENDER), ("origin", ORIGIN))
@@ -181,7 +182,9 @@ def _per_case(proba: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
             "brier": ((proba - onehot) ** 2).sum(axis=1)}
 
 
-def _top_shares(frame: pd.DataFrame, model: Any, rules: Any) -> dict[str, float]:
+def top_offer_shares(frame: pd.DataFrame, model: Any, rules: Any) -> dict[str, float]:
+    """How often each offer is ranked first (§7 ranking, guards applied) among ``frame``'s citizens;
+    citizens for whom every offer is blocked count for none."""
     from recommender.recommending.scoring import score_frame
 
     top = score_frame(frame, model, rules)["top_offer"].astype(str)
@@ -191,6 +194,33 @@ def _top_shares(frame: pd.DataFrame, model: Any, rules: Any) -> dict[str, float]
 def _interval(draws: np.ndarray, level: float) -> tuple[float, float]:
     a = (1 - level) / 2
     return float(np.quantile(draws, a)), float(np.quantile(draws, 1 - a))
+
+
+def _resample_weights(n: int, n_bootstrap: int, rng: np.random.Generator):
+    """Case weights of ``n_bootstrap`` bootstrap resamples of ``n`` cases, in chunks of rows (B, n)."""
+    for start in range(0, n_bootstrap, _CHUNK):
+        size = min(_CHUNK, n_bootstrap - start)
+        yield rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
+
+
+def mean_interval(per_case: np.ndarray, *, n_bootstrap: int = 500, level: float = 0.95,
+                  seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of per-case values (e.g. each case's log loss).
+
+    >>> lo, hi = mean_interval(np.array([0.0, 1.0] * 50), n_bootstrap=200)
+    >>> bool(0.35 < lo < 0.5 < hi < 0.65)
+    True
+    """
+    values = np.asarray(per_case, float)
+    rng = np.random.default_rng(seed)
+    draws = np.concatenate([w @ values / len(values)
+                            for w in _resample_weights(len(values), n_bootstrap, rng)])
+    return _interval(draws, level)
+
+
+def per_case_losses(proba: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Each case's log loss and multiclass Brier score (their means are the metrics)."""
+    return _per_case(proba, y)
 
 
 def compare_models(cohort: Any, champion: Any, challenger: Any, *, rules: Any = None,
@@ -253,9 +283,7 @@ def compare_models(cohort: Any, champion: Any, challenger: Any, *, rules: Any = 
     point = stats(np.ones((1, n)))
     rng = np.random.default_rng(seed)
     draws: dict[str, list[np.ndarray]] = {}
-    for start in range(0, n_bootstrap, _CHUNK):
-        size = min(_CHUNK, n_bootstrap - start)
-        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
+    for weights in _resample_weights(n, n_bootstrap, rng):
         for key, value in stats(weights).items():
             draws.setdefault(key, []).append(value)
     boot = {k: np.concatenate(v) for k, v in draws.items()}
@@ -285,6 +313,6 @@ def compare_models(cohort: Any, champion: Any, challenger: Any, *, rules: Any = 
                  for role, model in (("champion", champion), ("challenger", challenger))}
     return Comparison(
         champion.version, challenger.version, cohort.n_rows, n, level, n_bootstrap, metrics,
-        tuple(groups), {"champion": _top_shares(cohort.frame, champion, rules),
-                        "challenger": _top_shares(cohort.frame, challenger, rules)},
+        tuple(groups), {"champion": top_offer_shares(cohort.frame, champion, rules),
+                        "challenger": top_offer_shares(cohort.frame, challenger, rules)},
         verdict, verdict == "better" and not worse_groups, worse_groups, in_sample)

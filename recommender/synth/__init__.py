@@ -9,6 +9,8 @@ holds the shared drawing helpers; ``fidelity`` compares a cohort with every publ
 50
 """
 
-from recommender.synth.generator import ASSUMPTIONS, MAX_N, ZERO_CELL, generate_cohort, load_figures
+from recommender.synth.generator import (
+    ASSUMPTIONS, MAX_N, ZERO_CELL, generate_cohort, is_synthetic, load_figures,
+)
 
-__all__ = ["ASSUMPTIONS", "MAX_N", "ZERO_CELL", "generate_cohort", "load_figures"]
+__all__ = ["ASSUMPTIONS", "MAX_N", "ZERO_CELL", "generate_cohort", "is_synthetic", "load_figures"]

@@ -39,7 +39,10 @@ from recommender.vocab import (
 )
 from recommender.cohort import Cohort, read_cohort
 
-__all__ = ["ASSUMPTIONS", "MAX_N", "ZERO_CELL", "generate_cohort", "load_figures"]
+__all__ = ["ASSUMPTIONS", "ID_PREFIX", "MAX_N", "ZERO_CELL", "generate_cohort", "is_synthetic", "load_figures"]
+
+#: Every synthetic citizen id is this prefix and seven digits (``syn0000001``).
+ID_PREFIX = "syn"
 
 MAX_N = 5_000_000
 #: Jeffreys pseudo-count given to a published zero cell of a by-group table the generator draws from.
@@ -188,6 +191,19 @@ def _check(n: object, seed: object) -> tuple[int, int]:
     return int(n), int(seed)
 
 
+def is_synthetic(cohort: Cohort) -> bool:
+    """True when ``cohort`` was drawn by :func:`generate_cohort` (in memory, or read back from its file:
+    every citizen id is ``syn`` and seven digits). Reports and models label such a cohort *syntetisk*.
+
+    >>> is_synthetic(generate_cohort(20, seed=1))
+    True
+    """
+    if str(cohort.source).startswith("<synth"):
+        return True
+    ids = cohort.frame["citizen_id"].astype(str)
+    return bool(len(ids)) and bool(ids.str.fullmatch(ID_PREFIX + r"\d{7}").all())
+
+
 def generate_cohort(n: int, seed: int) -> Cohort:
     """Draw a synthetic cohort of ``n`` closed cases, validated like any cohort file.
 
@@ -197,7 +213,7 @@ def generate_cohort(n: int, seed: int) -> Cohort:
     n, seed = _check(n, seed)
     rng = np.random.Generator(np.random.PCG64(seed))
     fig = _smoothed(load_figures())
-    cols: dict[str, object] = {"citizen_id": np.char.add("syn", np.char.zfill(
+    cols: dict[str, object] = {"citizen_id": np.char.add(ID_PREFIX, np.char.zfill(
         np.arange(1, n + 1).astype(str), 7)).astype(object)}
 
     # Outcome and municipality (tabel 12).

@@ -3,7 +3,11 @@
 ``write_report(cohort, out_dir)`` writes ``out_dir/index.html`` with PNG figures beside it: a model
 card, calibration per outcome, observed vs predicted outcome per offer (beside the report's tabel
 38), per-group metrics for gender and origin, the typology distribution with outcomes per typology,
-and the support behind each offer. The page needs no server: open ``index.html`` in a browser.
+the support behind each offer, figures per municipality, how often each offer is ranked first,
+bootstrap intervals on log loss and Brier, the cohort's period, the report's date, "syntetisk" where
+the cohort or the model's training cohort is synthetic, and a promote / don't-promote line; with
+``against`` (the model in use) the comparison of :mod:`recommender.analysis.compare` side by side.
+The page needs no server: open ``index.html`` in a browser.
 
 The directory is built in a temporary directory beside ``out_dir`` and moved into place only when
 complete, so a failed run never leaves a half-written report; an existing report in ``out_dir`` is
@@ -49,6 +53,10 @@ class ReportResult:
         return f"ReportResult(index={str(self.index)!r}, images={len(self.images)}, {self.content!r})"
 
 
+#: Short Danish outcome names for axis labels (the full labels are in the tables).
+SHORT_OUTCOME = {"job": "job", "education": "uddannelse", "active": "erhvervsaktiv", "other": "anden årsag"}
+
+
 def _draw(content: ReportContent, folder: Path) -> dict[str, str]:
     images: dict[str, str] = {}
     for cal in content.calibration:
@@ -60,30 +68,47 @@ def _draw(content: ReportContent, folder: Path) -> dict[str, str]:
     for oo in content.offer_outcomes:
         panels[f"{OFFER.label(oo.offer)} (N={oo.n})"] = {
             "observeret": oo.observed, "forudsagt": oo.predicted, "tabel 38": oo.report_shares}
-    _plots.grouped_bars(folder / "offer_outcome.png", "Afslutningsårsag pr. tilbud / outcome per offer",
-                        OUTCOME.codes, {}, "andel (share)", panels=panels)
+    _plots.grouped_bars(folder / "offer_outcome.png", "Afslutningsårsag pr. tilbud",
+                        [SHORT_OUTCOME[k] for k in OUTCOME.codes], {}, "andel af borgerne", panels=panels)
     images["offer_outcome"] = "offer_outcome.png"
     for attribute, scale in (("gender", GENDER), ("origin", ORIGIN)):
         groups = [g for g in content.groups if g.attribute == attribute]
         labels = [f"{scale.label(g.group) if g.group in scale else 'ukendt'} (N={g.n})" for g in groups]
         _plots.grouped_bars(
-            folder / f"groups_{attribute}.png", f"I arbejdsstyrken pr. gruppe ({attribute})",
-            labels, {}, "", ylim=None, panels={
+            folder / f"groups_{attribute}.png",
+            f"I arbejdsstyrken pr. gruppe ({'køn' if attribute == 'gender' else 'oprindelse'})",
+            labels, {}, "andel / fejlmål", ylim=None, panels={
                 "andel i arbejdsstyrken": {"observeret": [g.observed_labour_force for g in groups],
                                            "forudsagt": [g.predicted_labour_force for g in groups]},
                 "Brier / ECE": {"Brier": [g.brier for g in groups], "ECE": [g.ece for g in groups]}})
         images[f"groups_{attribute}"] = f"groups_{attribute}.png"
     counts = np.array([[content.typology_counts[t][o] for o in OUTCOME.codes] for t in TYPOLOGY.codes])
-    _plots.stacked_shares(folder / "typology.png", "Afslutningsårsag pr. typologi / outcome per typology",
+    _plots.stacked_shares(folder / "typology.png", "Afslutningsårsag pr. typologi",
                           [TYPOLOGY.label(t) for t in TYPOLOGY.codes], [OUTCOME.label(o) for o in OUTCOME.codes],
                           counts)
     images["typology"] = "typology.png"
-    _plots.bars_by_category(folder / "support.png", "Borgere pr. tilbud / citizens per offer",
+    _plots.bars_by_category(folder / "support.png", "Borgere pr. tilbud",
                             [OFFER.label(s.offer) for s in content.support],
                             [s.n_cohort for s in content.support], "borgere i kohorten",
                             threshold=content.min_support,
-                            highlight=[s.little_support for s in content.support])
+                            highlight=[s.little_support for s in content.support], xlabel="tilbud")
     images["support"] = "support.png"
+    if content.municipalities:
+        _plots.grouped_bars(
+            folder / "municipalities.png", "Andel i arbejdsstyrken pr. kommune",
+            [f"{m.municipality} (N={m.n})" for m in content.municipalities],
+            {"observeret": [m.observed_labour_force for m in content.municipalities],
+             "forudsagt": [m.predicted_labour_force for m in content.municipalities]},
+            "andel i arbejdsstyrken", xlabel="kommune")
+        images["municipalities"] = "municipalities.png"
+    series = {"denne model": [content.top_offers[o] for o in OFFER.codes]}
+    if content.comparison is not None:
+        shares = content.comparison.top_offer_shares
+        series = {"i brug (champion)": [shares["champion"][o] for o in OFFER.codes],
+                  "ny (challenger)": [shares["challenger"][o] for o in OFFER.codes]}
+    _plots.grouped_bars(folder / "top_offers.png", "Hvor ofte hvert tilbud rangeres først",
+                        [OFFER.label(o) for o in OFFER.codes], series, "andel af borgerne", xlabel="tilbud")
+    images["top_offers"] = "top_offers.png"
     return images
 
 
@@ -112,12 +137,13 @@ def _move_into_place(built: Path, target: Path) -> None:
 
 
 def write_report(cohort: Source, out_dir: str | os.PathLike[str], *, model: Any = None, rules: Any = None,
-                 min_support: int = 30) -> ReportResult:
+                 min_support: int = 30, against: Any = None, n_bootstrap: int = 500) -> ReportResult:
     """Evaluate ``model`` (default: the built-in one) on ``cohort`` and write the HTML report.
 
     ``rules``: a RuleSet for the typologies and outcome weights (default: the built-in rules).
     ``min_support``: an offer received by fewer citizens than this is flagged as one the model
-    cannot speak to.
+    cannot speak to. ``against``: the model in use (a model or a model file); the report then
+    compares ``model`` with it on this cohort. ``n_bootstrap``: resamples for the intervals.
     """
     from recommender.model import load_model
     from recommender.typology import load_rules
@@ -129,7 +155,10 @@ def write_report(cohort: Source, out_dir: str | os.PathLike[str], *, model: Any 
     c = read_cohort(cohort)
     model = load_model() if model is None else model
     rules = load_rules() if rules is None else rules
-    content = compute_content(c, model, rules, min_support=min_support)
+    if against is not None and not hasattr(against, "manifest"):
+        against = load_model(against)
+    content = compute_content(c, model, rules, min_support=min_support, against=against,
+                              n_bootstrap=n_bootstrap)
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:

@@ -7,6 +7,7 @@ the offer each citizen actually received (the only estimate that can be compared
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -16,9 +17,13 @@ from recommender.errors import RecommenderError
 from recommender.synth import load_figures
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME, TYPOLOGY
 from recommender.cohort import Cohort
-from recommender.analysis.evaluation import evaluate
+from recommender.analysis.compare import Comparison, compare_models, mean_interval, per_case_losses, top_offer_shares
+from recommender.analysis.evaluation import evaluate, is_training_cohort
 
-__all__ = ["GroupMetric", "OfferOutcome", "ReportContent", "ReportError", "compute_content", "table38"]
+__all__ = ["GroupMetric", "MunicipalityRow", "OfferOutcome", "ReportContent", "ReportError", "compute_content",
+           "table38"]
+
+MIN_CELL = 5  # municipalities with fewer cases are pooled (no figure about fewer than 5 citizens)
 
 _LF_IDX = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 
@@ -73,6 +78,18 @@ class GroupMetric:
 
 
 @dataclass(frozen=True)
+class MunicipalityRow:
+    """Cases, observed and predicted labour-force share and Brier score in one municipality
+    (``andre`` pools the municipalities with fewer than ``MIN_CELL`` cases)."""
+
+    municipality: str
+    n: int
+    observed_labour_force: float
+    predicted_labour_force: float
+    brier: float
+
+
+@dataclass(frozen=True)
 class SupportRow:
     """How much evidence lies behind one offer: cohort citizens, training evidence, low-support share."""
 
@@ -101,9 +118,20 @@ class ReportContent:
     support: tuple[SupportRow, ...]
     min_support: int
     notes: tuple[str, ...] = field(default=())
+    report_date: str = ""
+    period: tuple[str, str] | None = None
+    synthetic_cohort: bool = False
+    synthetic_model: bool = False
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    municipalities: tuple[MunicipalityRow, ...] = ()
+    top_offers: dict[str, float] = field(default_factory=dict)
+    comparison: Comparison | None = None
+    summary: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["comparison"] = self.comparison.to_dict() if self.comparison is not None else None
+        return out
 
     def __repr__(self) -> str:
         return (f"ReportContent(n_evaluated={self.n_evaluated}, model={self.model.get('version')!r}, "
@@ -150,9 +178,61 @@ def _calibration(p: np.ndarray, y: np.ndarray, n_bins: int) -> tuple[Calibration
     return tuple(out)
 
 
+def _period(frame: pd.DataFrame) -> tuple[str, str] | None:
+    """First intake to last closing date of the cohort (``None`` when it carries no dates)."""
+    starts = frame["enrolled_on"].dropna() if "enrolled_on" in frame else pd.Series([], dtype=object)
+    ends = frame["closed_on"].dropna() if "closed_on" in frame else pd.Series([], dtype=object)
+    both = [pd.to_datetime(s) for s in (starts, ends) if len(s)]
+    if not both:
+        return None
+    first = min(s.min() for s in both)
+    last = max(s.max() for s in both)
+    return first.date().isoformat(), last.date().isoformat()
+
+
+def _municipalities(frame: pd.DataFrame, p: np.ndarray, y: np.ndarray) -> tuple[MunicipalityRow, ...]:
+    names = frame["municipality"].astype(str).to_numpy()
+    counts = pd.Series(names).value_counts()
+    small = set(counts[counts < MIN_CELL].index)
+    names = np.where(np.isin(names, list(small)), "andre", names)
+    lf_y = np.isin(y, _LF_IDX).astype(float)
+    lf_p = p[:, _LF_IDX].sum(axis=1)
+    out = []
+    for name in sorted(set(names), key=lambda m: (m == "andre", m)):
+        mask = names == name
+        if mask.sum() < MIN_CELL:  # "andre" itself may still be too small: then it is not shown
+            continue
+        out.append(MunicipalityRow(name, int(mask.sum()), float(lf_y[mask].mean()), float(lf_p[mask].mean()),
+                                   float(np.mean((lf_p[mask] - lf_y[mask]) ** 2))))
+    return tuple(out)
+
+
+def _summary(comparison: Comparison | None, overall: dict[str, float],
+             intervals: dict[str, tuple[float, float]], in_sample: bool) -> str:
+    """The promote / don't-promote line at the top of the report."""
+    if comparison is not None:
+        line = comparison.verdict_line()
+        return line + ("; målt på træningsdata (in-sample) – forfrem ikke på dette grundlag"
+                       if in_sample or any(comparison.in_sample.values()) else "")
+    beats = intervals["log_loss"][1] < overall["log_loss_prior"]
+    if in_sample:
+        return ("Forfrem ikke på dette grundlag / don't promote on this basis: kohorten er modellens "
+                "træningsdata (in-sample); sammenlign på nye forløb med report --against MODEL.")
+    if not beats:
+        return ("Forfrem ikke / don't promote: modellens log loss er ikke sikkert bedre end basislinjen "
+                "(prior) på denne kohorte.")
+    return ("Modellen slår basislinjen (prior) sikkert; om den skal afløse modellen i brug, afgør "
+            "report --against MODEL (ingen sammenligning i denne rapport) / no comparison in this report.")
+
+
 def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int = 30,
-                    n_bins: int = 10) -> ReportContent:
-    """Score the cohort with ``model`` and gather every number the report shows."""
+                    n_bins: int = 10, against: Any = None, n_bootstrap: int = 500) -> ReportContent:
+    """Score the cohort with ``model`` and gather every number the report shows.
+
+    ``against``: the model in use (champion); the report then compares ``model`` (the challenger)
+    with it (:func:`~recommender.analysis.compare.compare_models`).
+    """
+    from recommender.synth import is_synthetic
     frame = cohort.frame
     typology = rules.evaluate_frame(frame)["typology"].to_numpy(dtype=object)
     estimates = model.predict_offers(frame, rules.outcome_weights)
@@ -203,7 +283,7 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
 
     m = model.manifest
     training = m.training_cohort
-    in_sample = training.get("fingerprint") == cohort.fingerprint
+    in_sample = is_training_cohort(model, cohort)
     model_info = {
         "version": m.version, "created": m.created,
         "training_fingerprint": training.get("fingerprint"), "training_source": training.get("source"),
@@ -220,7 +300,17 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
     if n_left:
         notes.append(f"{n_left} forløb uden registreret tilbud indgår ikke i kalibrering og metrikker "
                      f"(men i typologifordelingen). / {n_left} cases without an offer are not scored.")
+    losses = per_case_losses(p, y)
+    intervals = {k: mean_interval(v, n_bootstrap=n_bootstrap) for k, v in losses.items()}
+    comparison = (compare_models(cohort, champion=against, challenger=model, rules=rules,
+                                 n_bootstrap=n_bootstrap) if against is not None else None)
+    synthetic_cohort = is_synthetic(cohort)
     return ReportContent(
+        report_date=date.today().isoformat(), period=_period(frame), synthetic_cohort=synthetic_cohort,
+        synthetic_model=bool(m.synthetic), intervals=intervals,
+        municipalities=_municipalities(frame.iloc[rows], p, y),
+        top_offers=top_offer_shares(frame, model, rules), comparison=comparison,
+        summary=_summary(comparison, overall, intervals, in_sample),
         cohort={"source": cohort.source, "fingerprint": cohort.fingerprint, "n_rows": cohort.n_rows,
                 "n_with_offer": cohort.n_with_offer},
         model=model_info, rules_version=str(getattr(rules, "version", "")), in_sample=in_sample,

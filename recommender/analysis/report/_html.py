@@ -19,7 +19,11 @@ th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f
 td:first-child,th:first-child{text-align:left}code{background:#f3f3f3;padding:0 .2em}
 .card{background:#f8f8ff;border:1px solid #ccd;padding:.6em 1.2em;border-radius:4px}
 .warn{background:#fff4e5;border-left:4px solid #f0a020;padding:.4em .8em}
-figure{display:inline-block;margin:.5em}figcaption{font-size:.85em;color:#555}
+figure{display:inline-block;margin:.5em;max-width:100%}figcaption{font-size:.85em;color:#555}
+img{max-width:100%;height:auto}
+.verdict{background:#eef6ee;border-left:4px solid #2ca02c;padding:.5em .8em;font-weight:600}
+.verdict.no{background:#fdecea;border-left-color:#d62728}
+.synth{background:#eef;border-left:4px solid #66c;padding:.4em .8em}
 """
 
 
@@ -47,6 +51,14 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], caption: str = ""
     th = "".join(f"<th>{h}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table>{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _signed(x: float, digits: int = 4) -> str:
+    return "–" if x != x else f"{x:+.{digits}f}".replace(".", ",").replace("-", "−")
+
+
+def _iv(interval: tuple[float, float] | None) -> str:
+    return "" if interval is None else f"[{_num(interval[0])}; {_num(interval[1])}]"
 
 
 def _img(name: str, alt: str, caption: str = "") -> str:
@@ -109,9 +121,10 @@ def _calibration(c: ReportContent, images: dict[str, str]) -> str:
 <h2 id="kalibrering">Kalibrering / calibration</h2>
 <p>For de {c.n_evaluated} borgere med et registreret tilbud sammenlignes modellens skøn for det tilbud,
 borgeren fik, med den faktiske afslutningsårsag. Punkterne bør ligge tæt på diagonalen.
-Samlet: log loss {_num(o['log_loss'])} (kun fordelingen / prior: {_num(o['log_loss_prior'])}),
-Brier {_num(o['brier'])} (prior: {_num(o['brier_prior'])}), rigtig mest sandsynlige årsag
-{_pct(o['accuracy'])}.</p>
+Samlet: log loss {_num(o['log_loss'])} {_iv(c.intervals.get('log_loss'))} (kun fordelingen / prior:
+{_num(o['log_loss_prior'])}), Brier {_num(o['brier'])} {_iv(c.intervals.get('brier'))} (prior:
+{_num(o['brier_prior'])}), rigtig mest sandsynlige årsag {_pct(o['accuracy'])}. Intervallerne er 95 %
+bootstrap-intervaller over forløbene.</p>
 {_table(["Afslutningsårsag / outcome", "Observeret andel", "Gns. skøn", "Brier", "Brier (prior)", "AUC",
          "ECE"], rows)}
 <p><small>Brier: middelkvadratfejl (lavere er bedre); AUC: evne til at skelne (0,5 = tilfældigt);
@@ -174,8 +187,15 @@ def _typology(c: ReportContent, images: dict[str, str]) -> str:
 
 
 def _support(c: ReportContent, images: dict[str, str]) -> str:
-    rows = [[_label(OFFER, s.offer), str(s.n_cohort), str(s.n_training), _pct(s.low_support_share),
-             "<b>lav / little</b>" if s.little_support else "ok"] for s in c.support]
+    def why(s) -> str:
+        if not s.little_support:
+            return "ok"
+        if min(s.n_cohort, s.n_training) < c.min_support:
+            return f"<b>lav</b>: færre end {c.min_support} borgere fik tilbuddet"
+        return "<b>lav</b>: over halvdelen af borgerne har lav støtte"
+
+    rows = [[_label(OFFER, s.offer), str(s.n_cohort), str(s.n_training), _pct(s.low_support_share), why(s)]
+            for s in c.support]
     little = [s.offer for s in c.support if s.little_support]
     if little:
         warn = ("<p class='warn'>Modellen kan ikke udtale sig sikkert om: "
@@ -188,12 +208,87 @@ def _support(c: ReportContent, images: dict[str, str]) -> str:
                 "stadig have lav støtte for et tilbud (se andelen).</p>")
     return f"""
 <h2 id="stoette">Støtte: hvor meget evidens står bag / support</h2>
-<p>Antal borgere med hvert tilbud i denne kohorte og i modellens træning, og andelen af kohortens borgere,
-hvis skøn for tilbuddet har lav støtte (få lignende borgere fik det).</p>
-{_table(["Tilbud / offer", "Borgere i kohorten", "Borgere i træningen", "Andel med lav støtte",
-         "Støtte / support"], rows)}
+<p>Antal borgere med hvert tilbud i denne kohorte og i modellens træning (evidensen bag intervallerne), og
+andelen af kohortens {c.cohort['n_rows']} borgere, hvis skøn for tilbuddet har lav støtte: det samme flag,
+som rådgiveren ser pr. borger og som står i <code>&lt;tilbud&gt;_support</code> i scoringsfilen
+(sandsynligheden for at få tilbuddet under {_num(c.model.get('support_threshold') or 0, 2)}).</p>
+{_table(["Tilbud / offer", "Borgere i kohorten", "Borgere i træningen (evidens)",
+         "Andel borgere med lav støtte", "Vurdering / support"], rows)}
 {warn}
 {_img(images["support"], "antal borgere pr. tilbud", "Antal borgere pr. tilbud")}"""
+
+
+def _municipalities(c: ReportContent, images: dict[str, str]) -> str:
+    rows = [[_e(m.municipality), str(m.n), _pct(m.observed_labour_force), _pct(m.predicted_labour_force),
+             _num(m.brier)] for m in c.municipalities]
+    figure = _img(images["municipalities"], "andel i arbejdsstyrken pr. kommune",
+                  "Observeret og forudsagt andel i arbejdsstyrken pr. kommune") if "municipalities" in images else ""
+    return f"""
+<h2 id="kommuner">Kommuner / per municipality</h2>
+<p>Forløb med registreret tilbud pr. kommune: observeret og forudsagt andel afsluttet i arbejdsstyrken og
+Brier-score (lavere er bedre). Kommuner med færre end 5 forløb er lagt sammen som "andre" (intet tal om
+færre end 5 borgere vises). En kommune, hvor forudsagt og observeret ligger langt fra hinanden, kan have en
+anden praksis eller målgruppe end træningskohorten.</p>
+{_table(["Kommune / municipality", "N", "Observeret i arbejdsstyrken", "Forudsagt", "Brier"], rows)}
+{figure}"""
+
+
+def _top_offers(c: ReportContent, images: dict[str, str]) -> str:
+    if c.comparison is not None:
+        shares = c.comparison.top_offer_shares
+        head = ["Tilbud / offer", "I brug (champion)", "Ny (challenger)"]
+        rows = [[_label(OFFER, o), _pct(shares["champion"][o]), _pct(shares["challenger"][o])] for o in OFFER.codes]
+    else:
+        head = ["Tilbud / offer", "Rangeret først"]
+        rows = [[_label(OFFER, o), _pct(c.top_offers[o])] for o in OFFER.codes]
+    return f"""
+<h2 id="foerste">Første tilbud / how often each offer is ranked first</h2>
+<p>Andelen af kohortens {c.cohort['n_rows']} borgere, for hvem tilbuddet står øverst i anbefalingen (reglernes
+spærringer og rangering anvendt). Et tilbud, der næsten aldrig eller næsten altid står først, fortjener et
+blik: det kan skyldes modellen, vægtene eller reglerne.</p>
+{_table(head, rows)}
+{_img(images["top_offers"], "andel rangeret først pr. tilbud", "Hvor ofte hvert tilbud rangeres først")}"""
+
+
+def _comparison(c: ReportContent) -> str:
+    cmp = c.comparison
+    if cmp is None:
+        return ""
+    rows = [[_e(m.label_da), _num(m.champion, 4), _num(m.challenger, 4), _signed(m.difference),
+             f"[{_signed(m.low)}; {_signed(m.high)}]"] for m in cmp.metrics]
+    groups = [[f"{_e(g.attribute)} = {_e(g.group)}", str(g.n), _num(g.champion_brier, 4),
+               _num(g.challenger_brier, 4), _signed(g.difference), f"[{_signed(g.low)}; {_signed(g.high)}]"]
+              for g in cmp.groups]
+    return f"""
+<h2 id="sammenligning">Sammenligning med modellen i brug / champion vs challenger</h2>
+<p>Modellen i brug (<code>{_e(cmp.champion_version)}</code>) og denne model (<code>{_e(cmp.challenger_version)}</code>)
+målt på de samme {cmp.n_evaluated} forløb. Forskel = ny − i brug; lavere er bedre. Intervallerne er
+{int(round(cmp.level * 100))} % parrede bootstrap-intervaller ({cmp.n_bootstrap} stikprøver af de samme forløb for
+begge modeller). Dommen er <b>bedre</b>, når log loss-intervallet ligger helt under 0 og Brier ikke er sikkert
+værre; <b>dårligere</b>, når log loss eller Brier er sikkert værre; ellers <b>ingen sikker forskel</b>.</p>
+{_table(["Mål / metric", "I brug", "Ny", "Forskel", "95 %-interval"], rows)}
+{_table(["Gruppe (Brier i arbejdsstyrken)", "N", "I brug", "Ny", "Forskel", "95 %-interval"], groups,
+        "Grupper: en gruppe der er sikkert dårligere stillet, blokerer en forfremmelse")}
+<p class="verdict{'' if cmp.promote else ' no'}">{_e(cmp.verdict_line())}</p>"""
+
+
+def _header(c: ReportContent) -> str:
+    period = (f"periode {_e(c.period[0])} – {_e(c.period[1])}" if c.period
+              else "periode ukendt (kohorten har ingen datoer)")
+    synth = []
+    if c.synthetic_cohort:
+        synth.append("kohorten er <b>syntetisk</b> (dannet af værktøjet, ikke rigtige borgere)")
+    if c.synthetic_model:
+        synth.append("modellen er trænet på en <b>syntetisk</b> kohorte")
+    synth_html = (f"<p class='synth'>Bemærk: {'; '.join(synth)}. Tallene viser, hvordan værktøjet virker, "
+                  "ikke hvordan det går rigtige borgere.</p>") if synth else ""
+    promote = c.comparison.promote if c.comparison is not None else False
+    return f"""<p>Kohorte: <code>{_e(c.cohort['source'])}</code>{' (syntetisk)' if c.synthetic_cohort else ''},
+{c.cohort['n_rows']} forløb, heraf {c.cohort['n_with_offer']} med registreret tilbud; {period};
+fingeraftryk <code>{_e(c.cohort['fingerprint'])}</code>. Model <code>{_e(c.model.get('version'))}</code>.
+Rapporten er dannet {_e(c.report_date)}.</p>
+{synth_html}
+<p class="verdict{'' if promote else ' no'}">{_e(c.summary)}</p>"""
 
 
 def render_html(content: ReportContent, images: dict[str, str]) -> str:
@@ -206,18 +301,20 @@ def render_html(content: ReportContent, images: dict[str, str]) -> str:
 <style>{_CSS}</style></head>
 <body>
 <h1>Evalueringsrapport for udfaldsmodellen / model evaluation report</h1>
-<p>Kohorte: <code>{_e(c.cohort['source'])}</code>, {c.cohort['n_rows']} forløb, heraf
-{c.cohort['n_with_offer']} med registreret tilbud; fingeraftryk <code>{_e(c.cohort['fingerprint'])}</code>.
-Model <code>{_e(c.model.get('version'))}</code>.</p>
+{_header(c)}
 {notes}
-<p><a href="#modelkort">Modelkort</a> · <a href="#kalibrering">Kalibrering</a> ·
-<a href="#tilbud">Tilbud</a> · <a href="#grupper">Grupper</a> · <a href="#typologi">Typologier</a> ·
+<p>{'<a href="#sammenligning">Sammenligning</a> · ' if c.comparison is not None else ''}<a href="#modelkort">Modelkort</a> ·
+<a href="#kalibrering">Kalibrering</a> · <a href="#tilbud">Tilbud</a> · <a href="#grupper">Grupper</a> ·
+<a href="#kommuner">Kommuner</a> · <a href="#typologi">Typologier</a> · <a href="#foerste">Første tilbud</a> ·
 <a href="#stoette">Støtte</a></p>
+{_comparison(c)}
 {_model_card(c)}
 {_calibration(c, images)}
 {_offers(c, images)}
 {_groups(c, images)}
+{_municipalities(c, images)}
 {_typology(c, images)}
+{_top_offers(c, images)}
 {_support(c, images)}
 <hr><p><small>Skønnene er sammenhænge, ikke årsagseffekter. Rådgiveren beslutter. / Estimates are
 associations, not causal effects. The adviser decides.</small></p>
