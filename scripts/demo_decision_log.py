@@ -2,7 +2,7 @@
 
     python scripts/demo_decision_log.py --n 300 --seed 1 [--database URL]
 
-For trying the analyst's learning loop (docs/analyst-guide.md § 7) without real data. It creates one
+For trying the analyst's learning loop (docs/analyst-guide.md § 8) without real data. It creates one
 adviser per project municipality (``demo-<municipality>``, a random password nobody knows) and sends
 each synthetic citizen (recommender.synth.decision_log) through the same functions the API routes call:
 recommendation with the served model, decision, closure, each with its audit event. Two thirds of the
