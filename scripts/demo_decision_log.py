@@ -59,10 +59,11 @@ def main(argv: list[str] | None = None) -> int:
             session = db.sessions()
             try:
                 user = session.merge(users[case.intake["municipality"]])
-                row, _ = recommendations.create(session, engine, pseudonyms, user, case.intake)
-                decisions.decide(session, pseudonyms, user, row.id, DecisionIn(**case.decision(row.top_offer)))
+                rec_id, contract = recommendations.create(session, engine, pseudonyms, user, case.intake)
+                top = contract["top_offer"]
+                decisions.decide(session, pseudonyms, user, rec_id, DecisionIn(**case.decision(top)))
                 closures.close(session, pseudonyms, user, case.intake["citizen_id"],
-                               ClosureIn(**case.closure(row.top_offer)))
+                               ClosureIn(**case.closure(top)))
             finally:
                 session.close()
         db.dispose()
