@@ -14,7 +14,9 @@ figures are then optimistic.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +24,10 @@ from fairlearn.metrics import MetricFrame
 from sklearn.metrics import log_loss, roc_auc_score
 
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OUTCOME
+
+if TYPE_CHECKING:
+    from recommender.cohort import Cohort
+    from recommender.model import OutcomeModel
 
 __all__ = ["EvaluationReport", "evaluate", "expected_calibration_error", "is_training_cohort"]
 
@@ -153,7 +159,8 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
-def evaluate(cohort, model=None, against=None) -> EvaluationReport:
+def evaluate(cohort: Cohort | str | os.PathLike[str] | pd.DataFrame, model: OutcomeModel | None = None,
+             against: OutcomeModel | None = None) -> EvaluationReport:
     """Evaluate ``model`` (default: the built-in model) on ``cohort`` (Cohort, CSV path or frame).
 
     ``against``: another model (or model file path) scored on the same rows for comparison.
