@@ -12,10 +12,10 @@ from recommender.model import load_model
 
 def test_no_arguments_lists_every_command(capsys) -> None:
     assert main([]) == 2
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
     for command in ("recommend", "score", "train", "evaluate", "report", "models", "invest", "synth"):
-        assert f"    {command}" in err
-    assert "recommender COMMAND --help" in err.splitlines()[-1]
+        assert f"    {command}" in captured.out
+    assert captured.err.count("\n") == 1 and "recommender COMMAND --help" in captured.err
 
 
 def test_models_is_a_group_and_export_default_writes_a_loadable_file(tmp_path, capsys,
