@@ -82,15 +82,17 @@ def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendati
                       "en kommentar, når begrundelsen er 'other'", body.comment)
     decision = Decision(recommendation_id=row.id, offer=offer, followed=followed, reason=reason,
                         comment=comment, adviser_id=user.id, decided_at=utcnow())
-    session.add(decision)
-    audit.record(session, "decision.create", status=201, user=user, resource=f"recommendation:{row.id}",
-                 model_version=row.model_version, rules_version=row.rules_version,
-                 input_hash=pseudonyms.input_hash(body.model_dump()),
-                 detail=f"offer={offer} followed={followed} reason={reason}")
+    resource = f"recommendation:{row.id}"  # read now: a failed flush expires the row
     try:
+        session.add(decision)
+        session.flush()  # the unique constraint speaks here if another request decided in between
+        audit.record(session, "decision.create", status=201, user=user,
+                     resource=resource, model_version=row.model_version,
+                     rules_version=row.rules_version, input_hash=pseudonyms.input_hash(body.model_dump()),
+                     detail=f"offer={offer} followed={followed} reason={reason}")
         session.commit()
-    except IntegrityError:  # another request decided in between: the unique constraint refused ours
-        raise deny(session, _conflict(), "decision.create", user, f"recommendation:{row.id}") from None
+    except IntegrityError:
+        raise deny(session, _conflict(), "decision.create", user, resource) from None
     return decision
 
 
