@@ -15,14 +15,14 @@ from typing import Any
 from recommender.errors import FieldProblem, InvalidCitizenError, did_you_mean
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 
-__all__ = ["Citizen", "parse_value"]
+__all__ = ["CONTROL_CHARACTERS", "CPR_PATTERN", "Citizen", "parse_value"]
 
 _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<missing>"})()
 _INT = re.compile(r"^[+-]?\d{1,9}$")
 # A Danish CPR number: DDMMYY followed by four digits, with or without a dash or space.
-_CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+CPR_PATTERN = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
 # Control characters, lone surrogates and private-use characters: never typed text, break output.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 _KNOWN_MUNICIPALITIES = {m.casefold(): m for m in MUNICIPALITIES} | {"århus": "Aarhus"}
 
 
@@ -84,10 +84,10 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
         if spec.required:
             return None, _problem(spec, value, expected="non-empty text / ikke-tom tekst")
         return None, None
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTERS.search(text):
         return None, _problem(spec, value, expected="text without control characters / tekst uden "
                                                     "kontroltegn")
-    if spec.name == "citizen_id" and _CPR.search(text):
+    if spec.name == "citizen_id" and CPR_PATTERN.search(text):
         return None, _problem(spec, value, show=False,
                               expected="a pseudonymous id, never a CPR number / et pseudonymt id, "
                                        "aldrig et CPR-nummer")
@@ -159,7 +159,7 @@ class Citizen:
             raise InvalidCitizenError(problems)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> Citizen:
+    def from_dict(cls, data: Mapping[str, object] | Citizen) -> Citizen:
         """Validate a mapping (e.g. parsed JSON) into a Citizen, or raise one error naming every bad field.
 
         Unknown fields are refused (with a did-you-mean suggestion), never ignored.
@@ -173,7 +173,7 @@ class Citizen:
         kwargs: dict[str, object] = {}
         for key, value in data.items():
             if not isinstance(key, str) or key.strip() not in FIELDS:
-                shown = "<CPR-nummer/CPR number>" if _CPR.search(str(key)) else str(key)[:40]
+                shown = "<CPR-nummer/CPR number>" if CPR_PATTERN.search(str(key)) else str(key)[:40]
                 problems.append(FieldProblem(
                     shown, value, "a known field / et kendt felt",
                     suggestion=did_you_mean(key, FIELDS), show=False))

@@ -14,22 +14,22 @@ Estimates are associations learnt from earlier citizens, not causal effects.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from recommender.citizen import Citizen
 from recommender.errors import ModelFileError, RecommenderError
 from recommender.modelling.estimates import OfferEstimates, Reason
+from recommender.modelling.fitted import FittedObjects, reorder
 from recommender.modelling.linear import CitizenVector, LinearTables, softmax
 from recommender.modelling.manifest import ModelManifest
 from recommender.modelling.persist import ModelFile, load_objects, read_model_file, write_model_file
 from recommender.modelling.uncertainty import centred_interval
-from recommender.vocab import FIELDS, LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME
-
 from recommender.typology import RuleSet, load_rules
+from recommender.vocab import FIELDS, LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,62 +57,6 @@ def _weights_vector(weights: Mapping[str, float] | RuleSet | None) -> np.ndarray
     return np.array([float(weights[k]) for k in OUTCOME.codes])
 
 
-def _perm(classes, codes) -> np.ndarray:
-    """For each code, its column in ``classes`` (-1 when the model never saw it)."""
-    classes = [str(c) for c in classes]
-    return np.array([classes.index(c) if c in classes else -1 for c in codes])
-
-
-def _is_int(classes) -> bool:
-    return np.issubdtype(np.asarray(classes).dtype, np.integer)
-
-
-def _reorder(proba: np.ndarray, perm: np.ndarray) -> np.ndarray:
-    out = np.zeros(proba.shape[:-1] + (len(perm),))
-    for k, src in enumerate(perm):
-        if src >= 0:
-            out[..., k] = proba[..., src]
-    return out
-
-
-class _Fitted:
-    """The scikit-learn side of a model: the estimators and what the pipeline path reads from them."""
-
-    def __init__(self, estimator, boot, propensity) -> None:
-        from sklearn.calibration import CalibratedClassifierCV
-
-        self.estimator, self.boot, self.propensity = estimator, list(boot), propensity
-        if isinstance(estimator, CalibratedClassifierCV):
-            inner = estimator.calibrated_classifiers_[0]
-            self.pipeline, self.beta = inner.estimator, float(inner.calibrators[0].beta_)
-        else:
-            self.pipeline, self.beta = estimator, 1.0
-        self.encode = self.pipeline[:-1]
-        self.clf = self.pipeline[-1]
-        # Under calibration the inner classifier learns label-encoded outcomes (0..K-1).
-        labels = np.asarray(estimator.classes_).astype(str)
-        self.perm = _perm(labels[self.clf.classes_] if _is_int(self.clf.classes_) else self.clf.classes_,
-                          OUTCOME.codes)
-        self.prop_perm = _perm(propensity[-1].classes_, OFFER.codes)
-
-    @property
-    def is_linear(self) -> bool:
-        from sklearn.linear_model import LogisticRegression
-        return isinstance(self.clf, LogisticRegression)
-
-    def serving(self, schema) -> tuple[CitizenVector, LinearTables]:
-        """The exact numpy serving tables of a linear model (see :mod:`recommender.modelling.linear`)."""
-        interact = self.encode.named_steps["interact"]
-        vector = CitizenVector.from_encoder(schema, self.encode.named_steps["encode"])
-        tables = LinearTables.build(
-            [self.clf, *self.boot], p=vector.width, n_offers=len(OFFER.codes), scale=interact.scale,
-            class_perm=self.perm, beta=self.beta, prop_clf=self.propensity[-1],
-            prop_perm=self.prop_perm,
-            confounders=((interact.prop_coef_, interact.prop_intercept_)
-                         if getattr(interact, "propensity", False) else None))
-        return vector, tables
-
-
 class OutcomeModel:
     """A trained outcome model. Build it with :func:`train` or :func:`load_model` (or the factories
     :meth:`from_fitted` and :meth:`from_file`).
@@ -125,12 +69,13 @@ class OutcomeModel:
     """
 
     def __init__(self, manifest: ModelManifest, serving: tuple[CitizenVector, LinearTables] | None,
-                 fitted: _Fitted | Callable[[], _Fitted]) -> None:
+                 fitted: FittedObjects | Callable[[], FittedObjects]) -> None:
         self.manifest = manifest
         self.schema = manifest.schema
-        self.vector, self.tables = serving if serving is not None else (None, None)
-        self._fitted = fitted if isinstance(fitted, _Fitted) else None
-        self._load_fitted = None if isinstance(fitted, _Fitted) else fitted
+        self.vector: CitizenVector | None = serving[0] if serving is not None else None
+        self.tables: LinearTables | None = serving[1] if serving is not None else None
+        self._fitted = fitted if isinstance(fitted, FittedObjects) else None
+        self._load_fitted = None if isinstance(fitted, FittedObjects) else fitted
         self._lock = threading.Lock()
         self.threshold = manifest.support_threshold
         self.level = manifest.interval_level
@@ -138,11 +83,11 @@ class OutcomeModel:
         self._baseline: dict[str, object] = dict(manifest.baseline)
 
     @classmethod
-    def from_fitted(cls, estimator, boot, propensity, manifest: ModelManifest, *,
+    def from_fitted(cls, estimator: Any, boot: Sequence[Any], propensity: Any, manifest: ModelManifest, *,
                     serving_tables: bool = True) -> OutcomeModel:
         """From fitted scikit-learn objects; a linear model gets its exact serving tables
         (``serving_tables=False`` keeps every prediction on the scikit-learn pipeline, to compare)."""
-        fitted = _Fitted(estimator, boot, propensity)
+        fitted = FittedObjects(estimator, boot, propensity)
         serving = fitted.serving(manifest.schema) if serving_tables and fitted.is_linear else None
         return cls(manifest, serving, fitted)
 
@@ -163,16 +108,16 @@ class OutcomeModel:
                                      f"manifest says {file.manifest.n_bootstrap}", path=file.path)
             serving = (vector, tables)
 
-        def load() -> _Fitted:
+        def load() -> FittedObjects:
             objects = load_objects(file.payload, file.path)
             try:
-                return _Fitted(objects["estimator"], objects["boot"], objects["propensity"])
+                return FittedObjects(objects["estimator"], objects["boot"], objects["propensity"])
             except Exception as exc:  # a payload of the wrong objects: refuse it, do not crash later
                 raise ModelFileError(f"payload refused ({type(exc).__name__}: {str(exc)[:200]})",
                                      path=file.path) from None
         return cls(file.manifest, serving, load)
 
-    def _sk(self) -> _Fitted:
+    def _sk(self) -> FittedObjects:
         """The scikit-learn objects, deserialised on first use (thread-safe)."""
         with self._lock:
             if self._fitted is None:
@@ -181,7 +126,7 @@ class OutcomeModel:
             return self._fitted
 
     @property
-    def estimator(self):
+    def estimator(self) -> Any:
         """The scikit-learn estimator giving the point estimates."""
         return self._sk().estimator
 
@@ -191,13 +136,13 @@ class OutcomeModel:
         return self._sk().boot
 
     @property
-    def pipeline(self):
+    def pipeline(self) -> Any:
         """The fitted scikit-learn pipeline (encoding steps, then the classifier) inside ``estimator``
         (the same object when the model is not calibrated)."""
         return self._sk().pipeline
 
     @property
-    def propensity(self):
+    def propensity(self) -> Any:
         """The propensity model P(offer | citizen) (a scikit-learn pipeline)."""
         return self._sk().propensity
 
@@ -252,10 +197,10 @@ class OutcomeModel:
         Z = sk.encode.transform(stacked)
         for b, clf in enumerate(clfs):
             p = softmax(sk.beta * np.asarray(clf.decision_function(Z)))
-            out[b] = _reorder(p, sk.perm).reshape(n_off, n, -1).transpose(1, 0, 2)
+            out[b] = reorder(p, sk.perm).reshape(n_off, n, -1).transpose(1, 0, 2)
         return out[0], (out[1:] if intervals else None)
 
-    def _citizen_matrix(self, X: pd.DataFrame):
+    def _citizen_matrix(self, X: pd.DataFrame) -> Any:
         """The encoded citizen columns (sparse, n × p) of prepared rows, without the offer."""
         assert self.vector is not None
         enc = self._sk().encode.named_steps["encode"]
@@ -271,7 +216,7 @@ class OutcomeModel:
         X = prepare(frame, self.schema)
         X["offer"] = offer_column(frame).to_numpy()
         p = softmax(sk.beta * np.asarray(sk.clf.decision_function(sk.encode.transform(X))))
-        return _reorder(p, sk.perm)
+        return reorder(p, sk.perm)
 
     def predict_offers(self, frame: pd.DataFrame, weights: Mapping[str, float] | RuleSet | None = None,
                        *, intervals: bool = True) -> OfferEstimates:
@@ -293,10 +238,11 @@ class OutcomeModel:
             prop = self.tables.propensity_many(self._citizen_matrix(X))
         else:
             sk = self._sk()
-            prop = _reorder(sk.propensity.predict_proba(X), sk.prop_perm)
+            prop = reorder(sk.propensity.predict_proba(X), sk.prop_perm)
         return self._estimates(point, draws, prop, w)
 
-    def _estimates(self, point, draws, prop, w) -> OfferEstimates:
+    def _estimates(self, point: np.ndarray, draws: np.ndarray | None, prop: np.ndarray,
+                   w: np.ndarray) -> OfferEstimates:
         score = point @ w
         if draws is None:
             p_lo = p_hi = np.full_like(point, np.nan)
@@ -314,11 +260,10 @@ class OutcomeModel:
         probabilities (B, offers, outcomes), offers in ``OFFER.codes`` and outcomes in
         ``OUTCOME.codes`` order: the draws the intervals are computed from (e.g. for the chance that
         an offer is the best). Served from the tables, without scikit-learn, for a linear model."""
-        import_free = self.tables is not None and self.vector is not None
         if not isinstance(citizen, Citizen):
             citizen = Citizen.from_dict(citizen)
-        if import_free:
-            allp = self.tables.proba(self.vector.encode(citizen.to_dict()))  # type: ignore[union-attr]
+        if self.tables is not None and self.vector is not None:
+            allp = self.tables.proba(self.vector.encode(citizen.to_dict()))
             return allp[0], allp[1:]
         import pandas as pd
 

@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -241,7 +241,7 @@ class RuleSet(ParsedRules):
             raise RulesError(f"no typology rule holds for {int((~done).sum())} of {n} rows, e.g. citizen "
                              f"{who}; the rules leave a gap (run 'recommender rules check') / ingen "
                              "typologiregel passer", path=self.path)
-        out: dict[str, object] = {"typology": typology, "rule": rule_name}
+        out: dict[str, Any] = {"typology": typology, "rule": rule_name}
         met = {c.name: c.condition.mask(table) for c in self.criteria}
         out["labour_force_active"] = np.logical_and.reduce(list(met.values())) if met else np.ones(n, bool)
         out.update({f"{name}_met": mask for name, mask in met.items()})
@@ -267,7 +267,7 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
     if missing:
         raise RecommenderError(f"table lacks the column(s) {', '.join(missing)} that the rules read / "
                                "tabellen mangler kolonner")
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for name in sorted(needed):
         spec, column = FIELDS[name], df[name]
         if spec.kind == "code":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "ANSWER", "BOOLEAN", "CONTACT_ROUTE", "CRITERIA", "DANISH_COURSE", "DEGREE", "EDUCATION_DK",
@@ -201,7 +202,7 @@ class FieldSpec:
         return f"text / tekst (at most / højst {self.max_length} tegn/chars)"
 
 
-def _f(name: str, kind: str, da: str, en: str, **kw) -> FieldSpec:
+def _f(name: str, kind: str, da: str, en: str, **kw: Any) -> FieldSpec:
     return FieldSpec(name, kind, da, en, **kw)
 
 

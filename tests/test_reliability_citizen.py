@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from recommender import Citizen, RecommenderError, recommend
 from recommender.errors import InvalidCitizenError
 from recommender.vocab import BOOLEAN, FIELDS
-from recommender.citizen import _CPR
+from recommender.citizen import CPR_PATTERN
 from recommender.typology import load_rules
 from test_recommend import check_contract
 
@@ -46,7 +46,7 @@ def _valid_value(name: str) -> st.SearchStrategy[object]:
         return st.one_of(st.booleans(), st.sampled_from(words).flatmap(_spelling))
     if name == "citizen_id":
         return st.text(_ID_ALPHABET, min_size=1, max_size=64).filter(
-            lambda s: bool(s.strip()) and not _CPR.search(s))
+            lambda s: bool(s.strip()) and not CPR_PATTERN.search(s))
     return st.text(_ID_ALPHABET, min_size=1, max_size=spec.max_length).filter(lambda s: bool(s.strip()))
 
 
@@ -182,8 +182,8 @@ def test_eight_threads_from_a_cold_start_equal_sequential_calls(default_model, m
     import random
     from concurrent.futures import ThreadPoolExecutor
 
-    from recommender import model as model_module, typology
-    from recommender.recommending import recommend as _recommend
+    from recommender import process_cache
+    from recommender.modelling import default as default_module
     from test_recommend import random_record
 
     rng = random.Random(8)
@@ -202,13 +202,11 @@ def test_eight_threads_from_a_cold_start_equal_sequential_calls(default_model, m
 
     sequential = [outcome(r) for r in records]
     loads = []
-    real_load = model_module.load_model
-    monkeypatch.setattr(model_module, "load_model",
-                        lambda path=None: loads.append(path) or real_load(path))
-    monkeypatch.setattr(_recommend, "_defaults", {})
-    monkeypatch.setattr(typology, "_default", None)
+    real_load = default_module._load_or_build
+    monkeypatch.setattr(default_module, "_load_or_build", lambda: loads.append(1) or real_load())
+    process_cache.reset()  # a cold start: neither the rules nor the model in memory
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(outcome, records))
     assert parallel == sequential
-    assert loads == [None]
+    assert loads == [1]
     assert sum(isinstance(o, str) for o in parallel) == len(records) // 5 + 1

@@ -16,6 +16,7 @@ import random
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from recommender.modelling import persist as _persist
@@ -28,18 +29,23 @@ def model_file(default_model, tmp_path_factory) -> Path:
     return save_model(default_model, tmp_path_factory.mktemp("model") / "model.p500")
 
 
-def _parts(raw: bytes) -> tuple[dict, bytes]:
-    line, _digest, payload = raw[len(_persist.MAGIC):].split(b"\n", 2)
-    return json.loads(line), payload
+def _parts(raw: bytes) -> tuple[dict, bytes, bytes]:
+    """The manifest, the serving tables section and the scikit-learn payload of a model file."""
+    line, _digest, rest = raw[len(_persist.MAGIC):].split(b"\n", 2)
+    manifest = json.loads(line)
+    return manifest, rest[:manifest["tables_size"]], rest[manifest["tables_size"]:]
 
 
-def _assemble(manifest: object, payload: bytes, *, fix_payload_hash: bool = True) -> bytes:
+def _assemble(manifest: object, payload: bytes, *, tables: bytes = b"",
+              fix_payload_hash: bool = True) -> bytes:
     """A file with a valid magic line and manifest checksum, as an attacker would build one."""
     if fix_payload_hash and isinstance(manifest, dict):
         manifest = {**manifest, "payload_size": len(payload),
-                    "payload_sha256": hashlib.sha256(payload).hexdigest()}
+                    "payload_sha256": hashlib.sha256(payload).hexdigest(),
+                    "tables_size": len(tables), "tables_sha256": hashlib.sha256(tables).hexdigest()}
     line = json.dumps(manifest, sort_keys=True).encode()
-    return _persist.MAGIC + line + b"\n" + hashlib.sha256(line).hexdigest().encode() + b"\n" + payload
+    return (_persist.MAGIC + line + b"\n" + hashlib.sha256(line).hexdigest().encode() + b"\n" + tables
+            + payload)
 
 
 class _Payload:
@@ -109,13 +115,43 @@ def test_the_crafted_payload_really_runs_code_under_plain_pickle(tmp_path) -> No
                                   "skops_reduce_to_os_system", "skops_function_node", "joblib_pickle"])
 def test_crafted_payload_with_valid_checksums_is_refused_and_never_runs(model_file, tmp_path,
                                                                        kind) -> None:
+    """Beside genuine serving tables (the model loads and serves from them) or without any (a
+    non-linear model): the payload is refused when the scikit-learn objects are first needed."""
     marker = tmp_path / "ran.txt"
-    manifest, _ = _parts(model_file.read_bytes())
+    manifest, tables, _ = _parts(model_file.read_bytes())
     crafted = tmp_path / "crafted.p500"
-    crafted.write_bytes(_assemble(manifest, _crafted_payloads(marker)[kind]))
-    with pytest.raises(ModelFileError, match="payload refused"):
-        load_model(crafted)
+    for beside in (tables, b""):
+        crafted.write_bytes(_assemble(manifest, _crafted_payloads(marker)[kind], tables=beside))
+        model = load_model(crafted)
+        if beside:
+            from test_reliability_cli import VALID
+            from recommender import recommend
+            assert recommend(VALID, model=model).model.version == manifest["version"]
+        with pytest.raises(ModelFileError, match="payload refused"):
+            model.estimator
     assert not marker.exists(), "the payload's code ran"
+
+
+@pytest.mark.parametrize("kind", ["pickled_object_array", "not_an_archive", "wrong_shape", "text_weights"])
+def test_crafted_serving_tables_are_refused_at_load_and_never_run(model_file, tmp_path, kind) -> None:
+    marker = tmp_path / "ran.txt"
+    manifest, tables, payload = _parts(model_file.read_bytes())
+    with np.load(io.BytesIO(tables)) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    if kind == "pickled_object_array":
+        arrays["weights"] = np.array([_Payload(str(marker))], dtype=object)
+    elif kind == "wrong_shape":
+        arrays["weights"] = arrays["weights"][:, :, :, :-1]
+    elif kind == "text_weights":
+        arrays["bias"] = arrays["bias"].astype(str)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    crafted = buffer.getvalue() if kind != "not_an_archive" else pickle.dumps(_Payload(str(marker)))
+    path = tmp_path / "crafted.p500"
+    path.write_bytes(_assemble(manifest, payload, tables=crafted))
+    with pytest.raises(ModelFileError, match="serving tables refused"):
+        load_model(path)
+    assert not marker.exists(), "the tables' code ran"
 
 
 def test_a_bare_pickle_or_joblib_file_is_refused_at_the_magic_line(tmp_path) -> None:
@@ -142,7 +178,7 @@ def test_every_flipped_byte_in_the_header_is_refused(model_file, tmp_path) -> No
 
 def test_tampered_payload_is_refused_even_with_recomputed_checksums(model_file, tmp_path) -> None:
     """An attacker who edits the archive and fixes both checksums still gets no crash, only a refusal."""
-    manifest, payload = _parts(model_file.read_bytes())
+    manifest, tables, payload = _parts(model_file.read_bytes())
     rng = random.Random(0)
     path = tmp_path / "m.p500"
     outcomes = {"refused": 0, "loaded": 0}
@@ -150,9 +186,9 @@ def test_tampered_payload_is_refused_even_with_recomputed_checksums(model_file, 
         damaged = bytearray(payload)
         for pos in rng.sample(range(len(payload)), 3):
             damaged[pos] = rng.randrange(256)
-        path.write_bytes(_assemble(manifest, bytes(damaged)))
+        path.write_bytes(_assemble(manifest, bytes(damaged), tables=tables))
         try:
-            load_model(path)
+            load_model(path).estimator
             outcomes["loaded"] += 1  # a change inside compressed data the archive cannot notice
         except ModelFileError:
             outcomes["refused"] += 1
@@ -174,24 +210,25 @@ def test_truncated_anywhere_is_refused(model_file, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("change", [
-    {"format_version": 0}, {"format_version": 2}, {"format_version": "1"}, {"format_version": None},
+    {"format_version": 1}, {"format_version": 3}, {"format_version": "2"}, {"format_version": None},
     {"format_version": [1]}, {"libraries": None}, {"libraries": "sklearn 1.9"}, {"libraries": [1, 2]},
     {"libraries": {"sklearn": 1.9}}, {"libraries": {}}, {"payload_size": "many"},
-    {"payload_sha256": None},
+    {"payload_sha256": None}, {"tables_size": "many"}, {"tables_size": -1}, {"tables_sha256": None},
+    {"tables_size": 10**9},
 ], ids=lambda c: "-".join(f"{k}={v!r}" for k, v in c.items()))
 def test_foreign_or_malformed_manifests_are_refused(model_file, tmp_path, change) -> None:
-    manifest, payload = _parts(model_file.read_bytes())
+    manifest, tables, payload = _parts(model_file.read_bytes())
     path = tmp_path / "m.p500"
-    path.write_bytes(_assemble({**manifest, **change}, payload, fix_payload_hash=False))
+    path.write_bytes(_assemble({**manifest, **change}, tables + payload, fix_payload_hash=False))
     with pytest.raises(ModelFileError):
         load_model(path)
 
 
 @pytest.mark.parametrize("manifest", [[1, 2], "text", 7, None, {}])
 def test_a_manifest_that_is_not_an_object_is_refused(model_file, tmp_path, manifest) -> None:
-    _, payload = _parts(model_file.read_bytes())
+    _, tables, payload = _parts(model_file.read_bytes())
     path = tmp_path / "m.p500"
-    path.write_bytes(_assemble(manifest, payload, fix_payload_hash=False))
+    path.write_bytes(_assemble(manifest, tables + payload, fix_payload_hash=False))
     with pytest.raises(ModelFileError):
         load_model(path)
 
@@ -214,10 +251,10 @@ def test_a_hand_edited_manifest_is_refused_at_load_not_in_a_later_recommendation
     from recommender import recommend
     from test_reliability_cli import VALID
 
-    manifest, payload = _parts(model_file.read_bytes())
+    manifest, tables, payload = _parts(model_file.read_bytes())
     path = tmp_path / "m.p500"
     for bad in (None, "x", [1], {}, -1, 10**6, True):
-        path.write_bytes(_assemble({**manifest, key: bad}, payload))
+        path.write_bytes(_assemble({**manifest, key: bad}, payload, tables=tables))
         try:
             model = load_model(path)
         except ModelFileError as exc:

@@ -52,7 +52,9 @@ def test_the_ruleset_is_frozen() -> None:
 
 
 def test_default_is_loaded_once_even_from_many_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(typology_module, "_default", None)
+    from recommender import process_cache
+
+    process_cache.reset()  # forget the loaded rules (and the rest of the process's caches)
     calls = []
     real_build = typology_module._build
 

@@ -11,7 +11,9 @@ a second model is scored on the same rows and the differences are reported.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,10 @@ from fairlearn.metrics import MetricFrame
 from sklearn.metrics import log_loss, roc_auc_score
 
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OUTCOME
+
+if TYPE_CHECKING:
+    from recommender.cohort import Cohort
+    from recommender.model import OutcomeModel
 
 __all__ = ["EvaluationReport", "evaluate", "expected_calibration_error"]
 
@@ -145,7 +151,8 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
-def evaluate(cohort, model=None, against=None) -> EvaluationReport:
+def evaluate(cohort: Cohort | str | os.PathLike[str] | pd.DataFrame, model: OutcomeModel | None = None,
+             against: OutcomeModel | None = None) -> EvaluationReport:
     """Evaluate ``model`` (default: the built-in model) on ``cohort`` (Cohort, CSV path or frame).
 
     ``against``: another model (or model file path) scored on the same rows for comparison.

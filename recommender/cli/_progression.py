@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from recommender.cohort import read_cohort
-from recommender.analysis.progression import progression_tables, render_progression
 
 __all__ = ["register"]
 
@@ -24,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from recommender.analysis.progression import progression_tables, render_progression
+    from recommender.cohort import read_cohort
+
     report = progression_tables(read_cohort(args.cohort))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -10,9 +10,6 @@ import argparse
 import json
 import sys
 
-from recommender.rules.check import check_rules, format_report, show_record
-from recommender.typology import load_rules
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     rules = sub.add_parser("rules", help="regelfilen / the rules file (rules.yaml)",
@@ -31,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from recommender.rules.check import check_rules, format_report, show_record
+    from recommender.typology import load_rules
+
     report = check_rules(load_rules(args.path))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

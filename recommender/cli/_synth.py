@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from recommender.synth.fidelity import fidelity_report, format_fidelity
-from recommender.cohort import write_cohort
-from recommender.synth import generate_cohort
 
 __all__ = ["register"]
 
@@ -30,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from recommender.cohort import write_cohort
+    from recommender.synth import generate_cohort
+    from recommender.synth.fidelity import fidelity_report, format_fidelity
+
     cohort = write_cohort(generate_cohort(args.n, args.seed), args.out)
     print(f"skrev/wrote {cohort.n_rows} forløb/cases ({cohort.n_with_offer} med tilbud/with an offer) "
           f"til/to {args.out}; fingerprint {cohort.fingerprint}")

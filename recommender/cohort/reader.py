@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ import pandas as pd
 from recommender.cohort.columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
 from recommender.errors import CohortError, FieldProblem, did_you_mean, show_value
 from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
-from recommender.citizen import _CPR
+from recommender.citizen import CPR_PATTERN
 
 __all__ = [
     "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
@@ -153,7 +153,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _show_column(name: str) -> str:
     """A column name for a message: shortened, and never a CPR number (a pasted data row as header)."""
-    return "<CPR-nummer/CPR number>" if _CPR.search(name) else show_value(name)
+    return "<CPR-nummer/CPR number>" if CPR_PATTERN.search(name) else show_value(name)
 
 
 def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str] = _KNOWN,
@@ -212,7 +212,7 @@ def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Seque
         raise CohortError("ingen rækker / no data rows", path=path)
     problems: list[tuple[int, FieldProblem]] = []
     bad = np.zeros(n, dtype=bool)
-    columns: dict[str, object] = {}
+    columns: dict[str, Any] = {}
     present = [c for c in known if c in text.columns or c in always]
     for name in present:
         if name in _DATES:

@@ -1,7 +1,11 @@
-"""The outcome model's parts: features, candidate selection, uncertainty, serving tables, files.
+"""The outcome model's parts: schema, features, candidate selection, training, uncertainty, serving
+tables, manifest, files.
 
-``features`` builds the feature schema; ``selection`` the candidates and their cross-validated choice;
-``uncertainty`` bootstrap intervals and offer support; ``linear`` the exact numpy serving tables;
-``estimates`` the per-offer estimate types; ``persist`` the safe model file; ``default`` the built-in
-model. The public front is :mod:`recommender.model` (``train``, ``load_model``, ``OutcomeModel``).
+``schema`` the feature schema (plain data); ``features`` builds it and the encoders; ``selection`` the
+candidates and their cross-validated choice; ``training`` the fitting steps (point model, bootstrap,
+manifest); ``fitted`` the scikit-learn side of a trained model; ``uncertainty`` bootstrap intervals and offer support; ``linear`` the exact numpy serving
+tables; ``estimates`` the per-offer estimate types; ``manifest`` the typed, checked manifest;
+``persist`` the safe model file; ``default`` the built-in model. The public front is
+:mod:`recommender.model` (``train``, ``load_model``, ``OutcomeModel``). Serving needs only ``schema``,
+``linear``, ``estimates``, ``manifest`` and ``persist`` (numpy, no scikit-learn or pandas).
 """

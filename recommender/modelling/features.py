@@ -13,6 +13,8 @@ fast path can look coefficients up by (field, value).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -190,7 +192,7 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
         self.propensity = propensity
         self.propensity_C = propensity_C
 
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: Any = None) -> OfferInteractions:
         X = sp.csr_matrix(X, dtype=np.float64)
         self.n_features_in_ = X.shape[1]
         k = self.n_offers
@@ -212,7 +214,7 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
             self.prop_intercept_ = (intercept - z.mean(axis=0)) / spread
         return self
 
-    def transform(self, X):
+    def transform(self, X: Any) -> sp.csr_matrix:
         X = sp.csr_matrix(X, dtype=np.float64)
         k = self.n_offers
         base, offers = X[:, :-k], X[:, -k:]

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from recommender.modelling.schema import OTHER, UNKNOWN, FeatureSchema
 
@@ -122,7 +122,7 @@ class LinearTables:
 
     @classmethod
     def build(cls, clfs: Sequence, *, p: int, n_offers: int, scale: float, class_perm: np.ndarray,
-              beta: float, prop_clf, prop_perm: np.ndarray, confounders: tuple | None = None
+              beta: float, prop_clf: Any, prop_perm: np.ndarray, confounders: tuple | None = None
               ) -> LinearTables:
         """From fitted LogisticRegressions on ``[X, O, s·O⊗X]`` (``p`` citizen columns), followed
         by ``D = X·A.T + a`` when ``confounders`` is ``(A, a)`` (see ``OfferInteractions``)."""
@@ -197,7 +197,7 @@ class LinearTables:
         """(offers,) P(offer | citizen) for one encoded citizen."""
         return softmax(self.prop_weights @ x + self.prop_bias)
 
-    def propensity_many(self, X) -> np.ndarray:
+    def propensity_many(self, X: Any) -> np.ndarray:
         """(n, offers) P(offer | citizen) for a (sparse or dense) matrix of encoded citizens."""
         return softmax(np.asarray(X @ self.prop_weights.T) + self.prop_bias)
 

@@ -22,7 +22,7 @@ recommender.errors.ModelFileError: Modelfil afvist / model file refused: m.p500:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -117,20 +117,22 @@ class _Reader:
 
     def count(self, key: str, minimum: int = 0) -> int:
         value = self.data.get(key)
-        if _is_int(value) and value >= minimum:  # type: ignore[operator]
-            return int(value)  # type: ignore[arg-type]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+            return value
         self.fail(key, f"a whole number ≥ {minimum}")
 
     def number(self, key: str, *, optional: bool = False) -> float | None:
         value = self.data.get(key)
-        if _is_number(value) or (optional and value is None):
-            return None if value is None else float(value)  # type: ignore[arg-type]
+        if optional and value is None:
+            return None
+        if isinstance(value, (int, float)) and _is_number(value):
+            return float(value)
         self.fail(key, "a number" + (" or null" if optional else ""))
 
     def share(self, key: str) -> float:
         value = self.data.get(key)
-        if _is_number(value) and 0 < value < 1:  # type: ignore[operator]
-            return float(value)  # type: ignore[arg-type]
+        if isinstance(value, (int, float)) and _is_number(value) and 0 < value < 1:
+            return float(value)
         self.fail(key, "a number between 0 and 1 (exclusive)")
 
     def flag(self, key: str) -> bool:
@@ -139,7 +141,8 @@ class _Reader:
             return value
         self.fail(key, "true/false")
 
-    def mapping(self, key: str, keys: tuple[str, ...] | None, check, expected: str) -> dict:
+    def mapping(self, key: str, keys: tuple[str, ...] | None, check: Callable[[object], bool],
+                expected: str) -> dict:
         value = self.data.get(key)
         if (isinstance(value, Mapping) and all(isinstance(k, str) for k in value)
                 and (keys is None or set(value) == set(keys)) and all(check(v) for v in value.values())):
@@ -190,14 +193,14 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
     selection = r.mapping("selection", None, lambda v: True, "the model-selection record")
     if not isinstance(selection.get("selected"), str) or not isinstance(selection.get("calibrated"), bool):
         r.fail("selection", "the model-selection record (selected: text, calibrated: true/false)")
-    prior = r.mapping("outcome_prior", OUTCOME.codes, lambda v: _is_number(v) and 0 <= v <= 1,
+    prior = r.mapping("outcome_prior", OUTCOME.codes, lambda v: isinstance(v, (int, float)) and _is_number(v) and 0 <= v <= 1,
                       f"a share between 0 and 1 for each outcome {list(OUTCOME.codes)}")
     baseline = r.mapping("baseline", None, lambda v: isinstance(v, (str, int, float, bool)),
                          "a value (text, number or true/false) for every feature")
     if not set(features) <= set(baseline):
         r.fail("baseline", f"a value for every feature ({sorted(set(features) - set(baseline))} missing)")
     return ModelManifest(
-        version=r.text("version"), created=r.text("created"),  # type: ignore[arg-type]
+        version=r.text("version") or "", created=r.text("created") or "",
         schema=schema, training_cohort=cohort,
         n_rows=n_rows, n_with_offer=n_with_offer, n_left_out=n_rows - n_with_offer,
         evidence_size=r.count("evidence_size"), n_bootstrap=r.count("n_bootstrap", 1),
@@ -206,7 +209,7 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
         seed=r.count("seed"), allow_protected=allow_protected,
         support_threshold=r.share("support_threshold"),
         offer_evidence=r.mapping("offer_evidence", OFFER.codes,
-                                 lambda v: _is_int(v) and v >= 0, "a count (whole number ≥ 0) per offer"),
+                                 lambda v: isinstance(v, int) and _is_int(v) and v >= 0, "a count (whole number ≥ 0) per offer"),
         baseline=baseline, outcome_prior=prior,
         rules_version=r.text("rules_version", optional=True), synthetic=r.flag("synthetic"),
         libraries=r.mapping("libraries", None, lambda v: isinstance(v, str),

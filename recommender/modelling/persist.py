@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -116,7 +117,7 @@ def _tables_bytes(tables: Mapping[str, np.ndarray] | None) -> bytes:
     if tables is None:
         return b""
     buffer = io.BytesIO()
-    np.savez(buffer, **{k: np.asarray(v) for k, v in tables.items()})
+    np.savez(buffer, **{k: np.asarray(v) for k, v in tables.items()})  # type: ignore[arg-type]
     return buffer.getvalue()
 
 
@@ -235,7 +236,7 @@ def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
     return ModelFile(where, manifest, _read_tables(tables, where), payload)
 
 
-def load_objects(payload: bytes, where: str) -> dict[str, object]:
+def load_objects(payload: bytes, where: str) -> dict[str, Any]:
     """Deserialise a model file's scikit-learn objects, trusting only :data:`TRUSTED` types."""
     import skops.io as sio
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["OTHER", "UNKNOWN", "FeatureSchema"]
 
@@ -45,11 +46,11 @@ class FeatureSchema:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> FeatureSchema:
-        cats = data["categorical"]  # a mapping read back from a model file is in sorted order
+        cats: Any = data["categorical"]  # a mapping read back from a model file is in sorted order
+        numeric: Any = data["numeric"]
         pairs = cats.items() if isinstance(cats, Mapping) else cats
-        return cls(tuple((str(k), tuple(str(c) for c in v)) for k, v in pairs),  # type: ignore
-                   tuple(str(n) for n in data["numeric"]),  # type: ignore[union-attr]
-                   bool(data["allow_protected"]))
+        return cls(tuple((str(k), tuple(str(c) for c in v)) for k, v in pairs),
+                   tuple(str(n) for n in numeric), bool(data["allow_protected"]))
 
     def __repr__(self) -> str:
         return (f"FeatureSchema({len(self.categorical)} categorical, numeric={list(self.numeric)}, "

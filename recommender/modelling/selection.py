@@ -266,7 +266,7 @@ def penalty_at(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
         for tr, te in folds:
             path = _logit_path(schema, Xs, ys, tr, te, scales=(scale,), Cs=Cs)
             losses.append([_loss(yi[te], path[logit_name(scale, C)]) for C in Cs])
-    losses = np.array(losses)
+    table = np.array(losses)
     results = [CandidateResult(logit_name(scale, C), {}, float(m), float(sd))
-               for C, m, sd in zip(Cs, losses.mean(axis=0), losses.std(axis=0))]
+               for C, m, sd in zip(Cs, table.mean(axis=0), table.std(axis=0))]
     return _parse(_one_se_choice(results, len(losses)).name)[1]

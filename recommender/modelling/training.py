@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timezone
 
 import numpy as np
@@ -40,7 +41,7 @@ class PointFit:
     """The selected model fitted on all rows: ``estimator`` (maybe calibrated), ``pipeline`` (the
     uncalibrated pipeline inside it) and ``selection`` (every candidate's CV figures)."""
 
-    estimator: object
+    estimator: Any
     pipeline: Pipeline
     selection: Selection
 
@@ -49,7 +50,7 @@ class PointFit:
 class FittedParts:
     """Everything :func:`fit` produces: the scikit-learn objects and the manifest."""
 
-    estimator: object
+    estimator: Any
     boot: tuple
     propensity: Pipeline
     manifest: ModelManifest

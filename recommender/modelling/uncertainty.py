@@ -9,19 +9,23 @@ a large synthetic sample steadies the point estimate but never narrows the inter
 The interval is centred on the point estimate: its half-widths are the distances from the
 bootstrap median to the bootstrap quantiles (a basic, shift-invariant percentile interval), clipped
 to the possible range.
+
+scikit-learn and joblib are imported inside the fitting functions: serving reads only
+:func:`centred_interval` and :data:`INTERVAL_LEVEL` (numpy).
 """
 
 from __future__ import annotations
 
 import warnings
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from recommender.modelling.schema import FeatureSchema
 
 if TYPE_CHECKING:
+    import pandas as pd
     from sklearn.pipeline import Pipeline
 
 __all__ = ["INTERVAL_LEVEL", "bootstrap_refits", "centred_interval", "fit_propensity"]
@@ -39,7 +43,7 @@ def _stratified_resample(y: np.ndarray, size: int, rng: np.random.Generator) -> 
     return np.concatenate(parts)
 
 
-def _refit(clf, Z, y: np.ndarray, rows: np.ndarray):
+def _refit(clf: Any, Z: Any, y: np.ndarray, rows: np.ndarray) -> Any:
     from sklearn.base import clone
 
     with warnings.catch_warnings():
@@ -47,7 +51,7 @@ def _refit(clf, Z, y: np.ndarray, rows: np.ndarray):
         return clone(clf).fit(Z[rows], y[rows])
 
 
-def bootstrap_refits(clf, Z, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
+def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
                      seed: int, n_jobs: int | None = 1) -> list:
     """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
     ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``).
@@ -80,7 +84,7 @@ def centred_interval(point: np.ndarray, draws: np.ndarray, *, low: float = 0.0,
     return np.minimum(lo, point), np.maximum(hi, point)
 
 
-def fit_propensity(X, offers: np.ndarray, schema: FeatureSchema) -> Pipeline:
+def fit_propensity(X: pd.DataFrame, offers: np.ndarray, schema: FeatureSchema) -> Pipeline:
     """Multinomial logistic regression P(offer | citizen) on the rows with an offer."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline

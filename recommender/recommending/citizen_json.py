@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from recommender.errors import InvalidCitizenError, FieldProblem, RecommenderError
-from recommender.citizen import _CPR, Citizen
+from recommender.citizen import CPR_PATTERN, Citizen
 
 __all__ = ["read_citizen_json", "parse_citizen_json"]
 
@@ -38,7 +38,7 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
-            shown = "<CPR-nummer/CPR number>" if _CPR.search(key) else key[:40]
+            shown = "<CPR-nummer/CPR number>" if CPR_PATTERN.search(key) else key[:40]
             raise InvalidCitizenError([FieldProblem(
                 shown, value, "each field once / hvert felt én gang", show=False)])
         out[key] = value

@@ -15,7 +15,7 @@ from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.citizen import Citizen
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation, value_label
 from recommender.model import load_model
-from recommender.typology import RuleSet, load_rules
+from recommender.typology import GuardResult, RuleResult, RuleSet, load_rules
 
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
@@ -75,7 +75,7 @@ def recommend(
             warnings=_warnings(offer, j, est, result.guards[offer]),
         ))
     info = model_info(model)
-    warnings = ()
+    warnings: tuple[Message, ...] = ()
     if info.allow_protected:
         warnings = (Message(
             "protected_attributes_used",
@@ -107,9 +107,11 @@ def _da(x: float) -> str:
     return f"{x:.2f}".replace(".", ",")
 
 
-def _rank_reason(offer, previous, scores, blocked, result, rules) -> Message:
+def _rank_reason(offer: str, previous: str | None, scores: Mapping[str, float],
+                 blocked: Mapping[str, bool], result: RuleResult, rules: RuleSet) -> Message:
     if blocked[offer]:
         guard = result.guards[offer]
+        assert guard is not None  # an offer is blocked only by a guard
         return Message("blocked", f"Ikke anbefalet: {guard.reason_da}", f"Not advised: {guard.reason_en}")
     if previous is None or blocked[previous]:
         return Message("highest_score", "Højeste forventede værdi blandt de anbefalede tilbud.",
@@ -141,7 +143,7 @@ def _input_reason(reason: Reason) -> Message:
     )
 
 
-def _warnings(offer: str, j: int, est: OfferEstimates, guard) -> tuple[Message, ...]:
+def _warnings(offer: str, j: int, est: OfferEstimates, guard: GuardResult | None) -> tuple[Message, ...]:
     out = []
     if guard is not None and guard.level == "caution":
         out.append(Message("caution", f"Forsigtighed: {guard.reason_da}", f"Caution: {guard.reason_en}"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from recommender.vocab import FIELDS, OUTCOME
 from recommender.recommendation import Recommendation, value_label
 
 __all__ = ["render"]
 
-_T = {
+_T: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is a pair of tuples
     "title": ("Anbefaling for borger {id}", "Recommendation for citizen {id}"),
     "typology": ("Jobmålstypologi", "Job-goal typology"),
     "rule": ("regel", "rule"),

@@ -96,7 +96,7 @@ def field_values(rules: RuleSet) -> dict[str, tuple[object, ...]]:
         for leaf in rule.condition.leaves():
             if FIELDS[leaf.field].kind == "int":
                 for v in leaf.values:
-                    bounds.setdefault(leaf.field, set()).update((v - 1, v, v + 1))  # type: ignore[operator]
+                    bounds.setdefault(leaf.field, set()).update((v - 1, v, v + 1))  # type: ignore[operator, arg-type]
     out: dict[str, tuple[object, ...]] = {}
     for name, spec in FIELDS.items():
         if name not in rules.fields_read:

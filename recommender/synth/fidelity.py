@@ -172,7 +172,7 @@ def _marginals(rep: _Report, fig: dict, frame: pd.DataFrame) -> None:
     rep.value("longest years_in_denmark", "tabel 4 note", 31, float(years.max()), "years", 0.5)
 
 
-def _two_groups(rep: _Report, fig: dict, frame: pd.DataFrame, groups) -> None:
+def _two_groups(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
     two = fig["by_labour_force_and_other"]
     years = frame["years_in_denmark"].to_numpy()
     kids = frame["children_under_18"].to_numpy()
@@ -213,7 +213,7 @@ def _offers(rep: _Report, fig: dict, frame: pd.DataFrame, outcome: np.ndarray) -
                       _mean(outcome == out, offer == code))
 
 
-def _standardised(mask: np.ndarray, groups, weights: np.ndarray) -> float:
+def _standardised(mask: np.ndarray, groups: tuple[tuple[str, np.ndarray], ...], weights: np.ndarray) -> float:
     return float(sum(w * _mean(mask, rows) for w, (_, rows) in zip(weights, groups)))
 
 
@@ -223,7 +223,7 @@ def _registered(fig: dict) -> np.ndarray:
     return counts / counts.sum()
 
 
-def _progression(rep: _Report, fig: dict, frame: pd.DataFrame, groups) -> None:
+def _progression(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
     prog = fig["progression"]
     weights = _registered(fig)
     closing_rows = frame[f"{CRITERIA[0]}_closing"].notna().to_numpy() if (
@@ -262,7 +262,7 @@ def _progression(rep: _Report, fig: dict, frame: pd.DataFrame, groups) -> None:
                   _mean(closing_rows, np.ones(len(frame), dtype=bool)))
 
 
-def _cooccurrence(rep: _Report, fig: dict, frame: pd.DataFrame, groups) -> None:
+def _cooccurrence(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
     block = fig["intake_yes_cooccurrence"]
     matrix = np.array(block["matrix"], dtype=float)
     weights = _registered(fig)
@@ -282,7 +282,7 @@ def _cooccurrence(rep: _Report, fig: dict, frame: pd.DataFrame, groups) -> None:
               _standardised((n_yes == 2) & yes[:, can] & yes[:, wants], groups, weights))
 
 
-def _duration(rep: _Report, fig: dict, frame: pd.DataFrame, groups) -> None:
+def _duration(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
     if "duration_days" not in frame:
         return
     d = fig["duration_days"]

@@ -65,7 +65,7 @@ ASSUMPTIONS: list[str] = [
     "registered 196 of 274): their per-group shares follow tabel 19-33; the joint pattern table is "
     "raked to tabel 10 and the nested counts, whose pooled figures are compared standardised to the "
     "registered mix (168 labour force : 28 other).",
-    "The published criteria figures are mutually inconsistent (see _synth_joint); the raked table is "
+    "The published criteria figures are mutually inconsistent (see `synth/joint.py`); the raked table is "
     "a compromise within about 2.1 percentage points of every figure.",
     "language_sufficient and spouse_support follow tabel 34/35 per group; network_use follows tabel 36 "
     "(published for all only) in both groups. Within a group the degree is ordered by a latent score: "

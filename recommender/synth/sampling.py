@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["pick", "pick_stratified"]
 
 
-def pick(rng: np.random.Generator, probs: np.ndarray, index: np.ndarray | None = None) -> np.ndarray:
+def pick(rng: np.random.Generator, probs: ArrayLike, index: np.ndarray | None = None) -> np.ndarray:
     """One category index per row by inverse CDF.
 
     ``probs`` is either row-wise probabilities (n, k), or a table (g, k) with ``index`` giving each

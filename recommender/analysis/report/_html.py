@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from recommender.vocab import GENDER, LABOUR_FORCE_OUTCOMES, OFFER, ORIGIN, OUTCOME, TYPOLOGY
+from recommender.vocab import GENDER, Scale, LABOUR_FORCE_OUTCOMES, OFFER, ORIGIN, OUTCOME, TYPOLOGY
 from recommender.analysis.report._content import ReportContent
 
 __all__ = ["render_html"]
@@ -35,7 +35,7 @@ def _num(x: float, digits: int = 3) -> str:
     return "–" if x != x else f"{x:.{digits}f}".replace(".", ",")
 
 
-def _label(scale, code: str) -> str:
+def _label(scale: Scale, code: str) -> str:
     try:
         return f"{_e(scale.label(code))} (<code>{_e(code)}</code>)"
     except KeyError:

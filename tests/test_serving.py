@@ -1,0 +1,124 @@
+"""The lean serving path (issue 10): a saved model serves a recommendation from its exact numpy tables,
+without scikit-learn or pandas, with the same numbers as the scikit-learn pipeline (to 1e-9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from _dgp import simulate
+from recommender.citizen import Citizen
+from recommender.model import OutcomeModel, load_model, save_model, train
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "flexible.json"
+HEAVY = ("sklearn", "pandas", "scipy", "skops", "joblib")
+
+_SERVE = """
+import json, sys
+import recommender
+from recommender import Citizen, load_model, recommend
+citizen = Citizen.from_dict(json.load(open(sys.argv[1], encoding="utf-8")))
+model = load_model(sys.argv[2]) if len(sys.argv) > 2 else None
+rec = recommend(citizen, model=model)
+model = model or load_model()
+est = model.predict_citizen(citizen)
+point, draws = model.citizen_draws(citizen)
+print(json.dumps({"heavy": sorted(m for m in %r if m in sys.modules), "rec": rec.to_dict(),
+                  "est": {k: getattr(est, k).tolist() for k in
+                          ("proba", "proba_low", "proba_high", "score", "score_low", "score_high",
+                           "propensity")},
+                  "point": point.tolist(), "draws": draws.tolist()}))
+""" % (HEAVY,)
+
+
+def _serve(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", _SERVE, *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ}, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def model() -> OutcomeModel:
+    return train(simulate(600, seed=11), seed=0, n_bootstrap=6)
+
+
+@pytest.fixture(scope="module")
+def saved(model, tmp_path_factory) -> Path:
+    return save_model(model, tmp_path_factory.mktemp("serve") / "model.p500")
+
+
+def test_importing_the_package_loads_neither_scikit_learn_nor_pandas() -> None:
+    code = "import recommender, sys; recommender.recommend; print([m for m in %r if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code % (HEAVY,)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_saved_model_serves_without_sklearn_and_matches_the_pipeline(model, saved) -> None:
+    out = _serve(str(EXAMPLE), str(saved))
+    assert out["heavy"] == []
+    pipeline = OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity, model.manifest,
+                                        serving_tables=False)
+    citizen = Citizen.from_dict(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    ref = pipeline.predict_citizen(citizen)
+    for name, values in out["est"].items():
+        np.testing.assert_allclose(np.array(values), getattr(ref, name), atol=1e-9, rtol=0,
+                                   err_msg=name)
+    point, draws = pipeline.citizen_draws(citizen)
+    np.testing.assert_allclose(np.array(out["point"]), point, atol=1e-9, rtol=0)
+    np.testing.assert_allclose(np.array(out["draws"]), draws, atol=1e-9, rtol=0)
+    assert np.array(out["draws"]).shape == (6, 4, 4)
+    # the whole recommendation (ranking, reasons, warnings) is the one the in-memory model gives
+    from recommender import recommend
+    assert out["rec"] == json.loads(json.dumps(recommend(citizen, model=model).to_dict()))
+
+
+def test_the_cached_default_model_serves_without_sklearn(default_model) -> None:
+    out = _serve(str(EXAMPLE))
+    assert out["heavy"] == []
+    assert out["rec"]["model"]["version"] == default_model.version
+
+
+def test_the_cli_recommends_from_the_cached_model_without_sklearn(default_model) -> None:
+    code = ("import sys, runpy; sys.argv = ['recommender', 'recommend', %r]\n"
+            "from recommender.cli import main\ncode = main(sys.argv[1:])\n"
+            "print('HEAVY', [m for m in %r if m in sys.modules], file=sys.stderr)\nsys.exit(code)"
+            % (str(EXAMPLE), HEAVY))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stderr
+
+
+def test_the_bootstrap_refits_do_not_depend_on_the_number_of_processes() -> None:
+    cohort = simulate(300, seed=4)
+    one = train(cohort, seed=2, n_bootstrap=4, n_jobs=1)
+    two = train(cohort, seed=2, n_bootstrap=4, n_jobs=2)
+    np.testing.assert_array_equal(one.tables.weights, two.tables.weights)
+    np.testing.assert_array_equal(one.tables.bias, two.tables.bias)
+    assert one.version == two.version
+
+
+def test_a_model_that_trains_also_saves_and_loads(tmp_path) -> None:
+    """train() refuses the settings load() would refuse, before fitting anything."""
+    from recommender.errors import RecommenderError
+
+    cohort = simulate(200, seed=3)
+    for bad in (0.0, 1.0, 1.5, -0.1, True, "0.1"):
+        with pytest.raises(RecommenderError, match="support_threshold: expected a number between 0 and 1"):
+            train(cohort, support_threshold=bad)
+    with pytest.raises(RecommenderError, match="n_bootstrap: expected a whole number ≥ 1"):
+        train(cohort, n_bootstrap=0)
+    for threshold in (0.01, 0.99):
+        model = train(cohort, n_bootstrap=2, support_threshold=threshold)
+        back = load_model(save_model(model, tmp_path / f"m{threshold}.p500"))
+        assert back.threshold == threshold and back.version == model.version
