@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from recommender.service.db import _shown, make_engine, upgrade
+    from recommender.service.db import shown_url, make_engine, upgrade
 
     url = database_url(args)
     engine = make_engine(url)
@@ -52,7 +52,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     what = "allerede nyeste / already current" if before == after else f"{before or 'tom/empty'} → {after}"
-    print(f"database {_shown(url)}: skema/schema {after} ({what})", file=sys.stderr)
+    print(f"database {shown_url(url)}: skema/schema {after} ({what})", file=sys.stderr)
     return 0
 
 

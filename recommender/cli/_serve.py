@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from recommender.service.app import create_app
-    from recommender.service.db import _shown, open_database
+    from recommender.service.db import shown_url, open_database
     from recommender.service.engine import load_engine
     from recommender.service.keys import load_or_create_secret
     from recommender.service.settings import load_settings
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         load_or_create_secret(settings.data_dir, "pseudonym.key")
     if settings.session_secret is None:
         load_or_create_secret(settings.data_dir, "session.key")
-    print(f"recommender serve: http://{args.host}:{args.port}/docs · database {_shown(url)} · model "
+    print(f"recommender serve: http://{args.host}:{args.port}/docs · database {shown_url(url)} · model "
           f"{engine.model_version} · rules {engine.rules_version} · {args.workers} worker(s)", file=sys.stderr)
     common = dict(host=args.host, port=args.port, access_log=args.access_log, log_level="warning",
                   timeout_graceful_shutdown=10)

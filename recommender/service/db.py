@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recommender import RecommenderError
 
-__all__ = ["Database", "SchemaError", "head_revision", "current_revision", "open_database", "upgrade"]
+__all__ = ["Database", "SchemaError", "current_revision", "head_revision", "make_engine", "open_database",
+           "shown_url", "upgrade"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -49,7 +50,8 @@ class Database:
         self.engine.dispose()
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -81,7 +83,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         hint = " (pip install '.[postgresql]')" if parsed.get_backend_name() == "postgresql" else ""
-        raise RecommenderError(f"--database {_shown(url)}: driver not installed{hint}: {exc}") from None
+        raise RecommenderError(f"--database {shown_url(url)}: driver not installed{hint}: {exc}") from None
 
 
 def _sqlite_pragmas(dbapi_connection, synchronous: str) -> None:  # type: ignore[no-untyped-def]
@@ -143,7 +145,7 @@ def open_database(url: str, *, create: bool = True, sqlite_synchronous: str = "f
         if current is None and create and not inspect(engine).get_table_names():
             upgrade(engine)
         elif current != head:
-            flag = f" --database {_shown(url)}" if url else ""
+            flag = f" --database {shown_url(url)}" if url else ""
             if current is not None and current not in _known_revisions():
                 raise SchemaError(f"databasen er nyere end programmet / the database schema ({current}) is "
                                   f"newer than this version of recommender (needs {head}); upgrade "
@@ -159,7 +161,7 @@ def open_database(url: str, *, create: bool = True, sqlite_synchronous: str = "f
         from sqlalchemy.exc import DBAPIError
 
         if isinstance(exc, DBAPIError):
-            raise RecommenderError(f"--database {_shown(url)}: cannot open the database: "
+            raise RecommenderError(f"--database {shown_url(url)}: cannot open the database: "
                                    f"{' '.join(str(exc.orig).split())[:200]}") from None
         raise
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), url=url)
