@@ -10,12 +10,40 @@ citizens, not causal effects, and the adviser decides.
 ['Citizen', 'RankedOffer', 'Recommendation', 'RecommenderError']
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from recommender.errors import RecommenderError
-from recommender.recommending.recommend import recommend
-from recommender.citizen import Citizen
-from recommender.model import load_model, train
-from recommender.recommendation import RankedOffer, Recommendation
-from recommender.typology import TypologyResult, load_rules
+
+if TYPE_CHECKING:
+    from recommender.citizen import Citizen
+    from recommender.model import load_model, train
+    from recommender.recommendation import RankedOffer, Recommendation
+    from recommender.recommending.recommend import recommend
+    from recommender.typology import TypologyResult, load_rules
+
+# The public names are imported on first use: ``import recommender`` (and so the command line's start,
+# while Ctrl-C is not yet handled) stays quick; scikit-learn and pandas load only when needed.
+_LAZY = {
+    "Citizen": "recommender.citizen", "RankedOffer": "recommender.recommendation",
+    "Recommendation": "recommender.recommendation", "TypologyResult": "recommender.typology",
+    "load_model": "recommender.model", "load_rules": "recommender.typology",
+    "recommend": "recommender.recommending.recommend", "train": "recommender.model",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'recommender' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 __all__ = [
     "Citizen",

@@ -13,17 +13,37 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from recommender.errors import FieldProblem, InvalidCitizenError, did_you_mean
+from recommender.text import CONTROL, CPR, FORMULA_START, municipality_key, normalise, show_key
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 
-__all__ = ["CONTROL_CHARACTERS", "CPR_PATTERN", "Citizen", "parse_value"]
+__all__ = ["Citizen", "known_municipality", "parse_value"]
 
 _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<missing>"})()
 _INT = re.compile(r"^[+-]?\d{1,9}$")
-# A Danish CPR number: DDMMYY followed by four digits, with or without a dash or space.
-CPR_PATTERN = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
-# Control characters, lone surrogates and private-use characters: never typed text, break output.
-CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
-_KNOWN_MUNICIPALITIES = {m.casefold(): m for m in MUNICIPALITIES} | {"århus": "Aarhus"}
+_KNOWN_MUNICIPALITIES = {municipality_key(m): m for m in MUNICIPALITIES} | {municipality_key("Århus"): "Aarhus"}
+
+
+def known_municipality(name: str) -> str | None:
+    """The known spelling of a municipality name however it is spelt, or None for an unknown one.
+
+    >>> known_municipality("Hjorring"), known_municipality("lyngby–taarbaek"), known_municipality("Odense")
+    ('Hjørring', 'Lyngby-Taarbæk', None)
+    """
+    return _KNOWN_MUNICIPALITIES.get(municipality_key(name))
+
+
+def _scalar(value: object) -> object:
+    """numpy scalars as their Python value, pandas NA/NaT and float NaN as missing (like an empty cell)."""
+    if value is None or isinstance(value, (str, bool, int)) or value is _MISSING:
+        return value
+    if isinstance(value, float):
+        return None if value != value else value
+    kind = type(value).__module__.split(".")[0]
+    if kind == "numpy" and hasattr(value, "item"):
+        return _scalar(value.item())
+    if kind == "pandas" and type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    return value
 
 
 def _problem(spec: FieldSpec, value: object, **kw: Any) -> FieldProblem:
@@ -39,11 +59,14 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
     >>> parse_value(FIELDS["danish_course"], " DanskUddannelse 2 ")
     ('du2', None)
     >>> parse_value(FIELDS["children_under_18"], True)[1].expected
-    'a whole number / et heltal 0–20'
+    'et heltal / a whole number 0–20'
     """
+    value = _scalar(value)
+    if isinstance(value, str):
+        value = normalise(value)
     if value is None or value is _MISSING:
         if spec.required:
-            return None, _problem(spec, value, expected="a value (required) / en værdi (påkrævet)")
+            return None, _problem(spec, value, expected="en værdi / a value (påkrævet/required)")
         return spec.default, None
     if spec.kind == "code":
         assert spec.scale is not None
@@ -82,17 +105,20 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
         return None, _problem(spec, value)
     if not text:
         if spec.required:
-            return None, _problem(spec, value, expected="non-empty text / ikke-tom tekst")
+            return None, _problem(spec, value, expected="ikke-tom tekst / non-empty text")
         return None, None
-    if CONTROL_CHARACTERS.search(text):
-        return None, _problem(spec, value, expected="text without control characters / tekst uden "
-                                                    "kontroltegn")
-    if spec.name == "citizen_id" and CPR_PATTERN.search(text):
-        return None, _problem(spec, value, show=False,
-                              expected="a pseudonymous id, never a CPR number / et pseudonymt id, "
-                                       "aldrig et CPR-nummer")
+    if CONTROL.search(text):
+        return None, _problem(spec, value, expected="tekst uden kontroltegn / text without control "
+                                                    "characters")
+    if CPR.search(text):  # in every free-text field, not only the id
+        expected = ("et pseudonymt id, aldrig et CPR-nummer / a pseudonymous id, never a CPR number"
+                    if spec.name == "citizen_id" else "tekst uden CPR-nummer / text without a CPR number")
+        return None, _problem(spec, value, show=False, expected=expected)
+    if text.startswith(FORMULA_START):  # a spreadsheet would run it as a formula (CSV injection)
+        return None, _problem(spec, value, expected="tekst der ikke begynder med = + - eller @ / text "
+                                                    "that does not start with = + - or @")
     if spec.name == "municipality":
-        text = _KNOWN_MUNICIPALITIES.get(text.casefold(), text)
+        text = known_municipality(text) or text
     return text, None
 
 
@@ -120,7 +146,7 @@ class Citizen:
     ('du2', 'Aarhus', False)
     >>> Citizen.from_dict({"citizen_id": "x"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    recommender.errors.InvalidCitizenError: Ugyldigt borgerdata / invalid citizen record (17 fejl/problems): municipality (kommune): expected a value (required) / en værdi (påkrævet); got <missing>; ...
+    recommender.errors.InvalidCitizenError: Ugyldigt borgerdata / invalid citizen record (17 fejl/problems): municipality (kommune): forventede/expected en værdi / a value (påkrævet/required); fik/got <missing>; ...
     """
 
     citizen_id: str = _MISSING
@@ -165,23 +191,25 @@ class Citizen:
         Unknown fields are refused (with a did-you-mean suggestion), never ignored.
         """
         if isinstance(data, Citizen):
-            return data
+            # Checked again: a subclass, or an object altered after validation (object.__setattr__),
+            # must not reach the model unchecked. Read the stored fields, not overridable methods.
+            data = {f.name: object.__getattribute__(data, f.name) for f in fields(Citizen)}
         if not isinstance(data, Mapping):
             raise InvalidCitizenError([FieldProblem(
-                "<record>", data, "a mapping of field: value / et objekt med felt: værdi")])
+                "<record>", data, "et objekt med felt: værdi / a mapping of field: value")])
         problems: list[FieldProblem] = []
         kwargs: dict[str, object] = {}
-        for key, value in data.items():
-            if not isinstance(key, str) or key.strip() not in FIELDS:
-                shown = "<CPR-nummer/CPR number>" if CPR_PATTERN.search(str(key)) else str(key)[:40]
+        for raw_key, value in data.items():
+            key = normalise(raw_key).strip() if isinstance(raw_key, str) else raw_key
+            if not isinstance(key, str) or key not in FIELDS:
                 problems.append(FieldProblem(
-                    shown, value, "a known field / et kendt felt",
+                    show_key(raw_key), value, "et kendt felt / a known field",
                     suggestion=did_you_mean(key, FIELDS), show=False))
-            elif key.strip() in kwargs:  # " wants_employment" and "wants_employment": which one?
-                problems.append(FieldProblem(key.strip(), value, "each field once / hvert felt én gang",
-                                             FIELDS[key.strip()].da, show=False))
+            elif key in kwargs:  # " wants_employment" and "wants_employment": which one?
+                problems.append(FieldProblem(key, value, "hvert felt én gang / each field once",
+                                             FIELDS[key].da, show=False))
             else:
-                kwargs[key.strip()] = value
+                kwargs[key] = value
         for name, spec in FIELDS.items():
             value, problem = parse_value(spec, kwargs.get(name, _MISSING))
             if problem is not None:

@@ -16,6 +16,7 @@ __all__ = [
     "FieldProblem",
     "InvalidCitizenError",
     "ModelFileError",
+    "OutputError",
     "RecommenderError",
     "RulesError",
     "did_you_mean",
@@ -23,6 +24,7 @@ __all__ = [
 ]
 
 _MAX_SHOWN = 40
+_MAX_MESSAGE = 2000  # the longest message part a RulesError carries
 _MAX_PROBLEMS = 25  # problems spelt out in one InvalidCitizenError message (the schema has 23 fields)
 
 
@@ -84,12 +86,13 @@ class FieldProblem:
     show: bool = True  # False for values that must never be echoed (CPR-number-shaped ids)
 
     def message(self) -> str:
-        """``field (dansk): expected …; got …; did you mean …?``"""
+        """``field (dansk): forventede/expected …; fik/got …; mente du/did you mean …?``
+        (Danish first, as in every message an adviser sees)."""
         name = f"{self.field} ({self.label_da})" if self.label_da else self.field
         got = show_value(self.value) if self.show else "<skjult/hidden>"
-        text = f"{name}: expected {self.expected}; got {got}"
+        text = f"{name}: forventede/expected {self.expected}; fik/got {got}"
         if self.suggestion:
-            text += f"; did you mean {self.suggestion!r}? / mente du {self.suggestion!r}?"
+            text += f"; mente du/did you mean {self.suggestion!r}?"
         return text
 
 
@@ -137,7 +140,9 @@ class RulesError(RecommenderError):
         elif line:
             where.append(f"line {line}")
         if rule:
-            where.append(f"rule {rule!r}")
+            where.append(f"rule {show_value(rule)}")
+        if len(message) > _MAX_MESSAGE:  # a value pasted into a message by mistake: never megabytes
+            message = message[:_MAX_MESSAGE] + f"… ({len(message)} tegn/chars)"
         text = (", ".join(where) + ": " if where else "") + message
         if suggestion:
             text += f"; did you mean {suggestion!r}?"
@@ -171,3 +176,12 @@ class ModelFileError(RecommenderError):
         self.path = path
         prefix = f"{path}: " if path else ""
         super().__init__(f"Modelfil afvist / model file refused: {prefix}{message}")
+
+
+class OutputError(RecommenderError):
+    """An output path the package refuses to write to (the input itself, a device, a FIFO, a link, …)."""
+
+    def __init__(self, message: str, *, path: str | None = None):
+        self.path = path
+        prefix = f"{path}: " if path else ""
+        super().__init__(f"Uddata afvist / output refused: {prefix}{message}")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from recommender.citizen import Citizen
-from recommender.errors import ModelFileError, RecommenderError
+from recommender.errors import ModelFileError, RecommenderError, show_value
 from recommender.modelling.estimates import OfferEstimates, Reason
 from recommender.modelling.fitted import FittedObjects, reorder
 from recommender.modelling.linear import CitizenVector, LinearTables, softmax
@@ -287,6 +287,25 @@ class OutcomeModel:
         prop = self.tables.propensity(x)[None]
         return self._estimates(allp[0][None], allp[1:, None], prop, w)
 
+    def score_draws(self, citizens: Citizen | Mapping[str, object] | pd.DataFrame,
+                    weights: Mapping[str, float] | RuleSet | None = None, *, block: int = 5_000
+                    ) -> np.ndarray:
+        """(B, n, offers) expected value Σ weight·P of each offer under each bootstrap refit: for one
+        citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model) or a
+        frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep memory flat).
+        These are the draws behind the score intervals; ``p_best`` is computed from them."""
+        w = _weights_vector(weights)
+        if isinstance(citizens, (Citizen, Mapping)):
+            return self.citizen_draws(citizens)[1][:, None] @ w
+        from recommender.modelling.features import prepare
+
+        parts = []
+        for i in range(0, len(citizens), block):
+            draws = self._draws(prepare(citizens.iloc[i:i + block], self.schema), True)[1]
+            assert draws is not None
+            parts.append(draws @ w)
+        return np.concatenate(parts, axis=1)
+
     def explain(self, citizen: Citizen | Mapping[str, object], offer: str, top: int = 3,
                 weights: Mapping[str, float] | RuleSet | None = None) -> tuple[Reason, ...]:
         """The ``top`` inputs that move ``offer``'s score most for this citizen, largest first.
@@ -353,7 +372,8 @@ class OutcomeModel:
 
 def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_protected: bool = False,
           evidence_size: int | None = None, n_bootstrap: int = N_BOOTSTRAP, rules: RuleSet | None = None,
-          support_threshold: float = SUPPORT_THRESHOLD, n_jobs: int | None = 1) -> OutcomeModel:
+          support_threshold: float = SUPPORT_THRESHOLD, n_jobs: int | None = 1,
+          progress: Callable[[str], None] | None = None) -> OutcomeModel:
     """Train the outcome model on a cohort (a ``Cohort``, a CSV path or a DataFrame of codes).
 
     Rows without a registered offer are left out (counted in ``manifest.n_left_out``).
@@ -362,7 +382,8 @@ def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_pr
     is recorded. Protected attributes are features only with ``allow_protected=True``. ``n_jobs``:
     processes for the bootstrap refits (``-1`` every core); the model is the same for any value.
     The settings are checked before anything is fitted, as loading checks them: a model that trains
-    also saves and loads.
+    also saves and loads. ``progress``: called with a short Danish/English line at each stage (the
+    command line prints it when stderr is a terminal).
 
     >>> from recommender.synth import generate_cohort
     >>> cohort = generate_cohort(400, seed=1)
@@ -377,21 +398,26 @@ def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_pr
     from recommender.cohort import read_cohort
     from recommender.modelling.training import fit
 
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise RecommenderError(f"seed (--seed): expected a whole number 0–{2**32 - 1:,} / et heltal; got "
+                               f"{show_value(seed)}")
     cohort = read_cohort(cohort)
     # One thread: on a shared machine OpenMP/BLAS oversubscription made fits 5-10x slower.
     with threadpool_limits(limits=1):
         parts = fit(cohort, seed=seed, allow_protected=allow_protected, evidence_size=evidence_size,
                     n_bootstrap=n_bootstrap, support_threshold=support_threshold, n_jobs=n_jobs,
-                    rules_version=rules.version if rules is not None else None)
+                    rules_version=rules.version if rules is not None else None,
+                    progress=progress or (lambda _: None))
     return OutcomeModel.from_fitted(parts.estimator, parts.boot, parts.propensity, parts.manifest)
 
 
-def save_model(model: OutcomeModel, path: str | Path) -> Path:
+def save_model(model: OutcomeModel, path: str | Path, *, inputs: tuple = ()) -> Path:
     """Write ``model`` to ``path`` atomically (a failed write leaves an existing file untouched):
     the manifest, the exact serving tables and the scikit-learn objects (see
-    :mod:`recommender.modelling.persist`)."""
+    :mod:`recommender.modelling.persist`). ``path`` must be a new path or a regular file that is none
+    of ``inputs`` (:func:`recommender.files.check_output`)."""
     objects = {"estimator": model.estimator, "boot": list(model.boot), "propensity": model.propensity}
-    return write_model_file(path, model.manifest, model.serving_arrays(), objects)
+    return write_model_file(path, model.manifest, model.serving_arrays(), objects, inputs=inputs)
 
 
 def load_model(path: str | Path | None = None) -> OutcomeModel:

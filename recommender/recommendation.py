@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from recommender.recommending.certainty import Verdict
 from recommender.vocab import FIELDS, OFFER
 from recommender.typology import GuardResult, LabourForceResult, Note, TypologyResult
 
@@ -80,6 +81,7 @@ class RankedOffer:
     guard: GuardResult | None
     reasons: tuple[Message, ...]
     warnings: tuple[Message, ...]
+    p_best: float = 0.0
 
     @property
     def label_da(self) -> str:
@@ -99,6 +101,7 @@ class RankedOffer:
             "guard": self.guard.to_dict() if self.guard else None,
             "reasons": [r.to_dict() for r in self.reasons],
             "warnings": [w.to_dict() for w in self.warnings],
+            "p_best": self.p_best,
         }
 
     def __repr__(self) -> str:
@@ -144,6 +147,8 @@ class Recommendation:
     weights: Mapping[str, float]
     warnings: tuple[Message, ...] = ()
     statement: Message = STATEMENT
+    verdict: Verdict | None = None
+    verdict_message: Message | None = None
 
     @property
     def top_offer(self) -> str | None:
@@ -157,6 +162,9 @@ class Recommendation:
         """The JSON contract of spec §8."""
         return {
             "citizen_id": self.citizen_id,
+            "verdict": None if self.verdict is None else {
+                **self.verdict.to_dict(),
+                "message": None if self.verdict_message is None else self.verdict_message.to_dict()},
             "typology": self.typology.to_dict(),
             "labour_force": self.labour_force.to_dict(),
             "offers": [o.to_dict() for o in self.offers],

@@ -26,6 +26,7 @@ import numpy as np
 from recommender.rules.conditions import Condition, ConditionResult
 from recommender.errors import RecommenderError, RulesError, show_value
 from recommender import process_cache
+from recommender.files import read_input
 from recommender.rules.file import LEVELS, Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
 from recommender.citizen import Citizen
@@ -55,6 +56,7 @@ class TypologyResult:
     description_en: str
     conditions: tuple[ConditionResult, ...]
     notes: tuple[Note, ...]
+    rule_da: str | None = None  # the rule's Danish name (``name_da`` in rules.yaml), if given
 
     @property
     def label_da(self) -> str:
@@ -66,7 +68,7 @@ class TypologyResult:
 
     def to_dict(self) -> dict[str, object]:
         return {"code": self.code, "label_da": self.label_da, "label_en": self.label_en,
-                "rule": self.rule, "description": _text(self.description_da, self.description_en),
+                "rule": self.rule, "rule_da": self.rule_da, "description": _text(self.description_da, self.description_en),
                 "conditions": [c.to_dict() for c in self.conditions],
                 "notes": [n.to_dict() for n in self.notes]}
 
@@ -203,7 +205,8 @@ class RuleSet(ParsedRules):
                              "a gap (run 'recommender rules check') / ingen typologiregel passer",
                              path=self.path)
         typology = TypologyResult(rule.typology, rule.name, rule.description_da, rule.description_en,
-                                  rule.condition.explain(record), self.typology_notes[rule.typology])
+                                  rule.condition.explain(record), self.typology_notes[rule.typology],
+                                  rule.name_da)
         criteria = {c.name: CriterionResult(record[c.name], c.condition.test(record))
                     for c in self.criteria}
         labour = LabourForceResult(all(r.met for r in criteria.values()), MappingProxyType(criteria))
@@ -296,6 +299,9 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
 
 # --- loading -------------------------------------------------------------------------------------------
 
+MAX_RULES_BYTES = 4 * 1024 * 1024  # the packaged rules are about 20 KB
+
+
 def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     """Read, check and compile a rules file; ``None`` gives the packaged default (loaded once, cached).
 
@@ -304,13 +310,12 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     """
     if path is None:
         return process_cache.remember("rules", _packaged)
+    if not isinstance(path, (str, os.PathLike)):
+        raise RulesError(f"expected the path of a rules file; got {type(path).__name__} / forventede "
+                         "stien til en regelfil")
     shown = os.fspath(path)
-    try:
-        with open(shown, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise RulesError(f"cannot read the rules file / kan ikke læse regelfilen: {exc.strerror}",
-                         path=shown) from None
+    data = read_input(shown, limit=MAX_RULES_BYTES, what="rules file", error=lambda message: RulesError(
+        f"cannot read the rules file / kan ikke læse regelfilen: {message}", path=shown))
     return _build(data, shown)
 
 

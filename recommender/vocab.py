@@ -194,12 +194,12 @@ class FieldSpec:
         """What is allowed, for an error message."""
         if self.kind == "code":
             assert self.scale is not None
-            return f"one of / en af: {self.scale.describe()}"
+            return f"en af / one of: {self.scale.describe()}"
         if self.kind == "int":
-            return f"a whole number / et heltal {self.low}–{self.high}"
+            return f"et heltal / a whole number {self.low}–{self.high}"
         if self.kind == "bool":
-            return "true/false (ja/nej)"
-        return f"text / tekst (at most / højst {self.max_length} tegn/chars)"
+            return "ja/nej (true/false)"
+        return f"tekst / text (højst / at most {self.max_length} tegn/chars)"
 
 
 def _f(name: str, kind: str, da: str, en: str, **kw: Any) -> FieldSpec:

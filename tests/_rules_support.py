@@ -119,6 +119,7 @@ def line_of(path: Path, needle: str, nth: int = 1) -> int:
 
 # The text of rule 6 in rules.yaml, for tests that remove or follow it.
 RULE_6 = """  - name: open_to_realistic_jobs
+    name_da: Åben for realistiske job
     typology: flexible
     description_da: Ufaglært jobmål, eller borgeren søger bredt efter alle rimelige job.
     description_en: An unskilled job goal, or the citizen searches broadly for all reasonable jobs.

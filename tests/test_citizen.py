@@ -43,7 +43,7 @@ def test_every_bad_field_is_named_in_one_error() -> None:
     for field in ("years_in_denmark", "children_under_18", "danish_course", "wants_employmnt",
                   "network_use"):
         assert field in message
-    assert "got 'du4'; did you mean 'du" in message
+    assert "fik/got 'du4'; mente du/did you mean 'du" in message
     assert "did you mean 'wants_employment'" in message
     assert {p.field for p in info.value.problems} == {
         "years_in_denmark", "children_under_18", "danish_course", "wants_employmnt", "network_use"}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from recommender.cli import main
-from recommender.recommending.scoring import SCORE_COLUMNS
+from recommender.recommending.scoring import PROVENANCE_COLUMNS, SCORE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FLEXIBLE = ROOT / "examples" / "flexible.json"
@@ -92,7 +92,7 @@ def test_score_writes_the_section_8_columns_and_agrees_with_recommend(tmp_path, 
     _citizens_csv(src, 25)
     assert main(["score", str(src), "--out", str(out), "--chunksize", "7"]) == 0
     scores = pd.read_csv(out, keep_default_na=False)
-    assert tuple(scores.columns) == SCORE_COLUMNS and len(scores) == 25
+    assert tuple(scores.columns) == SCORE_COLUMNS + PROVENANCE_COLUMNS and len(scores) == 25
     record = pd.read_csv(src, keep_default_na=False).iloc[3].to_dict()
     record = {k: v for k, v in record.items() if v != ""}
     rec = recommend(record, model=default_model)

@@ -65,8 +65,13 @@ def check_contract(rec, record, rules) -> None:
     flags = [o.advised for o in offers]
     assert flags == sorted(flags, reverse=True), "blocked offers come last"
     preferred = rules.preferred_order[rec.typology.code]
-    for a, b in zip(offers, offers[1:]):
-        if a.advised == b.advised and b.score > a.score:
+    # evidence rule: adequate evidence before little evidence among the advised (unless all are low)
+    some_ok = any(o.advised and o.support == "ok" for o in offers)
+    tier = [2 if not o.advised else (1 if o.support == "low" and some_ok else 0) for o in offers]
+    assert tier == sorted(tier), "advised with adequate evidence, advised with little, blocked"
+    assert offers[0].reasons[0].code in ("highest_score", "tie_preferred_order", "evidence_rule", "blocked")
+    for (a, ta), (b, tb) in zip(zip(offers, tier), zip(offers[1:], tier[1:])):
+        if ta == tb and b.score > a.score:
             assert b.score - a.score < rules.tie_margin
             assert preferred.index(a.offer) < preferred.index(b.offer)
     d = json.loads(json.dumps(rec.to_dict()))

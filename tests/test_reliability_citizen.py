@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from recommender import Citizen, RecommenderError, recommend
 from recommender.errors import InvalidCitizenError
 from recommender.vocab import BOOLEAN, FIELDS
-from recommender.citizen import CPR_PATTERN
+from recommender.text import FORMULA_START, has_cpr
 from recommender.typology import load_rules
 from test_recommend import check_contract
 
@@ -44,10 +44,9 @@ def _valid_value(name: str) -> st.SearchStrategy[object]:
     if spec.kind == "bool":
         words = [w for item in BOOLEAN.items for w in (item.code, item.da, item.en, *item.aliases)]
         return st.one_of(st.booleans(), st.sampled_from(words).flatmap(_spelling))
-    if name == "citizen_id":
-        return st.text(_ID_ALPHABET, min_size=1, max_size=64).filter(
-            lambda s: bool(s.strip()) and not CPR_PATTERN.search(s))
-    return st.text(_ID_ALPHABET, min_size=1, max_size=spec.max_length).filter(lambda s: bool(s.strip()))
+    size = 64 if name == "citizen_id" else spec.max_length
+    return st.text(_ID_ALPHABET, min_size=1, max_size=size).filter(
+        lambda s: bool(s.strip()) and not has_cpr(s) and not s.strip().startswith(FORMULA_START))
 
 
 @st.composite

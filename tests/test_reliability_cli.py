@@ -102,7 +102,7 @@ CITIZEN_CORPUS: list[Case] = [
     ("newline_municipality", _with(municipality="Aar\nhus"), ("municipality", "control")),
     ("lone_surrogate", json.dumps(_with(citizen_id="P\ud800")).encode(), ("citizen_id", "control")),
     # files that are not one JSON object
-    ("multi_megabyte", json.dumps(_with(job_goal="x" * 3_000_000)).encode(), ("3,000,546 bytes", "for stor")),
+    ("multi_megabyte", json.dumps(_with(job_goal="x" * 3_000_000)).encode(), ("1,000,000 bytes", "for stor")),
     ("not_json", b"citizen_id: P-1\nmunicipality: Aarhus\n", ("invalid JSON", "line 1")),
     ("csv_instead", b"citizen_id,municipality\nP-1,Aarhus\n", ("invalid JSON",)),
     ("empty_file", b"", ("empty",)),

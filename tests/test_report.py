@@ -13,6 +13,7 @@ from recommender.cli import main
 from recommender.cohort import write_cohort
 from recommender.model import load_model
 from recommender.analysis.report import ReportError, write_report
+from recommender.errors import OutputError
 from recommender.synth import generate_cohort
 
 REQUIRED = ("calibration_job.png", "calibration_education.png", "calibration_active.png",
@@ -121,7 +122,7 @@ def test_refuses_a_foreign_directory_and_bad_input(cohort_csv: Path, tmp_path: P
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")
-    with pytest.raises(ReportError, match="ikke tom"):
+    with pytest.raises(OutputError, match="ikke tom"):
         write_report(cohort_csv, foreign, model=model)
     assert (foreign / "notes.txt").read_text() == "keep me"
     assert main(["report", str(cohort_csv), "--out", str(foreign)]) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,10 @@ from recommender.synth.people import WESTERN
 from recommender.vocab import CRITERIA, FIELDS
 from recommender.cli import main
 from recommender.cohort import CLOSING_COLUMNS, COHORT_COLUMNS, read_cohort
-from recommender.synth import ASSUMPTIONS, generate_cohort, load_figures
+from recommender.synth import ASSUMPTION_BASIS, ASSUMPTIONS, generate_cohort, load_figures
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "synthetic-cohort.md"
+REPORT = Path(__file__).resolve().parents[2] / "shared" / "projekt500" / "evalueringsrapport.txt"
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +132,25 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path, capsys) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_every_assumption_is_documented() -> None:
+def test_every_assumption_is_documented_with_its_basis() -> None:
     text = " ".join(DOCS.read_text(encoding="utf-8").split())
-    assert len(ASSUMPTIONS) >= 15
-    for assumption in ASSUMPTIONS:
+    assert len(ASSUMPTIONS) >= 15 and len(ASSUMPTION_BASIS) == len(ASSUMPTIONS)
+    for assumption, basis in zip(ASSUMPTIONS, ASSUMPTION_BASIS):
         assert " ".join(assumption.split()) in text, assumption[:60]
+        assert " ".join(basis.split()) in text, basis[:60]
+        assert basis.startswith("Teknisk valg") or "«" in basis, basis[:60]
+    # the outcome structure (readiness, Danish, goals, offers, plan) rests on quoted passages
+    assert sum("«" in b for b in ASSUMPTION_BASIS) >= 6
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"-\n", "", text).split())
+
+
+def test_every_quoted_passage_is_in_the_report() -> None:
+    if not REPORT.exists():  # the report lives beside the project, not inside the package
+        pytest.skip("the evaluation report is not beside the project")
+    report = _normalised(REPORT.read_text(encoding="utf-8"))
+    for basis in ASSUMPTION_BASIS:
+        for quote in re.findall(r"«(.+?)»", basis):
+            assert _normalised(quote) in report, quote[:60]

@@ -141,8 +141,8 @@ class InvestmentResult:
 def _number(name: str, value: object) -> tuple[float | None, FieldProblem | None]:
     spec = _SPECS[name]
     upper = "1" if spec.share else ("" if math.isinf(spec.high) else f"{spec.high:g}")
-    expected = (f"a number / et tal {spec.low:g}–{upper}" if upper
-                else f"a number ≥ {spec.low:g} / et tal ≥ {spec.low:g}")
+    expected = (f"et tal / a number {spec.low:g}–{upper}" if upper
+                else f"et tal ≥ {spec.low:g} / a number ≥ {spec.low:g}")
     number: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
@@ -217,7 +217,7 @@ def investment_model(**assumptions: object) -> InvestmentResult:
     >>> investment_model(adviser_hours_per_month=-1)
     Traceback (most recent call last):
     ...
-    recommender.analysis.invest.InvestmentError: Ugyldige forudsætninger / invalid assumptions: adviser_hours_per_month (rådgivertimer pr. måned): expected a number / et tal 0–744; got -1
+    recommender.analysis.invest.InvestmentError: Ugyldige forudsætninger / invalid assumptions: adviser_hours_per_month (rådgivertimer pr. måned): forventede/expected et tal / a number 0–744; fik/got -1
     """
     a = _parse(assumptions)
     cost_exact = a.adviser_hours_per_month * MONTHS_PER_YEAR * a.hourly_rate_dkk

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from recommender.cli._options import whole_number
+
 __all__ = ["register"]
 
 
@@ -20,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="modelfil (standard: den indbyggede model) / model file (default: built-in)")
     parser.add_argument("--rules", metavar="PATH", default=None,
                         help="regelfil (standard: de indbyggede regler) / rules file (default: built-in)")
-    parser.add_argument("--min-support", metavar="N", type=int, default=30,
+    parser.add_argument("--min-support", metavar="N", type=whole_number(1, 10**7), default=30,
                         help="færre borgere med et tilbud end dette = lav støtte (standard 30) / "
                              "offers with fewer citizens are flagged")
     parser.set_defaults(func=_run)
@@ -29,9 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from recommender.cohort import read_cohort
     from recommender.model import load_model
-    from recommender.analysis.report import write_report
+    from recommender.analysis.report import MARKER, write_report
+    from recommender.files import check_output_dir
     from recommender.typology import load_rules
 
+    check_output_dir(args.out, marker=MARKER, inputs=(args.cohort, args.model, args.rules))
     cohort = read_cohort(args.cohort)
     model = load_model(args.model)
     rules = load_rules(args.rules)

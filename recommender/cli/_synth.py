@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from recommender.cli._options import MAX_SEED, whole_number
 
 __all__ = ["register"]
 
@@ -15,9 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "offentliggjorte tal (samme frø giver samme fil). / Writes a synthetic cohort of "
                     "closed cases that reproduces the evaluation's published figures (same seed, "
                     "same file).")
-    parser.add_argument("--n", type=int, required=True, metavar="N",
+    parser.add_argument("--n", type=whole_number(1, 10**9), required=True, metavar="N",
                         help="antal forløb / number of cases")
-    parser.add_argument("--seed", type=int, required=True, metavar="S", help="frø / random seed")
+    parser.add_argument("--seed", type=whole_number(0, MAX_SEED), required=True, metavar="S", help="frø / random seed")
     parser.add_argument("--out", required=True, metavar="COHORT.csv",
                         help="kohortefil der skrives / cohort CSV to write")
     parser.add_argument("--fidelity", action="store_true",
@@ -27,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from recommender.files import check_output
+
+    check_output(args.out)  # before the cohort is drawn
     from recommender.cohort import write_cohort
     from recommender.synth import generate_cohort
     from recommender.synth.fidelity import fidelity_report, format_fidelity

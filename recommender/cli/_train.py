@@ -8,27 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
 
+from recommender.cli._options import MAX_SEED, whole_number
+
 __all__ = ["register", "render"]
-
-
-def _positive(text: str) -> int:
-    from recommender.errors import RecommenderError
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 20:
-        raise RecommenderError(f"--evidence-size: expected a whole number ≥ 20 / et heltal ≥ 20; "
-                               f"got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    from recommender.errors import RecommenderError
-    try:
-        return int(text)
-    except ValueError:
-        raise RecommenderError(f"--seed: expected a whole number / et heltal; got {text!r}") from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,11 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "cross-validated log loss and saves it (atomically).")
     parser.add_argument("cohort", metavar="COHORT.csv")
     parser.add_argument("--out", required=True, metavar="MODEL", help="modelfil / model file")
-    parser.add_argument("--seed", type=_seed, default=0)
+    parser.add_argument("--seed", type=whole_number(0, MAX_SEED), default=0)
     parser.add_argument("--allow-protected", action="store_true",
                         help="brug køn/oprindelse/nationalitet som input (registreres) / use protected "
                              "attributes as features (recorded in the model)")
-    parser.add_argument("--evidence-size", type=_positive, default=None, metavar="N",
+    parser.add_argument("--evidence-size", type=whole_number(20, 10**7), default=None, metavar="N",
                         help="antal borgere estimaterne reelt hviler på (standard: forløb med tilbud) "
                              "/ citizens the estimates rest on (default: rows with an offer)")
     parser.set_defaults(func=_run)
@@ -73,12 +55,28 @@ def render(model: OutcomeModel, path: str) -> str:
     return "\n".join(lines)
 
 
+def _progress():
+    """Stage lines with the elapsed time on stderr, only when stderr is a terminal (not in logs/pipes)."""
+    import sys
+    import time
+
+    if not sys.stderr.isatty():
+        return None
+    start = time.perf_counter()
+
+    def show(stage: str) -> None:
+        print(f"[{time.perf_counter() - start:6.1f} s] {stage} …", file=sys.stderr, flush=True)
+    return show
+
+
 def _run(args: argparse.Namespace) -> int:
+    from recommender.files import check_output
     from recommender.model import save_model, train
     from recommender.typology import load_rules
 
+    check_output(args.out, inputs=(args.cohort,))  # before minutes of training, not after
     model = train(args.cohort, seed=args.seed, allow_protected=args.allow_protected,
-                  evidence_size=args.evidence_size, rules=load_rules())
-    save_model(model, args.out)
+                  evidence_size=args.evidence_size, rules=load_rules(), progress=_progress())
+    save_model(model, args.out, inputs=(args.cohort,))
     print(render(model, args.out))
     return 0

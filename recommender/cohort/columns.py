@@ -14,7 +14,8 @@ import pandas as pd
 
 from recommender.errors import FieldProblem
 from recommender.vocab import FieldSpec
-from recommender.citizen import CONTROL_CHARACTERS, CPR_PATTERN, parse_value
+from recommender.citizen import parse_value
+from recommender.text import CONTROL, CPR, FORMULA_START
 
 __all__ = ["DATE_LABELS", "MAX_PROBLEMS", "date_column", "parse_column", "text_column"]
 
@@ -101,13 +102,16 @@ def _suspects(spec: FieldSpec, uniques: np.ndarray) -> list[int]:
     texts = _stripped(uniques)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     suspect = (lengths == 0) | (lengths > (spec.max_length or 10**9))
-    suspect |= np.fromiter((CONTROL_CHARACTERS.search(t) is not None for t in texts), dtype=bool, count=len(texts))
-    if spec.name == "citizen_id":  # one regex scan over all ids, separated by NUL (never a digit)
-        joined = "\x00".join(texts)
-        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
-        hits = [m.start() for m in CPR_PATTERN.finditer(joined)]
-        if hits:
-            suspect[np.searchsorted(starts, hits, side="right") - 1] = True
+    # Non-ASCII text is normalised (look-alike dashes, digits, invisible characters) by the full check;
+    # ASCII text is its own normal form. Control characters, spreadsheet formulas and CPR numbers too.
+    suspect |= np.fromiter((not t.isascii() or CONTROL.search(t) is not None or t.startswith(FORMULA_START)
+                            for t in texts), dtype=bool, count=len(texts))
+    # one regex scan over all values, separated by NUL (never a digit)
+    joined = "\x00".join(texts)
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    hits = [m.start() for m in CPR.finditer(joined)]
+    if hits:
+        suspect[np.searchsorted(starts, hits, side="right") - 1] = True
     return np.flatnonzero(suspect).tolist()
 
 

@@ -19,8 +19,9 @@ import csv
 import hashlib
 import io
 import os
-import tempfile
+import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,9 +31,10 @@ import numpy as np
 import pandas as pd
 
 from recommender.cohort.columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
-from recommender.errors import CohortError, FieldProblem, did_you_mean, show_value
+from recommender.errors import CohortError, FieldProblem, did_you_mean
+from recommender.files import check_output, open_input, spreadsheet_safe, write_bytes_atomic
 from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
-from recommender.citizen import CPR_PATTERN
+from recommender.text import normalise, show_key
 
 __all__ = [
     "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
@@ -107,53 +109,85 @@ class Cohort:
 
 # --------------------------------------------------------------------------------------- reading
 
-def _sniff(path: Path) -> tuple[str, list[str]]:
-    """Check that ``path`` is a readable UTF-8 CSV file; return its separator and header."""
+#: The most bytes a cohort or citizens CSV may hold (counted as read: pipes and devices too).
+MAX_CSV_BYTES = 4 * 1024 ** 3
+
+
+@contextmanager
+def _open_csv(path: Path) -> Iterator[tuple[str, list[str], io.TextIOWrapper]]:
+    """Open a CSV once (any kind of file, capped); yield its separator, header and a text stream.
+
+    Line endings may be LF, CRLF or CR only (Excel's "CSV (Macintosh)"): all are read as line ends.
+    """
     name = str(path)
-    if not path.exists():
-        raise CohortError("filen findes ikke / file not found", path=name)
-    if path.is_dir():
-        raise CohortError("er en mappe, ikke en CSV-fil / is a directory, not a CSV file", path=name)
-    with open(path, "rb") as handle:
-        head = handle.read(65536)
-    if not head.strip():
-        raise CohortError("filen er tom / the file is empty", path=name)
-    if b"\x00" in head:
-        raise CohortError("ikke en CSV-fil (binært indhold) / not a CSV file (binary content)", path=name)
+    source = open_input(path, limit=MAX_CSV_BYTES, what="CSV file",
+                        error=lambda message: CohortError(message, path=name))
+    text = io.TextIOWrapper(io.BufferedReader(source, 1 << 16), encoding="utf-8-sig", newline=None)
     try:
-        first = head.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+        head = source.peek(65536)
+        if not head.strip():
+            raise CohortError("filen er tom / the file is empty", path=name)
+        if b"\x00" in head:
+            raise CohortError("ikke en CSV-fil (binært indhold) / not a CSV file (binary content)", path=name)
+        try:
+            first = re.split(rb"\r\n|\r|\n", head, maxsplit=1)[0].decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=name) from None
+        sep = ";" if first.count(";") > first.count(",") else ","
+        header = next(csv.reader([first], delimiter=sep), [])
+        yield sep, [_column(h) for h in header], text
     except UnicodeDecodeError as exc:
         raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=name) from None
-    sep = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=sep), [])
-    return sep, [h.strip().lower() for h in header]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = " ".join(str(exc).split())[:200]
+        raise CohortError(f"ikke en gyldig CSV-fil / not a valid CSV file ({msg})", path=name) from None
+    finally:
+        text.close()
+
+
+_CSV_OPTIONS = dict(dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                    engine="c")
+
+
+def _blank(frame: pd.DataFrame) -> np.ndarray:
+    """Rows that are a blank line (every cell empty)."""
+    if frame.shape[1] == 0:
+        return np.ones(len(frame), dtype=bool)
+    cells = frame.to_numpy(dtype=object)
+    return np.all((cells == "") | pd.isna(cells), axis=1)
+
+
+def _trailing_blanks(frame: pd.DataFrame) -> int:
+    blank = _blank(frame)
+    n = len(blank)
+    return n - (int(np.flatnonzero(~blank)[-1]) + 1 if (~blank).any() else 0)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
     name = str(path)
-    sep, header = _sniff(path)
-    _check_header(header, name)
-    try:
-        frame = pd.read_csv(path, sep=sep, dtype=object, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, encoding="utf-8-sig", engine="c")
-    except UnicodeDecodeError as exc:
-        raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=name) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        msg = " ".join(str(exc).split())[:200]
-        raise CohortError(f"ikke en gyldig CSV-fil / not a valid CSV file ({msg})", path=name) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    with _open_csv(path) as (sep, header, text):
+        _check_header(header, name)
+        try:
+            frame = pd.read_csv(text, sep=sep, **_CSV_OPTIONS)
+        except ValueError as exc:
+            if isinstance(exc, UnicodeDecodeError):
+                raise
+            msg = " ".join(str(exc).split())[:200]
+            raise CohortError(f"ikke en gyldig CSV-fil / not a valid CSV file ({msg})", path=name) from None
+    frame.columns = [_column(c) for c in frame.columns]
     # Trailing blank lines are layout, not data; a blank line inside the data is a bad row.
-    last = len(frame)
-    while last > 0 and all(v == "" or v is None or v != v for v in frame.iloc[last - 1]):
-        last -= 1
-    if last < len(frame):
-        frame = frame.iloc[:last]
-    return frame
+    trailing = _trailing_blanks(frame)
+    return frame.iloc[: len(frame) - trailing] if trailing else frame
+
+
+def _column(name: object) -> str:
+    """A column name as compared: normalised text (look-alike characters), stripped, lower case."""
+    return normalise(str(name)).strip().lower()
 
 
 def _show_column(name: str) -> str:
     """A column name for a message: shortened, and never a CPR number (a pasted data row as header)."""
-    return "<CPR-nummer/CPR number>" if CPR_PATTERN.search(name) else show_value(name)
+    return show_key(name)
 
 
 def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str] = _KNOWN,
@@ -189,7 +223,7 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
             text = pd.Series(np.where(s.to_numpy(dtype=bool), "true", "false"), dtype=object)
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
             text = s.dt.strftime("%Y-%m-%d").astype(object).fillna("")
-        elif str(col).strip().lower() in _DATES and s.map(lambda v: isinstance(v, date)).any():
+        elif _column(col) in _DATES and s.map(lambda v: isinstance(v, date)).any():
             # dates held as Python/pandas date objects in an object column (e.g. after astype(object))
             text = s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, date)
                          else ("" if pd.isna(v) else str(v))).astype(object)
@@ -198,14 +232,14 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
                 s = s.astype("Int64")
             values = s.astype(object)
             text = values.where(values.notna(), "").astype(str)
-        out[str(col).strip().lower()] = text.to_numpy(dtype=object)
+        out[_column(col)] = text.to_numpy(dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
 def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Sequence[str] = _KNOWN,
               required: Sequence[str] = REQUIRED_COLUMNS, always: Sequence[str] = COHORT_COLUMNS,
-              first_line: int = 2) -> pd.DataFrame:
-    """Validate text columns into typed ones; ``first_line`` is the file line of the first row."""
+              lines: np.ndarray | None = None) -> pd.DataFrame:
+    """Validate text columns into typed ones; ``lines[r]`` is the file line of row ``r`` (default r + 2)."""
     _check_header(list(text.columns), path, known, required)
     n = len(text)
     if n == 0:
@@ -250,9 +284,10 @@ def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Seque
         order_of = {name: i for i, name in enumerate(_KNOWN)}
         problems.sort(key=lambda lp: (lp[0], order_of.get(lp[1].field, 99)))
         n_bad = int(bad.sum())
-        shift = first_line - 2  # the column parsers count the first row as line 2
+        # the column parsers count row r as line r + 2
+        where = (lambda line: line) if lines is None else (lambda line: int(lines[line - 2]))
         raise CohortError(f"{n_bad} af/of {n} rækker/rows har fejl/are invalid", path=path,
-                          problems=[(line + shift, p) for line, p in problems[:MAX_PROBLEMS]],
+                          problems=[(where(line), p) for line, p in problems[:MAX_PROBLEMS]],
                           n_bad_rows=n_bad)
     return pd.DataFrame(columns, index=pd.RangeIndex(n))[present]
 
@@ -298,7 +333,7 @@ def read_cohort(source: Source) -> Cohort:
     (1, 1, 'internship', 'Aarhus')
     >>> read_cohort(frame.assign(outcome="job?"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    recommender.errors.CohortError: Kohortefil afvist / cohort file refused: 1 af/of 1 rækker/rows har fejl/are invalid: line 2: outcome (afslutningsårsag): expected one of / en af: job (...); got 'job?'; did you mean 'job'? ...
+    recommender.errors.CohortError: Kohortefil afvist / cohort file refused: 1 af/of 1 rækker/rows har fejl/are invalid: line 2: outcome (afslutningsårsag): forventede/expected en af / one of: job (...); fik/got 'job?'; mente du/did you mean 'job'?
     """
     if isinstance(source, Cohort):
         return source
@@ -323,34 +358,34 @@ def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) 
     Memory stays flat: only one chunk (and the set of ids seen) is held at a time.
     """
     p = Path(path)
-    sep, header = _sniff(p)
     known = tuple(FIELDS)
     required = tuple(n for n, s in FIELDS.items() if s.required)
-    _check_header(header, str(p), known, required)
     seen: set[str] = set()
-    line = 2
-    try:
-        reader = pd.read_csv(p, sep=sep, dtype=object, keep_default_na=False, na_filter=False,
-                             encoding="utf-8-sig", engine="c", chunksize=chunksize)
-        for raw in reader:
-            raw.columns = [str(c).strip().lower() for c in raw.columns]
-            frame = _validate(raw.reset_index(drop=True), str(p), str(p), known=known,
-                              required=required, always=known, first_line=line)
+    line = 2  # file line of the next row read
+    pending = pd.DataFrame()  # blank rows at the end of the last chunk: trailing, or a bad row
+    with _open_csv(p) as (sep, header, text):
+        _check_header(header, str(p), known, required)
+        for raw in pd.read_csv(text, sep=sep, chunksize=chunksize, **_CSV_OPTIONS):
+            raw.columns = [_column(c) for c in raw.columns]
+            raw = pd.concat([pending, raw.reset_index(drop=True)], ignore_index=True)
+            lines = np.arange(line - len(pending), line - len(pending) + len(raw))
+            line += len(raw) - len(pending)
+            trailing = _trailing_blanks(raw)
+            pending = raw.iloc[len(raw) - trailing:]
+            raw, lines = raw.iloc[: len(raw) - trailing].reset_index(drop=True), lines[: len(raw) - trailing]
+            if raw.empty:
+                continue
+            frame = _validate(raw, str(p), str(p), known=known, required=required, always=known,
+                              lines=lines)
             ids = frame["citizen_id"].to_numpy(dtype=object)
             repeated = [i for i, cid in enumerate(ids) if cid in seen]
             if repeated:
                 r = repeated[0]
                 raise CohortError("citizen_id står to gange / appears twice", path=str(p), problems=[(
-                    line + r, FieldProblem("citizen_id", ids[r], "a unique id / et unikt id",
-                                           FIELDS["citizen_id"].da))], n_bad_rows=len(repeated))
+                    int(lines[r]), FieldProblem("citizen_id", ids[r], "a unique id / et unikt id",
+                                                FIELDS["citizen_id"].da))], n_bad_rows=len(repeated))
             seen.update(ids)
-            line += len(frame)
             yield frame
-    except UnicodeDecodeError as exc:
-        raise CohortError(f"ikke UTF-8 / not UTF-8 text ({exc.reason})", path=str(p)) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = " ".join(str(exc).split())[:200]
-        raise CohortError(f"ikke en gyldig CSV-fil / not a valid CSV file ({msg})", path=str(p)) from None
 
 
 # --------------------------------------------------------------------------------------- writing
@@ -366,7 +401,7 @@ def _to_csv_text(frame: pd.DataFrame) -> str:
         else:
             out[name] = s.astype(object).where(s.notna(), "")
     buffer = io.StringIO()
-    pd.DataFrame(out).to_csv(buffer, index=False, lineterminator="\n")
+    spreadsheet_safe(pd.DataFrame(out)).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
@@ -376,24 +411,14 @@ def write_cohort(cohort_or_frame: Cohort | pd.DataFrame, path: str | os.PathLike
     The file is written to a temporary file in the same directory and moved into place, so readers
     never see half a file. The same cohort always gives the same bytes. Returns the written cohort.
     """
-    cohort = read_cohort(cohort_or_frame)
     target = Path(path)
-    if target.is_dir():
-        raise CohortError("er en mappe / is a directory", path=str(target))
-    data = _to_csv_text(cohort.frame).encode("utf-8")
+    source = cohort_or_frame.source if isinstance(cohort_or_frame, Cohort) else None
+    check_output(target, inputs=(source,))
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise CohortError("mappen findes ikke / the directory does not exist", path=str(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    cohort = read_cohort(cohort_or_frame)
+    data = _to_csv_text(cohort.frame).encode("utf-8")
+    write_bytes_atomic(target, [data], inputs=(source,))
     return Cohort(frame=cohort.frame, fingerprint=cohort.fingerprint, n_rows=cohort.n_rows,
                   n_with_offer=cohort.n_with_offer, source=str(target))

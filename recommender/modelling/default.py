@@ -6,11 +6,14 @@ registered offer) keeps the intervals as wide as the real evidence warrants.
 
 The model is built on first use (a one-line note on stderr) and cached in a per-user directory
 (``$RECOMMENDER_CACHE``, else ``$XDG_CACHE_HOME/recommender``, else ``~/.cache/recommender``) under
-a name keyed by the package version, the library versions and a hash of the sources that determine
-it (model code, synthetic generator and its published figures, cohort parsing, rules,
-vocabulary). Its manifest says ``"synthetic": true``: it was trained on a synthetic cohort. It is
-written atomically and loaded once per process (:mod:`recommender.process_cache`, thread-safe).
-No network is needed.
+a name keyed by the install (the package's folder: two installs sharing one cache folder each keep
+their own model and never delete the other's), the package version, the library versions and a hash
+of the sources that determine it (model code, synthetic generator and its published figures, cohort
+parsing, rules, vocabulary). Its manifest says ``"synthetic": true``: it was trained on a synthetic
+cohort. It is written atomically and loaded once per process (:mod:`recommender.process_cache`,
+thread-safe). Processes started together on an empty cache build it once: the builder holds an
+exclusive ``fcntl`` lock on ``default-model-<install>.lock`` while the others wait on it, then read the
+model it wrote. No network is needed.
 """
 
 from __future__ import annotations
@@ -18,16 +21,18 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from recommender import process_cache
-from recommender.errors import ModelFileError
+from recommender.errors import ModelFileError, RecommenderError
 from recommender.model import OutcomeModel, load_model, save_model, train
 from recommender.modelling.persist import library_versions
 from recommender.typology import load_rules
 
 __all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "build_default", "cache_dir", "cache_key",
-           "default_model"]
+           "default_model", "install_key"]
 
 DEFAULT_N = 20_000
 DEFAULT_SEED = 500
@@ -69,23 +74,59 @@ def build_default() -> OutcomeModel:
     return train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules())
 
 
-def _load_or_build() -> OutcomeModel:
-    path = cache_dir() / f"default-model-{cache_key()}.p500model"
-    if path.exists():
-        try:
-            return load_model(path)
-        except ModelFileError:
-            pass  # damaged or stale cache: rebuild it
-    print(f"recommender: bygger standardmodellen / building the default model (once, "
-          f"cached in {path.parent}) …", file=sys.stderr)
-    model = build_default()
+def install_key() -> str:
+    """A short hash of where this package is installed: one cached default model per install."""
+    return hashlib.sha256(str(Path(__file__).resolve().parent.parent).encode()).hexdigest()[:8]
+
+
+@contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """An exclusive cross-process lock for building this install's default model (no-op if impossible)."""
     try:
-        save_model(model, path)
-        for stale in path.parent.glob("default-model-*.p500model"):
-            if stale != path:  # built by an earlier version of the code: never read again
-                stale.unlink(missing_ok=True)
-    except OSError as exc:  # a read-only home: use it from memory, say so
-        print(f"recommender: could not cache the default model ({exc.strerror})", file=sys.stderr)
+        import fcntl
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / f"default-model-{install_key()}.lock", "a+b")  # noqa: SIM115
+    except (ImportError, OSError):  # no fcntl (Windows) or a read-only cache: build without a lock
+        yield
+        return
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # waits while another process builds
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _read_cached(path: Path) -> OutcomeModel | None:
+    if not path.exists():
+        return None
+    try:
+        return load_model(path)
+    except ModelFileError:
+        return None  # damaged or stale cache: rebuild it
+
+
+def _load_or_build() -> OutcomeModel:
+    folder = cache_dir()
+    prefix = f"default-model-{install_key()}-"
+    path = folder / f"{prefix}{cache_key()}.p500model"
+    model = _read_cached(path)
+    if model is not None:
+        return model
+    with _build_lock(folder):
+        model = _read_cached(path)  # another process may have built it while we waited
+        if model is not None:
+            return model
+        print(f"recommender: bygger standardmodellen / building the default model (once, "
+              f"cached in {folder}) …", file=sys.stderr)
+        model = build_default()
+        try:
+            save_model(model, path)
+            for stale in folder.glob(f"{prefix}*.p500model"):
+                if stale != path:  # this install's older code: never read again
+                    stale.unlink(missing_ok=True)
+        except (OSError, RecommenderError) as exc:  # a read-only home, a link: use it from memory
+            print(f"recommender: could not cache the default model "
+                  f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
     return model
 
 

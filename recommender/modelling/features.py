@@ -91,7 +91,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
     >>> schema = build_schema()
     >>> prepare(pd.DataFrame({"danish_course": ["du4"]}), schema)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    recommender.errors.InvalidCitizenError: ... municipality (kommune): expected a column ...
+    recommender.errors.InvalidCitizenError: ... municipality (kommune): forventede/expected en kolonne / a column; ...
     """
     problems: list[FieldProblem] = []
     out: dict[str, pd.Series] = {}
@@ -103,7 +103,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
                                       index=frame.index, dtype=object)
                 out[name] = _canonical(name, out[name], categories)
                 continue
-            problems.append(FieldProblem(name, "<missing>", "a column / en kolonne", spec.da))
+            problems.append(FieldProblem(name, "<missing>", "en kolonne / a column", spec.da))
             continue
         col = _canonical(name, frame[name], categories)
         bad = ~col.isin(categories)
@@ -115,7 +115,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
     for name in schema.numeric:
         spec = FIELDS[name]
         if name not in frame.columns:
-            problems.append(FieldProblem(name, "<missing>", "a column / en kolonne", spec.da))
+            problems.append(FieldProblem(name, "<missing>", "en kolonne / a column", spec.da))
             continue
         col = pd.to_numeric(frame[name], errors="coerce")
         bad = col.isna() | (col < spec.low) | (col > spec.high)
@@ -130,7 +130,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
 def offer_column(frame: pd.DataFrame) -> pd.Series:
     """The ``offer`` column as codes; refuses a missing column or an unknown offer."""
     if "offer" not in frame.columns:
-        raise RecommenderError("offer: expected a column / en kolonne; got <missing>")
+        raise RecommenderError("offer: forventede/expected en kolonne / a column; fik/got <missing>")
     col = frame["offer"].astype(object)
     bad = ~col.isin(OFFER.codes)
     if bad.any():

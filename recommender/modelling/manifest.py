@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from recommender.errors import ModelFileError, RecommenderError, show_value
+from recommender.modelling.manifest_check import check_manifest_contents, package_stamp
 from recommender.modelling.schema import FeatureSchema
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
@@ -65,6 +66,7 @@ class ModelManifest:
     rules_version: str | None
     synthetic: bool
     libraries: Mapping[str, str]
+    package: Mapping[str, str]  # the build that wrote it: package version, model-reading code fingerprint
 
     @property
     def selected(self) -> str:
@@ -80,7 +82,7 @@ class ModelManifest:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["schema"] = self.schema.to_dict()
         for key in ("training_cohort", "selection", "offer_evidence", "baseline", "outcome_prior",
-                    "libraries"):
+                    "libraries", "package"):
             out[key] = dict(out[key])  # type: ignore[call-overload]
         return out
 
@@ -175,6 +177,9 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
     unknown = sorted(set(map(str, data)) - known)
     if unknown:
         _fail(where, unknown[0], f"one of the manifest's keys {sorted(known)}", data.get(unknown[0]))
+    # Every field's type, vocabulary and consistency, protected features, and the build that wrote it
+    # (issue 16); the typed reading below then cannot meet a value it does not expect.
+    check_manifest_contents(data, where)
     r = _Reader(data, where)
     schema = _schema(r)
     features = schema.fields
@@ -214,6 +219,8 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
         rules_version=r.text("rules_version", optional=True), synthetic=r.flag("synthetic"),
         libraries=r.mapping("libraries", None, lambda v: isinstance(v, str),
                             "an object of library versions (text)"),
+        package=r.mapping("package", ("version", "reader"), lambda v: isinstance(v, str),
+                          "the build that wrote the model (version, reader)"),
     )
 
 
@@ -236,15 +243,20 @@ def example_manifest() -> dict[str, object]:
     from recommender.modelling.features import build_schema
 
     schema = build_schema()
+    baseline: dict[str, object] = {}
+    for name, categories in schema.categorical:
+        baseline[name] = (categories[0] == "true") if FIELDS[name].kind == "bool" else categories[0]
+    for name in schema.numeric:
+        baseline[name] = FIELDS[name].low or 0
     return {
         "version": "om-000000000000", "created": "2026-01-01T00:00:00+00:00",
-        "schema": schema.to_dict(), "training_cohort": {"fingerprint": "abc", "source": "<synth>"},
+        "schema": schema.to_dict(), "training_cohort": {"fingerprint": "ab" * 32, "source": "<synth>"},
         "n_rows": 240, "n_with_offer": 220, "n_left_out": 20, "evidence_size": 220,
         "n_bootstrap": 5, "bootstrap_C": None, "interval_level": 0.9,
         "selection": {"selected": "logit", "calibrated": False}, "interaction_scale": 0.15,
         "seed": 0, "allow_protected": False, "support_threshold": 0.1,
-        "offer_evidence": {o: 60 if o == "internship" else 40 + i for i, o in enumerate(OFFER.codes)},
-        "baseline": {name: 0 for name in schema.fields},
+        "offer_evidence": {"wage_subsidy": 53, "internship": 60, "clarification": 53, "counselling": 54},
+        "baseline": baseline,
         "outcome_prior": {k: 0.25 for k in OUTCOME.codes}, "rules_version": None,
-        "synthetic": True, "libraries": {"numpy": "2.0"},
+        "synthetic": True, "libraries": {"numpy": "2.0"}, "package": package_stamp(),
     }

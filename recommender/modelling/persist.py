@@ -17,8 +17,9 @@ each section's size (truncation) and sha256 (tampering), and that the tables are
 payload is deserialised only when the scikit-learn objects are first needed (training-side work:
 batch scoring, evaluation, a non-linear model), with ``skops.io.loads`` trusting a fixed list of type
 names; serving a recommendation from the tables needs neither scikit-learn nor pandas. Any failure
-raises :class:`~recommender.errors.ModelFileError` saying why. Writes are atomic (temp file +
-os.replace). This module knows nothing of :class:`~recommender.model.OutcomeModel`:
+raises :class:`~recommender.errors.ModelFileError` saying why. Writes are atomic
+(:func:`recommender.files.write_bytes_atomic`). This module knows nothing of
+:class:`~recommender.model.OutcomeModel`:
 :func:`recommender.model.load_model` builds the model from a :class:`ModelFile`.
 """
 
@@ -29,7 +30,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,13 +40,15 @@ from typing import Any
 import numpy as np
 
 from recommender.errors import ModelFileError, show_value
+from recommender.files import read_input, write_bytes_atomic
 from recommender.modelling.manifest import ModelManifest, check_manifest
 
-__all__ = ["FORMAT_VERSION", "MAGIC", "TRUSTED", "ModelFile", "library_versions", "load_objects",
-           "read_model_file", "write_bytes_atomic", "write_model_file"]
+__all__ = ["FORMAT_VERSION", "MAGIC", "MAX_MODEL_BYTES", "TRUSTED", "ModelFile", "library_versions", "load_objects",
+           "read_model_file", "write_model_file"]
 
 MAGIC = b"P500-RECOMMENDER-MODEL\n"
 FORMAT_VERSION = 2
+MAX_MODEL_BYTES = 512 * 1024 * 1024  # a model file is a few MB; more is not one (and not read into memory)
 # The only non-default types a payload may contain (besides skops's own safe defaults).
 TRUSTED: tuple[str, ...] = (
     "recommender.modelling.features.OfferInteractions",
@@ -90,29 +92,6 @@ def _dump_json(data: dict) -> bytes:
                       default=str).encode("utf-8")
 
 
-def write_bytes_atomic(path: Path, chunks: list[bytes]) -> None:
-    """Write ``chunks`` to ``path`` through a temp file in the same directory, then os.replace.
-
-    On any failure, including KeyboardInterrupt, the temp file is removed and an existing file at
-    ``path`` is left byte-for-byte as it was.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def _tables_bytes(tables: Mapping[str, np.ndarray] | None) -> bytes:
     if tables is None:
         return b""
@@ -136,13 +115,14 @@ def model_bytes(manifest: ModelManifest, tables: Mapping[str, np.ndarray] | None
 
 
 def write_model_file(path: str | os.PathLike[str], manifest: ModelManifest,
-                     tables: Mapping[str, np.ndarray] | None, objects: Mapping[str, object]) -> Path:
-    """Save a model's manifest, serving tables and scikit-learn objects to ``path`` atomically."""
-    path = Path(path)
-    if path.is_dir():
-        raise ModelFileError("is a directory / er en mappe; give a file name", path=str(path))
-    write_bytes_atomic(path, model_bytes(manifest, tables, objects))
-    return path
+                     tables: Mapping[str, np.ndarray] | None, objects: Mapping[str, object], *,
+                     inputs: tuple = ()) -> Path:
+    """Save a model's manifest, serving tables and scikit-learn objects to ``path`` atomically.
+
+    ``path`` must be a new path or a regular file that is none of ``inputs``
+    (:func:`recommender.files.check_output`: never a link, device, FIFO or directory).
+    """
+    return write_bytes_atomic(path, model_bytes(manifest, tables, objects), inputs=inputs)
 
 
 def _split(raw: bytes, where: str) -> tuple[dict, bytes]:
@@ -218,12 +198,8 @@ def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
     """Read and check a model file; see the module docstring for the checks. The payload stays
     serialised (see :func:`load_objects`)."""
     where = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError("no such file / filen findes ikke", path=where) from None
-    except IsADirectoryError:
-        raise ModelFileError("is a directory / er en mappe", path=where) from None
+    raw = read_input(path, limit=MAX_MODEL_BYTES, what="model file",
+                     error=lambda message: ModelFileError(message, path=where))
     data, rest = _split(raw, where)
     check_compatible(data, where)
     manifest = check_manifest({k: v for k, v in data.items() if k not in _FILE_KEYS}, where=where)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from datetime import datetime, timezone
@@ -24,9 +25,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from recommender.cohort import Cohort
-from recommender.errors import CohortError, RecommenderError
+from recommender.errors import CohortError, RecommenderError, show_value
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
 from recommender.modelling.manifest import ModelManifest, check_manifest, check_settings
+from recommender.modelling.manifest_check import package_stamp
 from recommender.modelling.persist import library_versions
 from recommender.modelling.selection import Selection, calibrated, candidates, penalty_at, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
@@ -68,8 +70,12 @@ def training_rows(cohort: Cohort, evidence_size: int | None) -> tuple[pd.DataFra
                           f"{len(np.unique(y))} outcomes (need at least 20 rows and 2 outcomes)")
     if evidence_size is None:
         evidence_size = n_with_offer
-    if not isinstance(evidence_size, (int, np.integer)) or evidence_size < 20:
-        raise RecommenderError(f"evidence_size: expected a whole number ≥ 20; got {evidence_size!r}")
+    if (isinstance(evidence_size, bool) or not isinstance(evidence_size, (int, np.integer))
+            or not 20 <= evidence_size <= n_with_offer):
+        # more citizens than had an offer would make the screen claim evidence that never existed
+        raise RecommenderError(f"evidence_size (--evidence-size): expected a whole number 20–{n_with_offer:,} "
+                               f"(at most the {n_with_offer:,} cases with an offer) / et heltal højst antallet "
+                               f"af forløb med tilbud; got {show_value(evidence_size)}")
     return data, y, int(evidence_size)
 
 
@@ -140,6 +146,7 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
         "rules_version": rules_version,
         "synthetic": str(cohort.source).startswith("<synth"),
         "libraries": library_versions(),
+        "package": package_stamp(),
     }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     data["version"] = f"om-{digest[:12]}"
@@ -149,7 +156,7 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
 
 def fit(cohort: Cohort, *, seed: int, allow_protected: bool, evidence_size: int | None,
         n_bootstrap: int, rules_version: str | None, support_threshold: float,
-        n_jobs: int | None = 1) -> FittedParts:
+        n_jobs: int | None = 1, progress: Callable[[str], None] = lambda _: None) -> FittedParts:
     """Fit the point model, the bootstrap refits and the propensity model; write the manifest.
 
     The settings the manifest records are checked first, by the manifest's own check, so a model
@@ -160,9 +167,12 @@ def fit(cohort: Cohort, *, seed: int, allow_protected: bool, evidence_size: int 
     schema = build_schema(data, allow_protected=allow_protected)
     X = prepare(data, schema)
     X["offer"] = offer_column(data).to_numpy()
+    progress(f"1/3 modelvalg ved krydsvalidering / model selection by cross-validation ({len(y):,} rows)")
     point = fit_point(X, y, schema, seed=seed)
+    progress(f"2/3 usikkerhed / intervals: {n_bootstrap} bootstrap refits of {point.selection.selected}")
     boot, boot_C = fit_bootstrap(point, X, y, schema, evidence_size=evidence_size,
                                  n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs)
+    progress("3/3 støtte / support: propensity model")
     propensity = fit_propensity(X.drop(columns="offer"), X["offer"].to_numpy(), schema)
     manifest = build_manifest(cohort, X, y, schema, point, evidence_size=evidence_size,
                               n_bootstrap=n_bootstrap, bootstrap_C=boot_C, seed=seed,

@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 
 from recommender.errors import InvalidCitizenError, FieldProblem, RecommenderError
-from recommender.citizen import CPR_PATTERN, Citizen
+from recommender.citizen import Citizen
+from recommender.files import read_input
+from recommender.text import show_key
 
 __all__ = ["read_citizen_json", "parse_citizen_json"]
 
@@ -38,9 +40,8 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
-            shown = "<CPR-nummer/CPR number>" if CPR_PATTERN.search(key) else key[:40]
             raise InvalidCitizenError([FieldProblem(
-                shown, value, "each field once / hvert felt én gang", show=False)])
+                show_key(key), value, "each field once / hvert felt én gang", show=False)])
         out[key] = value
     return out
 
@@ -74,15 +75,10 @@ def parse_citizen_json(text: str, source: str = "<json>") -> Citizen:
 def read_citizen_json(path: str | os.PathLike[str]) -> Citizen:
     """Read and validate one citizen from a JSON file (UTF-8)."""
     p = Path(path)
-    if p.is_dir():
-        raise RecommenderError(f"{p}: expected a JSON file; got a directory / en mappe")
-    if not p.exists():
-        raise RecommenderError(f"{p}: no such file / filen findes ikke")
-    if p.stat().st_size > MAX_BYTES:
-        raise RecommenderError(f"{p}: expected one intake record (a few hundred bytes); got a file of "
-                               f"{p.stat().st_size:,} bytes / filen er for stor")
+    data = read_input(p, limit=MAX_BYTES, what="JSON file", error=lambda message: RecommenderError(
+        f"{p}: expected one intake record (a JSON file of a few hundred bytes); {message}"))
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RecommenderError(f"{p}: expected UTF-8 JSON text; got bytes that are not UTF-8 "
                                f"/ ikke UTF-8-tekst") from None

@@ -10,21 +10,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from recommender.recommending.ranking import rank_offers
-from recommender.vocab import FIELDS, OFFER, OUTCOME
+import numpy as np
+
+from recommender.errors import RecommenderError, did_you_mean, show_value
 from recommender.citizen import Citizen
-from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation, value_label
+from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation
+from recommender.recommending.certainty import p_best, verdicts
+from recommender.recommending.ranking import rank_matrix, rank_reasons
+from recommender.recommending.wording import (
+    NOT_ACTIONABLE, input_reason, num_da, pct, rank_reason, verdict_message,
+)
 from recommender.model import load_model
-from recommender.typology import GuardResult, RuleResult, RuleSet, load_rules
+from recommender.typology import GuardResult, RuleSet, load_rules
+from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
 
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
-    from recommender.modelling.estimates import OfferEstimates, Reason
+    from recommender.modelling.estimates import OfferEstimates
 
 __all__ = ["recommend", "model_info"]
 
 WIDE_INTERVAL = 0.4  # a score interval wider than this is flagged as very uncertain
 MIN_REASON = 0.005  # an input that moves the score by less than this is not worth the adviser's time
+N_REASONS = 3  # input reasons shown per offer
+
+
 def recommend(
     citizen: Citizen | Mapping[str, object],
     *,
@@ -50,29 +60,39 @@ def recommend(
     citizen = Citizen.from_dict(citizen)
     rules = rules if rules is not None else load_rules()
     model = model if model is not None else load_model()
+    _check_kind(model, rules)
     result = rules.evaluate(citizen)
     est = model.predict_citizen(citizen, rules.outcome_weights)
-    explanations = model.explain_offers(citizen, top=3, weights=rules.outcome_weights)
+    explanations = model.explain_offers(citizen, top=len(FIELDS), weights=rules.outcome_weights)
     codes = OFFER.codes
-    scores = {o: float(est.score[0, j]) for j, o in enumerate(codes)}
-    blocked = {o: bool(g is not None and g.level == "block") for o, g in result.guards.items()}
+    guards = [result.guards[o] for o in codes]
+    blocked = np.array([[g is not None and g.level == "block" for g in guards]])
+    low = est.support == "low"
     preferred = rules.preferred_order[result.typology.code]
-    order = rank_offers(scores, blocked, preferred, rules.tie_margin)
+    ranks = rank_matrix(est.score, blocked, np.array([[preferred.index(o) for o in codes]]),
+                        rules.tie_margin, low=low)
+    why = rank_reasons(est.score, blocked, low, ranks)[0]
+    pb = p_best(model.score_draws(citizen, rules.outcome_weights), ~blocked)
+    verdict = verdicts(pb, ranks, ~blocked, codes)[0]
+    order = [codes[j] for j in np.argsort(ranks[0])]
+    note_fields = {f for note in result.notes if note.condition is not None for f in note.condition.fields}
     offers = []
     for rank, offer in enumerate(order, start=1):
         j = codes.index(offer)
         previous = order[rank - 2] if rank > 1 else None
+        inputs = [r for r in explanations[offer] if r.field not in NOT_ACTIONABLE and r.size >= MIN_REASON]
         offers.append(RankedOffer(
-            rank=rank, offer=offer, advised=not blocked[offer], score=scores[offer],
+            rank=rank, offer=offer, advised=not blocked[0, j], score=float(est.score[0, j]),
             score_interval=(float(est.score_low[0, j]), float(est.score_high[0, j])),
             probabilities={k: float(est.proba[0, j, m]) for m, k in enumerate(OUTCOME.codes)},
             intervals={k: (float(est.proba_low[0, j, m]), float(est.proba_high[0, j, m]))
                        for m, k in enumerate(OUTCOME.codes)},
             support=str(est.support[0, j]), propensity=float(est.propensity[0, j]),
             evidence=int(est.evidence[j]), guard=result.guards[offer],
-            reasons=(_rank_reason(offer, previous, scores, blocked, result, rules),
-                     *(_input_reason(r) for r in explanations[offer] if r.size >= MIN_REASON)),
+            reasons=(rank_reason(str(why[j]), offer, previous, order, est, result, rules),
+                     *(input_reason(r, note_fields) for r in inputs[:N_REASONS])),
             warnings=_warnings(offer, j, est, result.guards[offer]),
+            p_best=float(pb[0, j]),
         ))
     info = model_info(model)
     warnings: tuple[Message, ...] = ()
@@ -81,11 +101,50 @@ def recommend(
             "protected_attributes_used",
             "Modellen bruger køn, oprindelse eller nationalitet som input (valgt af en analytiker).",
             "The model uses gender, origin or nationality as inputs (chosen by an analyst)."),)
+    unseen = _municipality_warning(citizen.municipality, model)
+    if unseen is not None:
+        warnings += (unseen,)
     return Recommendation(
         citizen_id=citizen.citizen_id, typology=result.typology, labour_force=result.labour_force,
         offers=tuple(offers), notes=result.notes, model=info, rules_version=rules.version,
         weights=dict(rules.outcome_weights), warnings=warnings,
+        verdict=verdict, verdict_message=verdict_message(verdict, _often_best_low(pb[0], low[0], ranks[0])),
     )
+
+
+def _often_best_low(pb: np.ndarray, low: np.ndarray, ranks: np.ndarray) -> tuple[str, float] | None:
+    """The offer most often best in the draws, when it is not first and rests on little evidence."""
+    j = int(np.argmax(pb))
+    if ranks[j] == 1 or not low[j] or pb[j] == 0:
+        return None
+    return OFFER.codes[j], float(pb[j])
+
+
+def _check_kind(model: object, rules: object) -> None:
+    """``model=`` and ``rules=`` take loaded objects; a path (or anything else) is a clear error."""
+    from recommender.model import OutcomeModel
+
+    if not isinstance(model, OutcomeModel):
+        raise RecommenderError(f"model: expected an OutcomeModel, e.g. load_model(path); got "
+                               f"{type(model).__name__} {show_value(model)} / brug load_model(sti)")
+    if not isinstance(rules, RuleSet):
+        raise RecommenderError(f"rules: expected a RuleSet, e.g. load_rules(path); got "
+                               f"{type(rules).__name__} {show_value(rules)} / brug load_rules(sti)")
+
+
+def _municipality_warning(name: str, model: OutcomeModel) -> Message | None:
+    """A warning when the model has not seen the citizen's municipality (with the likely known name)."""
+    categories = dict(model.schema.categorical).get("municipality")
+    seen = [c for c in categories if c not in ("other", "unknown")] if categories else list(MUNICIPALITIES)
+    if name in seen:
+        return None
+    guess = did_you_mean(name, seen)
+    return Message(
+        "unknown_municipality",
+        f"Kommunen {name!r} kendes ikke af modellen; estimaterne bygger på borgere fra andre kommuner."
+        + (f" Mente du {guess}?" if guess else f" Kendte kommuner: {', '.join(seen)}."),
+        f"The model has not seen the municipality {name!r}; the estimates rest on citizens from other "
+        "municipalities." + (f" Did you mean {guess}?" if guess else f" Known: {', '.join(seen)}."))
 
 
 def model_info(model: OutcomeModel) -> ModelInfo:
@@ -98,65 +157,20 @@ def model_info(model: OutcomeModel) -> ModelInfo:
     )
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f} %"
-
-
-def _da(x: float) -> str:
-    """A number as Danish text (decimal comma)."""
-    return f"{x:.2f}".replace(".", ",")
-
-
-def _rank_reason(offer: str, previous: str | None, scores: Mapping[str, float],
-                 blocked: Mapping[str, bool], result: RuleResult, rules: RuleSet) -> Message:
-    if blocked[offer]:
-        guard = result.guards[offer]
-        assert guard is not None  # an offer is blocked only by a guard
-        return Message("blocked", f"Ikke anbefalet: {guard.reason_da}", f"Not advised: {guard.reason_en}")
-    if previous is None or blocked[previous]:
-        return Message("highest_score", "Højeste forventede værdi blandt de anbefalede tilbud.",
-                       "Highest expected value among the advised offers.")
-    gap = scores[offer] - scores[previous]
-    other_da, other_en = OFFER.label(previous, "da"), OFFER.label(previous, "en")
-    if gap > 0:
-        typ = result.typology
-        return Message(
-            "tie_preferred_order",
-            f"Forventet værdi inden for {_da(rules.tie_margin)} af {other_da}; rækkefølgen for "
-            f"{typ.label_da.lower()} sætter {other_da} før.",
-            f"Expected value within {rules.tie_margin:.2f} of {other_en}; the preferred order for "
-            f"{typ.label_en.lower()} puts {other_en} first.")
-    return Message("lower_score", f"Lavere forventet værdi end {other_da} ({_da(-gap)} lavere).",
-                   f"Lower expected value than {other_en} ({-gap:.2f} lower).")
-
-
-def _input_reason(reason: Reason) -> Message:
-    field = FIELDS[reason.field]
-    da_verb, en_verb = ("øger", "raises") if reason.direction == "+" else ("sænker", "lowers")
-    value_da, value_en = value_label(reason.field, reason.value), value_label(reason.field, reason.value, "en")
-    base_da = value_label(reason.field, reason.baseline)
-    base_en = value_label(reason.field, reason.baseline, "en")
-    return Message(
-        f"input:{reason.field}",
-        f"{field.da} = {value_da} (typisk: {base_da}) {da_verb} den forventede værdi med {_da(reason.size)}.",
-        f"{field.en} = {value_en} (typical: {base_en}) {en_verb} the expected value by {reason.size:.2f}.",
-    )
-
-
 def _warnings(offer: str, j: int, est: OfferEstimates, guard: GuardResult | None) -> tuple[Message, ...]:
     out = []
     if guard is not None and guard.level == "caution":
-        out.append(Message("caution", f"Forsigtighed: {guard.reason_da}", f"Caution: {guard.reason_en}"))
+        out.append(Message("caution", guard.reason_da, guard.reason_en))
     if est.support[0, j] == "low":
         out.append(Message(
             "low_support",
-            f"Få borgere som denne fik {OFFER.label(offer, 'da')} (sandsynlighed for tilbuddet "
-            f"{_pct(est.propensity[0, j])}); estimatet hviler på lidt evidens.",
-            f"Few citizens like this one had {OFFER.label(offer, 'en')} (propensity "
-            f"{_pct(est.propensity[0, j])}); the estimate rests on little evidence."))
+            f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. {pct(est.propensity[0, j])} "
+            f"af dem), så estimatet hviler på lidt erfaring.",
+            f"Citizens like this one seldom had {OFFER.label(offer, 'en')} (about "
+            f"{pct(est.propensity[0, j])} of them), so the estimate rests on little experience."))
     width = float(est.score_high[0, j] - est.score_low[0, j])
     if width > WIDE_INTERVAL:
         out.append(Message(
-            "wide_interval", f"Meget usikkert estimat (interval {_da(width)} bredt).",
-            f"Very uncertain estimate (interval {width:.2f} wide)."))
+            "wide_interval", f"Meget usikkert estimat (intervallet er {num_da(width)} bredt).",
+            f"Very uncertain estimate (the interval is {width:.2f} wide)."))
     return tuple(out)

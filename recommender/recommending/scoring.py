@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,28 +20,39 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from recommender.recommending.ranking import rank_matrix
+from recommender.files import atomic_output, check_output, spreadsheet_safe
+from recommender.recommending.certainty import distinguishable, p_best
+from recommender.recommending.ranking import rank_matrix, rank_reasons
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 from recommender.typology import RuleSet, load_rules
 
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
 
-__all__ = ["SCORE_COLUMNS", "ScoreSummary", "score_file", "score_frame"]
+__all__ = ["PROVENANCE_COLUMNS", "SCORE_COLUMNS", "ScoreSummary", "score_file", "score_frame"]
 
 _P = {"job": "p_job", "education": "p_education", "active": "p_active", "other": "p_other"}
 SCORE_COLUMNS: tuple[str, ...] = (
-    "citizen_id", "typology", "labour_force_active", "top_offer",
+    "citizen_id", "typology", "labour_force_active", "top_offer", "distinguishable",
     *(f"{o}_{c}" for o in OFFER.codes
-      for c in ("rank", "advised", "score", *(_P[k] for k in OUTCOME.codes), "support")),
+      for c in ("rank", "advised", "score", *(_P[k] for k in OUTCOME.codes), "support", "p_best",
+                "rank_reason")),
 )
+
+#: Written after the §8 columns on every row of a score file: which model made it, and whether that model
+#: uses protected attributes (gender, origin, nationality) as inputs.
+PROVENANCE_COLUMNS: tuple[str, ...] = ("model_version", "protected_attributes_used")
 
 
 def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.DataFrame:
     """The §8 score columns for a validated frame of citizens (intake fields as codes).
 
-    Gives the same typology, ranks, scores and probabilities as :func:`recommender.recommend` would
-    for each citizen (a test checks this).
+    Gives the same typology, ranks, rank reasons, scores, probabilities and ``p_best`` as
+    :func:`recommender.recommend` would for each citizen (a test checks this). ``<offer>_p_best`` is
+    the share of the model's bootstrap draws in which the offer has the highest expected value among
+    the advised offers; ``distinguishable`` whether the first offer is a clear first choice
+    (:mod:`recommender.recommending.certainty`); ``<offer>_rank_reason`` the rule that placed it
+    (:data:`recommender.recommending.ranking.REASON_CODES`).
     """
     n, codes = len(frame), OFFER.codes
     ruled = rules.evaluate_frame(frame)
@@ -52,7 +62,10 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
     t_index = pd.Categorical(typology, categories=list(TYPOLOGY.codes)).codes
     preferred = np.array([position[t] for t in TYPOLOGY.codes])[t_index]
-    ranks = rank_matrix(est.score, blocked, preferred, rules.tie_margin)
+    low = est.support == "low"
+    ranks = rank_matrix(est.score, blocked, preferred, rules.tie_margin, low=low)
+    why = rank_reasons(est.score, blocked, low, ranks)
+    pb = p_best(model.score_draws(frame, rules.outcome_weights), ~blocked)
     first = ranks.argmin(axis=1)
     has_advised = (~blocked).any(axis=1)
     top = np.where(has_advised, np.array(codes, dtype=object)[first], "")
@@ -61,6 +74,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
         "typology": typology,
         "labour_force_active": ruled["labour_force_active"].to_numpy(dtype=bool),
         "top_offer": top,
+        "distinguishable": distinguishable(pb, ranks, ~blocked),
     }
     for j, offer in enumerate(codes):
         out[f"{offer}_rank"] = ranks[:, j]
@@ -69,6 +83,8 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
         for m, outcome in enumerate(OUTCOME.codes):
             out[f"{offer}_{_P[outcome]}"] = est.proba[:, j, m]
         out[f"{offer}_support"] = est.support[:, j]
+        out[f"{offer}_p_best"] = pb[:, j]
+        out[f"{offer}_rank_reason"] = why[:, j]
     return pd.DataFrame(out, index=pd.RangeIndex(n))[list(SCORE_COLUMNS)]
 
 
@@ -81,6 +97,8 @@ class ScoreSummary:
     seconds: float
     out: str
     top_offers: dict[str, int]
+    model_version: str = ""
+    protected_attributes_used: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -121,6 +139,10 @@ def score_file(
 ) -> ScoreSummary:
     """Score every citizen in a CSV of intake records and write the §8 columns to ``out`` atomically.
 
+    Each row also carries ``model_version`` and ``protected_attributes_used`` (whether the model uses
+    gender, origin or nationality as inputs), so a file always says which model made it. Text cells a
+    spreadsheet would run as a formula are neutralised (:func:`~recommender.files.spreadsheet_safe`).
+
     The whole input is validated chunk by chunk as it is scored; a bad row stops the run with a
     :class:`~recommender.errors.CohortError` naming its line and field, and ``out`` is left as it was.
     ``progress`` (default: when stderr is a terminal) shows a progress bar on stderr.
@@ -130,31 +152,28 @@ def score_file(
 
     rules = rules if rules is not None else load_rules()
     model = model if model is not None else load_model()
-    src, target = Path(source), Path(out)
-    if target.is_dir():
-        from recommender.errors import RecommenderError
-        raise RecommenderError(f"--out {target}: expected a file path; got a directory / en mappe")
+    src = Path(source)
+    protected = bool(model.manifest.allow_protected)
+    target = check_output(out, inputs=(source, getattr(rules, "path", None)))
     show = progress if progress is not None else sys.stderr.isatty()
     total = max(_count_lines(src) - 1, 0) if show and src.is_file() else 0
     printer = _progress_printer(total) if show else None
     start = time.perf_counter()
     rows = chunks = 0
     tops: dict[str, int] = {}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            for chunk in read_citizens_chunks(src, chunksize=chunksize):
-                scored = score_frame(chunk, model, rules)
-                scored.to_csv(handle, header=chunks == 0, index=False, float_format="%.6f")
-                rows += len(scored)
-                chunks += 1
-                for k, v in scored["top_offer"].value_counts().items():
-                    tops[str(k)] = tops.get(str(k), 0) + int(v)
-                if printer:
-                    printer(rows)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return ScoreSummary(rows, chunks, time.perf_counter() - start, str(target), tops)
+    with atomic_output(target, "w", inputs=(source,), encoding="utf-8", newline="") as handle:
+        for chunk in read_citizens_chunks(src, chunksize=chunksize):
+            scored = score_frame(chunk, model, rules)
+            exact = {c: np.char.mod("%.12g", scored[c].to_numpy(dtype=float))
+                     for c in scored.columns if c.endswith("_p_best")}  # agree with recommend() to 1e-9
+            written = spreadsheet_safe(scored.assign(**exact, model_version=model.version,
+                                                     protected_attributes_used=protected))
+            written.to_csv(handle, header=chunks == 0, index=False, float_format="%.6f")
+            rows += len(scored)
+            chunks += 1
+            for k, v in scored["top_offer"].value_counts().items():
+                tops[str(k)] = tops.get(str(k), 0) + int(v)
+            if printer:
+                printer(rows)
+    return ScoreSummary(rows, chunks, time.perf_counter() - start, str(target), tops, model.version,
+                        protected)

@@ -25,8 +25,11 @@ _T: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is a pai
                "Expected value = the chances weighted by {w}; the interval is a {lvl} % interval."),
     "why": ("Hvorfor", "Why"),
     "warn": ("Advarsel", "Warning"),
-    "support": ("evidens: {support}, ca. {n} tidligere borgere fik tilbuddet",
-                "evidence: {support}, about {n} earlier citizens had this offer"),
+    "caution": ("Forsigtighed", "Caution"),
+    "support": ("erfaring bag estimatet: {support} (ca. {n} tidligere borgere fik tilbuddet)",
+                "experience behind the estimate: {support} (about {n} earlier citizens had this offer)"),
+    "p_best": ("bedst i {p} af modellens genberegninger", "best in {p} of the model's re-estimates"),
+    "verdict": ("Vurdering", "Verdict"),
     "notes": ("Noter", "Notes"),
     "model": ("Model {v}: lært fra {kind} ({n} forløb; usikkerheden svarer til {e} borgere med tilbud), "
               "regler {r}.",
@@ -35,7 +38,7 @@ _T: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is a pai
     "synthetic": ("en syntetisk Projekt 500-kohorte", "a synthetic Projekt 500 cohort"),
     "cohort": ("en kohorte af afsluttede forløb", "a cohort of closed cases"),
 }
-_SUPPORT = {"ok": ("tilstrækkelig", "sufficient"), "low": ("lav", "low")}
+_SUPPORT = {"ok": ("tilstrækkelig", "adequate"), "low": ("lidt", "little")}
 
 
 def _t(key: str, lang: str) -> str:
@@ -59,10 +62,14 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add = out.append
     add(_t("title", lang).format(id=rec.citizen_id))
     add("=" * len(out[0]))
+    if rec.verdict_message is not None:
+        add(f"{_t('verdict', lang)}: {rec.verdict_message.text(lang)}")
+        add("")
     typ = rec.typology
     label = typ.label_da if lang == "da" else typ.label_en
     desc = typ.description_da if lang == "da" else typ.description_en
-    add(f"{_t('typology', lang)}: {label}  ({_t('rule', lang)} {typ.rule}: {desc})")
+    rule = typ.rule_da if lang == "da" and typ.rule_da else typ.rule
+    add(f"{_t('typology', lang)}: {label}  ({_t('rule', lang)} «{rule}»: {desc})")
     for c in typ.conditions:
         mark = "✓" if c.met else "✗"
         name = FIELDS[c.field].da if lang == "da" else FIELDS[c.field].en
@@ -95,11 +102,14 @@ def render(rec: Recommendation, lang: str = "da") -> str:
             for k, p in o.probabilities.items())
         add(f"       {_t('chances', lang)}: {chances}")
         support = _SUPPORT[o.support][i]
-        add(f"       {_t('support', lang).format(support=support, n=o.evidence)}")
+        add(f"       {_t('support', lang).format(support=support, n=o.evidence)}; "
+            f"{_t('p_best', lang).format(p=_pct(o.p_best))}" if o.advised else
+            f"       {_t('support', lang).format(support=support, n=o.evidence)}")
         for reason in o.reasons:
             add(f"       {_t('why', lang)}: {reason.text(lang)}")
         for warning in o.warnings:
-            add(f"       {_t('warn', lang)}: {warning.text(lang)}")
+            head = _t("caution" if warning.code == "caution" else "warn", lang)
+            add(f"       {head}: {warning.text(lang)}")
     if rec.notes:
         add("")
         add(_t("notes", lang))

@@ -127,16 +127,69 @@ def load_yaml(data: bytes, path: str | None) -> object:
     except UnicodeDecodeError as exc:
         raise RulesError(f"not UTF-8 text / ikke UTF-8-tekst ({exc.reason} at byte {exc.start})",
                          path=path) from None
+    loader = _LineLoader(text)
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node, path)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise RulesError(f"nested more deeply than a rules file can be (at most {MAX_DEPTH} levels) / for "
+                         "dybt indlejret", path=path) from None
     except _DuplicateKey as exc:
-        raise RulesError(f"key {exc.key!r} appears twice (first on line {exc.first}) / nøglen står to "
+        raise RulesError(f"key {show_value(exc.key)} appears twice (first on line {exc.first}) / nøglen står to "
                          "gange", path=path, line=exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise RulesError(f"not valid YAML / ikke gyldig YAML: {what}", path=path, line=line) from None
+    finally:
+        loader.dispose()
+
+
+#: The most nodes a rules file may expand to (aliases counted as often as they are used), and its depth.
+#: The packaged rules have about 1,500 nodes and 10 levels; an alias bomb of 11 KB expands to billions.
+MAX_NODES = 100_000
+MAX_DEPTH = 60
+
+
+def _check_size(root: yaml.Node, path: str | None) -> None:
+    """Refuse a node graph whose alias expansion or depth is beyond any real rules file, before building it.
+
+    Sizes are counted once per distinct node (memoised), so the check itself is linear in the file even
+    when the expansion is exponential.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_stack: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            on_stack.discard(key)
+            size[key] = min(1 + sum(size[id(c)] for c in children), MAX_NODES + 1)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if size[key] > MAX_NODES:
+                raise RulesError(f"the YAML expands to more than {MAX_NODES:,} values (aliases used over "
+                                 "and over); a rules file is far smaller / YAML-aliaser udfolder sig for "
+                                 "meget", path=path, line=node.start_mark.line + 1)
+            if depth[key] > MAX_DEPTH:
+                raise RulesError(f"nested more deeply than a rules file can be (at most {MAX_DEPTH} levels) "
+                                 "/ for dybt indlejret", path=path, line=node.start_mark.line + 1)
+            continue
+        if key in size:
+            continue
+        if key in on_stack:  # a recursive alias (a node inside itself): never finite
+            raise RulesError("a YAML alias refers to itself / et YAML-alias henviser til sig selv", path=path,
+                             line=node.start_mark.line + 1)
+        on_stack.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
 
 
 @dataclass(frozen=True)
@@ -305,7 +358,7 @@ def compile_condition(node: object, ctx: Context, line: int = 0) -> Condition:
     lines = node.key_lines if isinstance(node, YamlMap) else {}
     for key in node:
         if key not in KEYWORDS:
-            ctx.fail(f"unknown word {key!r} in a condition (allowed: {', '.join(KEYWORDS)}) / ukendt ord",
+            ctx.fail(f"unknown word {show_value(key)} in a condition (allowed: {', '.join(KEYWORDS)}) / ukendt ord",
                      lines.get(key, line), field=str(key), suggestion=did_you_mean(key, KEYWORDS))
     combinators = [k for k in COMBINATORS if k in node]
     if combinators:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from recommender.rules.conditions import Condition, Context, Leaf, YamlMap, YamlSeq, compile_condition, load_yaml
 from recommender.errors import did_you_mean, show_value
+from recommender.text import CONTROL, normalise
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 
 __all__ = ["LEVELS", "SECTIONS", "Criterion", "Guard", "Note", "ParsedRules", "TypologyRule", "parse_rules"]
@@ -43,6 +44,7 @@ class TypologyRule:
     description_en: str
     condition: Condition
     line: int
+    name_da: str | None = None  # the rule's name as the adviser reads it (Danish); optional
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,8 @@ def _line(node: object, key: object = None) -> int:
 def _keys(node: dict, allowed: tuple[str, ...], required: tuple[str, ...], ctx: Context, what: str) -> None:
     for key in node:
         if key not in allowed:
-            ctx.fail(f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
-                     _line(node, key), field=str(key), suggestion=did_you_mean(key, allowed))
+            ctx.fail(f"unknown key {show_value(key)} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
+                     _line(node, key), field=str(key)[:100], suggestion=did_you_mean(key, allowed))
     for key in required:
         if key not in node:
             ctx.fail(f"{what} lacks {key!r} / mangler {key!r}", _line(node))
@@ -154,7 +156,14 @@ def _text(node: dict, key: str, ctx: Context) -> str:
     if not isinstance(value, str) or not value.strip():
         ctx.fail(f"{key!r} must be non-empty text; got {show_value(value)} / skal være tekst",
                  _line(node, key))
-    return " ".join(value.split())
+    text = " ".join(normalise(value).split())
+    if CONTROL.search(text):  # shown to advisers on a terminal: never escape sequences
+        ctx.fail(f"{key!r} must be text without control characters; got {show_value(value)} / tekst uden "
+                 "kontroltegn", _line(node, key))
+    return text
+
+
+_WHAT_DA = {"typology": "typologi", "offer": "tilbud", "outcome": "afslutningsårsag"}
 
 
 def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> str:
@@ -162,7 +171,8 @@ def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> st
     if code is None:
         words = [w for item in scale.items for w in (item.code, item.da, item.en)]
         match = did_you_mean(value, words)
-        ctx.fail(f"unknown {what} {show_value(value)}; allowed: {scale.describe()} / ukendt {what}", line,
+        what_da = _WHAT_DA.get(what.split()[0], what.split()[0])
+        ctx.fail(f"unknown {what} {show_value(value)}; allowed: {scale.describe()} / ukendt {what_da}", line,
                  value=value, allowed=scale.codes, suggestion=scale.parse(match) if match else None)
     return code
 
@@ -170,7 +180,7 @@ def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> st
 def _name(node: dict, ctx: Context, seen: dict[str, int], what: str) -> str:
     name = _text(node, "name", ctx)
     if name in seen:
-        ctx.within(name).fail(f"duplicate {what} name {name!r} (first on line {seen[name]}) / navnet er "
+        ctx.within(name).fail(f"duplicate {what} name {show_value(name)} (first on line {seen[name]}) / navnet er "
                               "brugt to gange", _line(node, "name"))
     seen[name] = _line(node, "name")
     return name
@@ -201,14 +211,16 @@ def _typology_rules(top: dict, ctx: Context) -> tuple[TypologyRule, ...]:
     for i, item in enumerate(items):
         line = _line(items, i)
         keys = ("name", "typology", "description_da", "description_en", "when")
-        _keys(_mapping(item, ctx, "a typology rule", line), keys, ("name",), ctx, "a typology rule")
+        allowed = (*keys, "name_da")
+        _keys(_mapping(item, ctx, "a typology rule", line), allowed, ("name",), ctx, "a typology rule")
         name = _name(item, ctx, seen, "rule")
         here = ctx.within(name)
-        _keys(item, keys, keys, here, f"rule {name!r}")
+        _keys(item, allowed, keys, here, f"rule {name!r}")
         typology = _code(TYPOLOGY, item["typology"], here, _line(item, "typology"), "typology")
         condition = compile_condition(item["when"], here, _line(item, "when"))
         rules.append(TypologyRule(name, typology, _text(item, "description_da", here),
-                                  _text(item, "description_en", here), condition, line))
+                                  _text(item, "description_en", here), condition, line,
+                                  _text(item, "name_da", here) if "name_da" in item else None))
     return tuple(rules)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from recommender.errors import did_you_mean
 from recommender.vocab import OFFER
-from recommender.citizen import CPR_PATTERN
+from recommender.text import has_cpr
 from recommender.service import audit
 from recommender.service.deps import DbSession, Pseudonyms, deny
 from recommender.service.errors import ApiError, invalid
@@ -55,7 +55,7 @@ def check_comment(value: str | None) -> str | None:
         return None
     if _CONTROL.search(value):
         raise invalid("comment", "text without control characters", "tekst uden kontroltegn", value)
-    if CPR_PATTERN.search(value):
+    if has_cpr(value):
         raise invalid("comment", "text without CPR numbers", "tekst uden CPR-numre", value, show=False)
     return value.strip()
 

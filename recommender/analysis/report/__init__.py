@@ -23,13 +23,15 @@ import numpy as np
 
 from recommender.vocab import GENDER, OFFER, ORIGIN, OUTCOME, TYPOLOGY
 from recommender.cohort import Source, read_cohort
+from recommender.files import check_output_dir
 from recommender.analysis.report import _plots
 from recommender.analysis.report._content import ReportContent, ReportError, compute_content
 from recommender.analysis.report._html import render_html
 
-__all__ = ["ReportError", "ReportResult", "write_report"]
+__all__ = ["MARKER", "ReportError", "ReportResult", "write_report"]
 
-_MARKER = ".recommender-report"
+MARKER = ".recommender-report"  # the file that makes a folder recognisably an earlier report
+_MARKER = MARKER
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,9 @@ def _draw(content: ReportContent, folder: Path) -> dict[str, str]:
     return images
 
 
-def _check_target(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise ReportError(f"{target}: findes og er ikke en mappe / exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not (target / _MARKER).exists():
-        raise ReportError(f"{target}: mappen er ikke tom og indeholder ikke en tidligere rapport; vælg en ny "
-                          "eller tom mappe / the directory is not empty and holds no earlier report")
+def _check_target(target: Path, inputs: tuple = ()) -> Path:
+    """Only a new or empty folder, or an earlier report (its marker file inside), is ever replaced."""
+    return check_output_dir(target, marker=_MARKER, inputs=inputs)
 
 
 def _move_into_place(built: Path, target: Path) -> None:
@@ -124,8 +123,9 @@ def write_report(cohort: Source, out_dir: str | os.PathLike[str], *, model: Any 
 
     if not isinstance(min_support, int) or isinstance(min_support, bool) or min_support < 1:
         raise ReportError(f"min_support: expected a whole number ≥ 1 / et heltal ≥ 1; got {min_support!r}")
-    target = Path(out_dir).absolute()
-    _check_target(target)
+    inputs = (cohort if isinstance(cohort, (str, os.PathLike)) else getattr(cohort, "source", None),
+              getattr(model, "path", None), getattr(rules, "path", None))
+    target = _check_target(Path(out_dir), inputs)
     c = read_cohort(cohort)
     model = load_model() if model is None else model
     rules = load_rules() if rules is None else rules
@@ -138,7 +138,7 @@ def write_report(cohort: Source, out_dir: str | os.PathLike[str], *, model: Any 
         (build / "index.html").write_text(page, encoding="utf-8")
         (build / _MARKER).write_text(f"{content.model.get('version')}\n", encoding="utf-8")
         os.chmod(build, 0o755)
-        _check_target(target)
+        _check_target(target, inputs)
         _move_into_place(build, target)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
