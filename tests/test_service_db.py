@@ -229,3 +229,52 @@ def test_pseudonyms_depend_on_the_key(tmp_path, engine):
     assert Pseudonymiser(b"another key of enough length").citizen(example()["citizen_id"]) != ref
     a.db.dispose()
     assert os.environ.get("RECOMMENDER_PSEUDONYM_KEY") is None
+
+
+def test_two_advisers_deciding_at_once_get_one_201_and_one_409(service, monkeypatch):
+    """Both requests read the recommendation before either commits: the unique constraint decides."""
+    import threading
+
+    from recommender.service import decisions
+    from recommender.service.db import open_database
+    from recommender.service.errors import ApiError
+    from recommender.service.schemas import DecisionIn
+    from recommender.service.tables import User
+
+    headers = service.user("anna")
+    rec = service.client.post("/api/v1/recommendations", json=example(), headers=headers).json()
+    barrier = threading.Barrier(2, timeout=30)
+    real_find = decisions.find
+
+    def find_then_wait(*args, **kwargs):
+        row = real_find(*args, **kwargs)
+        barrier.wait()  # both have seen "no decision yet"
+        return row
+
+    monkeypatch.setattr(decisions, "find", find_then_wait)
+    outcomes: list[object] = []
+
+    def attempt(offer: str) -> None:
+        db = open_database(service.db.url)  # a connection of its own, like another worker
+        try:
+            with db.sessions() as session:
+                user = session.query(User).filter_by(name="anna").one()
+                try:
+                    d = decisions.decide(session, service.app.state.pseudonyms, user, rec["id"],
+                                         DecisionIn(offer=offer, reason="adviser_judgement"))
+                    outcomes.append(("201", d.offer))
+                except ApiError as exc:
+                    outcomes.append((str(exc.status), exc.code))
+        finally:
+            db.dispose()
+
+    threads = [threading.Thread(target=attempt, args=(o,)) for o in ("internship", "counselling")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(s for s, _ in outcomes) == ["201", "409"], outcomes
+    assert ("409", "decision_exists") in outcomes
+    stored = service.client.get(f"/api/v1/recommendations/{rec['id']}", headers=headers).json()
+    assert stored["decision"]["offer"] == next(o for s, o in outcomes if s == "201")
+    assert [e.action for e in service.audit()].count("decision.create") == 2  # 201 and the refused one

@@ -62,12 +62,14 @@ def close(session: Session, pseudonyms: Pseudonymiser, user: User, citizen_id: s
     closure = Closure(recommendation_id=row.id, citizen_ref=ref, municipality=row.municipality,
                       offer=offer, outcome=outcome, closed=body.closed, duration_days=body.duration_days,
                       recorded_by=user.id, recorded_at=utcnow())
-    session.add(closure)
-    audit.record(session, "closure.create", status=201, user=user, resource=f"recommendation:{row.id}",
-                 model_version=row.model_version, rules_version=row.rules_version,
-                 input_hash=pseudonyms.input_hash(body.model_dump(mode="json")),
-                 detail=f"offer={offer} outcome={outcome}")
     try:
+        session.add(closure)
+        session.flush()  # the unique constraint speaks here if another request closed it in between
+        audit.record(session, "closure.create", status=201, user=user,
+                     resource=f"recommendation:{row.id}", model_version=row.model_version,
+                     rules_version=row.rules_version,
+                     input_hash=pseudonyms.input_hash(body.model_dump(mode="json")),
+                     detail=f"offer={offer} outcome={outcome}")
         session.commit()
     except IntegrityError:
         raise deny(session, _conflict(), "closure.create", user, resource) from None

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recommender import RecommenderError
 
-__all__ = ["Database", "SchemaError", "current_revision", "head_revision", "open_database", "shown_url", "upgrade"]
+__all__ = ["Database", "SchemaError", "current_revision", "head_revision", "make_engine", "open_database",
+           "shown_url", "upgrade"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -50,6 +51,7 @@ class Database:
 
 
 def shown_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -68,7 +70,11 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            engine = create_engine(parsed, connect_args={"timeout": 30})
+            # One connection per process: SQLite has one writer at a time, and threads queueing for
+            # the pool wait on a Python condition instead of SQLite's sleeping busy handler (which
+            # backs off up to 100 ms per retry and multiplied latency under load).
+            engine = create_engine(parsed, connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
+                                   pool_timeout=60)
             if sqlite_synchronous not in ("full", "normal"):
                 raise RecommenderError(f"sqlite_synchronous: expected full or normal; got "
                                        f"{sqlite_synchronous!r}")

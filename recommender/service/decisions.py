@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from recommender.errors import did_you_mean
 from recommender.vocab import OFFER
-from recommender.citizen import CPR_PATTERN
+from recommender.text import has_cpr
 from recommender.service import audit
 from recommender.service.deps import DbSession, Pseudonyms, deny
 from recommender.service.errors import ApiError, invalid
@@ -55,7 +55,7 @@ def check_comment(value: str | None) -> str | None:
         return None
     if _CONTROL.search(value):
         raise invalid("comment", "text without control characters", "tekst uden kontroltegn", value)
-    if CPR_PATTERN.search(value):
+    if has_cpr(value):
         raise invalid("comment", "text without CPR numbers", "tekst uden CPR-numre", value, show=False)
     return value.strip()
 
@@ -82,15 +82,17 @@ def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendati
                       "en kommentar, når begrundelsen er 'other'", body.comment)
     decision = Decision(recommendation_id=row.id, offer=offer, followed=followed, reason=reason,
                         comment=comment, adviser_id=user.id, decided_at=utcnow())
-    session.add(decision)
-    audit.record(session, "decision.create", status=201, user=user, resource=f"recommendation:{row.id}",
-                 model_version=row.model_version, rules_version=row.rules_version,
-                 input_hash=pseudonyms.input_hash(body.model_dump()),
-                 detail=f"offer={offer} followed={followed} reason={reason}")
+    resource = f"recommendation:{row.id}"  # read now: a failed flush expires the row
     try:
+        session.add(decision)
+        session.flush()  # the unique constraint speaks here if another request decided in between
+        audit.record(session, "decision.create", status=201, user=user,
+                     resource=resource, model_version=row.model_version,
+                     rules_version=row.rules_version, input_hash=pseudonyms.input_hash(body.model_dump()),
+                     detail=f"offer={offer} followed={followed} reason={reason}")
         session.commit()
-    except IntegrityError:  # another request decided in between: the unique constraint refused ours
-        raise deny(session, _conflict(), "decision.create", user, f"recommendation:{row.id}") from None
+    except IntegrityError:
+        raise deny(session, _conflict(), "decision.create", user, resource) from None
     return decision
 
 
