@@ -294,7 +294,7 @@ class OutcomeModel:
         citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model) or a
         frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep memory flat).
         These are the draws behind the score intervals; ``p_best`` is computed from them."""
-        w = _weights_vector(weights)
+        w = weights_vector(weights)
         if isinstance(citizens, (Citizen, Mapping)):
             return self.citizen_draws(citizens)[1][:, None] @ w
         from recommender.modelling.features import prepare
