@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -164,14 +163,7 @@ def local_copy(record: RegisteredModel, directory: Path) -> Path:
     if hashlib.sha256(content).hexdigest() != record.sha256:
         raise RegistryError(f"model {record.version}: the stored bytes do not match their sha256 / "
                             "registreret modelfil er beskadiget")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".model-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from recommender.files.output import write_bytes_atomic
+
+    write_bytes_atomic(target, [content])
     return target
