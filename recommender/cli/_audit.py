@@ -30,29 +30,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    import os
-    import tempfile
-    from pathlib import Path
-
+    from recommender.files.output import atomic_output
     from recommender.service import audit
 
     db = open_from_args(args)
     count = 0
     try:
         with db.session() as session:
-            if args.out:  # written next to the target and moved into place: never half a file
-                target = Path(args.out)
-                fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".audit-", suffix=".tmp")
-                try:
-                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                        for line in audit.export(session, args.since):
-                            fh.write(line + "\n")
-                            count += 1
-                    os.chmod(tmp, 0o600)
-                    os.replace(tmp, target)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+            if args.out:  # a temporary file moved into place (owner-only, 0600): never half a file
+                with atomic_output(args.out, "w", encoding="utf-8") as fh:
+                    for line in audit.export(session, args.since):
+                        fh.write(line + "\n")
+                        count += 1
             else:
                 for line in audit.export(session, args.since):
                     sys.stdout.write(line + "\n")
