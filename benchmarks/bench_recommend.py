@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from recommender import Citizen, load_model, load_rules, recommend
-from recommender._features import prepare
-from recommender._vocab import OFFER, OUTCOME
+from recommender.modelling.features import prepare
+from recommender.vocab import OFFER, OUTCOME
 
 ROOT = Path(__file__).resolve().parents[1]
 

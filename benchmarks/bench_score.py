@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from recommender import load_model
-from recommender._features import prepare
-from recommender._vocab import FIELDS, OFFER
+from recommender.modelling.features import prepare
+from recommender.vocab import FIELDS, OFFER
 from recommender.synth import generate_cohort
 
 

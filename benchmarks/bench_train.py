@@ -41,7 +41,7 @@ def main(n: int = 100_000) -> None:
         OneHotEncoder(handle_unknown="ignore"), LogisticRegression(max_iter=1000)).fit(X, y))
     model, s, mb = _measure(lambda: train(cohort, seed=0, evidence_size=219))
     print(f"rows {n} ({cohort.n_with_offer} with an offer); selected "
-          f"{model.manifest['selection']['selected']}")
+          f"{model.manifest.selected}")
     print(f"reference LogisticRegression: {ref_s:.2f} s, peak {ref_mb:.0f} MiB")
     print(f"train (selection+calibration+bootstrap+propensity): {s:.2f} s, peak {mb:.0f} MiB")
     print(f"ratio time {s / ref_s:.1f}x, memory {mb / ref_mb:.1f}x; goal < 60 s: "

@@ -10,12 +10,12 @@ citizens, not causal effects, and the adviser decides.
 ['Citizen', 'RankedOffer', 'Recommendation', 'RecommenderError']
 """
 
-from ._errors import RecommenderError
-from ._recommend import recommend
-from .citizen import Citizen
-from .model import load_model, train
-from .recommendation import RankedOffer, Recommendation
-from .typology import TypologyResult, load_rules
+from recommender.errors import RecommenderError
+from recommender.recommending.recommend import recommend
+from recommender.citizen import Citizen
+from recommender.model import load_model, train
+from recommender.recommendation import RankedOffer, Recommendation
+from recommender.typology import TypologyResult, load_rules
 
 __all__ = [
     "Citizen",

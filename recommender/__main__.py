@@ -1,3 +1,3 @@
-from .cli import run
+from recommender.cli import run
 
 run()

@@ -2,7 +2,7 @@
 
 A :class:`Citizen` is built once at the boundary, from a mapping of codes, Danish labels or English
 labels, and is frozen afterwards: everything inside the package trusts it. A bad record raises one
-:class:`~recommender._errors.InvalidCitizenError` that lists every bad field.
+:class:`~recommender.errors.InvalidCitizenError` that lists every bad field.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ._errors import FieldProblem, InvalidCitizenError, did_you_mean
-from ._vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
+from recommender.errors import FieldProblem, InvalidCitizenError, did_you_mean
+from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 
 __all__ = ["Citizen", "parse_value"]
 
@@ -35,7 +35,7 @@ def _problem(spec: FieldSpec, value: object, **kw: Any) -> FieldProblem:
 def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | None]:
     """Normalise one field's value; return ``(value, None)`` or ``(None, problem)``.
 
-    >>> from recommender._vocab import FIELDS
+    >>> from recommender.vocab import FIELDS
     >>> parse_value(FIELDS["danish_course"], " DanskUddannelse 2 ")
     ('du2', None)
     >>> parse_value(FIELDS["children_under_18"], True)[1].expected
@@ -120,7 +120,7 @@ class Citizen:
     ('du2', 'Aarhus', False)
     >>> Citizen.from_dict({"citizen_id": "x"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    recommender._errors.InvalidCitizenError: Ugyldigt borgerdata / invalid citizen record (17 fejl/problems): municipality (kommune): expected a value (required) / en værdi (påkrævet); got <missing>; ...
+    recommender.errors.InvalidCitizenError: Ugyldigt borgerdata / invalid citizen record (17 fejl/problems): municipality (kommune): expected a value (required) / en værdi (påkrævet); got <missing>; ...
     """
 
     citizen_id: str = _MISSING

@@ -13,39 +13,41 @@ Estimates are associations learnt from earlier citizens, not causal effects.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import sys
-from collections.abc import Mapping
-from datetime import datetime, timezone
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from sklearn.base import clone
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
 
-from ._errors import CohortError, RecommenderError
-from ._estimates import OfferEstimates, Reason
-from ._features import FeatureSchema, build_schema, offer_column, prepare
-from ._linear_fast import CitizenVector, LinearTables, _softmax
-from ._selection import calibrated, candidates, penalty_at, select
-from ._uncertainty import INTERVAL_LEVEL, bootstrap_refits, centred_interval, fit_propensity
-from ._vocab import FIELDS, OFFER, OUTCOME
-from .citizen import Citizen
+from recommender.citizen import Citizen
+from recommender.errors import ModelFileError, RecommenderError
+from recommender.modelling.estimates import OfferEstimates, Reason
+from recommender.modelling.linear import CitizenVector, LinearTables, softmax
+from recommender.modelling.manifest import ModelManifest
+from recommender.modelling.persist import ModelFile, load_objects, read_model_file, write_model_file
+from recommender.modelling.uncertainty import centred_interval
+from recommender.vocab import FIELDS, LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME
+
+from recommender.typology import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from recommender.cohort import Cohort
 
 __all__ = ["OfferEstimates", "OutcomeModel", "Reason", "load_model", "save_model", "train"]
 
 SUPPORT_THRESHOLD = 0.10
 N_BOOTSTRAP = 40
-DEFAULT_WEIGHTS = {"job": 1.0, "education": 0.8, "active": 0.4, "other": 0.0}
-_LF = [OUTCOME.codes.index(c) for c in ("job", "education", "active")]
+_LF = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 _OTHER = OUTCOME.codes.index("other")
 
 
-def _weights_vector(weights: Mapping[str, float] | None) -> np.ndarray:
-    weights = DEFAULT_WEIGHTS if weights is None else weights
+def _weights_vector(weights: Mapping[str, float] | RuleSet | None) -> np.ndarray:
+    """The outcome weights as a vector in ``OUTCOME.codes`` order; ``None``: the packaged rules'."""
+    if weights is None:
+        weights = load_rules()
     if hasattr(weights, "outcome_weights"):
         weights = weights.outcome_weights  # a RuleSet
     missing = [k for k in OUTCOME.codes if k not in weights]
@@ -73,120 +75,225 @@ def _reorder(proba: np.ndarray, perm: np.ndarray) -> np.ndarray:
     return out
 
 
-class OutcomeModel:
-    """A trained outcome model. Build it with :func:`train` or :func:`load_model`.
+class _Fitted:
+    """The scikit-learn side of a model: the estimators and what the pipeline path reads from them."""
 
-    Attributes: ``manifest`` (dict: schema, training cohort, candidates' CV metrics, selection,
-    library versions, …), ``version`` (str), ``schema`` (FeatureSchema), ``estimator`` (the sklearn
-    estimator giving the point estimates), ``is_linear`` (the exact fast path is used).
-    """
+    def __init__(self, estimator, boot, propensity) -> None:
+        from sklearn.calibration import CalibratedClassifierCV
 
-    def __init__(self, *, estimator, boot: list, propensity, manifest: dict):
-        self.estimator = estimator
-        self.boot = list(boot)
-        self.propensity = propensity
-        self.manifest = manifest
-        self.schema = FeatureSchema.from_dict(manifest["schema"])
+        self.estimator, self.boot, self.propensity = estimator, list(boot), propensity
         if isinstance(estimator, CalibratedClassifierCV):
             inner = estimator.calibrated_classifiers_[0]
-            self._pipeline, self._beta = inner.estimator, float(inner.calibrators[0].beta_)
+            self.pipeline, self.beta = inner.estimator, float(inner.calibrators[0].beta_)
         else:
-            self._pipeline, self._beta = estimator, 1.0
-        self._encode = self._pipeline[:-1]
-        self._clf = self._pipeline[-1]
+            self.pipeline, self.beta = estimator, 1.0
+        self.encode = self.pipeline[:-1]
+        self.clf = self.pipeline[-1]
         # Under calibration the inner classifier learns label-encoded outcomes (0..K-1).
-        self._labels = np.asarray(estimator.classes_).astype(str)
-        self._perm = _perm(self._labels[self._clf.classes_] if _is_int(self._clf.classes_)
-                           else self._clf.classes_, OUTCOME.codes)
-        self._prop_perm = _perm(propensity[-1].classes_, OFFER.codes)
-        self.threshold = float(manifest["support_threshold"])
-        self.level = float(manifest["interval_level"])
-        self._evidence = np.array([manifest["offer_evidence"][o] for o in OFFER.codes], dtype=int)
-        self._baseline: dict[str, object] = dict(manifest["baseline"])
-        self.is_linear = isinstance(self._clf, LogisticRegression)
-        self._tables: LinearTables | None = None
-        self._vector: CitizenVector | None = None
-        if self.is_linear:
-            enc = self._encode.named_steps["encode"]
-            interact = self._encode.named_steps["interact"]
-            self._vector = CitizenVector(self.schema, enc)
-            self._tables = LinearTables.build(
-                [self._clf, *self.boot], p=self._vector.width, n_offers=len(OFFER.codes),
-                scale=interact.scale, class_perm=self._perm, beta=self._beta,
-                prop_clf=propensity[-1], prop_perm=self._prop_perm,
-                confounders=((interact.prop_coef_, interact.prop_intercept_)
-                             if getattr(interact, "propensity", False) else None))
+        labels = np.asarray(estimator.classes_).astype(str)
+        self.perm = _perm(labels[self.clf.classes_] if _is_int(self.clf.classes_) else self.clf.classes_,
+                          OUTCOME.codes)
+        self.prop_perm = _perm(propensity[-1].classes_, OFFER.codes)
+
+    @property
+    def is_linear(self) -> bool:
+        from sklearn.linear_model import LogisticRegression
+        return isinstance(self.clf, LogisticRegression)
+
+    def serving(self, schema) -> tuple[CitizenVector, LinearTables]:
+        """The exact numpy serving tables of a linear model (see :mod:`recommender.modelling.linear`)."""
+        interact = self.encode.named_steps["interact"]
+        vector = CitizenVector.from_encoder(schema, self.encode.named_steps["encode"])
+        tables = LinearTables.build(
+            [self.clf, *self.boot], p=vector.width, n_offers=len(OFFER.codes), scale=interact.scale,
+            class_perm=self.perm, beta=self.beta, prop_clf=self.propensity[-1],
+            prop_perm=self.prop_perm,
+            confounders=((interact.prop_coef_, interact.prop_intercept_)
+                         if getattr(interact, "propensity", False) else None))
+        return vector, tables
+
+
+class OutcomeModel:
+    """A trained outcome model. Build it with :func:`train` or :func:`load_model` (or the factories
+    :meth:`from_fitted` and :meth:`from_file`).
+
+    Attributes: ``manifest`` (:class:`~recommender.modelling.manifest.ModelManifest`: schema,
+    training cohort, candidates' CV metrics, selection, library versions, …), ``version`` (str),
+    ``schema`` (FeatureSchema), ``is_linear`` (the exact numpy serving tables are used),
+    ``vector`` and ``tables`` (those tables; ``None`` when the model is not linear), and, loaded from
+    the file only when first used, the scikit-learn objects ``estimator``, ``boot``, ``propensity``.
+    """
+
+    def __init__(self, manifest: ModelManifest, serving: tuple[CitizenVector, LinearTables] | None,
+                 fitted: _Fitted | Callable[[], _Fitted]) -> None:
+        self.manifest = manifest
+        self.schema = manifest.schema
+        self.vector, self.tables = serving if serving is not None else (None, None)
+        self._fitted = fitted if isinstance(fitted, _Fitted) else None
+        self._load_fitted = None if isinstance(fitted, _Fitted) else fitted
+        self._lock = threading.Lock()
+        self.threshold = manifest.support_threshold
+        self.level = manifest.interval_level
+        self._evidence = np.array([manifest.offer_evidence[o] for o in OFFER.codes], dtype=int)
+        self._baseline: dict[str, object] = dict(manifest.baseline)
+
+    @classmethod
+    def from_fitted(cls, estimator, boot, propensity, manifest: ModelManifest, *,
+                    serving_tables: bool = True) -> OutcomeModel:
+        """From fitted scikit-learn objects; a linear model gets its exact serving tables
+        (``serving_tables=False`` keeps every prediction on the scikit-learn pipeline, to compare)."""
+        fitted = _Fitted(estimator, boot, propensity)
+        serving = fitted.serving(manifest.schema) if serving_tables and fitted.is_linear else None
+        return cls(manifest, serving, fitted)
+
+    @classmethod
+    def from_file(cls, file: ModelFile) -> OutcomeModel:
+        """From a checked model file: the serving tables now, the scikit-learn objects on first use."""
+        serving = None
+        if file.tables is not None:
+            try:
+                vector = CitizenVector.from_arrays(file.manifest.schema, file.tables)
+                tables = LinearTables.from_arrays(file.tables, p=vector.width, n_offers=len(OFFER.codes),
+                                                  n_outcomes=len(OUTCOME.codes))
+            except (KeyError, ValueError) as exc:
+                raise ModelFileError(f"serving tables refused ({type(exc).__name__}: {str(exc)[:200]})",
+                                     path=file.path) from None
+            if tables.n_draws != file.manifest.n_bootstrap:
+                raise ModelFileError(f"serving tables refused: {tables.n_draws} bootstrap draws, the "
+                                     f"manifest says {file.manifest.n_bootstrap}", path=file.path)
+            serving = (vector, tables)
+
+        def load() -> _Fitted:
+            objects = load_objects(file.payload, file.path)
+            try:
+                return _Fitted(objects["estimator"], objects["boot"], objects["propensity"])
+            except Exception as exc:  # a payload of the wrong objects: refuse it, do not crash later
+                raise ModelFileError(f"payload refused ({type(exc).__name__}: {str(exc)[:200]})",
+                                     path=file.path) from None
+        return cls(file.manifest, serving, load)
+
+    def _sk(self) -> _Fitted:
+        """The scikit-learn objects, deserialised on first use (thread-safe)."""
+        with self._lock:
+            if self._fitted is None:
+                assert self._load_fitted is not None
+                self._fitted = self._load_fitted()
+            return self._fitted
+
+    @property
+    def estimator(self):
+        """The scikit-learn estimator giving the point estimates."""
+        return self._sk().estimator
+
+    @property
+    def boot(self) -> list:
+        """The bootstrap refits of the final classifier."""
+        return self._sk().boot
+
+    @property
+    def pipeline(self):
+        """The fitted scikit-learn pipeline (encoding steps, then the classifier) inside ``estimator``
+        (the same object when the model is not calibrated)."""
+        return self._sk().pipeline
+
+    @property
+    def propensity(self):
+        """The propensity model P(offer | citizen) (a scikit-learn pipeline)."""
+        return self._sk().propensity
+
+    @property
+    def is_linear(self) -> bool:
+        return self.tables is not None
 
     @property
     def version(self) -> str:
-        return str(self.manifest["version"])
+        return self.manifest.version
 
     @property
     def summary(self) -> dict[str, object]:
         """The training summary: sizes, rows left out, candidates' CV log loss, the selection."""
-        keys = ("n_rows", "n_with_offer", "n_left_out", "evidence_size", "selection")
-        return {k: self.manifest[k] for k in keys}
+        m = self.manifest
+        return {"n_rows": m.n_rows, "n_with_offer": m.n_with_offer, "n_left_out": m.n_left_out,
+                "evidence_size": m.evidence_size, "selection": dict(m.selection)}
+
+    def serving_arrays(self) -> dict[str, np.ndarray] | None:
+        """The serving tables as plain arrays (what a model file stores), ``None`` if not linear."""
+        if self.tables is None or self.vector is None:
+            return None
+        return {**self.vector.to_arrays(), **self.tables.to_arrays()}
 
     def __repr__(self) -> str:
         m = self.manifest
-        return (f"OutcomeModel(version={self.version!r}, selected={m['selection']['selected']!r}, "
-                f"calibrated={m['selection']['calibrated']}, n_with_offer={m['n_with_offer']}, "
-                f"evidence_size={m['evidence_size']}, allow_protected={m['allow_protected']})")
+        return (f"OutcomeModel(version={self.version!r}, selected={m.selected!r}, "
+                f"calibrated={m.calibrated}, n_with_offer={m.n_with_offer}, "
+                f"evidence_size={m.evidence_size}, allow_protected={m.allow_protected})")
 
     # ------------------------------------------------------------------ batch path
     def _draws(self, X: pd.DataFrame, intervals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Point (n, offers, K) and bootstrap (B, n, offers, K) probabilities for prepared rows
         (``None`` for the draws when ``intervals`` is False)."""
+        import pandas as pd
+
         n, n_off = len(X), len(OFFER.codes)
-        clfs = [self._clf, *self.boot] if intervals else [self._clf]
-        out = np.empty((len(clfs), n, n_off, len(OUTCOME.codes)))
-        if self._tables is not None:  # linear: encode each citizen once, effective weights per offer
+        if self.tables is not None:  # linear: encode each citizen once, effective weights per offer
             E = self._citizen_matrix(X)
-            w, bias = self._tables.weights, self._tables.bias
-            for b in range(len(clfs)):
+            w, bias = self.tables.weights, self.tables.bias
+            rows = w.shape[0] if intervals else 1
+            out = np.empty((rows, n, n_off, len(OUTCOME.codes)))
+            for b in range(rows):
                 z = np.asarray(E @ w[b].reshape(-1, w.shape[-1]).T).reshape(n, n_off, -1)
-                out[b] = _softmax(self._beta * (z + bias[b]))
+                out[b] = softmax(self.tables.beta * (z + bias[b]))
             return out[0], (out[1:] if intervals else None)
+        sk = self._sk()
+        clfs = [sk.clf, *sk.boot] if intervals else [sk.clf]
+        out = np.empty((len(clfs), n, n_off, len(OUTCOME.codes)))
         stacked = pd.concat([X] * n_off, ignore_index=True)
         stacked["offer"] = np.repeat(np.array(OFFER.codes, dtype=object), n)
-        Z = self._encode.transform(stacked)
+        Z = sk.encode.transform(stacked)
         for b, clf in enumerate(clfs):
-            p = _softmax(self._beta * np.asarray(clf.decision_function(Z)))
-            out[b] = _reorder(p, self._perm).reshape(n_off, n, -1).transpose(1, 0, 2)
+            p = softmax(sk.beta * np.asarray(clf.decision_function(Z)))
+            out[b] = _reorder(p, sk.perm).reshape(n_off, n, -1).transpose(1, 0, 2)
         return out[0], (out[1:] if intervals else None)
 
     def _citizen_matrix(self, X: pd.DataFrame):
         """The encoded citizen columns (sparse, n × p) of prepared rows, without the offer."""
-        enc = self._encode.named_steps["encode"]
+        assert self.vector is not None
+        enc = self._sk().encode.named_steps["encode"]
         E = enc.transform(X.assign(offer=OFFER.codes[0]))
-        return E[:, :self._vector.width]
+        return E[:, :self.vector.width]
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """(n, 4) P(outcome | citizen, offer) for rows that carry their ``offer`` (point estimate,
         outcomes in ``OUTCOME.codes`` order), e.g. to evaluate the model on a closed cohort."""
+        from recommender.modelling.features import offer_column, prepare
+
+        sk = self._sk()
         X = prepare(frame, self.schema)
         X["offer"] = offer_column(frame).to_numpy()
-        p = _softmax(self._beta * np.asarray(self._clf.decision_function(self._encode.transform(X))))
-        return _reorder(p, self._perm)
+        p = softmax(sk.beta * np.asarray(sk.clf.decision_function(sk.encode.transform(X))))
+        return _reorder(p, sk.perm)
 
-    def predict_offers(self, frame: pd.DataFrame, weights: Mapping[str, float] | None = None, *,
-                       intervals: bool = True) -> OfferEstimates:
+    def predict_offers(self, frame: pd.DataFrame, weights: Mapping[str, float] | RuleSet | None = None,
+                       *, intervals: bool = True) -> OfferEstimates:
         """Estimates for every citizen (row of ``frame``) under each of the four offers.
 
         ``frame``: intake fields as codes (as in ``Cohort.frame``; ``offer``/``outcome`` ignored).
-        ``weights``: outcome code → weight for the score (spec §7), or a RuleSet; default 1/0.8/0.4/0.
-        ``intervals=False`` skips the bootstrap draws (for scoring many citizens): ``proba_low``,
-        ``proba_high``, ``score_low`` and ``score_high`` are then NaN (not computed), everything
-        else is identical. Bad values raise :class:`~recommender._errors.InvalidCitizenError`
-        naming field and value.
+        ``weights``: outcome code → weight for the score (spec §7), or a RuleSet; default the
+        packaged rules' weights. ``intervals=False`` skips the bootstrap draws (for scoring many
+        citizens): ``proba_low``, ``proba_high``, ``score_low`` and ``score_high`` are then NaN (not
+        computed), everything else is identical. Bad values raise
+        :class:`~recommender.errors.InvalidCitizenError` naming field and value.
         """
+        from recommender.modelling.features import prepare
+
         w = _weights_vector(weights)
         X = prepare(frame, self.schema)
         point, draws = self._draws(X, intervals)
-        if self._tables is not None:
-            prop = self._tables.propensity_many(self._citizen_matrix(X))
+        if self.tables is not None:
+            prop = self.tables.propensity_many(self._citizen_matrix(X))
         else:
-            prop = _reorder(self.propensity.predict_proba(X), self._prop_perm)
+            sk = self._sk()
+            prop = _reorder(sk.propensity.predict_proba(X), sk.prop_perm)
         return self._estimates(point, draws, prop, w)
 
     def _estimates(self, point, draws, prop, w) -> OfferEstimates:
@@ -202,21 +309,41 @@ class OutcomeModel:
                               self._evidence.copy(), self.level)
 
     # ------------------------------------------------------------------ one citizen
-    def predict_citizen(self, citizen: Citizen, weights: Mapping[str, float] | None = None
-                        ) -> OfferEstimates:
+    def citizen_draws(self, citizen: Citizen | Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
+        """One citizen's point probabilities (offers, outcomes) and the bootstrap refits'
+        probabilities (B, offers, outcomes), offers in ``OFFER.codes`` and outcomes in
+        ``OUTCOME.codes`` order: the draws the intervals are computed from (e.g. for the chance that
+        an offer is the best). Served from the tables, without scikit-learn, for a linear model."""
+        import_free = self.tables is not None and self.vector is not None
+        if not isinstance(citizen, Citizen):
+            citizen = Citizen.from_dict(citizen)
+        if import_free:
+            allp = self.tables.proba(self.vector.encode(citizen.to_dict()))  # type: ignore[union-attr]
+            return allp[0], allp[1:]
+        import pandas as pd
+
+        from recommender.modelling.features import prepare
+
+        point, draws = self._draws(prepare(pd.DataFrame([citizen.to_dict()]), self.schema), True)
+        assert draws is not None
+        return point[0], draws[:, 0]
+
+    def predict_citizen(self, citizen: Citizen | Mapping[str, object],
+                        weights: Mapping[str, float] | RuleSet | None = None) -> OfferEstimates:
         """Estimates for one validated citizen (n = 1); exact fast path for a linear model."""
         if not isinstance(citizen, Citizen):
             citizen = Citizen.from_dict(citizen)
-        if self._tables is None:
+        if self.tables is None or self.vector is None:
+            import pandas as pd
             return self.predict_offers(pd.DataFrame([citizen.to_dict()]), weights)
         w = _weights_vector(weights)
-        x = self._vector.encode(citizen.to_dict())
-        allp = self._tables.proba(x)
-        prop = self._tables.propensity(x)[None]
+        x = self.vector.encode(citizen.to_dict())
+        allp = self.tables.proba(x)
+        prop = self.tables.propensity(x)[None]
         return self._estimates(allp[0][None], allp[1:, None], prop, w)
 
-    def explain(self, citizen: Citizen, offer: str, top: int = 3,
-                weights: Mapping[str, float] | None = None) -> tuple[Reason, ...]:
+    def explain(self, citizen: Citizen | Mapping[str, object], offer: str, top: int = 3,
+                weights: Mapping[str, float] | RuleSet | None = None) -> tuple[Reason, ...]:
         """The ``top`` inputs that move ``offer``'s score most for this citizen, largest first.
 
         Each input's effect is exact: the score (and the labour-force log-odds) with the citizen's
@@ -225,25 +352,28 @@ class OutcomeModel:
         if offer not in OFFER.codes:
             raise RecommenderError(f"offer: expected one of / en af: {OFFER.describe()}; got {offer!r}")
         record, names, variants = self._variants(citizen)
-        j = OFFER.codes.index(offer)
-        if self._tables is not None:
-            p = self._tables.point_proba(self._vector.encode_many(variants))[:, j]
-        else:
-            p = self._draws(prepare(pd.DataFrame(variants), self.schema), False)[0][:, j]
+        p = self._point_variants(variants)[:, OFFER.codes.index(offer)]
         return self._reasons(record, names, p, _weights_vector(weights), top)
 
-    def explain_offers(self, citizen: Citizen, top: int = 3,
-                       weights: Mapping[str, float] | None = None) -> dict[str, tuple[Reason, ...]]:
+    def explain_offers(self, citizen: Citizen | Mapping[str, object], top: int = 3,
+                       weights: Mapping[str, float] | RuleSet | None = None
+                       ) -> dict[str, tuple[Reason, ...]]:
         """:meth:`explain` for all four offers at once (one encoding of the variants), by offer code."""
         record, names, variants = self._variants(citizen)
         w = _weights_vector(weights)
-        if self._tables is not None:
-            p = self._tables.point_proba(self._vector.encode_many(variants))
-        else:
-            p = self._draws(prepare(pd.DataFrame(variants), self.schema), False)[0]
+        p = self._point_variants(variants)
         return {o: self._reasons(record, names, p[:, j], w, top) for j, o in enumerate(OFFER.codes)}
 
-    def _variants(self, citizen) -> tuple[dict, list[str], list[dict]]:
+    def _point_variants(self, variants: list[dict]) -> np.ndarray:
+        """(m, offers, outcomes) point probabilities of several records."""
+        if self.tables is not None and self.vector is not None:
+            return self.tables.point_proba(self.vector.encode_many(variants))
+        import pandas as pd
+
+        from recommender.modelling.features import prepare
+        return self._draws(prepare(pd.DataFrame(variants), self.schema), False)[0]
+
+    def _variants(self, citizen: Citizen | Mapping[str, object]) -> tuple[dict, list[str], list[dict]]:
         """The citizen's record, the fields not at their baseline and one record per such field
         with that field set to its baseline (the record itself first)."""
         if not isinstance(citizen, Citizen):
@@ -257,7 +387,8 @@ class OutcomeModel:
                 names.append(name)
         return record, names, variants
 
-    def _reasons(self, record, names, p, w, top) -> tuple[Reason, ...]:
+    def _reasons(self, record: dict, names: list[str], p: np.ndarray, w: np.ndarray,
+                 top: int) -> tuple[Reason, ...]:
         score = p @ w
         lf = np.log(p[:, _LF].sum(axis=1) + 1e-12) - np.log(p[:, _OTHER] + 1e-12)
         reasons = []
@@ -270,128 +401,63 @@ class OutcomeModel:
         return tuple(reasons[:top])
 
     def _canon(self, name: str, value: object) -> object:
-        if self._vector is not None and name not in self.schema.numeric:
-            return self._vector.canonical(name, value)
+        if self.vector is not None and name not in self.schema.numeric:
+            return self.vector.canonical(name, value)
         return value
 
 
-def _baseline_values(X: pd.DataFrame, schema: FeatureSchema) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for name, _ in schema.categorical:
-        value = X[name].value_counts().idxmax()
-        out[name] = (value == "true") if FIELDS[name].kind == "bool" else value
-    for name in schema.numeric:
-        out[name] = int(np.median(X[name]))
-    return out
-
-
-def _library_versions() -> dict[str, str]:
-    import numpy
-    import sklearn
-    import skops
-    return {"sklearn": sklearn.__version__, "numpy": numpy.__version__, "pandas": pd.__version__,
-            "skops": skops.__version__, "python": ".".join(map(str, sys.version_info[:3]))}
-
-
-def train(cohort, *, seed: int = 0, allow_protected: bool = False, evidence_size: int | None = None,
-          n_bootstrap: int = N_BOOTSTRAP, rules=None, support_threshold: float = SUPPORT_THRESHOLD
-          ) -> OutcomeModel:
+def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_protected: bool = False,
+          evidence_size: int | None = None, n_bootstrap: int = N_BOOTSTRAP, rules: RuleSet | None = None,
+          support_threshold: float = SUPPORT_THRESHOLD, n_jobs: int | None = 1) -> OutcomeModel:
     """Train the outcome model on a cohort (a ``Cohort``, a CSV path or a DataFrame of codes).
 
-    Rows without a registered offer are left out (counted in ``manifest['n_left_out']``).
+    Rows without a registered offer are left out (counted in ``manifest.n_left_out``).
     ``evidence_size``: how many citizens the estimates really rest on; each bootstrap refit uses a
     resample of that many rows (default: the rows with an offer). ``rules``: a RuleSet whose version
-    is recorded. Protected attributes are features only with ``allow_protected=True``.
+    is recorded. Protected attributes are features only with ``allow_protected=True``. ``n_jobs``:
+    processes for the bootstrap refits (``-1`` every core); the model is the same for any value.
+    The settings are checked before anything is fitted, as loading checks them: a model that trains
+    also saves and loads.
 
     >>> from recommender.synth import generate_cohort
     >>> cohort = generate_cohort(400, seed=1)
     >>> model = train(cohort, n_bootstrap=5)
-    >>> model.manifest["n_left_out"] == cohort.n_rows - cohort.n_with_offer
+    >>> model.manifest.n_left_out == cohort.n_rows - cohort.n_with_offer
     True
     >>> model.predict_offers(cohort.frame.head(3)).proba.shape
     (3, 4, 4)
     """
     from threadpoolctl import threadpool_limits
 
-    from .cohort import read_cohort
+    from recommender.cohort import read_cohort
+    from recommender.modelling.training import fit
 
     cohort = read_cohort(cohort)
     # One thread: on a shared machine OpenMP/BLAS oversubscription made fits 5-10x slower.
     with threadpool_limits(limits=1):
-        return _train(cohort, seed=seed, allow_protected=allow_protected,
-                      evidence_size=evidence_size, n_bootstrap=n_bootstrap, rules=rules,
-                      support_threshold=support_threshold)
-
-
-def _train(cohort, *, seed, allow_protected, evidence_size, n_bootstrap, rules, support_threshold
-           ) -> OutcomeModel:
-    frame = cohort.frame
-    has_offer = frame["offer"].notna().to_numpy()
-    n_with_offer = int(has_offer.sum())
-    data = frame.loc[has_offer].reset_index(drop=True)
-    y = data["outcome"].astype(str).to_numpy()
-    if n_with_offer < 20 or len(np.unique(y)) < 2:
-        raise CohortError(f"too few rows with an offer to train on: {n_with_offer} rows, "
-                          f"{len(np.unique(y))} outcomes (need at least 20 rows and 2 outcomes)")
-    if evidence_size is None:
-        evidence_size = n_with_offer
-    if not isinstance(evidence_size, (int, np.integer)) or evidence_size < 20:
-        raise RecommenderError(f"evidence_size: expected a whole number ≥ 20; got {evidence_size!r}")
-    schema = build_schema(data, allow_protected=allow_protected)
-    X = prepare(data, schema)
-    X["offer"] = offer_column(data).to_numpy()
-    selection = select(X, y, schema, seed=seed)
-    pipeline = candidates(schema, seed)[selection.selected]
-    if selection.calibrated:
-        estimator = calibrated(pipeline, len(y), seed).fit(X, y)
-        fitted = estimator.calibrated_classifiers_[0].estimator
-    else:
-        estimator = fitted = pipeline.fit(X, y)
-    Z = fitted[:-1].transform(X)
-    y_fit = np.searchsorted(estimator.classes_, y) if _is_int(fitted[-1].classes_) else y
-    boot_clf, boot_C = fitted[-1], None
-    if isinstance(boot_clf, LogisticRegression) and evidence_size < n_with_offer / 2:
-        boot_C = penalty_at(X, y, schema, int(evidence_size), seed=seed,
-                            scale=fitted.named_steps["interact"].scale)
-        boot_clf = clone(boot_clf).set_params(C=boot_C)
-    boot = bootstrap_refits(boot_clf, Z, y_fit, evidence_size=int(evidence_size),
-                            n_bootstrap=n_bootstrap, seed=seed)
-    propensity = fit_propensity(X.drop(columns="offer"), X["offer"].to_numpy(), schema)
-    counts = X["offer"].value_counts()
-    evidence = {o: int(round(counts.get(o, 0) / n_with_offer * evidence_size)) for o in OFFER.codes}
-    manifest = {
-        "schema": schema.to_dict(),
-        "training_cohort": {"fingerprint": cohort.fingerprint, "source": cohort.source},
-        "n_rows": cohort.n_rows, "n_with_offer": n_with_offer,
-        "n_left_out": cohort.n_rows - n_with_offer, "evidence_size": int(evidence_size),
-        "n_bootstrap": n_bootstrap, "bootstrap_C": boot_C, "interval_level": INTERVAL_LEVEL,
-        "selection": selection.to_dict(),
-        "interaction_scale": (fitted.named_steps["interact"].scale
-                              if "interact" in fitted.named_steps else None),
-        "seed": seed, "allow_protected": bool(allow_protected),
-        "support_threshold": float(support_threshold), "offer_evidence": evidence,
-        "baseline": _baseline_values(X, schema),
-        "outcome_prior": {k: float(np.mean(y == k)) for k in OUTCOME.codes},
-        "rules_version": getattr(rules, "version", None) if rules is not None else None,
-        "synthetic": str(cohort.source).startswith("<synth"),
-        "libraries": _library_versions(),
-    }
-    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()
-    manifest["version"] = f"om-{digest[:12]}"
-    manifest["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return OutcomeModel(estimator=estimator, boot=boot, propensity=propensity, manifest=manifest)
+        parts = fit(cohort, seed=seed, allow_protected=allow_protected, evidence_size=evidence_size,
+                    n_bootstrap=n_bootstrap, support_threshold=support_threshold, n_jobs=n_jobs,
+                    rules_version=rules.version if rules is not None else None)
+    return OutcomeModel.from_fitted(parts.estimator, parts.boot, parts.propensity, parts.manifest)
 
 
 def save_model(model: OutcomeModel, path: str | Path) -> Path:
-    """Write ``model`` to ``path`` atomically (a failed write leaves an existing file untouched)."""
-    from ._persist import write_model
-    return write_model(model, path)
+    """Write ``model`` to ``path`` atomically (a failed write leaves an existing file untouched):
+    the manifest, the exact serving tables and the scikit-learn objects (see
+    :mod:`recommender.modelling.persist`)."""
+    objects = {"estimator": model.estimator, "boot": list(model.boot), "propensity": model.propensity}
+    return write_model_file(path, model.manifest, model.serving_arrays(), objects)
 
 
 def load_model(path: str | Path | None = None) -> OutcomeModel:
-    """Load a model file (checked before anything is deserialised), or the built-in default (None)."""
+    """Load a model file (checked before anything is deserialised), or the built-in default (None).
+
+    Serving a recommendation from the loaded model needs neither scikit-learn nor pandas when the
+    model is linear; its scikit-learn objects are deserialised when first needed.
+    """
     if path is None:
-        from ._default_model import default_model
+        # The one lazy import that closes a cycle (allowed in tests/test_architecture.py): the
+        # built-in model is built with ``train`` and read with ``load_model`` from this module.
+        from recommender.modelling.default import default_model
         return default_model()
-    from ._persist import read_model
-    return read_model(path)
+    return OutcomeModel.from_file(read_model_file(path))

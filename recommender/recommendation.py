@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._vocab import FIELDS, OFFER
-from .typology import GuardResult, LabourForceResult, Note, TypologyResult
+from recommender.vocab import FIELDS, OFFER
+from recommender.typology import GuardResult, LabourForceResult, Note, TypologyResult
 
 __all__ = ["Message", "ModelInfo", "RankedOffer", "Recommendation", "STATEMENT", "value_label"]
 

@@ -16,29 +16,28 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
-from ._conditions import Condition, ConditionResult
-from ._errors import RecommenderError, RulesError, show_value
-from ._rules_file import Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
-from ._vocab import FIELDS, OFFER, TYPOLOGY
-from .citizen import Citizen
+from recommender.rules.conditions import Condition, ConditionResult
+from recommender.errors import RecommenderError, RulesError, show_value
+from recommender import process_cache
+from recommender.rules.file import LEVELS, Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
+from recommender.vocab import FIELDS, OFFER, TYPOLOGY
+from recommender.citizen import Citizen
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ConditionResult", "Criterion", "CriterionResult", "Guard", "GuardHit", "GuardResult",
     "LabourForceResult", "Note", "RuleResult", "RuleSet", "TypologyResult", "TypologyRule",
     "load_rules",
 ]
-
-_LEVELS = ("block", "caution")  # the stronger first: a block wins over a caution
-
 
 def _text(da: str, en: str) -> dict[str, str]:
     return {"da": da, "en": en}
@@ -213,7 +212,7 @@ class RuleSet(ParsedRules):
             if guard.condition.test(record):
                 hits[guard.offer].append(GuardHit(guard.name, guard.level, guard.reason_da,
                                                   guard.reason_en, guard.condition.describe()))
-        guards = {offer: GuardResult(offer, tuple(sorted(h, key=lambda x: _LEVELS.index(x.level))))
+        guards = {offer: GuardResult(offer, tuple(sorted(h, key=lambda x: LEVELS.index(x.level))))
                   if h else None for offer, h in hits.items()}
         notes = tuple(n for n in self.notes if n.condition is None or n.condition.test(record))
         return RuleResult(typology, labour, MappingProxyType(guards), notes)
@@ -225,6 +224,8 @@ class RuleSet(ParsedRules):
         bools, ints). Returns ``typology``, ``rule``, ``labour_force_active``, ``<criterion>_met`` and
         ``<offer>_guard`` (``None``, ``'block'`` or ``'caution'``).
         """
+        import pandas as pd
+
         table = _prepared(df, self.frame_fields)
         n = len(df)
         typology = np.full(n, None, dtype=object)
@@ -246,7 +247,7 @@ class RuleSet(ParsedRules):
         out.update({f"{name}_met": mask for name, mask in met.items()})
         for offer in OFFER.codes:
             level = np.full(n, None, dtype=object)
-            for lvl in reversed(_LEVELS):  # caution first, then block overwrites it
+            for lvl in reversed(LEVELS):  # caution first, then block overwrites it
                 for guard in self.guards:
                     if guard.offer == offer and guard.level == lvl:
                         level[guard.condition.mask(table)] = lvl
@@ -258,6 +259,8 @@ class RuleSet(ParsedRules):
 def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
     """The columns the rules read, checked (a missing column or a value a Citizen would not store is
     refused, naming the column) and with codes as categoricals, so that every condition is fast."""
+    import pandas as pd
+
     if not isinstance(df, pd.DataFrame):
         raise RecommenderError(f"evaluate_frame needs a pandas DataFrame; got {type(df).__name__}")
     missing = sorted(needed - set(df.columns))
@@ -293,23 +296,14 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
 
 # --- loading -------------------------------------------------------------------------------------------
 
-_DEFAULT_LOCK = threading.Lock()
-_default: RuleSet | None = None
-
-
 def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     """Read, check and compile a rules file; ``None`` gives the packaged default (loaded once, cached).
 
     Any problem (missing file, bad YAML, unknown field or code, malformed condition, …) raises a
-    :class:`~recommender._errors.RulesError` naming the line, the rule and a suggestion where one fits.
+    :class:`~recommender.errors.RulesError` naming the line, the rule and a suggestion where one fits.
     """
-    global _default
     if path is None:
-        with _DEFAULT_LOCK:
-            if _default is None:
-                resource = importlib.resources.files("recommender").joinpath("rules.yaml")
-                _default = _build(resource.read_bytes(), str(resource))
-            return _default
+        return process_cache.remember("rules", _packaged)
     shown = os.fspath(path)
     try:
         with open(shown, "rb") as handle:
@@ -318,6 +312,11 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
         raise RulesError(f"cannot read the rules file / kan ikke læse regelfilen: {exc.strerror}",
                          path=shown) from None
     return _build(data, shown)
+
+
+def _packaged() -> RuleSet:
+    resource = importlib.resources.files("recommender").joinpath("rules.yaml")
+    return _build(resource.read_bytes(), str(resource))
 
 
 def _build(data: bytes, path: str) -> RuleSet:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from recommender._errors import RecommenderError
-from recommender._fidelity import fidelity_report, format_fidelity
+from recommender.errors import RecommenderError
+from recommender.synth.fidelity import fidelity_report, format_fidelity
 from recommender.cohort import read_cohort
 from recommender.synth import generate_cohort
 

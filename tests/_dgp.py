@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recommender._vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
+from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
 
 WEIGHTS = {"job": 1.0, "education": 0.8, "active": 0.4, "other": 0.0}
 _ANSWER_VALUE = {"yes": 1.0, "partly": 0.5, "no": 0.0}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from recommender._vocab import FIELDS, MUNICIPALITIES
+from recommender.vocab import FIELDS, MUNICIPALITIES
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "recommender" / "rules.yaml"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from recommender.invest import Assumptions, InvestmentError, InvestmentResult, investment_model
+from recommender.analysis.invest import Assumptions, InvestmentError, InvestmentResult, investment_model
 
 scenarios("investering.feature")
 

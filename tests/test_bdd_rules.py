@@ -10,8 +10,8 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from _rules_support import STANDARD
 from recommender import Citizen
-from recommender._errors import did_you_mean
-from recommender._vocab import CRITERIA, FIELDS, OFFER, TYPOLOGY
+from recommender.errors import did_you_mean
+from recommender.vocab import CRITERIA, FIELDS, OFFER, TYPOLOGY
 from recommender.typology import RuleResult, load_rules
 
 scenarios("typologi.feature", "arbejdsstyrke.feature", "tilbudsvagter.feature")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recommender import Citizen, RecommenderError
-from recommender._errors import InvalidCitizenError
+from recommender.errors import InvalidCitizenError
 
 from _rules_support import STANDARD
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from recommender.cli import main
-from recommender.scoring import SCORE_COLUMNS
+from recommender.recommending.scoring import SCORE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FLEXIBLE = ROOT / "examples" / "flexible.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from recommender._errors import CohortError, RecommenderError
-from recommender._vocab import ANSWER, FIELDS, OFFER, OUTCOME
+from recommender.errors import CohortError, RecommenderError
+from recommender.vocab import ANSWER, FIELDS, OFFER, OUTCOME
 from recommender.cohort import COHORT_COLUMNS, Cohort, read_cohort, write_cohort
 
 ROW = {

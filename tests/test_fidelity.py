@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recommender._fidelity import SHARE_TOLERANCE_PP, FidelityRow, fidelity_report, format_fidelity
+from recommender.synth.fidelity import SHARE_TOLERANCE_PP, FidelityRow, fidelity_report, format_fidelity
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.synth import generate_cohort

@@ -10,7 +10,7 @@ import yaml
 
 from recommender import RecommenderError
 from recommender.cli import main
-from recommender.invest import InvestmentError, investment_model
+from recommender.analysis.invest import InvestmentError, investment_model
 from recommender.synth import load_figures
 
 

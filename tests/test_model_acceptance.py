@@ -14,8 +14,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from _dgp import WEIGHTS, simulate, true_all
-from recommender._features import build_schema, prepare
-from recommender._vocab import OFFER, OUTCOME
+from recommender.modelling.features import build_schema, prepare
+from recommender.vocab import OFFER, OUTCOME
 from recommender.cli import main
 from recommender.model import save_model, train
 
@@ -100,8 +100,8 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
     from recommender.synth import generate_cohort
 
     m = default_model.manifest
-    assert m["evidence_size"] == 219 and m["n_with_offer"] > 10_000 and m["synthetic"] is True
-    assert sum(m["offer_evidence"].values()) == pytest.approx(219, abs=2)
+    assert m.evidence_size == 219 and m.n_with_offer > 10_000 and m.synthetic is True
+    assert sum(m.offer_evidence.values()) == pytest.approx(219, abs=2)
     probe = generate_cohort(300, seed=7).frame
     small = train(generate_cohort(274, seed=8), seed=0, n_bootstrap=20)
     w_default = _median_width(default_model, probe)
@@ -109,17 +109,17 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
     # The same large-sample model without evidence_size: bootstrap refits at the sample size.
     from sklearn.base import clone
 
-    from recommender._default_model import DEFAULT_N, DEFAULT_SEED
-    from recommender._uncertainty import bootstrap_refits
+    from recommender.modelling.default import DEFAULT_N, DEFAULT_SEED
+    from recommender.modelling.uncertainty import bootstrap_refits
     from recommender.model import OutcomeModel
 
     rows = generate_cohort(DEFAULT_N, DEFAULT_SEED).frame.dropna(subset=["offer"])
     X = prepare(rows, default_model.schema).assign(offer=rows["offer"].to_numpy())
-    Z, y = default_model._encode.transform(X), rows["outcome"].astype(str).to_numpy()
-    boot = bootstrap_refits(clone(default_model._clf), Z, y, evidence_size=len(y), n_bootstrap=8,
-                            seed=0)
-    naive = OutcomeModel(estimator=default_model.estimator, boot=boot,
-                         propensity=default_model.propensity, manifest=default_model.manifest)
+    pipeline = default_model.pipeline
+    Z, y = pipeline[:-1].transform(X), rows["outcome"].astype(str).to_numpy()
+    boot = bootstrap_refits(clone(pipeline[-1]), Z, y, evidence_size=len(y), n_bootstrap=8, seed=0)
+    naive = OutcomeModel.from_fitted(default_model.estimator, boot, default_model.propensity,
+                                     default_model.manifest)
     w_naive = _median_width(naive, probe)
     print("default / 274-row model median width", ratio, "naive / default", w_naive / w_default)
     assert 0.7 < ratio < 2.0
@@ -128,7 +128,7 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
 
 def test_evaluate_default_model_prints_calibration_and_groups(default_model, tmp_path, capsys):
     from recommender.cohort import write_cohort
-    from recommender.evaluation import evaluate
+    from recommender.analysis.evaluation import evaluate
     from recommender.synth import generate_cohort
 
     cohort = generate_cohort(600, seed=3)

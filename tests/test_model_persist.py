@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
 from _dgp import simulate
-from recommender import _persist
-from recommender._errors import ModelFileError
+from recommender.modelling import persist as _persist
+from recommender.errors import ModelFileError
 from recommender.cli import main
 from recommender.model import load_model, save_model, train
 
@@ -34,12 +35,16 @@ def test_round_trip_keeps_estimates_and_manifest(model, saved, cohort):
     a, b = model.predict_offers(cohort.head(20)), back.predict_offers(cohort.head(20))
     for name in ("proba", "proba_low", "proba_high", "score_low", "propensity"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
-    m = back.manifest
+    # the file keeps the schema's fields in sorted order; the encoded columns keep theirs
+    assert back.schema.categories == model.schema.categories
+    assert dataclasses.replace(back.manifest, schema=model.schema) == model.manifest
+    header = json.loads(saved.read_bytes()[len(_persist.MAGIC):].split(b"\n", 1)[0])
     for key in ("format_version", "libraries", "schema", "training_cohort", "n_with_offer",
                 "evidence_size", "selection", "created", "rules_version", "allow_protected",
-                "support_threshold", "payload_sha256"):
-        assert key in m
-    assert set(m["libraries"]) == {"sklearn", "numpy", "pandas", "skops", "python"}
+                "support_threshold", "tables_sha256", "payload_sha256"):
+        assert key in header
+    assert header["format_version"] == 2
+    assert set(back.manifest.libraries) == {"sklearn", "numpy", "pandas", "skops", "python"}
     assert back.version == model.version
 
 
@@ -85,7 +90,7 @@ def test_other_format_version_or_library_is_refused(saved):
     _rewrite_manifest(saved, lambda m: m.update(format_version=99))
     with pytest.raises(ModelFileError, match="format version 99"):
         load_model(saved)
-    _rewrite_manifest(saved, lambda m: m.update(format_version=1, libraries={
+    _rewrite_manifest(saved, lambda m: m.update(format_version=2, libraries={
         **m["libraries"], "sklearn": "0.23.2"}))
     with pytest.raises(ModelFileError, match="sklearn 0.23.2"):
         load_model(saved)
@@ -93,8 +98,9 @@ def test_other_format_version_or_library_is_refused(saved):
 
 def test_untrusted_type_in_payload_is_refused(saved, monkeypatch):
     monkeypatch.setattr(_persist, "TRUSTED", ())  # OfferInteractions is no longer trusted
+    model = load_model(saved)  # the serving tables load; the payload is read when first needed
     with pytest.raises(ModelFileError, match="payload refused"):
-        load_model(saved)
+        model.estimator
 
 
 def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tmp_path,
@@ -105,11 +111,11 @@ def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tm
     assert main(["train", str(bad), "--out", str(saved)]) == 2
     assert saved.read_bytes() == before
 
-    from recommender import model as model_module
+    from recommender.modelling import training as training_module
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(model_module, "bootstrap_refits", interrupt)
+    monkeypatch.setattr(training_module, "bootstrap_refits", interrupt)
     path = tmp_path / "cohort.csv"
     from recommender.cohort import write_cohort
     write_cohort(cohort, path)

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from _dgp import simulate
-from recommender._errors import InvalidCitizenError, RecommenderError
-from recommender._vocab import OFFER, OUTCOME, PROTECTED
+from recommender.errors import InvalidCitizenError, RecommenderError
+from recommender.vocab import OFFER, OUTCOME, PROTECTED
 from recommender.citizen import Citizen
 from recommender.model import OutcomeModel, train
 
@@ -33,11 +33,11 @@ def _citizens(frame: pd.DataFrame, k: int) -> list[Citizen]:
 
 def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohort):
     m = model.manifest
-    assert m["n_rows"] == len(cohort)
-    assert m["n_left_out"] == int(cohort["offer"].isna().sum()) > 0
-    assert m["n_with_offer"] + m["n_left_out"] == len(cohort)
-    assert m["evidence_size"] == m["n_with_offer"]
-    sel = m["selection"]
+    assert m.n_rows == len(cohort)
+    assert m.n_left_out == int(cohort["offer"].isna().sum()) > 0
+    assert m.n_with_offer + m.n_left_out == len(cohort)
+    assert m.evidence_size == m.n_with_offer
+    sel = m.selection
     names = [c["name"] for c in sel["candidates"]]
     assert "hgb" in names and sum(n.startswith("logit_s") for n in names) >= 12
     params = [c["params"] for c in sel["candidates"] if c["name"].startswith("logit_s")]
@@ -45,7 +45,7 @@ def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohor
     assert sel["selected"] in names
     if sel["selected"].startswith("logit_s"):
         chosen = next(c for c in sel["candidates"] if c["name"] == sel["selected"])
-        assert m["interaction_scale"] == chosen["params"]["interaction_scale"]
+        assert m.interaction_scale == chosen["params"]["interaction_scale"]
     assert sel["baseline"]["name"] == "prior"
     best = min(c["cv_log_loss"] for c in sel["candidates"])
     assert best < sel["baseline"]["cv_log_loss"]  # the DGP has signal: the model beats the prior
@@ -53,12 +53,12 @@ def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohor
 
 def test_protected_attributes_only_when_allowed(cohort, model):
     assert not set(PROTECTED) & set(model.schema.fields)
-    assert model.manifest["allow_protected"] is False
+    assert model.manifest.allow_protected is False
     for leak in ("duration_days", "citizen_id", "job_goal", "offer", "outcome"):
         assert leak not in model.schema.fields
     with_protected = train(cohort, seed=3, n_bootstrap=3, allow_protected=True)
     assert {"gender", "origin", "nationality"} <= set(with_protected.schema.fields)
-    assert with_protected.manifest["allow_protected"] is True
+    assert with_protected.manifest.allow_protected is True
 
 
 def test_estimates_are_probabilities_with_intervals_and_support(model, cohort):
@@ -72,7 +72,7 @@ def test_estimates_are_probabilities_with_intervals_and_support(model, cohort):
     assert set(np.unique(est.support)) <= {"ok", "low"}
     np.testing.assert_array_equal(est.support == "low", est.propensity < model.threshold)
     np.testing.assert_allclose(est.propensity.sum(axis=1), 1.0)
-    assert est.evidence.sum() == pytest.approx(model.manifest["evidence_size"], abs=2)
+    assert est.evidence.sum() == pytest.approx(model.manifest.evidence_size, abs=2)
     d = est.to_dict()
     assert set(d["citizens"][0]) == set(OFFER.codes)
 
@@ -109,7 +109,7 @@ def test_fast_path_is_exact_against_the_sklearn_pipeline(model, cohort):
 
 def _pipeline_proba(model: OutcomeModel, frame: pd.DataFrame) -> np.ndarray:
     """P(outcome) from the stored sklearn estimator's own predict_proba, columns in OUTCOME order."""
-    from recommender._features import prepare
+    from recommender.modelling.features import prepare
 
     X = prepare(frame, model.schema).assign(offer=frame["offer"].to_numpy())
     p = model.estimator.predict_proba(X)
@@ -135,12 +135,12 @@ def test_explain_gives_exact_counterfactual_contributions(model, cohort):
 
 
 def test_trees_fall_back_to_the_pipeline(cohort, monkeypatch):
-    from recommender import _selection
+    from recommender.modelling import selection as _selection
 
     monkeypatch.setattr(_selection, "_one_se_choice",
                         lambda results, n: next(r for r in results if r.name == "hgb"))
     trees = train(cohort.head(400), seed=1, n_bootstrap=3)
-    assert not trees.is_linear and trees.manifest["selection"]["selected"] == "hgb"
+    assert not trees.is_linear and trees.manifest.selected == "hgb"
     citizen = _citizens(cohort, 1)[0]
     one = trees.predict_citizen(citizen, WEIGHTS)
     frame = pd.DataFrame([citizen.to_dict()] * 4).assign(offer=list(OFFER.codes))
@@ -158,9 +158,8 @@ def test_too_small_or_bad_evidence_size_is_refused(cohort):
 
 
 def test_batch_fast_path_matches_the_pipeline_including_intervals(model, cohort):
-    slow = OutcomeModel(estimator=model.estimator, boot=model.boot, propensity=model.propensity,
-                        manifest=model.manifest)
-    slow._tables = None  # force the sklearn pipeline path
+    slow = OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity, model.manifest,
+                                    serving_tables=False)  # the sklearn pipeline path
     frame = cohort.head(40)
     fast, ref = model.predict_offers(frame, WEIGHTS), slow.predict_offers(frame, WEIGHTS)
     for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high",

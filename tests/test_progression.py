@@ -12,7 +12,7 @@ from recommender import RecommenderError
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.synth import generate_cohort, load_figures
-from recommender.progression import GROUPS, PROGRESSION_ITEMS, progression_tables
+from recommender.analysis.progression import GROUPS, PROGRESSION_ITEMS, progression_tables
 
 from _rules_support import STANDARD
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender._ranking import rank_matrix, rank_offers
+from recommender.recommending.ranking import rank_matrix, rank_offers
 
 OFFERS = ["wage_subsidy", "internship", "clarification", "counselling"]
 

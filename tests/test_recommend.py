@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from recommender import Citizen, RecommenderError, recommend
-from recommender._vocab import FIELDS, OFFER, OUTCOME
+from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.typology import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]

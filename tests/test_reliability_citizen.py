@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender import Citizen, RecommenderError, recommend
-from recommender._errors import InvalidCitizenError
-from recommender._vocab import BOOLEAN, FIELDS
+from recommender.errors import InvalidCitizenError
+from recommender.vocab import BOOLEAN, FIELDS
 from recommender.citizen import _CPR
 from recommender.typology import load_rules
 from test_recommend import check_contract
@@ -182,7 +182,8 @@ def test_eight_threads_from_a_cold_start_equal_sequential_calls(default_model, m
     import random
     from concurrent.futures import ThreadPoolExecutor
 
-    from recommender import _recommend, model as model_module, typology
+    from recommender import model as model_module, typology
+    from recommender.recommending import recommend as _recommend
     from test_recommend import random_record
 
     rng = random.Random(8)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from recommender import RecommenderError, load_model, load_rules
-from recommender._citizen_json import read_citizen_json
+from recommender.recommending.citizen_json import read_citizen_json
 from recommender.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

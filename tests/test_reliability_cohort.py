@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recommender import _persist
-from recommender._errors import CohortError, RecommenderError
+from recommender.modelling import persist as _persist
+from recommender.errors import CohortError, RecommenderError
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.model import load_model, save_model, train
@@ -202,7 +202,7 @@ def test_a_real_sigint_during_training_never_leaves_a_broken_model(cohort, exist
         assert "afbrudt/interrupted" in err
     else:
         assert proc.returncode == 0, err
-        assert load_model(existing_model).manifest["n_rows"] == cohort.n_rows
+        assert load_model(existing_model).manifest.n_rows == cohort.n_rows
     _no_temp_files(existing_model.parent)
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from recommender import _persist
-from recommender._errors import ModelFileError, RecommenderError
+from recommender.modelling import persist as _persist
+from recommender.errors import ModelFileError, RecommenderError
 from recommender.model import load_model, save_model
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from recommender import Citizen, RecommenderError, recommend
-from recommender._errors import show_value
-from recommender._vocab import FIELDS
+from recommender.errors import show_value
+from recommender.vocab import FIELDS
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.synth import generate_cohort
@@ -123,7 +123,7 @@ def test_repr_of_a_citizen_and_a_recommendation_hide_the_record(default_model) -
 
 def test_errors_do_not_chain_the_raw_input() -> None:
     """``from None``: a traceback (with RECOMMENDER_DEBUG) shows no chained parser error holding text."""
-    from recommender._citizen_json import parse_citizen_json
+    from recommender.recommending.citizen_json import parse_citizen_json
 
     with pytest.raises(RecommenderError) as info:
         parse_citizen_json('{"citizen_id": "' + SECRETS["citizen_id"] + '", bad json}')
@@ -149,7 +149,7 @@ def test_thousands_of_junk_keys_give_a_short_message_that_still_counts_them() ->
 
 
 def test_a_duplicated_cpr_shaped_or_huge_key_is_not_echoed() -> None:
-    from recommender._citizen_json import parse_citizen_json
+    from recommender.recommending.citizen_json import parse_citizen_json
 
     for key in ("010190-1234", "k" * 5000):
         with pytest.raises(RecommenderError) as info:

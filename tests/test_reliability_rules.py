@@ -15,7 +15,7 @@ from importlib.resources import files
 import pytest
 
 from recommender import RecommenderError
-from recommender._errors import RulesError
+from recommender.errors import RulesError
 from recommender.typology import RuleSet, _build
 from test_recommend import random_record
 

@@ -12,7 +12,7 @@ from PIL import Image
 from recommender.cli import main
 from recommender.cohort import write_cohort
 from recommender.model import load_model
-from recommender.report import ReportError, write_report
+from recommender.analysis.report import ReportError, write_report
 from recommender.synth import generate_cohort
 
 REQUIRED = ("calibration_job.png", "calibration_education.png", "calibration_active.png",
@@ -81,7 +81,7 @@ def test_page_is_danish_with_model_card_and_table_38(rendered: Path, model) -> N
     page = _parse(rendered / "index.html")
     text = " ".join(" ".join(page.text).split())
     assert page.lang == "da"
-    assert model.version in text and model.manifest["training_cohort"]["fingerprint"] in text
+    assert model.version in text and model.manifest.training_cohort["fingerprint"] in text
     assert "ikke årsagseffekter" in text and "Rådgiveren beslutter" in text
     assert "Beskyttede oplysninger" in text and "Nej – køn, oprindelse og nationalitet" in text
     assert "tabel 38" in text and "18 (50,0 %)" in text and "30 (30,9 %)" in text  # tabel 38 rows
@@ -99,7 +99,7 @@ def test_rerun_replaces_an_earlier_report(cohort_csv: Path, rendered: Path) -> N
 
 def test_failed_run_leaves_no_half_written_report(cohort_csv: Path, rendered: Path, model,
                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from recommender.report import _plots
+    from recommender.analysis.report import _plots
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from _rules_support import RULE_6, spec_typology, write_rules
-from recommender._errors import RulesError
-from recommender._rules_check import CheckReport, check_rules, field_values
+from recommender.errors import RulesError
+from recommender.rules.check import CheckReport, check_rules, field_values
 from recommender.cli import main
 from recommender.typology import load_rules
 

@@ -15,9 +15,9 @@ from _rules_support import (
     RULE_6, STANDARD, random_record, spec_guards, spec_labour_force, spec_notes, spec_typology, write_rules,
 )
 from recommender import Citizen, RecommenderError
-from recommender._conditions import Context, compile_condition
-from recommender._errors import RulesError
-from recommender._vocab import FIELDS, OFFER
+from recommender.rules.conditions import Context, compile_condition
+from recommender.errors import RulesError
+from recommender.vocab import FIELDS, OFFER
 from recommender.typology import GuardResult, RuleResult, load_rules
 
 N = 5000

@@ -11,8 +11,8 @@ import pytest
 from _rules_support import DEFAULT_RULES, RULE_6, line_of, write_rules
 from recommender import RecommenderError
 from recommender import typology as typology_module
-from recommender._errors import RulesError
-from recommender._vocab import CRITERIA, OFFER, TYPOLOGY
+from recommender.errors import RulesError
+from recommender.vocab import CRITERIA, OFFER, TYPOLOGY
 from recommender.typology import RuleSet, load_rules
 
 

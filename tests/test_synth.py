@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender._errors import RecommenderError
-from recommender._synth_joint import criteria_joint, fit_report
-from recommender._synth_people import WESTERN
-from recommender._vocab import CRITERIA, FIELDS
+from recommender.errors import RecommenderError
+from recommender.synth.joint import criteria_joint, fit_report
+from recommender.synth.people import WESTERN
+from recommender.vocab import CRITERIA, FIELDS
 from recommender.cli import main
 from recommender.cohort import CLOSING_COLUMNS, COHORT_COLUMNS, read_cohort
 from recommender.synth import ASSUMPTIONS, generate_cohort, load_figures

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .._errors import RecommenderError
+from recommender.errors import RecommenderError
 
 __all__ = ["main"]
 

@@ -35,8 +35,8 @@ def _clean(value):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..evaluation import evaluate
-    from ..model import load_model
+    from recommender.analysis.evaluation import evaluate
+    from recommender.model import load_model
 
     model = load_model(args.model)
     against = load_model(args.against) if args.against else None

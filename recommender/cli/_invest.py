@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..invest import Assumptions, InvestmentResult, investment_model
+from recommender.analysis.invest import Assumptions, InvestmentResult, investment_model
 
 __all__ = ["register", "render"]
 

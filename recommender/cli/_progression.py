@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..cohort import read_cohort
-from ..progression import progression_tables, render_progression
+from recommender.cohort import read_cohort
+from recommender.analysis.progression import progression_tables, render_progression
 
 __all__ = ["register"]
 

@@ -20,11 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._citizen_json import read_citizen_json
-    from .._recommend import recommend
-    from .._screen import render
-    from ..model import load_model
-    from ..typology import load_rules
+    from recommender.recommending.citizen_json import read_citizen_json
+    from recommender.recommending.recommend import recommend
+    from recommender.recommending.screen import render
+    from recommender.model import load_model
+    from recommender.typology import load_rules
 
     citizen = read_citizen_json(args.citizen)
     rules = load_rules(args.rules)

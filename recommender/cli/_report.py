@@ -27,10 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..cohort import read_cohort
-    from ..model import load_model
-    from ..report import write_report
-    from ..typology import load_rules
+    from recommender.cohort import read_cohort
+    from recommender.model import load_model
+    from recommender.analysis.report import write_report
+    from recommender.typology import load_rules
 
     cohort = read_cohort(args.cohort)
     model = load_model(args.model)

@@ -10,8 +10,8 @@ import argparse
 import json
 import sys
 
-from .._rules_check import check_rules, format_report, show_record
-from ..typology import load_rules
+from recommender.rules.check import check_rules, format_report, show_record
+from recommender.typology import load_rules
 
 
 def register(sub: argparse._SubParsersAction) -> None:

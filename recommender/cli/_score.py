@@ -21,10 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._errors import RecommenderError
-    from ..model import load_model
-    from ..scoring import score_file
-    from ..typology import load_rules
+    from recommender.errors import RecommenderError
+    from recommender.model import load_model
+    from recommender.recommending.scoring import score_file
+    from recommender.typology import load_rules
 
     if args.chunksize < 1:
         raise RecommenderError(f"--chunksize: expected a whole number ≥ 1; got {args.chunksize}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from .._fidelity import fidelity_report, format_fidelity
-from ..cohort import write_cohort
-from ..synth import generate_cohort
+from recommender.synth.fidelity import fidelity_report, format_fidelity
+from recommender.cohort import write_cohort
+from recommender.synth import generate_cohort
 
 __all__ = ["register"]
 

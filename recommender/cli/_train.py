@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from recommender.model import OutcomeModel
 
 __all__ = ["register", "render"]
 
 
 def _positive(text: str) -> int:
-    from .._errors import RecommenderError
+    from recommender.errors import RecommenderError
     try:
         value = int(text)
     except ValueError:
@@ -20,7 +24,7 @@ def _positive(text: str) -> int:
 
 
 def _seed(text: str) -> int:
-    from .._errors import RecommenderError
+    from recommender.errors import RecommenderError
     try:
         return int(text)
     except ValueError:
@@ -45,33 +49,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=_run)
 
 
-def render(model, path: str) -> str:
+def render(model: OutcomeModel, path: str) -> str:
     """The training summary printed by the command."""
     m = model.manifest
-    sel = m["selection"]
-    base = sel["baseline"]["cv_log_loss"]
-    lines = [f"Kohorte / cohort: {m['n_rows']} forløb/rows, {m['n_with_offer']} med tilbud/with an "
-             f"offer; {m['n_left_out']} uden tilbud udeladt / without an offer left out",
+    sel = m.selection
+    base = sel["baseline"]["cv_log_loss"]  # type: ignore[index]
+    lines = [f"Kohorte / cohort: {m.n_rows} forløb/rows, {m.n_with_offer} med tilbud/with an "
+             f"offer; {m.n_left_out} uden tilbud udeladt / without an offer left out",
              f"Modelvalg / model selection: {sel['n_folds']}-fold stratified CV on {sel['n_cv_rows']}"
              f" rows, log loss (lower is better / lavere er bedre):",
              f"  {'prior (baseline)':<18}{base:.4f}"]
-    for c in sel["candidates"]:
+    for c in sel["candidates"]:  # type: ignore[attr-defined]
         mark = "  <- valgt/selected" if c["name"] == sel["selected"] else ""
         lines.append(f"  {c['name']:<18}{c['cv_log_loss']:.4f} ± {c['cv_log_loss_std']:.4f} "
                      f"({c['cv_log_loss'] - base:+.4f} vs baseline){mark}")
     cal = "yes/ja" if sel["calibrated"] else "no/nej"
     lines.append(f"Kalibrering (temperature) / calibration: {cal} (CV log loss "
                  f"{sel['calibrated_cv_log_loss']:.4f})")
-    lines.append(f"Usikkerhed / intervals: {m['n_bootstrap']} bootstrap refits of {m['evidence_size']}"
-                 f" rows, {int(m['interval_level'] * 100)}% intervals; support threshold "
-                 f"{m['support_threshold']}; protected attributes used: {m['allow_protected']}")
+    lines.append(f"Usikkerhed / intervals: {m.n_bootstrap} bootstrap refits of {m.evidence_size}"
+                 f" rows, {int(m.interval_level * 100)}% intervals; support threshold "
+                 f"{m.support_threshold}; protected attributes used: {m.allow_protected}")
     lines.append(f"Gemt / saved: {path} (version {model.version})")
     return "\n".join(lines)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..model import save_model, train
-    from ..typology import load_rules
+    from recommender.model import save_model, train
+    from recommender.typology import load_rules
 
     model = train(args.cohort, seed=args.seed, allow_protected=args.allow_protected,
                   evidence_size=args.evidence_size, rules=load_rules())

@@ -1,0 +1,225 @@
+"""The report's HTML page: Danish text, English codes, every value escaped, images referenced by name."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from recommender.vocab import GENDER, LABOUR_FORCE_OUTCOMES, OFFER, ORIGIN, OUTCOME, TYPOLOGY
+from recommender.analysis.report._content import ReportContent
+
+__all__ = ["render_html"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1000px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.8em 0;font-size:.92em}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f3f3f3}
+td:first-child,th:first-child{text-align:left}code{background:#f3f3f3;padding:0 .2em}
+.card{background:#f8f8ff;border:1px solid #ccd;padding:.6em 1.2em;border-radius:4px}
+.warn{background:#fff4e5;border-left:4px solid #f0a020;padding:.4em .8em}
+figure{display:inline-block;margin:.5em}figcaption{font-size:.85em;color:#555}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{100 * x:.1f} %".replace(".", ",")
+
+
+def _num(x: float, digits: int = 3) -> str:
+    return "–" if x != x else f"{x:.{digits}f}".replace(".", ",")
+
+
+def _label(scale, code: str) -> str:
+    try:
+        return f"{_e(scale.label(code))} (<code>{_e(code)}</code>)"
+    except KeyError:
+        return f"ukendt / unknown (<code>{_e(code)}</code>)"
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table>{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _img(name: str, alt: str, caption: str = "") -> str:
+    cap = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+    return f'<figure><img src="{_e(name)}" alt="{_e(alt)}">{cap}</figure>'
+
+
+def _model_card(c: ReportContent) -> str:
+    m = c.model
+    protected = ("JA – køn/oprindelse/nationalitet indgår som forklarende variable (valgt af analytikeren "
+                 "ved træning) / YES, protected attributes are features"
+                 if m.get("allow_protected") else
+                 "Nej – køn, oprindelse og nationalitet indgår ikke i modellen; de bruges kun til "
+                 "fairness-kontrol nedenfor / no, protected attributes are not features")
+    facts = [
+        ("Modelversion / version", f"<code>{_e(m.get('version'))}</code>"),
+        ("Oprettet / created", _e(m.get("created"))),
+        ("Træningskohorte (fingeraftryk) / training fingerprint",
+         f"<code>{_e(m.get('training_fingerprint'))}</code>"),
+        ("Træningskilde / training source", _e(m.get("training_source"))),
+        ("Forløb i træningen / rows (med tilbud / with an offer)",
+         f"{_e(m.get('n_rows'))} ({_e(m.get('n_with_offer'))})"),
+        ("Evidensstørrelse (intervaller) / evidence size", _e(m.get("evidence_size"))),
+        ("Valgt model / selected", f"{_e(m.get('selected'))}"
+         + (" (kalibreret / calibrated)" if m.get("calibrated") else "")),
+        ("Forklarende variable / features", ", ".join(f"<code>{_e(f)}</code>" for f in m.get("features", []))
+         + " + tilbud / offer"),
+        ("Beskyttede oplysninger / protected attributes", protected),
+        ("Regelversion / rules version", f"<code>{_e(c.rules_version)}</code>"),
+    ]
+    rows = "".join(f"<tr><th>{k}</th><td style='text-align:left'>{v}</td></tr>" for k, v in facts)
+    return f"""
+<h2 id="modelkort">Modelkort / model card</h2>
+<div class="card">
+<p><b>Formål og brugere.</b> Modellen støtter rådgivere i jobcentre, der arbejder med ledige,
+ægtefælleforsørgede indvandrere (Projekt 500-målgruppen). For hver borger skønner den sandsynligheden
+for hver afslutningsårsag (<code>job</code>, <code>education</code>, <code>active</code>,
+<code>other</code>) under hvert af de fire tilbud, og værktøjet rangerer tilbuddene. Analytikere bruger
+denne rapport til at vurdere en model, før den tages i brug.</p>
+<p><b>Træningsdata.</b> Afsluttede forløb fra en kohortefil (én række pr. borger, indsatsens tilbud og
+afslutningsårsag). Forløb uden registreret tilbud indgår ikke i træningen.</p>
+<p><b>Hvad skønnene ikke er.</b> Skønnene er <em>sammenhænge</em> lært af tidligere borgere, ikke
+årsagseffekter: at borgere med løntilskud oftere kom i job, kan skyldes, at de i forvejen var tæt på
+arbejdsmarkedet. Skøn for tilbud, som få borgere som denne har fået, hviler på lidt evidens (lav støtte).
+<b>Rådgiveren beslutter; værktøjet rådgiver.</b> / Estimates are associations, not causal effects;
+the adviser decides.</p>
+<table>{rows}</table>
+</div>"""
+
+
+def _calibration(c: ReportContent, images: dict[str, str]) -> str:
+    o = c.overall
+    rows = [(_label(OUTCOME, k), _pct(r["observed"]), _pct(r["predicted"]), _num(r["brier"]),
+             _num(r["brier_prior"]), _num(r["auc"]), _num(r["ece"]))
+            for k, r in c.per_outcome.items()]
+    figures = "".join(_img(images[f"calibration_{cal.outcome}"], f"kalibrering {cal.outcome}",
+                           f"Kalibrering: {OUTCOME.label(cal.outcome)} ({cal.outcome})")
+                      for cal in c.calibration)
+    return f"""
+<h2 id="kalibrering">Kalibrering / calibration</h2>
+<p>For de {c.n_evaluated} borgere med et registreret tilbud sammenlignes modellens skøn for det tilbud,
+borgeren fik, med den faktiske afslutningsårsag. Punkterne bør ligge tæt på diagonalen.
+Samlet: log loss {_num(o['log_loss'])} (kun fordelingen / prior: {_num(o['log_loss_prior'])}),
+Brier {_num(o['brier'])} (prior: {_num(o['brier_prior'])}), rigtig mest sandsynlige årsag
+{_pct(o['accuracy'])}.</p>
+{_table(["Afslutningsårsag / outcome", "Observeret andel", "Gns. skøn", "Brier", "Brier (prior)", "AUC",
+         "ECE"], rows)}
+<p><small>Brier: middelkvadratfejl (lavere er bedre); AUC: evne til at skelne (0,5 = tilfældigt);
+ECE: forventet kalibreringsfejl (0 = perfekt).</small></p>
+<div>{figures}</div>"""
+
+
+def _offers(c: ReportContent, images: dict[str, str]) -> str:
+    head = ["Tilbud / offer", "N", *[f"{_e(OUTCOME.label(k))}<br><code>{k}</code>" for k in OUTCOME.codes]]
+    rows = []
+    for oo in c.offer_outcomes:
+        cells = [f"{oo.observed_counts[k]} ({_pct(oo.observed[k])})<br>skøn {_pct(oo.predicted[k])}"
+                 for k in range(len(OUTCOME.codes))]
+        rows.append([_label(OFFER, oo.offer), str(oo.n), *cells])
+    ref_rows = [[_label(OFFER, oo.offer), str(sum(oo.report_counts)),
+                 *[f"{oo.report_counts[k]} ({_pct(oo.report_shares[k])})" for k in range(len(OUTCOME.codes))]]
+                for oo in c.offer_outcomes]
+    return f"""
+<h2 id="tilbud">Afslutningsårsag pr. tilbud / outcome per offer</h2>
+<p>Observeret fordeling i kohorten og modellens gennemsnitlige skøn for de borgere, der fik tilbuddet,
+ved siden af rapportens tabel 38 (N = 219, hver borger talt én gang under det tilbud med størst forventet
+effekt). Forskelle mellem tilbud er sammenhænge, ikke effekter.</p>
+{_table(head, rows, "Denne kohorte: antal (andel) og modellens skøn")}
+{_table(head, ref_rows, "Projekt 500, tabel 38 (til sammenligning / for reference)")}
+{_img(images["offer_outcome"], "observeret og forudsagt afslutning pr. tilbud",
+      "Observeret, forudsagt og rapportens tabel 38 pr. tilbud")}"""
+
+
+def _groups(c: ReportContent, images: dict[str, str]) -> str:
+    parts = ["<h2 id='grupper'>Grupper: køn og oprindelse / per-group metrics</h2>",
+             "<p>Modellens træfsikkerhed for grupper efter køn og oprindelse (beskyttede oplysninger, kun "
+             "til kontrol). Store forskelle mellem observeret og forudsagt andel i arbejdsstyrken, eller i "
+             "Brier/ECE, betyder at modellen passer dårligere til en gruppe. Små grupper giver usikre tal.</p>"]
+    for attribute, scale, title in (("gender", GENDER, "Køn / gender"), ("origin", ORIGIN, "Oprindelse / origin")):
+        rows = [[_label(scale, g.group), str(g.n), _pct(g.observed_labour_force), _pct(g.predicted_labour_force),
+                 _num(g.brier), _num(g.auc), _num(g.ece)]
+                for g in c.groups if g.attribute == attribute]
+        parts.append(_table(["Gruppe / group", "N", "Observeret i arbejdsstyrken", "Forudsagt", "Brier",
+                             "AUC", "ECE"], rows, title))
+        parts.append(_img(images[f"groups_{attribute}"], f"metrikker pr. gruppe: {attribute}", title))
+    return "\n".join(parts)
+
+
+def _typology(c: ReportContent, images: dict[str, str]) -> str:
+    total = sum(sum(v.values()) for v in c.typology_counts.values()) or 1
+    rows = []
+    for code in TYPOLOGY.codes:
+        counts = c.typology_counts[code]
+        n = sum(counts.values())
+        lf = sum(counts[k] for k in LABOUR_FORCE_OUTCOMES)
+        rows.append([_label(TYPOLOGY, code), f"{n} ({_pct(n / total)})",
+                     *[str(counts[k]) for k in OUTCOME.codes], _pct(lf / n) if n else "–"])
+    return f"""
+<h2 id="typologi">Typologier / typologies</h2>
+<p>Fordeling på jobmålstypologi (reglerne, version <code>{_e(c.rules_version)}</code>) for alle
+{c.cohort['n_rows']} forløb, og afslutningsårsag pr. typologi.</p>
+{_table(["Typologi / typology", "Antal (andel)", *[f"<code>{k}</code>" for k in OUTCOME.codes],
+         "I arbejdsstyrken"], rows)}
+{_img(images["typology"], "afslutningsårsag pr. typologi", "Afslutningsårsag pr. typologi")}"""
+
+
+def _support(c: ReportContent, images: dict[str, str]) -> str:
+    rows = [[_label(OFFER, s.offer), str(s.n_cohort), str(s.n_training), _pct(s.low_support_share),
+             "<b>lav / little</b>" if s.little_support else "ok"] for s in c.support]
+    little = [s.offer for s in c.support if s.little_support]
+    if little:
+        warn = ("<p class='warn'>Modellen kan ikke udtale sig sikkert om: "
+                + ", ".join(_label(OFFER, o) for o in little)
+                + f" (færre end {c.min_support} borgere fik tilbuddet, eller de fleste borgere har lav "
+                  "støtte). Skøn for disse tilbud skal læses med stor forsigtighed. / The model cannot "
+                  "speak to these offers.</p>")
+    else:
+        warn = (f"<p>Alle fire tilbud har mindst {c.min_support} borgere bag sig. Enkelte borgere kan "
+                "stadig have lav støtte for et tilbud (se andelen).</p>")
+    return f"""
+<h2 id="stoette">Støtte: hvor meget evidens står bag / support</h2>
+<p>Antal borgere med hvert tilbud i denne kohorte og i modellens træning, og andelen af kohortens borgere,
+hvis skøn for tilbuddet har lav støtte (få lignende borgere fik det).</p>
+{_table(["Tilbud / offer", "Borgere i kohorten", "Borgere i træningen", "Andel med lav støtte",
+         "Støtte / support"], rows)}
+{warn}
+{_img(images["support"], "antal borgere pr. tilbud", "Antal borgere pr. tilbud")}"""
+
+
+def render_html(content: ReportContent, images: dict[str, str]) -> str:
+    """The whole page; ``images`` maps a figure key to its file name beside ``index.html``."""
+    c = content
+    notes = "".join(f"<p class='warn'>{_e(n)}</p>" for n in c.notes)
+    return f"""<!DOCTYPE html>
+<html lang="da">
+<head><meta charset="utf-8"><title>Evalueringsrapport – tilbudsanbefaling (model {_e(c.model.get('version'))})</title>
+<style>{_CSS}</style></head>
+<body>
+<h1>Evalueringsrapport for udfaldsmodellen / model evaluation report</h1>
+<p>Kohorte: <code>{_e(c.cohort['source'])}</code>, {c.cohort['n_rows']} forløb, heraf
+{c.cohort['n_with_offer']} med registreret tilbud; fingeraftryk <code>{_e(c.cohort['fingerprint'])}</code>.
+Model <code>{_e(c.model.get('version'))}</code>.</p>
+{notes}
+<p><a href="#modelkort">Modelkort</a> · <a href="#kalibrering">Kalibrering</a> ·
+<a href="#tilbud">Tilbud</a> · <a href="#grupper">Grupper</a> · <a href="#typologi">Typologier</a> ·
+<a href="#stoette">Støtte</a></p>
+{_model_card(c)}
+{_calibration(c, images)}
+{_offers(c, images)}
+{_groups(c, images)}
+{_typology(c, images)}
+{_support(c, images)}
+<hr><p><small>Skønnene er sammenhænge, ikke årsagseffekter. Rådgiveren beslutter. / Estimates are
+associations, not causal effects. The adviser decides.</small></p>
+</body></html>
+"""

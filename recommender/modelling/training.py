@@ -1,0 +1,169 @@
+"""Training the outcome model, in three named steps: fit the point model, refit it on bootstrap
+resamples, write the manifest. :func:`recommender.model.train` is the public front; it builds the
+:class:`~recommender.model.OutcomeModel` from the :class:`FittedParts` returned here.
+
+* :func:`fit_point`: model selection by cross-validated log loss, the selected candidate fitted on
+  every row with an offer (calibrated when that helps);
+* :func:`fit_bootstrap`: the selected classifier refitted on ``n_bootstrap`` resamples of the real
+  evidence size (for the intervals), across ``n_jobs`` processes with identical results;
+* :func:`build_manifest`: the typed, checked :class:`~recommender.modelling.manifest.ModelManifest`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from recommender.cohort import Cohort
+from recommender.errors import CohortError, RecommenderError
+from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
+from recommender.modelling.manifest import ModelManifest, check_manifest, check_settings
+from recommender.modelling.persist import library_versions
+from recommender.modelling.selection import Selection, calibrated, candidates, penalty_at, select
+from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
+from recommender.vocab import FIELDS, OFFER, OUTCOME
+
+__all__ = ["FittedParts", "PointFit", "build_manifest", "fit", "fit_bootstrap", "fit_point",
+           "training_rows"]
+
+
+@dataclass(frozen=True)
+class PointFit:
+    """The selected model fitted on all rows: ``estimator`` (maybe calibrated), ``pipeline`` (the
+    uncalibrated pipeline inside it) and ``selection`` (every candidate's CV figures)."""
+
+    estimator: object
+    pipeline: Pipeline
+    selection: Selection
+
+
+@dataclass(frozen=True)
+class FittedParts:
+    """Everything :func:`fit` produces: the scikit-learn objects and the manifest."""
+
+    estimator: object
+    boot: tuple
+    propensity: Pipeline
+    manifest: ModelManifest
+
+
+def training_rows(cohort: Cohort, evidence_size: int | None) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """The rows with an offer, their outcomes and the evidence size (checked)."""
+    frame = cohort.frame
+    has_offer = frame["offer"].notna().to_numpy()
+    n_with_offer = int(has_offer.sum())
+    data = frame.loc[has_offer].reset_index(drop=True)
+    y = data["outcome"].astype(str).to_numpy()
+    if n_with_offer < 20 or len(np.unique(y)) < 2:
+        raise CohortError(f"too few rows with an offer to train on: {n_with_offer} rows, "
+                          f"{len(np.unique(y))} outcomes (need at least 20 rows and 2 outcomes)")
+    if evidence_size is None:
+        evidence_size = n_with_offer
+    if not isinstance(evidence_size, (int, np.integer)) or evidence_size < 20:
+        raise RecommenderError(f"evidence_size: expected a whole number ≥ 20; got {evidence_size!r}")
+    return data, y, int(evidence_size)
+
+
+def _integer_classes(classes: object) -> bool:
+    return bool(np.issubdtype(np.asarray(classes).dtype, np.integer))
+
+
+def fit_point(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int) -> PointFit:
+    """Select a candidate by cross-validated log loss and fit it (calibrated when that helps)."""
+    selection = select(X, y, schema, seed=seed)
+    pipeline = candidates(schema, seed)[selection.selected]
+    if selection.calibrated:
+        estimator = calibrated(pipeline, len(y), seed).fit(X, y)
+        return PointFit(estimator, estimator.calibrated_classifiers_[0].estimator, selection)
+    fitted = pipeline.fit(X, y)
+    return PointFit(fitted, fitted, selection)
+
+
+def fit_bootstrap(point: PointFit, X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *,
+                  evidence_size: int, n_bootstrap: int, seed: int, n_jobs: int | None = 1
+                  ) -> tuple[list, float | None]:
+    """The bootstrap refits of the selected classifier at the evidence size, and the penalty they
+    used when it differs from the point model's (``None`` otherwise)."""
+    fitted = point.pipeline
+    Z = fitted[:-1].transform(X)
+    y_fit = np.searchsorted(point.estimator.classes_, y) if _integer_classes(fitted[-1].classes_) else y
+    boot_clf, boot_C = fitted[-1], None
+    if isinstance(boot_clf, LogisticRegression) and evidence_size < len(y) / 2:
+        boot_C = penalty_at(X, y, schema, evidence_size, seed=seed,
+                            scale=fitted.named_steps["interact"].scale)
+        boot_clf = clone(boot_clf).set_params(C=boot_C)
+    boot = bootstrap_refits(boot_clf, Z, y_fit, evidence_size=evidence_size,
+                            n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs)
+    return boot, boot_C
+
+
+def _baseline_values(X: pd.DataFrame, schema: FeatureSchema) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, _ in schema.categorical:
+        value = X[name].value_counts().idxmax()
+        out[name] = (value == "true") if FIELDS[name].kind == "bool" else value
+    for name in schema.numeric:
+        out[name] = int(np.median(X[name]))
+    return out
+
+
+def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema,
+                   point: PointFit, *, evidence_size: int, n_bootstrap: int, bootstrap_C: float | None,
+                   seed: int, support_threshold: float, rules_version: str | None) -> ModelManifest:
+    """The model's manifest, checked by the same function that checks it when a file is loaded."""
+    n_with_offer = len(y)
+    counts = X["offer"].value_counts()
+    steps = point.pipeline.named_steps
+    data: dict[str, object] = {
+        "schema": schema.to_dict(),
+        "training_cohort": {"fingerprint": cohort.fingerprint, "source": str(cohort.source)},
+        "n_rows": cohort.n_rows, "n_with_offer": n_with_offer,
+        "n_left_out": cohort.n_rows - n_with_offer, "evidence_size": evidence_size,
+        "n_bootstrap": n_bootstrap, "bootstrap_C": bootstrap_C, "interval_level": INTERVAL_LEVEL,
+        "selection": point.selection.to_dict(),
+        "interaction_scale": steps["interact"].scale if "interact" in steps else None,
+        "seed": seed, "allow_protected": schema.allow_protected,
+        "support_threshold": support_threshold,
+        "offer_evidence": {o: int(round(counts.get(o, 0) / n_with_offer * evidence_size))
+                           for o in OFFER.codes},
+        "baseline": _baseline_values(X, schema),
+        "outcome_prior": {k: float(np.mean(y == k)) for k in OUTCOME.codes},
+        "rules_version": rules_version,
+        "synthetic": str(cohort.source).startswith("<synth"),
+        "libraries": library_versions(),
+    }
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    data["version"] = f"om-{digest[:12]}"
+    data["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return check_manifest(data)
+
+
+def fit(cohort: Cohort, *, seed: int, allow_protected: bool, evidence_size: int | None,
+        n_bootstrap: int, rules_version: str | None, support_threshold: float,
+        n_jobs: int | None = 1) -> FittedParts:
+    """Fit the point model, the bootstrap refits and the propensity model; write the manifest.
+
+    The settings the manifest records are checked first, by the manifest's own check, so a model
+    that trains also saves and loads.
+    """
+    check_settings(support_threshold=support_threshold, n_bootstrap=n_bootstrap, seed=seed)
+    data, y, evidence_size = training_rows(cohort, evidence_size)
+    schema = build_schema(data, allow_protected=allow_protected)
+    X = prepare(data, schema)
+    X["offer"] = offer_column(data).to_numpy()
+    point = fit_point(X, y, schema, seed=seed)
+    boot, boot_C = fit_bootstrap(point, X, y, schema, evidence_size=evidence_size,
+                                 n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs)
+    propensity = fit_propensity(X.drop(columns="offer"), X["offer"].to_numpy(), schema)
+    manifest = build_manifest(cohort, X, y, schema, point, evidence_size=evidence_size,
+                              n_bootstrap=n_bootstrap, bootstrap_C=boot_C, seed=seed,
+                              support_threshold=float(support_threshold), rules_version=rules_version)
+    return FittedParts(point.estimator, tuple(boot), propensity, manifest)
