@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recommender import RecommenderError
-from recommender._errors import did_you_mean
+from recommender.errors import did_you_mean
 from recommender.service import audit
 from recommender.service.tables import Token, User, utcnow
 
@@ -46,7 +46,7 @@ def _check_name(name: str) -> str:
 
 
 def _municipality(value: str | None, role: str) -> str | None:
-    from recommender._vocab import FIELDS
+    from recommender.vocab import FIELDS
     from recommender.citizen import parse_value
 
     if value is None:

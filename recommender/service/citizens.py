@@ -10,8 +10,8 @@ from fastapi import APIRouter, Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recommender._errors import InvalidCitizenError
-from recommender._vocab import FIELDS
+from recommender.errors import InvalidCitizenError
+from recommender.vocab import FIELDS
 from recommender.citizen import parse_value
 from recommender.service import audit
 from recommender.service.deps import DbSession, Pseudonyms

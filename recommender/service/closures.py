@@ -13,8 +13,8 @@ from fastapi import APIRouter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from recommender._errors import did_you_mean
-from recommender._vocab import OUTCOME
+from recommender.errors import did_you_mean
+from recommender.vocab import OUTCOME
 from recommender.service import audit
 from recommender.service.citizens import CitizenId, citizen_ref, history
 from recommender.service.decisions import parse_offer

@@ -14,8 +14,8 @@ from fastapi import APIRouter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from recommender._errors import did_you_mean
-from recommender._vocab import OFFER
+from recommender.errors import did_you_mean
+from recommender.vocab import OFFER
 from recommender.citizen import _CPR
 from recommender.service import audit
 from recommender.service.deps import DbSession, Pseudonyms, deny

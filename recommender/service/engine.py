@@ -47,7 +47,7 @@ class RecommenderEngine:
 
     def describe(self) -> dict[str, Any]:
         """Versions and the model card summary, JSON-ready (``GET /api/v1/model``)."""
-        from recommender._recommend import model_info
+        from recommender.recommending.recommend import model_info
 
         return {
             "model": model_info(self.model).to_dict(),

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recommender import RecommenderError
-from recommender._errors import FieldProblem, InvalidCitizenError, show_value
+from recommender.errors import FieldProblem, InvalidCitizenError, show_value
 
 __all__ = ["ApiError", "install_handlers", "invalid", "problem_error"]
 
