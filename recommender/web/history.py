@@ -14,7 +14,9 @@ from recommender.service.decisions import REASONS
 from recommender.service.deps import DbSession, Pseudonyms
 from recommender.vocab import OFFER, TYPOLOGY
 from recommender.web.pages import Adviser, page
-from recommender.web.session import language
+from recommender.citizen import parse_value
+from recommender.vocab import FIELDS
+from recommender.web.session import SHOWN_MAX, language, remember_citizen
 
 __all__ = ["router"]
 
@@ -35,6 +37,7 @@ def citizen_history(request: Request, session: DbSession, pseudonyms: Pseudonyms
         return page(request, "history.html", 422, user=user, rows=None, error=problem.message(),
                     citizen_id="" if not problem.show else shown)
     rows = history(session, user, ref)
+    remember_citizen(request, [r.id for r in rows[:SHOWN_MAX]], str(parse_value(FIELDS["citizen_id"], shown)[0]))
     audit.record(session, "citizen.history", status=200, user=user, resource=f"citizen:{ref[:16]}",
                  detail=f"{len(rows)} recommendations (web)")
     session.commit()

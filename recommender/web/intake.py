@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -25,7 +26,8 @@ from recommender.service.errors import ApiError
 from recommender.service.recommendations import create
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 from recommender.web.pages import Adviser, page, redirect
-from recommender.web.session import check_csrf, read_form
+from recommender.citizen import parse_value
+from recommender.web.session import check_csrf, read_form, remember_citizen
 from recommender.web.text import HELP
 
 __all__ = ["CONTROLS", "GROUPS", "Control", "record_from_form", "router"]
@@ -42,6 +44,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
                          "entrepreneurship_interest")),
     ("group_audit", ("gender", "origin", "nationality")),
 )
+_WHOLE = re.compile(r"^\s*-?[0-9]{1,6}\s*$")
 RADIO_MAX = 3  # required choices of up to three options are radio buttons (one click each)
 
 
@@ -76,12 +79,18 @@ _GROUPED = tuple((key, tuple(c for c in CONTROLS if c.name in names)) for key, n
 
 def record_from_form(form: dict[str, str]) -> dict[str, object]:
     """The intake record from the posted form: every field the page has, blank optional fields left
-    out (their defaults apply), blank required fields left out (refused as missing, not guessed).
+    out (their defaults apply), blank required fields left out (refused as missing, not guessed). A
+    count typed as a whole number is sent as a number, so an error reads as the CLI's for JSON.
 
-    >>> record_from_form({"citizen_id": " A1 ", "job_goal": "", "csrf_token": "x"})
-    {'citizen_id': ' A1 '}
+    >>> record_from_form({"citizen_id": " A1 ", "job_goal": "", "years_in_denmark": "120", "csrf_token": "x"})
+    {'citizen_id': ' A1 ', 'years_in_denmark': 120}
     """
-    return {c.name: form[c.name] for c in CONTROLS if form.get(c.name, "").strip()}
+    record: dict[str, object] = {}
+    for c in CONTROLS:
+        text = form.get(c.name, "")
+        if text.strip():
+            record[c.name] = int(text) if c.kind == "number" and _WHOLE.match(text) else text
+    return record
 
 
 def _form_page(request: Request, user: object, values: dict[str, str], errors: dict[str, str],
@@ -112,4 +121,5 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
         lang = request.session.get("lang", "da")
         return _form_page(request, user, values, {exc.field or "municipality": exc.da if lang == "da"
                                                   else exc.en}, exc.status)
+    remember_citizen(request, [row.id], str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0]))
     return redirect(f"/recommendations/{row.id}")

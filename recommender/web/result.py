@@ -27,7 +27,7 @@ from recommender.service.schemas import DecisionIn
 from recommender.service.tables import RecommendationRow, User
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
-from recommender.web.session import check_csrf, language, read_form
+from recommender.web.session import check_csrf, language, read_form, shown_citizen
 from recommender.web.text import support_label
 
 __all__ = ["router", "view"]
@@ -136,7 +136,9 @@ def _result_page(request: Request, user: User, row: RecommendationRow, status: i
                  form: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:
     lang = language(request)
     decision = row.decision
-    return page(request, "result.html", status, user=user, rec=view(row.contract, lang), row=row,
+    rec = view(row.contract, lang)
+    rec["citizen_id"] = shown_citizen(request, row.id) or f"{rec['citizen_id'][:12]}… (pseudonym)"
+    return page(request, "result.html", status, user=user, rec=rec, row=row,
                 decision=decision, offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
                 offer_label=lambda code: OFFER.label(code, lang),
                 support_label=lambda support: support_label(support, lang),

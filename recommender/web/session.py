@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from recommender.web.text import LANGUAGES
 
 __all__ = ["COOKIE", "MAX_AGE", "CsrfError", "WebSession", "check_csrf", "csrf_token", "language",
-           "read_form"]
+           "SHOWN_MAX", "read_form", "remember_citizen", "shown_citizen"]
 
 COOKIE = "p500_session"
 MAX_AGE = 8 * 3600  # one working day
@@ -84,6 +84,23 @@ async def read_form(request: Request) -> dict[str, str]:
     for name, value in pairs:
         form.setdefault(name, value)
     return form
+
+
+SHOWN_MAX = 20  # citizen ids remembered per session (newest kept)
+
+
+def remember_citizen(request: Request, recommendation_ids: list[int], citizen_id: str) -> None:
+    """Remember the citizen id the adviser typed for these recommendations (the database keeps only
+    its pseudonym), so their pages show it; at most :data:`SHOWN_MAX`, the newest kept."""
+    shown = {k: v for k, v in (request.session.get("shown") or {}).items() if k not in map(str, recommendation_ids)}
+    shown.update({str(i): citizen_id for i in recommendation_ids})
+    request.session["shown"] = dict(list(shown.items())[-SHOWN_MAX:])
+
+
+def shown_citizen(request: Request, recommendation_id: int) -> str | None:
+    """The citizen id typed in this session for the recommendation, if any."""
+    value = (request.session.get("shown") or {}).get(str(recommendation_id))
+    return value if isinstance(value, str) else None
 
 
 def language(request: Request) -> str:
