@@ -75,16 +75,20 @@ def _verdict(contract: dict[str, Any], lang: str, labels: dict[str, str]) -> dic
     if isinstance(verdict, dict):
         message = verdict.get("message")
         if message:
-            return {"clear": bool(verdict.get("distinguishable")), "text": _text(message, lang)}
+            return {"state": _state(verdict.get("distinguishable")), "text": _text(message, lang)}
         names = [labels.get(c, c) for c in verdict.get("indistinct") or ()]
         if verdict.get("distinguishable") and verdict.get("first"):
-            return {"clear": True, "key": "clear_first", "offer": labels.get(verdict["first"], "")}
+            return {"state": "clear", "key": "clear_first", "offer": labels.get(verdict["first"], "")}
         if names:
-            return {"clear": False, "key": "no_clear", "offers": names}
+            return {"state": "unclear", "key": "no_clear", "offers": names}
     top = contract.get("top_offer")
     if top is None:
-        return {"clear": False, "key": "none_advised"}
-    return {"clear": None, "key": "first_advised", "offer": labels.get(top, top)}
+        return {"state": "unclear", "key": "none_advised"}
+    return {"state": "none", "key": "first_advised", "offer": labels.get(top, top)}
+
+
+def _state(distinguishable: object) -> str:
+    return "clear" if distinguishable else "unclear"
 
 
 def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
