@@ -85,6 +85,7 @@ def test_decision_rules_reason_codes_and_finality(service):
     assert ok.json()["followed"] is False and ok.json()["comment"] == "ønsker rådgivning"
     assert ok.json()["decided_by"] == "anna"
     _error(post({"offer": top}), 409, "decision_exists")
+    _error(post({"offer": other}), 409, "decision_exists")  # final, whatever the second one says
     stored = service.client.get(f"{API}/recommendations/{rid}", headers=headers).json()
     assert stored["decision"]["offer"] == other and stored["decision"]["reason"] == "citizen_preference"
 
@@ -167,7 +168,7 @@ def test_bad_intake_is_422_naming_the_field_like_the_cli(service, change):
     assert e["message_da"] != e["message_en"]
 
 
-@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b'"text"', b"{\"a\": NaN}"])
+@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b"\"text\"", b"{\"a\": NaN}", b"\xff\xfe{}"])
 def test_malformed_bodies_are_422(service, body):
     headers = {**service.user("anna"), "Content-Type": "application/json"}
     _error(service.client.post(f"{API}/recommendations", content=body, headers=headers), 422)

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(database_url=args.database, model=args.model, rules=args.rules)
     _check_port(args.host, args.port)
     url = settings.resolved_database_url()
-    db = open_database(url)
+    db = open_database(url, sqlite_synchronous=settings.sqlite_synchronous)
     engine = load_engine(settings.model, settings.rules)
     if settings.pseudonym_key is None:
         load_or_create_secret(settings.data_dir, "pseudonym.key")

@@ -150,10 +150,10 @@ def revoke_tokens(session: Session, name: str, token_id: int | None = None, *, b
 
 
 def authenticate(session: Session, token: str) -> User | None:
-    """The active user a valid, unexpired, unrevoked token belongs to, else ``None``."""
+    """The active user a valid, unexpired, unrevoked token belongs to, else ``None`` (one query)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    row = session.scalar(select(Token).where(Token.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
-        return None
-    return row.user
+    return session.scalar(
+        select(User).join(Token, Token.user_id == User.id)
+        .where(Token.token_hash == _digest(token), Token.revoked_at.is_(None),
+               Token.expires_at > utcnow(), User.active.is_(True)))

@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     """Build the service. Defaults: settings from the environment, the database they name (created
     when empty, refused when out of date), the model and rules they name (built-in by default)."""
     settings = settings or load_settings()
-    db = database or open_database(settings.resolved_database_url())
+    db = database or open_database(settings.resolved_database_url(),
+                                   sqlite_synchronous=settings.sqlite_synchronous)
     key = (settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key
            else load_or_create_secret(settings.data_dir, "pseudonym.key"))
     served = engine or load_engine(settings.model, settings.rules)

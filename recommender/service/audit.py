@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from recommender.service.settings import MIN_RETENTION_MONTHS
@@ -26,16 +26,15 @@ __all__ = ["export", "purge", "record", "retention_cutoff"]
 def record(session: Session, action: str, *, status: int, user: User | None = None,
            actor: str | None = None, resource: str | None = None, municipality: str | None = None,
            model_version: str | None = None, rules_version: str | None = None,
-           input_hash: str | None = None, detail: str | None = None) -> AuditEvent:
-    """Add one event to ``session`` (committed with the change it records, or alone for a read)."""
-    event = AuditEvent(
+           input_hash: str | None = None, detail: str | None = None) -> None:
+    """Insert one event in ``session``'s transaction (committed with the change it records, or alone
+    for a read). A plain INSERT, not the ORM's unit of work: it is on every request's path."""
+    session.execute(insert(AuditEvent).values(
         at=utcnow(), actor=user.name if user is not None else actor,
         role=user.role if user is not None else None, action=action, resource=resource,
         municipality=municipality if municipality is not None else (user.municipality if user else None),
         status=status, model_version=model_version, rules_version=rules_version,
-        input_hash=input_hash, detail=detail[:500] if detail else None)
-    session.add(event)
-    return event
+        input_hash=input_hash, detail=detail[:500] if detail else None))
 
 
 def _as_dict(event: AuditEvent) -> dict[str, Any]:

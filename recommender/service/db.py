@@ -56,8 +56,9 @@ def _shown(url: str) -> str:
         return "<ugyldig/invalid URL>"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, full sync, foreign keys and a busy timeout."""
+def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys, a busy timeout and
+    ``synchronous=FULL`` (every commit on disk before it returns) unless ``sqlite_synchronous='normal'``."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -68,7 +69,10 @@ def make_engine(url: str) -> Engine:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             engine = create_engine(parsed, connect_args={"timeout": 30})
-            event.listen(engine, "connect", _sqlite_pragmas)
+            if sqlite_synchronous not in ("full", "normal"):
+                raise RecommenderError(f"sqlite_synchronous: expected full or normal; got "
+                                       f"{sqlite_synchronous!r}")
+            event.listen(engine, "connect", lambda dbapi, _: _sqlite_pragmas(dbapi, sqlite_synchronous))
             return engine
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
@@ -76,10 +80,10 @@ def make_engine(url: str) -> Engine:
         raise RecommenderError(f"--database {_shown(url)}: driver not installed{hint}: {exc}") from None
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, synchronous: str) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -126,9 +130,9 @@ def _known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
-def open_database(url: str, *, create: bool = True) -> Database:
+def open_database(url: str, *, create: bool = True, sqlite_synchronous: str = "full") -> Database:
     """Open ``url`` and check its schema (an empty database is created when ``create``)."""
-    engine = make_engine(url)
+    engine = make_engine(url, sqlite_synchronous=sqlite_synchronous)
     try:
         current = current_revision(engine)
         head = head_revision()

@@ -64,6 +64,8 @@ def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendati
            body: DecisionIn) -> Decision:
     """Validate and store the decision with its audit event (committed); 409 when one exists."""
     row = find(session, user, recommendation_id, "decision.create")
+    if row.decision is not None:  # final: any second decision is refused, whatever it says
+        raise deny(session, _conflict(), "decision.create", user, f"recommendation:{row.id}")
     offer = parse_offer(body.offer)
     comment = check_comment(body.comment)
     reason = body.reason.strip() if body.reason and body.reason.strip() else None
@@ -78,8 +80,6 @@ def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendati
     if reason == "other" and comment is None:
         raise invalid("comment", "a comment when the reason is 'other'",
                       "en kommentar, når begrundelsen er 'other'", body.comment)
-    if row.decision is not None:
-        raise deny(session, _conflict(), "decision.create", user, f"recommendation:{row.id}")
     decision = Decision(recommendation_id=row.id, offer=offer, followed=followed, reason=reason,
                         comment=comment, adviser_id=user.id, decided_at=utcnow())
     session.add(decision)

@@ -129,6 +129,9 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI could not parse the body (not UTF-8, not JSON): bad input
+            return ApiError(422, "invalid_input", da="body: forventet et JSON-objekt i UTF-8",
+                            en="body: expected a JSON object in UTF-8").response()
         error = ApiError(exc.status_code)
         if exc.status_code not in _STATUS_CODES and exc.detail:
             error.da = error.en = str(exc.detail)[:200]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
@@ -42,8 +43,9 @@ EXAMPLE = {
 
 
 def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymiser, user: User,
-           body: object) -> tuple[RecommendationRow, dict[str, Any]]:
-    """Validate, recommend, store and audit (committed); return the row and the §8 contract."""
+           body: object) -> tuple[int, dict[str, Any]]:
+    """Validate, recommend, store and audit (one transaction, committed); return the new id and the
+    §8 contract exactly as ``recommend(...).to_dict()`` gave it."""
     citizen = Citizen.from_dict(body)  # type: ignore[arg-type]  # InvalidCitizenError → 422 by field
     if citizen.municipality.casefold() != (user.municipality or "").casefold():
         raise deny(session, ApiError(
@@ -54,18 +56,17 @@ def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymise
     rec = engine.recommend(citizen)
     contract = rec.to_dict()
     ref = pseudonyms.citizen(citizen.citizen_id)
-    row = RecommendationRow(
+    result = session.execute(insert(RecommendationRow).values(  # a plain INSERT: the hot path
         citizen_ref=ref, municipality=citizen.municipality, adviser_id=user.id, created_at=utcnow(),
         intake={**citizen.to_dict(), "citizen_id": ref}, contract={**contract, "citizen_id": ref},
         model_version=engine.model_version, rules_version=engine.rules_version,
-        top_offer=rec.top_offer, typology=rec.typology.code)
-    session.add(row)
-    session.flush()
+        top_offer=rec.top_offer, typology=rec.typology.code))
+    new_id = int(result.inserted_primary_key[0])
     audit.record(session, "recommendation.create", status=201, user=user,
-                 resource=f"recommendation:{row.id}", model_version=engine.model_version,
+                 resource=f"recommendation:{new_id}", model_version=engine.model_version,
                  rules_version=engine.rules_version, input_hash=pseudonyms.input_hash(body))
     session.commit()
-    return row, contract
+    return new_id, contract
 
 
 def find(session: Session, user: User, recommendation_id: int, action: str) -> RecommendationRow:
@@ -99,8 +100,8 @@ def post_recommendation(
     body: Annotated[dict[str, Any], Body(description="the intake record of spec §3 (codes or labels)",
                                          examples=[EXAMPLE])],
 ) -> RecommendationCreated:
-    row, contract = create(session, engine, pseudonyms, user, body)
-    return RecommendationCreated(id=row.id, recommendation=contract)
+    new_id, contract = create(session, engine, pseudonyms, user, body)
+    return RecommendationCreated(id=new_id, recommendation=contract)
 
 
 @router.get("/recommendations/{recommendation_id}", response_model=StoredRecommendation,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     audit_retention_months: int = Field(24, description="audit trail retention, at least 6 months")
     token_days: int = Field(90, ge=1, le=3650, description="how long an issued token is valid")
     max_body_bytes: int = Field(65_536, ge=1024, description="largest accepted request body")
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        "full", description="SQLite only: 'full' syncs every commit to disk (survives power loss); "
+                            "'normal' survives a killed process but may lose the last commits on power loss")
 
     @field_validator("audit_retention_months")
     @classmethod
