@@ -111,7 +111,7 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
     check_csrf(request, form)
     values = {c.name: form.get(c.name, "") for c in CONTROLS}
     try:
-        row, _ = create(session, engine, pseudonyms, user, record_from_form(form))
+        new_id, _ = create(session, engine, pseudonyms, user, record_from_form(form))
     except InvalidCitizenError as exc:
         errors: dict[str, str] = {}
         for problem in exc.problems:
@@ -121,5 +121,5 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
         lang = request.session.get("lang", "da")
         return _form_page(request, user, values, {exc.field or "municipality": exc.da if lang == "da"
                                                   else exc.en}, exc.status)
-    remember_citizen(request, [row.id], str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0]))
-    return redirect(f"/recommendations/{row.id}")
+    remember_citizen(request, [new_id], str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0]))
+    return redirect(f"/recommendations/{new_id}")
