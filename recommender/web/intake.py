@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from recommender.errors import InvalidCitizenError
 from recommender.service.deps import CurrentEngine, DbSession, Pseudonyms
 from recommender.service.errors import ApiError
+from recommender.service.tables import User
 from recommender.service.recommendations import create
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 from recommender.web.pages import Adviser, page, redirect
@@ -93,7 +94,7 @@ def record_from_form(form: dict[str, str]) -> dict[str, object]:
     return record
 
 
-def _form_page(request: Request, user: object, values: dict[str, str], errors: dict[str, str],
+def _form_page(request: Request, user: User, values: dict[str, str], errors: dict[str, str],
                status: int = 200) -> Response:
     return page(request, "intake.html", status, user=user, groups=_GROUPED, values=values, errors=errors,
                 municipalities=MUNICIPALITIES, help=HELP)

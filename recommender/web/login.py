@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from recommender.citizen import _CPR
 from recommender.service import accounts, audit
 from recommender.service.deps import DbSession
-from recommender.service.tables import AuditEvent, utcnow
+from recommender.service.tables import AuditEvent, User, utcnow
 from recommender.web.pages import page, redirect
 from recommender.web.session import check_csrf, read_form
 from recommender.web.text import LANGUAGES
@@ -110,8 +110,9 @@ async def logout(request: Request, session: DbSession) -> Response:
     form = await read_form(request)
     check_csrf(request, form)
     uid = request.session.get("uid")
-    if isinstance(uid, int):
-        audit.record(session, "logout", status=200, actor=None, resource=f"user-id:{uid}", detail="web")
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is not None:
+        audit.record(session, "logout", status=200, user=user, resource=_resource(user.name), detail="web")
         session.commit()
     lang = request.session.get("lang")
     request.session.clear()

@@ -159,8 +159,10 @@ def translate(key: str, lang: str) -> str:
     """The page's phrase ``key`` in ``lang`` (``da`` or ``en``); the screen's phrase if the page has
     none of its own. An unknown key raises ``KeyError`` (a template typo fails the tests)."""
     pair = PAGE.get(key) or screen._T.get(key) or _SCREEN_FALLBACK[key]  # noqa: SLF001 (shared wording)
-    da, en = pair  # type: ignore[misc]
-    return da if lang == "da" else en  # type: ignore[no-any-return]
+    text = pair[0] if lang == "da" else pair[1]
+    if not isinstance(text, str):  # the screen's table header row is a tuple of column names
+        raise KeyError(key)
+    return text
 
 
 def support_label(support: str, lang: str) -> str:
