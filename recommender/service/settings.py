@@ -6,7 +6,7 @@ flags win over both. Secrets (the pseudonymisation key, the session secret) are 
 repository: when not given, they are generated at first start into the data directory, readable by
 the owner only (see :mod:`recommender.service.secrets`).
 
->>> s = Settings(data_dir="/tmp/rc-doc")
+>>> s = Settings(data_dir="/tmp/rc-doc", database_url=None, audit_retention_months=24)
 >>> s.resolved_database_url()
 'sqlite:////tmp/rc-doc/recommender.sqlite3'
 >>> s.audit_retention_months
