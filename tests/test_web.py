@@ -270,3 +270,8 @@ def test_the_language_switch_keeps_the_page(web):
     page = web.client.get("/history").text
     assert '<html lang="en">' in page and "Citizen history" in page
     assert web.client.get("/lang/en?next=//evil.example", follow_redirects=False).headers["location"] == "/"
+    result = web.client.get(web.submit(example()).headers["location"]).text
+    assert "Recommendation for citizen P500-EX-01" in result and "Offers, ranked" in result
+    assert "The adviser decides." in result and "First advised:" in result
+    refused = web.submit({**example(), "wants_employment": "kanske"})
+    assert errors_on(refused.text)["wants_employment"].startswith("wants_employment (ønsker")
