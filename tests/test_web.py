@@ -14,7 +14,7 @@ from recommender.service.tables import AuditEvent, RecommendationRow
 from recommender.vocab import BOOLEAN, FIELDS
 from recommender.web.login import MAX_FAILURES, WINDOW, locked_until
 from recommender.web.session import WebSession
-from tests._service_support import PASSWORD, example, engine  # noqa: F401
+from tests._service_support import PASSWORD, database_url, engine, example  # noqa: F401
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -22,13 +22,13 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 class Web:
     """A test client on a fresh SQLite database, with helpers that act like the browser."""
 
-    def __init__(self, tmp_path, engine, **settings):
+    def __init__(self, tmp_path, engine, url: str | None = None, **settings):
         from fastapi.testclient import TestClient
 
         from recommender.service import Settings, create_app
         from recommender.service.db import open_database
 
-        url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+        url = url or f"sqlite:///{tmp_path / 'web.sqlite3'}"
         self.db = open_database(url)
         self.app = create_app(Settings(data_dir=tmp_path / "data", database_url=url,
                                        **{"cookie_secure": False, **settings}), engine=engine, database=self.db)
@@ -62,6 +62,15 @@ class Web:
 @pytest.fixture
 def web(tmp_path, engine):
     w = Web(tmp_path, engine)
+    with w.client:
+        yield w
+    w.db.dispose()
+
+
+@pytest.fixture
+def web_db(database_url, tmp_path, engine):
+    """The web page on SQLite and on PostgreSQL (CI starts one; see tests/_service_support.py)."""
+    w = Web(tmp_path, engine, database_url)
     with w.client:
         yield w
     w.db.dispose()
@@ -118,7 +127,8 @@ def test_forms_without_the_csrf_token_are_refused(web):
         assert session.scalar(select(RecommendationRow.id)) is None, "nothing stored"
 
 
-def test_repeated_failed_logins_lock_the_name_until_the_window_passes(web):
+def test_repeated_failed_logins_lock_the_name_until_the_window_passes(web_db):
+    web = web_db
     web.user("anna")
     for _ in range(MAX_FAILURES):
         failed = web.login("anna", "wrong password!")
@@ -181,7 +191,8 @@ def test_an_intake_creates_the_same_recommendation_as_the_api(web):
     assert "Anbefaling for borger P500-EX-01" in page and "Rådgiveren beslutter." in page
 
 
-def test_a_web_decision_is_the_apis_decision(web):
+def test_a_web_decision_is_the_apis_decision(web_db):
+    web = web_db
     headers = web.user("anna")
     web.login("anna")
     rec_id = int(web.submit(example()).headers["location"].rsplit("/", 1)[1])
@@ -224,7 +235,8 @@ def test_field_errors_are_the_clis_and_other_municipalities_are_refused(web):
         assert session.scalar(select(RecommendationRow.id)) is None
 
 
-def test_history_is_newest_first_and_own_municipality_only(web):
+def test_history_is_newest_first_and_own_municipality_only(web_db):
+    web = web_db
     web.user("anna")
     web.user("bo", municipality="Rødovre")
     web.login("anna")
