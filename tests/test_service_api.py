@@ -38,6 +38,17 @@ def test_the_api_recommendation_is_recommend_to_dict(service, engine, name):
     expected = recommend(Citizen.from_dict(record), model=engine.model, rules=engine.rules).to_dict()
     assert body["recommendation"] == json.loads(json.dumps(expected))
     assert set(body) == {"id", "recommendation"}
+    assert body["recommendation"]["citizen_id"] == record["citizen_id"]
+
+
+def test_responses_are_never_cached(service):
+    headers = service.user("anna")
+    for r in (service.client.post(f"{API}/recommendations", json=example(), headers=headers),
+              service.client.get(f"{API}/recommendations/1", headers=headers),
+              service.client.get(f"{API}/recommendations/99", headers=headers),
+              service.client.get(f"{API}/model")):
+        assert r.headers["cache-control"] == "no-store"
+        assert r.headers["x-content-type-options"] == "nosniff"
 
 
 def test_stored_recommendation_keeps_contract_versions_and_only_the_pseudonym(service, engine):

@@ -69,6 +69,27 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class NoStore:
+    """Responses carry personal data: never cached by browsers or proxies, never content-sniffed."""
+
+    HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 async def _send_error(error: ApiError, send: Send) -> None:
     response = error.response()
     await send({"type": "http.response.start", "status": response.status_code,
@@ -108,6 +129,7 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     app.state.pseudonyms = Pseudonymiser(key)
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(NoStore)
     for module in (recommendations, decisions, citizens, closures, model_card):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)

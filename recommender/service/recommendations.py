@@ -61,7 +61,7 @@ def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymise
         intake={**citizen.to_dict(), "citizen_id": ref}, contract={**contract, "citizen_id": ref},
         model_version=engine.model_version, rules_version=engine.rules_version,
         top_offer=rec.top_offer, typology=rec.typology.code))
-    new_id = int(result.inserted_primary_key[0])
+    new_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
     audit.record(session, "recommendation.create", status=201, user=user,
                  resource=f"recommendation:{new_id}", model_version=engine.model_version,
                  rules_version=engine.rules_version, input_hash=pseudonyms.input_hash(body))

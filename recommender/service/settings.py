@@ -88,7 +88,7 @@ def load_settings(**overrides: object) -> Settings:
         raise RecommenderError(f"RECOMMENDER_CONFIG: expected a settings file; got {config!r} "
                                "(findes ikke / does not exist)")
     try:
-        return Settings(_env_file=config or None, **given)  # type: ignore[call-arg]
+        return Settings(_env_file=config or None, **given)  # type: ignore[call-arg, arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
         name = "RECOMMENDER_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
