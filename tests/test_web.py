@@ -90,6 +90,7 @@ def test_anonymous_visitors_go_to_login_and_the_cookie_is_httponly_lax(web):
     cookie = page.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
     assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store", "pages with personal data are never cached"
     assert 'name="username"' in page.text and 'name="password"' in page.text
 
 

@@ -2,7 +2,7 @@
 
 Every page gets ``t`` (the phrase in the page language), ``lang``, ``csrf`` (the form token) and
 ``user``. Responses carry a strict Content-Security-Policy (only this site's own files: no CDN, no
-inline script) and are not cached (they show personal data).
+inline script); the service marks every response ``no-store`` (they show personal data).
 """
 
 from __future__ import annotations
@@ -27,10 +27,8 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                                "base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+}  # Cache-Control: no-store and nosniff come from the service's NoStore middleware for every response
 
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
