@@ -87,4 +87,4 @@ def error_page(request: Request, user: User | None, error: Any) -> HTMLResponse:
 
 def redirect(url: str) -> RedirectResponse:
     """A 303 (see other): after a POST the browser GETs ``url``."""
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+    return RedirectResponse(url, status_code=303)
