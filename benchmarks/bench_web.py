@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         page, ref = block[key], block["healthz"]
         print(f"{name:8} {key:22} median {page['median_ms']:7.1f} ms  p90 {page['p90_ms']:7.1f} ms | "
               f"/healthz median {ref['median_ms']:6.1f} ms | ratio {page['median_ms'] / ref['median_ms']:5.1f}")
+    print(f"machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     verdict = "under" if browser["submit_to_rendered"]["median_ms"] < 300 else "OVER"
     print(f"whole page round trip (browser, submit → result rendered): {verdict} the 300 ms aim")
     return 0
