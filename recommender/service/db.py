@@ -68,7 +68,11 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            engine = create_engine(parsed, connect_args={"timeout": 30})
+            # One connection per process: SQLite has one writer at a time, and threads queueing for
+            # the pool wait on a Python condition instead of SQLite's sleeping busy handler (which
+            # backs off up to 100 ms per retry and multiplied latency under load).
+            engine = create_engine(parsed, connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
+                                   pool_timeout=60)
             if sqlite_synchronous not in ("full", "normal"):
                 raise RecommenderError(f"sqlite_synchronous: expected full or normal; got "
                                        f"{sqlite_synchronous!r}")

@@ -55,6 +55,10 @@ def current_user(session: DbSession,
         audit.record(session, "auth.denied", status=401, detail="invalid, expired or revoked token")
         session.commit()
         raise ApiError(401, headers=_UNAUTHORIZED)
+    # End the read transaction now: the connection goes back to the pool while the route computes
+    # (the user keeps its loaded attributes, detached from the session).
+    session.expunge(user)
+    session.rollback()
     return user
 
 
