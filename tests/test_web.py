@@ -59,21 +59,21 @@ class Web:
             return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
-@pytest.fixture
-def web(tmp_path, engine):
-    w = Web(tmp_path, engine)
+def running(w: Web):
     with w.client:
         yield w
     w.db.dispose()
+
+
+@pytest.fixture
+def web(tmp_path, engine):
+    yield from running(Web(tmp_path, engine))
 
 
 @pytest.fixture
 def web_db(database_url, tmp_path, engine):
     """The web page on SQLite and on PostgreSQL (CI starts one; see tests/_service_support.py)."""
-    w = Web(tmp_path, engine, database_url)
-    with w.client:
-        yield w
-    w.db.dispose()
+    yield from running(Web(tmp_path, engine, database_url))
 
 
 def errors_on(html: str) -> dict[str, str]:
