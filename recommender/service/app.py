@@ -29,6 +29,7 @@ from recommender.service.engine import EngineSlot, RecommenderEngine, load_engin
 from recommender.service.errors import ApiError, install_handlers
 from recommender.service.keys import Pseudonymiser, load_or_create_secret
 from recommender.service.settings import Settings, load_settings
+from recommender import web
 
 __all__ = ["API_PREFIX", "app_from_env", "create_app"]
 
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     for module in (recommendations, decisions, citizens, closures, model_card, monitor):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
+    web.install(app, settings)  # the adviser's web page at / (issue 14)
     return app
 
 

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
         None, description="key of the keyed hash of citizen ids; default: generated into the data dir")
     session_secret: SecretStr | None = Field(
         None, description="secret for web login sessions; default: generated into the data dir")
+    cookie_secure: bool | None = Field(
+        None, description="web session cookie Secure flag; default: on unless served on 127.0.0.1/localhost")
     audit_retention_months: int = Field(24, description="audit trail retention, at least 6 months")
     token_days: int = Field(90, ge=1, le=3650, description="how long an issued token is valid")
     max_body_bytes: int = Field(65_536, ge=1024, description="largest accepted request body")
