@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from recommender.cohort import Cohort
 
-__all__ = ["OfferEstimates", "OutcomeModel", "Reason", "load_model", "save_model", "train"]
+__all__ = ["OfferEstimates", "OutcomeModel", "Reason", "load_model", "save_model", "train", "weights_vector"]
 
 SUPPORT_THRESHOLD = 0.10
 N_BOOTSTRAP = 40
@@ -45,7 +45,7 @@ _LF = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 _OTHER = OUTCOME.codes.index("other")
 
 
-def _weights_vector(weights: Mapping[str, float] | RuleSet | None) -> np.ndarray:
+def weights_vector(weights: Mapping[str, float] | RuleSet | None) -> np.ndarray:
     """The outcome weights as a vector in ``OUTCOME.codes`` order; ``None``: the packaged rules'."""
     if weights is None:
         weights = load_rules()
@@ -247,7 +247,7 @@ class OutcomeModel:
         """
         from recommender.modelling.features import prepare
 
-        w = _weights_vector(weights)
+        w = weights_vector(weights)
         X = prepare(frame, self.schema)
         point, draws = self._draws(X, intervals)
         if isinstance(self.tables, LinearTables):
@@ -297,7 +297,7 @@ class OutcomeModel:
         if self.tables is None or self.vector is None:
             import pandas as pd
             return self.predict_offers(pd.DataFrame([citizen.to_dict()]), weights)
-        w = _weights_vector(weights)
+        w = weights_vector(weights)
         x = self.vector.encode(citizen.to_dict())
         allp = self.tables.proba(x)
         prop = self.tables.propensity(x)[None]
@@ -310,7 +310,7 @@ class OutcomeModel:
         citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model or a blend) or a
         frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep memory flat).
         These are the draws behind the score intervals; ``p_best`` is computed from them."""
-        w = _weights_vector(weights)
+        w = weights_vector(weights)
         if isinstance(citizens, (Citizen, Mapping)):
             return self.citizen_draws(citizens)[1][:, None] @ w
         from recommender.modelling.features import prepare
@@ -333,14 +333,14 @@ class OutcomeModel:
             raise RecommenderError(f"offer: expected one of / en af: {OFFER.describe()}; got {offer!r}")
         record, names, variants = self._variants(citizen)
         p = self._point_variants(variants)[:, OFFER.codes.index(offer)]
-        return self._reasons(record, names, p, _weights_vector(weights), top)
+        return self._reasons(record, names, p, weights_vector(weights), top)
 
     def explain_offers(self, citizen: Citizen | Mapping[str, object], top: int = 3,
                        weights: Mapping[str, float] | RuleSet | None = None
                        ) -> dict[str, tuple[Reason, ...]]:
         """:meth:`explain` for all four offers at once (one encoding of the variants), by offer code."""
         record, names, variants = self._variants(citizen)
-        w = _weights_vector(weights)
+        w = weights_vector(weights)
         p = self._point_variants(variants)
         return {o: self._reasons(record, names, p[:, j], w, top) for j, o in enumerate(OFFER.codes)}
 

@@ -19,7 +19,8 @@ PACKAGE = ROOT / "recommender"
 #: which ``recommender.modelling.default`` builds with ``train`` and reads with ``load_model``.
 ALLOWED_CYCLE_EDGES = {("recommender.model", "recommender.modelling.default")}
 #: Import name → distribution name, where they differ.
-DISTRIBUTIONS = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
+DISTRIBUTIONS = {"sklearn": "scikit-learn", "yaml": "pyyaml", "argon2": "argon2-cffi",
+                 "fastapi_offline": "fastapi-offline", "pydantic_settings": "pydantic-settings"}
 
 
 def _modules() -> dict[str, Path]:

@@ -35,3 +35,16 @@ def test_the_readme_example_citizen_exists_and_is_valid() -> None:
     install_run = _readme_commands()[0]
     path = ROOT / install_run.split("recommender recommend ")[1].split()[0]
     Citizen.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_ci_starts_a_throwaway_postgresql_for_the_service_tests() -> None:
+    """The PostgreSQL tests fail in CI without RECOMMENDER_TEST_POSTGRES_URL, so .ci/run must start a
+    server from the machine's packages, export the URL before the test command and stop it on exit."""
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    install_test = _readme_commands()[1]
+    text = "\n".join(lines)
+    for needed in ("initdb", "pg_ctl", "runuser -u postgres", "mktemp -d", "trap stop_postgres EXIT",
+                   "listen_addresses=''", "apt-get install"):
+        assert needed in text, needed
+    export = next(i for i, line in enumerate(lines) if line.startswith("export RECOMMENDER_TEST_POSTGRES_URL="))
+    assert export < lines.index(install_test)

@@ -244,9 +244,14 @@ def test_broken_rules_model_and_csv_files_exit_2(tmp_path, capsys, name, argv, m
 
 def test_usage_errors_are_one_line_exit_2(capsys) -> None:
     for argv in (["recommend"], ["bogus"], ["recommend", FLEXIBLE, "--lang", "fr"],
-                 ["score", FLEXIBLE], ["train", "x.csv", "--out", "m", "--seed", "abc"], []):
+                 ["score", FLEXIBLE], ["train", "x.csv", "--out", "m", "--seed", "abc"]):
         assert main(argv) == 2
         _one_line(capsys.readouterr().err)
+    # no command at all lists the commands (spec §12, tests/test_analyst_cli.py), ending in one error line
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "recommend" in err and err.strip().splitlines()[-1].startswith("fejl/error:")
+    assert "Traceback" not in err
 
 
 # --- a real process: nothing but one line on stderr -----------------------------------------------

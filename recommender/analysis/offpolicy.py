@@ -131,8 +131,8 @@ class OffPolicyResult:
 
 
 def _value_weights(weights: Mapping[str, float] | Any | None) -> np.ndarray:
-    from recommender.model import _weights_vector
-    return _weights_vector(weights)
+    from recommender.model import weights_vector
+    return weights_vector(weights)
 
 
 def _recommended_index(recommended: Any, n_rows: int) -> np.ndarray:

@@ -26,7 +26,7 @@ __all__ = ["main"]
 # Command modules, in the order ``recommender --help`` lists them.
 _COMMANDS: tuple[str, ...] = (
     "recommend", "score", "rules", "synth", "train", "evaluate", "progression", "invest", "report",
-    "models",
+    "models", "serve", "db", "users", "tokens", "audit", "cohort", "monitor",
 )
 
 

@@ -67,6 +67,9 @@ class ModelManifest:
     synthetic: bool
     libraries: Mapping[str, str]
     package: Mapping[str, str]  # the build that wrote it: package version, model-reading code fingerprint
+    #: The training cohort's intake profile (:mod:`recommender.modelling.profile`), the reference of
+    #: drift monitoring; ``None`` in model files written before it was recorded.
+    intake_profile: Mapping[str, Mapping[str, float]] | None = None
 
     @property
     def selected(self) -> str:
@@ -84,6 +87,10 @@ class ModelManifest:
         for key in ("training_cohort", "selection", "offer_evidence", "baseline", "outcome_prior",
                     "libraries", "package"):
             out[key] = dict(out[key])  # type: ignore[call-overload]
+        if self.intake_profile is None:
+            del out["intake_profile"]  # files written before it existed keep their exact bytes
+        else:
+            out["intake_profile"] = {f: dict(s) for f, s in self.intake_profile.items()}
         return out
 
 
@@ -204,6 +211,12 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
                          "a value (text, number or true/false) for every feature")
     if not set(features) <= set(baseline):
         r.fail("baseline", f"a value for every feature ({sorted(set(features) - set(baseline))} missing)")
+    profile = data.get("intake_profile")
+    if profile is not None and not (
+            isinstance(profile, Mapping) and all(f in FIELDS for f in profile)
+            and all(isinstance(s, Mapping) and all(isinstance(c, str) and _is_number(v) and 0 <= v <= 1
+                                                   for c, v in s.items()) for s in profile.values())):
+        r.fail("intake_profile", "per intake field, a share between 0 and 1 per category")
     return ModelManifest(
         version=r.text("version") or "", created=r.text("created") or "",
         schema=schema, training_cohort=cohort,
@@ -221,6 +234,7 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
                             "an object of library versions (text)"),
         package=r.mapping("package", ("version", "reader"), lambda v: isinstance(v, str),
                           "the build that wrote the model (version, reader)"),
+        intake_profile=None if profile is None else {f: dict(s) for f, s in profile.items()},
     )
 
 

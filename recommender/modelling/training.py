@@ -28,6 +28,7 @@ from recommender.cohort import Cohort
 from recommender.errors import CohortError, RecommenderError, show_value
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
 from recommender.modelling.manifest import ModelManifest, check_manifest, check_settings
+from recommender.modelling.profile import intake_profile
 from recommender.modelling.manifest_check import package_stamp
 from recommender.modelling.persist import library_versions
 from recommender.modelling.selection import Selection, calibrated, candidate, penalty_at, select
@@ -150,6 +151,7 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
         "rules_version": rules_version,
         "synthetic": is_synthetic(cohort),
         "libraries": library_versions(),
+        "intake_profile": intake_profile(cohort.frame),  # drift reference (all rows, offer or not)
         "package": package_stamp(),
     }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

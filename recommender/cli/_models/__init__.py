@@ -13,7 +13,8 @@ import importlib
 __all__ = ["SUBCOMMANDS", "register"]
 
 #: Subcommand modules, in the order ``recommender models --help`` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("export_default",)
+SUBCOMMANDS: tuple[str, ...] = (
+    "export_default", "list", "register", "compare", "promote", "rollback")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,0 +1,91 @@
+"""The intake profile: how a cohort's intake fields are distributed, for drift monitoring.
+
+``intake_profile(frame)`` gives, for every intake field that describes a citizen (spec §3 except the
+id, the free-text job goal and the free-text nationality), the share of each category. Codes are their
+own categories; a missing optional code is ``unknown``; ``municipality`` is one of the six project
+municipalities or ``other``; the two whole-number fields are put in fixed bins (:data:`BINS`).
+Training stores the training cohort's profile in the model manifest (``intake_profile``), so
+monitoring can compare the citizens the service sees with the citizens the model learnt from
+(:mod:`recommender.analysis.drift`). Only shares are stored: no row of the cohort.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"years_in_denmark": [0, 3, 12, 30], "municipality": ["Aarhus", "Aarhus", "Vejle", "Aarhus"]})
+>>> intake_profile(frame, fields=("years_in_denmark", "municipality"))["years_in_denmark"]
+{'0-1': 0.25, '2-4': 0.25, '5-9': 0.0, '10-19': 0.25, '20+': 0.25}
+>>> intake_profile(frame, fields=("municipality",))["municipality"]["other"]
+0.25
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from recommender.vocab import FIELDS, MUNICIPALITIES
+
+__all__ = ["BINS", "PROFILE_FIELDS", "categories", "categorise", "intake_profile"]
+
+#: Fixed bins of the whole-number fields: (label, lowest value in the bin).
+BINS: Mapping[str, tuple[tuple[str, int], ...]] = {
+    "years_in_denmark": (("0-1", 0), ("2-4", 2), ("5-9", 5), ("10-19", 10), ("20+", 20)),
+    "children_under_18": (("0", 0), ("1", 1), ("2", 2), ("3", 3), ("4+", 4)),
+}
+OTHER, UNKNOWN = "other", "unknown"
+#: The fields a profile describes, in the order of spec §3.
+PROFILE_FIELDS: tuple[str, ...] = tuple(
+    name for name, spec in FIELDS.items() if name not in ("citizen_id", "job_goal", "nationality"))
+
+
+def categories(field: str) -> tuple[str, ...]:
+    """Every category of ``field`` in a profile, in a fixed order.
+
+    >>> categories("education_plan")
+    ('false', 'true')
+    """
+    spec = FIELDS[field]
+    if field in BINS:
+        return tuple(label for label, _ in BINS[field])
+    if spec.kind == "bool":
+        return ("false", "true")
+    if field == "municipality":
+        return (*MUNICIPALITIES, OTHER)
+    assert spec.scale is not None, field
+    return spec.scale.codes + (() if spec.required else (UNKNOWN,))
+
+
+def categorise(field: str, value: object) -> str:
+    """The profile category of one value (a code, a whole number or a boolean as stored).
+
+    >>> categorise("children_under_18", 6), categorise("gender", None), categorise("municipality", "aarhus")
+    ('4+', 'unknown', 'Aarhus')
+    """
+    spec = FIELDS[field]
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return "false" if spec.kind == "bool" else UNKNOWN
+    if field in BINS:
+        number = int(value)  # type: ignore[call-overload]
+        return next(label for label, low in reversed(BINS[field]) if number >= low)
+    if spec.kind == "bool":
+        return "true" if value is True or str(value).strip().lower() == "true" else "false"
+    if field == "municipality":
+        known = {m.casefold(): m for m in MUNICIPALITIES}
+        return known.get(str(value).strip().casefold(), OTHER)
+    return str(value)
+
+
+def intake_profile(records: object, fields: Sequence[str] = PROFILE_FIELDS) -> dict[str, dict[str, float]]:
+    """Shares of each category of each field, over ``records`` (a DataFrame of intake columns, or an
+    iterable of intake mappings). A field missing from a frame counts as ``unknown`` (optional codes)
+    or ``false`` (booleans). Shares of a field sum to 1 (0 everywhere for no records)."""
+    rows: Iterable[Mapping[str, object]]
+    if hasattr(records, "to_dict") and hasattr(records, "columns"):
+        rows = records.to_dict("records")  # type: ignore[union-attr]
+    else:
+        rows = records  # type: ignore[assignment]
+    counts = {f: dict.fromkeys(categories(f), 0) for f in fields}
+    n = 0
+    for row in rows:
+        n += 1
+        for f in fields:
+            cat = categorise(f, row.get(f))
+            counts[f][cat] = counts[f].get(cat, 0) + 1
+    return {f: {c: (k / n if n else 0.0) for c, k in cs.items()} for f, cs in counts.items()}

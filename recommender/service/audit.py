@@ -1,0 +1,71 @@
+"""The audit trail: who did what, when, with which model and rules, and a keyed hash of the input.
+
+Every request that reads or writes personal data, every recommendation, decision and closure, every
+refused login and every account change adds one :class:`~recommender.service.tables.AuditEvent`.
+Nothing edits or deletes events, except :func:`purge`, which removes events older than the retention
+(default 24 months, never under 6; the database itself refuses updates and younger deletes).
+:func:`export` gives the data protection officer the events since a date as JSON lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from recommender.service.settings import MIN_RETENTION_MONTHS
+from recommender.service.tables import AuditEvent, User, utcnow
+
+__all__ = ["export", "purge", "record", "retention_cutoff"]
+
+
+def record(session: Session, action: str, *, status: int, user: User | None = None,
+           actor: str | None = None, resource: str | None = None, municipality: str | None = None,
+           model_version: str | None = None, rules_version: str | None = None,
+           input_hash: str | None = None, detail: str | None = None) -> None:
+    """Insert one event in ``session``'s transaction (committed with the change it records, or alone
+    for a read). A plain INSERT, not the ORM's unit of work: it is on every request's path."""
+    session.execute(insert(AuditEvent).values(
+        at=utcnow(), actor=user.name if user is not None else actor,
+        role=user.role if user is not None else None, action=action, resource=resource,
+        municipality=municipality if municipality is not None else (user.municipality if user else None),
+        status=status, model_version=model_version, rules_version=rules_version,
+        input_hash=input_hash, detail=detail[:500] if detail else None))
+
+
+def _as_dict(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.id, "at": event.at.isoformat(), "actor": event.actor, "role": event.role,
+        "action": event.action, "resource": event.resource, "municipality": event.municipality,
+        "status": event.status, "model_version": event.model_version,
+        "rules_version": event.rules_version, "input_hash": event.input_hash, "detail": event.detail,
+    }
+
+
+def export(session: Session, since: date) -> Iterator[str]:
+    """The events from ``since`` (a date, UTC midnight) on, oldest first, one JSON object per line."""
+    start = datetime(since.year, since.month, since.day, tzinfo=timezone.utc)
+    query = select(AuditEvent).where(AuditEvent.at >= start).order_by(AuditEvent.id)
+    for event in session.scalars(query.execution_options(yield_per=1000)):
+        yield json.dumps(_as_dict(event), ensure_ascii=False)
+
+
+def retention_cutoff(months: int, now: datetime | None = None) -> datetime:
+    """The instant before which events may be purged (months counted as 30.44 days)."""
+    months = max(int(months), MIN_RETENTION_MONTHS)
+    return (now or utcnow()) - timedelta(days=round(months * 30.44))
+
+
+def purge(session: Session, months: int) -> int:
+    """Delete events older than the retention; record the purge itself. Returns how many went."""
+    cutoff = retention_cutoff(months)
+    result = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff))
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if count:
+        record(session, "audit.purge", status=200, actor="system",
+               detail=f"{count} events before {cutoff.date().isoformat()} ({months} months)")
+    return count

@@ -1,0 +1,167 @@
+"""Opening the database, checking its schema and migrating it (Alembic, shipped with the package).
+
+``open_database(url)`` returns a :class:`Database` (engine and session factory) after checking that the
+schema is the one this code needs: an empty database is created (first start of the embedded default),
+an out-of-date one is refused with one line naming the command to run (``recommender db upgrade``), a
+newer one (written by a later version) is refused too. SQLite files run in WAL mode with full fsync on
+commit, foreign keys on and a busy timeout, so several workers can share one file and a committed
+decision survives a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from recommender import RecommenderError
+
+__all__ = ["Database", "SchemaError", "current_revision", "head_revision", "make_engine", "open_database",
+           "shown_url", "upgrade"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class SchemaError(RecommenderError):
+    """The database's schema is not the one this version of the code needs."""
+
+
+@dataclass
+class Database:
+    """An open database: the SQLAlchemy engine and a session factory."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    url: str
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def shown_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<ugyldig/invalid URL>"
+
+
+def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys, a busy timeout and
+    ``synchronous=FULL`` (every commit on disk before it returns) unless ``sqlite_synchronous='normal'``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise RecommenderError(f"--database: expected a database URL such as sqlite:///path/file.sqlite3 "
+                               f"or postgresql+psycopg://user@host/db; got {url[:80]!r}") from None
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # One connection per process: SQLite has one writer at a time, and threads queueing for
+            # the pool wait on a Python condition instead of SQLite's sleeping busy handler (which
+            # backs off up to 100 ms per retry and multiplied latency under load).
+            engine = create_engine(parsed, connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
+                                   pool_timeout=60)
+            if sqlite_synchronous not in ("full", "normal"):
+                raise RecommenderError(f"sqlite_synchronous: expected full or normal; got "
+                                       f"{sqlite_synchronous!r}")
+            event.listen(engine, "connect", lambda dbapi, _: _sqlite_pragmas(dbapi, sqlite_synchronous))
+            return engine
+        return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        hint = " (pip install '.[postgresql]')" if parsed.get_backend_name() == "postgresql" else ""
+        raise RecommenderError(f"--database {shown_url(url)}: driver not installed{hint}: {exc}") from None
+
+
+def _sqlite_pragmas(dbapi_connection, synchronous: str) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _alembic_config(connection=None):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration this code ships."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (``None`` for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Migrate the database to ``revision``; return (before, after)."""
+    from alembic import command
+
+    before = current_revision(engine)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+    return before, current_revision(engine) or ""
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def open_database(url: str, *, create: bool = True, sqlite_synchronous: str = "full") -> Database:
+    """Open ``url`` and check its schema (an empty database is created when ``create``)."""
+    engine = make_engine(url, sqlite_synchronous=sqlite_synchronous)
+    try:
+        current = current_revision(engine)
+        head = head_revision()
+        if current is None and create and not inspect(engine).get_table_names():
+            upgrade(engine)
+        elif current != head:
+            flag = f" --database {shown_url(url)}" if url else ""
+            if current is not None and current not in _known_revisions():
+                raise SchemaError(f"databasen er nyere end programmet / the database schema ({current}) is "
+                                  f"newer than this version of recommender (needs {head}); upgrade "
+                                  "recommender")
+            raise SchemaError(f"databasens skema er forældet / the database schema is out of date "
+                              f"({current or 'tom/empty'}, needs {head}): run `recommender db upgrade"
+                              f"{flag}`")
+    except RecommenderError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            raise RecommenderError(f"--database {shown_url(url)}: cannot open the database: "
+                                   f"{' '.join(str(exc.orig).split())[:200]}") from None
+        raise
+    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), url=url)

@@ -1,0 +1,88 @@
+"""What a route is given (FastAPI dependencies): a database session, the served engine, the
+pseudonymiser and the authenticated user, taken from ``app.state`` (set by ``create_app``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from recommender.service import accounts, audit
+from recommender.service.engine import RecommenderEngine
+from recommender.service.errors import ApiError
+from recommender.service.keys import Pseudonymiser
+from recommender.service.tables import User
+
+__all__ = ["CurrentEngine", "DbSession", "Pseudonyms", "current_user", "deny", "require"]
+
+_bearer = HTTPBearer(auto_error=False, description="`recommender tokens issue NAME` prints a token")
+
+
+def _session(request: Request) -> Iterator[Session]:
+    session = request.app.state.db.sessions()
+    try:
+        yield session
+    finally:
+        session.rollback()  # anything a route did not commit is not kept
+        session.close()
+
+
+def _engine(request: Request) -> RecommenderEngine:
+    request.app.state.champion.check()  # a promoted model is swapped in here (never raises)
+    return request.app.state.engines.current  # read once per request: one model for the whole request
+
+
+def _pseudonyms(request: Request) -> Pseudonymiser:
+    return request.app.state.pseudonyms
+
+
+DbSession = Annotated[Session, Depends(_session)]
+CurrentEngine = Annotated[RecommenderEngine, Depends(_engine)]
+Pseudonyms = Annotated[Pseudonymiser, Depends(_pseudonyms)]
+
+_UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+def current_user(session: DbSession,
+                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+    """The token's user; 401 (and an ``auth.denied`` audit event) without a valid token."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, headers=_UNAUTHORIZED)
+    user = accounts.authenticate(session, credentials.credentials)
+    if user is None:
+        audit.record(session, "auth.denied", status=401, detail="invalid, expired or revoked token")
+        session.commit()
+        raise ApiError(401, headers=_UNAUTHORIZED)
+    # End the read transaction now: the connection goes back to the pool while the route computes
+    # (the user keeps its loaded attributes, detached from the session).
+    session.expunge(user)
+    session.rollback()
+    return user
+
+
+def require(*roles: str) -> Callable[..., User]:
+    """A dependency: the current user, who must have one of ``roles`` (else 403, audited)."""
+
+    def dependency(session: DbSession, user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in roles:
+            audit.record(session, "access.denied", status=403, user=user,
+                         detail=f"needs role {'|'.join(roles)}")
+            session.commit()
+            raise ApiError(403, "forbidden", da=f"Kræver rollen {' eller '.join(roles)}.",
+                           en=f"Requires the role {' or '.join(roles)}.")
+        return user
+
+    return dependency
+
+
+def deny(session: Session, error: ApiError, action: str, user: User, resource: str | None = None,
+         **facts: str | None) -> ApiError:
+    """Record a refused request in the audit trail (committed) and return the error to raise."""
+    session.rollback()
+    audit.record(session, action, status=error.status, user=user, resource=resource,
+                 detail=error.code, **facts)  # type: ignore[arg-type]
+    session.commit()
+    return error

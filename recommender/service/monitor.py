@@ -1,0 +1,123 @@
+"""Monitoring from the decision log: the figures of :mod:`recommender.analysis.monitoring` and the
+off-policy estimate, for ``recommender monitor`` and ``GET /api/v1/monitor`` (the same function).
+
+The drift reference is the intake profile of the model in use: the registry's champion, else the
+model the caller names (the service's served model; the CLI's ``--model`` or the built-in model).
+The off-policy estimate (:func:`recommender.analysis.offpolicy.offpolicy_value`) runs on the closed
+cases with the top offer the service advised for each; with fewer than :data:`MIN_OFFPOLICY` closed
+cases, or when it cannot be estimated, ``offpolicy`` says why instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from recommender.errors import RecommenderError
+from recommender.service import audit
+from recommender.service.deps import CurrentEngine, DbSession, require
+from recommender.service.recommendations import ERRORS
+from recommender.service.tables import RecommendationRow, User
+
+__all__ = ["MIN_OFFPOLICY", "monitor", "reference_profile", "router"]
+
+router = APIRouter(tags=["monitoring"])
+
+MIN_OFFPOLICY = 50
+
+
+def reference_profile(session: Session, fallback: Any = None) -> tuple[dict | None, str | None]:
+    """(intake profile, model version) of the registry's champion, else of ``fallback`` (a model)."""
+    from recommender.service import registry
+
+    event = registry.champion(session)
+    if event is not None:
+        return event.model.manifest.get("intake_profile"), event.model.version
+    if fallback is None:
+        return None, None
+    return (dict(fallback.manifest.intake_profile) if fallback.manifest.intake_profile else None,
+            fallback.version)
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities as ``null`` (JSON has neither)."""
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _low_evidence(contract: dict[str, Any]) -> bool:
+    top = contract.get("top_offer")
+    return any(o.get("offer") == top and o.get("support") == "low" for o in contract.get("offers", []))
+
+
+def _offpolicy(session: Session, since: date | None, min_cell: int) -> dict[str, Any]:
+    from recommender.analysis.offpolicy import offpolicy_value
+    from recommender.service.export import closed_cases
+
+    cases = closed_cases(session, since=since, min_cell=min_cell)
+    if len(cases.frame) < MIN_OFFPOLICY:
+        return {"status": "not_enough_data", "n_cases": len(cases.frame),
+                "message_da": f"for få afsluttede forløb ({len(cases.frame)}; kræver {MIN_OFFPOLICY})"}
+    try:
+        result = offpolicy_value(cases.frame, cases.advised, n_bootstrap=200)
+    except RecommenderError as exc:
+        return {"status": "not_estimable", "n_cases": len(cases.frame), "message_da": str(exc)}
+    return result.to_dict()
+
+
+def monitor(session: Session, *, since: date | None = None, model: Any = None, min_cell: int = 5,
+            offpolicy: bool = True) -> dict[str, Any]:
+    """The monitoring report of the recommendations made on or after ``since`` (all by default)."""
+    from recommender.analysis.monitoring import monitoring_report
+
+    if not isinstance(min_cell, int) or min_cell < 1:
+        raise RecommenderError(f"--min-cell: expected a whole number ≥ 1; got {min_cell!r}")
+    query = select(RecommendationRow).order_by(RecommendationRow.id)
+    if since is not None:
+        query = query.where(RecommendationRow.created_at
+                            >= datetime(since.year, since.month, since.day, tzinfo=timezone.utc))
+    rows, intakes = [], []
+    for rec in session.scalars(query.execution_options(yield_per=1000)):
+        d, c = rec.decision, rec.closure
+        rows.append({"municipality": rec.municipality, "typology": rec.typology, "top_offer": rec.top_offer,
+                     "low_evidence": _low_evidence(rec.contract), "decided": d is not None,
+                     "followed": bool(d.followed) if d is not None else False,
+                     "reason": d.reason if d is not None else None,
+                     "outcome": c.outcome if c is not None else None})
+        intakes.append(rec.intake)
+    columns = ["municipality", "typology", "top_offer", "low_evidence", "decided", "followed", "reason",
+               "outcome"]
+    reference, version = reference_profile(session, model)
+    report = monitoring_report(pd.DataFrame(rows, columns=columns), intakes, reference=reference,
+                               reference_version=version, min_cell=min_cell)
+    report["since"] = since.isoformat() if since else None
+    report["offpolicy"] = (_offpolicy(session, since, min_cell) if offpolicy
+                           else {"status": "not_requested"})
+    return _finite(report)
+
+
+@router.get("/monitor", response_model=dict[str, Any], responses=ERRORS,
+            summary="Overvågning for analytikere / monitoring for analysts")
+def get_monitor(session: DbSession, engine: CurrentEngine,
+                user: Annotated[User, Depends(require("analyst"))],
+                since: Annotated[date | None, Query(description="recommendations from this day on")] = None,
+                offpolicy: Annotated[bool, Query(description="include the off-policy estimate (cross-fits "
+                                                             "models: seconds to a minute)")] = False,
+                ) -> dict[str, Any]:
+    """Follow rates, departure reasons, outcomes by followed (associations), intake drift (PSI),
+    low-evidence share and the off-policy estimate; no cell under 5 citizens."""
+    report = monitor(session, since=since, model=engine.model, offpolicy=offpolicy)
+    audit.record(session, "monitor.read", status=200, user=user,
+                 detail=f"since={since.isoformat() if since else 'all'}")
+    session.commit()
+    return report

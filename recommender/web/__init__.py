@@ -1,0 +1,53 @@
+"""The adviser's web page, served by ``recommender serve`` at ``/`` (Danish; English by a switch).
+
+Login → intake form → result page with the decision form → the citizen's history; a print stylesheet
+gives the case-file summary. The routes are thin: they call the API's own functions
+(:func:`~recommender.service.recommendations.create`, :func:`~recommender.service.decisions.decide`,
+:func:`~recommender.service.citizens.history`), so the page and the API store and check the same way.
+No JavaScript is needed; no file comes from outside this package.
+
+``install(app, settings)`` adds the session middleware, the static files and the routes to the app
+that :func:`recommender.service.app.create_app` builds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from recommender.web import history, intake, login, result
+from recommender.web.pages import STATIC, LoginRequired, page
+from recommender.web.session import CsrfError, WebSession
+
+if TYPE_CHECKING:
+    from recommender.service.settings import Settings
+
+__all__ = ["install"]
+
+
+def _secret(settings: Settings) -> str:
+    from recommender.service.keys import load_or_create_secret
+
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value()
+    return load_or_create_secret(settings.data_dir, "session.key").decode()
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Mount the web page on ``app``: routes, ``/static``, the session (and CSRF) middleware."""
+    for module in (login, intake, result, history):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(WebSession, secret=_secret(settings),  # type: ignore[arg-type]
+                       secure=settings.cookie_secure)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _: LoginRequired) -> Response:
+        return RedirectResponse(login.login_url(request), status_code=303)
+
+    @app.exception_handler(CsrfError)
+    async def _csrf(request: Request, _: CsrfError) -> HTMLResponse:
+        return page(request, "error.html", 403, user=None, message=None, key="csrf")

@@ -1,0 +1,126 @@
+"""The intake form (``/``): every field of spec §3, posted to the API's own ``create`` function.
+
+Controls follow the vocabulary (:data:`recommender.vocab.FIELDS`): a field's ``name`` is its code, an
+option's ``value`` is the code, labels are the vocabulary's Danish (or English) labels. Bad input is
+shown next to the field in the CLI's words (``FieldProblem.message()``), with the values typed kept.
+
+>>> [c.name for c in CONTROLS][:3]
+['citizen_id', 'municipality', 'years_in_denmark']
+>>> sorted(c.name for c in CONTROLS) == sorted(FIELDS)
+True
+>>> next(c for c in CONTROLS if c.name == "active_job_seeker").kind
+'radio'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from recommender.errors import InvalidCitizenError
+from recommender.service.deps import CurrentEngine, DbSession, Pseudonyms
+from recommender.service.errors import ApiError
+from recommender.service.tables import User
+from recommender.service.recommendations import create
+from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
+from recommender.web.pages import Adviser, page, redirect
+from recommender.citizen import parse_value
+from recommender.web.session import check_csrf, read_form, remember_citizen
+from recommender.web.text import HELP
+
+__all__ = ["CONTROLS", "GROUPS", "Control", "record_from_form", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("group_person", ("citizen_id", "municipality", "years_in_denmark", "children_under_18",
+                      "contact_route")),
+    ("group_education", ("danish_course", "education_home", "education_dk", "language_sufficient")),
+    ("group_criteria", ("active_job_seeker", "geographically_mobile", "searches_broadly",
+                        "can_start_within_14_days", "wants_employment")),
+    ("group_resources", ("spouse_support", "network_use", "job_goal_level", "job_goal", "education_plan",
+                         "entrepreneurship_interest")),
+    ("group_audit", ("gender", "origin", "nationality")),
+)
+_WHOLE = re.compile(r"^\s*-?[0-9]{1,6}\s*$")
+RADIO_MAX = 3  # required choices of up to three options are radio buttons (one click each)
+
+
+@dataclass(frozen=True)
+class Control:
+    """How one intake field is asked: ``radio``, ``select``, ``number`` or ``text``."""
+
+    name: str
+    kind: str
+    spec: FieldSpec
+    options: tuple[tuple[str, str, str], ...] = ()  # (code, Danish label, English label)
+
+    def label(self, lang: str) -> str:
+        return self.spec.da if lang == "da" else self.spec.en
+
+
+def _control(spec: FieldSpec) -> Control:
+    if spec.kind == "int":
+        return Control(spec.name, "number", spec)
+    if spec.kind == "str":
+        return Control(spec.name, "text", spec)
+    scale = BOOLEAN if spec.kind == "bool" else spec.scale
+    assert scale is not None
+    options = tuple((i.code, i.da, i.en) for i in scale.items)
+    kind = "radio" if spec.required and len(options) <= RADIO_MAX else "select"
+    return Control(spec.name, kind, spec, options)
+
+
+CONTROLS: tuple[Control, ...] = tuple(_control(FIELDS[name]) for _, names in GROUPS for name in names)
+_GROUPED = tuple((key, tuple(c for c in CONTROLS if c.name in names)) for key, names in GROUPS)
+
+
+def record_from_form(form: dict[str, str]) -> dict[str, object]:
+    """The intake record from the posted form: every field the page has, blank optional fields left
+    out (their defaults apply), blank required fields left out (refused as missing, not guessed). A
+    count typed as a whole number is sent as a number, so an error reads as the CLI's for JSON.
+
+    >>> record_from_form({"citizen_id": " A1 ", "job_goal": "", "years_in_denmark": "120", "csrf_token": "x"})
+    {'citizen_id': ' A1 ', 'years_in_denmark': 120}
+    """
+    record: dict[str, object] = {}
+    for c in CONTROLS:
+        text = form.get(c.name, "")
+        if text.strip():
+            record[c.name] = int(text) if c.kind == "number" and _WHOLE.match(text) else text
+    return record
+
+
+def _form_page(request: Request, user: User, values: dict[str, str], errors: dict[str, str],
+               status: int = 200) -> Response:
+    return page(request, "intake.html", status, user=user, groups=_GROUPED, values=values, errors=errors,
+                municipalities=MUNICIPALITIES, help=HELP)
+
+
+@router.get("/", response_class=HTMLResponse)
+def intake_form(request: Request, user: Adviser) -> Response:
+    return _form_page(request, user, {"municipality": user.municipality or ""}, {})
+
+
+@router.post("/", response_class=HTMLResponse)
+async def submit_intake(request: Request, session: DbSession, engine: CurrentEngine, pseudonyms: Pseudonyms,
+                        user: Adviser) -> Response:
+    form = await read_form(request)
+    check_csrf(request, form)
+    values = {c.name: form.get(c.name, "") for c in CONTROLS}
+    try:
+        new_id, _ = create(session, engine, pseudonyms, user, record_from_form(form))
+    except InvalidCitizenError as exc:
+        errors: dict[str, str] = {}
+        for problem in exc.problems:
+            errors.setdefault(problem.field, problem.message())
+        return _form_page(request, user, values, errors, 422)
+    except ApiError as exc:  # another municipality's citizen (403), refused and audited by create()
+        lang = request.session.get("lang", "da")
+        return _form_page(request, user, values, {exc.field or "municipality": exc.da if lang == "da"
+                                                  else exc.en}, exc.status)
+    remember_citizen(request, [new_id], str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0]))
+    return redirect(f"/recommendations/{new_id}")

@@ -1,0 +1,135 @@
+"""Login, logout and the language switch.
+
+A login checks the password with :func:`recommender.service.accounts.verify_password` (Argon2id) and
+records ``login.ok`` or ``login.failed`` in the audit trail. The audit trail also counts: after
+:data:`MAX_FAILURES` failed logins for one user name within :data:`WINDOW` (since her last successful
+login), that name is locked until the oldest of those failures is :data:`WINDOW` old; the password is
+then not even checked (``login.locked`` is recorded). No extra table, and the count holds across
+worker processes and restarts.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from recommender.citizen import _CPR
+from recommender.service import accounts, audit
+from recommender.service.deps import DbSession
+from recommender.service.tables import AuditEvent, User, utcnow
+from recommender.web.pages import page, redirect
+from recommender.web.session import check_csrf, read_form
+from recommender.web.text import LANGUAGES
+
+__all__ = ["MAX_FAILURES", "WINDOW", "locked_until", "login_url", "router", "safe_next"]
+
+router = APIRouter(include_in_schema=False)
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+
+
+def _resource(name: str) -> str:
+    """The audit resource for a login name (a CPR-shaped name typed by mistake is never stored)."""
+    return "user:<skjult/hidden>" if _CPR.search(name) else f"user:{name[:64]}"
+
+
+def locked_until(session: Session, name: str, now: datetime | None = None) -> datetime | None:
+    """When the lock on ``name`` ends, or ``None`` when it may try to log in."""
+    now = now or utcnow()
+    resource = _resource(name)
+    last_ok = session.scalar(select(func.max(AuditEvent.at)).where(
+        AuditEvent.action == "login.ok", AuditEvent.resource == resource))
+    start = now - WINDOW if last_ok is None else max(now - WINDOW, last_ok)
+    failures = session.scalars(
+        select(AuditEvent.at).where(AuditEvent.action == "login.failed", AuditEvent.resource == resource,
+                                    AuditEvent.at > start)
+        .order_by(AuditEvent.at.desc()).limit(MAX_FAILURES)).all()
+    if len(failures) < MAX_FAILURES:
+        return None
+    return min(failures) + WINDOW
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after login: a path on this site only (never another host).
+
+    >>> safe_next("/recommendations/3"), safe_next("//evil.example/x"), safe_next("https://x.dk")
+    ('/recommendations/3', '/', '/')
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    return page(request, "login.html", next=safe_next(next), error=None, username="")
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, session: DbSession) -> Response:
+    form = await read_form(request)
+    target = safe_next(form.get("next"))
+    name = form.get("username", "").strip()[:200]
+    password = form.get("password", "")
+    check_csrf(request, form)
+    until = locked_until(session, name)
+    if until is not None:
+        audit.record(session, "login.locked", status=429, actor=None, resource=_resource(name),
+                     detail="web login refused: too many failures")
+        session.commit()
+        minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+        return page(request, "login.html", 429, next=target, username=name,
+                    error=("login_locked", {"m": minutes}))
+    user = accounts.verify_password(session, name, password) if name and password else None
+    if user is None:
+        audit.record(session, "login.failed", status=401, resource=_resource(name), detail="web login")
+        session.commit()
+        return page(request, "login.html", 401, next=target, username=name, error=("login_failed", {}))
+    if user.role != "adviser":
+        audit.record(session, "login.failed", status=403, user=user, resource=_resource(name),
+                     detail="web login: not an adviser")
+        session.commit()
+        return page(request, "login.html", 403, next=target, username=name,
+                    error=("login_role", {"role": user.role}))
+    audit.record(session, "login.ok", status=200, user=user, resource=_resource(name), detail="web login")
+    session.commit()
+    lang = request.session.get("lang")
+    request.session.clear()  # a fresh session (and CSRF token) for the logged-in adviser
+    request.session.update({"uid": user.id, **({"lang": lang} if lang else {})})
+    return redirect(target)
+
+
+@router.post("/logout")
+async def logout(request: Request, session: DbSession) -> Response:
+    form = await read_form(request)
+    check_csrf(request, form)
+    uid = request.session.get("uid")
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is not None:
+        audit.record(session, "logout", status=200, user=user, resource=_resource(user.name), detail="web")
+        session.commit()
+    lang = request.session.get("lang")
+    request.session.clear()
+    if lang:
+        request.session["lang"] = lang
+    return redirect("/login")
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> RedirectResponse:
+    """Switch the page language (a plain link: works without JavaScript)."""
+    if code in LANGUAGES:
+        request.session["lang"] = code
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+def login_url(request: Request) -> str:
+    """The login page, coming back to the page asked for."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"/login?next={quote(safe_next(target), safe='/')}"

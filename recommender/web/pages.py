@@ -1,0 +1,90 @@
+"""Rendering a page: the Jinja2 templates, the logged-in adviser, the error pages.
+
+Every page gets ``t`` (the phrase in the page language), ``lang``, ``csrf`` (the form token) and
+``user``. Responses carry a strict Content-Security-Policy (only this site's own files: no CDN, no
+inline script); the service marks every response ``no-store`` (they show personal data).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from recommender.service.deps import DbSession
+from recommender.service.tables import User
+from recommender.web.session import csrf_token, language
+from recommender.web.text import translate
+
+__all__ = ["HEADERS", "STATIC", "Adviser", "LoginRequired", "adviser", "error_page", "page", "redirect"]
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                               "base-uri 'none'",
+    "Referrer-Policy": "same-origin",
+}  # Cache-Control: no-store and nosniff come from the service's NoStore middleware for every response
+
+_env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _percent(x: float) -> str:
+    return f"{100 * float(x):.0f} %"
+
+
+def _decimal(x: float, lang: str) -> str:
+    text = f"{float(x):.2f}"
+    return text.replace(".", ",") if lang == "da" else text
+
+
+_env.filters["pct"] = _percent
+_env.filters["num"] = _decimal
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in adviser (answered with a redirect to the login page)."""
+
+
+def adviser(request: Request, session: DbSession) -> User:
+    """The logged-in, active adviser of this session, else :class:`LoginRequired`."""
+    uid = request.session.get("uid")
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or not user.active or user.role != "adviser":
+        request.session.pop("uid", None)
+        raise LoginRequired
+    return user
+
+
+Adviser = Annotated[User, Depends(adviser)]
+
+
+def page(request: Request, template: str, status: int = 200, user: User | None = None,
+         **context: Any) -> HTMLResponse:
+    """Render ``template`` in the session's language."""
+    lang = language(request)
+
+    def t(key: str, **values: object) -> str:
+        text = translate(key, lang)
+        return text.format(**values) if values else text
+
+    html = _env.get_template(template).render(
+        t=t, lang=lang, csrf=csrf_token(request), user=user, path=request.url.path, **context)
+    return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+
+def error_page(request: Request, user: User | None, error: Any) -> HTMLResponse:
+    """An error the API would answer in JSON (404, 403, 503), as a page in the session's language."""
+    lang = language(request)
+    message = getattr(error, "da" if lang == "da" else "en", None) or str(error)
+    return page(request, "error.html", getattr(error, "status", 500), user=user, message=message, key=None)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A 303 (see other): after a POST the browser GETs ``url``."""
+    return RedirectResponse(url, status_code=303)

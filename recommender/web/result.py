@@ -1,0 +1,178 @@
+"""The result page (``/recommendations/{id}``) and the decision form on it.
+
+The page shows the stored §8 contract (``recommend(...).to_dict()``, exactly what the API returns) the
+way the adviser's screen (:mod:`recommender.recommending.screen`) shows a recommendation, in the same
+words. :func:`view` only picks the page language's texts out of the contract; it computes nothing.
+Keys that newer contracts add (a ``verdict``, ``p_best`` per offer) are shown when present.
+
+The decision is stored by :func:`recommender.service.decisions.decide`, the API's own function: the
+same checks (a reason when departing from the first advised offer), the same audit event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from recommender.recommendation import value_label
+from recommender.service import audit
+from recommender.service.decisions import REASONS, decide
+from recommender.service.deps import DbSession, Pseudonyms
+from recommender.service.errors import ApiError
+from recommender.service.recommendations import RecommendationId, find
+from recommender.service.schemas import DecisionIn
+from recommender.service.tables import RecommendationRow, User
+from recommender.vocab import FIELDS, OFFER, OUTCOME
+from recommender.web.pages import Adviser, error_page, page, redirect
+from recommender.web.session import check_csrf, language, read_form, shown_citizen
+from recommender.web.text import support_label
+
+__all__ = ["router", "view"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _text(message: Any, lang: str) -> str:
+    """A ``{"da": …, "en": …}`` message (or a plain string) in ``lang``."""
+    if isinstance(message, dict):
+        return str(message.get(lang) or message.get("da") or "")
+    return "" if message is None else str(message)
+
+
+def _field(name: str, lang: str) -> str:
+    spec = FIELDS.get(name)
+    return name if spec is None else (spec.da if lang == "da" else spec.en)
+
+
+def _weight(w: float, lang: str) -> str:
+    text = f"{float(w):g}"
+    return text.replace(".", ",") if lang == "da" else text
+
+
+def _offer(o: dict[str, Any], lang: str) -> dict[str, Any]:
+    lo, hi = o["score_interval"]
+    guard = o.get("guard") or None
+    return {
+        "rank": o["rank"], "code": o["offer"], "label": o["label_da"] if lang == "da" else o["label_en"],
+        "advised": o["advised"], "score": o["score"], "low": lo, "high": hi,
+        "chances": [{"code": k, "label": OUTCOME.label(k, lang), "p": p,
+                     "low": o["intervals"][k][0], "high": o["intervals"][k][1]}
+                    for k, p in o["probabilities"].items()],
+        "support": o["support"], "evidence": o["evidence"], "p_best": o.get("p_best"),
+        "blocked_reason": _text(guard["reason"], lang) if guard and guard.get("level") == "block" else None,
+        "reasons": [_text(r, lang) for r in o["reasons"] if r.get("code") != "blocked"],
+        "warnings": [_text(w, lang) for w in o["warnings"]],
+    }
+
+
+def _verdict(contract: dict[str, Any], lang: str, labels: dict[str, str]) -> dict[str, Any]:
+    """The verdict line: the contract's own message when it has one, else built from its fields, else
+    (older contracts without a verdict) the first advised offer."""
+    verdict = contract.get("verdict")
+    if isinstance(verdict, dict):
+        message = verdict.get("message")
+        if message:
+            return {"state": _state(verdict.get("distinguishable")), "text": _text(message, lang)}
+        names = [labels.get(c, c) for c in verdict.get("indistinct") or ()]
+        if verdict.get("distinguishable") and verdict.get("first"):
+            return {"state": "clear", "key": "clear_first", "offer": labels.get(verdict["first"], "")}
+        if names:
+            return {"state": "unclear", "key": "no_clear", "offers": names}
+    top = contract.get("top_offer")
+    if top is None:
+        return {"state": "unclear", "key": "none_advised"}
+    return {"state": "none", "key": "first_advised", "offer": labels.get(top, top)}
+
+
+def _state(distinguishable: object) -> str:
+    return "clear" if distinguishable else "unclear"
+
+
+def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the result page shows, in ``lang``, taken from the contract."""
+    typ, lf = contract["typology"], contract["labour_force"]
+    offers = [_offer(o, lang) for o in contract["offers"]]
+    labels = {o["code"]: o["label"] for o in offers}
+    return {
+        "citizen_id": contract["citizen_id"],
+        "verdict": _verdict(contract, lang, labels),
+        "typology": {
+            "label": typ["label_da"] if lang == "da" else typ["label_en"],
+            "rule": typ.get("rule_da") if lang == "da" and typ.get("rule_da") else typ["rule"],
+            "description": _text(typ["description"], lang),
+            "conditions": [{"met": c["met"], "field": _field(c["field"], lang),
+                            "value": value_label(c["field"], c["value"], lang)} for c in typ["conditions"]],
+            "notes": [_text(n, lang) for n in typ["notes"]],
+        },
+        "labour_force": {
+            "active": lf["active"], "met": sum(bool(c["met"]) for c in lf["criteria"].values()),
+            "criteria": [{"met": c["met"], "field": _field(name, lang), "value": value_label(name, c["value"], lang)}
+                         for name, c in lf["criteria"].items()],
+        },
+        "advised": [o for o in offers if o["advised"]],
+        "blocked": [o for o in offers if not o["advised"]],
+        "top_offer": contract.get("top_offer"),
+        "weights": ", ".join(f"{OUTCOME.label(k, lang).split(' /')[0]} {_weight(w, lang)}"
+                             for k, w in contract["outcome_weights"].items()),
+        "notes": [_text(n, lang) for n in contract["notes"]],
+        "warnings": [_text(w, lang) for w in contract["warnings"]],
+        "model": contract["model"], "rules_version": contract["rules_version"],
+        "statement": _text(contract["statement"], lang),
+    }
+
+
+def _decision_body(form: dict[str, str]) -> DecisionIn:
+    """The API's decision body from the form (a too-long text is the API's 422, worded the same)."""
+    try:
+        return DecisionIn(offer=form.get("offer", ""), reason=form.get("reason") or None,
+                          comment=form.get("comment") or None)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "comment"
+        raise ApiError(422, "invalid_input", field=field, da=f"{field}: {err['msg']}",
+                       en=f"{field}: {err['msg']}") from None
+
+
+def _result_page(request: Request, user: User, row: RecommendationRow, status: int = 200,
+                 form: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:
+    lang = language(request)
+    decision = row.decision
+    rec = view(row.contract, lang)
+    rec["citizen_id"] = shown_citizen(request, row.id) or f"{rec['citizen_id'][:12]}… (pseudonym)"
+    return page(request, "result.html", status, user=user, rec=rec, row=row,
+                decision=decision, offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
+                offer_label=lambda code: OFFER.label(code, lang),
+                support_label=lambda support: support_label(support, lang),
+                reasons=[(code, da if lang == "da" else en) for code, (da, en) in REASONS.items()],
+                form=form or {"offer": row.top_offer or ""}, errors=errors or {})
+
+
+@router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
+def result(request: Request, session: DbSession, user: Adviser,
+           recommendation_id: RecommendationId) -> Response:
+    try:
+        row = find(session, user, recommendation_id, "recommendation.read")
+    except ApiError as exc:
+        return error_page(request, user, exc)
+    audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
+    session.commit()
+    return _result_page(request, user, row)
+
+
+@router.post("/recommendations/{recommendation_id}/decision", response_class=HTMLResponse)
+async def record_decision(request: Request, session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
+                          recommendation_id: RecommendationId) -> Response:
+    form = await read_form(request)
+    check_csrf(request, form)
+    try:
+        decide(session, pseudonyms, user, recommendation_id, _decision_body(form))
+    except ApiError as exc:
+        if exc.status == 404:
+            return error_page(request, user, exc)
+        row = find(session, user, recommendation_id, "decision.create")
+        message = exc.da if language(request) == "da" else exc.en
+        return _result_page(request, user, row, exc.status, form, {exc.field or "offer": message})
+    return redirect(f"/recommendations/{recommendation_id}#decision")

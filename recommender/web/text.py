@@ -1,0 +1,175 @@
+"""The web page's words in Danish and English: page texts, help texts for the intake fields.
+
+The result page reuses the adviser's screen's phrases (:mod:`recommender.recommending.screen`) for
+everything the screen shows, so the page and ``recommender recommend`` say the same things; only the
+page's own words (buttons, headings of the forms, login) live here.
+
+>>> translate("login", "da"), translate("login", "en")
+('Log ind', 'Log in')
+>>> translate("typology", "da")  # from the adviser's screen
+'Jobmålstypologi'
+"""
+
+from __future__ import annotations
+
+from recommender.recommending import screen
+
+__all__ = ["HELP", "LANGUAGES", "support_label", "translate"]
+
+LANGUAGES = ("da", "en")
+
+PAGE: dict[str, tuple[str, str]] = {
+    "app": ("Tilbudsanbefaling", "Offer recommender"),
+    "app_sub": ("Projekt 500 · ægtefælleforsørgede", "Projekt 500 · spouse-supported citizens"),
+    "skip": ("Spring til indhold", "Skip to content"),
+    "switch": ("English", "Dansk"),
+    "switch_title": ("Switch to English", "Skift til dansk"),
+    "login": ("Log ind", "Log in"),
+    "logout": ("Log ud", "Log out"),
+    "username": ("Brugernavn", "User name"),
+    "password": ("Adgangskode", "Password"),
+    "login_failed": ("Forkert brugernavn eller adgangskode.", "Wrong user name or password."),
+    "login_locked": ("For mange mislykkede forsøg. Prøv igen om {m} minutter.",
+                     "Too many failed attempts. Try again in {m} minutes."),
+    "login_role": ("Kun rådgivere kan bruge siden; din rolle er {role}.",
+                   "Only advisers can use this page; your role is {role}."),
+    "logged_in_as": ("Logget ind som {name} · {m}", "Logged in as {name} · {m}"),
+    "csrf": ("Formularen var udløbet; prøv igen.", "The form had expired; please try again."),
+    "nav_intake": ("Ny visitation", "New intake"),
+    "nav_history": ("Borgerens historik", "Citizen history"),
+    "intake_title": ("Visitation: borgerens svar", "Intake: the citizen's answers"),
+    "intake_lead": ("Felter med * skal udfyldes. Brug koderne fra samtalen; intet gættes.",
+                    "Fields marked * are required. Nothing is guessed."),
+    "required": ("påkrævet", "required"),
+    "choose": ("— vælg —", "— choose —"),
+    "not_stated": ("— ikke oplyst —", "— not stated —"),
+    "group_person": ("Borger og forløb", "Citizen and case"),
+    "group_education": ("Sprog og uddannelse", "Language and education"),
+    "group_criteria": ("Arbejdsstyrken (fem kriterier)", "Labour force (five criteria)"),
+    "group_resources": ("Ressourcer og jobmål", "Resources and job goal"),
+    "group_audit": ("Kun til ligebehandlingstjek (valgfrit, bruges ikke i modellen)",
+                    "For fairness audits only (optional, not used by the model)"),
+    "errors_title": ("Ret {n} felt(er):", "Correct {n} field(s):"),
+    "submit": ("Se anbefaling", "See recommendation"),
+    "result_title": ("Anbefaling", "Recommendation"),
+    "first_advised": ("Først anbefalet: {offer}", "First advised: {offer}"),
+    "none_advised": ("Intet tilbud kan anbefales; alle er blokeret.",
+                     "No offer can be advised; every offer is blocked."),
+    "clear_first": ("Klart førstevalg: {offer}", "Clear first choice: {offer}"),
+    "no_clear": ("Ingen klar forskel mellem {offers}", "No clear difference between {offers}"),
+    "and": ("og", "and"),
+    "blocked": ("Blokeret", "Blocked"),
+    "advised_first": ("først anbefalet", "first advised"),
+    "provenance": ("Model og regler", "Model and rules"),
+    "blocked_offers": ("Blokerede tilbud", "Blocked offers"),
+    "criteria": ("kriterium", "criterion"),
+    "met": ("opfyldt", "met"), "not_met": ("ikke opfyldt", "not met"),
+    "chance": ("Chance", "Chance"), "outcome": ("Udfald", "Outcome"),
+    "interval": ("interval", "interval"),
+    "score": ("Forventet værdi", "Expected value"),
+    "decision": ("Din beslutning", "Your decision"),
+    "decision_lead": ("Rådgiveren beslutter. Vælger du et andet tilbud end det først anbefalede, skal du "
+                      "angive en begrundelse.",
+                      "The adviser decides. If you choose another offer than the first advised one, "
+                      "give a reason."),
+    "offer": ("Tilbud", "Offer"),
+    "reason": ("Begrundelse", "Reason"),
+    "reason_help": ("Påkrævet, hvis du ikke vælger det først anbefalede tilbud.",
+                    "Required if you do not choose the first advised offer."),
+    "comment": ("Kommentar", "Comment"),
+    "comment_help": ("Valgfri; påkrævet ved »andet«. Skriv aldrig CPR-numre.",
+                     "Optional; required for 'other'. Never write CPR numbers."),
+    "no_reason": ("— ingen (følger anbefalingen) —", "— none (following the advice) —"),
+    "record": ("Gem beslutning", "Record decision"),
+    "recorded": ("Beslutning registreret", "Decision recorded"),
+    "recorded_by": ("{offer} · valgt af {who} {at}", "{offer} · chosen by {who} {at}"),
+    "followed": ("Følger anbefalingen", "Follows the advice"),
+    "departed": ("Afviger fra anbefalingen", "Departs from the advice"),
+    "decision_final": ("Beslutninger er endelige.", "Decisions are final."),
+    "print": ("Udskriv resumé", "Print summary"),
+    "made": ("Oprettet {at} af {who}", "Created {at} by {who}"),
+    "history_title": ("Borgerens historik", "Citizen history"),
+    "history_lead": ("Tidligere anbefalinger og beslutninger i din kommune, nyeste først.",
+                     "Earlier recommendations and decisions in your municipality, newest first."),
+    "citizen_id_label": ("Borger-id", "Citizen id"),
+    "search": ("Vis historik", "Show history"),
+    "history_none": ("Ingen anbefalinger for {id} i {m}.", "No recommendations for {id} in {m}."),
+    "history_count": ("{n} anbefaling(er) for {id}", "{n} recommendation(s) for {id}"),
+    "when": ("Tidspunkt", "When"), "adviser": ("Rådgiver", "Adviser"),
+    "no_decision": ("ingen beslutning endnu", "no decision yet"),
+    "open": ("Åbn", "Open"),
+    "not_found": ("Siden findes ikke (eller hører til en anden kommune).",
+                  "The page does not exist (or belongs to another municipality)."),
+    "unavailable": ("Databasen er ikke tilgængelig lige nu; prøv igen.",
+                    "The database is unavailable right now; try again."),
+    "back": ("Tilbage til visitationen", "Back to the intake"),
+}
+
+# Short help for each intake field (spec §3), shown under its label.
+HELP: dict[str, tuple[str, str]] = {
+    "citizen_id": ("Sagssystemets pseudonyme id, aldrig et CPR-nummer.",
+                   "The case system's pseudonymous id, never a CPR number."),
+    "municipality": ("Din kommune; du kan kun oprette anbefalinger for den.",
+                     "Your municipality; you can only create recommendations for it."),
+    "years_in_denmark": ("Hele år med ophold i Danmark, 0–80.", "Whole years lived in Denmark, 0–80."),
+    "children_under_18": ("Antal hjemmeboende børn under 18 år, 0–20.",
+                          "Number of children under 18 living at home, 0–20."),
+    "danish_course": ("Højeste påbegyndte eller gennemførte danskuddannelse.",
+                      "Highest Danish course started or completed."),
+    "education_home": ("Højest gennemførte uddannelse fra hjemlandet.",
+                       "Highest education completed in the home country."),
+    "education_dk": ("Erhvervskompetencegivende uddannelse taget i Danmark.",
+                     "Vocational qualification obtained in Denmark."),
+    "contact_route": ("Hvordan borgeren kom i kontakt med projektet.",
+                      "How the citizen came into contact with the project."),
+    "active_job_seeker": ("Søger borgeren aktivt job nu?", "Is the citizen actively seeking work now?"),
+    "geographically_mobile": ("Kan borgeren tage job uden for nærområdet?",
+                              "Can the citizen take a job outside the local area?"),
+    "searches_broadly": ("Søger borgeren alle rimelige job, ikke kun ét fag?",
+                         "Does the citizen look for all reasonable jobs, not only one trade?"),
+    "can_start_within_14_days": ("Kan borgeren starte inden for 14 dage (børnepasning m.m.)?",
+                                 "Can the citizen start within 14 days (childcare etc.)?"),
+    "wants_employment": ("Borgerens eget ønske om at komme i arbejde.",
+                         "The citizen's own wish to work."),
+    "language_sufficient": ("Rækker sproget til et realistisk og rimeligt job?",
+                            "Is the language enough for a realistic, reasonable job?"),
+    "spouse_support": ("Bakker ægtefælle og familie op om arbejde?",
+                       "Do spouse and family support work?"),
+    "network_use": ("Bruger borgeren netværk uden for hjemmet til at søge job?",
+                    "Does the citizen use a network outside the home to look for work?"),
+    "job_goal_level": ("Jobmålets niveau: intet, uklart, ufaglært, faglært eller videregående.",
+                       "Level of the job goal: none, unclear, unskilled, skilled or higher."),
+    "job_goal": ("Valgfrit, fx »rengøringsassistent«.", "Optional, e.g. 'cleaning assistant'."),
+    "education_plan": ("Har borgeren en uddannelsesplan?", "Does the citizen have an education plan?"),
+    "entrepreneurship_interest": ("Valgfrit; ikke oplyst betyder nej.", "Optional; not stated means no."),
+    "gender": ("Kun til ligebehandlingstjek.", "For fairness audits only."),
+    "origin": ("Danmarks Statistiks definition; kun til ligebehandlingstjek.",
+               "Statistics Denmark's definition; for fairness audits only."),
+    "nationality": ("Kun til ligebehandlingstjek.", "For fairness audits only."),
+}
+
+# Phrases the page needs from the adviser's screen when that screen does not (yet) have them.
+_SCREEN_FALLBACK: dict[str, tuple[str, str]] = {
+    "verdict": ("Vurdering", "Verdict"),
+    "p_best": ("bedst i {p} af modellens genberegninger", "best in {p} of the model's re-estimates"),
+}
+
+
+def translate(key: str, lang: str) -> str:
+    """The page's phrase ``key`` in ``lang`` (``da`` or ``en``); the screen's phrase if the page has
+    none of its own. An unknown key raises ``KeyError`` (a template typo fails the tests)."""
+    pair = PAGE.get(key) or screen._T.get(key) or _SCREEN_FALLBACK[key]  # noqa: SLF001 (shared wording)
+    text = pair[0] if lang == "da" else pair[1]
+    if not isinstance(text, str):  # the screen's table header row is a tuple of column names
+        raise KeyError(key)
+    return text
+
+
+def support_label(support: str, lang: str) -> str:
+    """The screen's word for an estimate's support (``ok``/``low``).
+
+    >>> support_label("low", "da")
+    'lav'
+    """
+    da, en = screen._SUPPORT.get(support, (support, support))  # noqa: SLF001 (shared wording)
+    return da if lang == "da" else en

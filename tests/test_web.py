@@ -1,0 +1,290 @@
+"""The adviser's web page in-process (FastAPI's test client): session cookie, CSRF, lockout, the
+intake form's fields, municipality scoping, decisions through the API's own function, history."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from recommender.service import accounts
+from recommender.service.tables import AuditEvent, RecommendationRow
+from recommender.vocab import BOOLEAN, FIELDS
+from recommender.web.login import MAX_FAILURES, WINDOW, locked_until
+from recommender.web.session import WebSession
+from tests._service_support import PASSWORD, database_url, engine, example  # noqa: F401
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Web:
+    """A test client on a fresh SQLite database, with helpers that act like the browser."""
+
+    def __init__(self, tmp_path, engine, url: str | None = None, **settings):
+        from fastapi.testclient import TestClient
+
+        from recommender.service import Settings, create_app
+        from recommender.service.db import open_database
+
+        url = url or f"sqlite:///{tmp_path / 'web.sqlite3'}"
+        self.db = open_database(url)
+        self.app = create_app(Settings(data_dir=tmp_path / "data", database_url=url,
+                                       **{"cookie_secure": False, **settings}), engine=engine, database=self.db)
+        self.client = TestClient(self.app, raise_server_exceptions=True)
+
+    def user(self, name: str, role: str = "adviser", municipality: str | None = "Aarhus") -> dict:
+        with self.db.session() as session:
+            accounts.add_user(session, name, role, PASSWORD, municipality)
+            token, _ = accounts.issue_token(session, name)
+            session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    def csrf(self, path: str = "/login") -> str:
+        return CSRF.search(self.client.get(path).text).group(1)
+
+    def login(self, name: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"username": name, "password": password,
+                                                "csrf_token": self.csrf(), "next": "/"},
+                                follow_redirects=False)
+
+    def submit(self, record: dict, **extra: str):
+        form = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in record.items()}
+        return self.client.post("/", data={**form, "csrf_token": self.csrf("/"), **extra},
+                                follow_redirects=False)
+
+    def audit(self, action: str) -> list[AuditEvent]:
+        with self.db.session() as session:
+            return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def running(w: Web):
+    with w.client:
+        yield w
+    w.db.dispose()
+
+
+@pytest.fixture
+def web(tmp_path, engine):
+    yield from running(Web(tmp_path, engine))
+
+
+@pytest.fixture
+def web_db(database_url, tmp_path, engine):
+    """The web page on SQLite and on PostgreSQL (CI starts one; see tests/_service_support.py)."""
+    yield from running(Web(tmp_path, engine, database_url))
+
+
+def errors_on(html: str) -> dict[str, str]:
+    import html as markup
+
+    return {m.group(1): markup.unescape(m.group(2))
+            for m in re.finditer(r'data-error-for="([^"]+)">([^<]*)<', html)}
+
+
+def test_anonymous_visitors_go_to_login_and_the_cookie_is_httponly_lax(web):
+    response = web.client.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
+    page = web.client.get("/login")
+    cookie = page.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store", "pages with personal data are never cached"
+    assert 'name="username"' in page.text and 'name="password"' in page.text
+
+
+def test_the_cookie_is_secure_unless_served_on_loopback(tmp_path, engine):
+    session = WebSession(app=None, secret="x" * 32)  # type: ignore[arg-type]
+    assert not session.is_secure({"type": "http", "scheme": "http", "server": ("127.0.0.1", 8000)})
+    assert not session.is_secure({"type": "http", "scheme": "http", "server": ("::1", 8000)})
+    assert session.is_secure({"type": "http", "scheme": "http", "server": ("10.0.0.5", 8000)})
+    assert session.is_secure({"type": "http", "scheme": "https", "server": ("127.0.0.1", 443)})
+    forced = WebSession(app=None, secret="x" * 32, secure=True)  # type: ignore[arg-type]
+    assert forced.is_secure({"type": "http", "scheme": "http", "server": ("127.0.0.1", 8000)})
+    web = Web(tmp_path, engine, cookie_secure=None)  # the test client's host is not loopback
+    with web.client:
+        assert "; secure" in web.client.get("/login").headers["set-cookie"].lower()
+
+
+def test_login_lands_on_the_intake_form_and_logout_ends_the_session(web):
+    web.user("anna")
+    response = web.login("anna")
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert "Visitation: borgerens svar" in web.client.get("/").text
+    assert len(web.audit("login.ok")) == 1
+    web.client.post("/logout", data={"csrf_token": web.csrf("/")})
+    assert web.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_forms_without_the_csrf_token_are_refused(web):
+    web.user("anna")
+    refused = web.client.post("/login", data={"username": "anna", "password": PASSWORD})
+    assert refused.status_code == 403 and "Formularen var udløbet" in refused.text
+    web.login("anna")
+    form = {k: str(v) for k, v in example().items() if not isinstance(v, bool)}
+    assert web.client.post("/", data={**form, "csrf_token": "forged"}).status_code == 403
+    with web.db.session() as session:
+        assert session.scalar(select(RecommendationRow.id)) is None, "nothing stored"
+
+
+def test_repeated_failed_logins_lock_the_name_until_the_window_passes(web_db):
+    web = web_db
+    web.user("anna")
+    for _ in range(MAX_FAILURES):
+        failed = web.login("anna", "wrong password!")
+        assert failed.status_code == 401 and "Forkert brugernavn eller adgangskode." in failed.text
+    locked = web.login("anna")  # the right password no longer helps
+    assert locked.status_code == 429 and "For mange mislykkede forsøg" in locked.text
+    assert len(web.audit("login.failed")) == MAX_FAILURES and len(web.audit("login.locked")) == 1
+    with web.db.session() as session:
+        until = locked_until(session, "anna")
+        assert until is not None
+        assert locked_until(session, "anna", now=until + timedelta(seconds=1)) is None
+        assert locked_until(session, "someone.else") is None
+    assert WINDOW >= timedelta(minutes=5)
+
+
+def test_only_advisers_can_log_in(web):
+    web.user("ole", role="analyst", municipality=None)
+    refused = web.login("ole")
+    assert refused.status_code == 403 and "Kun rådgivere" in refused.text
+
+
+def test_the_form_has_every_intake_field_with_codes_as_names_and_values(web):
+    web.user("anna")
+    web.login("anna")
+    page = web.client.get("/").text
+    html = page[page.index('<form method="post" action="/"'):]
+    html = html[:html.index("</form>")]
+    names = set(re.findall(r'name="([a-z_0-9]+)"', html)) - {"csrf_token"}
+    assert names == set(FIELDS)
+    for name, spec in FIELDS.items():
+        scale = BOOLEAN if spec.kind == "bool" else spec.scale
+        if scale is None:
+            continue
+        if f'type="radio" id="{name}-' in html:
+            values = set(re.findall(rf'name="{name}" value="([^"]+)"', html))
+        else:
+            block = re.search(rf'<select id="{name}".*?</select>', html, re.S).group(0)
+            values = set(re.findall(r'<option value="([^"]*)"', block)) - {""}
+        assert values == set(scale.codes), name
+    for name, spec in FIELDS.items():
+        marked = re.search(rf'(?:<label for="{name}">|id="{name}"[^>]*>\s*<legend>)[^<]*<abbr class="req"', html)
+        assert bool(marked) == spec.required, f"{name}: required fields marked, optional ones not"
+    for name in ("citizen_id", "years_in_denmark"):
+        assert re.search(rf'<label for="{name}">', html), f"{name} has a bound label"
+
+
+def test_an_intake_creates_the_same_recommendation_as_the_api(web):
+    headers = web.user("anna")
+    web.login("anna")
+    created = web.submit(example())
+    assert created.status_code == 303
+    rec_id = int(created.headers["location"].rsplit("/", 1)[1])
+    api = web.client.post("/api/v1/recommendations", json=example(), headers=headers).json()
+    with web.db.session() as session:
+        stored = session.get(RecommendationRow, rec_id).contract
+    assert stored["offers"] == api["recommendation"]["offers"]
+    page = web.client.get(f"/recommendations/{rec_id}").text
+    ranked = re.findall(r'data-offer="([a-z_]+)" data-rank="(\d)"', page)
+    assert [(o["offer"], str(o["rank"])) for o in api["recommendation"]["offers"]] == ranked
+    assert "Anbefaling for borger P500-EX-01" in page and "Rådgiveren beslutter." in page
+
+
+def test_a_web_decision_is_the_apis_decision(web_db):
+    web = web_db
+    headers = web.user("anna")
+    web.login("anna")
+    rec_id = int(web.submit(example()).headers["location"].rsplit("/", 1)[1])
+    top = web.client.get(f"/api/v1/recommendations/{rec_id}", headers=headers).json()["top_offer"]
+    other = next(o for o in ("wage_subsidy", "internship", "clarification", "counselling") if o != top)
+    token = web.csrf(f"/recommendations/{rec_id}")
+    refused = web.client.post(f"/recommendations/{rec_id}/decision",
+                              data={"offer": other, "reason": "", "comment": "", "csrf_token": token})
+    assert refused.status_code == 422
+    assert errors_on(refused.text)["reason"].startswith("reason: forventet en begrundelse")
+    assert 'aria-invalid="true"' in refused.text and f'value="{other}" checked' in refused.text
+    recorded = web.client.post(f"/recommendations/{rec_id}/decision", follow_redirects=True,
+                               data={"offer": other, "reason": "not_available", "comment": "", "csrf_token": token})
+    assert f'data-decision="{other}"' in recorded.text
+    decision = web.client.get(f"/api/v1/recommendations/{rec_id}", headers=headers).json()["decision"]
+    assert decision["offer"] == other and decision["reason"] == "not_available" and not decision["followed"]
+    again = web.client.post(f"/recommendations/{rec_id}/decision",
+                            data={"offer": top, "reason": "", "comment": "", "csrf_token": token})
+    assert again.status_code == 409 and "Der er allerede truffet en beslutning" in again.text
+    assert [e.status for e in web.audit("decision.create")] == [201, 409]
+
+
+def test_field_errors_are_the_clis_and_other_municipalities_are_refused(web):
+    from recommender import Citizen
+    from recommender.errors import InvalidCitizenError
+
+    web.user("anna")
+    web.login("anna")
+    record = {**example(), "years_in_denmark": "fire", "danish_course": "du9"}
+    refused = web.submit(record)
+    assert refused.status_code == 422
+    with pytest.raises(InvalidCitizenError) as cli:
+        Citizen.from_dict(record)
+    assert errors_on(refused.text) == {p.field: p.message() for p in cli.value.problems}
+    assert 'value="fire"' in refused.text, "the typed value is kept"
+    elsewhere = web.submit({**example(), "municipality": "Rødovre"})
+    assert elsewhere.status_code == 403
+    assert errors_on(elsewhere.text)["municipality"].startswith("municipality (kommune): du kan kun")
+    with web.db.session() as session:
+        assert session.scalar(select(RecommendationRow.id)) is None
+
+
+def test_history_is_newest_first_and_own_municipality_only(web_db):
+    web = web_db
+    web.user("anna")
+    web.user("bo", municipality="Rødovre")
+    web.login("anna")
+    first = web.submit(example()).headers["location"]
+    second = web.submit(example()).headers["location"]
+    page = web.client.get("/history", params={"citizen_id": "P500-EX-01"}).text
+    assert re.findall(r'data-recommendation="(\d+)"', page) == [second.rsplit("/", 1)[1], first.rsplit("/", 1)[1]]
+    cpr = web.client.get("/history", params={"citizen_id": "010203-1234"})
+    assert cpr.status_code == 422 and "010203-1234" not in cpr.text
+    web.client.post("/logout", data={"csrf_token": web.csrf("/")})
+    web.login("bo")
+    assert "Ingen anbefalinger for P500-EX-01 i Rødovre" in web.client.get(
+        "/history", params={"citizen_id": "P500-EX-01"}).text
+    other = web.client.get(first)
+    assert other.status_code == 404 and "hører til en anden kommune" in other.text
+
+
+def test_verdict_and_p_best_are_shown_when_the_contract_has_them(web):
+    web.user("anna")
+    web.login("anna")
+    location = web.submit(example()).headers["location"]
+    page = web.client.get(location).text
+    assert 'data-verdict="none"' in page and "Først anbefalet:" in page  # older contract: no verdict
+    with web.db.session() as session:
+        row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
+        contract = dict(row.contract)
+        first, second = contract["offers"][0]["offer"], contract["offers"][1]["offer"]
+        contract["offers"] = [{**o, "p_best": 0.5 if o["rank"] < 3 else 0.0} for o in contract["offers"]]
+        contract["verdict"] = {"distinguishable": False, "first": first, "p_best_first": 0.5,
+                               "indistinct": [first, second], "message": None}
+        row.contract = contract
+        session.commit()
+    page = web.client.get(location).text
+    assert 'data-verdict="unclear"' in page and "Ingen klar forskel mellem" in page
+    assert "bedst i 50 % af modellens genberegninger" in page
+
+
+def test_the_language_switch_keeps_the_page(web):
+    web.user("anna")
+    web.login("anna")
+    switched = web.client.get("/lang/en?next=/history", follow_redirects=False)
+    assert switched.headers["location"] == "/history"
+    page = web.client.get("/history").text
+    assert '<html lang="en">' in page and "Citizen history" in page
+    assert web.client.get("/lang/en?next=//evil.example", follow_redirects=False).headers["location"] == "/"
+    result = web.client.get(web.submit(example()).headers["location"]).text
+    assert "Recommendation for citizen P500-EX-01" in result and "Offers, ranked" in result
+    assert "The adviser decides." in result and "First advised:" in result
+    refused = web.submit({**example(), "wants_employment": "kanske"})
+    assert errors_on(refused.text)["wants_employment"].startswith("wants_employment (ønsker")
