@@ -51,7 +51,7 @@ def main(repeats: int = 300) -> None:
     pipe = estimator.predict_proba(rows)[:, [classes.index(k) for k in OUTCOME.codes]]
     fast = model.predict_citizen(citizen, rules.outcome_weights).proba[0]
     print(f"model: {model!r}")
-    print(f"fast path (exact linear lookups): {model.is_linear}")
+    print(f"fast path (exact numpy tables, linear or blend): {model.is_lean} ({model.manifest.selected})")
     print(f"reference predict_proba, 4 offer rows: median {reference * 1e3:.3f} ms")
     print(f"recommend() incl. validation, rules, intervals, explanations, ranking: "
           f"median {ours * 1e3:.3f} ms")

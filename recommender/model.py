@@ -423,7 +423,7 @@ def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_pr
         parts = fit(cohort, seed=seed, allow_protected=allow_protected, evidence_size=evidence_size,
                     n_bootstrap=n_bootstrap, support_threshold=support_threshold, n_jobs=n_jobs,
                     rules_version=rules.version if rules is not None else None,
-                    weights=_weights_vector(rules),
+                    weights=weights_vector(rules),
                     progress=progress or (lambda _: None))
     return OutcomeModel.from_fitted(parts.estimator, parts.boot, parts.propensity, parts.manifest)
 
