@@ -29,7 +29,7 @@ TREE_ARRAYS = ("tree_feature", "tree_threshold", "tree_missing_left", "tree_left
                "tree_leaf", "tree_value", "tree_cat_row", "tree_cat_left", "tree_roots",
                "tree_baseline", "tree_class_perm", "tree_inputs", "tree_cat_fields",
                "tree_cat_values")
-_CODES = 256  # scikit-learn's bitsets hold 256 category codes
+_CODES = 256  # scikit-learn's bitsets hold 256 category codes (its limit on categories)
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class TreeTables:
         nodes[0]["leaf"], nodes[0]["cat_row"] = 1, -1
         cat_tables: list[np.ndarray] = []
         size, roots, baselines = 1, [], []
+        width = max([len(categories[f]) for f in inputs if f in categories] or [1])
         for hgb in forests:
             known, f_idx_map = hgb._bin_mapper.make_known_categories_bitsets()
             internal = _internal_codes(hgb, inputs, categories)
@@ -91,19 +92,19 @@ class TreeTables:
                         part["cat_row"][i] = len(cat_tables)
                         cat_tables.append(_categorical_split(
                             raw[i], predictor.raw_left_cat_bitsets, known, f_idx_map,
-                            internal[int(raw[i]["feature_idx"])]))
+                            internal[int(raw[i]["feature_idx"])], width))
                     nodes.append(part)
                     slots.append(size)
                     size += len(raw)
             roots.append(slots)
             baselines.append(np.asarray(hgb._baseline_prediction, dtype=float).ravel())
-        width = max(len(s) for s in roots)
+        slots_max = max(len(s) for s in roots)
         flat = np.concatenate(nodes)
         cats = [(f, str(v)) for f in inputs if f in categories for v in categories[f]]
-        return cls(flat["feature"], flat["threshold"], flat["missing_left"], flat["left"],
-                   flat["right"], flat["leaf"], flat["value"], flat["cat_row"],
-                   np.array(cat_tables, dtype=np.int64).reshape(-1, _CODES),
-                   np.array([s + [0] * (width - len(s)) for s in roots], dtype=np.int64),
+        return cls(flat["feature"], flat["threshold"], flat["missing_left"].astype(np.int8),
+                   flat["left"], flat["right"], flat["leaf"].astype(np.int8), flat["value"],
+                   flat["cat_row"], np.array(cat_tables, dtype=np.int8).reshape(-1, width),
+                   np.array([s + [0] * (slots_max - len(s)) for s in roots], dtype=np.int64),
                    np.array(baselines, dtype=float), np.array(class_perms, dtype=np.int64),
                    tuple(inputs), tuple(f for f, _ in cats), tuple(v for _, v in cats))
 
@@ -141,7 +142,9 @@ class TreeTables:
             if np.any(np.where(inner, got[key] <= own, got[key] != own)) or np.any(got[key] >= n):
                 raise ValueError(f"tree table {key!r} points outside its tree")
         cat_left, cat_row = got["tree_cat_left"], got["tree_cat_row"]
-        if cat_left.ndim != 2 or cat_left.shape[1] != _CODES or np.any(cat_row >= len(cat_left)):
+        counts = np.unique(got["tree_cat_fields"], return_counts=True)[1]
+        if cat_left.ndim != 2 or not 0 < cat_left.shape[1] <= _CODES or \
+                cat_left.shape[1] < max(counts.tolist() or [0]) or np.any(cat_row >= len(cat_left)):
             raise ValueError("tree table 'tree_cat_left' does not match the categorical splits")
         if np.any(inner & ((got["tree_feature"] < 0) | (got["tree_feature"] >= len(inputs)))):
             raise ValueError("tree table 'tree_feature' names a column that does not exist")
@@ -173,7 +176,7 @@ class TreeTables:
                 break
             v = X[rows, np.where(inner, self.feature[idx], 0)]
             cat = self.cat_row[idx]
-            code = np.clip(np.nan_to_num(v, nan=-1.0), -1, _CODES - 1).astype(np.int64)
+            code = np.clip(np.nan_to_num(v, nan=-1.0), -1, self.cat_left.shape[1] - 1).astype(np.int64)
             cat_side = self.cat_left[np.maximum(cat, 0), np.maximum(code, 0)]
             cat_side = np.where(code < 0, self.missing_left[idx], cat_side)
             go_left = np.where(np.isnan(v), self.missing_left[idx] != 0,
@@ -217,9 +220,9 @@ def _internal_codes(hgb: Any, inputs: Sequence[str], categories: Mapping[str, Se
 
 
 def _categorical_split(node: Any, left_bitsets: np.ndarray, known: np.ndarray,
-                       f_idx_map: np.ndarray, internal: np.ndarray) -> np.ndarray:
-    """Whether each of our codes (0..255) goes left at a categorical split."""
-    out = np.full(_CODES, int(node["missing_go_to_left"]), dtype=np.int64)
+                       f_idx_map: np.ndarray, internal: np.ndarray, width: int) -> np.ndarray:
+    """Whether each of our codes (0..width-1) goes left at a categorical split."""
+    out = np.full(width, int(node["missing_go_to_left"]), dtype=np.int8)
 
     def has(bitset: np.ndarray, c: int) -> bool:
         return bool((int(bitset[c // 32]) >> (c % 32)) & 1)
