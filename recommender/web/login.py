@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recommender.citizen import _CPR
+from recommender.text import has_cpr
 from recommender.service import accounts, audit
 from recommender.service.deps import DbSession
 from recommender.service.tables import AuditEvent, User, utcnow
@@ -36,7 +36,7 @@ WINDOW = timedelta(minutes=15)
 
 def _resource(name: str) -> str:
     """The audit resource for a login name (a CPR-shaped name typed by mistake is never stored)."""
-    return "user:<skjult/hidden>" if _CPR.search(name) else f"user:{name[:64]}"
+    return "user:<skjult/hidden>" if has_cpr(name) else f"user:{name[:64]}"
 
 
 def locked_until(session: Session, name: str, now: datetime | None = None) -> datetime | None:
