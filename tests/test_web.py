@@ -3,6 +3,7 @@ intake form's fields, municipality scoping, decisions through the API's own func
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -260,10 +261,21 @@ def test_verdict_and_p_best_are_shown_when_the_contract_has_them(web):
     web.login("anna")
     location = web.submit(example()).headers["location"]
     page = web.client.get(location).text
-    assert 'data-verdict="none"' in page and "Først anbefalet:" in page  # older contract: no verdict
     with web.db.session() as session:
         row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
         contract = dict(row.contract)
+    # the contract's own verdict, in its own words, at the top
+    state = "clear" if contract["verdict"]["distinguishable"] else "unclear"
+    assert f'data-verdict="{state}"' in page
+    assert html.escape(contract["verdict"]["message"]["da"], quote=False) in page
+    with web.db.session() as session:  # an older contract without a verdict still renders
+        row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
+        row.contract = {k: v for k, v in contract.items() if k != "verdict"}
+        session.commit()
+    page = web.client.get(location).text
+    assert 'data-verdict="none"' in page and "Først anbefalet:" in page
+    with web.db.session() as session:
+        row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
         first, second = contract["offers"][0]["offer"], contract["offers"][1]["offer"]
         contract["offers"] = [{**o, "p_best": 0.5 if o["rank"] < 3 else 0.0} for o in contract["offers"]]
         contract["verdict"] = {"distinguishable": False, "first": first, "p_best_first": 0.5,
@@ -285,6 +297,7 @@ def test_the_language_switch_keeps_the_page(web):
     assert web.client.get("/lang/en?next=//evil.example", follow_redirects=False).headers["location"] == "/"
     result = web.client.get(web.submit(example()).headers["location"]).text
     assert "Recommendation for citizen P500-EX-01" in result and "Offers, ranked" in result
-    assert "The adviser decides." in result and "First advised:" in result
+    assert "The adviser decides." in result and 'data-verdict="' in result
+    assert "Rådgiveren beslutter" not in result
     refused = web.submit({**example(), "wants_employment": "kanske"})
     assert errors_on(refused.text)["wants_employment"].startswith("wants_employment (ønsker")

@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from recommender.analysis.drift import MIN_INTAKES, THRESHOLDS, drift_report
-from recommender.modelling.profile import PROFILE_FIELDS, categories, categorise
+from recommender.modelling.profile import PROFILE_FIELDS, category_counts
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OUTCOME
 
 __all__ = ["ASSOCIATION_NOTE", "DEFAULT_MIN_CELL", "monitoring_report"]
@@ -94,13 +94,7 @@ def monitoring_report(records: pd.DataFrame, intakes: Iterable[Mapping[str, obje
     departed = decided[~decided["followed"].astype(bool)]
     closed = decided[decided["outcome"].notna()]
     reasons = departed["reason"].fillna("none").value_counts()
-    counts = {f: dict.fromkeys(categories(f), 0) for f in PROFILE_FIELDS}
-    n_intakes = 0
-    for intake in intakes:
-        n_intakes += 1
-        for f in PROFILE_FIELDS:
-            c = categorise(f, intake.get(f))
-            counts[f][c] = counts[f].get(c, 0) + 1
+    counts, n_intakes = category_counts(intakes, PROFILE_FIELDS)
     with_top = records[records["top_offer"].notna()]
     low = _rate(int(with_top["low_evidence"].astype(bool).sum()), len(with_top), min_cell)
     return {

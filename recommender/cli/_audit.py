@@ -5,16 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from recommender.cli._db import add_database_flag, open_from_args
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD / en dato; got {text[:30]!r}") from None
+from recommender.cli._options import iso_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="audit_action", metavar="ACTION")
     actions.required = True
     exp = actions.add_parser("export", help="eksportér som JSON-linjer / export as JSON lines")
-    exp.add_argument("--since", required=True, type=_date, metavar="DATE", help="fra og med / from (YYYY-MM-DD)")
+    exp.add_argument("--since", required=True, type=iso_date, metavar="DATE", help="fra og med / from (YYYY-MM-DD)")
     exp.add_argument("--out", metavar="FILE", help="fil (default: standard output) / output file")
     add_database_flag(exp)
     exp.set_defaults(func=run_export)

@@ -11,19 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from recommender.cli._db import add_database_flag, open_from_args
+from recommender.cli._options import iso_date
 
-__all__ = ["iso_date", "register"]
-
-
-def iso_date(text: str) -> date:
-    """An argparse type: a date YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD / en dato; got {text[:30]!r}") from None
+__all__ = ["register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,7 +9,7 @@ import argparse
 import json
 from typing import Any
 
-from recommender.cli._cohort import iso_date
+from recommender.cli._options import iso_date
 from recommender.cli._db import add_database_flag, open_from_args
 
 __all__ = ["register", "text"]

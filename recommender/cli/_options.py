@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 
-__all__ = ["MAX_SEED", "whole_number"]
+__all__ = ["MAX_SEED", "iso_date", "whole_number"]
 
 MAX_SEED = 2**32 - 1  # scikit-learn and numpy seeds
 
@@ -30,3 +31,15 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
                                              f"{low}–{high:,}; got {shown!r}")
         return value
     return parse
+
+
+def iso_date(text: str) -> date:
+    """An argparse ``type``: a date YYYY-MM-DD; anything else is a usage error (exit 2).
+
+    >>> iso_date("2026-11-25")
+    datetime.date(2026, 11, 25)
+    """
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD / en dato; got {text[:30]!r}") from None

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from recommender.vocab import FIELDS, MUNICIPALITIES
 
-__all__ = ["BINS", "PROFILE_FIELDS", "categories", "categorise", "intake_profile"]
+__all__ = ["BINS", "PROFILE_FIELDS", "categories", "categorise", "category_counts", "intake_profile"]
 
 #: Fixed bins of the whole-number fields: (label, lowest value in the bin).
 BINS: Mapping[str, tuple[tuple[str, int], ...]] = {
@@ -81,6 +81,18 @@ def intake_profile(records: object, fields: Sequence[str] = PROFILE_FIELDS) -> d
         rows = records.to_dict("records")  # type: ignore[union-attr]
     else:
         rows = records  # type: ignore[assignment]
+    counts, n = category_counts(rows, fields)
+    return {f: {c: (k / n if n else 0.0) for c, k in cs.items()} for f, cs in counts.items()}
+
+
+def category_counts(rows: Iterable[Mapping[str, object]], fields: Sequence[str] = PROFILE_FIELDS,
+                    ) -> tuple[dict[str, dict[str, int]], int]:
+    """How many of ``rows`` (intake mappings) fall in each category of each field, and how many rows.
+
+    >>> counts, n = category_counts([{"education_plan": True}, {"education_plan": False}], ["education_plan"])
+    >>> n, counts["education_plan"]["true"]
+    (2, 1)
+    """
     counts = {f: dict.fromkeys(categories(f), 0) for f in fields}
     n = 0
     for row in rows:
@@ -88,4 +100,4 @@ def intake_profile(records: object, fields: Sequence[str] = PROFILE_FIELDS) -> d
         for f in fields:
             cat = categorise(f, row.get(f))
             counts[f][cat] = counts[f].get(cat, 0) + 1
-    return {f: {c: (k / n if n else 0.0) for c, k in cs.items()} for f, cs in counts.items()}
+    return counts, n

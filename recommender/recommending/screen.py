@@ -7,9 +7,9 @@ from typing import Any
 from recommender.vocab import FIELDS, OUTCOME
 from recommender.recommendation import Recommendation, value_label
 
-__all__ = ["render"]
+__all__ = ["PHRASES", "SUPPORT_WORDS", "render"]
 
-_T: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is a pair of tuples
+PHRASES: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is a pair of tuples
     "title": ("Anbefaling for borger {id}", "Recommendation for citizen {id}"),
     "typology": ("Jobmålstypologi", "Job-goal typology"),
     "rule": ("regel", "rule"),
@@ -38,11 +38,11 @@ _T: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is a pai
     "synthetic": ("en syntetisk Projekt 500-kohorte", "a synthetic Projekt 500 cohort"),
     "cohort": ("en kohorte af afsluttede forløb", "a cohort of closed cases"),
 }
-_SUPPORT = {"ok": ("tilstrækkelig", "adequate"), "low": ("lidt", "little")}
+SUPPORT_WORDS = {"ok": ("tilstrækkelig", "adequate"), "low": ("lidt", "little")}
 
 
 def _t(key: str, lang: str) -> str:
-    da, en = _T[key]
+    da, en = PHRASES[key]
     return da if lang == "da" else en
 
 
@@ -86,7 +86,7 @@ def render(rec: Recommendation, lang: str = "da") -> str:
         add(f"  {'✓' if r.met else '✗'} {field}: {value_label(name, r.value, lang)}")
     add("")
     add(_t("offers", lang))
-    head = _T["head"][i]
+    head = PHRASES["head"][i]
     add(f"  {head[0]:<2} {head[1]:<20} {head[2]:<10} {head[3]:>11}  {head[4]}")
     weights = ", ".join(f"{OUTCOME.label(k, lang).split(' /')[0]} {_num(w, lang).rstrip('0').rstrip(',.')}"
                         for k, w in rec.weights.items())
@@ -101,7 +101,7 @@ def render(rec: Recommendation, lang: str = "da") -> str:
             f"{OUTCOME.label(k, lang)} {_pct(p)} ({_pct(o.intervals[k][0])}–{_pct(o.intervals[k][1])})"
             for k, p in o.probabilities.items())
         add(f"       {_t('chances', lang)}: {chances}")
-        support = _SUPPORT[o.support][i]
+        support = SUPPORT_WORDS[o.support][i]
         add(f"       {_t('support', lang).format(support=support, n=o.evidence)}; "
             f"{_t('p_best', lang).format(p=_pct(o.p_best))}" if o.advised else
             f"       {_t('support', lang).format(support=support, n=o.evidence)}")

@@ -158,7 +158,7 @@ _SCREEN_FALLBACK: dict[str, tuple[str, str]] = {
 def translate(key: str, lang: str) -> str:
     """The page's phrase ``key`` in ``lang`` (``da`` or ``en``); the screen's phrase if the page has
     none of its own. An unknown key raises ``KeyError`` (a template typo fails the tests)."""
-    pair = PAGE.get(key) or screen._T.get(key) or _SCREEN_FALLBACK[key]  # noqa: SLF001 (shared wording)
+    pair = PAGE.get(key) or screen.PHRASES.get(key) or _SCREEN_FALLBACK[key]
     text = pair[0] if lang == "da" else pair[1]
     if not isinstance(text, str):  # the screen's table header row is a tuple of column names
         raise KeyError(key)
@@ -169,7 +169,7 @@ def support_label(support: str, lang: str) -> str:
     """The screen's word for an estimate's support (``ok``/``low``).
 
     >>> support_label("low", "da")
-    'lav'
+    'lidt'
     """
-    da, en = screen._SUPPORT.get(support, (support, support))  # noqa: SLF001 (shared wording)
+    da, en = screen.SUPPORT_WORDS.get(support, (support, support))
     return da if lang == "da" else en

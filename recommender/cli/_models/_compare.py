@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 
-from recommender.cli._cohort import iso_date
+from recommender.cli._options import iso_date
 from recommender.cli._db import add_database_flag, open_from_args
 
 __all__ = ["register"]
