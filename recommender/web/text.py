@@ -157,6 +157,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "reason_too_few": ("for få visitationer", "too few intakes"),
     "yes": ("ja", "yes"), "no": ("nej", "no"),
     "low_h": ("Lidt evidens", "Low evidence"),
+    "low_share": ("Andel med lidt evidens", "Share with low evidence"),
     "low_lead": ("Andelen af anbefalinger, hvor det først anbefalede tilbud hvilede på lidt evidens.",
                  "The share of recommendations whose first advised offer rested on little evidence."),
 }
