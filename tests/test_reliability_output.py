@@ -254,7 +254,10 @@ def test_sigint_at_any_moment_of_score_is_exit_130(tmp_path, big_citizens, model
         _, err = proc.communicate(timeout=120)
         if proc.returncode == 0:  # finished before the signal: nothing to check
             continue
-        assert proc.returncode == 130, (delay, err)
+        # 130, or (rarely, after our 'afbrudt' line: the interpreter's own SIGINT exit race, see
+        # docs/security.md) killed by SIGINT, which a shell also reports as 130
+        assert proc.returncode in (130, -signal.SIGINT), (delay, err)
+        assert b"afbrudt/interrupted" in err, (delay, err)
         assert b"Traceback" not in err and b"CSV" not in err, (delay, err)
     assert not list(tmp_path.glob(".*.tmp"))
 

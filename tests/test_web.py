@@ -146,10 +146,87 @@ def test_repeated_failed_logins_lock_the_name_until_the_window_passes(web_db):
     assert WINDOW >= timedelta(minutes=5)
 
 
-def test_only_advisers_can_log_in(web):
-    web.user("ole", role="analyst", municipality=None)
+def test_only_advisers_and_analysts_can_log_in(web):
+    web.user("ole", role="admin", municipality=None)
     refused = web.login("ole")
-    assert refused.status_code == 403 and "Kun rådgivere" in refused.text
+    assert refused.status_code == 403 and "Kun rådgivere og analytikere" in refused.text
+
+
+def figures_on(page: str) -> dict[str, object]:
+    """The monitoring page's figures: ``data-figure`` path → the raw value the page shows."""
+    import json
+
+    return {m.group(1): json.loads(html.unescape(m.group(2)))
+            for m in re.finditer(r"data-figure=\"([^\"]+)\" data-value='([^']*)'", page)}
+
+
+def flatten(report: dict, prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in report.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def test_an_analyst_sees_the_apis_monitoring_figures_on_the_monitor_page(web_db):
+    web = web_db
+    adviser = web.user("anna")
+    analyst = web.user("ole", role="analyst", municipality=None)
+    ids = []
+    for k, name in enumerate(["flexible"] * 6 + ["uncertain"] * 2 + ["ambitious"]):
+        created = web.client.post("/api/v1/recommendations", json={**example(name), "citizen_id": f"M-{k}", "municipality": "Aarhus"},
+                                  headers=adviser)
+        assert created.status_code == 201, created.text
+        ids.append((created.json()["id"], created.json()["recommendation"]["top_offer"]))
+    for k, (rec_id, top) in enumerate(ids[:7]):  # six follow the advice, one departs
+        other = next(o for o in ("wage_subsidy", "internship", "clarification", "counselling") if o != top)
+        body = {"offer": top} if k < 6 else {"offer": other, "reason": "citizen_preference"}
+        decided = web.client.post(f"/api/v1/recommendations/{rec_id}/decision", json=body, headers=adviser)
+        assert decided.status_code == 201, decided.text
+    landed = web.login("ole")
+    assert landed.status_code == 303 and landed.headers["location"] == "/monitor"
+    api = web.client.get("/api/v1/monitor", headers=analyst).json()
+    page = web.client.get("/monitor")
+    assert page.status_code == 200 and "<h1>Overvågning af anbefalinger</h1>" in page.text
+    assert "sammenhænge, ikke virkninger" in page.text
+    assert html.escape(api["outcomes_by_followed"]["note"]["da"], quote=False) in page.text
+    shown = figures_on(page.text)
+    expected = {k: v for k, v in flatten(api).items() if not k.endswith(".suppressed")  # shown as <5 / –
+                and (k.split(".")[0] in ("counts", "follow_rate", "departure_reasons", "low_evidence")
+                     or (k.startswith("drift.") and k.rsplit(".", 1)[1] in ("psi", "level", "flag"))
+                     or (k.startswith("outcomes_by_followed.") and ".note." not in k))}
+    assert {k: shown.get(k, "missing") for k in expected} == expected
+    assert shown["follow_rate.n_decisions"] == 7 and shown["follow_rate.overall"] == round(6 / 7, 4)
+    assert shown["departure_reasons.citizen_preference"] == "<5"
+    assert ">86 %<" in page.text and ">&lt;5<" in page.text and "færre end 5 borgere" in page.text
+    assert '<th scope="col">PSI</th>' in page.text and "0,10" in page.text and "0,25" in page.text
+    assert len(web.audit("monitor.read")) == 2
+    english = web.client.get("/lang/en?next=/monitor", follow_redirects=True).text
+    assert "associations, not effects" in english and '<html lang="en">' in english
+    since = web.client.get("/monitor", params={"since": "2999-01-01"}).text
+    assert figures_on(since)["counts.recommendations"] == 0
+    bad = web.client.get("/monitor", params={"since": "31-01-2026"})
+    assert bad.status_code == 422 and "since (from day): expected a day as YYYY-MM-DD; got &#39;31-01-2026&#39;" in bad.text
+    assert 'aria-invalid="true"' in bad.text
+
+
+def test_each_role_gets_a_403_page_on_the_other_roles_pages(web):
+    web.user("anna")
+    web.user("ole", role="analyst", municipality=None)
+    web.login("ole")
+    for path in ("/", "/history", "/recommendations/1"):
+        refused = web.client.get(path, follow_redirects=False)
+        assert refused.status_code == 403 and "Siden hører ikke til din rolle." in refused.text, path
+        assert 'href="/monitor"' in refused.text
+    web.client.post("/logout", data={"csrf_token": web.csrf("/monitor")})
+    web.login("anna")
+    refused = web.client.get("/monitor", follow_redirects=False)
+    assert refused.status_code == 403 and "Siden hører ikke til din rolle." in refused.text
+    assert 'href="/monitor"' not in refused.text
+    web.client.post("/logout", data={"csrf_token": web.csrf("/")})
+    assert web.client.get("/monitor", follow_redirects=False).headers["location"] == "/login?next=/monitor"
 
 
 def test_the_form_has_every_intake_field_with_codes_as_names_and_values(web):

@@ -147,3 +147,16 @@ def test_keyboard_only_login_and_visible_focus(page):
         if page.evaluate("document.activeElement.name") == "citizen_id":
             break
     assert page.evaluate("document.activeElement.name") == "citizen_id"
+
+
+def test_an_analyst_lands_on_the_monitoring_page(page, server):
+    added = server.cli("users", "add", "ole.analyst", "--role", "analyst", stdin=PASSWORD + "\n")
+    assert added.returncode == 0 or "exists" in added.stderr, added.stderr
+    page.goto("/login")
+    page.fill("input[name=username]", "ole.analyst")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url("**/monitor")
+    assert page.locator("h1").inner_text() == "Overvågning af anbefalinger"
+    assert page.locator("[data-figure='counts.recommendations']").count() == 1
+    assert_accessible(page, "11-monitor")

@@ -1,7 +1,8 @@
 """The adviser's web page, served by ``recommender serve`` at ``/`` (Danish; English by a switch).
 
 Login → intake form → result page with the decision form → the citizen's history; a print stylesheet
-gives the case-file summary. The routes are thin: they call the API's own functions
+gives the case-file summary. Analysts log in to the monitoring page (``/monitor``) instead; each role
+gets a 403 page on the other role's pages. The routes are thin: they call the API's own functions
 (:func:`~recommender.service.recommendations.create`, :func:`~recommender.service.decisions.decide`,
 :func:`~recommender.service.citizens.history`), so the page and the API store and check the same way.
 No JavaScript is needed; no file comes from outside this package.
@@ -18,8 +19,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from recommender.web import history, intake, login, result
-from recommender.web.pages import STATIC, LoginRequired, page
+from recommender.web import history, intake, login, monitor, result
+from recommender.web.pages import STATIC, LoginRequired, WrongRole, page
 from recommender.web.session import CsrfError, WebSession
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _secret(settings: Settings) -> str:
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the web page on ``app``: routes, ``/static``, the session (and CSRF) middleware."""
-    for module in (login, intake, result, history):
+    for module in (login, intake, result, history, monitor):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(WebSession, secret=_secret(settings),  # type: ignore[arg-type]
@@ -47,6 +48,10 @@ def install(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:
         return RedirectResponse(login.login_url(request), status_code=303)
+
+    @app.exception_handler(WrongRole)
+    async def _wrong_role(request: Request, exc: WrongRole) -> HTMLResponse:
+        return page(request, "error.html", 403, user=exc.user, message=None, key="wrong_role")
 
     @app.exception_handler(CsrfError)
     async def _csrf(request: Request, _: CsrfError) -> HTMLResponse:

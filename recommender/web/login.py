@@ -23,7 +23,7 @@ from recommender.text import has_cpr
 from recommender.service import accounts, audit
 from recommender.service.deps import DbSession
 from recommender.service.tables import AuditEvent, User, utcnow
-from recommender.web.pages import page, redirect
+from recommender.web.pages import WEB_ROLES, home, page, redirect
 from recommender.web.session import check_csrf, read_form
 from recommender.web.text import LANGUAGES
 
@@ -91,18 +91,18 @@ async def login(request: Request, session: DbSession) -> Response:
         audit.record(session, "login.failed", status=401, resource=_resource(name), detail="web login")
         session.commit()
         return page(request, "login.html", 401, next=target, username=name, error=("login_failed", {}))
-    if user.role != "adviser":
+    if user.role not in WEB_ROLES:
         audit.record(session, "login.failed", status=403, user=user, resource=_resource(name),
-                     detail="web login: not an adviser")
+                     detail="web login: not an adviser or analyst")
         session.commit()
         return page(request, "login.html", 403, next=target, username=name,
                     error=("login_role", {"role": user.role}))
     audit.record(session, "login.ok", status=200, user=user, resource=_resource(name), detail="web login")
     session.commit()
     lang = request.session.get("lang")
-    request.session.clear()  # a fresh session (and CSRF token) for the logged-in adviser
+    request.session.clear()  # a fresh session (and CSRF token) for the logged-in user
     request.session.update({"uid": user.id, **({"lang": lang} if lang else {})})
-    return redirect(target)
+    return redirect(home(user.role) if target == "/" else target)
 
 
 @router.post("/logout")

@@ -7,6 +7,7 @@ inline script); the service marks every response ``no-store`` (they show persona
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +20,10 @@ from recommender.service.tables import User
 from recommender.web.session import csrf_token, language
 from recommender.web.text import translate
 
-__all__ = ["HEADERS", "STATIC", "Adviser", "LoginRequired", "adviser", "error_page", "page", "redirect"]
+__all__ = ["HEADERS", "STATIC", "Adviser", "Analyst", "LoginRequired", "Visitor", "WEB_ROLES", "WrongRole", "adviser",
+           "analyst", "error_page", "home", "page", "redirect"]
+
+WEB_ROLES = ("adviser", "analyst")  # who may log in to the page; each role has its own pages
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -48,23 +52,63 @@ _env.filters["num"] = _decimal
 
 
 class LoginRequired(Exception):
-    """The page needs a logged-in adviser (answered with a redirect to the login page)."""
+    """The page needs a logged-in user (answered with a redirect to the login page)."""
 
 
-def adviser(request: Request, session: DbSession) -> User:
-    """The logged-in, active adviser of this session, else :class:`LoginRequired`."""
+@dataclass(frozen=True)
+class Visitor:
+    """What the page header shows of a logged-in user (read while her database session is open)."""
+
+    name: str
+    role: str
+    municipality: str | None
+
+
+class WrongRole(Exception):
+    """A logged-in user asked for a page of the other role (answered with a 403 page)."""
+
+    def __init__(self, user: User):
+        super().__init__(user.role)
+        self.user = Visitor(user.name, user.role, user.municipality)
+
+
+def home(role: str) -> str:
+    """Where a role lands after login: the intake form (advisers) or the monitoring page (analysts).
+
+    >>> home("adviser"), home("analyst")
+    ('/', '/monitor')
+    """
+    return "/monitor" if role == "analyst" else "/"
+
+
+def _logged_in(request: Request, session: DbSession, role: str) -> User:
     uid = request.session.get("uid")
     user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active or user.role != "adviser":
+    if user is None or not user.active or user.role not in WEB_ROLES:
         request.session.pop("uid", None)
         raise LoginRequired
+    if user.role != role:
+        raise WrongRole(user)
     return user
 
 
+def adviser(request: Request, session: DbSession) -> User:
+    """The logged-in, active adviser of this session, else :class:`LoginRequired` (:class:`WrongRole`
+    for a logged-in analyst)."""
+    return _logged_in(request, session, "adviser")
+
+
+def analyst(request: Request, session: DbSession) -> User:
+    """The logged-in, active analyst of this session, else :class:`LoginRequired` (:class:`WrongRole`
+    for a logged-in adviser)."""
+    return _logged_in(request, session, "analyst")
+
+
 Adviser = Annotated[User, Depends(adviser)]
+Analyst = Annotated[User, Depends(analyst)]
 
 
-def page(request: Request, template: str, status: int = 200, user: User | None = None,
+def page(request: Request, template: str, status: int = 200, user: User | Visitor | None = None,
          **context: Any) -> HTMLResponse:
     """Render ``template`` in the session's language."""
     lang = language(request)
