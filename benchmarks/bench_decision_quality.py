@@ -59,7 +59,7 @@ def run_one(truth_name: str, n: int, seed: int, weights: np.ndarray) -> dict[str
     ours = model.predict_offers(test, intervals=False).proba
     out = {"ours": decision_metrics(ours, exact, weights)}
     out["ours"].update(seconds=seconds)
-    out["ours"]["selected"] = model.manifest["selection"]["selected"]  # type: ignore[assignment]
+    out["ours"]["selected"] = model.manifest.selected  # type: ignore[assignment]
     for peer in PEERS:
         out[peer] = decision_metrics(plain_peer(peer, frame, test), exact, weights)
     oracle = (exact @ weights).max(axis=1).mean()

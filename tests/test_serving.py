@@ -128,12 +128,14 @@ def test_a_model_that_trains_also_saves_and_loads(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def blend() -> OutcomeModel:
-    """A blend with more draws than boosted refits (``TREE_REFITS``): boosted halves reused in turn."""
+    """A blend with more draws than boosted refits (``TREE_REFITS``): boosted members reused in
+    turn; every linear member kept (``MIN_SHARE`` 0), so it has ``MAX_LINEAR`` of them."""
     from recommender.modelling import selection as _selection
     from recommender.modelling.uncertainty import TREE_REFITS
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
+        mp.setattr(_selection, "MIN_SHARE", 0.0)
         model = train(simulate(600, seed=11), seed=0, n_bootstrap=TREE_REFITS + 2)
     assert model.manifest.selected.startswith("blend:")
     return model
@@ -148,7 +150,10 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     """Trees and linear halves as arrays: every draw, point model, reasons, for many citizens."""
     from recommender.modelling.uncertainty import TREE_REFITS
 
+    from recommender.modelling.selection import MAX_LINEAR
+
     assert blend.is_lean and not blend.is_linear
+    assert len(blend.tables.linears) == MAX_LINEAR and blend.tables.mix[-1] > 0  # a prior share
     assert blend.tables.trees.n_forests == TREE_REFITS + 1  # the point model's and the refits'
     assert blend.tables.draw_forest.tolist()[1:] == [1 + b % TREE_REFITS
                                                      for b in range(TREE_REFITS + 2)]
@@ -183,7 +188,7 @@ def test_a_saved_blend_serves_without_sklearn_and_matches_the_pipeline(blend, tm
     assert out["rec"] == json.loads(json.dumps(recommend(citizen, model=blend).to_dict()))
 
 
-@pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories"])
+@pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories", "mix", "prior"])
 def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> None:
     """Tables that would index outside their arrays or never reach a leaf are refused at load."""
     from recommender.errors import ModelFileError
@@ -199,6 +204,10 @@ def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> Non
         arrays["tree_feature"][inner] = len(arrays["tree_inputs"])
     elif kind == "forest":
         arrays["blend_draw_forest"] = arrays["blend_draw_forest"] + len(arrays["tree_roots"])
+    elif kind == "mix":  # weights that no longer sum to 1
+        arrays["blend_mix"] = arrays["blend_mix"] * 2
+    elif kind == "prior":  # one draw's prior row missing
+        arrays["blend_prior"] = arrays["blend_prior"][:-1]
     else:
         arrays["tree_cat_values"] = arrays["tree_cat_values"][::-1].copy()
         arrays["tree_cat_fields"] = arrays["tree_cat_fields"].copy()

@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def render(model: OutcomeModel, path: str) -> str:
     """The training summary printed by the command: the candidates as an aligned table with both
-    criteria (CV log loss; cross-fitted doubly-robust value of the top-offer policy), the choice
-    and one line saying why."""
+    criteria (CV log loss; cross-fitted doubly-robust value of the top-offer policy) and each
+    candidate's weight in the stack, the choice, one line saying why, and the blend's mixture."""
     m = model.manifest
     sel = m.selection
     base = sel["baseline"]["cv_log_loss"]  # type: ignore[index]
@@ -44,19 +44,26 @@ def render(model: OutcomeModel, path: str) -> str:
              f" rows. Log loss: lower is better / lavere er bedre; policy value (mean weighted "
              f"outcome if each citizen got the model's top offer, doubly robust): higher is better "
              f"/ højere er bedre."]
-    rows = [("kandidat / candidate", "CV log loss", "vs prior", "policy value", "")]
-    rows.append(("prior (baseline)", f"{base:.4f}", "", _value(sel["baseline"]), ""))
+    rows = [("kandidat / candidate", "CV log loss", "vs prior", "policy value", "stack weight", "")]
+    rows.append(("prior (baseline)", f"{base:.4f}", "", _value(sel["baseline"]),
+                 _weight(sel["baseline"]), ""))
     for c in sel["candidates"]:  # type: ignore[attr-defined]
         mark = ("<- valgt/selected" if c["name"] == sel["selected"] else
-                "(log-loss choice / valgt efter log loss)" if c["name"] == sel.get("fit_choice")
+                "(main linear member / vigtigste lineære)" if c["name"] == sel.get("fit_choice")
                 else "")
         rows.append((c["name"], f"{c['cv_log_loss']:.4f} ± {c['cv_log_loss_std']:.4f}",
-                     f"{c['cv_log_loss'] - base:+.4f}", _value(c), mark))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+                     f"{c['cv_log_loss'] - base:+.4f}", _value(c), _weight(c), mark))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for r in rows:
         lines.append("  " + "  ".join([r[0].ljust(widths[0])] + [r[i].rjust(widths[i])
-                                                                for i in (1, 2, 3)] + [r[4]]).rstrip())
+                                                                for i in (1, 2, 3, 4)] + [r[5]]).rstrip())
     lines.append(f"Valgt / chosen: {sel['selected']}. Hvorfor / why: {sel.get('reason', '')}")
+    mix = sel.get("mix") or {}
+    if mix:
+        parts = [f"{n} {w:.3f}" for n, w in zip(mix["members"], mix["weights"])]  # type: ignore[index, call-overload]
+        lines.append(f"Blanding / mixture: {', '.join(parts)}, prior {mix['prior_weight']:.3f} "  # type: ignore[index]
+                     f"(the prior share shrinks the probabilities, not the ranking / "
+                     f"priorandelen mindsker sandsynlighederne, ikke rækkefølgen)")
     cal = "yes/ja" if sel["calibrated"] else "no/nej"
     lines.append(f"Kalibrering (temperature) / calibration: {cal} (CV log loss "
                  f"{sel['calibrated_cv_log_loss']:.4f})")
@@ -65,6 +72,10 @@ def render(model: OutcomeModel, path: str) -> str:
                  f"{m.support_threshold}; protected attributes used: {m.allow_protected}")
     lines.append(f"Gemt / saved: {path} (version {model.version})")
     return "\n".join(lines)
+
+
+def _weight(c: Any) -> str:
+    return f"{c['stack_weight']:.3f}" if "stack_weight" in c else "-"
 
 
 def _value(c: Any) -> str:

@@ -30,7 +30,6 @@ __all__ = ["FeatureSchema", "OfferInteractions", "build_schema", "citizen_encode
 
 _EXCLUDED = ("citizen_id", "job_goal")
 _MIN_NATIONALITY = 5  # a nationality needs this many training rows to get its own category
-_PROGNOSTIC_WEIGHTS = {"job": 1.0, "education": 0.8, "active": 0.4, "other": 0.0}
 
 
 def build_schema(frame: pd.DataFrame | None = None, *, allow_protected: bool = False) -> FeatureSchema:
@@ -178,15 +177,7 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
     propensity columns guard against *regularisation-induced confounding* (Hahn et al., 2018):
     offers went to different kinds of citizens, so when the penalty shrinks the citizen effects, the
     offer indicators would absorb part of them; one column per offer summarising who received it
-    lets the model keep that adjustment at little cost in penalty. ``offer_scale`` multiplies the
-    offer indicators and the propensity columns: above 1 it penalises the offer main effects and
-    the adjustment less than the citizen effects (effective penalty ``C·offer_scale²``), so a
-    strong penalty that shrinks the citizen effects does not shrink the offer comparison with them.
-    With ``prognostic=True`` (needs ``y`` in ``fit``) each offer indicator is also multiplied by a
-    standardised *prognostic score* — a ridge regression of the outcome's default weight
-    (job 1, education 0.8, active 0.4, other 0) on the citizen columns, linear in them — scaled by
-    ``offer_scale`` like the offer columns: one weakly penalised offer × readiness contrast per
-    offer, learnt from the data rather than from a hand-made readiness index.
+    lets the model keep that adjustment at little cost in penalty.
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 2.0, 0.0, 1.0]])  # two citizen columns, two offers
@@ -195,12 +186,9 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_offers: int = len(OFFER.codes), scale: float = 1.0,
-                 propensity: bool = False, propensity_C: float = 0.3, offer_scale: float = 1.0,
-                 prognostic: bool = False):
+                 propensity: bool = False, propensity_C: float = 0.3):
         self.n_offers = n_offers
-        self.prognostic = prognostic
         self.scale = scale
-        self.offer_scale = offer_scale
         self.propensity = propensity
         self.propensity_C = propensity_C
 
@@ -224,33 +212,15 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
             # (k, p) and (k,): the standardised log-odds are base @ prop_coef_.T + prop_intercept_
             self.prop_coef_ = coef / spread[:, None]
             self.prop_intercept_ = (intercept - z.mean(axis=0)) / spread
-        if getattr(self, "prognostic", False):
-            from sklearn.linear_model import Ridge
-
-            if y is None:
-                raise ValueError("OfferInteractions(prognostic=True).fit: expected outcomes y; got None")
-            base = X[:, :-k]
-            target = np.array([_PROGNOSTIC_WEIGHTS.get(str(v), 0.0) for v in np.asarray(y)])
-            ridge = Ridge(alpha=1.0).fit(base, target)
-            z = np.asarray(base @ ridge.coef_).ravel() + ridge.intercept_
-            spread = float(z.std()) or 1.0
-            # the standardised score is base @ prog_coef_ + prog_intercept_
-            self.prog_coef_ = np.asarray(ridge.coef_, dtype=float) / spread
-            self.prog_intercept_ = float((ridge.intercept_ - z.mean()) / spread)
         return self
 
     def transform(self, X: Any) -> sp.csr_matrix:
         X = sp.csr_matrix(X, dtype=np.float64)
         k = self.n_offers
         base, offers = X[:, :-k], X[:, -k:]
-        t = getattr(self, "offer_scale", 1.0)
-        blocks = [base, offers * t]
+        blocks = [X]
         for j in range(k):
             blocks.append(sp.diags(offers[:, j].toarray().ravel() * self.scale) @ base)
         if self.propensity:
-            blocks.append(sp.csr_matrix(t * (np.asarray(base @ self.prop_coef_.T)
-                                             + self.prop_intercept_)))
-        if getattr(self, "prognostic", False):
-            score = np.asarray(base @ self.prog_coef_).ravel() + self.prog_intercept_
-            blocks.append(offers.multiply(t * score[:, None]).tocsr())
+            blocks.append(sp.csr_matrix(np.asarray(base @ self.prop_coef_.T) + self.prop_intercept_))
         return sp.hstack(blocks, format="csr")

@@ -67,15 +67,15 @@ class FittedObjects:
 
     @property
     def is_blend(self) -> bool:
-        """An ``AverageClassifier`` of a linear pipeline and a boosted one (``blend:<linear>``)."""
+        """An ``AverageClassifier`` of linear pipelines and a boosted one (``blend:<linear>+…``)."""
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
 
         from recommender.modelling.blend import AverageClassifier
         halves = getattr(self.clf, "estimators_", None) if isinstance(self.clf, AverageClassifier) else None
-        return (halves is not None and len(halves) == 2 and
-                isinstance(halves[0][-1], LogisticRegression) and
-                isinstance(halves[1][-1], HistGradientBoostingClassifier) and
+        return (halves is not None and len(halves) >= 2 and
+                all(isinstance(h[-1], LogisticRegression) for h in halves[:-1]) and
+                isinstance(halves[-1][-1], HistGradientBoostingClassifier) and
                 all(isinstance(b, AverageClassifier) for b in self.boot))
 
     @property
@@ -95,10 +95,7 @@ class FittedObjects:
             clfs, p=p, n_offers=len(OFFER.codes), scale=interact.scale, class_perm=perm, beta=beta,
             prop_clf=self.propensity[-1], prop_perm=self.prop_perm,
             confounders=((interact.prop_coef_, interact.prop_intercept_)
-                         if getattr(interact, "propensity", False) else None),
-            offer_scale=getattr(interact, "offer_scale", 1.0),
-            prognostic=((interact.prog_coef_, interact.prog_intercept_)
-                        if getattr(interact, "prognostic", False) else None))
+                         if getattr(interact, "propensity", False) else None))
 
     def serving(self, schema: FeatureSchema) -> tuple[Any, Any]:
         """The exact numpy serving tables of a linear model (see :mod:`recommender.modelling.linear`)
@@ -111,16 +108,48 @@ class FittedObjects:
         return vector, tables
 
     def _blend_serving(self, schema: FeatureSchema) -> tuple[Any, Any]:
-        """Each draw's linear half folded onto the point model's standardisation (every refit has
-        its own encoder), the distinct boosted halves as trees."""
+        """Each draw's linear members folded onto the point model's first member's standardisation
+        (every refit has its own encoder), the distinct boosted members as trees, each draw's prior."""
         from recommender.modelling.lean_blend import BlendTables, BlendVector
         from recommender.modelling.trees import TreeTables
 
         blends = [self.clf, *self.boot]
+        n_linear = len(blends[0].estimators_) - 1
         vector = CitizenVector.from_encoder(schema, blends[0].estimators_[0].named_steps["encode"])
-        weights, bias = [], []
+        linears = [self._folded(schema, vector, [b.estimators_[j] for b in blends])
+                   for j in range(n_linear)]
+        forests: list[Any] = []
+        draw_forest = []
         for blend in blends:
-            lin = blend.estimators_[0]
+            tree = blend.estimators_[-1]
+            if not any(tree is f for f in forests):
+                forests.append(tree)
+            draw_forest.append(next(i for i, f in enumerate(forests) if f is tree))
+        encoders = [f.named_steps["encode"] for f in forests]
+        inputs, categories = _tree_inputs(encoders[0])
+        if any(_tree_inputs(e) != (inputs, categories) for e in encoders[1:]):
+            raise ValueError("the boosted refits read different input columns")
+        trees = TreeTables.build([f[-1] for f in forests], inputs=inputs, categories=categories,
+                                 class_perms=[self._perm_of(f[-1]) for f in forests])
+        weights, prior_weight = blends[0].mixture()
+        prior = np.zeros((len(blends), len(OUTCOME.codes)))
+        for b, blend in enumerate(blends):
+            for k, src in enumerate(self._perm_of(blend)):
+                if src >= 0:
+                    prior[b, k] = blend.prior_[src]
+        blend_vector = BlendVector(vector, trees)
+        tables = BlendTables.build(linears, trees, beta=self.beta, draw_forest=draw_forest,
+                                   known=(self.perm >= 0).astype(np.int64),
+                                   mix=np.append(weights, prior_weight), prior=prior,
+                                   vector=blend_vector)
+        return blend_vector, tables
+
+    def _folded(self, schema: FeatureSchema, vector: CitizenVector, members: Sequence[Any]
+                ) -> LinearTables:
+        """One linear member's tables over all draws (``members``: the point model's, then each
+        refit's), every draw's weights folded onto ``vector``'s standardisation."""
+        weights, bias = [], []
+        for lin in members:
             own = CitizenVector.from_encoder(schema, lin.named_steps["encode"])
             if own.columns != vector.columns:
                 raise ValueError("a bootstrap refit encodes the citizen columns in another order")
@@ -133,27 +162,10 @@ class FittedObjects:
                 w[..., pos] *= vector.scale / own.scale
             weights.append(w)
             bias.append(b)
-        point = self._linear_tables(blends[0].estimators_[0], [blends[0].estimators_[0][-1]],
-                                    p=vector.width, perm=self.perm, beta=1.0)
-        linear = LinearTables(np.stack(weights), np.stack(bias), 1.0, point.prop_weights,
-                              point.prop_bias)
-        forests: list[Any] = []
-        draw_forest = []
-        for blend in blends:
-            tree = blend.estimators_[1]
-            if not any(tree is f for f in forests):
-                forests.append(tree)
-            draw_forest.append(next(i for i, f in enumerate(forests) if f is tree))
-        encoders = [f.named_steps["encode"] for f in forests]
-        inputs, categories = _tree_inputs(encoders[0])
-        if any(_tree_inputs(e) != (inputs, categories) for e in encoders[1:]):
-            raise ValueError("the boosted refits read different input columns")
-        trees = TreeTables.build([f[-1] for f in forests], inputs=inputs, categories=categories,
-                                 class_perms=[self._perm_of(f[-1]) for f in forests])
-        blend_vector = BlendVector(vector, trees)
-        tables = BlendTables.build(linear, trees, beta=self.beta, draw_forest=draw_forest,
-                                   known=(self.perm >= 0).astype(np.int64), vector=blend_vector)
-        return blend_vector, tables
+        point = self._linear_tables(members[0], [members[0][-1]], p=vector.width, perm=self.perm,
+                                    beta=1.0)
+        return LinearTables(np.stack(weights), np.stack(bias), 1.0, point.prop_weights,
+                            point.prop_bias)
 
 
 def _tree_inputs(encoder: Any) -> tuple[list[str], dict[str, list[str]]]:

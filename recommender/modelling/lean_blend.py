@@ -1,11 +1,14 @@
-"""The exact fast path for a blend: the linear tables and the trees, averaged as ``AverageClassifier``.
+"""The exact fast path for a blend: linear tables, trees and the prior, mixed as ``AverageClassifier``.
 
-A blend's probabilities are the plain mean of its linear half (:class:`LinearTables`, computed with
-temperature 1) and its boosted half (:class:`TreeTables`), then, like the scikit-learn path,
-``softmax(beta · log(clip(mean, 1e-15, 1)))`` over the outcomes the blend knows. Every bootstrap
-draw pairs its own linear refit with a boosted refit (``draw_forest``: the forest of each row, 0 for
-the point model). A citizen is encoded once: the linear half's one-hot/standardised vector followed
-by the trees' inputs (ordinal codes and raw numbers, the offer column set per offer).
+A blend's probabilities are the weighted mixture ``Σ_j mix_j · linear_j + mix_t · trees +
+mix_p · prior`` of its linear members (:class:`LinearTables`, each computed with temperature 1), its
+boosted member (:class:`TreeTables`) and the outcome shares it was fitted on (``prior``, one row per
+draw), then, like the scikit-learn path, ``softmax(beta · log(clip(mixture, 1e-15, 1)))`` over the
+outcomes the blend knows. Every bootstrap draw pairs its own linear refits with a boosted refit
+(``draw_forest``: the forest of each row, 0 for the point model). A citizen is encoded once: the
+linear members' one-hot/standardised vector (shared: each member's weights are folded onto the
+point model's standardisation) followed by the trees' inputs (ordinal codes and raw numbers, the
+offer column set per offer).
 No scikit-learn or pandas is needed. Results agree with the pipeline to 1e-9 (tested).
 """
 
@@ -17,14 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from recommender.modelling.linear import CitizenVector, LinearTables, softmax
+from recommender.modelling.linear import TABLE_ARRAYS, CitizenVector, LinearTables, softmax
 from recommender.modelling.schema import FeatureSchema
 from recommender.modelling.trees import TreeTables
 
 __all__ = ["BLEND_ARRAYS", "BlendTables", "BlendVector"]
 
-#: The arrays a blend stores besides the linear tables and the trees.
-BLEND_ARRAYS = ("blend_beta", "blend_draw_forest", "blend_known")
+#: The arrays a blend stores besides the linear tables and the trees (linear member ``j >= 1`` stores
+#: its tables under the prefix ``lin{j}_``).
+BLEND_ARRAYS = ("blend_beta", "blend_draw_forest", "blend_known", "blend_mix", "blend_prior")
+
+
+def _prefix(j: int) -> str:
+    return "" if j == 0 else f"lin{j}_"
 
 
 class BlendVector:
@@ -65,34 +73,53 @@ class BlendVector:
 
 @dataclass(frozen=True)
 class BlendTables:
-    """``linear`` (temperature 1), ``trees``, ``beta`` the calibration's, ``draw_forest`` (B+1,) the
-    forest of each row, ``known`` (K,) 1 for the outcomes the blend was fitted on."""
+    """``linears`` (each temperature 1), ``trees``, ``beta`` the calibration's, ``draw_forest`` (B+1,)
+    the forest of each row, ``known`` (K,) 1 for the outcomes the blend was fitted on, ``mix``
+    (members + 2,) the weights of the linear members, the trees and the prior, ``prior`` (B+1, K)
+    each draw's outcome shares."""
 
-    linear: LinearTables
+    linears: tuple[LinearTables, ...]
     trees: TreeTables
     beta: float
     draw_forest: np.ndarray
     known: np.ndarray
     offer_codes: tuple[float, ...]
     offer_pos: int
+    mix: np.ndarray
+    prior: np.ndarray
 
     @classmethod
-    def build(cls, linear: LinearTables, trees: TreeTables, *, beta: float, draw_forest: Any,
-              known: Any, vector: BlendVector) -> BlendTables:
-        return cls(linear, trees, float(beta), np.asarray(draw_forest, dtype=np.int64),
-                   np.asarray(known, dtype=np.int64), tuple(vector.offer_codes), vector.offer_pos)
+    def build(cls, linears: Sequence[LinearTables], trees: TreeTables, *, beta: float,
+              draw_forest: Any, known: Any, mix: Any, prior: Any, vector: BlendVector) -> BlendTables:
+        return cls(tuple(linears), trees, float(beta), np.asarray(draw_forest, dtype=np.int64),
+                   np.asarray(known, dtype=np.int64), tuple(vector.offer_codes), vector.offer_pos,
+                   np.asarray(mix, dtype=np.float64), np.asarray(prior, dtype=np.float64))
+
+    @property
+    def linear(self) -> LinearTables:
+        """The first linear member (its propensity tables serve the support figures)."""
+        return self.linears[0]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {**self.linear.to_arrays(), **self.trees.to_arrays(), "blend_beta": np.array(self.beta),
-                "blend_draw_forest": self.draw_forest, "blend_known": self.known}
+        out: dict[str, np.ndarray] = {}
+        for j, lin in enumerate(self.linears):
+            out.update({_prefix(j) + k: v for k, v in lin.to_arrays().items()})
+        return {**out, **self.trees.to_arrays(), "blend_beta": np.array(self.beta),
+                "blend_draw_forest": self.draw_forest, "blend_known": self.known,
+                "blend_mix": self.mix, "blend_prior": self.prior}
 
     @classmethod
     def from_arrays(cls, schema: FeatureSchema, arrays: Mapping[str, np.ndarray], *, n_offers: int,
                     n_outcomes: int) -> tuple[BlendVector, BlendTables]:
         """The vector and tables of a model file; refuses arrays of the wrong shape or type."""
         linear_vector = CitizenVector.from_arrays(schema, arrays)
-        linear = LinearTables.from_arrays(arrays, p=linear_vector.width, n_offers=n_offers,
-                                          n_outcomes=n_outcomes)
+        mix = np.asarray(arrays["blend_mix"])
+        if mix.ndim != 1 or mix.dtype.kind != "f" or len(mix) < 3 or np.any(mix < 0) or \
+                not np.isclose(mix.sum(), 1.0):
+            raise ValueError("the blend's weights must be at least 3 non-negative numbers summing to 1")
+        linears = [LinearTables.from_arrays(
+                       {k: arrays[_prefix(j) + k] for k in TABLE_ARRAYS}, p=linear_vector.width,
+                       n_offers=n_offers, n_outcomes=n_outcomes) for j in range(len(mix) - 2)]
         trees = TreeTables.from_arrays(arrays, n_outcomes=n_outcomes)
         expected = set(schema.categories) | set(schema.numeric) | {"offer"}
         if sorted(trees.inputs) != sorted(expected):
@@ -103,22 +130,28 @@ class BlendTables:
                 sum(f == "offer" for f, _ in pairs) != n_offers:
             raise ValueError("the trees' categories do not match the feature schema")
         vector = BlendVector(linear_vector, trees)
-        beta, forest, known = (np.asarray(arrays[k]) for k in BLEND_ARRAYS)
+        beta, forest, known, _, prior = (np.asarray(arrays[k]) for k in BLEND_ARRAYS)
+        draws = linears[0].n_draws + 1
         if beta.shape != () or beta.dtype.kind != "f" or forest.dtype.kind != "i" or \
-                forest.shape != (linear.n_draws + 1,) or np.any(forest < 0) or \
+                forest.shape != (draws,) or np.any(forest < 0) or \
                 np.any(forest >= trees.n_forests) or known.shape != (n_outcomes,) or \
-                known.dtype.kind != "i":
+                known.dtype.kind != "i" or any(t.n_draws + 1 != draws for t in linears) or \
+                prior.shape != (draws, n_outcomes) or prior.dtype.kind != "f":
             raise ValueError("the blend's arrays do not match its tables")
-        return vector, cls.build(linear, trees, beta=float(beta), draw_forest=forest, known=known,
-                                 vector=vector)
+        return vector, cls.build(linears, trees, beta=float(beta), draw_forest=forest, known=known,
+                                 mix=mix, prior=prior, vector=vector)
 
     @property
     def n_draws(self) -> int:
         return self.linear.n_draws
 
-    def _mix(self, lin: np.ndarray, tree: np.ndarray) -> np.ndarray:
-        mean = (lin + tree) / 2
-        z = np.where(self.known != 0, np.log(np.clip(mean, 1e-15, 1.0)), -np.inf)
+    def _mix(self, lins: Sequence[np.ndarray], tree: np.ndarray, prior: np.ndarray) -> np.ndarray:
+        """The mixture of the members' probabilities (each (…, offers, K)) and ``prior`` (…, K),
+        broadcast over the offers."""
+        m = len(lins)
+        out = sum(w * p for w, p in zip(self.mix[:m], lins)) + self.mix[m] * tree + \
+            self.mix[m + 1] * prior[..., None, :]
+        z = np.where(self.known != 0, np.log(np.clip(out, 1e-15, 1.0)), -np.inf)
         return softmax(self.beta * z)
 
     def _trees(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -136,14 +169,16 @@ class BlendTables:
         one = x.ndim == 1
         X = x[None] if one else x
         p = self.linear.weights.shape[-1]
-        lin = self.linear.proba(X[:, :p])
-        out = self._mix(lin, self._trees(X[:, p:], np.arange(len(self.draw_forest))))
+        lins = [t.proba(X[:, :p]) for t in self.linears]
+        out = self._mix(lins, self._trees(X[:, p:], np.arange(len(self.draw_forest))),
+                        self.prior[:, None, :])
         return out[:, 0] if one else out
 
     def point_proba(self, x: np.ndarray) -> np.ndarray:
         """(m, offers, outcomes) point-model probabilities for a stack of vectors."""
         p = self.linear.weights.shape[-1]
-        return self._mix(self.linear.point_proba(x[:, :p]), self._trees(x[:, p:], np.array([0]))[0])
+        return self._mix([t.point_proba(x[:, :p]) for t in self.linears],
+                         self._trees(x[:, p:], np.array([0]))[0], self.prior[0][None, :])
 
     def propensity(self, x: np.ndarray) -> np.ndarray:
         return self.linear.propensity(x[:self.linear.weights.shape[-1]])

@@ -122,32 +122,24 @@ class LinearTables:
 
     @classmethod
     def build(cls, clfs: Sequence, *, p: int, n_offers: int, scale: float, class_perm: np.ndarray,
-              beta: float, prop_clf: Any, prop_perm: np.ndarray, confounders: tuple | None = None,
-              offer_scale: float = 1.0, prognostic: tuple | None = None) -> LinearTables:
-        """From fitted LogisticRegressions on ``[X, t·O, s·O⊗X]`` (``p`` citizen columns, ``t`` the
-        ``offer_scale``), followed by ``D = t·(X·A.T + a)`` when ``confounders`` is ``(A, a)`` (see
-        ``OfferInteractions``), followed by ``t·O_o·(X·g + c)`` when ``prognostic`` is ``(g, c)``."""
+              beta: float, prop_clf: Any, prop_perm: np.ndarray, confounders: tuple | None = None
+              ) -> LinearTables:
+        """From fitted LogisticRegressions on ``[X, O, s·O⊗X]`` (``p`` citizen columns), followed
+        by ``D = X·A.T + a`` when ``confounders`` is ``(A, a)`` (see ``OfferInteractions``)."""
         k_all = len(class_perm)
         weights = np.zeros((len(clfs), n_offers, k_all, p))
         bias = np.full((len(clfs), n_offers, k_all), -np.inf)
         for b, clf in enumerate(clfs):
             coef = np.asarray(clf.coef_, dtype=float)
-            shared, offer_w = coef[:, :p], offer_scale * coef[:, p:p + n_offers]
+            shared, offer_w = coef[:, :p], coef[:, p:p + n_offers]
             extra = np.zeros(len(coef))
-            end = p + n_offers * (p + 1)
             if confounders is not None:
-                w_d = offer_scale * coef[:, end:end + n_offers]
-                end += n_offers
+                w_d = coef[:, p + n_offers * (p + 1):]
                 shared = shared + w_d @ confounders[0]
                 extra = w_d @ confounders[1]
             for o in range(n_offers):
                 inter = coef[:, p + n_offers + o * p: p + n_offers + (o + 1) * p]
                 eff = shared + scale * inter
-                if prognostic is not None:  # offer o's contrast along the prognostic score
-                    w_g = offer_scale * coef[:, end + o]
-                    eff = eff + w_g[:, None] * prognostic[0][None, :]
-                    offer_w = offer_w.copy()
-                    offer_w[:, o] = offer_w[:, o] + w_g * prognostic[1]
                 for k, src in enumerate(class_perm):
                     if src >= 0:
                         weights[b, o, k] = eff[src]

@@ -17,8 +17,8 @@ candidates come from where their policies differ) and a cross-fitted propensity 
 >>> values = dr_contributions({"a": p}, offer_idx=np.array([0, 1]), y_idx=np.array([0, 0]),
 ...                           weights=np.array([1.0, 0.0]), propensity=np.full((2, 2), 0.5),
 ...                           nuisance=p)
->>> values["a"].round(2).tolist()    # policy: offer 0 for both
-[0.9, 0.9]
+>>> values["a"].round(2).tolist()    # policy: offer 0 for both; row 0 got it (residual 0.1 / 0.5)
+[1.1, 0.9]
 """
 
 from __future__ import annotations

@@ -1,23 +1,32 @@
-"""Candidate outcome models and their selection by cross-validated log loss.
+"""Candidate outcome models, their stacked blend, and the choice by decision quality (issue 11).
 
 Candidates (all see the offer and can express offer × citizen interactions):
 
-* ``logit_s{s}_C{C}``: one-hot citizen features, offer indicators, offer × citizen interactions
-  scaled by ``s`` and one propensity log-odds column per offer, multinomial LogisticRegression with
-  L2 penalty ``C``. Both are chosen by CV on a small grid: ``C`` is the penalty on every effect,
-  ``C·s²`` the effective penalty on the interactions, so a 274-row cohort gets a strongly shrunk,
-  not an over-confident, model and a large one can keep heterogeneous offer effects;
-* ``hgb``: a regularised HistGradientBoostingClassifier (shallow trees, native categories, offer as
-  a categorical input, so trees split on offer × citizen).
+* ``logit_s{s}_C{C}``: one-hot citizen features, offer indicators and offer × citizen interactions
+  scaled by ``s`` (``s = 0``: main effects only), multinomial LogisticRegression with L2 penalty
+  ``C`` (``C·s²`` the effective penalty on the interactions), on a small grid;
+* ``hgb``: a regularised HistGradientBoostingClassifier (depth 3, learning rate 0.05, L2 1, 20 rows
+  per leaf, native categories, the offer a categorical input, so trees split on offer × citizen);
+* ``prior``: the outcome shares (a DummyClassifier), the baseline.
 
-The ``prior`` DummyClassifier is reported beside them as the baseline. The chosen candidate is
-calibrated by temperature scaling (CalibratedClassifierCV, ``ensemble=False``) only when that
-lowers the CV log loss, judged on its out-of-fold predictions with a cross-fitted temperature.
+**The blend** ``blend:<linear>+…`` is a stack (Wolpert 1992; Breiman 1996; van der Laan's super
+learner): the convex mixture of the linear candidates the stack relies on, ``hgb`` and the prior
+whose out-of-fold likelihood is highest (:func:`~recommender.modelling.blend.mixture_weights`). The
+prior share shrinks the probabilities toward the base rates without touching the ranking, so
+shrinkage no longer costs offer contrasts the way a strong penalty did (the old one-standard-error
+rule on log loss picked penalties that ranked like the offer marginals at 274 rows).
+
+**The choice** sees decision quality: the cross-fitted doubly-robust value of each finalist's
+top-offer policy (:mod:`~recommender.modelling.policy`). The blend is chosen unless the main linear
+candidate or ``hgb`` alone has a higher policy value by more than ``SWITCH_SE`` paired standard
+errors. A single candidate is calibrated by temperature scaling only when that lowers the CV log
+loss without lowering its policy value; the blend's prior share is its calibration.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +41,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from scipy.optimize import minimize_scalar
 
-from recommender.modelling.blend import AverageClassifier
+from recommender.modelling.blend import AverageClassifier, mixture_weights
 from recommender.modelling.features import FeatureSchema, OfferInteractions, citizen_encoder
 from recommender.modelling.policy import dr_contributions, paired_se
 from recommender.modelling.uncertainty import fit_propensity
@@ -40,14 +49,16 @@ from recommender.vocab import OFFER, OUTCOME
 
 __all__ = ["CandidateResult", "Selection", "candidate", "candidates", "select"]
 
-LOGIT_C = (0.005, 0.015, 0.05, 0.15, 0.5, 1.5)
-INTERACTION_SCALES = (0.05, 0.15, 0.4)
-OFFER_C = 1.0  # the penalty on the offer main effects and propensity columns (at least C)
+LOGIT_C = (0.3, 1.0)
+INTERACTION_SCALES = (0.0, 0.1, 0.3, 1.0)
 HGB_PARAMS = {"learning_rate": 0.05, "max_iter": 100, "max_depth": 3, "min_samples_leaf": 20,
               "l2_regularization": 1.0}
 DEFAULT_WEIGHTS = np.array([1.0, 0.8, 0.4, 0.0])  # job, education, active, other (rules.yaml)
 BLEND = "blend:"
 SWITCH_SE = 2.0  # leave the blend only for a policy value this many paired SE higher
+MAX_LINEAR = 3  # at most this many linear candidates in the blend (those the stack weighs most)
+MIN_SHARE = 0.02  # a linear candidate with a smaller stack weight is left out of the blend
+MIN_MODEL_SHARE = 0.05  # the models' joint share never falls below this (the prior cannot rank)
 MAX_CV_ROWS = 10_000  # model selection on at most this many rows (stratified subsample); fit on all
 
 
@@ -62,18 +73,24 @@ class CandidateResult:
     cv_log_loss_std: float = float("nan")
     policy_value: float = float("nan")
     policy_value_se: float = float("nan")
+    stack_weight: float = float("nan")
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "params": dict(self.params),
-                "cv_log_loss": round(self.cv_log_loss, 6),
-                "cv_log_loss_std": round(self.cv_log_loss_std, 6),
-                "policy_value": round(self.policy_value, 6),
-                "policy_value_se": round(self.policy_value_se, 6)}
+        out: dict[str, object] = {
+            "name": self.name, "params": dict(self.params),
+            "cv_log_loss": round(self.cv_log_loss, 6),
+            "cv_log_loss_std": round(self.cv_log_loss_std, 6),
+            "policy_value": round(self.policy_value, 6),
+            "policy_value_se": round(self.policy_value_se, 6)}
+        if np.isfinite(self.stack_weight):
+            out["stack_weight"] = round(self.stack_weight, 6)
+        return out
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The outcome of model selection: every candidate's CV figures and the choice."""
+    """The outcome of model selection: every candidate's CV figures and the choice; ``mix`` the
+    blend's weights (``{"weights": [...], "prior_weight": …}``, see :func:`candidate`)."""
 
     candidates: tuple[CandidateResult, ...]
     baseline: CandidateResult
@@ -84,6 +101,7 @@ class Selection:
     n_cv_rows: int
     fit_choice: str = ""
     reason: str = ""
+    mix: Mapping[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"candidates": [c.to_dict() for c in self.candidates],
@@ -91,7 +109,7 @@ class Selection:
                 "calibrated": self.calibrated,
                 "calibrated_cv_log_loss": round(self.calibrated_cv_log_loss, 6),
                 "n_folds": self.n_folds, "n_cv_rows": self.n_cv_rows,
-                "fit_choice": self.fit_choice, "reason": self.reason}
+                "fit_choice": self.fit_choice, "reason": self.reason, "mix": dict(self.mix)}
 
 
 def logit_name(scale: float, C: float) -> str:
@@ -104,18 +122,11 @@ def _parse(name: str) -> tuple[float, float]:
     return float(scale), float(C)
 
 
-def offer_scale(C: float) -> float:
-    """The factor on the offer columns that makes their effective penalty ``OFFER_C`` (never
-    stronger than ``C``): the offer comparison is not shrunk with the citizen effects."""
-    return float(max(1.0, np.sqrt(OFFER_C / C)))
-
-
 def _linear(schema: FeatureSchema, C: float, scale: float) -> Pipeline:
     return Pipeline([
         ("encode", citizen_encoder(schema, with_offer=True, kind="onehot")),
-        ("interact", OfferInteractions(scale=scale, propensity=True, offer_scale=offer_scale(C),
-                                         prognostic=True)),
-        ("clf", LogisticRegression(C=C, max_iter=1000, tol=1e-4)),
+        ("interact", OfferInteractions(scale=scale)),
+        ("clf", LogisticRegression(C=C, max_iter=2000, tol=1e-4)),
     ])
 
 
@@ -135,7 +146,7 @@ def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
     >>> from recommender.modelling.features import build_schema
     >>> names = list(candidates(build_schema()))
     >>> len(names), names[:2], names[-1]
-    (19, ['logit_s0.05_C0.005', 'logit_s0.15_C0.005'], 'hgb')
+    (9, ['logit_s0_C0.3', 'logit_s0.1_C0.3'], 'hgb')
     """
     out: dict[str, Pipeline] = {logit_name(s, C): _linear(schema, C, s)
                                 for C in sorted(LOGIT_C) for s in sorted(INTERACTION_SCALES)}
@@ -143,30 +154,45 @@ def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
     return out
 
 
-def candidate(schema: FeatureSchema, name: str, seed: int = 0) -> Pipeline:
-    """One candidate pipeline by name (unfitted), including ``blend:<linear name>``: the plain
-    average of that linear model and ``hgb`` (both read the prepared frame themselves).
+def blend_members(name: str) -> list[str]:
+    """The candidates of a blend's name, ``hgb`` last: ``blend:a+b`` → ``['a', 'b', 'hgb']``."""
+    return [*name[len(BLEND):].split("+"), "hgb"]
+
+
+def candidate(schema: FeatureSchema, name: str, seed: int = 0,
+              mix: Mapping[str, object] | None = None) -> Pipeline:
+    """One candidate pipeline by name (unfitted), including ``blend:<linear>+…``: the mixture of
+    those linear candidates, ``hgb`` and the prior with the weights ``mix`` (``{"weights": one per
+    linear candidate and hgb, "prior_weight": …}``; default equal weights, no prior share).
 
     >>> from recommender.modelling.features import build_schema
-    >>> candidate(build_schema(), "blend:logit_s0.15_C0.05")[-1].estimators[1][-1].max_depth
-    3
+    >>> blend = candidate(build_schema(), "blend:logit_s0.1_C1",
+    ...                   mix={"weights": [0.3, 0.2], "prior_weight": 0.5})[-1]
+    >>> blend.estimators[1][-1].max_depth, blend.prior_weight
+    (3, 0.5)
     """
+    pool = candidates(schema, seed)
     if name.startswith(BLEND):
-        pool = candidates(schema, seed)
-        if name[len(BLEND):] not in pool:
-            raise ValueError(f"candidate: expected blend:<one of {list(pool)[:-1]}>; got {name!r}")
-        return Pipeline([("encode", "passthrough"),
-                         ("clf", AverageClassifier([pool[name[len(BLEND):]], pool["hgb"]]))])
-    return candidates(schema, seed)[name]
+        members = blend_members(name)
+        if any(m not in pool or m == "hgb" for m in members[:-1]):
+            raise ValueError(f"candidate: expected blend:<one or more of {list(pool)[:-1]} joined "
+                             f"by +>; got {name!r}")
+        mix = dict(mix or {})
+        clf = AverageClassifier([pool[m] for m in members], weights=mix.get("weights"),  # type: ignore[arg-type]
+                                prior_weight=float(mix.get("prior_weight", 0.0)))  # type: ignore[arg-type]
+        return Pipeline([("encode", "passthrough"), ("clf", clf)])
+    if name not in pool:
+        raise ValueError(f"candidate: expected one of {list(pool)}; got {name!r}")
+    return pool[name]
 
 
 def candidate_params(name: str) -> dict[str, object]:
     if name.startswith("logit_s"):
         scale, C = _parse(name)
         return {"kind": "logistic_regression_offer_interactions", "C": C,
-                "interaction_scale": scale, "propensity_columns": True}
+                "interaction_scale": scale}
     if name.startswith(BLEND):
-        return {"kind": "average_of_probabilities", "of": [name[len(BLEND):], "hgb"]}
+        return {"kind": "stacked_mixture_with_prior", "of": blend_members(name)}
     return {"kind": "hist_gradient_boosting", **HGB_PARAMS}
 
 
@@ -219,7 +245,6 @@ def _logit_path(schema: FeatureSchema, X: pd.DataFrame, y: np.ndarray, train, te
             interact = clone(pipe[-2]).set_params(scale=scale).fit(E_tr, y[train])
             clf = clone(pipe[-1]).set_params(warm_start=True)
             for C in sorted(Cs):
-                interact.set_params(offer_scale=offer_scale(C))
                 clf.set_params(C=C).fit(interact.transform(E_tr), y[train])
                 out[logit_name(scale, C)] = np.stack(
                     [_aligned(clf.predict_proba(interact.transform(E)), clf.classes_, classes)
@@ -282,15 +307,61 @@ def _subsample(X: pd.DataFrame, y: np.ndarray, seed: int) -> tuple[pd.DataFrame,
     return X.iloc[keep], y[keep]
 
 
+def _offer_means(offer_idx: np.ndarray, y_idx: np.ndarray, folds: list, n_classes: int
+                 ) -> np.ndarray:
+    """Cross-fitted outcome shares per offer, (n, offers, outcomes): the doubly-robust judge's
+    outcome model. It is none of the candidates, so no candidate is judged by its own predictions
+    (a policy that maximises the judge's model would look better than it is)."""
+    onehot = np.eye(n_classes)[y_idx]
+    out = np.zeros((len(y_idx), len(OFFER.codes), n_classes))
+    for train, test in folds:
+        overall = onehot[train].mean(axis=0)
+        out[test] = np.stack([onehot[train][offer_idx[train] == o].mean(axis=0)
+                              if np.any(offer_idx[train] == o) else overall
+                              for o in range(len(OFFER.codes))])
+    return out
+
+
+def _floored(w: np.ndarray) -> np.ndarray:
+    """Stack weights (models…, prior) whose models keep at least ``MIN_MODEL_SHARE`` together (in
+    their own proportions, equal if all were 0): the prior alone cannot rank the offers."""
+    models = w[:-1].sum()
+    if models >= MIN_MODEL_SHARE:
+        return w
+    share = w[:-1] / models if models > 0 else np.full(len(w) - 1, 1.0 / (len(w) - 1))
+    return np.append(MIN_MODEL_SHARE * share, 1.0 - MIN_MODEL_SHARE)
+
+
+def _stack(oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray,
+           y_idx: np.ndarray, folds: list) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The blend's members (linear candidates by stack weight, then ``hgb``), their final weights
+    (members…, prior) from all rows, every candidate's weight in the full stack, and the blend's
+    out-of-fold probabilities with cross-fitted weights (each fold's from the other folds)."""
+    rows = np.arange(len(y_idx))
+    lik = {n: _observed(oof[n], offer_idx)[rows, y_idx] for n in [*linear, "hgb", "prior"]}
+    full = mixture_weights(np.column_stack([lik[n] for n in [*linear, "hgb", "prior"]]))
+    order = sorted(range(len(linear)), key=lambda j: -full[j])
+    kept = [linear[j] for j in order[:MAX_LINEAR] if full[j] >= MIN_SHARE] or [linear[order[0]]]
+    members = [*kept, "hgb"]
+    L = np.column_stack([lik[n] for n in [*members, "prior"]])
+    out = np.zeros_like(oof["prior"])
+    for train, test in folds:
+        w = _floored(mixture_weights(L[train]))
+        out[test] = sum(wi * oof[n][test] for wi, n in zip(w, [*members, "prior"]))
+    return members, _floored(mixture_weights(L)), full, out
+
+
 def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int = 0,
            weights: np.ndarray = DEFAULT_WEIGHTS) -> Selection:
-    """Cross-validate every candidate (stratified, seeded folds) and choose by decision quality.
+    """Cross-validate every candidate (stratified, seeded folds), stack them, choose by decision
+    quality.
 
     ``X`` is the prepared feature frame plus ``offer``; ``y`` the outcome codes; ``weights`` the
-    outcome weights in ``OUTCOME.codes`` order. Three finalists: the linear model the
-    one-standard-error rule picks by log loss, ``hgb``, and ``blend:<that linear>`` (the plain
-    average of the two). The blend is chosen unless another finalist has a higher cross-fitted
-    doubly-robust policy value by more than one paired standard error (see ``policy``).
+    outcome weights in ``OUTCOME.codes`` order. Three finalists: the blend (see the module), the
+    linear candidate it weighs most, and ``hgb``. The blend is chosen unless another finalist has
+    a higher cross-fitted doubly-robust policy value by more than ``SWITCH_SE`` paired standard
+    errors (see ``policy``). The blend's reported log loss and policy value use cross-fitted
+    stack weights, so they are not flattered by weights chosen on the same predictions.
     """
     X, y = _subsample(X, y, seed)
     n_folds = 5 if len(y) <= 5000 else 3
@@ -311,34 +382,36 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
         propensity[te] = _aligned(prop.predict_proba(citizens.iloc[te]), prop.classes_,
                                   list(OFFER.codes))
     linear = [n for n in pool if n.startswith("logit_s")]
+    members, mix, full, oof_blend = _stack(oof, linear, offer_idx, y_idx, folds)
+    fit_choice = members[0]
+    blend = BLEND + "+".join(members[:-1])
+    oof[blend] = oof_blend
     losses = {n: [_loss(y_idx[te], _observed(oof[n][te], offer_idx[te])) for _, te in folds]
               for n in oof}
-    fit_choice = _one_se_choice([CandidateResult(n, {}, float(np.mean(losses[n])),
-                                                 float(np.std(losses[n]))) for n in linear],
-                                n_folds).name
-    blend = BLEND + fit_choice
-    oof[blend] = (oof[fit_choice] + oof["hgb"]) / 2
-    losses[blend] = [_loss(y_idx[te], _observed(oof[blend][te], offer_idx[te])) for _, te in folds]
     w = np.array([weights[OUTCOME.codes.index(c)] for c in classes])
-    nuisance = oof[min(losses, key=lambda n: np.mean(losses[n]))]
+    nuisance = _offer_means(offer_idx, y_idx, folds, len(classes))
     judge = dict(offer_idx=offer_idx, y_idx=y_idx, weights=w, propensity=propensity,
                  nuisance=nuisance)
     dr = dr_contributions(oof, **judge)
+    share = dict(zip([*linear, "hgb", "prior"], full))
     results = [CandidateResult(n, candidate_params(n) if n != "prior" else {"kind": "dummy_prior"},
                                float(np.mean(losses[n])), float(np.std(losses[n])),
-                               float(np.mean(dr[n])), float(np.std(dr[n], ddof=1) / np.sqrt(len(y))))
+                               float(np.mean(dr[n])), float(np.std(dr[n], ddof=1) / np.sqrt(len(y))),
+                               float(share.get(n, float("nan"))))
                for n in [*linear, "hgb", blend, "prior"]]
     baseline = results.pop()
     chosen, reason = _decide(dr, fit_choice, blend)
     # Temperature scaling changes the weighted scores, hence possibly the ranking: used only when
-    # it lowers the CV log loss without lowering the policy value.
+    # it lowers the CV log loss without lowering the policy value (never for the blend).
     cal_loss, cal = _calibrated_oof(oof[chosen], offer_idx, y_idx, folds)
     cal_value = float(np.mean(dr_contributions({"cal": cal}, **judge)["cal"]))
     by_name = {r.name: r for r in results}
     use = (not chosen.startswith(BLEND) and cal_loss < by_name[chosen].cv_log_loss
            and cal_value >= by_name[chosen].policy_value)
+    mixture = {"members": members, "weights": [round(float(v), 6) for v in mix[:-1]],
+               "prior_weight": round(float(mix[-1]), 6)}
     return Selection(tuple(results), baseline, chosen, bool(use), cal_loss, n_folds, len(y),
-                     fit_choice, reason)
+                     fit_choice, reason, mixture if chosen.startswith(BLEND) else {})
 
 
 def _decide(dr: dict[str, np.ndarray], fit_choice: str, blend: str) -> tuple[str, str]:
@@ -351,9 +424,9 @@ def _decide(dr: dict[str, np.ndarray], fit_choice: str, blend: str) -> tuple[str
         if gain > SWITCH_SE * se and gain - SWITCH_SE * se > margin:
             best, margin = other, gain - SWITCH_SE * se
     if best == blend:
-        return blend, (f"the average of {fit_choice} (the log-loss choice, one-SE rule) and hgb; "
-                       f"neither alone has a clearly higher policy value (within {SWITCH_SE:g} "
-                       f"paired SE)")
+        return blend, (f"the stacked mixture (weights by out-of-fold likelihood) ranks at least "
+                       f"as well: neither {fit_choice} nor hgb alone has a clearly higher policy "
+                       f"value (within {SWITCH_SE:g} paired SE)")
     gain = float(np.mean(dr[best] - dr[blend]))
     return best, (f"its top-offer policy value beats the blend's by {gain:.4f}, more than "
                   f"{SWITCH_SE:g} paired SE ({paired_se(dr[best], dr[blend]):.4f})")

@@ -91,7 +91,7 @@ def fit_point(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: in
     ``weights`` the outcome weights in ``OUTCOME.codes`` order) and fit it (calibrated when that
     helps)."""
     selection = select(X, y, schema, seed=seed, **({} if weights is None else {"weights": weights}))
-    pipeline = candidate(schema, selection.selected, seed)
+    pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
     if selection.calibrated:
         estimator = calibrated(pipeline, len(y), seed).fit(X, y)
         return PointFit(estimator, estimator.calibrated_classifiers_[0].estimator, selection)

@@ -60,9 +60,10 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
 
     The resamples are drawn first, in order, from one seeded generator; the refits then run on
     ``n_jobs`` processes (``joblib``; ``-1`` every core), so the result does not depend on ``n_jobs``.
-    For a blend (``AverageClassifier`` of a linear and a boosted model, ``Z`` the prepared frame)
-    the linear half is refitted on every resample and the boosted half on the first
-    ``TREE_REFITS`` only, reused in turn after that: boosted refits dominate the training time.
+    For a blend (``AverageClassifier`` of linear models and a boosted one, ``Z`` the prepared
+    frame) the linear members are refitted on every resample and the boosted one on the first
+    ``TREE_REFITS`` only, reused in turn after that (boosted refits dominate the training time);
+    each draw keeps the blend's weights, its prior share the resample's outcome shares.
     """
     from recommender.modelling.blend import AverageClassifier
 
@@ -70,9 +71,9 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
     resamples = [_stratified_resample(y, evidence_size, rng) for _ in range(n_bootstrap)]
     blend = isinstance(clf, AverageClassifier)
     if blend:
-        linear, tree = clf.estimators
-        jobs = [(linear, rows) for rows in resamples] + [(tree, rows)
-                                                         for rows in resamples[:TREE_REFITS]]
+        *linear, tree = clf.estimators
+        jobs = [(lin, rows) for rows in resamples for lin in linear] + [
+            (tree, rows) for rows in resamples[:TREE_REFITS]]
     else:
         jobs = [(clf, rows) for rows in resamples]
     if n_jobs == 1:
@@ -83,11 +84,15 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
         fitted = list(Parallel(n_jobs=n_jobs)(delayed(_refit)(est, Z, y, rows) for est, rows in jobs))
     if not blend:
         return fitted
-    lin, trees = fitted[:n_bootstrap], fitted[n_bootstrap:]
+    k = len(linear)
+    lin, trees = fitted[:n_bootstrap * k], fitted[n_bootstrap * k:]
     classes = getattr(clf, "classes_", None)  # an unfitted clone is allowed too
     classes = np.unique(y) if classes is None else classes
-    return [AverageClassifier.from_fitted([lin[b], trees[b % len(trees)]], classes)
-            for b in range(n_bootstrap)]
+    return [AverageClassifier.from_fitted(
+                [*lin[b * k:(b + 1) * k], trees[b % len(trees)]], classes, weights=clf.weights,
+                prior_weight=clf.prior_weight,
+                prior=[np.mean(y[rows] == c) for c in classes])
+            for b, rows in enumerate(resamples)]
 
 
 def centred_interval(point: np.ndarray, draws: np.ndarray, *, low: float = 0.0,
