@@ -50,13 +50,13 @@ def _regret(proba: np.ndarray, truth: np.ndarray) -> float:
 def dgp():
     """Training and test data from the known-probability DGP, and three models trained on them:
     ``ours`` (all 2,700 rows with an offer), ``honest`` (the same rows, evidence_size=219) and
-    ``small`` (a real-size cohort: 244 rows, about 219 with an offer)."""
+    ``small`` (three real-size cohorts: 244 rows, about 219 with an offer)."""
     train_frame, test_frame = simulate(3000, seed=21), simulate(2000, seed=22)
     return {
         "train": train_frame, "test": test_frame, "truth": true_all(test_frame),
         "ours": train(train_frame, seed=0, n_bootstrap=20),
         "honest": train(train_frame, seed=0, n_bootstrap=20, evidence_size=219),
-        "small": train(simulate(244, seed=31), seed=0, n_bootstrap=20),
+        "small": [train(simulate(244, seed=seed), seed=0, n_bootstrap=20) for seed in (31, 32, 33)],
     }
 
 
@@ -87,9 +87,13 @@ def test_recovers_true_probabilities_better_than_plain_models(dgp):
 @pytest.mark.slow
 def test_intervals_reflect_the_evidence_size_not_the_sample_size(dgp):
     probe = dgp["test"].head(300)
-    w_small, w_honest, w_naive = (_median_width(dgp[k], probe) for k in ("small", "honest", "ours"))
-    print("median score-interval widths: small", w_small, "honest", w_honest, "naive", w_naive)
-    # About as wide as a real-size cohort's (never narrower than 0.7x; see docs/model.md). The
+    smalls = [_median_width(m, probe) for m in dgp["small"]]
+    w_small = float(np.mean(smalls))
+    w_honest, w_naive = (_median_width(dgp[k], probe) for k in ("honest", "ours"))
+    print("median score-interval widths: small", smalls, "honest", w_honest, "naive", w_naive)
+    # About as wide as a real-size cohort's (never narrower than 0.7x; see docs/model.md). One
+    # real-size cohort's width varies a lot with its own draw (0.10 to 0.16 on these three), so the
+    # reference is the mean over three. The
     # "clearly wider than without evidence_size" half is checked on the default model below: 2,700
     # rows are not a large sample for this DGP (see docs/model.md).
     assert 0.7 < w_honest / w_small < 2.0
@@ -171,5 +175,12 @@ def test_train_cli_prints_the_summary(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "prior (baseline)" in text and "valgt/selected" in text and "udeladt" in text
     assert out.exists()
+    # an aligned table: every candidate row has its columns at the header's positions
+    lines = text.splitlines()
+    head = next(i for i, line in enumerate(lines) if "kandidat / candidate" in line)
+    weight_col = lines[head].index("stack weight") + len("stack weight")
+    rows = [line for line in lines[head + 1:] if line.startswith("  ")]
+    assert len(rows) >= 11 and all(line[weight_col - 1] != " " for line in rows)
+    assert "Hvorfor / why: " in text and "Blanding / mixture: " in text and "prior 0." in text
     assert main(["train", str(path), "--out", str(out), "--evidence-size", "3"]) == 2
     assert "--evidence-size" in capsys.readouterr().err

@@ -20,14 +20,29 @@ def cohort() -> pd.DataFrame:
     return simulate(900, seed=11)
 
 
-def linear_finalist(cohort, **kwargs) -> OutcomeModel:
-    """A model trained with the linear finalist (the log-loss choice) forced, to test the exact
-    linear fast path (selection by policy value usually picks the blend)."""
+def single(cohort, which: str = "linear", **kwargs) -> OutcomeModel:
+    """A model trained as one candidate alone (``linear``: the blend's main linear member;
+    ``hgb``: the trees), not the blend ``train`` always selects since issue 11. Model files saved
+    before hold such single models, and their serving paths (the exact linear tables, the
+    scikit-learn pipeline for trees) must keep working."""
+    import dataclasses
+
     from recommender.modelling import selection as _selection
+    from recommender.modelling import training as _training
+
+    def one(*args, **kw):
+        sel = _selection.select(*args, **kw)
+        name = sel.fit_choice if which == "linear" else "hgb"
+        return dataclasses.replace(sel, selected=name, mix={})
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (fit_choice, "forced"))
+        mp.setattr(_training, "select", one)
         return train(cohort, **kwargs)
+
+
+def linear_finalist(cohort, **kwargs) -> OutcomeModel:
+    """A single linear model (see :func:`single`), to test the exact linear fast path."""
+    return single(cohort, "linear", **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -153,10 +168,7 @@ def test_explain_gives_exact_counterfactual_contributions(model, cohort):
 
 
 def test_trees_fall_back_to_the_pipeline(cohort, monkeypatch):
-    from recommender.modelling import selection as _selection
-
-    monkeypatch.setattr(_selection, "_decide", lambda dr, fit_choice, blend: ("hgb", "forced"))
-    trees = train(cohort.head(400), seed=1, n_bootstrap=3)
+    trees = single(cohort.head(400), "hgb", seed=1, n_bootstrap=3)
     assert not trees.is_linear and trees.manifest.selected == "hgb"
     citizen = _citizens(cohort, 1)[0]
     one = trees.predict_citizen(citizen, WEIGHTS)
@@ -235,3 +247,48 @@ def test_blend_is_an_average_served_by_the_pipeline_with_bootstrap_draws(cohort)
     assert np.all(one.score_low <= one.score) and np.all(one.score <= one.score_high)
     assert np.any(one.score_high > one.score_low)  # the draws vary
     assert len(blend.explain(citizen, "internship", top=2)) <= 2
+
+
+def test_a_weighting_led_by_the_trees_gives_the_linear_members_weight_0(cohort):
+    """The decision-quality check may serve the trees alone (with their own prior share): the
+    blend keeps its members, the linear ones at weight 0, and ranks exactly as the trees do."""
+    from recommender.modelling import selection as _selection
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: ("hgb", "forced"))
+        model = train(cohort.head(400), seed=2, n_bootstrap=2)
+    mix = model.manifest.selection["mix"]
+    assert mix["led_by"] == "hgb" and model.is_lean
+    assert all(w == 0 for w in mix["weights"][:-1]) and mix["weights"][-1] > 0
+    trees = model.estimator[-1].estimators_[-1]
+    frame = cohort.head(30)
+    from recommender.modelling.features import prepare
+
+    X = prepare(frame, model.schema)
+    w = np.array([WEIGHTS[k] for k in OUTCOME.codes])
+    order = [list(trees.classes_).index(k) for k in OUTCOME.codes]
+    own = np.stack([trees.predict_proba(X.assign(offer=o))[:, order] for o in OFFER.codes], axis=1)
+    served = model.predict_offers(frame, WEIGHTS, intervals=False)
+    np.testing.assert_array_equal(served.score.argmax(axis=1), (own @ w).argmax(axis=1))
+
+
+def test_the_prior_share_shrinks_probabilities_but_keeps_the_ranking(cohort):
+    from recommender.modelling import selection as _selection
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
+        model = train(cohort.head(400), seed=2, n_bootstrap=2)
+    clf = model.estimator[-1]
+    assert clf.prior_weight > 0
+    unshrunk = OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity,
+                                        model.manifest, serving_tables=False)
+    clf_prior = clf.prior_weight
+    try:
+        clf.prior_weight = 0.0
+        raw = unshrunk.predict_offers(cohort.head(40), WEIGHTS, intervals=False)
+    finally:
+        clf.prior_weight = clf_prior
+    served = model.predict_offers(cohort.head(40), WEIGHTS, intervals=False)
+    np.testing.assert_array_equal(np.argsort(served.score, axis=1), np.argsort(raw.score, axis=1))
+    spread = lambda p: np.abs(p - p.mean(axis=(0, 1))).mean()  # noqa: E731
+    assert spread(served.proba) < spread(raw.proba)

@@ -153,7 +153,7 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     from recommender.modelling.selection import MAX_LINEAR
 
     assert blend.is_lean and not blend.is_linear
-    assert len(blend.tables.linears) == MAX_LINEAR and blend.tables.mix[-1] > 0  # a prior share
+    assert len(blend.tables.linears) == MAX_LINEAR and blend.tables.mix[0, -1] > 0  # a prior share
     assert blend.tables.trees.n_forests == TREE_REFITS + 1  # the point model's and the refits'
     assert blend.tables.draw_forest.tolist()[1:] == [1 + b % TREE_REFITS
                                                      for b in range(TREE_REFITS + 2)]
@@ -186,6 +186,21 @@ def test_a_saved_blend_serves_without_sklearn_and_matches_the_pipeline(blend, tm
     np.testing.assert_allclose(np.array(out["draws"]), draws, atol=1e-9, rtol=0)
     from recommender import recommend
     assert out["rec"] == json.loads(json.dumps(recommend(citizen, model=blend).to_dict()))
+
+
+def test_a_blend_refitted_at_a_smaller_evidence_size_serves_its_own_draw_weights() -> None:
+    """Refits at an evidence size far below the sample use the penalties and stack weights of that
+    size (``refit_plan``): the draws' weights differ from the point model's, and the numpy tables
+    still equal the pipeline draw by draw."""
+    model = train(simulate(900, seed=12), seed=1, n_bootstrap=3, evidence_size=200)
+    assert model.is_lean and model.tables.mix.shape[0] == 4
+    assert not np.allclose(model.tables.mix[1], model.tables.mix[0])
+    np.testing.assert_allclose(model.tables.mix[1:], model.tables.mix[1])  # one plan for all draws
+    ref = _pipeline(model)
+    for row in simulate(8, seed=6).drop(columns=["offer", "outcome"]).to_dict("records"):
+        citizen = Citizen.from_dict({k: v for k, v in row.items() if v is not None and v == v})
+        for a, b in zip(model.citizen_draws(citizen), ref.citizen_draws(citizen)):
+            np.testing.assert_allclose(a, b, atol=1e-9, rtol=0)
 
 
 @pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories", "mix", "prior"])

@@ -131,7 +131,7 @@ class FittedObjects:
             raise ValueError("the boosted refits read different input columns")
         trees = TreeTables.build([f[-1] for f in forests], inputs=inputs, categories=categories,
                                  class_perms=[self._perm_of(f[-1]) for f in forests])
-        weights, prior_weight = blends[0].mixture()
+        mix = np.stack([np.append(*blend.mixture()) for blend in blends])
         prior = np.zeros((len(blends), len(OUTCOME.codes)))
         for b, blend in enumerate(blends):
             for k, src in enumerate(self._perm_of(blend)):
@@ -140,7 +140,7 @@ class FittedObjects:
         blend_vector = BlendVector(vector, trees)
         tables = BlendTables.build(linears, trees, beta=self.beta, draw_forest=draw_forest,
                                    known=(self.perm >= 0).astype(np.int64),
-                                   mix=np.append(weights, prior_weight), prior=prior,
+                                   mix=mix, prior=prior,
                                    vector=blend_vector)
         return blend_vector, tables
 

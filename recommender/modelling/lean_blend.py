@@ -75,8 +75,8 @@ class BlendVector:
 class BlendTables:
     """``linears`` (each temperature 1), ``trees``, ``beta`` the calibration's, ``draw_forest`` (B+1,)
     the forest of each row, ``known`` (K,) 1 for the outcomes the blend was fitted on, ``mix``
-    (members + 2,) the weights of the linear members, the trees and the prior, ``prior`` (B+1, K)
-    each draw's outcome shares."""
+    (B+1, members + 2) each draw's weights of the linear members, the trees and the prior (a refit
+    at a much smaller evidence size has its own), ``prior`` (B+1, K) each draw's outcome shares."""
 
     linears: tuple[LinearTables, ...]
     trees: TreeTables
@@ -114,12 +114,13 @@ class BlendTables:
         """The vector and tables of a model file; refuses arrays of the wrong shape or type."""
         linear_vector = CitizenVector.from_arrays(schema, arrays)
         mix = np.asarray(arrays["blend_mix"])
-        if mix.ndim != 1 or mix.dtype.kind != "f" or len(mix) < 3 or np.any(mix < 0) or \
-                not np.isclose(mix.sum(), 1.0):
-            raise ValueError("the blend's weights must be at least 3 non-negative numbers summing to 1")
+        if mix.ndim != 2 or mix.dtype.kind != "f" or mix.shape[1] < 3 or np.any(mix < 0) or \
+                not np.allclose(mix.sum(axis=1), 1.0):
+            raise ValueError("the blend's weights must be rows of at least 3 non-negative numbers "
+                             "summing to 1")
         linears = [LinearTables.from_arrays(
                        {k: arrays[_prefix(j) + k] for k in TABLE_ARRAYS}, p=linear_vector.width,
-                       n_offers=n_offers, n_outcomes=n_outcomes) for j in range(len(mix) - 2)]
+                       n_offers=n_offers, n_outcomes=n_outcomes) for j in range(mix.shape[1] - 2)]
         trees = TreeTables.from_arrays(arrays, n_outcomes=n_outcomes)
         expected = set(schema.categories) | set(schema.numeric) | {"offer"}
         if sorted(trees.inputs) != sorted(expected):
@@ -136,6 +137,7 @@ class BlendTables:
                 forest.shape != (draws,) or np.any(forest < 0) or \
                 np.any(forest >= trees.n_forests) or known.shape != (n_outcomes,) or \
                 known.dtype.kind != "i" or any(t.n_draws + 1 != draws for t in linears) or \
+                mix.shape[0] != draws or \
                 prior.shape != (draws, n_outcomes) or prior.dtype.kind != "f":
             raise ValueError("the blend's arrays do not match its tables")
         return vector, cls.build(linears, trees, beta=float(beta), draw_forest=forest, known=known,
@@ -145,12 +147,14 @@ class BlendTables:
     def n_draws(self) -> int:
         return self.linear.n_draws
 
-    def _mix(self, lins: Sequence[np.ndarray], tree: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    def _mix(self, lins: Sequence[np.ndarray], tree: np.ndarray, prior: np.ndarray,
+             mix: np.ndarray) -> np.ndarray:
         """The mixture of the members' probabilities (each (…, offers, K)) and ``prior`` (…, K),
-        broadcast over the offers."""
+        broadcast over the offers, with ``mix`` (…, members + 2) the weights of each row."""
         m = len(lins)
-        out = sum(w * p for w, p in zip(self.mix[:m], lins)) + self.mix[m] * tree + \
-            self.mix[m + 1] * prior[..., None, :]
+        w = mix[..., None, None, :]
+        out = sum(w[..., j] * p for j, p in enumerate(lins)) + w[..., m] * tree + \
+            w[..., m + 1] * prior[..., None, :]
         z = np.where(self.known != 0, np.log(np.clip(out, 1e-15, 1.0)), -np.inf)
         return softmax(self.beta * z)
 
@@ -171,14 +175,15 @@ class BlendTables:
         p = self.linear.weights.shape[-1]
         lins = [t.proba(X[:, :p]) for t in self.linears]
         out = self._mix(lins, self._trees(X[:, p:], np.arange(len(self.draw_forest))),
-                        self.prior[:, None, :])
+                        self.prior[:, None, :], self.mix[:, None, :])
         return out[:, 0] if one else out
 
     def point_proba(self, x: np.ndarray) -> np.ndarray:
         """(m, offers, outcomes) point-model probabilities for a stack of vectors."""
         p = self.linear.weights.shape[-1]
         return self._mix([t.point_proba(x[:, :p]) for t in self.linears],
-                         self._trees(x[:, p:], np.array([0]))[0], self.prior[0][None, :])
+                         self._trees(x[:, p:], np.array([0]))[0], self.prior[0][None, :],
+                         self.mix[0][None, :])
 
     def propensity(self, x: np.ndarray) -> np.ndarray:
         return self.linear.propensity(x[:self.linear.weights.shape[-1]])

@@ -16,11 +16,12 @@ prior share shrinks the probabilities toward the base rates without touching the
 shrinkage no longer costs offer contrasts the way a strong penalty did (the old one-standard-error
 rule on log loss picked penalties that ranked like the offer marginals at 274 rows).
 
-**The choice** sees decision quality: the cross-fitted doubly-robust value of each finalist's
-top-offer policy (:mod:`~recommender.modelling.policy`). The blend is chosen unless the main linear
-candidate or ``hgb`` alone has a higher policy value by more than ``SWITCH_SE`` paired standard
-errors. A single candidate is calibrated by temperature scaling only when that lowers the CV log
-loss without lowering its policy value; the blend's prior share is its calibration.
+**The choice** sees decision quality: the cross-fitted doubly-robust value of each top-offer policy
+(:mod:`~recommender.modelling.policy`). The model is always the blend; it serves the full stack
+unless its linear members alone or ``hgb`` alone (each re-weighted with its own prior share, the
+others at weight 0) has a higher policy value by more than ``SWITCH_SE`` paired standard errors.
+There is no temperature calibration: the prior share is the calibration, and it cannot change
+the ranking (a temperature can).
 """
 
 from __future__ import annotations
@@ -32,14 +33,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from scipy.optimize import minimize_scalar
 
 from recommender.modelling.blend import AverageClassifier, mixture_weights
 from recommender.modelling.features import FeatureSchema, OfferInteractions, citizen_encoder
@@ -47,7 +46,8 @@ from recommender.modelling.policy import dr_contributions, paired_se
 from recommender.modelling.uncertainty import fit_propensity
 from recommender.vocab import OFFER, OUTCOME
 
-__all__ = ["CandidateResult", "Selection", "candidate", "candidates", "select"]
+__all__ = ["CandidateResult", "Selection", "blend_members", "candidate", "candidates",
+           "refit_plan", "select"]
 
 LOGIT_C = (0.3, 1.0)
 INTERACTION_SCALES = (0.0, 0.1, 0.3, 1.0)
@@ -196,12 +196,6 @@ def candidate_params(name: str) -> dict[str, object]:
     return {"kind": "hist_gradient_boosting", **HGB_PARAMS}
 
 
-def calibrated(estimator: Pipeline, n_rows: int, seed: int) -> CalibratedClassifierCV:
-    """Temperature-scaled version of ``estimator`` (one temperature, fitted on CV predictions)."""
-    folds = StratifiedKFold(n_splits=3 if n_rows > 3000 else 5, shuffle=True, random_state=seed + 1)
-    return CalibratedClassifierCV(estimator, method="temperature", cv=folds, ensemble=False)
-
-
 def _offer_frames(X: pd.DataFrame) -> list[pd.DataFrame]:
     """``X`` with its ``offer`` set to each offer in turn (to predict every offer for every row)."""
     return [X.assign(offer=o) for o in OFFER.codes]
@@ -257,40 +251,6 @@ def _observed(proba: np.ndarray, offer_idx: np.ndarray) -> np.ndarray:
     return proba[np.arange(len(proba)), offer_idx]
 
 
-def _temperature(logp: np.ndarray, y_idx: np.ndarray) -> float:
-    """The inverse temperature beta minimising the log loss of softmax(beta · log p)."""
-    def loss(log_beta: float) -> float:
-        z = np.exp(log_beta) * logp
-        z = z - z.max(axis=1, keepdims=True)
-        return float(-np.mean(z[np.arange(len(z)), y_idx] - np.log(np.exp(z).sum(axis=1))))
-    return float(np.exp(minimize_scalar(loss, bounds=(-3.0, 3.0), method="bounded").x))
-
-
-def _calibrated_oof(oof: np.ndarray, offer_idx: np.ndarray, y_idx: np.ndarray, folds
-                    ) -> tuple[float, np.ndarray]:
-    """CV log loss after temperature scaling and the temperature-scaled (n, offers, outcomes)
-    predictions, cross-fitted: each fold's temperature is learnt from the other folds'
-    out-of-fold predictions (under the offers received) only."""
-    logp = np.log(np.clip(oof, 1e-15, 1.0))
-    out = np.empty_like(oof)
-    for train, test in folds:
-        z = _temperature(_observed(logp[train], offer_idx[train]), y_idx[train]) * logp[test]
-        z = z - z.max(axis=-1, keepdims=True)
-        out[test] = np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
-    seen = _observed(out, offer_idx)
-    return float(np.mean([_loss(y_idx[te], seen[te]) for _, te in folds])), out
-
-
-def _one_se_choice(results: list[CandidateResult], n_folds: int) -> CandidateResult:
-    """The simplest candidate within one standard error of the lowest CV log loss (Breiman's
-    one-standard-error rule). Simplicity order: the linear models from strongest to weakest
-    penalty ``C`` (at equal ``C`` the smaller interaction scale first), then the trees. A near-tie thus goes to the more regularised, exactly explainable
-    model; a small cohort gets the stronger shrinkage."""
-    best = min(results, key=lambda r: r.cv_log_loss)
-    limit = best.cv_log_loss + best.cv_log_loss_std / np.sqrt(n_folds)
-    return next(r for r in results if r.cv_log_loss <= limit)
-
-
 def _offer_index(X: pd.DataFrame) -> np.ndarray:
     index = {o: j for j, o in enumerate(OFFER.codes)}
     return np.array([index[o] for o in X["offer"].to_numpy()])
@@ -332,23 +292,38 @@ def _floored(w: np.ndarray) -> np.ndarray:
     return np.append(MIN_MODEL_SHARE * share, 1.0 - MIN_MODEL_SHARE)
 
 
+def _mixture(parts: list[str], lik: dict[str, np.ndarray], oof: dict[str, np.ndarray],
+             folds: list) -> tuple[np.ndarray, np.ndarray]:
+    """The stack weights of ``parts`` (the last is ``prior``), fitted on all rows and floored, and
+    the mixture's out-of-fold probabilities with cross-fitted weights (each fold's weights from
+    the other folds' rows), so its own log loss and policy value are not flattered."""
+    L = np.column_stack([lik[n] for n in parts])
+    out = np.zeros_like(oof["prior"])
+    for train, test in folds:
+        w = _floored(mixture_weights(L[train]))
+        out[test] = sum(wi * oof[n][test] for wi, n in zip(w, parts))
+    return _floored(mixture_weights(L)), out
+
+
 def _stack(oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray,
-           y_idx: np.ndarray, folds: list) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """The blend's members (linear candidates by stack weight, then ``hgb``), their final weights
-    (members…, prior) from all rows, every candidate's weight in the full stack, and the blend's
-    out-of-fold probabilities with cross-fitted weights (each fold's from the other folds)."""
+           y_idx: np.ndarray, folds: list
+           ) -> tuple[list[str], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The blend's members (the linear candidates the full stack weighs most, then ``hgb``), every
+    candidate's weight in the full stack, and three weightings of the members with the prior —
+    ``stack`` (all members), ``linear`` (the linear members only) and ``hgb`` (the trees only) —
+    each as (weights over members + prior, cross-fitted out-of-fold probabilities)."""
     rows = np.arange(len(y_idx))
     lik = {n: _observed(oof[n], offer_idx)[rows, y_idx] for n in [*linear, "hgb", "prior"]}
     full = mixture_weights(np.column_stack([lik[n] for n in [*linear, "hgb", "prior"]]))
     order = sorted(range(len(linear)), key=lambda j: -full[j])
     kept = [linear[j] for j in order[:MAX_LINEAR] if full[j] >= MIN_SHARE] or [linear[order[0]]]
     members = [*kept, "hgb"]
-    L = np.column_stack([lik[n] for n in [*members, "prior"]])
-    out = np.zeros_like(oof["prior"])
-    for train, test in folds:
-        w = _floored(mixture_weights(L[train]))
-        out[test] = sum(wi * oof[n][test] for wi, n in zip(w, [*members, "prior"]))
-    return members, _floored(mixture_weights(L)), full, out
+    out = {}
+    for label, used in (("stack", members), ("linear", kept), ("hgb", ["hgb"])):
+        w, proba = _mixture([*used, "prior"], lik, oof, folds)
+        weights = np.array([w[used.index(m)] if m in used else 0.0 for m in members] + [w[-1]])
+        out[label] = (weights, proba)
+    return members, full, out
 
 
 def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int = 0,
@@ -382,17 +357,19 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
         propensity[te] = _aligned(prop.predict_proba(citizens.iloc[te]), prop.classes_,
                                   list(OFFER.codes))
     linear = [n for n in pool if n.startswith("logit_s")]
-    members, mix, full, oof_blend = _stack(oof, linear, offer_idx, y_idx, folds)
+    members, full, weightings = _stack(oof, linear, offer_idx, y_idx, folds)
     fit_choice = members[0]
     blend = BLEND + "+".join(members[:-1])
-    oof[blend] = oof_blend
+    oof[blend] = weightings["stack"][1]
     losses = {n: [_loss(y_idx[te], _observed(oof[n][te], offer_idx[te])) for _, te in folds]
               for n in oof}
     w = np.array([weights[OUTCOME.codes.index(c)] for c in classes])
-    nuisance = _offer_means(offer_idx, y_idx, folds, len(classes))
     judge = dict(offer_idx=offer_idx, y_idx=y_idx, weights=w, propensity=propensity,
-                 nuisance=nuisance)
+                 nuisance=_offer_means(offer_idx, y_idx, folds, len(classes)))
     dr = dr_contributions(oof, **judge)
+    # the finalists are judged as the blend would serve them: with their prior share
+    led = {fit_choice: "linear", "hgb": "hgb", blend: "stack"}
+    finalists = dr_contributions({n: weightings[v][1] for n, v in led.items()}, **judge)
     share = dict(zip([*linear, "hgb", "prior"], full))
     results = [CandidateResult(n, candidate_params(n) if n != "prior" else {"kind": "dummy_prior"},
                                float(np.mean(losses[n])), float(np.std(losses[n])),
@@ -400,23 +377,20 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
                                float(share.get(n, float("nan"))))
                for n in [*linear, "hgb", blend, "prior"]]
     baseline = results.pop()
-    chosen, reason = _decide(dr, fit_choice, blend)
-    # Temperature scaling changes the weighted scores, hence possibly the ranking: used only when
-    # it lowers the CV log loss without lowering the policy value (never for the blend).
-    cal_loss, cal = _calibrated_oof(oof[chosen], offer_idx, y_idx, folds)
-    cal_value = float(np.mean(dr_contributions({"cal": cal}, **judge)["cal"]))
-    by_name = {r.name: r for r in results}
-    use = (not chosen.startswith(BLEND) and cal_loss < by_name[chosen].cv_log_loss
-           and cal_value >= by_name[chosen].policy_value)
-    mixture = {"members": members, "weights": [round(float(v), 6) for v in mix[:-1]],
+    chosen, reason = _decide(finalists, fit_choice, blend)
+    mix = weightings[led[chosen]][0]
+    mixture = {"members": members, "led_by": led[chosen],
+               "weights": [round(float(v), 6) for v in mix[:-1]],
                "prior_weight": round(float(mix[-1]), 6)}
-    return Selection(tuple(results), baseline, chosen, bool(use), cal_loss, n_folds, len(y),
-                     fit_choice, reason, mixture if chosen.startswith(BLEND) else {})
+    return Selection(tuple(results), baseline, blend, False, float(np.mean(losses[blend])),
+                     n_folds, len(y), fit_choice, reason, mixture)
 
 
 def _decide(dr: dict[str, np.ndarray], fit_choice: str, blend: str) -> tuple[str, str]:
-    """The blend unless another finalist's policy value beats it by more than ``SWITCH_SE``
-    paired standard errors (the doubly-robust value is noisy at a few hundred rows)."""
+    """Which weighting of the blend's members serves: the full stack unless the linear members
+    alone (``fit_choice``) or the trees alone (``hgb``), each with its own prior share, have a
+    higher policy value by more than ``SWITCH_SE`` paired standard errors (the doubly-robust value
+    is noisy at a few hundred rows)."""
     best, margin = blend, 0.0
     for other in (fit_choice, "hgb"):
         gain = float(np.mean(dr[other] - dr[blend]))
@@ -425,38 +399,51 @@ def _decide(dr: dict[str, np.ndarray], fit_choice: str, blend: str) -> tuple[str
             best, margin = other, gain - SWITCH_SE * se
     if best == blend:
         return blend, (f"the stacked mixture (weights by out-of-fold likelihood) ranks at least "
-                       f"as well: neither {fit_choice} nor hgb alone has a clearly higher policy "
-                       f"value (within {SWITCH_SE:g} paired SE)")
+                       f"as well: neither its linear members nor hgb alone has a clearly higher "
+                       f"policy value (within {SWITCH_SE:g} paired SE)")
     gain = float(np.mean(dr[best] - dr[blend]))
-    return best, (f"its top-offer policy value beats the blend's by {gain:.4f}, more than "
-                  f"{SWITCH_SE:g} paired SE ({paired_se(dr[best], dr[blend]):.4f})")
+    alone = "its linear members" if best == fit_choice else "hgb"
+    return best, (f"{alone} alone (with the prior share) rank better: policy value "
+                  f"{gain:+.4f} over the full stack, more than {SWITCH_SE:g} paired SE "
+                  f"({paired_se(dr[best], dr[blend]):.4f}); the other members get weight 0")
 
 
-def penalty_at(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int, *, scale: float,
-               seed: int = 0, repeats: int = 3) -> float:
-    """The logistic-regression ``C`` that model selection picks on cohorts of ``size`` rows (at the
-    selected interaction ``scale``, by the same one-standard-error rule as :func:`select`).
+def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
+               members: list[str], *, seed: int = 0, repeats: int = 3
+               ) -> tuple[list[float], np.ndarray]:
+    """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
+    per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale,
+    and the stack weights (members + prior) at that size.
 
     Used for the bootstrap refits when the evidence is much smaller than the training sample: a
-    219-citizen refit needs the penalty a 219-row cohort would get, not the one chosen for 20,000.
-    Stratified subsamples of ``size`` rows, 5-fold CV each, log loss over all folds.
+    219-citizen refit needs the penalty and the prior share a 219-row cohort would get, not the
+    ones chosen on 20,000 rows (the intervals of a model trained on a large synthetic sample would
+    be far too wide or too narrow). Stratified subsamples of ``size`` rows, 5-fold CV each.
     """
     rng = np.random.default_rng(seed + 104729)
-    losses = []
     share = {k: np.mean(y == k) for k in np.unique(y)}
-    Cs = sorted(LOGIT_C)
+    linear = members[:-1]
+    scales = sorted({_parse(m)[0] for m in linear})
+    losses: dict[str, list[float]] = {}
+    lik: dict[str, list[np.ndarray]] = {}
     for r in range(repeats):
         rows = np.concatenate([rng.choice(np.flatnonzero(y == k), replace=False,
                                           size=min(int(np.sum(y == k)), max(5, round(size * s))))
                                for k, s in share.items()])
         Xs, ys = X.iloc[rows], y[rows]
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed + r).split(Xs, ys)
-        yi = np.searchsorted(np.unique(ys), ys)
-        for tr, te in folds:
-            path = _logit_path(schema, Xs, ys, tr, te, scales=(scale,), Cs=Cs)
+        classes = np.unique(ys)
+        yi = np.searchsorted(classes, ys)
+        for tr, te in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed + r).split(Xs, ys):
             own = _offer_index(Xs.iloc[te])
-            losses.append([_loss(yi[te], _observed(path[logit_name(scale, C)], own)) for C in Cs])
-    table = np.array(losses)
-    results = [CandidateResult(logit_name(scale, C), {}, float(m), float(sd))
-               for C, m, sd in zip(Cs, table.mean(axis=0), table.std(axis=0))]
-    return _parse(_one_se_choice(results, len(losses)).name)[1]
+            probas = _logit_path(schema, Xs, ys, tr, te, scales=scales, Cs=LOGIT_C)
+            probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed), Xs, ys, tr, te, classes)
+            probas["prior"] = _fold_proba(DummyClassifier(strategy="prior"), Xs, ys, tr, te, classes)
+            for name, proba in probas.items():
+                seen = _observed(proba, own)
+                losses.setdefault(name, []).append(_loss(yi[te], seen))
+                lik.setdefault(name, []).append(seen[np.arange(len(te)), yi[te]])
+    Cs = [min(LOGIT_C, key=lambda C: float(np.mean(losses[logit_name(_parse(m)[0], C)])))
+          for m in linear]
+    parts = [logit_name(_parse(m)[0], C) for m, C in zip(linear, Cs)] + ["hgb", "prior"]
+    weights = _floored(mixture_weights(np.column_stack([np.concatenate(lik[n]) for n in parts])))
+    return Cs, weights

@@ -2,8 +2,8 @@
 resamples, write the manifest. :func:`recommender.model.train` is the public front; it builds the
 :class:`~recommender.model.OutcomeModel` from the :class:`FittedParts` returned here.
 
-* :func:`fit_point`: model selection by decision quality (issue 11), the selected candidate fitted on
-  every row with an offer (calibrated when that helps);
+* :func:`fit_point`: model selection (issue 11: a stacked blend of linear candidates, boosted trees
+  and the prior, its weighting checked by decision quality), fitted on every row with an offer;
 * :func:`fit_bootstrap`: the selected classifier refitted on ``n_bootstrap`` resamples of the real
   evidence size (for the intervals), across ``n_jobs`` processes with identical results;
 * :func:`build_manifest`: the typed, checked :class:`~recommender.modelling.manifest.ModelManifest`.
@@ -21,7 +21,6 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from recommender.cohort import Cohort
@@ -31,7 +30,8 @@ from recommender.modelling.manifest import ModelManifest, check_manifest, check_
 from recommender.modelling.profile import intake_profile
 from recommender.modelling.manifest_check import package_stamp
 from recommender.modelling.persist import library_versions
-from recommender.modelling.selection import Selection, calibrated, candidate, penalty_at, select
+from recommender.modelling.blend import AverageClassifier
+from recommender.modelling.selection import Selection, candidate, refit_plan, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
 from recommender.synth.generator import is_synthetic
 from recommender.vocab import FIELDS, OFFER, OUTCOME
@@ -87,14 +87,10 @@ def _integer_classes(classes: object) -> bool:
 
 def fit_point(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int,
               weights: np.ndarray | None = None) -> PointFit:
-    """Select a candidate by decision quality (see :func:`~recommender.modelling.selection.select`;
-    ``weights`` the outcome weights in ``OUTCOME.codes`` order) and fit it (calibrated when that
-    helps)."""
+    """Select the blend and its weighting (see :func:`~recommender.modelling.selection.select`;
+    ``weights`` the outcome weights in ``OUTCOME.codes`` order) and fit it on all rows."""
     selection = select(X, y, schema, seed=seed, **({} if weights is None else {"weights": weights}))
     pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
-    if selection.calibrated:
-        estimator = calibrated(pipeline, len(y), seed).fit(X, y)
-        return PointFit(estimator, estimator.calibrated_classifiers_[0].estimator, selection)
     fitted = pipeline.fit(X, y)
     return PointFit(fitted, fitted, selection)
 
@@ -102,18 +98,29 @@ def fit_point(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: in
 def fit_bootstrap(point: PointFit, X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *,
                   evidence_size: int, n_bootstrap: int, seed: int, n_jobs: int | None = 1
                   ) -> tuple[list, float | None]:
-    """The bootstrap refits of the selected classifier at the evidence size, and the penalty they
-    used when it differs from the point model's (``None`` otherwise)."""
+    """The bootstrap refits of the selected classifier at the evidence size, and the penalty the
+    (main) linear refits used when it differs from the point model's (``None`` otherwise).
+
+    When the evidence is much smaller than the sample (a model trained on a large synthetic cohort
+    standing in for 219 real citizens), the blend's refits use the penalties and the stack weights
+    a cohort of the evidence size would get (:func:`~recommender.modelling.selection.refit_plan`);
+    the intervals keep the point model's centre and take their spread from these draws."""
     fitted = point.pipeline
     Z = fitted[:-1].transform(X)
     y_fit = np.searchsorted(point.estimator.classes_, y) if _integer_classes(fitted[-1].classes_) else y
-    boot_clf, boot_C = fitted[-1], None
-    if isinstance(boot_clf, LogisticRegression) and evidence_size < len(y) / 2:
-        boot_C = penalty_at(X, y, schema, evidence_size, seed=seed,
-                            scale=fitted.named_steps["interact"].scale)
-        boot_clf = clone(boot_clf).set_params(C=boot_C)
-    boot = bootstrap_refits(boot_clf, Z, y_fit, evidence_size=evidence_size,
-                            n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs)
+    clf, boot_C, start = fitted[-1], None, fitted[-1]
+    if evidence_size < len(y) / 2 and isinstance(clf, AverageClassifier):
+        members = [str(m) for m in point.selection.mix.get("members") or []]  # type: ignore[attr-defined]
+        Cs, weights = refit_plan(X, y, schema, evidence_size, members, seed=seed)
+        *linear, trees = clf.estimators
+        used = np.array(clf.mixture()[0]) > 0  # a member the weighting left out stays at 0
+        w = np.where(np.append(used, True), weights, 0.0)
+        clf = clone(clf).set_params(
+            estimators=[*(clone(m).set_params(clf__C=C) for m, C in zip(linear, Cs)), trees],
+            weights=list(w[:-1]), prior_weight=float(w[-1]))
+        boot_C, start = Cs[0], None
+    boot = bootstrap_refits(clf, Z, y_fit, evidence_size=evidence_size,
+                            n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs, start=start)
     return boot, boot_C
 
 

@@ -44,22 +44,34 @@ def _stratified_resample(y: np.ndarray, size: int, rng: np.random.Generator) -> 
     return np.concatenate(parts)
 
 
-def _refit(clf: Any, Z: Any, y: np.ndarray, rows: np.ndarray) -> Any:
+def _refit(clf: Any, Z: Any, y: np.ndarray, rows: np.ndarray, start: Any = None) -> Any:
+    """``clf`` cloned and fitted on ``rows``; a logistic regression (alone or as a pipeline's last
+    step) starts from ``start``'s fitted coefficients, the point model's: a resample's solution
+    lies close to it, so the solver needs a fraction of the iterations (same optimum, same ``tol``)."""
     from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
 
     sample = Z.iloc[rows] if hasattr(Z, "iloc") else Z[rows]  # a prepared frame for a blend
+    est = clone(clf)
+    last, init = (est[-1], start[-1]) if hasattr(est, "steps") and start is not None else (est, start)
+    if isinstance(last, LogisticRegression) and isinstance(init, LogisticRegression) and \
+            hasattr(init, "coef_") and len(init.classes_) == len(np.unique(y[rows])):
+        last.set_params(warm_start=True)
+        last.coef_, last.intercept_ = init.coef_.copy(), init.intercept_.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence notes on tiny resamples are expected
-        return clone(clf).fit(sample, y[rows])
+        return est.fit(sample, y[rows])
 
 
 def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
-                     seed: int, n_jobs: int | None = 1) -> list:
+                     seed: int, n_jobs: int | None = 1, start: Any = None) -> list:
     """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
     ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``).
 
     The resamples are drawn first, in order, from one seeded generator; the refits then run on
     ``n_jobs`` processes (``joblib``; ``-1`` every core), so the result does not depend on ``n_jobs``.
+    Logistic regressions start from the fitted coefficients of ``clf`` (or of ``start``, e.g. when
+    ``clf`` is an unfitted clone with another penalty), see ``_refit``.
     For a blend (``AverageClassifier`` of linear models and a boosted one, ``Z`` the prepared
     frame) the linear members are refitted on every resample and the boosted one on the first
     ``TREE_REFITS`` only, reused in turn after that (boosted refits dominate the training time);
@@ -72,16 +84,18 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
     blend = isinstance(clf, AverageClassifier)
     if blend:
         *linear, tree = clf.estimators
-        jobs = [(lin, rows) for rows in resamples for lin in linear] + [
-            (tree, rows) for rows in resamples[:TREE_REFITS]]
+        starts = getattr(clf, "estimators_", [None] * len(clf.estimators))
+        jobs = [(lin, rows, start) for rows in resamples for lin, start in zip(linear, starts)] + [
+            (tree, rows, None) for rows in resamples[:TREE_REFITS]]
     else:
-        jobs = [(clf, rows) for rows in resamples]
+        jobs = [(clf, rows, clf if start is None else start) for rows in resamples]
     if n_jobs == 1:
-        fitted = [_refit(est, Z, y, rows) for est, rows in jobs]
+        fitted = [_refit(est, Z, y, rows, start) for est, rows, start in jobs]
     else:
         from joblib import Parallel, delayed
 
-        fitted = list(Parallel(n_jobs=n_jobs)(delayed(_refit)(est, Z, y, rows) for est, rows in jobs))
+        fitted = list(Parallel(n_jobs=n_jobs)(delayed(_refit)(est, Z, y, rows, start)
+                                              for est, rows, start in jobs))
     if not blend:
         return fitted
     k = len(linear)
