@@ -73,19 +73,21 @@ def _share(x: float) -> str:
 
 def table(results: dict[tuple[str, int], list[dict]]) -> str:
     """One markdown table: regret and MAE of every model, agreement and value of ours vs the plain
-    LogisticRegression(), per generator and size (means over seeds)."""
+    LogisticRegression(), our regret as a ratio of the best peer's and the mean paired difference
+    (with its standard error over seeds), per generator and size (means over seeds)."""
     head = (["generator", "n", "seeds"] + [f"regret {LABEL[m]}" for m in ("ours",) + PEERS]
             + [f"MAE {LABEL[m]}" for m in ("ours",) + PEERS]
             + ["agreement ours / LR", "value ours / LR / oracle", "ours ≤ best peer (regret, MAE)",
-               "our choice (most often)", "train s"])
+               "regret ours / best peer", "ours − best peer (paired SE)", "train s"])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (truth, n), runs in results.items():
         mean = {m: {k: float(np.mean([r[m][k] for r in runs])) for k in runs[0][m]
                     if k != "selected"} for m in runs[0]}
         best_regret = min(mean[p]["regret"] for p in PEERS)
         best_mae = min(mean[p]["mae"] for p in PEERS)
-        choices = [r["ours"]["selected"] for r in runs]
-        top = max(set(choices), key=choices.count)
+        best = min(PEERS, key=lambda p: mean[p]["regret"])
+        diff = np.array([r["ours"]["regret"] - r[best]["regret"] for r in runs])
+        se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else float("nan")
         ok = (("yes" if mean["ours"]["regret"] <= best_regret else "**no**") + ", "
               + ("yes" if mean["ours"]["mae"] <= best_mae else "**no**"))
         cells = ([truth, f"{n:,}", str(len(runs))]
@@ -94,7 +96,8 @@ def table(results: dict[tuple[str, int], list[dict]]) -> str:
                  + [f"{_share(mean['ours']['agreement'])} / {_share(mean['logit']['agreement'])}",
                     f"{mean['ours']['value']:.3f} / {mean['logit']['value']:.3f} / "
                     f"{mean['oracle']['value']:.3f}", ok,
-                    f"{top} ({choices.count(top)}/{len(choices)})",
+                    f"{mean['ours']['regret'] / best_regret:.2f}",
+                    f"{diff.mean():+.4f} ({se:.4f}, {LABEL[best]})",
                     f"{mean['ours']['seconds']:.1f}"])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

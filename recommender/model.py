@@ -41,6 +41,7 @@ __all__ = ["OfferEstimates", "OutcomeModel", "Reason", "load_model", "save_model
 
 SUPPORT_THRESHOLD = 0.10
 N_BOOTSTRAP = 40
+BATCH_ROWS = 256  # citizens per block when a blend scores a batch from its numpy tables
 _LF = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 _OTHER = OUTCOME.codes.index("other")
 
@@ -204,6 +205,15 @@ class OutcomeModel:
             for b in range(rows):
                 z = np.asarray(E @ w[b].reshape(-1, w.shape[-1]).T).reshape(n, n_off, -1)
                 out[b] = softmax(self.tables.beta * (z + bias[b]))
+            return out[0], (out[1:] if intervals else None)
+        if isinstance(self.tables, BlendTables) and self.vector is not None:
+            records = X.to_dict("records")  # canonical codes: encoded as one citizen is
+            rows = self.tables.n_draws + 1 if intervals else 1
+            out = np.empty((rows, n, n_off, len(OUTCOME.codes)))
+            for start in range(0, n, BATCH_ROWS):  # bounds the trees' (rows × nodes) work arrays
+                E = self.vector.encode_many(records[start:start + BATCH_ROWS])
+                out[:, start:start + len(E)] = (self.tables.proba(E) if intervals else
+                                                self.tables.point_proba(E)[None])
             return out[0], (out[1:] if intervals else None)
         sk = self._sk()
         clfs = [sk.clf, *sk.boot] if intervals else [sk.clf]

@@ -62,7 +62,7 @@ ASSUMPTIONS_DA = (
     "rummer alt, hvad der påvirkede både rådgiverens valg af tilbud og afslutningen (ingen skjulte "
     "forskelle), at alle borgere kunne have fået det anbefalede tilbud (overlap), og at én borgers "
     "tilbud ikke påvirker en andens afslutning.")
-_OUTCOME_MODEL = (0.4, 0.5)  # interaction scale and C of the cross-fitted linear outcome model
+_OUTCOME_MODEL = (0.3, 0.3)  # interaction scale and C of the cross-fitted linear outcome model (a candidate)
 
 
 class OffPolicyError(RecommenderError):
