@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+
+from conftest import copy_of
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -130,7 +132,8 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
     assert w_naive < 0.5 * w_default
 
 
-def test_evaluate_default_model_prints_calibration_and_groups(default_model, tmp_path, capsys):
+def test_evaluate_default_model_prints_calibration_and_groups(default_model, default_model_file, tmp_path,
+                                                              capsys):
     from recommender.cohort import write_cohort
     from recommender.analysis.evaluation import evaluate
     from recommender.synth import generate_cohort
@@ -150,7 +153,7 @@ def test_evaluate_default_model_prints_calibration_and_groups(default_model, tmp
     out = capsys.readouterr().out
     assert "ECE" in out and "gender" in out and "origin" in out and "labour_force" in out
 
-    model_path = save_model(default_model, tmp_path / "m.p500")
+    model_path = copy_of(default_model_file, tmp_path / "m.p500")
     assert main(["evaluate", str(path), "--model", str(model_path), "--against", str(model_path),
                  "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import copy_of
+
 from recommender.modelling import persist as _persist
 from recommender.errors import CohortError, RecommenderError
 from recommender.cli import main
@@ -43,8 +45,8 @@ def small_model(cohort):
 
 
 @pytest.fixture()
-def existing_model(default_model, tmp_path) -> Path:
-    return save_model(default_model, tmp_path / "model.p500")
+def existing_model(default_model_file, tmp_path) -> Path:
+    return copy_of(default_model_file, tmp_path / "model.p500")
 
 
 def _no_temp_files(directory: Path) -> None:

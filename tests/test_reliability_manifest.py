@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_of
+
 from recommender.cli import main
 from recommender.errors import ModelFileError
 from recommender.model import load_model, save_model
@@ -25,8 +27,8 @@ from recommender.modelling.manifest_check import check_manifest_contents, packag
 
 
 @pytest.fixture(scope="module")
-def model_file(default_model, tmp_path_factory) -> Path:
-    return save_model(default_model, tmp_path_factory.mktemp("model") / "model.p500model")
+def model_file(default_model_file, tmp_path_factory) -> Path:
+    return copy_of(default_model_file, tmp_path_factory.mktemp("model") / "model.p500model")
 
 
 def _rewrite(path: Path, out: Path, edit) -> Path:

@@ -19,14 +19,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import copy_of
+
 from recommender.modelling import persist as _persist
 from recommender.errors import ModelFileError, RecommenderError
 from recommender.model import load_model, save_model
 
 
 @pytest.fixture(scope="module")
-def model_file(default_model, tmp_path_factory) -> Path:
-    return save_model(default_model, tmp_path_factory.mktemp("model") / "model.p500")
+def model_file(default_model_file, tmp_path_factory) -> Path:
+    return copy_of(default_model_file, tmp_path_factory.mktemp("model") / "model.p500")
 
 
 def _parts(raw: bytes) -> tuple[dict, bytes, bytes]:

@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import copy_of
+
 from recommender.analysis.report import MARKER
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
@@ -50,9 +52,8 @@ def citizens_csv(tmp_path_factory, cohort_csv) -> Path:
 
 
 @pytest.fixture(scope="module")
-def model_file(tmp_path_factory, default_model) -> Path:
-    from recommender.model import save_model
-    return save_model(default_model, tmp_path_factory.mktemp("model") / "m.p500model")
+def model_file(tmp_path_factory, default_model_file) -> Path:
+    return copy_of(default_model_file, tmp_path_factory.mktemp("model") / "m.p500model")
 
 
 def _commands(tmp: Path, cohort_csv: Path, citizens_csv: Path, model_file: Path) -> dict:
@@ -294,10 +295,8 @@ def test_spreadsheet_formulas_are_neutralised_in_every_csv_written(tmp_path, def
 
 
 def test_score_output_and_stderr_name_the_model_and_protected_attributes(tmp_path, capsys, citizens_csv,
-                                                                         default_model) -> None:
-    from recommender.model import save_model
-
-    model_path = save_model(default_model, tmp_path / "m.p500model")
+                                                                         default_model_file) -> None:
+    model_path = copy_of(default_model_file, tmp_path / "m.p500model")
     out = tmp_path / "s.csv"
     assert main(["score", str(citizens_csv), "--out", str(out), "--model", str(model_path)]) == 0
     err = capsys.readouterr().err
