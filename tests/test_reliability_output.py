@@ -294,7 +294,7 @@ def test_spreadsheet_formulas_are_neutralised_in_every_csv_written(tmp_path, def
     assert safe["score"].tolist() == [-0.5, 1.0, 2.0, 3.0]
 
 
-def test_score_output_and_stderr_name_the_model_and_protected_attributes(tmp_path, capsys, citizens_csv,
+def test_score_output_and_stderr_name_the_model_and_protected_attributes(tmp_path, capsys, citizens_csv, default_model,
                                                                          default_model_file) -> None:
     model_path = copy_of(default_model_file, tmp_path / "m.p500model")
     out = tmp_path / "s.csv"
