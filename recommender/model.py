@@ -143,7 +143,8 @@ class OutcomeModel:
 
     @property
     def boot(self) -> list:
-        """The bootstrap refits of the final classifier."""
+        """The bootstrap refits of the final classifier (empty for a blend read from a file: its
+        draws are in the serving tables, see :func:`save_model`)."""
         return self._sk().boot
 
     @property
@@ -443,7 +444,10 @@ def save_model(model: OutcomeModel, path: str | Path, *, inputs: tuple = ()) -> 
     the manifest, the exact serving tables and the scikit-learn objects (see
     :mod:`recommender.modelling.persist`). ``path`` must be a new path or a regular file that is none
     of ``inputs`` (:func:`recommender.files.check_output`)."""
-    objects = {"estimator": model.estimator, "boot": list(model.boot), "propensity": model.propensity}
+    # A blend's bootstrap draws are served from its tables (exact, checked when loaded); pickling
+    # its ~40 refits as well multiplied the file's size and the save time about 40-fold.
+    boot = [] if isinstance(model.tables, BlendTables) else list(model.boot)
+    objects = {"estimator": model.estimator, "boot": boot, "propensity": model.propensity}
     return write_model_file(path, model.manifest, model.serving_arrays(), objects, inputs=inputs)
 
 

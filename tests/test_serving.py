@@ -200,6 +200,11 @@ def test_a_saved_blend_serves_without_sklearn_and_matches_the_pipeline(blend, tm
     np.testing.assert_allclose(np.array(out["draws"]), draws, atol=1e-9, rtol=0)
     from recommender import recommend
     assert out["rec"] == json.loads(json.dumps(recommend(citizen, model=blend).to_dict()))
+    # the file holds the point estimator only; its draws come from the tables, batch scoring too
+    back = load_model(path)
+    assert back.boot == [] and back.tables.n_draws == blend.tables.n_draws
+    frame = simulate(40, seed=8).drop(columns=["offer", "outcome"])
+    np.testing.assert_allclose(back.score_draws(frame), blend.score_draws(frame), atol=1e-12)
 
 
 def test_a_blend_refitted_at_a_smaller_evidence_size_serves_its_own_draw_weights() -> None:
@@ -241,7 +246,7 @@ def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> Non
         arrays["tree_cat_values"] = arrays["tree_cat_values"][::-1].copy()
         arrays["tree_cat_fields"] = arrays["tree_cat_fields"].copy()
         arrays["tree_cat_fields"][0] = "no_such_field"
-    objects = {"estimator": blend.estimator, "boot": blend.boot, "propensity": blend.propensity}
+    objects = {"estimator": blend.estimator, "boot": [], "propensity": blend.propensity}
     path = write_model_file(tmp_path / f"{kind}.p500", blend.manifest, arrays, objects)
     with pytest.raises(ModelFileError, match="serving tables refused"):
         load_model(path)
