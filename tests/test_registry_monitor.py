@@ -196,3 +196,22 @@ def test_monitor_and_export_refuse_bad_input(db, capsys, tmp_path):
 
         with db.session() as session:
             closed_cases(session, min_cell=0)
+
+
+def test_the_training_profile_of_a_frame_counts_like_the_decision_log_row_by_row() -> None:
+    """Training profiles a frame (each distinct value once), the monitor counts logged intakes one
+    by one: both must put every value in the same category, missing values and columns included."""
+    import numpy as np
+
+    from recommender.modelling.profile import PROFILE_FIELDS, category_counts, intake_profile
+    from recommender.synth import generate_cohort
+
+    frame = generate_cohort(400, seed=4).frame
+    frame["children_under_18"] = frame["children_under_18"].astype(float)
+    frame.loc[::7, "children_under_18"] = np.nan
+    frame.loc[::5, "municipality"] = None
+    frame.loc[::3, "municipality"] = "  ODENSE "
+    frame = frame.drop(columns=[PROFILE_FIELDS[0]])
+    counts, n = category_counts(frame.to_dict("records"))
+    assert intake_profile(frame) == {f: {c: k / n for c, k in cs.items()} for f, cs in counts.items()}
+    assert intake_profile(frame)["municipality"]["unknown"] > 0  # the missing ones, counted

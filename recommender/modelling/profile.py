@@ -19,6 +19,7 @@ monitoring can compare the citizens the service sees with the citizens the model
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from recommender.vocab import FIELDS, MUNICIPALITIES
 
@@ -76,13 +77,27 @@ def intake_profile(records: object, fields: Sequence[str] = PROFILE_FIELDS) -> d
     """Shares of each category of each field, over ``records`` (a DataFrame of intake columns, or an
     iterable of intake mappings). A field missing from a frame counts as ``unknown`` (optional codes)
     or ``false`` (booleans). Shares of a field sum to 1 (0 everywhere for no records)."""
-    rows: Iterable[Mapping[str, object]]
     if hasattr(records, "to_dict") and hasattr(records, "columns"):
-        rows = records.to_dict("records")  # type: ignore[union-attr]
+        counts, n = _frame_counts(records, fields)
     else:
-        rows = records  # type: ignore[assignment]
-    counts, n = category_counts(rows, fields)
+        counts, n = category_counts(records, fields)  # type: ignore[arg-type]
     return {f: {c: (k / n if n else 0.0) for c, k in cs.items()} for f, cs in counts.items()}
+
+
+def _frame_counts(frame: Any, fields: Sequence[str]) -> tuple[dict[str, dict[str, int]], int]:
+    """:func:`category_counts` of a DataFrame's rows, each distinct value categorised once (a
+    100,000-row cohort took 5 s row by row)."""
+    n = len(frame)
+    counts = {f: dict.fromkeys(categories(f), 0) for f in fields}
+    for f in fields:
+        if f not in frame.columns:
+            cat = categorise(f, None)
+            counts[f][cat] = counts[f].get(cat, 0) + n
+            continue
+        for value, k in frame[f].value_counts(dropna=False, sort=False).items():
+            cat = categorise(f, value)
+            counts[f][cat] = counts[f].get(cat, 0) + int(k)
+    return counts, n
 
 
 def category_counts(rows: Iterable[Mapping[str, object]], fields: Sequence[str] = PROFILE_FIELDS,
