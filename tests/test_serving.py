@@ -158,7 +158,7 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     assert blend.tables.draw_forest.tolist()[1:] == [1 + b % TREE_REFITS
                                                      for b in range(TREE_REFITS + 2)]
     ref = _pipeline(blend)
-    cohort = simulate(60, seed=5)
+    cohort = simulate(10, seed=5)  # many more rows in the batch test below
     rows = cohort.drop(columns=["offer", "outcome"]).to_dict("records")
     citizens = [Citizen.from_dict({k: v for k, v in r.items() if v is not None and v == v})
                 for r in rows]

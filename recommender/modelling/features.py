@@ -200,7 +200,8 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
             from sklearn.linear_model import LogisticRegression
 
             base, offer = X[:, :-k], np.asarray(X[:, -k:].argmax(axis=1)).ravel()
-            clf = LogisticRegression(C=self.propensity_C, max_iter=500, tol=1e-6).fit(base, offer)
+            clf = LogisticRegression(C=self.propensity_C, solver="newton-cg", max_iter=500,
+                                     tol=1e-6).fit(base, offer)
             coef, intercept = np.zeros((k, base.shape[1])), np.zeros(k)
             if len(clf.classes_) > 2:
                 coef[clf.classes_], intercept[clf.classes_] = clf.coef_, clf.intercept_

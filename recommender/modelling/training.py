@@ -119,8 +119,8 @@ def fit_bootstrap(point: PointFit, X: pd.DataFrame, y: np.ndarray, schema: Featu
             estimators=[*(clone(m).set_params(clf__C=C) for m, C in zip(linear, Cs)), trees],
             weights=list(w[:-1]), prior_weight=float(w[-1]))
         boot_C, start = Cs[0], None
-    boot = bootstrap_refits(clf, Z, y_fit, evidence_size=evidence_size,
-                            n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs, start=start)
+    boot = bootstrap_refits(clf, Z, y_fit, evidence_size=evidence_size, n_bootstrap=n_bootstrap,
+                            seed=seed, n_jobs=n_jobs, start=start, point=fitted[-1])
     return boot, boot_C
 
 

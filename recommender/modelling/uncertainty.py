@@ -63,8 +63,18 @@ def _refit(clf: Any, Z: Any, y: np.ndarray, rows: np.ndarray, start: Any = None)
         return est.fit(sample, y[rows])
 
 
+def _encoded_members(fitted: Any, Z: Any, resamples: list[np.ndarray]
+                     ) -> tuple[list[Any], np.ndarray, list[np.ndarray]]:
+    """Each fitted member's encoded matrix of the resampled rows only (encoded once, not per
+    refit), those rows' numbers in ``Z``, and the resamples as row numbers into the matrices."""
+    used, inverse = np.unique(np.concatenate(resamples), return_inverse=True)
+    rows = np.split(inverse, np.cumsum([len(r) for r in resamples])[:-1])
+    part = Z.iloc[used] if hasattr(Z, "iloc") else Z[used]
+    return [m[:-1].transform(part) for m in fitted.estimators_], used, rows
+
+
 def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
-                     seed: int, n_jobs: int | None = 1, start: Any = None) -> list:
+                     seed: int, n_jobs: int | None = 1, start: Any = None, point: Any = None) -> list:
     """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
     ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``).
 
@@ -75,30 +85,42 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
     For a blend (``AverageClassifier`` of linear models and a boosted one, ``Z`` the prepared
     frame) the linear members are refitted on every resample and the boosted one on the first
     ``TREE_REFITS`` only, reused in turn after that (boosted refits dominate the training time);
-    each draw keeps the blend's weights, its prior share the resample's outcome shares.
+    each draw keeps the blend's weights, its prior share the resample's outcome shares. Each
+    member keeps the encoding of the fitted blend ``point`` (default ``clf``; ``clf`` may be an
+    unfitted clone with other penalties): only its classifier is refitted, on rows encoded once.
     """
+    from sklearn.pipeline import Pipeline
+
     from recommender.modelling.blend import AverageClassifier
 
     rng = np.random.default_rng(seed + 7919)
     resamples = [_stratified_resample(y, evidence_size, rng) for _ in range(n_bootstrap)]
     blend = isinstance(clf, AverageClassifier)
     if blend:
+        fitted_blend = point if point is not None else clf
+        members = fitted_blend.estimators_
+        encoded, used, rows_in = _encoded_members(fitted_blend, Z, resamples)
+        y_enc = y[used]
         *linear, tree = clf.estimators
-        starts = getattr(clf, "estimators_", [None] * len(clf.estimators))
-        jobs = [(lin, rows, start) for rows in resamples for lin, start in zip(linear, starts)] + [
-            (tree, rows, None) for rows in resamples[:TREE_REFITS]]
+        starts = [s[-1] for s in start.estimators_] if start is not None else [None] * len(members)
+        jobs = [(lin[-1], encoded[j], y_enc, rows, starts[j]) for rows in rows_in
+                for j, lin in enumerate(linear)] + [
+            (tree[-1], encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
     else:
-        jobs = [(clf, rows, clf if start is None else start) for rows in resamples]
+        jobs = [(clf, Z, y, rows, clf if start is None else start) for rows in resamples]
     if n_jobs == 1:
-        fitted = [_refit(est, Z, y, rows, start) for est, rows, start in jobs]
+        fitted = [_refit(est, data, target, rows, start) for est, data, target, rows, start in jobs]
     else:
         from joblib import Parallel, delayed
 
-        fitted = list(Parallel(n_jobs=n_jobs)(delayed(_refit)(est, Z, y, rows, start)
-                                              for est, rows, start in jobs))
+        fitted = list(Parallel(n_jobs=n_jobs)(delayed(_refit)(est, data, target, rows, start)
+                                              for est, data, target, rows, start in jobs))
     if not blend:
         return fitted
     k = len(linear)
+    fitted = [Pipeline([*members[j].steps[:-1], ("clf", est)])
+              for j, est in [(i % k, e) for i, e in enumerate(fitted[:n_bootstrap * k])]] + [
+        Pipeline([*members[-1].steps[:-1], ("clf", est)]) for est in fitted[n_bootstrap * k:]]
     lin, trees = fitted[:n_bootstrap * k], fitted[n_bootstrap * k:]
     classes = getattr(clf, "classes_", None)  # an unfitted clone is allowed too
     classes = np.unique(y) if classes is None else classes
@@ -134,6 +156,6 @@ def fit_propensity(X: pd.DataFrame, offers: np.ndarray, schema: FeatureSchema) -
 
     model = Pipeline([
         ("encode", citizen_encoder(schema, with_offer=False, kind="onehot")),
-        ("clf", LogisticRegression(C=PROPENSITY_C, max_iter=500, tol=1e-6)),
+        ("clf", LogisticRegression(C=PROPENSITY_C, solver="newton-cg", max_iter=500, tol=1e-6)),
     ])
     return model.fit(X, offers)
