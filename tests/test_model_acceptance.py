@@ -123,7 +123,8 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
     X = prepare(rows, default_model.schema).assign(offer=rows["offer"].to_numpy())
     pipeline = default_model.pipeline
     Z, y = pipeline[:-1].transform(X), rows["outcome"].astype(str).to_numpy()
-    boot = bootstrap_refits(clone(pipeline[-1]), Z, y, evidence_size=len(y), n_bootstrap=8, seed=0)
+    boot = bootstrap_refits(clone(pipeline[-1]), Z, y, evidence_size=len(y), n_bootstrap=8, seed=0,
+                            point=pipeline[-1])
     naive = OutcomeModel.from_fitted(default_model.estimator, boot, default_model.propensity,
                                      default_model.manifest)
     w_naive = _median_width(naive, probe)
