@@ -21,7 +21,7 @@ from recommender.synth import generate_cohort
 
 def _measure(fn):
     """Wall time of one untraced run, then peak traced memory of a second run: tracing every
-    allocation slows Python-heavy code by half again, so timing under ``tracemalloc`` (as this
+    allocation nearly doubled training's time here, so timing under ``tracemalloc`` (as this
     benchmark did before issue 11) overstates the time."""
     t = time.perf_counter()
     result = fn()

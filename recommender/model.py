@@ -445,7 +445,7 @@ def save_model(model: OutcomeModel, path: str | Path, *, inputs: tuple = ()) -> 
     :mod:`recommender.modelling.persist`). ``path`` must be a new path or a regular file that is none
     of ``inputs`` (:func:`recommender.files.check_output`)."""
     # A blend's bootstrap draws are served from its tables (exact, checked when loaded); pickling
-    # its ~40 refits as well multiplied the file's size and the save time about 40-fold.
+    # its ~40 refits as well made the file 4 times larger and the save about 50 times slower.
     boot = [] if isinstance(model.tables, BlendTables) else list(model.boot)
     objects = {"estimator": model.estimator, "boot": boot, "propensity": model.propensity}
     return write_model_file(path, model.manifest, model.serving_arrays(), objects, inputs=inputs)

@@ -84,20 +84,22 @@ def intake_profile(records: object, fields: Sequence[str] = PROFILE_FIELDS) -> d
     return {f: {c: (k / n if n else 0.0) for c, k in cs.items()} for f, cs in counts.items()}
 
 
+def _tally(counts: dict[str, dict[str, int]], field: str, value: object, k: int) -> None:
+    cat = categorise(field, value)
+    counts[field][cat] = counts[field].get(cat, 0) + k
+
+
 def _frame_counts(frame: Any, fields: Sequence[str]) -> tuple[dict[str, dict[str, int]], int]:
     """:func:`category_counts` of a DataFrame's rows, each distinct value categorised once (a
-    100,000-row cohort took 5 s row by row)."""
-    n = len(frame)
+    100,000-row cohort took 3.3 s row by row)."""
     counts = {f: dict.fromkeys(categories(f), 0) for f in fields}
     for f in fields:
         if f not in frame.columns:
-            cat = categorise(f, None)
-            counts[f][cat] = counts[f].get(cat, 0) + n
+            _tally(counts, f, None, len(frame))
             continue
         for value, k in frame[f].value_counts(dropna=False, sort=False).items():
-            cat = categorise(f, value)
-            counts[f][cat] = counts[f].get(cat, 0) + int(k)
-    return counts, n
+            _tally(counts, f, value, int(k))
+    return counts, len(frame)
 
 
 def category_counts(rows: Iterable[Mapping[str, object]], fields: Sequence[str] = PROFILE_FIELDS,
@@ -113,6 +115,5 @@ def category_counts(rows: Iterable[Mapping[str, object]], fields: Sequence[str] 
     for row in rows:
         n += 1
         for f in fields:
-            cat = categorise(f, row.get(f))
-            counts[f][cat] = counts[f].get(cat, 0) + 1
+            _tally(counts, f, row.get(f), 1)
     return counts, n

@@ -103,6 +103,8 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
         y_enc = y[used]
         *linear, tree = clf.estimators
         starts = [s[-1] for s in start.estimators_] if start is not None else [None] * len(members)
+        owner = [j for _ in rows_in for j in range(len(linear))] + \
+            [len(members) - 1] * len(rows_in[:TREE_REFITS])  # the member each job refits
         jobs = [(lin[-1], encoded[j], y_enc, rows, starts[j]) for rows in rows_in
                 for j, lin in enumerate(linear)] + [
             (tree[-1], encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
@@ -118,9 +120,7 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
     if not blend:
         return fitted
     k = len(linear)
-    fitted = [Pipeline([*members[j].steps[:-1], ("clf", est)])
-              for j, est in [(i % k, e) for i, e in enumerate(fitted[:n_bootstrap * k])]] + [
-        Pipeline([*members[-1].steps[:-1], ("clf", est)]) for est in fitted[n_bootstrap * k:]]
+    fitted = [Pipeline([*members[j].steps[:-1], ("clf", est)]) for j, est in zip(owner, fitted)]
     lin, trees = fitted[:n_bootstrap * k], fitted[n_bootstrap * k:]
     classes = getattr(clf, "classes_", None)  # an unfitted clone is allowed too
     classes = np.unique(y) if classes is None else classes
