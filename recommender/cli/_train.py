@@ -64,9 +64,9 @@ def render(model: OutcomeModel, path: str) -> str:
         lines.append(f"Blanding / mixture: {', '.join(parts)}, prior {mix['prior_weight']:.3f} "  # type: ignore[index]
                      f"(the prior share shrinks the probabilities, not the ranking / "
                      f"priorandelen mindsker sandsynlighederne, ikke rækkefølgen)")
-    cal = "yes/ja" if sel["calibrated"] else "no/nej"
-    lines.append(f"Kalibrering (temperature) / calibration: {cal} (CV log loss "
-                 f"{sel['calibrated_cv_log_loss']:.4f})")
+    if sel["calibrated"]:  # only models selected before issue 11 had a temperature
+        lines.append(f"Kalibrering (temperature) / calibration: yes/ja (CV log loss "
+                     f"{sel['calibrated_cv_log_loss']:.4f})")
     lines.append(f"Usikkerhed / intervals: {m.n_bootstrap} bootstrap refits of {m.evidence_size}"
                  f" rows, {int(m.interval_level * 100)}% intervals; support threshold "
                  f"{m.support_threshold}; protected attributes used: {m.allow_protected}")
