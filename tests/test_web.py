@@ -200,7 +200,7 @@ def test_an_analyst_sees_the_apis_monitoring_figures_on_the_monitor_page(web_db)
     assert {k: shown.get(k, "missing") for k in expected} == expected
     assert shown["follow_rate.n_decisions"] == 7 and shown["follow_rate.overall"] == round(6 / 7, 4)
     assert shown["departure_reasons.citizen_preference"] == "<5"
-    assert ">86 %<" in page.text and ">&lt;5<" in page.text and "færre end 5 borgere" in page.text
+    assert ">86\u00a0%<" in page.text and ">&lt;5<" in page.text and "færre end 5 borgere" in page.text
     assert '<th scope="col">PSI</th>' in page.text and "0,10" in page.text and "0,25" in page.text
     assert len(web.audit("monitor.read")) == 2
     english = web.client.get("/lang/en?next=/monitor", follow_redirects=True).text
@@ -344,7 +344,8 @@ def test_verdict_and_p_best_are_shown_when_the_contract_has_them(web):
     # the contract's own verdict, in its own words, at the top
     state = "clear" if contract["verdict"]["distinguishable"] else "unclear"
     assert f'data-verdict="{state}"' in page
-    assert html.escape(contract["verdict"]["message"]["da"], quote=False) in page
+    # the contract's wording, with a no-break space between a number and its "%" on the page
+    assert re.sub(r"(?<=\d) %", "\u00a0%", html.escape(contract["verdict"]["message"]["da"], quote=False)) in page
     with web.db.session() as session:  # an older contract without a verdict still renders
         row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
         row.contract = {k: v for k, v in contract.items() if k != "verdict"}
@@ -361,7 +362,9 @@ def test_verdict_and_p_best_are_shown_when_the_contract_has_them(web):
         session.commit()
     page = web.client.get(location).text
     assert 'data-verdict="unclear"' in page and "Ingen klar forskel mellem" in page
-    assert "bedst i 50 % af modellens genberegninger" in page
+    assert "bedst i 50\u00a0% af modellens genberegninger" in page
+    # a number and its "%" never break across lines: every "%" after a digit follows a no-break space
+    assert re.findall(r"\d %", page) == [] and "50\u00a0%" in page
 
 
 def test_the_language_switch_keeps_the_page(web):

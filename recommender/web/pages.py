@@ -7,6 +7,7 @@ inline script); the service marks every response ``no-store`` (they show persona
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from recommender.service.deps import DbSession
 from recommender.service.tables import User
@@ -34,12 +36,24 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
 }  # Cache-Control: no-store and nosniff come from the service's NoStore middleware for every response
 
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=%)")
+
+
+def _unbroken(value: Any) -> Any:
+    """Every printed value with a no-break space between a number and its "%" ("8 %" never breaks
+    across lines, as Danish typesetting wants); Markup stays Markup (the space is the only change)."""
+    if not isinstance(value, str):
+        return value
+    kept = _NUMBER_SPACE.sub("\u00a0", value)
+    return Markup(kept) if isinstance(value, Markup) else kept
+
+
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_unbroken)
 
 
 def _percent(x: float) -> str:
-    return f"{100 * float(x):.0f} %"
+    return f"{100 * float(x):.0f}\u00a0%"
 
 
 def _decimal(x: float, lang: str) -> str:
