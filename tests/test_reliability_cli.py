@@ -244,9 +244,12 @@ def test_broken_rules_model_and_csv_files_exit_2(tmp_path, capsys, name, argv, m
 
 def test_usage_errors_are_one_line_exit_2(capsys) -> None:
     for argv in (["recommend"], ["bogus"], ["recommend", FLEXIBLE, "--lang", "fr"],
-                 ["score", FLEXIBLE], ["train", "x.csv", "--out", "m", "--seed", "abc"]):
+                 ["score", FLEXIBLE], ["train", "x.csv", "--out", "m", "--seed", "abc"],
+                 ["train", "x.csv", "--out", "m", "--jobs", "-1"]):
         assert main(argv) == 2
         _one_line(capsys.readouterr().err)
+    assert main(["train", "x.csv", "--out", "m", "--jobs", "many"]) == 2
+    assert "--jobs: expected a whole number 0–256 / et heltal 0–256; got 'many'" in capsys.readouterr().err
     # no command at all lists the commands (spec §12, tests/test_analyst_cli.py), ending in one error line
     assert main([]) == 2
     err = capsys.readouterr().err

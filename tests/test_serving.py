@@ -110,6 +110,29 @@ def test_the_bootstrap_refits_do_not_depend_on_the_number_of_processes() -> None
     assert one.version == two.version
 
 
+def test_train_jobs_spreads_the_refits_and_gives_the_same_model(tmp_path, monkeypatch, capsys) -> None:
+    """``recommender train --jobs N`` (0 = every core) reaches ``train(n_jobs=…)``; the saved model
+    is the same for every N."""
+    import recommender.model as model_module
+    from recommender.cli import main
+
+    real, seen = model_module.train, []
+
+    def recorded(*args, **kwargs):
+        seen.append(kwargs["n_jobs"])
+        return real(*args, **{**kwargs, "n_bootstrap": 4})
+
+    monkeypatch.setattr(model_module, "train", recorded)
+    cohort = tmp_path / "k.csv"
+    simulate(300, seed=4).to_csv(cohort, index=False)
+    for jobs in ("1", "2", "0"):
+        assert main(["train", str(cohort), "--out", str(tmp_path / f"m{jobs}.p500model"), "--jobs", jobs]) == 0
+    assert seen == [1, 2, -1]
+    versions = {load_model(tmp_path / f"m{jobs}.p500model").version for jobs in ("1", "2", "0")}
+    assert len(versions) == 1
+    assert "Gemt / saved" in capsys.readouterr().out
+
+
 def test_a_model_that_trains_also_saves_and_loads(tmp_path) -> None:
     """train() refuses the settings load() would refuse, before fitting anything."""
     from recommender.errors import RecommenderError
