@@ -15,7 +15,6 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from recommender.service.deps import DbSession
 from recommender.service.tables import User
@@ -41,11 +40,11 @@ _NUMBER_SPACE = re.compile(r"(?<=\d) (?=%)")
 
 def _unbroken(value: Any) -> Any:
     """Every printed value with a no-break space between a number and its "%" ("8 %" never breaks
-    across lines, as Danish typesetting wants); Markup stays Markup (the space is the only change)."""
+    across lines, as Danish typesetting wants). Markup stays Markup, so it is not escaped
+    twice; the space is the only change."""
     if not isinstance(value, str):
         return value
-    kept = _NUMBER_SPACE.sub("\u00a0", value)
-    return Markup(kept) if isinstance(value, Markup) else kept
+    return type(value)(_NUMBER_SPACE.sub("\u00a0", value))
 
 
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
