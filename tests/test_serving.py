@@ -154,11 +154,12 @@ def blend() -> OutcomeModel:
     """A blend with more draws than boosted refits (``TREE_REFITS``): boosted members reused in
     turn; every linear member kept (``MIN_SHARE`` 0), so it has ``MAX_LINEAR`` of them."""
     from recommender.modelling import selection as _selection
+    from recommender.modelling import stacking as _stacking
     from recommender.modelling.uncertainty import TREE_REFITS
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
-        mp.setattr(_selection, "MIN_SHARE", 0.0)
+        mp.setattr(_stacking, "MIN_SHARE", 0.0)
         model = train(simulate(600, seed=11), seed=0, n_bootstrap=TREE_REFITS + 2)
     assert model.manifest.selected.startswith("blend:")
     return model
@@ -173,7 +174,7 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     """Trees and linear halves as arrays: every draw, point model, reasons, for many citizens."""
     from recommender.modelling.uncertainty import TREE_REFITS
 
-    from recommender.modelling.selection import MAX_LINEAR
+    from recommender.modelling.stacking import MAX_LINEAR
 
     assert blend.is_lean and not blend.is_linear
     assert len(blend.tables.linears) == MAX_LINEAR and blend.tables.mix[0, -1] > 0  # a prior share

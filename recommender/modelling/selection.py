@@ -11,8 +11,8 @@ Candidates (all see the offer and can express offer × citizen interactions):
 
 **The blend** ``blend:<linear>+…`` is a stack (Wolpert 1992; Breiman 1996; van der Laan's super
 learner): the convex mixture of the linear candidates the stack relies on, ``hgb`` and the prior
-whose out-of-fold likelihood is highest (:func:`~recommender.modelling.blend.mixture_weights`). The
-prior share shrinks the probabilities toward the base rates without touching the ranking, so
+whose out-of-fold likelihood is highest (:mod:`~recommender.modelling.stacking`,
+:func:`~recommender.modelling.blend.mixture_weights`). The prior share shrinks the probabilities toward the base rates without touching the ranking, so
 shrinkage no longer costs offer contrasts the way a strong penalty did (the old one-standard-error
 rule on log loss picked penalties that ranked like the offer marginals at 274 rows).
 
@@ -43,6 +43,7 @@ from sklearn.pipeline import Pipeline
 from recommender.modelling.blend import AverageClassifier, mixture_weights
 from recommender.modelling.features import FeatureSchema, OfferInteractions, citizen_encoder
 from recommender.modelling.policy import dr_contributions, paired_se
+from recommender.modelling.stacking import floored, observed, stack
 from recommender.modelling.uncertainty import fit_propensity
 from recommender.vocab import OFFER, OUTCOME
 
@@ -56,9 +57,6 @@ HGB_PARAMS = {"learning_rate": 0.05, "max_iter": 100, "max_depth": 3, "min_sampl
 DEFAULT_WEIGHTS = np.array([1.0, 0.8, 0.4, 0.0])  # job, education, active, other (rules.yaml)
 BLEND = "blend:"
 SWITCH_SE = 2.0  # leave the blend only for a policy value this many paired SE higher
-MAX_LINEAR = 3  # at most this many linear candidates in the blend (those the stack weighs most)
-MIN_SHARE = 0.02  # a linear candidate with a smaller stack weight is left out of the blend
-MIN_MODEL_SHARE = 0.05  # the models' joint share never falls below this (the prior cannot rank)
 MAX_CV_ROWS = 10_000  # model selection on at most this many rows (stratified subsample); fit on all
 
 
@@ -248,11 +246,6 @@ def _logit_path(schema: FeatureSchema, X: pd.DataFrame, y: np.ndarray, train, te
     return out
 
 
-def _observed(proba: np.ndarray, offer_idx: np.ndarray) -> np.ndarray:
-    """The (n, outcomes) probabilities under each row's own offer."""
-    return proba[np.arange(len(proba)), offer_idx]
-
-
 def _offer_index(X: pd.DataFrame) -> np.ndarray:
     index = {o: j for j, o in enumerate(OFFER.codes)}
     return np.array([index[o] for o in X["offer"].to_numpy()])
@@ -282,50 +275,6 @@ def _offer_means(offer_idx: np.ndarray, y_idx: np.ndarray, folds: list, n_classe
                               if np.any(offer_idx[train] == o) else overall
                               for o in range(len(OFFER.codes))])
     return out
-
-
-def _floored(w: np.ndarray) -> np.ndarray:
-    """Stack weights (models…, prior) whose models keep at least ``MIN_MODEL_SHARE`` together (in
-    their own proportions, equal if all were 0): the prior alone cannot rank the offers."""
-    models = w[:-1].sum()
-    if models >= MIN_MODEL_SHARE:
-        return w
-    share = w[:-1] / models if models > 0 else np.full(len(w) - 1, 1.0 / (len(w) - 1))
-    return np.append(MIN_MODEL_SHARE * share, 1.0 - MIN_MODEL_SHARE)
-
-
-def _mixture(parts: list[str], lik: dict[str, np.ndarray], oof: dict[str, np.ndarray],
-             folds: list) -> tuple[np.ndarray, np.ndarray]:
-    """The stack weights of ``parts`` (the last is ``prior``), fitted on all rows and floored, and
-    the mixture's out-of-fold probabilities with cross-fitted weights (each fold's weights from
-    the other folds' rows), so its own log loss and policy value are not flattered."""
-    L = np.column_stack([lik[n] for n in parts])
-    out = np.zeros_like(oof["prior"])
-    for train, test in folds:
-        w = _floored(mixture_weights(L[train]))
-        out[test] = sum(wi * oof[n][test] for wi, n in zip(w, parts))
-    return _floored(mixture_weights(L)), out
-
-
-def _stack(oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray,
-           y_idx: np.ndarray, folds: list
-           ) -> tuple[list[str], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """The blend's members (the linear candidates the full stack weighs most, then ``hgb``), every
-    candidate's weight in the full stack, and three weightings of the members with the prior —
-    ``stack`` (all members), ``linear`` (the linear members only) and ``hgb`` (the trees only) —
-    each as (weights over members + prior, cross-fitted out-of-fold probabilities)."""
-    rows = np.arange(len(y_idx))
-    lik = {n: _observed(oof[n], offer_idx)[rows, y_idx] for n in [*linear, "hgb", "prior"]}
-    full = mixture_weights(np.column_stack([lik[n] for n in [*linear, "hgb", "prior"]]))
-    order = sorted(range(len(linear)), key=lambda j: -full[j])
-    kept = [linear[j] for j in order[:MAX_LINEAR] if full[j] >= MIN_SHARE] or [linear[order[0]]]
-    members = [*kept, "hgb"]
-    out = {}
-    for label, used in (("stack", members), ("linear", kept), ("hgb", ["hgb"])):
-        w, proba = _mixture([*used, "prior"], lik, oof, folds)
-        weights = np.array([w[used.index(m)] if m in used else 0.0 for m in members] + [w[-1]])
-        out[label] = (weights, proba)
-    return members, full, out
 
 
 def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int = 0,
@@ -359,11 +308,11 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
         propensity[te] = _aligned(prop.predict_proba(citizens.iloc[te]), prop.classes_,
                                   list(OFFER.codes))
     linear = [n for n in pool if n.startswith("logit_s")]
-    members, full, weightings = _stack(oof, linear, offer_idx, y_idx, folds)
+    members, full, weightings = stack(oof, linear, offer_idx, y_idx, folds)
     fit_choice = members[0]
     blend = BLEND + "+".join(members[:-1])
     oof[blend] = weightings["stack"][1]
-    losses = {n: [_loss(y_idx[te], _observed(oof[n][te], offer_idx[te])) for _, te in folds]
+    losses = {n: [_loss(y_idx[te], observed(oof[n][te], offer_idx[te])) for _, te in folds]
               for n in oof}
     w = np.array([weights[OUTCOME.codes.index(c)] for c in classes])
     judge = dict(offer_idx=offer_idx, y_idx=y_idx, weights=w, propensity=propensity,
@@ -441,11 +390,11 @@ def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
             probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed), Xs, ys, tr, te, classes)
             probas["prior"] = _fold_proba(DummyClassifier(strategy="prior"), Xs, ys, tr, te, classes)
             for name, proba in probas.items():
-                seen = _observed(proba, own)
+                seen = observed(proba, own)
                 losses.setdefault(name, []).append(_loss(yi[te], seen))
                 lik.setdefault(name, []).append(seen[np.arange(len(te)), yi[te]])
     Cs = [min(LOGIT_C, key=lambda C: float(np.mean(losses[logit_name(_parse(m)[0], C)])))
           for m in linear]
     parts = [logit_name(_parse(m)[0], C) for m, C in zip(linear, Cs)] + ["hgb", "prior"]
-    weights = _floored(mixture_weights(np.column_stack([np.concatenate(lik[n]) for n in parts])))
+    weights = floored(mixture_weights(np.column_stack([np.concatenate(lik[n]) for n in parts])))
     return Cs, weights

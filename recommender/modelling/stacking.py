@@ -1,0 +1,73 @@
+"""The stack behind a blend: its members and their weights with the prior (issue 11).
+
+The weights are those whose mixture predicts the held-out folds best (out-of-fold likelihood,
+:func:`~recommender.modelling.blend.mixture_weights`). The prior's share shrinks the probabilities
+toward the outcome shares and leaves every citizen's ranking unchanged (the prior is the same
+vector for every offer); the models' split decides the ranking. :func:`stack` picks the members and
+the three weightings :func:`~recommender.modelling.selection.select` chooses between.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recommender.modelling.blend import mixture_weights
+
+__all__ = ["MAX_LINEAR", "MIN_MODEL_SHARE", "MIN_SHARE", "floored", "mixture", "observed", "stack"]
+
+MAX_LINEAR = 3  # at most this many linear candidates in the blend (those the stack weighs most)
+MIN_SHARE = 0.02  # a linear candidate with a smaller stack weight is left out of the blend
+MIN_MODEL_SHARE = 0.05  # the models' joint share never falls below this (the prior cannot rank)
+
+
+def observed(proba: np.ndarray, offer_idx: np.ndarray) -> np.ndarray:
+    """The (n, outcomes) probabilities under each row's own offer."""
+    return proba[np.arange(len(proba)), offer_idx]
+
+
+def floored(w: np.ndarray) -> np.ndarray:
+    """Stack weights (models…, prior) whose models keep at least ``MIN_MODEL_SHARE`` together (in
+    their own proportions, equal if all were 0): the prior alone cannot rank the offers.
+
+    >>> floored(np.array([0.01, 0.01, 0.98])).round(3).tolist()
+    [0.025, 0.025, 0.95]
+    """
+    models = w[:-1].sum()
+    if models >= MIN_MODEL_SHARE:
+        return w
+    share = w[:-1] / models if models > 0 else np.full(len(w) - 1, 1.0 / (len(w) - 1))
+    return np.append(MIN_MODEL_SHARE * share, 1.0 - MIN_MODEL_SHARE)
+
+
+def mixture(parts: list[str], lik: dict[str, np.ndarray], oof: dict[str, np.ndarray],
+            folds: list) -> tuple[np.ndarray, np.ndarray]:
+    """The stack weights of ``parts`` (the last is ``prior``), fitted on all rows and floored, and
+    the mixture's out-of-fold probabilities with cross-fitted weights (each fold's weights from
+    the other folds' rows), so its own log loss and policy value are not flattered."""
+    L = np.column_stack([lik[n] for n in parts])
+    out = np.zeros_like(oof["prior"])
+    for train, test in folds:
+        w = floored(mixture_weights(L[train]))
+        out[test] = sum(wi * oof[n][test] for wi, n in zip(w, parts))
+    return floored(mixture_weights(L)), out
+
+
+def stack(oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray,
+          y_idx: np.ndarray, folds: list
+          ) -> tuple[list[str], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The blend's members (the linear candidates the full stack weighs most, then ``hgb``), every
+    candidate's weight in the full stack, and three weightings of the members with the prior —
+    ``stack`` (all members), ``linear`` (the linear members only) and ``hgb`` (the trees only) —
+    each as (weights over members + prior, cross-fitted out-of-fold probabilities)."""
+    rows = np.arange(len(y_idx))
+    lik = {n: observed(oof[n], offer_idx)[rows, y_idx] for n in [*linear, "hgb", "prior"]}
+    full = mixture_weights(np.column_stack([lik[n] for n in [*linear, "hgb", "prior"]]))
+    order = sorted(range(len(linear)), key=lambda j: -full[j])
+    kept = [linear[j] for j in order[:MAX_LINEAR] if full[j] >= MIN_SHARE] or [linear[order[0]]]
+    members = [*kept, "hgb"]
+    out = {}
+    for label, used in (("stack", members), ("linear", kept), ("hgb", ["hgb"])):
+        w, proba = mixture([*used, "prior"], lik, oof, folds)
+        weights = np.array([w[used.index(m)] if m in used else 0.0 for m in members] + [w[-1]])
+        out[label] = (weights, proba)
+    return members, full, out
