@@ -12,9 +12,10 @@ Candidates (all see the offer and can express offer × citizen interactions):
 **The blend** ``blend:<linear>+…`` is a stack (Wolpert 1992; Breiman 1996; van der Laan's super
 learner): the convex mixture of the linear candidates the stack relies on, ``hgb`` and the prior
 whose out-of-fold likelihood is highest (:mod:`~recommender.modelling.stacking`,
-:func:`~recommender.modelling.blend.mixture_weights`). The prior share shrinks the probabilities toward the base rates without touching the ranking, so
-shrinkage no longer costs offer contrasts the way a strong penalty did (the old one-standard-error
-rule on log loss picked penalties that ranked like the offer marginals at 274 rows).
+:func:`~recommender.modelling.blend.mixture_weights`). The prior share shrinks the probabilities
+toward the base rates without touching the ranking, so shrinkage no longer costs offer contrasts
+the way a strong penalty did (the old one-standard-error rule on log loss picked penalties that
+ranked like the offer marginals at 274 rows).
 
 **The choice** sees decision quality: the cross-fitted doubly-robust value of each top-offer policy
 (:mod:`~recommender.modelling.policy`). The model is always the blend; it serves the full stack

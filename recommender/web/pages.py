@@ -52,7 +52,7 @@ _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=selec
 
 
 def _percent(x: float) -> str:
-    return f"{100 * float(x):.0f}\u00a0%"
+    return f"{100 * float(x):.0f} %"  # printed with a no-break space by ``_unbroken``
 
 
 def _decimal(x: float, lang: str) -> str:
