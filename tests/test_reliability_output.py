@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -223,26 +224,55 @@ def big_citizens(tmp_path_factory, citizens_csv) -> Path:
     return path
 
 
+def _feed(fifo: Path, data: bytes, release: threading.Event) -> None:
+    """Write ``data`` into ``fifo`` and keep it open (no end of file) until ``release`` is set."""
+    fd = os.open(fifo, os.O_WRONLY)  # blocks until the scoring process opens its input
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        release.wait(120)
+    except BrokenPipeError:  # the reader was stopped first
+        pass
+    finally:
+        os.close(fd)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_output(
         tmp_path, big_citizens, model_file, signum) -> None:
+    # The input is a FIFO the test keeps open: the process has scored and written chunks and waits
+    # for more rows, so it cannot finish before the signal however fast the machine is.
     out = tmp_path / "scores.csv"
     out.write_text("old scores")
-    proc = _spawn(["score", str(big_citizens), "--out", str(out), "--model", str(model_file),
+    fifo = tmp_path / "citizens.csv"
+    os.mkfifo(fifo)
+    release = threading.Event()
+    feeder = threading.Thread(target=_feed, args=(fifo, big_citizens.read_bytes(), release), daemon=True)
+    feeder.start()
+    proc = _spawn(["score", str(fifo), "--out", str(out), "--model", str(model_file),
                    "--chunksize", "200"])
-    deadline = time.time() + 120
-    while not list(tmp_path.glob(".scores.csv.*.tmp")) and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    assert proc.poll() is None, proc.communicate()
-    proc.send_signal(signum)
-    _, err = proc.communicate(timeout=60)
+    try:
+        deadline = time.time() + 120
+
+        def written() -> bool:  # the temp file exists and holds scored chunks
+            return any(p.stat().st_size > 0 for p in tmp_path.glob(".scores.csv.*.tmp"))
+
+        while not written() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert proc.poll() is None and written(), proc.communicate()
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        release.set()
+        feeder.join(10)
     # SIGINT: 130, or (rarely, a race in the interpreter's own SIGINT exit) "killed by SIGINT", which a
     # shell also reports as 130; either way interrupted, with no temp file and the old output kept
     allowed = {128 + signum, -signum} if signum == signal.SIGINT else {128 + signum}
     assert proc.returncode in allowed, (proc.returncode, err)
     assert b"Traceback" not in err
     assert out.read_text() == "old scores"
-    assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["citizens.csv", "scores.csv"]
 
 
 def test_sigint_at_any_moment_of_score_is_exit_130(tmp_path, big_citizens, model_file) -> None:
