@@ -256,7 +256,10 @@ def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_out
         deadline = time.time() + 120
 
         def written() -> bool:  # the temp file exists and holds scored chunks
-            return any(p.stat().st_size > 0 for p in tmp_path.glob(".scores.csv.*.tmp"))
+            try:
+                return any(p.stat().st_size > 0 for p in tmp_path.glob(".scores.csv.*.tmp"))
+            except FileNotFoundError:  # removed between glob and stat: the process stopped early
+                return False
 
         while not written() and time.time() < deadline and proc.poll() is None:
             time.sleep(0.05)
