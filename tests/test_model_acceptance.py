@@ -186,6 +186,7 @@ def test_train_cli_prints_the_summary(tmp_path, capsys):
     rows = [line for line in lines[head + 1:] if line.startswith("  ")]
     assert len(rows) >= 11 and all(line[weight_col - 1] != " " for line in rows)
     assert "Hvorfor / why: " in text and "Blanding / mixture: " in text and "prior 0." in text
+    assert "og ændrer ikke rækkefølgen / the prior share pulls the probabilities toward" in text
     assert "temperature" not in text  # the prior share calibrates; no line saying "no" to nothing
     assert main(["train", str(path), "--out", str(out), "--evidence-size", "3"]) == 2
     assert "--evidence-size" in capsys.readouterr().err

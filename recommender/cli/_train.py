@@ -69,8 +69,9 @@ def render(model: OutcomeModel, path: str) -> str:
     if mix:
         parts = [f"{n} {w:.3f}" for n, w in zip(mix["members"], mix["weights"])]  # type: ignore[index, call-overload]
         lines.append(f"Blanding / mixture: {', '.join(parts)}, prior {mix['prior_weight']:.3f} "  # type: ignore[index]
-                     f"(the prior share shrinks the probabilities, not the ranking / "
-                     f"priorandelen mindsker sandsynlighederne, ikke rækkefølgen)")
+                     f"(priorandelen trækker sandsynlighederne mod udfaldenes andele og ændrer ikke "
+                     f"rækkefølgen / the prior share pulls the probabilities toward the outcome "
+                     f"shares and leaves the ranking unchanged)")
     if sel["calibrated"]:  # only models selected before issue 11 had a temperature
         lines.append(f"Kalibrering (temperature) / calibration: yes/ja (CV log loss "
                      f"{sel['calibrated_cv_log_loss']:.4f})")
