@@ -238,6 +238,14 @@ def _feed(fifo: Path, data: bytes, release: threading.Event) -> None:
         os.close(fd)
 
 
+def _holds_rows(folder: Path) -> bool:
+    """Whether the scores' temporary file exists and holds scored chunks."""
+    try:
+        return any(p.stat().st_size > 0 for p in folder.glob(".scores.csv.*.tmp"))
+    except FileNotFoundError:  # removed between glob and stat: the process stopped early
+        return False
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_output(
         tmp_path, big_citizens, model_file, signum) -> None:
@@ -254,16 +262,9 @@ def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_out
                    "--chunksize", "200"])
     try:
         deadline = time.time() + 120
-
-        def written() -> bool:  # the temp file exists and holds scored chunks
-            try:
-                return any(p.stat().st_size > 0 for p in tmp_path.glob(".scores.csv.*.tmp"))
-            except FileNotFoundError:  # removed between glob and stat: the process stopped early
-                return False
-
-        while not written() and time.time() < deadline and proc.poll() is None:
+        while not _holds_rows(tmp_path) and time.time() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        assert proc.poll() is None and written(), proc.communicate()
+        assert proc.poll() is None and _holds_rows(tmp_path), proc.communicate()
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
     finally:
