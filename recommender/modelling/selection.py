@@ -2,8 +2,9 @@
 
 Candidates (all see the offer and can express offer × citizen interactions):
 
-* ``logit_s{s}_C{C}``: one-hot citizen features, offer indicators and offer × citizen interactions
-  scaled by ``s`` (``s = 0``: main effects only), multinomial LogisticRegression with L2 penalty
+* ``logit_s{s}_C{C}``: one-hot citizen features, offer indicators, offer × citizen interactions
+  scaled by ``s`` (``s = 0``: main effects only) and one propensity log-odds column per offer
+  (against regularisation-induced confounding), multinomial LogisticRegression with L2 penalty
   ``C`` (``C·s²`` the effective penalty on the interactions), on a small grid;
 * ``hgb``: a regularised HistGradientBoostingClassifier (depth 3, learning rate 0.05, L2 1, 20 rows
   per leaf, native categories, the offer a categorical input, so trees split on offer × citizen);
@@ -51,7 +52,7 @@ from recommender.vocab import OFFER, OUTCOME
 __all__ = ["CandidateResult", "Selection", "blend_members", "candidate", "candidates",
            "refit_plan", "select"]
 
-LOGIT_C = (0.3, 1.0)
+LOGIT_C = (0.1, 0.3, 1.0)
 INTERACTION_SCALES = (0.0, 0.1, 0.3, 1.0)
 HGB_PARAMS = {"learning_rate": 0.05, "max_iter": 100, "max_depth": 3, "min_samples_leaf": 20,
               "l2_regularization": 1.0}
@@ -124,7 +125,9 @@ def _parse(name: str) -> tuple[float, float]:
 def _linear(schema: FeatureSchema, C: float, scale: float) -> Pipeline:
     return Pipeline([
         ("encode", citizen_encoder(schema, with_offer=True, kind="onehot")),
-        ("interact", OfferInteractions(scale=scale)),
+        # propensity columns: a strong penalty on the citizen effects must not push who got which
+        # offer into the offer effects (regularisation-induced confounding; issue 11, docs/model.md)
+        ("interact", OfferInteractions(scale=scale, propensity=True)),
         # newton-cg: 7-8 iterations where lbfgs took 45-380, faster at every size from 274 to
         # 100,000 rows and closer to the exact optimum (benchmarks/bench_train.py, issue 11)
         ("clf", LogisticRegression(C=C, solver="newton-cg", max_iter=2000, tol=1e-4)),
@@ -147,7 +150,7 @@ def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
     >>> from recommender.modelling.features import build_schema
     >>> names = list(candidates(build_schema()))
     >>> len(names), names[:2], names[-1]
-    (9, ['logit_s0_C0.3', 'logit_s0.1_C0.3'], 'hgb')
+    (13, ['logit_s0_C0.1', 'logit_s0.1_C0.1'], 'hgb')
     """
     out: dict[str, Pipeline] = {logit_name(s, C): _linear(schema, C, s)
                                 for C in sorted(LOGIT_C) for s in sorted(INTERACTION_SCALES)}
