@@ -249,27 +249,24 @@ def test_blend_is_an_average_served_by_the_pipeline_with_bootstrap_draws(cohort)
     assert len(blend.explain(citizen, "internship", top=2)) <= 2
 
 
-def test_a_weighting_led_by_the_trees_gives_the_linear_members_weight_0(cohort):
-    """The decision-quality check may serve the trees alone (with their own prior share): the
-    blend keeps its members, the linear ones at weight 0, and ranks exactly as the trees do."""
+def test_a_weighting_led_by_the_trees_leaves_only_the_committee_beside_them(cohort):
+    """The decision-quality check may lead with the trees alone (their own prior share): the
+    stack's linear members get weight 0 in that weighting, so only the committee's linear members
+    stay, each at its equal share of the committee's credibility ``1 - n/(n + 1,000)``."""
     from recommender.modelling import selection as _selection
+    from recommender.modelling.stacking import credibility
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: ("hgb", "forced"))
         model = train(cohort.head(400), seed=2, n_bootstrap=2)
     mix = model.manifest.selection["mix"]
     assert mix["led_by"] == "hgb" and model.is_lean
-    assert all(w == 0 for w in mix["weights"][:-1]) and mix["weights"][-1] > 0
-    trees = model.estimator[-1].estimators_[-1]
-    frame = cohort.head(30)
-    from recommender.modelling.features import prepare
-
-    X = prepare(frame, model.schema)
-    w = np.array([WEIGHTS[k] for k in OUTCOME.codes])
-    order = [list(trees.classes_).index(k) for k in OUTCOME.codes]
-    own = np.stack([trees.predict_proba(X.assign(offer=o))[:, order] for o in OFFER.codes], axis=1)
-    served = model.predict_offers(frame, WEIGHTS, intervals=False)
-    np.testing.assert_array_equal(served.score.argmax(axis=1), (own @ w).argmax(axis=1))
+    assert mix["credibility"] == pytest.approx(credibility(model.manifest.n_with_offer), abs=1e-6)
+    assert set(mix["members"][:-1]) <= set(mix["committee"]) and mix["members"][-1] == "hgb"
+    linear = mix["weights"][:-1]
+    assert len(linear) == 4 and max(linear) - min(linear) < 1e-5
+    assert mix["weights"][-1] > linear[0] > 0
+    assert sum(mix["weights"]) + mix["prior_weight"] == pytest.approx(1.0, abs=1e-5)
 
 
 def test_the_prior_share_shrinks_probabilities_but_keeps_the_ranking(cohort):

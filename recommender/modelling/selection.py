@@ -19,9 +19,15 @@ the way a strong penalty did (the old one-standard-error rule on log loss picked
 ranked like the offer marginals at 274 rows).
 
 **The choice** sees decision quality: the cross-fitted doubly-robust value of each top-offer policy
-(:mod:`~recommender.modelling.policy`). The model is always the blend; it serves the full stack
-unless its linear members alone or ``hgb`` alone (each re-weighted with its own prior share, the
-others at weight 0) has a higher policy value by more than ``SWITCH_SE`` paired standard errors.
+(:mod:`~recommender.modelling.policy`). The fitted weighting is the full stack unless its linear
+members alone or ``hgb`` alone (each re-weighted with its own prior share, the others at weight 0)
+has a higher policy value by more than ``SWITCH_SE`` paired standard errors.
+
+**Credibility.** The blend serves that weighting with the share ``n / (n + 1,000)`` of ``n`` rows
+and the **committee** (``COMMITTEE``: the four linear candidates at ``C = 0.1``, one per interaction
+scale, and ``hgb``, equal weights, their own prior share) with the rest
+(:func:`~recommender.modelling.stacking.credible`): on a few hundred rows no criterion tells the
+better-ranking candidates from the others, and equal weights do not chase that noise.
 There is no temperature calibration: the prior share is the calibration, and it cannot change
 the ranking (a temperature can).
 """
@@ -45,7 +51,7 @@ from sklearn.pipeline import Pipeline
 from recommender.modelling.blend import AverageClassifier, mixture_weights
 from recommender.modelling.features import FeatureSchema, OfferInteractions, citizen_encoder
 from recommender.modelling.policy import dr_contributions, paired_se
-from recommender.modelling.stacking import floored, observed, stack
+from recommender.modelling.stacking import committee, credibility, credible, floored, observed, stack
 from recommender.modelling.uncertainty import fit_propensity
 from recommender.vocab import OFFER, OUTCOME
 
@@ -54,6 +60,7 @@ __all__ = ["CandidateResult", "Selection", "blend_members", "candidate", "candid
 
 LOGIT_C = (0.1, 0.3, 1.0)
 INTERACTION_SCALES = (0.0, 0.1, 0.3, 1.0)
+COMMITTEE = [f"logit_s{s:g}_C0.1" for s in INTERACTION_SCALES] + ["hgb"]  # equal weights (credibility)
 HGB_PARAMS = {"learning_rate": 0.05, "max_iter": 100, "max_depth": 3, "min_samples_leaf": 20,
               "l2_regularization": 1.0}
 DEFAULT_WEIGHTS = np.array([1.0, 0.8, 0.4, 0.0])  # job, education, active, other (rules.yaml)
@@ -313,18 +320,23 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
                                   list(OFFER.codes))
     linear = [n for n in pool if n.startswith("logit_s")]
     members, full, weightings = stack(oof, linear, offer_idx, y_idx, folds)
-    fit_choice = members[0]
-    blend = BLEND + "+".join(members[:-1])
-    oof[blend] = weightings["stack"][1]
-    losses = {n: [_loss(y_idx[te], observed(oof[n][te], offer_idx[te])) for _, te in folds]
-              for n in oof}
+    fit_choice, stacked = members[0], BLEND + "+".join(members[:-1])
     w = np.array([weights[OUTCOME.codes.index(c)] for c in classes])
     judge = dict(offer_idx=offer_idx, y_idx=y_idx, weights=w, propensity=propensity,
                  nuisance=_offer_means(offer_idx, y_idx, folds, len(classes)))
-    dr = dr_contributions(oof, **judge)
     # the finalists are judged as the blend would serve them: with their prior share
-    led = {fit_choice: "linear", "hgb": "hgb", blend: "stack"}
+    led = {fit_choice: "linear", "hgb": "hgb", stacked: "stack"}
     finalists = dr_contributions({n: weightings[v][1] for n, v in led.items()}, **judge)
+    chosen, reason = _decide(finalists, fit_choice, stacked)
+    fitted, fitted_oof = weightings[led[chosen]]
+    equal, equal_oof = committee(COMMITTEE[:-1] + ["hgb"], oof, offer_idx, y_idx, folds)
+    z = credibility(len(y))
+    served, mix = credible((members, fitted), (COMMITTEE, equal), z)
+    blend = BLEND + "+".join(served[:-1])
+    oof[blend] = z * fitted_oof + (1 - z) * equal_oof
+    losses = {n: [_loss(y_idx[te], observed(oof[n][te], offer_idx[te])) for _, te in folds]
+              for n in oof}
+    dr = dr_contributions(oof, **judge)
     share = dict(zip([*linear, "hgb", "prior"], full))
     results = [CandidateResult(n, candidate_params(n) if n != "prior" else {"kind": "dummy_prior"},
                                float(np.mean(losses[n])), float(np.std(losses[n])),
@@ -332,10 +344,12 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
                                float(share.get(n, float("nan"))))
                for n in [*linear, "hgb", blend, "prior"]]
     baseline = results.pop()
-    chosen, reason = _decide(finalists, fit_choice, blend)
-    mix = weightings[led[chosen]][0]
-    mixture = {"members": members, "led_by": led[chosen],
-               "weights": [round(float(v), 6) for v in mix[:-1]],
+    fit_choice = served[0]  # the heaviest linear member
+    reason += (f". Served: {z:.3f} x that weighting + {1 - z:.3f} x the committee's equal weights "
+               f"(the linear candidates at C = 0.1 and hgb); credibility n/(n + 1,000) at "
+               f"n = {len(y):,}, as fitted weights are noisy on few rows")
+    mixture = {"members": served, "led_by": led[chosen], "credibility": round(z, 6),
+               "committee": list(COMMITTEE), "weights": [round(float(v), 6) for v in mix[:-1]],
                "prior_weight": round(float(mix[-1]), 6)}
     return Selection(tuple(results), baseline, blend, False, float(np.mean(losses[blend])),
                      n_folds, len(y), fit_choice, reason, mixture)
@@ -367,8 +381,9 @@ def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
                members: list[str], *, seed: int = 0, repeats: int = 3
                ) -> tuple[list[float], np.ndarray]:
     """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
-    per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale,
-    and the stack weights (members + prior) at that size.
+    per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale
+    (a committee member keeps its own), and the weights (members + prior) at that size: the stack
+    weights and the committee's equal weights mixed with that size's credibility.
 
     Used for the bootstrap refits when the evidence is much smaller than the training sample: a
     219-citizen refit needs the penalty and the prior share a 219-row cohort would get, not the
@@ -397,8 +412,15 @@ def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
                 seen = observed(proba, own)
                 losses.setdefault(name, []).append(_loss(yi[te], seen))
                 lik.setdefault(name, []).append(seen[np.arange(len(te)), yi[te]])
-    Cs = [min(LOGIT_C, key=lambda C: float(np.mean(losses[logit_name(_parse(m)[0], C)])))
+    Cs = [_parse(m)[1] if m in COMMITTEE else
+          min(LOGIT_C, key=lambda C: float(np.mean(losses[logit_name(_parse(m)[0], C)])))
           for m in linear]
     parts = [logit_name(_parse(m)[0], C) for m, C in zip(linear, Cs)] + ["hgb", "prior"]
-    weights = floored(mixture_weights(np.column_stack([np.concatenate(lik[n]) for n in parts])))
-    return Cs, weights
+    L = np.column_stack([np.concatenate(lik[n]) for n in parts])
+    fitted = floored(mixture_weights(L))
+    ours = [j for j, m in enumerate(members) if m in COMMITTEE]  # hgb at least
+    w = floored(mixture_weights(np.column_stack([L[:, ours].mean(axis=1), L[:, -1]])))
+    equal = np.zeros(len(parts))
+    equal[ours], equal[-1] = w[0] / len(ours), w[1]
+    z = credibility(size)
+    return Cs, z * fitted + (1 - z) * equal
