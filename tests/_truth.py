@@ -2,7 +2,7 @@
 
 A *truth* draws citizens and gives the exact P(outcome | citizen, offer) for every offer; cohorts
 get a confounded offer (:func:`_dgp.assign_offers`: wage subsidy to the readiest, clarification to
-the least ready, every offer possible) and an outcome drawn from the truth. Three structures:
+the least ready, every offer possible) and an outcome drawn from the truth. Four structures:
 
 * ``logit`` — tests/_dgp.py: uniform random intake records, a multinomial logit whose offer
   effects are linear in a readiness index (main effects + offer × readiness);
@@ -12,7 +12,11 @@ the least ready, every offer possible) and an outcome drawn from the truth. Thre
   of ``generate_cohort`` (so it follows whatever outcome structure the generator has);
 * ``thresholds`` — uniform random records, offer effects that switch on at thresholds and need
   two inputs at once (wage subsidy helps only the ready who also speak Danish well, internship only
-  recent arrivals with at most one child, ...): one-hot main effects cannot express them.
+  recent arrivals with at most one child, ...): one-hot main effects cannot express them;
+* ``municipal`` — held out: added after the credibility mixture (docs/model.md) was chosen on the
+  other three, to check it is not tuned to them. Uniform random records; wage subsidy and
+  internship work better or worse depending on the municipality that runs them, the job chance
+  has a hump in years in Denmark, and clarification helps recent arrivals with an education plan.
 
 >>> frame = simulate(TRUTHS["thresholds"], 50, seed=1)
 >>> int(frame["outcome"].notna().sum()), TRUTHS["thresholds"].proba(frame).shape
@@ -132,10 +136,47 @@ def _p500_proba(frame: pd.DataFrame) -> np.ndarray:
     return np.stack([pipe.predict_proba(X.assign(offer=o))[:, order] for o in OFFER.codes], axis=1)
 
 
+# --------------------------------------------------------------------------- municipal (held out)
+# How well wage subsidy and internship work depends on the job centre that runs them: (wage
+# subsidy, internship) effects on the job logit per municipality.
+_CRAFT = {"Frederiksberg": (0.6, -0.2), "Hjørring": (-0.3, 0.5), "Holstebro": (0.2, 0.3),
+          "Lyngby-Taarbæk": (0.5, -0.4), "Rødovre": (-0.5, 0.6), "Aarhus": (0.0, 0.0)}
+
+
+def _municipal_proba(frame: pd.DataFrame) -> np.ndarray:
+    n = len(frame)
+    r = _readiness(frame)
+    years = frame["years_in_denmark"].to_numpy(float)
+    kids = frame["children_under_18"].to_numpy(float)
+    plan = frame["education_plan"].to_numpy(bool)
+    craft = np.array([_CRAFT.get(m, (0.0, 0.0)) for m in frame["municipality"].to_numpy(object)])
+    hump = np.exp(-(((years - 12) / 8) ** 2))  # settled, but not for decades: a hump, not a line
+    job = -0.8 + 0.7 * r + 0.8 * hump - 0.15 * kids
+    edu = -1.5 + 1.3 * plan - 0.03 * years
+    act = -0.4 + 0.2 * r
+    other = np.zeros(n)
+    out = []
+    for offer in OFFER.codes:
+        j, e, a, o = job.copy(), edu.copy(), act.copy(), other.copy()
+        if offer == "wage_subsidy":
+            j += 0.3 + craft[:, 0] + 0.5 * r
+        elif offer == "internship":
+            j += 0.2 + craft[:, 1] + 0.6 * (1 - hump)
+            a += 0.3
+        elif offer == "clarification":   # an education plan, recently arrived
+            e += 0.5 + 0.8 * (plan & (years < 6))
+            j -= 0.2
+        else:
+            a += 0.4 + 0.1 * kids
+        out.append(_softmax(np.column_stack([j, e, a, o])))
+    return np.stack(out, axis=1)
+
+
 TRUTHS: dict[str, Truth] = {
     "logit": Truth("logit", _draw_citizens, true_all),
     "p500": Truth("p500", _p500_citizens, _p500_proba),
     "thresholds": Truth("thresholds", _draw_citizens, _threshold_proba),
+    "municipal": Truth("municipal", _draw_citizens, _municipal_proba),
 }
 
 

@@ -11,7 +11,7 @@ from recommender.model import train
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("truth", ["logit", "thresholds"])
+@pytest.mark.parametrize("truth", ["logit", "thresholds", "municipal"])
 def test_regret_at_most_plain_logistic_regression_at_1000_rows(truth):
     ours, plain = [], []
     for seed in (0, 1, 2):

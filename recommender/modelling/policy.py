@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["MIN_PROPENSITY", "dr_contributions", "paired_se"]
+__all__ = ["MIN_PROPENSITY", "dr_contributions", "offer_means", "paired_se"]
 
 MIN_PROPENSITY = 0.05
 
@@ -55,3 +55,24 @@ def dr_contributions(proba: Mapping[str, np.ndarray], *, offer_idx: np.ndarray, 
 def paired_se(a: np.ndarray, b: np.ndarray) -> float:
     """Standard error of mean(a) − mean(b) for per-row contributions of the same rows."""
     return float(np.std(a - b, ddof=1) / np.sqrt(len(a))) if len(a) > 1 else float("inf")
+
+
+def offer_means(offer_idx: np.ndarray, y_idx: np.ndarray, folds: list, n_offers: int,
+                n_classes: int) -> np.ndarray:
+    """Cross-fitted outcome shares per offer, (n, offers, outcomes): the judge's outcome model
+    ``m``. It is none of the candidates, so no candidate is judged by its own predictions (a
+    policy that maximises the judge's model would look better than it is). An offer missing from
+    a training fold gets that fold's overall shares.
+
+    >>> folds = [(np.array([0, 1]), np.array([2, 3])), (np.array([2, 3]), np.array([0, 1]))]
+    >>> offer_means(np.array([0, 1, 0, 0]), np.array([1, 0, 0, 1]), folds, 2, 2)[2].tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    onehot = np.eye(n_classes)[y_idx]
+    out = np.zeros((len(y_idx), n_offers, n_classes))
+    for train, test in folds:
+        overall = onehot[train].mean(axis=0)
+        out[test] = np.stack([onehot[train][offer_idx[train] == o].mean(axis=0)
+                              if np.any(offer_idx[train] == o) else overall
+                              for o in range(n_offers)])
+    return out

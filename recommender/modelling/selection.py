@@ -50,7 +50,7 @@ from sklearn.pipeline import Pipeline
 
 from recommender.modelling.blend import AverageClassifier, mixture_weights
 from recommender.modelling.features import FeatureSchema, OfferInteractions, citizen_encoder
-from recommender.modelling.policy import dr_contributions, paired_se
+from recommender.modelling.policy import dr_contributions, offer_means, paired_se
 from recommender.modelling.stacking import committee, credibility, credible, floored, observed, stack
 from recommender.modelling.uncertainty import fit_propensity
 from recommender.vocab import OFFER, OUTCOME
@@ -97,7 +97,8 @@ class CandidateResult:
 @dataclass(frozen=True)
 class Selection:
     """The outcome of model selection: every candidate's CV figures and the choice; ``mix`` the
-    blend's weights (``{"weights": [...], "prior_weight": …}``, see :func:`candidate`)."""
+    blend's weights (``{"members", "weights", "prior_weight"}``, see :func:`candidate`; and how they
+    were made: ``led_by`` the fitted weighting, ``credibility`` its share, ``committee``)."""
 
     candidates: tuple[CandidateResult, ...]
     baseline: CandidateResult
@@ -273,21 +274,6 @@ def _subsample(X: pd.DataFrame, y: np.ndarray, seed: int) -> tuple[pd.DataFrame,
     return X.iloc[keep], y[keep]
 
 
-def _offer_means(offer_idx: np.ndarray, y_idx: np.ndarray, folds: list, n_classes: int
-                 ) -> np.ndarray:
-    """Cross-fitted outcome shares per offer, (n, offers, outcomes): the doubly-robust judge's
-    outcome model. It is none of the candidates, so no candidate is judged by its own predictions
-    (a policy that maximises the judge's model would look better than it is)."""
-    onehot = np.eye(n_classes)[y_idx]
-    out = np.zeros((len(y_idx), len(OFFER.codes), n_classes))
-    for train, test in folds:
-        overall = onehot[train].mean(axis=0)
-        out[test] = np.stack([onehot[train][offer_idx[train] == o].mean(axis=0)
-                              if np.any(offer_idx[train] == o) else overall
-                              for o in range(len(OFFER.codes))])
-    return out
-
-
 def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int = 0,
            weights: np.ndarray = DEFAULT_WEIGHTS) -> Selection:
     """Cross-validate every candidate (stratified, seeded folds), stack them, choose by decision
@@ -323,7 +309,7 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
     fit_choice, stacked = members[0], BLEND + "+".join(members[:-1])
     w = np.array([weights[OUTCOME.codes.index(c)] for c in classes])
     judge = dict(offer_idx=offer_idx, y_idx=y_idx, weights=w, propensity=propensity,
-                 nuisance=_offer_means(offer_idx, y_idx, folds, len(classes)))
+                 nuisance=offer_means(offer_idx, y_idx, folds, len(OFFER.codes), len(classes)))
     # the finalists are judged as the blend would serve them: with their prior share
     led = {fit_choice: "linear", "hgb": "hgb", stacked: "stack"}
     finalists = dr_contributions({n: weightings[v][1] for n, v in led.items()}, **judge)
