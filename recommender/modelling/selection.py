@@ -369,7 +369,7 @@ def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
     """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
     per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale
     (a committee member keeps its own), and the weights (members + prior) at that size: the stack
-    weights and the committee's equal weights mixed with that size's credibility.
+    weights over the members and equal weights on them, mixed with that size's credibility.
 
     Used for the bootstrap refits when the evidence is much smaller than the training sample: a
     219-citizen refit needs the penalty and the prior share a 219-row cohort would get, not the
@@ -404,9 +404,9 @@ def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
     parts = [logit_name(_parse(m)[0], C) for m, C in zip(linear, Cs)] + ["hgb", "prior"]
     L = np.column_stack([np.concatenate(lik[n]) for n in parts])
     fitted = floored(mixture_weights(L))
-    ours = [j for j, m in enumerate(members) if m in COMMITTEE]  # hgb at least
-    w = floored(mixture_weights(np.column_stack([L[:, ours].mean(axis=1), L[:, -1]])))
-    equal = np.zeros(len(parts))
-    equal[ours], equal[-1] = w[0] / len(ours), w[1]
+    # equal weights on the blend's own members: a blend fitted on many rows may hold none of the
+    # committee's linear members, and the draws can only mix the members the point model has
+    w = floored(mixture_weights(np.column_stack([L[:, :-1].mean(axis=1), L[:, -1]])))
+    equal = np.append(np.full(len(members), w[0] / len(members)), w[1])
     z = credibility(size)
     return Cs, z * fitted + (1 - z) * equal
