@@ -2,11 +2,12 @@
 
 For each truth generator (tests/_truth.py: ``logit``, ``p500``, ``thresholds`` and the held-out
 ``municipal``), each cohort size and each seed: a closed cohort with a confounded offer (wage
-subsidy to the readiest) is drawn, ``train`` and the plain peers are fitted on the same rows in the same run, and all are judged on
-2,000 fresh citizens against the exact P(outcome | citizen, offer): mean absolute probability
-error (MAE), regret (true score of the truly best offer minus that of the model's top offer,
-outcome weights from rules.yaml), top-offer agreement and policy value (mean true score of the
-model's top offer; "oracle" = always the truly best offer). Means over seeds; one markdown table.
+subsidy to the readiest) is drawn, ``train`` and the plain peers are fitted on the same rows in
+the same run, and all are judged on 2,000 fresh citizens against the exact P(outcome | citizen,
+offer): mean absolute probability error (MAE), regret (true score of the truly best offer minus
+that of the model's top offer, outcome weights from rules.yaml), top-offer agreement and policy
+value (mean true score of the model's top offer; "oracle" = always the truly best offer). Means
+over seeds; one markdown table.
 
 Run (nice, one thread per fit)::
 

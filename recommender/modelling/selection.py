@@ -51,7 +51,8 @@ from sklearn.pipeline import Pipeline
 from recommender.modelling.blend import AverageClassifier, mixture_weights
 from recommender.modelling.features import FeatureSchema, OfferInteractions, citizen_encoder
 from recommender.modelling.policy import dr_contributions, offer_means, paired_se
-from recommender.modelling.stacking import committee, credibility, credible, floored, observed, stack
+from recommender.modelling.stacking import (CREDIBILITY_ROWS, committee, credibility, credible, floored,
+                                            observed, stack)
 from recommender.modelling.uncertainty import fit_propensity
 from recommender.vocab import OFFER, OUTCOME
 
@@ -60,7 +61,8 @@ __all__ = ["CandidateResult", "Selection", "blend_members", "candidate", "candid
 
 LOGIT_C = (0.1, 0.3, 1.0)
 INTERACTION_SCALES = (0.0, 0.1, 0.3, 1.0)
-COMMITTEE = [f"logit_s{s:g}_C0.1" for s in INTERACTION_SCALES] + ["hgb"]  # equal weights (credibility)
+COMMITTEE_C = 0.1  # the committee: one linear candidate per interaction scale at this C, and hgb
+COMMITTEE = [f"logit_s{s:g}_C{COMMITTEE_C:g}" for s in INTERACTION_SCALES] + ["hgb"]
 HGB_PARAMS = {"learning_rate": 0.05, "max_iter": 100, "max_depth": 3, "min_samples_leaf": 20,
               "l2_regularization": 1.0}
 DEFAULT_WEIGHTS = np.array([1.0, 0.8, 0.4, 0.0])  # job, education, active, other (rules.yaml)
@@ -306,16 +308,16 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
                                   list(OFFER.codes))
     linear = [n for n in pool if n.startswith("logit_s")]
     members, full, weightings = stack(oof, linear, offer_idx, y_idx, folds)
-    fit_choice, stacked = members[0], BLEND + "+".join(members[:-1])
+    stack_lead, stacked = members[0], BLEND + "+".join(members[:-1])
     w = np.array([weights[OUTCOME.codes.index(c)] for c in classes])
     judge = dict(offer_idx=offer_idx, y_idx=y_idx, weights=w, propensity=propensity,
                  nuisance=offer_means(offer_idx, y_idx, folds, len(OFFER.codes), len(classes)))
     # the finalists are judged as the blend would serve them: with their prior share
-    led = {fit_choice: "linear", "hgb": "hgb", stacked: "stack"}
+    led = {stack_lead: "linear", "hgb": "hgb", stacked: "stack"}
     finalists = dr_contributions({n: weightings[v][1] for n, v in led.items()}, **judge)
-    chosen, reason = _decide(finalists, fit_choice, stacked)
+    chosen, reason = _decide(finalists, stack_lead, stacked)
     fitted, fitted_oof = weightings[led[chosen]]
-    equal, equal_oof = committee(COMMITTEE[:-1] + ["hgb"], oof, offer_idx, y_idx, folds)
+    equal, equal_oof = committee(COMMITTEE, oof, offer_idx, y_idx, folds)
     z = credibility(len(y))
     served, mix = credible((members, fitted), (COMMITTEE, equal), z)
     blend = BLEND + "+".join(served[:-1])
@@ -330,10 +332,11 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
                                float(share.get(n, float("nan"))))
                for n in [*linear, "hgb", blend, "prior"]]
     baseline = results.pop()
-    fit_choice = served[0]  # the heaviest linear member
+    fit_choice = served[0]  # the heaviest linear member of the served blend
     reason += (f". Served: {z:.3f} x that weighting + {1 - z:.3f} x the committee's equal weights "
-               f"(the linear candidates at C = 0.1 and hgb); credibility n/(n + 1,000) at "
-               f"n = {len(y):,}, as fitted weights are noisy on few rows")
+               f"(the linear candidates at C = {COMMITTEE_C:g} and hgb); credibility "
+               f"n/(n + {CREDIBILITY_ROWS:,}) at n = {len(y):,}, as fitted weights are noisy on "
+               f"few rows")
     mixture = {"members": served, "led_by": led[chosen], "credibility": round(z, 6),
                "committee": list(COMMITTEE), "weights": [round(float(v), 6) for v in mix[:-1]],
                "prior_weight": round(float(mix[-1]), 6)}
