@@ -28,10 +28,10 @@ from recommender.api.errors import ApiError, error_response, install_handlers
 from recommender.cases import audit
 from recommender.cases.champion import ChampionWatcher
 from recommender.cases.db import Database, open_database
-from recommender.cases.decisions import REASONS
 from recommender.cases.engine import EngineSlot, RecommenderEngine, load_engine
 from recommender.cases.keys import Pseudonymiser, load_or_create_secret
 from recommender.cases.settings import Settings, load_settings
+from recommender.phrases import DECISION_REASONS
 
 __all__ = ["API_PREFIX", "app_from_env", "create_app"]
 
@@ -44,7 +44,7 @@ DESCRIPTION = """Tilbudsanbefaling for ægtefælleforsørgede · offer recommend
 citizens, not an effect of the offer. Send `Authorization: Bearer <token>` (`recommender tokens issue
 NAME`). Errors are `{"error": {"code", "field", "message_da", "message_en"}}`.
 
-Decision reason codes: """ + ", ".join(f"`{k}` ({en})" for k, (_, en) in REASONS.items())
+Decision reason codes: """ + ", ".join(f"`{k}` ({en})" for k, (_, en) in DECISION_REASONS.items())
 
 
 class BodyLimit:

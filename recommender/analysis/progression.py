@@ -22,6 +22,7 @@ import pandas as pd
 
 from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, LABOUR_FORCE_OUTCOMES, Scale
 from recommender.cohort import Source, read_cohort
+from recommender.numbers import MISSING, decimal
 
 __all__ = [
     "GROUPS", "PROGRESSION_ITEMS", "ProgressionReport", "Share", "progression_tables", "render_progression",
@@ -141,12 +142,12 @@ def progression_tables(cohort: Source) -> ProgressionReport:
     return ProgressionReport(MappingProxyType(tables), MappingProxyType(counts), c.n_rows, c.fingerprint)
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.1f} %".replace(".", ",")
+def _pct(x: float | None) -> str:  # x is already in per cent
+    return MISSING if x is None else f"{decimal(x, 1)} %"
 
 
 def _pp(x: float | None) -> str:
-    return "–" if x is None else f"{x:+.1f} pp".replace(".", ",")
+    return MISSING if x is None else f"{decimal(x, 1, sign=True)} pp"
 
 
 def render_progression(report: ProgressionReport) -> str:

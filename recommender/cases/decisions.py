@@ -2,9 +2,9 @@
 web page's decision form), final once made.
 
 A decision names the offer the adviser chose. When it is not the first advised offer (or every offer
-was blocked), a reason code from :data:`REASONS` is required (422 without it); ``other`` also needs a
-comment. A second decision on the same recommendation is 409: the database's unique constraint
-decides, so two advisers racing get one 201 and one 409.
+was blocked), a reason code (:data:`recommender.phrases.DECISION_REASONS`) is required (422 without it);
+``other`` also needs a comment. A second decision on the same recommendation is 409: the database's
+unique constraint decides, so two advisers racing get one 201 and one 409.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from recommender.errors import did_you_mean
 from recommender.vocab import OFFER
+from recommender.phrases import DECISION_REASONS as REASONS
 from recommender.text import has_cpr
 from recommender.cases import audit
 from recommender.cases.audit import deny
@@ -25,14 +26,8 @@ from recommender.cases.keys import Pseudonymiser
 from recommender.cases.recommendations import find
 from recommender.cases.tables import Decision, User, utcnow
 
-__all__ = ["REASONS", "check_comment", "decide", "parse_offer"]
+__all__ = ["check_comment", "decide", "parse_offer"]
 
-REASONS: dict[str, tuple[str, str]] = {
-    "citizen_preference": ("borgerens ønske", "the citizen's preference"),
-    "not_available": ("tilbuddet er ikke ledigt", "the offer is not available"),
-    "adviser_judgement": ("rådgiverens faglige vurdering", "the adviser's professional judgement"),
-    "other": ("andet (skriv en kommentar)", "other (write a comment)"),
-}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from recommender.analysis.invest import Assumptions, InvestmentResult, investment_model
+from recommender.numbers import decimal, percent
 
 __all__ = ["register", "render"]
 
@@ -52,12 +53,11 @@ def _run(args: argparse.Namespace) -> int:
 
 def _num(x: float, decimals: int = 0) -> str:
     """Danish number format: ``230.400``, ``7,45``."""
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return decimal(x, decimals, grouped=True)
 
 
 def _pct(share: float) -> str:
-    return f"{_num(share * 100, 0 if (share * 100).is_integer() else 1)} %"
+    return percent(share, 0 if (share * 100).is_integer() else 1, grouped=True)
 
 
 def render(r: InvestmentResult) -> str:

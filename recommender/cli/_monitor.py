@@ -11,6 +11,7 @@ from typing import Any
 
 from recommender.cli._options import iso_date
 from recommender.cli._db import add_database_flag, open_from_args
+from recommender.numbers import percent
 
 __all__ = ["register", "text"]
 
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _share(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f} %"
+    return percent(x, 1, "en")
 
 
 def _n(entry: dict[str, Any]) -> str:

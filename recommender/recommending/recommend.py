@@ -17,9 +17,8 @@ from recommender.citizen import Citizen
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation
 from recommender.recommending.certainty import p_best, verdicts
 from recommender.recommending.ranking import rank_matrix, rank_reasons
-from recommender.recommending.wording import (
-    NOT_ACTIONABLE, input_reason, num_da, pct, rank_reason, verdict_message,
-)
+from recommender.numbers import decimal, percent
+from recommender.recommending.wording import NOT_ACTIONABLE, input_reason, rank_reason, verdict_message
 from recommender.model import load_model
 from recommender.typology import GuardResult, RuleSet, load_rules
 from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
@@ -164,13 +163,13 @@ def _warnings(offer: str, j: int, est: OfferEstimates, guard: GuardResult | None
     if est.support[0, j] == "low":
         out.append(Message(
             "low_support",
-            f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. {pct(est.propensity[0, j])} "
-            f"af dem), så estimatet hviler på lidt erfaring.",
+            f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. "
+            f"{percent(est.propensity[0, j])} af dem), så estimatet hviler på lidt erfaring.",
             f"Citizens like this one seldom had {OFFER.label(offer, 'en')} (about "
-            f"{pct(est.propensity[0, j])} of them), so the estimate rests on little experience."))
+            f"{percent(est.propensity[0, j])} of them), so the estimate rests on little experience."))
     width = float(est.score_high[0, j] - est.score_low[0, j])
     if width > WIDE_INTERVAL:
         out.append(Message(
-            "wide_interval", f"Meget usikkert estimat (intervallet er {num_da(width)} bredt).",
+            "wide_interval", f"Meget usikkert estimat (intervallet er {decimal(width)} bredt).",
             f"Very uncertain estimate (the interval is {width:.2f} wide)."))
     return tuple(out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from recommender.numbers import decimal, percent
 from recommender.recommendation import Message, value_label
 from recommender.recommending.certainty import Verdict
 from recommender.vocab import DEGREE, FIELDS, OFFER
@@ -19,28 +20,10 @@ from recommender.vocab import DEGREE, FIELDS, OFFER
 if TYPE_CHECKING:
     from recommender.modelling.estimates import OfferEstimates, Reason
 
-__all__ = ["NOT_ACTIONABLE", "input_reason", "num_da", "pct", "rank_reason", "verdict_message"]
+__all__ = ["NOT_ACTIONABLE", "input_reason", "rank_reason", "verdict_message"]
 
 #: Inputs the adviser cannot act on: used in the estimate, never shown as a reason.
 NOT_ACTIONABLE = frozenset({"municipality", "years_in_denmark"})
-
-
-def pct(x: float) -> str:
-    """A share as a whole percentage.
-
-    >>> pct(0.456)
-    '46 %'
-    """
-    return f"{100 * x:.0f} %"
-
-
-def num_da(x: float) -> str:
-    """A number with two decimals and a decimal comma.
-
-    >>> num_da(0.5)
-    '0,50'
-    """
-    return f"{x:.2f}".replace(".", ",")
 
 
 def _labels(offer: str) -> tuple[str, str]:
@@ -62,7 +45,7 @@ def rank_reason(code: str, offer: str, previous: str | None, order: list[str], e
     j = OFFER.codes.index(offer)
     value = est.score[0, j]
     typ_da, typ_en = result.typology.label_da.lower(), result.typology.label_en.lower()
-    margin = num_da(rules.tie_margin)
+    margin = decimal(rules.tie_margin)
     if code == "blocked":
         guard = result.guards[offer]
         return Message(code, f"Ikke anbefalet: {guard.reason_da}", f"Not advised: {guard.reason_en}")
@@ -99,7 +82,7 @@ def rank_reason(code: str, offer: str, previous: str | None, order: list[str], e
                   f"rækkefølgen for {typ_da} {prev_da} først.",
             f"Expected value less than {rules.tie_margin:.2f} above {prev_en}; at so small a difference the "
             f"preferred order for {typ_en} puts {prev_en} first.")
-    a, b = num_da(value), num_da(prev_value)
+    a, b = decimal(value), decimal(prev_value)
     if a == b:
         return Message(code, f"Næsten samme forventede værdi som {prev_da} ({a}), men lidt lavere.",
                        f"Almost the same expected value as {prev_en} ({value:.2f}), but slightly lower.")
@@ -116,7 +99,7 @@ def input_reason(reason: Reason, note_fields: frozenset[str] | set[str] = frozen
     value_da, value_en = value_label(reason.field, reason.value), value_label(reason.field, reason.value, "en")
     base_da, base_en = value_label(reason.field, reason.baseline), value_label(reason.field, reason.baseline, "en")
     da = (f"{field.da}: {value_da} (det almindelige er {base_da}) hænger sammen med en {da_dir} forventet "
-          f"værdi ({sign}{num_da(reason.size)}).")
+          f"værdi ({sign}{decimal(reason.size)}).")
     en = (f"{field.en}: {value_en} (the common value is {base_en}) goes with a {en_dir} expected value "
           f"({sign}{reason.size:.2f}).")
     if up and reason.field in note_fields and field.scale is DEGREE:  # a note says "work on this"
@@ -135,7 +118,7 @@ def verdict_message(verdict: Verdict, often_best_low: tuple[str, float] | None =
         return Message("no_advised_offer", "Ingen tilbud anbefales lige nu: en vagt blokerer dem alle.",
                        "No offer is advised now: a guard blocks every one.")
     first_da, first_en = _labels(verdict.first)
-    share = pct(verdict.p_best_first)
+    share = percent(verdict.p_best_first)
     if verdict.distinguishable:
         return Message(
             "clear_first_choice",
@@ -152,9 +135,9 @@ def verdict_message(verdict: Verdict, often_best_low: tuple[str, float] | None =
     extra_da = extra_en = ""
     if often_best_low is not None:
         low_da, low_en = _labels(often_best_low[0])
-        extra_da = (f" {low_da.capitalize()} er oftest bedst ({pct(often_best_low[1])}), men det estimat "
-                    "hviler på lidt erfaring.")
-        extra_en = (f" {low_en.capitalize()} is most often best ({pct(often_best_low[1])}), but that "
+        extra_da = (f" {low_da.capitalize()} er oftest bedst ({percent(often_best_low[1])}), men det "
+                    "estimat hviler på lidt erfaring.")
+        extra_en = (f" {low_en.capitalize()} is most often best ({percent(often_best_low[1])}), but that "
                     "estimate rests on little experience.")
     return Message(
         "no_clear_difference",

@@ -11,7 +11,7 @@ from recommender.errors import InvalidCitizenError
 from recommender.api.deps import DbSession, Pseudonyms
 from recommender.cases import audit
 from recommender.cases.citizens import citizen_ref, history
-from recommender.cases.decisions import REASONS
+from recommender.phrases import reason_label
 from recommender.vocab import OFFER, TYPOLOGY
 from recommender.web.pages import Adviser, page
 from recommender.citizen import parse_value
@@ -44,4 +44,4 @@ def citizen_history(request: Request, session: DbSession, pseudonyms: Pseudonyms
     return page(request, "history.html", user=user, citizen_id=shown, rows=rows, error=None,
                 offer_label=lambda code: OFFER.label(code, lang) if code else "–",
                 typology_label=lambda code: TYPOLOGY.label(code, lang),
-                reason_label=lambda code: REASONS[code][0 if lang == "da" else 1] if code in REASONS else code)
+                reason_label=lambda code: reason_label(code, lang))

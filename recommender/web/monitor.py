@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 from recommender.analysis.drift import MIN_INTAKES, THRESHOLDS
 from recommender.api.deps import CurrentEngine, DbSession
 from recommender.cases import audit
-from recommender.cases.decisions import REASONS
 from recommender.cases.monitor import monitor
+from recommender.phrases import reason_label
 from recommender.vocab import FIELDS, OUTCOME, TYPOLOGY
 from recommender.web.pages import Analyst, page
 from recommender.web.session import language
@@ -53,4 +53,4 @@ def monitoring_page(request: Request, session: DbSession, engine: CurrentEngine,
                 field_label=lambda name: getattr(FIELDS[name], lang) if name in FIELDS else name,
                 typology_label=lambda code: TYPOLOGY.label(code, lang) if code in TYPOLOGY.codes else code,
                 outcome_label=lambda code: OUTCOME.label(code, lang),
-                reason_label=lambda code: REASONS[code][0 if lang == "da" else 1] if code in REASONS else code)
+                reason_label=lambda code: reason_label(code, lang))

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from recommender.api.deps import DbSession
 from recommender.cases.tables import User
+from recommender.numbers import decimal, percent
 from recommender.web.session import csrf_token, language
 from recommender.web.text import translate
 
@@ -51,16 +52,13 @@ _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=selec
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_unbroken)
 
 
-def _percent(x: float) -> str:
-    return f"{100 * float(x):.0f} %"  # printed with a no-break space by ``_unbroken``
+_env.filters["pct"] = percent  # "46 %", printed with a no-break space by ``_unbroken``
 
 
-def _decimal(x: float, lang: str) -> str:
-    text = f"{float(x):.2f}"
-    return text.replace(".", ",") if lang == "da" else text
+def _decimal(x: float, lang: str) -> str:  # the templates' ``num(lang)``
+    return decimal(x, 2, lang)
 
 
-_env.filters["pct"] = _percent
 _env.filters["num"] = _decimal
 
 

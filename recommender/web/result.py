@@ -20,15 +20,16 @@ from pydantic import ValidationError
 from recommender.recommendation import value_label
 from recommender.api.deps import DbSession, Pseudonyms, RecommendationId
 from recommender.cases import audit
-from recommender.cases.decisions import REASONS, decide
+from recommender.cases.decisions import decide
 from recommender.cases.errors import CaseError
 from recommender.cases.inputs import DecisionIn
 from recommender.cases.recommendations import find
 from recommender.cases.tables import RecommendationRow, User
+from recommender.numbers import decimal
+from recommender.phrases import DECISION_REASONS, support_label
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
 from recommender.web.session import check_csrf, language, read_form, shown_citizen
-from recommender.web.text import support_label
 
 __all__ = ["router", "view"]
 
@@ -45,11 +46,6 @@ def _text(message: Any, lang: str) -> str:
 def _field(name: str, lang: str) -> str:
     spec = FIELDS.get(name)
     return name if spec is None else (spec.da if lang == "da" else spec.en)
-
-
-def _weight(w: float, lang: str) -> str:
-    text = f"{float(w):g}"
-    return text.replace(".", ",") if lang == "da" else text
 
 
 def _offer(o: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -115,7 +111,7 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
         "advised": [o for o in offers if o["advised"]],
         "blocked": [o for o in offers if not o["advised"]],
         "top_offer": contract.get("top_offer"),
-        "weights": ", ".join(f"{OUTCOME.label(k, lang).split(' /')[0]} {_weight(w, lang)}"
+        "weights": ", ".join(f"{OUTCOME.label(k, lang).split(' /')[0]} {decimal(w, None, lang)}"
                              for k, w in contract["outcome_weights"].items()),
         "notes": [_text(n, lang) for n in contract["notes"]],
         "warnings": [_text(w, lang) for w in contract["warnings"]],
@@ -146,7 +142,7 @@ def _result_page(request: Request, user: User, row: RecommendationRow, status: i
                 decision=decision, offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
                 offer_label=lambda code: OFFER.label(code, lang),
                 support_label=lambda support: support_label(support, lang),
-                reasons=[(code, da if lang == "da" else en) for code, (da, en) in REASONS.items()],
+                reasons=[(code, da if lang == "da" else en) for code, (da, en) in DECISION_REASONS.items()],
                 form=form or {"offer": row.top_offer or ""}, errors=errors or {})
 
 

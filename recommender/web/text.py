@@ -1,8 +1,9 @@
-"""The web page's words in Danish and English: page texts, help texts for the intake fields.
+"""The web page's own words in Danish and English: page texts, help texts for the intake fields.
 
-The result page reuses the adviser's screen's phrases (:mod:`recommender.recommending.screen`) for
-everything the screen shows, so the page and ``recommender recommend`` say the same things; only the
-page's own words (buttons, headings of the forms, login) live here.
+The result page reuses the adviser's screen's phrases (:data:`recommender.phrases.PHRASES`, the one
+home of the words the screen, the page and the API share) for everything the screen shows, so the page
+and ``recommender recommend`` say the same things; only the page's own words (buttons, headings of the
+forms, login) live here.
 
 >>> translate("login", "da"), translate("login", "en")
 ('Log ind', 'Log in')
@@ -12,9 +13,9 @@ page's own words (buttons, headings of the forms, login) live here.
 
 from __future__ import annotations
 
-from recommender.recommending import screen
+from recommender.phrases import PHRASES
 
-__all__ = ["HELP", "LANGUAGES", "support_label", "translate"]
+__all__ = ["HELP", "LANGUAGES", "translate"]
 
 LANGUAGES = ("da", "en")
 
@@ -205,28 +206,12 @@ HELP: dict[str, tuple[str, str]] = {
     "nationality": ("Kun til ligebehandlingstjek.", "For fairness audits only."),
 }
 
-# Phrases the page needs from the adviser's screen when that screen does not (yet) have them.
-_SCREEN_FALLBACK: dict[str, tuple[str, str]] = {
-    "verdict": ("Vurdering", "Verdict"),
-    "p_best": ("bedst i {p} af modellens genberegninger", "best in {p} of the model's re-estimates"),
-}
-
-
 def translate(key: str, lang: str) -> str:
     """The page's phrase ``key`` in ``lang`` (``da`` or ``en``); the screen's phrase if the page has
     none of its own. An unknown key raises ``KeyError`` (a template typo fails the tests)."""
-    pair = PAGE.get(key) or screen.PHRASES.get(key) or _SCREEN_FALLBACK[key]
+    pair = PAGE.get(key) or PHRASES[key]
     text = pair[0] if lang == "da" else pair[1]
     if not isinstance(text, str):  # the screen's table header row is a tuple of column names
         raise KeyError(key)
     return text
 
-
-def support_label(support: str, lang: str) -> str:
-    """The screen's word for an estimate's support (``ok``/``low``).
-
-    >>> support_label("low", "da")
-    'lidt'
-    """
-    da, en = screen.SUPPORT_WORDS.get(support, (support, support))
-    return da if lang == "da" else en

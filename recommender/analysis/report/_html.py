@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from recommender.vocab import GENDER, Scale, LABOUR_FORCE_OUTCOMES, OFFER, ORIGIN, OUTCOME, TYPOLOGY
 from recommender.analysis.report._content import ReportContent
+from recommender.numbers import decimal, percent
 
 __all__ = ["render_html"]
 
@@ -32,11 +33,11 @@ def _e(value: object) -> str:
 
 
 def _pct(x: float) -> str:
-    return "–" if x != x else f"{100 * x:.1f} %".replace(".", ",")
+    return percent(x, 1)
 
 
 def _num(x: float, digits: int = 3) -> str:
-    return "–" if x != x else f"{x:.{digits}f}".replace(".", ",")
+    return decimal(x, digits)
 
 
 def _label(scale: Scale, code: str) -> str:
@@ -54,7 +55,7 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], caption: str = ""
 
 
 def _signed(x: float, digits: int = 4) -> str:
-    return "–" if x != x else f"{x:+.{digits}f}".replace(".", ",").replace("-", "−")
+    return decimal(x, digits, sign=True).replace("-", "−")
 
 
 def _iv(interval: tuple[float, float] | None) -> str:
