@@ -1,8 +1,26 @@
-"""Shared fixtures: the built-in default model, built (or read from the cache) once per test session."""
+"""Shared fixtures: the built-in default model, built (or read from the cache) once per test session.
+
+The tests mirror the package (``tests/cases/`` for ``recommender/cases/``, ``tests/api/``, ``tests/web/``,
+``tests/modelling/``, …); cross-cutting suites have their own folders (``reliability/``, ``guides/``,
+``browser/``, ``bdd/``, ``end_to_end/``). The support modules (``_service_support``, ``_dgp``, …) and
+this file stay here, importable from every folder. Tests marked ``slow`` (they train models, run the
+browser or a real server, or follow a whole guide) are left out of the inner loop,
+``pytest -m "not slow"``; CI runs everything.
+"""
 
 from __future__ import annotations
 
 import pytest
+
+#: Doctests that train a model or read a large cohort (a docstring cannot carry a marker): slow too.
+SLOW_DOCTESTS = frozenset({"recommender.model.train"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # a cold mypy run of the whole package: over a minute
 def test_mypy_passes_on_the_package(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache")],
                           capture_output=True, text=True, cwd=ROOT, timeout=900)

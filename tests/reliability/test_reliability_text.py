@@ -168,7 +168,7 @@ def test_terminal_escapes_in_keys_values_rules_and_paths_never_reach_the_termina
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     odd = tmp_path / f"odd{escape}.json"
     odd.write_text("{", encoding="utf-8")
-    rules_text = (Path(__file__).resolve().parents[1] / "recommender" / "rules.yaml").read_text(encoding="utf-8")
+    rules_text = (Path(__file__).resolve().parents[2] / "recommender" / "rules.yaml").read_text(encoding="utf-8")
     rules = tmp_path / "r.yaml"
     for argv in (["recommend", str(path)], ["recommend", str(odd)], ["recommend", str(tmp_path / escape)]):
         assert main(argv) == 2

@@ -213,6 +213,7 @@ def test_explain_offers_equals_explain_per_offer(model, cohort):
             assert together[offer] == model.explain(citizen, offer, top=4, weights=WEIGHTS)
 
 
+@pytest.mark.slow  # trains a blend
 def test_blend_is_an_average_served_by_the_pipeline_with_bootstrap_draws(cohort):
     from recommender.modelling import selection as _selection
     from recommender.modelling.blend import AverageClassifier
@@ -249,6 +250,7 @@ def test_blend_is_an_average_served_by_the_pipeline_with_bootstrap_draws(cohort)
     assert len(blend.explain(citizen, "internship", top=2)) <= 2
 
 
+@pytest.mark.slow  # trains a blend
 def test_a_weighting_led_by_the_trees_leaves_only_the_committee_beside_them(cohort):
     """The decision-quality check may lead with the trees alone (their own prior share): the
     stack's linear members get weight 0 in that weighting, so only the committee's linear members
@@ -269,6 +271,7 @@ def test_a_weighting_led_by_the_trees_leaves_only_the_committee_beside_them(coho
     assert sum(mix["weights"]) + mix["prior_weight"] == pytest.approx(1.0, abs=1e-5)
 
 
+@pytest.mark.slow  # trains a blend
 def test_the_prior_share_shrinks_probabilities_but_keeps_the_ranking(cohort):
     from recommender.modelling import selection as _selection
 

@@ -31,7 +31,7 @@ from recommender.errors import OutputError, RecommenderError
 from recommender.files import atomic_output, check_output, spreadsheet_safe
 from recommender.synth import generate_cohort
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "recommender"
 
 

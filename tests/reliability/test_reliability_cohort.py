@@ -24,7 +24,7 @@ from recommender.cohort import read_cohort, write_cohort
 from recommender.model import load_model, save_model, train
 from recommender.synth import generate_cohort
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

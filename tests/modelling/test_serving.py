@@ -16,7 +16,7 @@ from _dgp import simulate
 from recommender.citizen import Citizen
 from recommender.model import OutcomeModel, load_model, save_model, train
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "flexible.json"
 HEAVY = ("sklearn", "pandas", "scipy", "skops", "joblib")
 
@@ -63,6 +63,7 @@ def test_importing_the_package_loads_neither_scikit_learn_nor_pandas() -> None:
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # trains a model (module fixture)
 def test_a_saved_model_serves_without_sklearn_and_matches_the_pipeline(model, saved) -> None:
     out = _serve(str(EXAMPLE), str(saved))
     assert out["heavy"] == []
@@ -99,6 +100,7 @@ def test_the_cli_recommends_from_the_cached_model_without_sklearn(default_model)
     assert "HEAVY []" in done.stderr
 
 
+@pytest.mark.slow  # trains models
 def test_the_bootstrap_refits_do_not_depend_on_the_number_of_processes() -> None:
     cohort = simulate(300, seed=4)
     one = train(cohort, seed=2, n_bootstrap=4, n_jobs=1)
@@ -110,6 +112,7 @@ def test_the_bootstrap_refits_do_not_depend_on_the_number_of_processes() -> None
     assert one.version == two.version
 
 
+@pytest.mark.slow  # trains models
 def test_train_jobs_spreads_the_refits_and_gives_the_same_model(tmp_path, monkeypatch, capsys) -> None:
     """``recommender train --jobs N`` (0 = every core) reaches ``train(n_jobs=…)``; the saved model
     is the same for every N."""
@@ -133,6 +136,7 @@ def test_train_jobs_spreads_the_refits_and_gives_the_same_model(tmp_path, monkey
     assert "Gemt / saved" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # trains models
 def test_a_model_that_trains_also_saves_and_loads(tmp_path) -> None:
     """train() refuses the settings load() would refuse, before fitting anything."""
     from recommender.errors import RecommenderError
@@ -170,6 +174,7 @@ def _pipeline(model: OutcomeModel) -> OutcomeModel:
                                     serving_tables=False)
 
 
+@pytest.mark.slow  # trains a blend (module fixture)
 def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> None:
     """Trees and linear halves as arrays: every draw, point model, reasons, for many citizens."""
     from recommender.modelling.uncertainty import TREE_REFITS
@@ -199,6 +204,7 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     assert split_on_categories, "no categorical split exercised"
 
 
+@pytest.mark.slow  # trains a blend (module fixture)
 def test_a_blend_scores_a_batch_from_its_tables_like_the_pipeline(blend) -> None:
     """Batch scoring (evaluate, report, score) of a blend uses the numpy tables in blocks of
     ``BATCH_ROWS`` citizens; every estimate equals the pipeline's."""
@@ -213,6 +219,7 @@ def test_a_blend_scores_a_batch_from_its_tables_like_the_pipeline(blend) -> None
     np.testing.assert_allclose(quick.proba, fast.proba[:20], atol=1e-12, rtol=0)
 
 
+@pytest.mark.slow  # trains a blend (module fixture)
 def test_a_saved_blend_serves_without_sklearn_and_matches_the_pipeline(blend, tmp_path) -> None:
     path = save_model(blend, tmp_path / "blend.p500")
     out = _serve(str(EXAMPLE), str(path))
@@ -230,6 +237,7 @@ def test_a_saved_blend_serves_without_sklearn_and_matches_the_pipeline(blend, tm
     np.testing.assert_allclose(back.score_draws(frame), blend.score_draws(frame), atol=1e-12)
 
 
+@pytest.mark.slow  # trains models
 def test_a_blend_refitted_at_a_smaller_evidence_size_serves_its_own_draw_weights() -> None:
     """Refits at an evidence size far below the sample use the penalties and stack weights of that
     size (``refit_plan``): the draws' weights differ from the point model's, and the numpy tables
@@ -245,6 +253,7 @@ def test_a_blend_refitted_at_a_smaller_evidence_size_serves_its_own_draw_weights
             np.testing.assert_allclose(a, b, atol=1e-9, rtol=0)
 
 
+@pytest.mark.slow  # trains a blend (module fixture)
 @pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories", "mix", "prior"])
 def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> None:
     """Tables that would index outside their arrays or never reach a leaf are refused at load."""

@@ -13,7 +13,7 @@ import yaml
 
 from recommender.synth import load_figures
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "projekt500" / "tables.yaml"
+SOURCE = Path(__file__).resolve().parents[3] / "shared" / "projekt500" / "tables.yaml"
 
 
 @pytest.mark.skipif(not SOURCE.exists(), reason="shared/projekt500/tables.yaml is not beside the checkout")

@@ -16,7 +16,7 @@ from recommender.cli import main
 from recommender.errors import RulesError
 from recommender.typology import load_rules
 
-RULES = Path(__file__).resolve().parents[1] / "recommender" / "rules.yaml"
+RULES = Path(__file__).resolve().parents[2] / "recommender" / "rules.yaml"
 
 
 def _bomb(depth: int, fan: int = 10, where: str = "version") -> str:

@@ -105,6 +105,7 @@ def test_untrusted_type_in_payload_is_refused(saved, monkeypatch):
         model.estimator
 
 
+@pytest.mark.slow  # runs the training command up to its interruption (half a minute)
 def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tmp_path,
                                                              monkeypatch):
     before = saved.read_bytes()
@@ -147,6 +148,7 @@ def test_fast_path_of_a_loaded_model_matches_its_batch_path(saved, cohort):
         np.testing.assert_allclose(one.score[0], batch.score[i], atol=1e-9, rtol=0)
 
 
+@pytest.mark.slow  # trains and saves a blend with its refits
 def test_a_blend_round_trips(cohort, tmp_path):
     from recommender.modelling import selection as _selection
 

@@ -18,7 +18,7 @@ import pytest
 from recommender import process_cache
 from recommender.modelling import default as default_module
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _SMALL = ("import sys, recommender.modelling.default as d; d.DEFAULT_N = 800; "
           "m = d.default_model(); print(m.version)")
 

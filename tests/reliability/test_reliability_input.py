@@ -25,7 +25,7 @@ from recommender.recommending.citizen_json import read_citizen_json
 from recommender.synth import generate_cohort
 from tests._rules_support import STANDARD
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _fifo(tmp_path: Path, content: bytes, name: str = "pipe") -> Path:

@@ -17,8 +17,8 @@ from recommender.cli import main
 from recommender.cohort import CLOSING_COLUMNS, COHORT_COLUMNS, read_cohort
 from recommender.synth import ASSUMPTION_BASIS, ASSUMPTIONS, generate_cohort, load_figures
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "synthetic-cohort.md"
-REPORT = Path(__file__).resolve().parents[2] / "shared" / "projekt500" / "evalueringsrapport.txt"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "synthetic-cohort.md"
+REPORT = Path(__file__).resolve().parents[3] / "shared" / "projekt500" / "evalueringsrapport.txt"
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.synth import generate_cohort
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "fidelity_report.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fidelity_report.py"
 
 
 @pytest.fixture(scope="module")

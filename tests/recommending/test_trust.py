@@ -22,7 +22,7 @@ from recommender.synth import generate_cohort
 from recommender.typology import load_rules
 from recommender.vocab import FIELDS, OFFER
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
 _CASE_COLUMNS = ["offer", "outcome", "duration_days", "enrolled_on", "closed_on"]
 
 
@@ -174,6 +174,6 @@ def test_a_reason_that_seems_to_contradict_a_note_says_so() -> None:
 
 
 def test_the_adviser_guide_shows_the_new_screen() -> None:
-    guide = (Path(__file__).resolve().parents[1] / "docs" / "adviser-guide.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "adviser-guide.md").read_text(encoding="utf-8")
     assert "\nVurdering: " in guide and "bedst i " in guide and "evidensreglen" in guide
     assert "hænger sammen med" in guide and "Advarsel: Forsigtighed" not in guide

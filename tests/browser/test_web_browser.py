@@ -16,6 +16,8 @@ from recommender.errors import InvalidCitizenError
 from tests._web_browser_support import (PASSWORD, ROOT, axe_violations, browser, fill_intake, log_in,  # noqa: F401
                                         page, screenshot, server)
 
+pytestmark = pytest.mark.slow  # a real server and Chromium: minutes
+
 
 def example(name: str) -> dict:
     return json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))

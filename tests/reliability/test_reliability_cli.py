@@ -20,7 +20,7 @@ from recommender import RecommenderError, load_model, load_rules
 from recommender.recommending.citizen_json import read_citizen_json
 from recommender.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VALID: dict[str, object] = json.loads((ROOT / "examples" / "flexible.json").read_text(encoding="utf-8"))
 CPR_IDS = ("010190-1234", "0101901234", "311299 4321")
 
@@ -250,7 +250,7 @@ def test_usage_errors_are_one_line_exit_2(capsys) -> None:
         _one_line(capsys.readouterr().err)
     assert main(["train", "x.csv", "--out", "m", "--jobs", "many"]) == 2
     assert "--jobs: expected a whole number 0–256 / et heltal 0–256; got 'many'" in capsys.readouterr().err
-    # no command at all lists the commands (spec §12, tests/test_analyst_cli.py), ending in one error line
+    # no command at all lists the commands (spec §12, tests/cli/test_analyst_cli.py), ending in one error line
     assert main([]) == 2
     err = capsys.readouterr().err
     assert "recommend" in err and err.strip().splitlines()[-1].startswith("fejl/error:")

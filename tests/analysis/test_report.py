@@ -16,6 +16,8 @@ from recommender.analysis.report import ReportError, write_report
 from recommender.errors import OutputError
 from recommender.synth import generate_cohort
 
+pytestmark = pytest.mark.slow  # trains models and draws every figure: minutes
+
 REQUIRED = ("calibration_job.png", "calibration_education.png", "calibration_active.png",
             "calibration_other.png", "offer_outcome.png", "groups_gender.png", "groups_origin.png")
 

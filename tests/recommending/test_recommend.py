@@ -13,7 +13,7 @@ from recommender import Citizen, RecommenderError, recommend
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.typology import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
 

@@ -11,7 +11,7 @@ import pytest
 from recommender.cli import main
 from recommender.recommending.scoring import PROVENANCE_COLUMNS, SCORE_COLUMNS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLEXIBLE = ROOT / "examples" / "flexible.json"
 
 
