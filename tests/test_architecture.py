@@ -170,7 +170,8 @@ def test_the_cycle_finder_finds_a_cycle_through_a_lazy_import() -> None:
 def test_the_edges_count_package_fronts_and_resolve_the_top_level_front() -> None:
     assert _targets("recommender.web.result", "recommender.api.deps", "DbSession") == [
         "recommender.api", "recommender.api.deps"]
-    assert _targets("recommender.api.deps", "recommender.api.errors", "ApiError") == ["recommender.api.errors"]
+    assert _targets("recommender.api.deps", "recommender.api.errors", "ApiError") == [
+        "recommender.api.errors"]
     assert _targets("recommender.cases.engine", "recommender", "recommend") == ["recommender.recommending",
                                                                                "recommender.recommending.recommend"]
     assert _targets("recommender.server", "recommender", "__version__") == []

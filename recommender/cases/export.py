@@ -9,11 +9,11 @@ top offer the service advised for each case (for monitoring and the off-policy e
 Privacy: ``citizen_id`` is a pseudonym of the case (:func:`case_pseudonym`: a hash of the stored
 keyed-hash pseudonym and the recommendation, 96 bits written in letters only, as digits could form
 something shaped like a CPR number), never the case system's id; a citizen with two closed cases
-appears as two rows with two ids, as a cohort file needs one id per case. Where the export aggregates, no cell under ``min_cell`` citizens is
-written: a municipality with fewer closed cases than ``min_cell`` in the export is written as
-``other`` (the model pools such municipalities anyway), and the summary
-(:func:`summary_lines`) shows small cells as ``<min_cell``. :func:`export_cohort` writes the file
-with :func:`recommender.cohort.write_cohort` (validated, atomic).
+appears as two rows with two ids, as a cohort file needs one id per case. Where the export
+aggregates, no cell under ``min_cell`` citizens is written: a municipality with fewer closed cases
+than ``min_cell`` in the export is written as ``other`` (the model pools such municipalities anyway),
+and the summary (:func:`summary_lines`) shows small cells as ``<min_cell``. :func:`export_cohort`
+writes the file with :func:`recommender.cohort.write_cohort` (validated, atomic).
 """
 
 from __future__ import annotations

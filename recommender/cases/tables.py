@@ -7,8 +7,9 @@ fields, id pseudonymised), the §8 contract as ``to_dict()`` gave it, the model 
 first advised offer, the typology, the municipality and the time. The model registry keeps every
 registered model file (``models``: its bytes, checksum, manifest, who registered it and when) and
 the history of champions (``champion_events``: each promotion and rollback, by whom and why; the
-newest row names the model in use, and its id is the version counter the service watches). The schema is created and changed
-only by the Alembic migrations in ``migrations/``; a test checks that they match these classes.
+newest row names the model in use, and its id is the version counter the service watches). The
+schema is created and changed only by the Alembic migrations in ``migrations/``; a test checks that
+they match these classes.
 """
 
 from __future__ import annotations
