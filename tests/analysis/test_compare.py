@@ -29,6 +29,7 @@ def holdout():
     return simulate(1200, seed=22)
 
 
+@pytest.mark.slow  # trains a model on 1,500 rows (module fixture)
 def test_the_right_model_is_better_and_the_wrong_one_worse(fitted, holdout, default_model) -> None:
     better = compare_models(holdout, champion=default_model, challenger=fitted, n_bootstrap=200)
     assert better.verdict == "better" and better.verdict_da == "bedre"
@@ -45,6 +46,7 @@ def test_the_right_model_is_better_and_the_wrong_one_worse(fitted, holdout, defa
     assert sum(g.n for g in better.groups if g.attribute == "gender") == better.n_evaluated
 
 
+@pytest.mark.slow  # trains a model on 1,500 rows (module fixture)
 def test_a_model_against_itself_is_no_certain_difference(fitted, holdout) -> None:
     same = compare_models(holdout, champion=fitted, challenger=fitted, n_bootstrap=60)
     assert same.verdict == "no_certain_difference" and not same.promote
@@ -63,6 +65,7 @@ def test_bootstrap_weights_reproduce_the_plain_ece() -> None:
     assert weighted_ece(y, p, w)[0] == pytest.approx(expected_calibration_error(y[:150], p[:150]))
 
 
+@pytest.mark.slow  # trains a model on 1,500 rows (module fixture)
 def test_bad_arguments_are_refused(fitted, holdout) -> None:
     with pytest.raises(RecommenderError, match="n_bootstrap"):
         compare_models(holdout, fitted, fitted, n_bootstrap=3)
@@ -70,6 +73,7 @@ def test_bad_arguments_are_refused(fitted, holdout) -> None:
         compare_models(holdout, fitted, fitted, level=1.5)
 
 
+@pytest.mark.slow  # trains a model on 1,500 rows (module fixture)
 def test_evaluate_against_prints_side_by_side_and_a_verdict(fitted, holdout, tmp_path, capsys) -> None:
     model = tmp_path / "ny.p500model"
     save_model(fitted, model)
@@ -91,6 +95,7 @@ def test_evaluate_against_prints_side_by_side_and_a_verdict(fitted, holdout, tmp
     assert "n_bootstrap" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # trains a model
 def test_evaluate_on_the_training_cohort_warns_in_sample(tmp_path, capsys) -> None:
     frame = simulate(400, seed=5)
     path = write_cohort(frame, tmp_path / "train.csv").source

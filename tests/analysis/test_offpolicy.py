@@ -44,6 +44,7 @@ def test_recovers_the_known_value_of_the_best_policy(cohort) -> None:
     assert "ikke et forsøg" in r.assumptions_da and "Off-policy" in r.text()
 
 
+@pytest.mark.slow  # trains a model on 1,500 rows
 def test_a_given_outcome_model_is_used_for_dr(cohort) -> None:
     model = train(simulate(1500, seed=32), seed=0, n_bootstrap=3)
     recommended, truth = _best_policy(cohort)
