@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from recommender.modelling.stacking import LEAD_ROWS, MAX_LINEAR, MIN_SHARE, observed, stack
+from recommender.modelling.stacking import (
+    LEAD_ROWS,
+    MAX_LINEAR,
+    MIN_SHARE,
+    observed,
+    stack,
+)
 
 
 def _oof(n: int, seed: int = 1) -> tuple[dict[str, np.ndarray], list[str], np.ndarray, np.ndarray, list]:

@@ -285,9 +285,9 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
     ``X`` is the prepared feature frame plus ``offer``; ``y`` the outcome codes; ``weights`` the
     outcome weights in ``OUTCOME.codes`` order. Three finalists: the blend (see the module), its
     linear members alone (led by the one it weighs most or, on more than ``LEAD_ROWS`` rows, by the
-    best linear candidate alone; see :func:`~recommender.modelling.stacking.stack`), and ``hgb``. The blend is chosen unless another finalist has
-    a higher cross-fitted doubly-robust policy value by more than ``SWITCH_SE`` paired standard
-    errors (see ``policy``). The blend's reported log loss and policy value use cross-fitted
+    best linear candidate alone; see :func:`~recommender.modelling.stacking.stack`), and ``hgb``.
+    The blend is chosen unless another finalist has a higher cross-fitted doubly-robust policy
+    value by more than ``SWITCH_SE`` paired standard errors (see ``policy``). The blend's reported log loss and policy value use cross-fitted
     stack weights, so they are not flattered by weights chosen on the same predictions.
     """
     X, y = _subsample(X, y, seed)
