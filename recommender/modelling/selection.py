@@ -287,8 +287,9 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
     linear members alone (led by the one it weighs most or, on more than ``LEAD_ROWS`` rows, by the
     best linear candidate alone; see :func:`~recommender.modelling.stacking.stack`), and ``hgb``.
     The blend is chosen unless another finalist has a higher cross-fitted doubly-robust policy
-    value by more than ``SWITCH_SE`` paired standard errors (see ``policy``). The blend's reported log loss and policy value use cross-fitted
-    stack weights, so they are not flattered by weights chosen on the same predictions.
+    value by more than ``SWITCH_SE`` paired standard errors (see ``policy``). The blend's reported
+    log loss and policy value use cross-fitted stack weights, so they are not flattered by weights
+    chosen on the same predictions.
     """
     X, y = _subsample(X, y, seed)
     n_folds = 5 if len(y) <= 5000 else N_FOLDS_LARGE
