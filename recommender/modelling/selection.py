@@ -69,6 +69,7 @@ DEFAULT_WEIGHTS = np.array([1.0, 0.8, 0.4, 0.0])  # job, education, active, othe
 BLEND = "blend:"
 SWITCH_SE = 2.0  # leave the blend only for a policy value this many paired SE higher
 MAX_CV_ROWS = 10_000  # model selection on at most this many rows (stratified subsample); fit on all
+N_FOLDS_LARGE = 3  # folds above 5,000 rows (5 below)
 
 
 @dataclass(frozen=True)
@@ -282,14 +283,16 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
     quality.
 
     ``X`` is the prepared feature frame plus ``offer``; ``y`` the outcome codes; ``weights`` the
-    outcome weights in ``OUTCOME.codes`` order. Three finalists: the blend (see the module), the
-    linear candidate it weighs most, and ``hgb``. The blend is chosen unless another finalist has
-    a higher cross-fitted doubly-robust policy value by more than ``SWITCH_SE`` paired standard
-    errors (see ``policy``). The blend's reported log loss and policy value use cross-fitted
-    stack weights, so they are not flattered by weights chosen on the same predictions.
+    outcome weights in ``OUTCOME.codes`` order. Three finalists: the blend (see the module), its
+    linear members alone (led by the one it weighs most or, on more than ``LEAD_ROWS`` rows, by the
+    best linear candidate alone; see :func:`~recommender.modelling.stacking.stack`), and ``hgb``.
+    The blend is chosen unless another finalist has a higher cross-fitted doubly-robust policy
+    value by more than ``SWITCH_SE`` paired standard errors (see ``policy``). The blend's reported
+    log loss and policy value use cross-fitted stack weights, so they are not flattered by weights
+    chosen on the same predictions.
     """
     X, y = _subsample(X, y, seed)
-    n_folds = 5 if len(y) <= 5000 else 3
+    n_folds = 5 if len(y) <= 5000 else N_FOLDS_LARGE
     folds = list(StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(X, y))
     classes = np.unique(y)
     y_idx = np.searchsorted(classes, y)

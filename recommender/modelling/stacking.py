@@ -19,13 +19,14 @@ import numpy as np
 
 from recommender.modelling.blend import mixture_weights
 
-__all__ = ["CREDIBILITY_ROWS", "MAX_LINEAR", "MIN_MODEL_SHARE", "MIN_SHARE", "committee",
+__all__ = ["CREDIBILITY_ROWS", "LEAD_ROWS", "MAX_LINEAR", "MIN_MODEL_SHARE", "MIN_SHARE", "committee",
            "credibility", "credible", "floored", "mixture", "observed", "stack"]
 
 MAX_LINEAR = 3  # at most this many linear candidates in the blend (those the stack weighs most)
 MIN_SHARE = 0.02  # a linear candidate with a smaller stack weight is left out of the blend
 MIN_MODEL_SHARE = 0.05  # the models' joint share never falls below this (the prior cannot rank)
 CREDIBILITY_ROWS = 1000  # the fitted weights' credibility is n / (n + this); see credibility()
+LEAD_ROWS = 5000  # above this many rows the best linear candidate alone always leads (see stack())
 
 
 def observed(proba: np.ndarray, offer_idx: np.ndarray) -> np.ndarray:
@@ -66,12 +67,25 @@ def stack(oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray,
     """The blend's members (the linear candidates the full stack weighs most, then ``hgb``), every
     candidate's weight in the full stack, and three weightings of the members with the prior —
     ``stack`` (all members), ``linear`` (the linear members only) and ``hgb`` (the trees only) —
-    each as (weights over members + prior, cross-fitted out-of-fold probabilities)."""
+    each as (weights over members + prior, cross-fitted out-of-fold probabilities).
+
+    On more than ``LEAD_ROWS`` rows the linear candidate with the highest out-of-fold likelihood
+    on its own leads the linear members (then up to ``MAX_LINEAR - 1`` more by stack weight). The
+    twelve linear candidates are near copies of each other, so the full stack spreads its weight
+    thinly over them (0.02–0.08 each) and its top three can all be main-effects models (``s = 0``)
+    that leave every offer × citizen contrast to ``hgb``, whose contrasts rank worse (issue 27,
+    docs/model.md). The best linear candidate alone has to carry those contrasts itself."""
     rows = np.arange(len(y_idx))
     lik = {n: observed(oof[n], offer_idx)[rows, y_idx] for n in [*linear, "hgb", "prior"]}
     full = mixture_weights(np.column_stack([lik[n] for n in [*linear, "hgb", "prior"]]))
     order = sorted(range(len(linear)), key=lambda j: -full[j])
-    kept = [linear[j] for j in order[:MAX_LINEAR] if full[j] >= MIN_SHARE] or [linear[order[0]]]
+    if len(y_idx) > LEAD_ROWS:
+        lead = max(range(len(linear)),
+                   key=lambda j: float(np.mean(np.log(np.clip(lik[linear[j]], 1e-15, None)))))
+        order = [lead] + [j for j in order if j != lead and full[j] >= MIN_SHARE]
+        kept = [linear[j] for j in order[:MAX_LINEAR]]
+    else:
+        kept = [linear[j] for j in order[:MAX_LINEAR] if full[j] >= MIN_SHARE] or [linear[order[0]]]
     members = [*kept, "hgb"]
     out = {}
     for label, used in (("stack", members), ("linear", kept), ("hgb", ["hgb"])):
