@@ -33,7 +33,7 @@ import pandas as pd
 from recommender.cohort.columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
 from recommender.errors import CohortError, FieldProblem, did_you_mean
 from recommender.files import check_output, open_input, spreadsheet_safe, write_bytes_atomic
-from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
+from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, RULE_ONLY, FieldSpec
 from recommender.text import normalise, show_key
 
 __all__ = [
@@ -297,6 +297,8 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     digest = hashlib.sha256(b"p500-cohort-v1\n")
     for name in frame.columns:
         s = frame[name]
+        if name in RULE_ONLY and bool((s == FIELDS[name].default).all()):
+            continue  # a file without the column reads as all "uoplyst": the same cohort (issue 26)
         digest.update(f"\n#{name}:{s.dtype}\n".encode())
         if isinstance(s.dtype, pd.CategoricalDtype):
             digest.update("\x1f".join(s.cat.categories).encode())

@@ -30,6 +30,8 @@ PHRASES: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is 
                 "experience behind the estimate: {support} (about {n} earlier citizens had this offer)"),
     "p_best": ("bedst i {p} af modellens genberegninger", "best in {p} of the model's re-estimates"),
     "verdict": ("Vurdering", "Verdict"),
+    "ranking_verdict": ("Rangordningen nedenfor, til orientering", "The ranking below, for reference"),
+    "advised_against": ("frarådes", "advised against"),
     "notes": ("Noter", "Notes"),
     "model": ("Model {v}: lært fra {kind} ({n} forløb; usikkerheden svarer til {e} borgere med tilbud), "
               "regler {r}.",
@@ -64,6 +66,8 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add("=" * len(out[0]))
     if rec.verdict_message is not None:
         add(f"{_t('verdict', lang)}: {rec.verdict_message.text(lang)}")
+        if rec.ranking_message is not None:  # a target-group or no-offer-fits verdict came first
+            add(f"  {_t('ranking_verdict', lang)}: {rec.ranking_message.text(lang)}")
         add("")
     typ = rec.typology
     label = typ.label_da if lang == "da" else typ.label_en
@@ -93,7 +97,7 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add(f"  {_t('legend', lang).format(w=weights, lvl=round(100 * rec.model.interval_level))}")
     for o in rec.offers:
         name = o.label_da if lang == "da" else o.label_en
-        advised = _t("yes" if o.advised else "no", lang)
+        advised = _t("yes" if o.advised else "advised_against", lang)
         lo, hi = o.score_interval
         add(f"  {o.rank:<2} {name:<20} {advised:<10} {_num(o.score, lang):>11}  "
             f"{_num(lo, lang)}–{_num(hi, lang)}")
