@@ -27,7 +27,9 @@ from recommender.rules.conditions import Condition, ConditionResult
 from recommender.errors import RecommenderError, RulesError, show_value
 from recommender import process_cache
 from recommender.files import read_input
-from recommender.rules.file import LEVELS, Criterion, Guard, Note, ParsedRules, TargetRule, TypologyRule, parse_rules
+from recommender.rules.file import (
+    LEVELS, Criterion, Guard, Note, ParsedRules, TargetRule, TypologyRule, parse_rules,
+)
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
 from recommender.citizen import Citizen
 
@@ -304,7 +306,8 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
     # A rules-only field (issue 26) that the table lacks is "uoplyst", as in a cohort file without it.
     absent = {n: FIELDS[n].default for n in needed - set(df.columns) if not FIELDS[n].model_feature}
     if absent:
-        df = df.assign(**{n: pd.Series([v] * len(df), index=df.index, dtype=object) for n, v in absent.items()})
+        df = df.assign(**{n: pd.Series([v] * len(df), index=df.index, dtype=object)
+                          for n, v in absent.items()})
     missing = sorted(needed - set(df.columns))
     if missing:
         raise RecommenderError(f"table lacks the column(s) {', '.join(missing)} that the rules read / "

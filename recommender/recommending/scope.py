@@ -9,9 +9,12 @@ reference. ``recommend()`` calls :func:`scope_verdict` in one place.
 >>> from recommender.typology import load_rules
 >>> from recommender.recommendation import Message
 >>> rules = load_rules()
->>> other = lambda p: type("O", (), {"advised": True, "probabilities": {"other": p}})()
+>>> from types import SimpleNamespace
+>>> other = lambda p: SimpleNamespace(advised=True, probabilities={"other": p})
 >>> ranking = Message("clear_first_choice", "…", "…")
->>> base = rules.evaluate({**__import__("json").load(open("examples/flexible.json")), "health_barrier": "høj grad"})
+>>> import json
+>>> record = json.load(open("examples/flexible.json", encoding="utf-8"))
+>>> base = rules.evaluate({**record, "health_barrier": "høj grad"})
 >>> message, notes = scope_verdict(rules, base, [other(0.9), other(0.85)], ranking)
 >>> message.code, [n.name for n in notes][-1]
 ('no_offer_fits', 'health_social')
@@ -22,9 +25,8 @@ reference. ``recommend()`` calls :func:`scope_verdict` in one place.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
-from recommender.recommendation import Message
+from recommender.recommendation import Message, RankedOffer
 from recommender.recommending.wording import pct
 from recommender.typology import Note, RuleResult, RuleSet
 
@@ -34,12 +36,7 @@ __all__ = ["SCOPE_CODES", "scope_verdict"]
 SCOPE_CODES = ("outside_target_group", "already_active", "no_offer_fits")
 
 
-class _Offer(Protocol):
-    advised: bool
-    probabilities: object
-
-
-def scope_verdict(rules: RuleSet, result: RuleResult, offers: Sequence[_Offer],
+def scope_verdict(rules: RuleSet, result: RuleResult, offers: Sequence[RankedOffer],
                   ranking: Message) -> tuple[Message, tuple[Note, ...]]:
     """The verdict message to show first, and the notes (with the no-offer-fits note added if due)."""
     if result.target is not None:
@@ -48,7 +45,7 @@ def scope_verdict(rules: RuleSet, result: RuleResult, offers: Sequence[_Offer],
     advised = [o for o in offers if o.advised]
     if fits is None or not advised:
         return ranking, result.notes
-    if all(o.probabilities["other"] >= fits.other_at_least for o in advised):  # type: ignore[index]
+    if all(o.probabilities["other"] >= fits.other_at_least for o in advised):
         share = pct(fits.other_at_least)
         message = Message("no_offer_fits", fits.da.replace("{threshold}", share),
                           fits.en.replace("{threshold}", share))

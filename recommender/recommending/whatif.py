@@ -179,7 +179,8 @@ def _level(rec: Recommendation, offer: str) -> str | None:
 
 def _message(o: Option, current: object, after: Recommendation) -> Message:
     name = FIELDS[o.field]
-    da = [f"Hvis «{name.da}» ændres fra {value_label(o.field, current)} til {value_label(o.field, o.value)}:"]
+    da = [f"Hvis «{name.da}» ændres fra {value_label(o.field, current)} til "
+          f"{value_label(o.field, o.value)}:"]
     en = [f"If «{name.en}» changes from {value_label(o.field, current, 'en')} to "
           f"{value_label(o.field, o.value, 'en')}:"]
     if o.typology:
@@ -188,7 +189,8 @@ def _message(o: Option, current: object, after: Recommendation) -> Message:
                   f"{TYPOLOGY.label(o.typology[0], 'en')});")
     if o.criteria_met[0] != o.criteria_met[1]:
         n = len(after.labour_force.criteria)
-        da.append(f"{o.criteria_met[1]} af {n} kriterier for arbejdsstyrken opfyldt (nu {o.criteria_met[0]});")
+        da.append(f"{o.criteria_met[1]} af {n} kriterier for arbejdsstyrken opfyldt "
+                  f"(nu {o.criteria_met[0]});")
         en.append(f"{o.criteria_met[1]} of {n} labour-force criteria met (now {o.criteria_met[0]});")
     for offer, a, b in o.guards:
         da.append(f"{OFFER.label(offer)}: {_LEVEL_DA[b]} (nu {_LEVEL_DA[a]});")
@@ -207,11 +209,11 @@ def _message(o: Option, current: object, after: Recommendation) -> Message:
         da.append("ingen ændring i typologi, kriterier, frarådede tilbud eller vurdering;")
         en.append("no change in typology, criteria, offers advised against or verdict;")
     if o.estimate is not None:
-        offer, a, b, lo, hi = o.estimate
-        da.append(f"forventet værdi for {OFFER.label(offer)} {num_da(b)} (interval {num_da(lo)}–{num_da(hi)}; "
-                  f"nu {num_da(a)}) – en sammenhæng, ikke en virkning.")
-        en.append(f"expected value for {OFFER.label(offer, 'en')} {b:.2f} (interval {lo:.2f}–{hi:.2f}; "
-                  f"now {a:.2f}) – an association, not an effect.")
+        first, now, then, lo, hi = o.estimate
+        da.append(f"forventet værdi for {OFFER.label(first)} {num_da(then)} (interval "
+                  f"{num_da(lo)}–{num_da(hi)}; nu {num_da(now)}) – en sammenhæng, ikke en virkning.")
+        en.append(f"expected value for {OFFER.label(first, 'en')} {then:.2f} (interval {lo:.2f}–{hi:.2f}; "
+                  f"now {now:.2f}) – an association, not an effect.")
     return Message(f"what_if:{o.field}={o.value}", " ".join(da), " ".join(en))
 
 

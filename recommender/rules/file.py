@@ -17,8 +17,8 @@ from recommender.errors import did_you_mean, show_value
 from recommender.text import CONTROL, normalise
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 
-__all__ = ["LEVELS", "OPTIONAL_SECTIONS", "SECTIONS", "TARGET_VERDICTS", "Criterion", "Guard", "NoOfferFits", "Note",
-           "ParsedRules", "TargetRule", "TypologyRule", "parse_rules"]
+__all__ = ["LEVELS", "OPTIONAL_SECTIONS", "SECTIONS", "TARGET_VERDICTS", "Criterion", "Guard", "NoOfferFits",
+           "Note", "ParsedRules", "TargetRule", "TypologyRule", "parse_rules"]
 
 SECTIONS = ("version", "criteria", "typology_rules", "guards", "typology_notes", "cross_cutting_notes",
             "outcome_weights", "tie_margin", "preferred_order")
