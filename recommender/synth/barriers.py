@@ -45,7 +45,7 @@ BARRIER_ASSUMPTIONS: list[str] = [
     "WORK).",
 ]
 BARRIER_BASIS: list[str] = [
-    "«… som betød, at projektindsatsen ændrede karakter til udelukkende at omfatte ægtefælleforsørgede "
+    "«projektindsatsen ændrede karakter til udelukkende at omfatte ægtefælleforsørgede "
     "borgere uden for integrationsperioden.»",
     "«76 borgere – ca. 28 pct. af det samlede antal projektdeltagere - er afsluttet af anden årsag – f.eks. "
     "barsel, sygdom eller manglende ønske om at fortsætte i projektindsatsen.» og «For denne gruppe kan "
