@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recommender import __version__
 from recommender.service import (audit, citizens, closures, decisions, health, model_card, monitor,
-                                 recommendations)
+                                 overrides, recommendations)
 from recommender.service.champion import ChampionWatcher
 from recommender.service.db import Database, open_database
 from recommender.service.engine import EngineSlot, RecommenderEngine, load_engine
@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(NoStore)
-    for module in (recommendations, decisions, citizens, closures, model_card, monitor):
+    for module in (recommendations, decisions, citizens, closures, model_card, monitor, overrides):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     web.install(app, settings)  # the adviser's web page at / (issue 14)

@@ -21,8 +21,9 @@ from recommender.service.engine import RecommenderEngine
 from recommender.service.errors import ApiError
 from recommender.service.keys import Pseudonymiser
 from recommender.service.schemas import (ClosureOut, DecisionOut, ErrorResponse, RecommendationCreated,
-                                         StoredRecommendation)
+                                         StoredRecommendation, TypologyOverrideOut)
 from recommender.service.tables import RecommendationRow, User, utcnow
+from recommender.vocab import RULE_ONLY
 
 __all__ = ["create", "find", "router", "stored"]
 
@@ -60,7 +61,8 @@ def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymise
         citizen_ref=ref, municipality=citizen.municipality, adviser_id=user.id, created_at=utcnow(),
         intake={**citizen.to_dict(), "citizen_id": ref}, contract={**contract, "citizen_id": ref},
         model_version=engine.model_version, rules_version=engine.rules_version,
-        top_offer=rec.top_offer, typology=rec.typology.code))
+        top_offer=rec.top_offer, typology=rec.typology.code, typology_rules=rec.typology.code,
+        **{name: getattr(citizen, name) for name in RULE_ONLY}))
     new_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
     audit.record(session, "recommendation.create", status=201, user=user,
                  resource=f"recommendation:{new_id}", model_version=engine.model_version,
@@ -84,6 +86,10 @@ def stored(row: RecommendationRow) -> StoredRecommendation:
         id=row.id, created_at=row.created_at, municipality=row.municipality, adviser=row.adviser.name,
         model_version=row.model_version, rules_version=row.rules_version, top_offer=row.top_offer,
         typology=row.typology, recommendation=row.contract,
+        typology_override=None if row.typology_adviser is None else TypologyOverrideOut(
+            typology=row.typology_adviser, rules_typology=row.typology_rules or row.typology,
+            reason=row.typology_reason or "", set_by=row.typology_user.name if row.typology_user else "",
+            set_at=row.typology_at),
         decision=None if d is None else DecisionOut(
             recommendation_id=row.id, offer=d.offer, followed=d.followed, reason=d.reason,
             comment=d.comment, decided_by=d.adviser.name, decided_at=d.decided_at),

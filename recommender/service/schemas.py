@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["ClosureIn", "ClosureOut", "CitizenHistory", "DecisionIn", "DecisionOut", "ErrorResponse",
-           "Health", "ModelOut", "RecommendationCreated", "StoredRecommendation"]
+           "Health", "ModelOut", "RecommendationCreated", "StoredRecommendation", "TypologyOverrideOut"]
 
 _STRICT = ConfigDict(extra="forbid")
 
@@ -74,6 +74,14 @@ class ClosureOut(BaseModel):
     recorded_at: datetime
 
 
+class TypologyOverrideOut(BaseModel):
+    typology: str = Field(description="the typology the adviser set (issue 26)")
+    rules_typology: str = Field(description="the typology the rules gave")
+    reason: str
+    set_by: str
+    set_at: datetime | None
+
+
 class StoredRecommendation(BaseModel):
     id: int
     created_at: datetime
@@ -87,6 +95,8 @@ class StoredRecommendation(BaseModel):
         description="the §8 contract as stored; its citizen_id is the pseudonym (keyed hash)")
     decision: DecisionOut | None
     closure: ClosureOut | None
+    typology_override: TypologyOverrideOut | None = Field(
+        None, description="the adviser's typology, when she set one (issue 26)")
 
 
 class CitizenHistory(BaseModel):

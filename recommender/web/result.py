@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from recommender.recommendation import value_label
 from recommender.service import audit
 from recommender.service.decisions import REASONS, decide
-from recommender.service.deps import DbSession, Pseudonyms
+from recommender.service.deps import CurrentEngine, DbSession, Pseudonyms
+from recommender.service.engine import RecommenderEngine
 from recommender.service.errors import ApiError
 from recommender.service.recommendations import RecommendationId, find
 from recommender.service.schemas import DecisionIn
@@ -29,6 +30,7 @@ from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
 from recommender.web.session import check_csrf, language, read_form, shown_citizen
 from recommender.web.text import support_label
+from recommender.web.typology import extra_view
 
 __all__ = ["router", "view"]
 
@@ -136,11 +138,14 @@ def _decision_body(form: dict[str, str]) -> DecisionIn:
                        en=f"{field}: {err['msg']}") from None
 
 
-def _result_page(request: Request, user: User, row: RecommendationRow, status: int = 200,
-                 form: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:
+def result_page(request: Request, user: User, row: RecommendationRow, status: int = 200,
+                form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+                engine: RecommenderEngine | None = None) -> Response:
+    """The result page; ``engine`` given: with the what-if (issue 26)."""
     lang = language(request)
     decision = row.decision
     rec = view(row.contract, lang)
+    rec["extra"] = extra_view(row, lang, engine, request.query_params.get("fejl"))
     rec["citizen_id"] = shown_citizen(request, row.id) or f"{rec['citizen_id'][:12]}… (pseudonym)"
     return page(request, "result.html", status, user=user, rec=rec, row=row,
                 decision=decision, offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
@@ -151,15 +156,15 @@ def _result_page(request: Request, user: User, row: RecommendationRow, status: i
 
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
-def result(request: Request, session: DbSession, user: Adviser,
-           recommendation_id: RecommendationId) -> Response:
+def result(request: Request, session: DbSession, user: Adviser, engine: CurrentEngine,
+           recommendation_id: RecommendationId, hvad: bool = False) -> Response:
     try:
         row = find(session, user, recommendation_id, "recommendation.read")
     except ApiError as exc:
         return error_page(request, user, exc)
     audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
     session.commit()
-    return _result_page(request, user, row)
+    return result_page(request, user, row, engine=engine if hvad else None)
 
 
 @router.post("/recommendations/{recommendation_id}/decision", response_class=HTMLResponse)
@@ -174,5 +179,5 @@ async def record_decision(request: Request, session: DbSession, pseudonyms: Pseu
             return error_page(request, user, exc)
         row = find(session, user, recommendation_id, "decision.create")
         message = exc.da if language(request) == "da" else exc.en
-        return _result_page(request, user, row, exc.status, form, {exc.field or "offer": message})
+        return result_page(request, user, row, exc.status, form, {exc.field or "offer": message})
     return redirect(f"/recommendations/{recommendation_id}#decision")
