@@ -18,8 +18,8 @@ from recommender.cli import main
 from recommender.cohort import read_cohort
 from recommender.synth import generate_cohort
 from recommender.vocab import FIELDS
-from recommender.service.db import current_revision, head_revision, make_engine, open_database, upgrade
-from recommender.service.tables import AuditEvent, RecommendationRow
+from recommender.cases.db import current_revision, head_revision, make_engine, open_database, upgrade
+from recommender.cases.tables import AuditEvent, RecommendationRow
 
 API = "/api/v1"
 REASON = "Vil gerne arbejde i rengøring; svarede 'intet jobmål'"

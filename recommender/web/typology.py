@@ -4,7 +4,7 @@
 ranking's own verdict (when a target-group or no-offer-fits verdict came first), the adviser's typology
 and the what-if (computed only when asked for; it stores nothing). The form posts to
 ``/recommendations/{id}/typology``, which calls the API's own function
-(:func:`recommender.service.overrides.set_typology`): the same checks, the same audit event.
+(:func:`recommender.cases.overrides.set_typology`): the same checks, the same audit event.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from recommender.recommendation import value_label
-from recommender.service.deps import CurrentEngine, DbSession
-from recommender.service.engine import RecommenderEngine
-from recommender.service.errors import ApiError
-from recommender.service.overrides import TypologyIn, set_typology, stored_what_if
-from recommender.service.recommendations import RecommendationId
-from recommender.service.tables import RecommendationRow
+from recommender.api.deps import CurrentEngine, DbSession, RecommendationId
+from recommender.cases.engine import RecommenderEngine
+from recommender.cases.errors import CaseError
+from recommender.cases.inputs import TypologyIn
+from recommender.cases.overrides import set_typology, stored_what_if
+from recommender.cases.tables import RecommendationRow
 from recommender.vocab import FIELDS, TYPOLOGY
 from recommender.web.pages import Adviser, error_page, redirect
 from recommender.web.session import check_csrf, read_form
@@ -72,7 +72,7 @@ async def set_adviser_typology(request: Request, session: DbSession, engine: Cur
     body = TypologyIn(typology=form.get("typology") or None, reason=(form.get("reason") or "")[:2000] or None)
     try:
         set_typology(session, engine, user, recommendation_id, body)
-    except ApiError as exc:
+    except CaseError as exc:
         if exc.status == 404:
             return error_page(request, user, exc)
         field = exc.field if exc.field in ERROR_KEYS else "decided"

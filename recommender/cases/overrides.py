@@ -1,52 +1,39 @@
-"""The adviser's typology and what-if for a stored recommendation (issue 26).
+"""The adviser's typology and what-if for a stored recommendation (issue 26), for the API and the page.
 
-``POST /api/v1/recommendations/{id}/typology`` with ``{"typology": CODE, "reason": TEXT}`` sets the
-typology the adviser judges right: the recommendation is made again from the stored intake record with
-that typology's preferred order and guidance (``recommend(..., typology=, reason=)``, the served model
-and rules), stored in place of the old contract with the rules' typology, the adviser's, her reason, who
-and when, and audited (``recommendation.typology``). It is allowed until the decision is made (then 409:
-the decision followed the ranking shown). An unknown typology or a missing reason is a 422 naming the
-field (``typology`` or ``reason``).
+:func:`set_typology` sets the typology the adviser judges right: the recommendation is made again from
+the stored intake record with that typology's preferred order and guidance (``recommend(...,
+typology=, reason=)``, the served model and rules), stored in place of the old contract with the rules'
+typology, the adviser's, her reason, who and when, and audited (``recommendation.typology``). It is
+allowed until the decision is made (then 409: the decision followed the ranking shown). An unknown
+typology or a missing reason is a 422 naming the field (``typology`` or ``reason``).
 
-``GET /api/v1/recommendations/{id}/what-if`` gives :func:`~recommender.recommending.whatif.what_if` for
-the stored intake record (with the adviser's typology, if set). It stores nothing and logs nothing: no
-recommendation row and no audit event.
+:func:`stored_what_if` gives :func:`~recommender.recommending.whatif.what_if` for the stored intake record
+(with the adviser's typology, if set). It stores nothing and logs nothing: no recommendation row and no
+audit event.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
+from recommender.cases import audit
+from recommender.cases.audit import deny
+from recommender.cases.engine import RecommenderEngine
+from recommender.cases.errors import CaseError, invalid
+from recommender.cases.inputs import TypologyIn
+from recommender.cases.recommendations import find
+from recommender.cases.tables import RecommendationRow, User, utcnow
 from recommender.errors import InvalidOverrideError
 from recommender.recommending.whatif import what_if
-from recommender.service import audit
-from recommender.service.deps import CurrentEngine, DbSession, deny
-from recommender.service.engine import RecommenderEngine
-from recommender.service.errors import ApiError, invalid
-from recommender.service.recommendations import ERRORS, Adviser, RecommendationId, find, stored
-from recommender.service.schemas import StoredRecommendation
-from recommender.service.tables import RecommendationRow, User, utcnow
 from recommender.vocab import TYPOLOGY
 
-__all__ = ["TypologyIn", "router", "set_typology", "stored_what_if"]
+__all__ = ["find_for_what_if", "set_typology", "stored_what_if"]
 
-router = APIRouter(tags=["recommendations"])
 #: The API names the reason ``reason``; the domain names it ``typology_reason``.
 _API_FIELD = {"typology": "typology", "typology_reason": "reason"}
-
-
-class TypologyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    typology: str | None = Field(None, description="typology code or Danish label: flexible, ambitious, "
-                                                   "unrealistic, uncertain, no_goal", max_length=64)
-    reason: str | None = Field(None, description="the adviser's reason (required); never a CPR number",
-                               max_length=2000)
 
 
 def _citizen(row: RecommendationRow) -> Citizen:
@@ -54,7 +41,7 @@ def _citizen(row: RecommendationRow) -> Citizen:
     return Citizen.from_dict({**row.intake, "citizen_id": f"rec-{row.id}"})
 
 
-def _refusal(exc: InvalidOverrideError) -> ApiError:
+def _refusal(exc: InvalidOverrideError) -> CaseError:
     problem = exc.problems[0]
     field = _API_FIELD.get(problem.field, problem.field)
     allowed = ", ".join(f"{i.code} ({i.da})" for i in TYPOLOGY.items)
@@ -73,7 +60,7 @@ def set_typology(session: Session, engine: RecommenderEngine, user: User, recomm
     row = find(session, user, recommendation_id, action)
     resource = f"recommendation:{row.id}"
     if row.decision is not None:
-        raise deny(session, ApiError(
+        raise deny(session, CaseError(
             409, "decision_exists", field="recommendation_id",
             da="Beslutningen er truffet; typologien kan kun sættes før beslutningen.",
             en="The decision has been made; the typology can only be set before the decision."),
@@ -97,25 +84,17 @@ def set_typology(session: Session, engine: RecommenderEngine, user: User, recomm
     return row
 
 
+def find_for_what_if(session: Session, user: User, recommendation_id: int) -> RecommendationRow:
+    """The recommendation if it belongs to the adviser's municipality, else 404 (nothing is logged: a
+    what-if reads and stores nothing)."""
+    row = session.get(RecommendationRow, recommendation_id)
+    if row is None or row.municipality.casefold() != (user.municipality or "").casefold():
+        raise CaseError(404)
+    return row
+
+
 def stored_what_if(engine: RecommenderEngine, row: RecommendationRow) -> dict[str, Any]:
     """What-if for a stored recommendation (with the adviser's typology, if set); stores nothing."""
     result = what_if(_citizen(row), model=engine.model, rules=engine.rules, typology=row.typology_adviser,
                      reason=row.typology_reason if row.typology_adviser else None)
     return {**result.to_dict(), "citizen_id": row.citizen_ref}
-
-
-@router.post("/recommendations/{recommendation_id}/typology", response_model=StoredRecommendation,
-             responses=ERRORS, summary="Rådgiverens typologi / the adviser's typology")
-def post_typology(session: DbSession, engine: CurrentEngine, user: Adviser,
-                  recommendation_id: RecommendationId, body: TypologyIn) -> StoredRecommendation:
-    return stored(set_typology(session, engine, user, recommendation_id, body))
-
-
-@router.get("/recommendations/{recommendation_id}/what-if", response_model=dict[str, Any],
-            responses=ERRORS, summary="Hvad kunne ændre anbefalingen? / what could change it (stores nothing)")
-def get_what_if(session: DbSession, engine: CurrentEngine, user: Adviser,
-                recommendation_id: RecommendationId) -> dict[str, Any]:
-    row = session.get(RecommendationRow, recommendation_id)
-    if row is None or row.municipality.casefold() != (user.municipality or "").casefold():
-        raise ApiError(404)
-    return {"what_if": stored_what_if(engine, row)}
