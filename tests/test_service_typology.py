@@ -44,10 +44,11 @@ def test_migration_0004_upgrades_a_database_of_the_current_release_keeping_its_r
         conn.execute(text("INSERT INTO users (name, role, municipality, password_hash, active, created_at) "
                           "VALUES ('anna', 'adviser', 'Aarhus', 'x', true, '2026-12-01 10:00:00')"))
         conn.execute(text(
-            "INSERT INTO recommendations (citizen_ref, municipality, adviser_id, created_at, intake, contract, "
-            "model_version, rules_version, top_offer, typology) VALUES (:ref, 'Aarhus', 1, "
+            "INSERT INTO recommendations (citizen_ref, municipality, adviser_id, created_at, intake, "
+            "contract, model_version, rules_version, top_offer, typology) VALUES (:ref, 'Aarhus', 1, "
             "'2026-12-01 10:00:00', :intake, :contract, 'm1', 'r1', 'internship', 'flexible')"),
-            {"ref": "ab" * 32, "intake": json.dumps(intake), "contract": json.dumps({"top_offer": "internship"})})
+            {"ref": "ab" * 32, "intake": json.dumps(intake),
+             "contract": json.dumps({"top_offer": "internship"})})
     upgrade(engine_, "head")
     assert current_revision(engine_) == head_revision() == "0004"
     with engine_.connect() as conn:
@@ -63,10 +64,12 @@ def test_migration_0004_upgrades_a_database_of_the_current_release_keeping_its_r
 
 def test_the_new_fields_are_stored_with_the_recommendation(service):
     headers = service.user("anna")
-    rec = _create(service, headers, {**example(), "health_barrier": "i høj grad", "integration_programme": "nej"})
+    rec = _create(service, headers,
+                  {**example(), "health_barrier": "i høj grad", "integration_programme": "nej"})
     with service.db.session() as session:
         row = session.get(RecommendationRow, rec["id"])
-        assert (row.health_barrier, row.integration_programme, row.work_experience) == ("high", "no", "unknown")
+        fields = (row.health_barrier, row.integration_programme, row.work_experience)
+        assert fields == ("high", "no", "unknown")
         assert row.typology_rules == row.typology and row.typology_adviser is None
     blocked = [o["offer"] for o in rec["recommendation"]["offers"] if not o["advised"]]
     assert {"wage_subsidy", "internship"} <= set(blocked)
@@ -83,11 +86,13 @@ def test_the_adviser_sets_a_typology_recorded_audited_and_in_the_history(service
     body = r.json()
     assert body["typology"] == "flexible" and body["recommendation"]["typology"]["code"] == "flexible"
     assert body["recommendation"]["typology_override"]["rules_code"] == "uncertain"
-    assert body["typology_override"]["typology"] == "flexible" and body["typology_override"]["set_by"] == "anna"
-    assert body["typology_override"]["rules_typology"] == "uncertain" and body["typology_override"]["reason"] == REASON
+    override = body["typology_override"]
+    assert override["typology"] == "flexible" and override["set_by"] == "anna"
+    assert override["rules_typology"] == "uncertain" and override["reason"] == REASON
     events = [e for e in service.audit() if e.action == "recommendation.typology"]
     assert len(events) == 1 and events[0].status == 200 and "typology=flexible" in events[0].detail
-    history = service.client.get(f"{API}/citizens/{record['citizen_id']}/recommendations", headers=headers).json()
+    history = service.client.get(f"{API}/citizens/{record['citizen_id']}/recommendations",
+                                 headers=headers).json()
     assert history["recommendations"][0]["typology_override"]["typology"] == "flexible"
     # the decision follows the recomputed ranking; afterwards the typology is final
     top = body["recommendation"]["top_offer"]

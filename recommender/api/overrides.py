@@ -27,7 +27,8 @@ def post_typology(session: DbSession, engine: CurrentEngine, user: Adviser,
 
 
 @router.get("/recommendations/{recommendation_id}/what-if", response_model=dict[str, Any],
-            responses=ERRORS, summary="Hvad kunne ændre anbefalingen? / what could change it (stores nothing)")
+            responses=ERRORS,
+            summary="Hvad kunne ændre anbefalingen? / what could change it (stores nothing)")
 def get_what_if(session: DbSession, engine: CurrentEngine, user: Adviser,
                 recommendation_id: RecommendationId) -> dict[str, Any]:
     return {"what_if": stored_what_if(engine, find_for_what_if(session, user, recommendation_id))}

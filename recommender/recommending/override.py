@@ -11,10 +11,10 @@ typology's preferred order and guidance.
 'flexible'
 >>> adviser_typology("flex", "x", "uncertain")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
-recommender.errors.InvalidOverrideError: ...: typology (typologi): ...; fik/got 'flex'; mente du/did you mean 'flexible'?
+recommender.errors.InvalidOverrideError: ...: typology (typologi): ...; mente du/did you mean 'flexible'?
 >>> adviser_typology("flexible", "  ", "uncertain")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
-recommender.errors.InvalidOverrideError: ...typology_reason (begrundelse for ...): forventede/expected en begrundelse ...
+recommender.errors.InvalidOverrideError: ...typology_reason (...): forventede/expected en begrundelse ...
 """
 
 from __future__ import annotations

@@ -47,9 +47,9 @@ BARRIER_ASSUMPTIONS: list[str] = [
 BARRIER_BASIS: list[str] = [
     "«projektindsatsen ændrede karakter til udelukkende at omfatte ægtefælleforsørgede "
     "borgere uden for integrationsperioden.»",
-    "«76 borgere – ca. 28 pct. af det samlede antal projektdeltagere - er afsluttet af anden årsag – f.eks. "
-    "barsel, sygdom eller manglende ønske om at fortsætte i projektindsatsen.» og «For denne gruppe kan "
-    "der være behov for en social-/sundhedsfaglig indsats.» Andelene er ikke offentliggjort.",
+    "«76 borgere – ca. 28 pct. af det samlede antal projektdeltagere - er afsluttet af anden årsag – "
+    "f.eks. barsel, sygdom eller manglende ønske om at fortsætte i projektindsatsen.» og «For denne "
+    "gruppe kan der være behov for en social-/sundhedsfaglig indsats.» Andelene er ikke offentliggjort.",
     "«Særligt for borgere med begrænset arbejdserfaring fra Danmark, ringe erfaring med jobsøgning, "
     "begrænset geografisk mobilitet og begrænsede danskkundskaber er der behov for en mere omfattende "
     "projektindsats» Andelene er ikke offentliggjort.",
