@@ -169,6 +169,9 @@ class Citizen:
     job_goal: str | None = None
     education_plan: bool = _MISSING
     entrepreneurship_interest: bool = False
+    integration_programme: str = "unknown"
+    health_barrier: str = "unknown"
+    work_experience: str = "unknown"
     gender: str | None = None
     origin: str | None = None
     nationality: str | None = None

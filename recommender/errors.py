@@ -15,6 +15,7 @@ __all__ = [
     "CohortError",
     "FieldProblem",
     "InvalidCitizenError",
+    "InvalidOverrideError",
     "ModelFileError",
     "OutputError",
     "RecommenderError",
@@ -115,6 +116,18 @@ class InvalidCitizenError(RecommenderError):
         if n > _MAX_PROBLEMS:
             text += f"; … og/and {n - _MAX_PROBLEMS} flere/more"
         super().__init__(f"{head} ({n} fejl/problem{'s' if n > 1 else ''}): {text}")
+
+
+class InvalidOverrideError(RecommenderError):
+    """The adviser's typology override is refused: an unknown typology, or no reason (issue 26).
+
+    ``field`` is ``typology`` or ``typology_reason``; ``value`` and ``allowed`` as in a field problem.
+    """
+
+    def __init__(self, problem: FieldProblem):
+        self.problems = (problem,)
+        self.field, self.value, self.allowed = problem.field, problem.value, problem.allowed
+        super().__init__(f"Rådgiverens typologi afvist / adviser's typology refused: {problem.message()}")
 
 
 class RulesError(RecommenderError):

@@ -40,6 +40,8 @@ PHRASES: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is 
                 "experience behind the estimate: {support} (about {n} earlier citizens had this offer)"),
     "p_best": ("bedst i {p} af modellens genberegninger", "best in {p} of the model's re-estimates"),
     "verdict": ("Vurdering", "Verdict"),
+    "ranking_verdict": ("Rangordningen nedenfor, til orientering", "The ranking below, for reference"),
+    "advised_against": ("frarådes", "advised against"),
     "notes": ("Noter", "Notes"),
     "model": ("Model {v}: lært fra {kind} ({n} forløb; usikkerheden svarer til {e} borgere med tilbud), "
               "regler {r}.",

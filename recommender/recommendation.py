@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recommender.recommending.certainty import Verdict
+
+if TYPE_CHECKING:
+    from recommender.recommending.override import TypologyOverride
 from recommender.vocab import FIELDS, OFFER
 from recommender.typology import GuardResult, LabourForceResult, Note, TypologyResult
 
@@ -149,6 +152,10 @@ class Recommendation:
     statement: Message = STATEMENT
     verdict: Verdict | None = None
     verdict_message: Message | None = None
+    #: The ranking's own verdict when a target-group or no-offer-fits verdict (issue 26) comes first.
+    ranking_message: Message | None = None
+    #: The adviser's typology, when she set one (``typology`` then holds that typology's guidance).
+    typology_override: TypologyOverride | None = None
 
     @property
     def top_offer(self) -> str | None:
@@ -164,8 +171,11 @@ class Recommendation:
             "citizen_id": self.citizen_id,
             "verdict": None if self.verdict is None else {
                 **self.verdict.to_dict(),
-                "message": None if self.verdict_message is None else self.verdict_message.to_dict()},
+                "code": None if self.verdict_message is None else self.verdict_message.code,
+                "message": None if self.verdict_message is None else self.verdict_message.to_dict(),
+                "ranking_message": None if self.ranking_message is None else self.ranking_message.to_dict()},
             "typology": self.typology.to_dict(),
+            "typology_override": None if self.typology_override is None else self.typology_override.to_dict(),
             "labour_force": self.labour_force.to_dict(),
             "offers": [o.to_dict() for o in self.offers],
             "top_offer": self.top_offer,

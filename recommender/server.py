@@ -23,7 +23,8 @@ from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recommender import __version__, web
-from recommender.api import citizens, closures, decisions, health, model_card, monitor, recommendations
+from recommender.api import (citizens, closures, decisions, health, model_card, monitor, overrides,
+                             recommendations)
 from recommender.api.errors import ApiError, error_response, install_handlers
 from recommender.cases import audit
 from recommender.cases.champion import ChampionWatcher
@@ -139,7 +140,7 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
     install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(NoStore)
-    for module in (recommendations, decisions, citizens, closures, model_card, monitor):
+    for module in (recommendations, decisions, citizens, closures, model_card, monitor, overrides):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     web.install(app, settings)  # the adviser's web page at / (issue 14)

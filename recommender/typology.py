@@ -27,7 +27,9 @@ from recommender.rules.conditions import Condition, ConditionResult
 from recommender.errors import RecommenderError, RulesError, show_value
 from recommender import process_cache
 from recommender.files import read_input
-from recommender.rules.file import LEVELS, Criterion, Guard, Note, ParsedRules, TypologyRule, parse_rules
+from recommender.rules.file import (
+    LEVELS, Criterion, Guard, Note, ParsedRules, TargetRule, TypologyRule, parse_rules,
+)
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
 from recommender.citizen import Citizen
 
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConditionResult", "Criterion", "CriterionResult", "Guard", "GuardHit", "GuardResult",
-    "LabourForceResult", "Note", "RuleResult", "RuleSet", "TypologyResult", "TypologyRule",
+    "LabourForceResult", "Note", "RuleResult", "RuleSet", "TargetHit", "TypologyResult", "TypologyRule",
     "load_rules",
 ]
 
@@ -149,18 +151,36 @@ class GuardResult:
 
 
 @dataclass(frozen=True)
+class TargetHit:
+    """The target-group rule that holds for the citizen: its verdict code, message and report passage."""
+
+    rule: str
+    verdict: str
+    da: str
+    en: str
+    passage: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "verdict": self.verdict, "message": _text(self.da, self.en),
+                "passage": self.passage}
+
+
+@dataclass(frozen=True)
 class RuleResult:
-    """Everything the rules say about one citizen: typology, labour-force status, guards, notes."""
+    """Everything the rules say about one citizen: typology, labour-force status, guards, notes, and
+    ``target``: the target-group rule that holds (``None`` when the citizen is in the target group)."""
 
     typology: TypologyResult
     labour_force: LabourForceResult
     guards: Mapping[str, GuardResult | None]
     notes: tuple[Note, ...]
+    target: TargetHit | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"typology": self.typology.to_dict(), "labour_force": self.labour_force.to_dict(),
                 "guards": {o: (g.to_dict() if g else None) for o, g in self.guards.items()},
-                "notes": [n.to_dict() for n in self.notes]}
+                "notes": [n.to_dict() for n in self.notes],
+                "target_group": None if self.target is None else self.target.to_dict()}
 
     def __repr__(self) -> str:
         guards = {o: g.level for o, g in self.guards.items() if g}
@@ -188,6 +208,7 @@ class RuleSet(ParsedRules):
         """The columns :meth:`evaluate_frame` needs: fields of typology rules, criteria and guards."""
         conditions: list[Condition] = [r.condition for r in self.typology_rules]
         conditions += [c.condition for c in self.criteria] + [g.condition for g in self.guards]
+        conditions += [t.condition for t in self.target_group if t.condition is not None]
         return frozenset().union(*(c.fields for c in conditions))
 
     def __repr__(self) -> str:
@@ -218,7 +239,19 @@ class RuleSet(ParsedRules):
         guards = {offer: GuardResult(offer, tuple(sorted(h, key=lambda x: LEVELS.index(x.level))))
                   if h else None for offer, h in hits.items()}
         notes = tuple(n for n in self.notes if n.condition is None or n.condition.test(record))
-        return RuleResult(typology, labour, MappingProxyType(guards), notes)
+        target = next((TargetHit(t.name, t.verdict, t.da, t.en, t.passage) for t in self.target_group
+                       if _target_holds(t, record, labour.active)), None)
+        return RuleResult(typology, labour, MappingProxyType(guards), notes, target)
+
+    def with_typology(self, result: RuleResult, code: str, reason: str) -> RuleResult:
+        """``result`` with the adviser's typology ``code`` in place of the rules' (issue 26): that
+        typology's guidance; the conditions shown are the rules' own, and the reason is the adviser's."""
+        rules_label = TYPOLOGY.label(result.typology.code, "da")
+        typology = TypologyResult(
+            code, "adviser", f"Rådgiverens vurdering (reglerne gav {rules_label}): {reason}",
+            f"The adviser's judgement (the rules gave {TYPOLOGY.label(result.typology.code, 'en')}): "
+            f"{reason}", result.typology.conditions, self.typology_notes[code], "rådgiverens vurdering")
+        return RuleResult(typology, result.labour_force, result.guards, result.notes, result.target)
 
     def evaluate_frame(self, df: pd.DataFrame) -> pd.DataFrame:
         """Vectorised :meth:`evaluate` for many citizens: one output row per input row, same index.
@@ -259,6 +292,10 @@ class RuleSet(ParsedRules):
                              for k, v in out.items()})
 
 
+def _target_holds(rule: TargetRule, record: Mapping[str, object], active: bool) -> bool:
+    return active if rule.condition is None else rule.condition.test(record)
+
+
 def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
     """The columns the rules read, checked (a missing column or a value a Citizen would not store is
     refused, naming the column) and with codes as categoricals, so that every condition is fast."""
@@ -266,6 +303,11 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
 
     if not isinstance(df, pd.DataFrame):
         raise RecommenderError(f"evaluate_frame needs a pandas DataFrame; got {type(df).__name__}")
+    # A rules-only field (issue 26) that the table lacks is "uoplyst", as in a cohort file without it.
+    absent = {n: FIELDS[n].default for n in needed - set(df.columns) if not FIELDS[n].model_feature}
+    if absent:
+        df = df.assign(**{n: pd.Series([v] * len(df), index=df.index, dtype=object)
+                          for n, v in absent.items()})
     missing = sorted(needed - set(df.columns))
     if missing:
         raise RecommenderError(f"table lacks the column(s) {', '.join(missing)} that the rules read / "

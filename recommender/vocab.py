@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "ANSWER", "BOOLEAN", "CONTACT_ROUTE", "CRITERIA", "DANISH_COURSE", "DEGREE", "EDUCATION_DK",
-    "EDUCATION_HOME", "FIELDS", "GENDER", "JOB_GOAL_LEVEL", "LABOUR_FORCE_OUTCOMES", "MUNICIPALITIES", "OFFER", "ORIGIN",
-    "OUTCOME", "PROTECTED", "TYPOLOGY", "Code", "FieldSpec", "Scale",
+    "ANSWER", "BOOLEAN", "CONTACT_ROUTE", "CRITERIA", "DANISH_COURSE", "DEGREE", "DEGREE_OR_UNKNOWN",
+    "EDUCATION_DK", "EDUCATION_HOME", "FIELDS", "GENDER", "JOB_GOAL_LEVEL", "LABOUR_FORCE_OUTCOMES",
+    "MUNICIPALITIES", "OFFER", "ORIGIN", "OUTCOME", "PROTECTED", "RULE_ONLY", "TYPOLOGY", "WORK_EXPERIENCE",
+    "YES_NO_UNKNOWN", "Code", "FieldSpec", "Scale",
 ]
 
 
@@ -94,6 +95,19 @@ DEGREE = _scale(
     ("high", "i høj grad", "to a high degree", ("høj grad", "i hoej grad")),
     ("not_relevant", "ikke relevant", "not relevant"),
 )
+#: The degree scale with "uoplyst" (unknown), for a field that may be left out (``health_barrier``).
+DEGREE_OR_UNKNOWN = Scale("degree_or_unknown", (*DEGREE.items, Code("unknown", "uoplyst", "unknown",
+                                                                    ("ved ikke",))))
+YES_NO_UNKNOWN = _scale("yes_no_unknown", ("yes", "ja", "yes"), ("no", "nej", "no"),
+                        ("unknown", "uoplyst", "unknown", ("ved ikke",)))
+WORK_EXPERIENCE = _scale(
+    "work_experience",
+    ("none", "ingen", "none", ("ingen arbejdserfaring",)),
+    ("home_country", "fra hjemlandet", "from the home country", ("hjemland", "hjemlandet")),
+    ("denmark", "fra Danmark", "from Denmark", ("danmark",)),
+    ("both", "fra både hjemlandet og Danmark", "from both the home country and Denmark", ("begge",)),
+    ("unknown", "uoplyst", "unknown", ("ved ikke",)),
+)
 TYPOLOGY = _scale(
     "typology",
     ("flexible", "Fleksibelt jobmål", "Flexible job goal"),
@@ -157,7 +171,8 @@ CONTACT_ROUTE = _scale(
 )
 JOB_GOAL_LEVEL = _scale(
     "job_goal_level",
-    ("none", "intet jobmål", "no job goal", ("intet",)),
+    # The level's own words: "Intet jobmål" is a typology (issue 26); the old label is still read.
+    ("none", "intet jobmål nævnt", "no job goal named", ("intet", "intet jobmål", "no job goal")),
     ("unclear", "uklart", "unclear"),
     ("unskilled", "ufaglært", "unskilled"),
     ("skilled", "faglært", "skilled"),
@@ -189,6 +204,7 @@ class FieldSpec:
     max_length: int | None = None
     default: object = None
     protected: bool = False
+    model_feature: bool = True  # False: read by the rules only, never a feature of the outcome model
 
     def expected(self) -> str:
         """What is allowed, for an error message."""
@@ -236,6 +252,14 @@ _FIELD_LIST = (
     _f("education_plan", "bool", "har en uddannelsesplan", "has an education plan"),
     _f("entrepreneurship_interest", "bool", "interesse for at starte egen virksomhed",
        "interest in starting a business", required=False, default=False),
+    _f("integration_programme", "code", "omfattet af integrationsprogrammet",
+       "covered by the integration programme", required=False, scale=YES_NO_UNKNOWN, default="unknown",
+       model_feature=False),
+    _f("health_barrier", "code", "helbredsmæssige eller sociale forhold begrænser muligheden for arbejde",
+       "health or social circumstances limit the possibility of work", required=False,
+       scale=DEGREE_OR_UNKNOWN, default="unknown", model_feature=False),
+    _f("work_experience", "code", "arbejdserfaring", "work experience", required=False,
+       scale=WORK_EXPERIENCE, default="unknown", model_feature=False),
     _f("gender", "code", "køn", "gender", required=False, scale=GENDER, protected=True),
     _f("origin", "code", "vestlig / ikke-vestlig oprindelse", "origin", required=False, scale=ORIGIN,
        protected=True),
@@ -245,6 +269,9 @@ _FIELD_LIST = (
 
 FIELDS: Mapping[str, FieldSpec] = {spec.name: spec for spec in _FIELD_LIST}
 PROTECTED: tuple[str, ...] = tuple(s.name for s in _FIELD_LIST if s.protected)
+#: Intake fields the rules read but the outcome model does not (issue 26: no earlier cohort holds them).
+#: Optional everywhere: a record or cohort file without them means "uoplyst" (unknown).
+RULE_ONLY: tuple[str, ...] = tuple(s.name for s in _FIELD_LIST if not s.model_feature)
 # The five labour-force criteria of spec §4, in the report's order.
 CRITERIA: tuple[str, ...] = (
     "active_job_seeker", "geographically_mobile", "searches_broadly", "can_start_within_14_days",

@@ -75,9 +75,12 @@ def spec_labour_force(r: dict[str, object]) -> tuple[bool, dict[str, bool]]:
 
 
 def spec_guards(r: dict[str, object]) -> dict[str, str | None]:
-    """§6: wage subsidy blocked unless ready and willing; internship blocked or cautioned."""
-    wage = None if r["can_start_within_14_days"] == "yes" and r["wants_employment"] == "yes" else "block"
-    if r["wants_employment"] == "no":
+    """§6: wage subsidy blocked unless ready and willing; internship blocked or cautioned; issue 26: both
+    blocked while health or social circumstances limit work to a high degree."""
+    health = r.get("health_barrier") == "high"
+    wage = None if r["can_start_within_14_days"] == "yes" and r["wants_employment"] == "yes" and not health \
+        else "block"
+    if r["wants_employment"] == "no" or health:
         internship = "block"
     elif r["can_start_within_14_days"] == "no":
         internship = "caution"
@@ -95,6 +98,8 @@ def spec_notes(r: dict[str, object]) -> list[str]:
         notes.append("network")
     if r["spouse_support"] in ("not_at_all", "low", "lesser"):
         notes.append("family")
+    if r.get("health_barrier") in ("some", "high"):  # issue 26
+        notes.append("health_social")
     return notes
 
 

@@ -12,7 +12,10 @@ empty until decided / closed) and the intake records, and gives:
   outcome;
 * ``drift``: the PSI of every intake field against the training cohort
   (:mod:`recommender.analysis.drift`);
-* ``low_evidence``: the share of recommendations whose first advised offer had low support.
+* ``low_evidence``: the share of recommendations whose first advised offer had low support;
+* ``typology_overrides`` (issue 26, when the rows have ``typology_rules`` and ``typology_adviser``): how
+  often the adviser set another typology than the rules gave, overall and by the rules' typology, and
+  to which typology.
 
 No cell under ``min_cell`` citizens (default 5) is shown: its count is given as ``"<5"`` and its
 share as ``null`` with ``"suppressed": true``; an overall figure under ``min_cell`` is suppressed too.
@@ -26,6 +29,9 @@ share as ``null`` with ``"suppressed": true``; an overall figure under ``min_cel
 (0.8333, 0.8333)
 >>> report["departure_reasons"]["not_available"]
 '<5'
+>>> rows = rows.assign(typology_rules=["uncertain"] * 6, typology_adviser=["flexible"] * 5 + [None])
+>>> monitoring_report(rows, [], reference=None)["typology_overrides"]["by_typology"]["uncertain"]
+{'n': 6, 'rate': 0.8333, 'suppressed': False, 'to': {'flexible': 5}}
 """
 
 from __future__ import annotations
@@ -110,4 +116,23 @@ def monitoring_report(records: pd.DataFrame, intakes: Iterable[Mapping[str, obje
                             "thresholds": dict(THRESHOLDS), "min_intakes": MIN_INTAKES,
                             "n_intakes": _count(n_intakes, min_cell)},
         "low_evidence": {"share": low["rate"], "n": low["n"], "suppressed": low["suppressed"]},
+        **({"typology_overrides": _overrides(records, min_cell)} if "typology_adviser" in records else {}),
     }
+
+
+def _overrides(records: pd.DataFrame, min_cell: int) -> dict[str, Any]:
+    """The override rate: recommendations whose adviser set a typology other than the rules'."""
+    rules = records["typology_rules"].fillna(records["typology"]).astype(str)
+    adviser = records["typology_adviser"]
+    changed = adviser.notna() & (adviser.astype(str) != rules)
+    overall = _rate(int(changed.sum()), len(records), min_cell)
+    by: dict[str, Any] = {}
+    for code, part in records.groupby(rules, sort=True):
+        hits = changed[part.index]
+        entry = _rate(int(hits.sum()), len(part), min_cell)
+        if not entry["suppressed"]:
+            entry["to"] = {str(t): _count(int(k), min_cell)
+                           for t, k in adviser[part.index][hits].value_counts().sort_index().items()}
+        by[str(code)] = entry
+    return {"overall": overall["rate"], "n": overall["n"], "suppressed": overall["suppressed"],
+            "by_typology": by}

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Depends
 
 from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms, RecommendationId, require
 from recommender.api.schemas import (ClosureOut, DecisionOut, ErrorResponse, RecommendationCreated,
-                                     StoredRecommendation)
+                                     StoredRecommendation, TypologyOverrideOut)
 from recommender.cases import audit
 from recommender.cases.recommendations import create, find
 from recommender.cases.tables import RecommendationRow, User
@@ -46,6 +46,10 @@ def stored(row: RecommendationRow) -> StoredRecommendation:
         id=row.id, created_at=row.created_at, municipality=row.municipality, adviser=row.adviser.name,
         model_version=row.model_version, rules_version=row.rules_version, top_offer=row.top_offer,
         typology=row.typology, recommendation=row.contract,
+        typology_override=None if row.typology_adviser is None else TypologyOverrideOut(
+            typology=row.typology_adviser, rules_typology=row.typology_rules or row.typology,
+            reason=row.typology_reason or "", set_by=row.typology_user.name if row.typology_user else "",
+            set_at=row.typology_at),
         decision=None if d is None else DecisionOut(
             recommendation_id=row.id, offer=d.offer, followed=d.followed, reason=d.reason,
             comment=d.comment, decided_by=d.adviser.name, decided_at=d.decided_at),

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 __all__ = ["ClosureOut", "CitizenHistory", "DecisionOut", "ErrorResponse", "Health", "ModelOut",
-           "RecommendationCreated", "StoredRecommendation"]
+           "RecommendationCreated", "StoredRecommendation", "TypologyOverrideOut"]
 
 
 class ErrorDetail(BaseModel):
@@ -52,6 +52,14 @@ class ClosureOut(BaseModel):
     recorded_at: datetime
 
 
+class TypologyOverrideOut(BaseModel):
+    typology: str = Field(description="the typology the adviser set (issue 26)")
+    rules_typology: str = Field(description="the typology the rules gave")
+    reason: str
+    set_by: str
+    set_at: datetime | None
+
+
 class StoredRecommendation(BaseModel):
     id: int
     created_at: datetime
@@ -65,6 +73,8 @@ class StoredRecommendation(BaseModel):
         description="the §8 contract as stored; its citizen_id is the pseudonym (keyed hash)")
     decision: DecisionOut | None
     closure: ClosureOut | None
+    typology_override: TypologyOverrideOut | None = Field(
+        None, description="the adviser's typology, when she set one (issue 26)")
 
 
 class CitizenHistory(BaseModel):

@@ -3,7 +3,9 @@
 :func:`closed_cases` reads every recommendation with a closure (optionally closed within
 ``since``–``until``): the intake record as stored with the recommendation, the offer the citizen
 actually had (the closure's), the outcome, the duration, ``closed_on`` and ``enrolled_on`` (the closing
-date minus the duration the closure recorded). It returns a frame in the cohort format together with the
+date minus the duration the closure recorded), and ``typology_adviser``: the typology the adviser set
+(issue 26; empty when she kept the rules'). A record stored before the rules-only intake fields existed
+has none of them; a column no exported record has stays out of the file (read back as ``unknown``). It returns a frame in the cohort format together with the
 top offer the service advised for each case (for monitoring and the off-policy estimate).
 
 Privacy: ``citizen_id`` is a pseudonym of the case (:func:`case_pseudonym`: a hash of the stored
@@ -83,10 +85,10 @@ def closed_cases(session: Session, *, since: date | None = None, until: date | N
         record["citizen_id"] = case_pseudonym(closure.citizen_ref, rec.id)
         record.update(offer=closure.offer, outcome=closure.outcome, duration_days=closure.duration_days,
                       enrolled_on=(closure.closed - timedelta(days=closure.duration_days)).isoformat(),
-                      closed_on=closure.closed.isoformat())
+                      closed_on=closure.closed.isoformat(), typology_adviser=rec.typology_adviser)
         rows.append(record)
         advised.append(rec.top_offer)
-    columns = [*FIELDS, "offer", "outcome", "duration_days", "enrolled_on", "closed_on"]
+    columns = [*FIELDS, "offer", "outcome", "duration_days", "enrolled_on", "closed_on", "typology_adviser"]
     frame = pd.DataFrame(rows, columns=columns)
     for name, spec in FIELDS.items():  # optional fields never given stay out of the file
         if not spec.required and name in frame and frame[name].isna().all():

@@ -1,5 +1,5 @@
 """What an adviser sends to decide or close a case (pydantic, checked at the boundary): the bodies of
-``POST …/decision`` and ``POST …/closure`` and of the web page's decision form.
+``POST …/decision``, ``POST …/closure`` and ``POST …/typology`` and of the web page's forms.
 
 >>> DecisionIn(offer="internship").reason is None
 True
@@ -13,7 +13,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ClosureIn", "DecisionIn"]
+__all__ = ["ClosureIn", "DecisionIn", "TypologyIn"]
 
 _STRICT = ConfigDict(extra="forbid")
 
@@ -37,3 +37,15 @@ class ClosureIn(BaseModel):
     outcome: str = Field(description="job, education, active or other", max_length=64)
     closed: date = Field(description="the day the case was closed (not in the future)")
     duration_days: int = Field(description="the case's length in days (0–3650)")
+
+
+class TypologyIn(BaseModel):
+    """The adviser's typology for a recommendation (issue 26): checked further by the case logic (an
+    unknown typology or a missing reason is a 422 naming ``typology`` or ``reason``)."""
+
+    model_config = _STRICT
+
+    typology: str | None = Field(None, description="typology code or Danish label: flexible, ambitious, "
+                                                   "unrealistic, uncertain, no_goal", max_length=64)
+    reason: str | None = Field(None, description="the adviser's reason (required); never a CPR number",
+                               max_length=2000)

@@ -87,10 +87,12 @@ def monitor(session: Session, *, since: date | None = None, model: Any = None, m
                      "low_evidence": _low_evidence(rec.contract), "decided": d is not None,
                      "followed": bool(d.followed) if d is not None else False,
                      "reason": d.reason if d is not None else None,
-                     "outcome": c.outcome if c is not None else None})
+                     "outcome": c.outcome if c is not None else None,
+                     "typology_rules": rec.typology_rules or rec.typology,
+                     "typology_adviser": rec.typology_adviser})
         intakes.append(rec.intake)
     columns = ["municipality", "typology", "top_offer", "low_evidence", "decided", "followed", "reason",
-               "outcome"]
+               "outcome", "typology_rules", "typology_adviser"]
     reference, version = reference_profile(session, model)
     report = monitoring_report(pd.DataFrame(rows, columns=columns), intakes, reference=reference,
                                reference_version=version, min_cell=min_cell)

@@ -21,6 +21,7 @@ from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
 from recommender.cases.keys import Pseudonymiser
 from recommender.cases.tables import RecommendationRow, User, utcnow
+from recommender.vocab import RULE_ONLY
 
 __all__ = ["create", "find"]
 
@@ -44,7 +45,8 @@ def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymise
         citizen_ref=ref, municipality=citizen.municipality, adviser_id=user.id, created_at=utcnow(),
         intake={**citizen.to_dict(), "citizen_id": ref}, contract={**contract, "citizen_id": ref},
         model_version=engine.model_version, rules_version=engine.rules_version,
-        top_offer=rec.top_offer, typology=rec.typology.code))
+        top_offer=rec.top_offer, typology=rec.typology.code, typology_rules=rec.typology.code,
+        **{name: getattr(citizen, name) for name in RULE_ONLY}))  # issue 26: the rules-only fields
     new_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
     audit.record(session, "recommendation.create", status=201, user=user,
                  resource=f"recommendation:{new_id}", model_version=engine.model_version,

@@ -89,8 +89,19 @@ class RecommendationRow(Base):
     rules_version: Mapped[str] = mapped_column(String(128))
     top_offer: Mapped[str | None] = mapped_column(String(32))
     typology: Mapped[str] = mapped_column(String(32))
+    # issue 26 (migration 0004): the rules-only intake fields, and the adviser's typology when she set one
+    integration_programme: Mapped[str] = mapped_column(String(16), default="unknown",
+                                                       server_default="unknown")
+    health_barrier: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
+    work_experience: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
+    typology_rules: Mapped[str | None] = mapped_column(String(32))
+    typology_adviser: Mapped[str | None] = mapped_column(String(32))
+    typology_reason: Mapped[str | None] = mapped_column(Text)
+    typology_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    typology_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    adviser: Mapped[User] = relationship(lazy="joined")
+    adviser: Mapped[User] = relationship(lazy="joined", foreign_keys=[adviser_id])
+    typology_user: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[typology_by])
     decision: Mapped[Decision | None] = relationship(back_populates="recommendation", lazy="selectin")
     closure: Mapped[Closure | None] = relationship(back_populates="recommendation", lazy="selectin")
 

@@ -68,6 +68,13 @@ def text(report: dict[str, Any]) -> str:
     low = report["low_evidence"]
     lines.append(f"Anbefalinger med lav evidens / low-evidence recommendations: {_share(low['share'])} "
                  f"(n={low['n']})")
+    ov = report.get("typology_overrides")
+    if ov is not None:  # issue 26: the adviser set another typology than the rules gave
+        lines.append(f"Rådgiverens typologi / the adviser's typology: ændret i / changed in "
+                     f"{_share(ov['overall'])} (n={ov['n']})")
+        lines += [f"  reglerne gav / the rules gave {g}: {_n(e)}"
+                  + (f" → {', '.join(f'{t} {k}' for t, k in e['to'].items())}" if e.get("to") else "")
+                  for g, e in ov["by_typology"].items()]
     op = report["offpolicy"]
     lines.append("Off-policy: " + (op.get("message_da") or op.get("status", "")))
     if op.get("dr") is not None:

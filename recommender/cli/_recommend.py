@@ -16,6 +16,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("da", "en"), default="da", help="sprog / language (default da)")
     p.add_argument("--model", metavar="PATH", help="modelfil / model file (default: built-in)")
     p.add_argument("--rules", metavar="PATH", help="regelfil / rules file (default: built-in)")
+    p.add_argument("--typology", metavar="CODE",
+                   help="rådgiverens typologi (kode eller dansk navn; kræver --reason) / the adviser's "
+                        "typology (requires --reason)")
+    p.add_argument("--reason", metavar="TEXT", help="begrundelse for rådgiverens typologi / the reason")
+    p.add_argument("--what-if", dest="what_if", action="store_true",
+                   help="hvad kunne ændre anbefalingen? (gemmer intet) / what could change the suggestion?")
     p.set_defaults(func=run)
 
 
@@ -29,10 +35,22 @@ def run(args: argparse.Namespace) -> int:
     citizen = read_citizen_json(args.citizen)
     rules = load_rules(args.rules)
     model = load_model(args.model)
-    rec = recommend(citizen, model=model, rules=rules)
+    rec = recommend(citizen, model=model, rules=rules, typology=args.typology, reason=args.reason)
+    wi = None
+    if args.what_if:
+        from recommender.recommending.whatif import what_if
+
+        wi = what_if(citizen, model=model, rules=rules, typology=args.typology, reason=args.reason, base=rec)
     if args.json:
-        json.dump(rec.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        data = rec.to_dict()
+        if wi is not None:
+            data["what_if"] = wi.to_dict()
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render(rec, args.lang))
+        if wi is not None:
+            from recommender.recommending.whatif import render_what_if
+
+            sys.stdout.write("\n" + render_what_if(wi, args.lang))
     return 0

@@ -39,7 +39,7 @@ def parse_column(spec: FieldSpec, raw: pd.Series, problems: list,
         if not text.strip():
             value_, problem = parse_value(spec, None)
             if spec.kind == "code" and not spec.required:
-                value_ = None
+                value_ = spec.default  # None, or "unknown" for a rules-only field (issue 26)
         else:
             value_, problem = parse_value(spec, text)
         parsed[i] = value_

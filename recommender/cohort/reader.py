@@ -2,7 +2,9 @@
 
 A cohort file has one row per closed case: every intake field of the schema (header = field codes),
 ``offer`` (one of the four, or empty), ``outcome`` and the optional columns ``duration_days``,
-``enrolled_on``, ``closed_on`` and the six ``*_closing`` registrations. Values may be codes, Danish or
+``enrolled_on``, ``closed_on``, the six ``*_closing`` registrations and ``typology_adviser`` (the
+adviser's typology, issue 26). The rules-only intake fields (``vocab.RULE_ONLY``) may be left out: a
+missing column reads as ``unknown``. Values may be codes, Danish or
 English labels, case-insensitively. Validation is vectorised: each column is factorised once and only
 its distinct values are parsed (with the same :func:`~recommender.citizen.parse_value` as a single
 citizen), so 100,000 rows validate in a fraction of a second.
@@ -33,7 +35,7 @@ import pandas as pd
 from recommender.cohort.columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
 from recommender.errors import CohortError, FieldProblem, did_you_mean
 from recommender.files import check_output, open_input, spreadsheet_safe, write_bytes_atomic
-from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, FieldSpec
+from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, RULE_ONLY, TYPOLOGY, FieldSpec
 from recommender.text import normalise, show_key
 
 __all__ = [
@@ -53,16 +55,21 @@ _CLOSING = tuple(
     for name in CRITERIA
 ) + (FieldSpec("network_use_closing", "code", FIELDS["network_use"].da + " (ved afslutning)",
                FIELDS["network_use"].en + " (at closing)", required=False, scale=DEGREE),)
+#: The adviser's typology when she set one (issue 26; ``cohort export``): recorded, never a feature.
+_TYPOLOGY_ADVISER = FieldSpec("typology_adviser", "code", "rådgiverens typologi", "the adviser's typology",
+                              required=False, scale=TYPOLOGY)
 _DATES = DATE_LABELS
 
 _SPECS: dict[str, FieldSpec] = {**FIELDS, "offer": _OFFER, "outcome": _OUTCOME,
-                                "duration_days": _DURATION, **{s.name: s for s in _CLOSING}}
+                                "duration_days": _DURATION, **{s.name: s for s in _CLOSING},
+                                "typology_adviser": _TYPOLOGY_ADVISER}
 
 CLOSING_COLUMNS: tuple[str, ...] = tuple(s.name for s in _CLOSING)
 #: Columns every cohort frame has, in canonical order: the intake fields, then ``offer`` and ``outcome``.
 COHORT_COLUMNS: tuple[str, ...] = (*FIELDS, "offer", "outcome")
 #: Optional columns, kept (in this order) only when the file has them.
-OPTIONAL_COLUMNS: tuple[str, ...] = ("duration_days", "enrolled_on", "closed_on", *CLOSING_COLUMNS)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("duration_days", "enrolled_on", "closed_on", *CLOSING_COLUMNS,
+                                     "typology_adviser")
 #: Columns a file must have (optional intake fields may be absent and then take their default).
 REQUIRED_COLUMNS: tuple[str, ...] = (*(n for n, s in FIELDS.items() if s.required), "offer", "outcome")
 _KNOWN = (*COHORT_COLUMNS, *OPTIONAL_COLUMNS)
@@ -309,6 +316,8 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     digest = hashlib.sha256(b"p500-cohort-v1\n")
     for name in frame.columns:
         s = frame[name]
+        if name in RULE_ONLY and bool((s == FIELDS[name].default).all()):
+            continue  # a file without the column reads as all "uoplyst": the same cohort (issue 26)
         digest.update(f"\n#{name}:{s.dtype}\n".encode())
         if isinstance(s.dtype, pd.CategoricalDtype):
             digest.update("\x1f".join(s.cat.categories).encode())

@@ -1,6 +1,7 @@
 """The outcome model's feature schema: which intake fields are features, their categories, encoders.
 
-Features are the intake fields of spec §3 except ``citizen_id``, the free text ``job_goal`` and the
+Features are the intake fields of spec §3 except ``citizen_id``, the free text ``job_goal``, the
+rules-only fields (``vocab.RULE_ONLY``: integration programme, health barrier, work experience) and the
 protected attributes (``gender``, ``origin``, ``nationality``), which join only when an analyst
 trains with ``allow_protected=True``. Closing registrations, durations and dates are never features
 (they are known only after the offer, so they would leak the outcome).
@@ -42,7 +43,7 @@ def build_schema(frame: pd.DataFrame | None = None, *, allow_protected: bool = F
     cats: list[tuple[str, tuple[str, ...]]] = []
     numeric: list[str] = []
     for name, spec in FIELDS.items():
-        if name in _EXCLUDED or (spec.protected and not allow_protected):
+        if name in _EXCLUDED or not spec.model_feature or (spec.protected and not allow_protected):
             continue
         if spec.kind == "int":
             numeric.append(name)

@@ -33,7 +33,8 @@ BINS: Mapping[str, tuple[tuple[str, int], ...]] = {
 OTHER, UNKNOWN = "other", "unknown"
 #: The fields a profile describes, in the order of spec §3.
 PROFILE_FIELDS: tuple[str, ...] = tuple(
-    name for name, spec in FIELDS.items() if name not in ("citizen_id", "job_goal", "nationality"))
+    name for name, spec in FIELDS.items()
+    if name not in ("citizen_id", "job_goal", "nationality") and spec.model_feature)
 
 
 def categories(field: str) -> tuple[str, ...]:

@@ -16,8 +16,10 @@ from recommender.errors import RecommenderError, did_you_mean, show_value
 from recommender.citizen import Citizen
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation
 from recommender.recommending.certainty import p_best, verdicts
+from recommender.recommending.override import adviser_typology
 from recommender.recommending.ranking import rank_matrix, rank_reasons
 from recommender.numbers import decimal, percent
+from recommender.recommending.scope import scope_verdict
 from recommender.recommending.wording import NOT_ACTIONABLE, input_reason, rank_reason, verdict_message
 from recommender.model import load_model
 from recommender.typology import GuardResult, RuleSet, load_rules
@@ -39,12 +41,16 @@ def recommend(
     *,
     model: OutcomeModel | None = None,
     rules: RuleSet | None = None,
+    typology: str | None = None,
+    reason: str | None = None,
 ) -> Recommendation:
     """Rank the four offers for one citizen, with reasons, warnings and uncertainty.
 
     ``citizen`` is a :class:`Citizen` or a mapping of codes / Danish or English labels (validated here;
     a bad record raises one :class:`~recommender.RecommenderError` naming every bad field). ``model``
-    and ``rules`` default to the built-in model and the packaged ``rules.yaml``.
+    and ``rules`` default to the built-in model and the packaged ``rules.yaml``. ``typology`` and
+    ``reason``: the adviser's typology and her reason (both or neither); the ranking then follows that
+    typology's preferred order and guidance (:mod:`~recommender.recommending.override`).
 
     >>> import json
     >>> rec = recommend(json.load(open("examples/no_goal.json", encoding="utf-8")))
@@ -61,6 +67,10 @@ def recommend(
     model = model if model is not None else load_model()
     _check_kind(model, rules)
     result = rules.evaluate(citizen)
+    override = None
+    if typology is not None or reason is not None:
+        override = adviser_typology(typology, reason, result.typology.code)
+        result = rules.with_typology(result, override.code, override.reason)
     est = model.predict_citizen(citizen, rules.outcome_weights)
     explanations = model.explain_offers(citizen, top=len(FIELDS), weights=rules.outcome_weights)
     codes = OFFER.codes
@@ -103,11 +113,14 @@ def recommend(
     unseen = _municipality_warning(citizen.municipality, model)
     if unseen is not None:
         warnings += (unseen,)
+    ranking = verdict_message(verdict, _often_best_low(pb[0], low[0], ranks[0]))
+    first, notes = scope_verdict(rules, result, offers, ranking)  # target group, no offer fits (issue 26)
     return Recommendation(
         citizen_id=citizen.citizen_id, typology=result.typology, labour_force=result.labour_force,
-        offers=tuple(offers), notes=result.notes, model=info, rules_version=rules.version,
+        offers=tuple(offers), notes=notes, model=info, rules_version=rules.version,
         weights=dict(rules.outcome_weights), warnings=warnings,
-        verdict=verdict, verdict_message=verdict_message(verdict, _often_best_low(pb[0], low[0], ranks[0])),
+        verdict=verdict, verdict_message=first, ranking_message=None if first is ranking else ranking,
+        typology_override=override,
     )
 
 

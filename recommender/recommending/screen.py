@@ -22,6 +22,8 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add("=" * len(out[0]))
     if rec.verdict_message is not None:
         add(f"{phrase('verdict', lang)}: {rec.verdict_message.text(lang)}")
+        if rec.ranking_message is not None:  # a target-group or no-offer-fits verdict came first
+            add(f"  {phrase('ranking_verdict', lang)}: {rec.ranking_message.text(lang)}")
         add("")
     typ = rec.typology
     label = typ.label_da if lang == "da" else typ.label_en
@@ -52,7 +54,7 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add(f"  {phrase('legend', lang).format(w=weights, lvl=round(100 * rec.model.interval_level))}")
     for o in rec.offers:
         name = o.label_da if lang == "da" else o.label_en
-        advised = phrase("yes" if o.advised else "no", lang)
+        advised = phrase("yes" if o.advised else "advised_against", lang)
         lo, hi = o.score_interval
         add(f"  {o.rank:<2} {name:<20} {advised:<10} {decimal(o.score, lang=lang):>11}  "
             f"{decimal(lo, lang=lang)}–{decimal(hi, lang=lang)}")

@@ -48,7 +48,7 @@ def rank_reason(code: str, offer: str, previous: str | None, order: list[str], e
     margin = decimal(rules.tie_margin)
     if code == "blocked":
         guard = result.guards[offer]
-        return Message(code, f"Ikke anbefalet: {guard.reason_da}", f"Not advised: {guard.reason_en}")
+        return Message(code, f"Frarådes: {guard.reason_da}", f"Advised against: {guard.reason_en}")
     if code == "highest_score":
         return Message(code, "Højeste forventede værdi blandt de anbefalede tilbud.",
                        "Highest expected value among the advised offers.")
@@ -115,8 +115,8 @@ def verdict_message(verdict: Verdict, often_best_low: tuple[str, float] | None =
     best in the draws with its ``p_best``, when that is not the first offer and rests on little
     evidence (the evidence rule put it later); the verdict then says so."""
     if verdict.first is None:
-        return Message("no_advised_offer", "Ingen tilbud anbefales lige nu: en vagt blokerer dem alle.",
-                       "No offer is advised now: a guard blocks every one.")
+        return Message("no_advised_offer", "Alle tilbud frarådes lige nu; se begrundelserne ved tilbuddene.",
+                       "Every offer is advised against now; see the reasons at the offers.")
     first_da, first_en = _labels(verdict.first)
     share = percent(verdict.p_best_first)
     if verdict.distinguishable:

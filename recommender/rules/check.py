@@ -8,14 +8,23 @@ at least one rule holds, so the checker reports the combinations no rule covers 
 the rules that are never the first to hold (they can never fire), and, as information only, the
 combinations where rules of different typologies both hold.
 
+The rules-only fields of issue 26 (integration programme, health barrier, work experience) are part of
+every possible record too. One that no typology rule reads is a *free field*: a compiled condition reads
+only its own fields, so every value of it gives the same first match, and each enumerated combination
+stands for ``len(values)`` records, one per value (the counts are multiplied accordingly). One that a
+typology rule reads is enumerated like any other field.
+
 >>> from recommender.typology import load_rules
 >>> report = check_rules(load_rules())
 >>> report.complete, report.n_records, report.never_fires
-(True, 94500, ())
+(True, 9922500, ())
+>>> dict(report.free_fields)
+{'integration_programme': 3, 'health_barrier': 7, 'work_experience': 5}
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.errors import RulesError
-from recommender.vocab import FIELDS
+from recommender.vocab import FIELDS, RULE_ONLY
 
 if TYPE_CHECKING:
     from recommender.typology import RuleSet
@@ -67,6 +76,8 @@ class CheckReport:
     never_fires: tuple[str, ...]
     n_several_typologies: int
     overlaps: tuple[Overlap, ...] = field(default=())
+    #: Rules-only fields no typology rule reads, with their number of values (each record × every value).
+    free_fields: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -81,6 +92,7 @@ class CheckReport:
             "fires_first": dict(self.fires_first), "never_fires": list(self.never_fires),
             "records_with_several_typologies": self.n_several_typologies,
             "overlaps": [o.to_dict() for o in self.overlaps],
+            "free_fields": dict(self.free_fields),
         }
 
     def __repr__(self) -> str:
@@ -176,12 +188,16 @@ def check_rules(rules: RuleSet) -> CheckReport:
         Overlap(names[i], rules.typology_rules[i].typology, names[j], rules.typology_rules[j].typology,
                 count, MappingProxyType(pair_examples[(i, j)]))
         for (i, j), count in pair_counts.items() if count)
+    free = {name: len(FIELDS[name].scale.codes)  # type: ignore[union-attr]
+            for name in RULE_ONLY if name not in values}
+    k = math.prod(free.values())
+    overlaps = tuple(dataclasses.replace(o, records=o.records * k) for o in overlaps)
     return CheckReport(
-        path=rules.path, version=rules.version, fields=MappingProxyType(values), n_records=total,
-        n_uncovered=uncovered, uncovered_example=MappingProxyType(example) if example else None,
-        fires_first=MappingProxyType(first_counts),
+        path=rules.path, version=rules.version, fields=MappingProxyType(values), n_records=total * k,
+        n_uncovered=uncovered * k, uncovered_example=MappingProxyType(example) if example else None,
+        fires_first=MappingProxyType({n: c * k for n, c in first_counts.items()}),
         never_fires=tuple(n for n in names if first_counts[n] == 0),
-        n_several_typologies=several, overlaps=overlaps)
+        n_several_typologies=several * k, overlaps=overlaps, free_fields=MappingProxyType(free))
 
 
 def show_record(record: Mapping[str, object]) -> str:
@@ -198,8 +214,12 @@ def show_record(record: Mapping[str, object]) -> str:
 
 def format_report(report: CheckReport) -> str:
     """The report as text for a domain expert (Danish first, English after the slash)."""
+    free = ", ".join(f"{k} ({n})" for k, n in report.free_fields.items())
     lines = [f"Regelcheck / rules check: {report.path} (version {report.version})",
              "Felter / fields: " + ", ".join(f"{k} ({len(v)})" for k, v in report.fields.items()),
+             *([f"Felter, som ingen typologiregel læser (hver kombination gælder for alle deres værdier) / "
+                f"fields no typology rule reads (each combination holds for all their values): {free}"]
+               if free else []),
              f"Kombinationer / combinations: {report.n_records:,}",
              "Regler, første der passer / rules, first match:"]
     width = max(len(n) for n in report.fires_first)

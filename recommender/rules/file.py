@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from recommender.rules.conditions import Condition, Context, Leaf, YamlMap, YamlSeq, compile_condition, load_yaml
 from recommender.errors import did_you_mean, show_value
 from recommender.text import CONTROL, normalise
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 
-__all__ = ["LEVELS", "SECTIONS", "Criterion", "Guard", "Note", "ParsedRules", "TypologyRule", "parse_rules"]
+__all__ = ["LEVELS", "OPTIONAL_SECTIONS", "SECTIONS", "TARGET_VERDICTS", "Criterion", "Guard", "NoOfferFits",
+           "Note", "ParsedRules", "TargetRule", "TypologyRule", "parse_rules"]
 
 SECTIONS = ("version", "criteria", "typology_rules", "guards", "typology_notes", "cross_cutting_notes",
             "outcome_weights", "tie_margin", "preferred_order")
+#: Sections a rules file may leave out (issue 26): an older file still loads, without these checks.
+OPTIONAL_SECTIONS = ("target_group", "no_offer_fits")
+#: The verdict codes a target-group rule may give.
+TARGET_VERDICTS = ("outside_target_group", "already_active")
 #: Guard levels, the stronger first: a block wins over a caution.
 LEVELS = ("block", "caution")
 
@@ -58,6 +63,7 @@ class Guard:
     reason_da: str
     reason_en: str
     line: int
+    passage: str | None = None  # the report passage the guard rests on
 
 
 @dataclass(frozen=True)
@@ -68,14 +74,44 @@ class Note:
     en: str
     name: str | None = None
     condition: Condition | None = None
+    passage: str | None = None  # the report passage the note rests on
 
     def to_dict(self) -> dict[str, object]:
         head = {"name": self.name} if self.name else {}
-        return {**head, "da": self.da, "en": self.en}
+        tail = {"passage": self.passage} if self.passage else {}
+        return {**head, "da": self.da, "en": self.en, **tail}
 
     def __repr__(self) -> str:
         head = f"{self.name}: " if self.name else ""
         return f"Note({head}{self.da[:50]!r}{'…' if len(self.da) > 50 else ''})"
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """Who the effort is not for: the first target-group rule that holds gives its verdict and message.
+
+    ``condition`` is ``None`` when the rule is ``all_criteria_met: true`` (all labour-force criteria).
+    """
+
+    name: str
+    verdict: str
+    condition: Condition | None
+    da: str
+    en: str
+    passage: str
+    line: int
+
+
+@dataclass(frozen=True)
+class NoOfferFits:
+    """The verdict ``no_offer_fits``: every advised offer's chance of "anden årsag" is at least
+    ``other_at_least``; the message comes with the cross-cutting note named ``note``."""
+
+    other_at_least: float
+    note: str
+    da: str
+    en: str
+    passage: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +125,8 @@ class ParsedRules:
     outcome_weights: Mapping[str, float]
     tie_margin: float
     preferred_order: Mapping[str, tuple[str, ...]]
+    target_group: tuple[TargetRule, ...] = field(default=(), kw_only=True)
+    no_offer_fits: NoOfferFits | None = field(default=None, kw_only=True)
 
 
 def parse_rules(data: bytes, path: str | None) -> ParsedRules:
@@ -98,7 +136,7 @@ def parse_rules(data: bytes, path: str | None) -> ParsedRules:
     if not isinstance(top, dict):
         ctx.fail(f"the rules file must be a mapping of sections ({', '.join(SECTIONS)}); got "
                  f"{show_value(top)} / regelfilen skal bestå af afsnit", getattr(top, "line", 1) or 1)
-    _keys(top, SECTIONS, SECTIONS, ctx, "the rules file / regelfilen")
+    _keys(top, SECTIONS + OPTIONAL_SECTIONS, SECTIONS, ctx, "the rules file / regelfilen")
     version = top["version"]
     if not isinstance(version, str) or not version.strip():
         ctx.fail(f'version must be text in quotes, e.g. version: "2026.1"; got {show_value(version)} / '
@@ -109,10 +147,12 @@ def parse_rules(data: bytes, path: str | None) -> ParsedRules:
         typology_rules=_typology_rules(top, ctx),
         guards=_guards(top, ctx),
         typology_notes=_typology_notes(top, ctx),
-        notes=_cross_cutting_notes(top, ctx),
+        notes=(notes := _cross_cutting_notes(top, ctx)),
         outcome_weights=_weights(top, ctx),
         tie_margin=_tie_margin(top, ctx),
         preferred_order=_preferred_order(top, ctx),
+        target_group=_target_group(top, ctx),
+        no_offer_fits=_no_offer_fits(top, ctx, notes),
     )
 
 
@@ -231,10 +271,11 @@ def _guards(top: dict, ctx: Context) -> tuple[Guard, ...]:
     for i, item in enumerate(items):
         line = _line(items, i)
         keys = ("name", "offer", "level", "when", "reason_da", "reason_en")
-        _keys(_mapping(item, ctx, "a guard", line), keys, ("name",), ctx, "a guard / en vagt")
+        _keys(_mapping(item, ctx, "a guard", line), (*keys, "passage"), ("name",), ctx,
+              "a guard / en regel, der fraråder")
         name = _name(item, ctx, seen, "guard")
         here = ctx.within(name)
-        _keys(item, keys, keys, here, f"guard {name!r}")
+        _keys(item, (*keys, "passage"), keys, here, f"guard {name!r}")
         offer = _code(OFFER, item["offer"], here, _line(item, "offer"), "offer")
         level = item["level"]
         if level not in LEVELS:
@@ -243,14 +284,18 @@ def _guards(top: dict, ctx: Context) -> tuple[Guard, ...]:
                       suggestion=did_you_mean(level, LEVELS))
         condition = compile_condition(item["when"], here, _line(item, "when"))
         guards.append(Guard(name, offer, level, condition, _text(item, "reason_da", here),
-                            _text(item, "reason_en", here), line))
+                            _text(item, "reason_en", here), line, _passage(item, here)))
     return tuple(guards)
 
 
 def _note(item: object, ctx: Context, line: int, extra: tuple[str, ...] = ()) -> dict:
-    _keys(_mapping(item, ctx, "a note", line), ("da", "en", *extra), ("da", "en", *extra), ctx,
-          "a note / en note")
+    allowed = ("da", "en", *extra, *(("passage",) if extra else ()))
+    _keys(_mapping(item, ctx, "a note", line), allowed, ("da", "en", *extra), ctx, "a note / en note")
     return item  # type: ignore[return-value]
+
+
+def _passage(item: dict, ctx: Context) -> str | None:
+    return _text(item, "passage", ctx) if "passage" in item else None
 
 
 def _by_typology(top: dict, key: str, ctx: Context) -> dict[str, tuple[int, object]]:
@@ -291,8 +336,62 @@ def _cross_cutting_notes(top: dict, ctx: Context) -> tuple[Note, ...]:
         name = _name(item, ctx, seen, "note")
         here = ctx.within(name)
         condition = compile_condition(item["when"], here, _line(item, "when"))
-        notes.append(Note(_text(item, "da", here), _text(item, "en", here), name, condition))
+        notes.append(Note(_text(item, "da", here), _text(item, "en", here), name, condition,
+                          _passage(item, here)))
     return tuple(notes)
+
+
+def _target_group(top: dict, ctx: Context) -> tuple[TargetRule, ...]:
+    if "target_group" not in top:
+        return ()
+    items = _list(top["target_group"], ctx, "target_group", _line(top, "target_group"), empty=True)
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(items):
+        line = _line(items, i)
+        keys = ("name", "verdict", "when", "all_criteria_met", "da", "en", "passage")
+        _keys(_mapping(item, ctx, "a target-group rule", line), keys, ("name",), ctx,
+              "a target-group rule / en målgrupperegel")
+        name = _name(item, ctx, seen, "target-group rule")
+        here = ctx.within(name)
+        _keys(item, keys, ("verdict", "da", "en", "passage"), here, f"target-group rule {name!r}")
+        verdict = item["verdict"]
+        if verdict not in TARGET_VERDICTS:
+            here.fail(f"verdict must be one of {', '.join(TARGET_VERDICTS)}; got {show_value(verdict)} / "
+                      "ukendt vurdering", _line(item, "verdict"), value=verdict, allowed=TARGET_VERDICTS,
+                      suggestion=did_you_mean(verdict, TARGET_VERDICTS))
+        if ("when" in item) == ("all_criteria_met" in item):
+            here.fail("a target-group rule needs exactly one of 'when' and 'all_criteria_met: true' / "
+                      "skriv enten when eller all_criteria_met: true", line)
+        condition = None
+        if "when" in item:
+            condition = compile_condition(item["when"], here, _line(item, "when"))
+        elif item["all_criteria_met"] is not True:
+            here.fail(f"all_criteria_met must be true; got {show_value(item['all_criteria_met'])} / skal "
+                      "være true", _line(item, "all_criteria_met"))
+        out.append(TargetRule(name, verdict, condition, _text(item, "da", here), _text(item, "en", here),
+                              _text(item, "passage", here), line))
+    return tuple(out)
+
+
+def _no_offer_fits(top: dict, ctx: Context, notes: tuple[Note, ...]) -> NoOfferFits | None:
+    if "no_offer_fits" not in top:
+        return None
+    node = _mapping(top["no_offer_fits"], ctx, "no_offer_fits", _line(top, "no_offer_fits"))
+    keys = ("other_at_least", "note", "da", "en", "passage")
+    _keys(node, keys, keys, ctx, "no_offer_fits")
+    value = node["other_at_least"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        ctx.fail(f"other_at_least must be a share above 0 and at most 1, e.g. 0.8; got {show_value(value)} "
+                 "/ skal være en andel over 0 og højst 1", _line(node, "other_at_least"), value=value)
+    names = [n.name for n in notes if n.name]
+    note = node["note"]
+    if note not in names:
+        ctx.fail(f"note must name a note in cross_cutting_notes ({', '.join(names)}); got "
+                 f"{show_value(note)} / ukendt note", _line(node, "note"), value=note,
+                 suggestion=did_you_mean(note, names))
+    return NoOfferFits(float(value), note, _text(node, "da", ctx), _text(node, "en", ctx),
+                       _text(node, "passage", ctx))
 
 
 def _weights(top: dict, ctx: Context) -> dict[str, float]:

@@ -30,6 +30,7 @@ import yaml
 
 from recommender import process_cache
 from recommender.errors import RecommenderError
+from recommender.synth.barriers import BARRIER_ASSUMPTIONS, BARRIER_BASIS, draw_barriers
 from recommender.synth.closing import draw_closing, draw_dates, draw_durations
 from recommender.synth.intake import (
     OTHER, draw_criteria, draw_danish_course, draw_degrees, draw_education_home, draw_job_goal,
@@ -164,6 +165,8 @@ ASSUMPTION_BASIS: list[str] = [
     "Teknisk valg: rapporten dækker 2014 til foråret 2017.",
     "Teknisk valg: borger-id'et må aldrig ligne et CPR-nummer.",
 ]
+ASSUMPTIONS += BARRIER_ASSUMPTIONS  # issue 26: the rules-only fields (synth/barriers.py)
+ASSUMPTION_BASIS += BARRIER_BASIS
 assert len(ASSUMPTION_BASIS) == len(ASSUMPTIONS)
 
 
@@ -280,6 +283,7 @@ def generate_cohort(n: int, seed: int) -> Cohort:
     duration = cols["duration_days"] = draw_durations(rng, fig, group)
     cols.update(draw_dates(rng, duration))
     cols.update(draw_closing(rng, fig, group, pattern, degrees["network_use"]))
+    cols.update(draw_barriers(seed, outcome))  # own random stream: the columns above are unchanged
     return _to_cohort(cols, n, seed)
 
 

@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from recommender.web import history, intake, login, monitor, result
+from recommender.web import history, intake, login, monitor, result, typology
 from recommender.web.pages import STATIC, LoginRequired, WrongRole, page
 from recommender.web.session import CsrfError, WebSession
 
@@ -40,7 +40,7 @@ def _secret(settings: Settings) -> str:
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the web page on ``app``: routes, ``/static``, the session (and CSRF) middleware."""
-    for module in (login, intake, result, history, monitor):
+    for module in (login, intake, result, typology, history, monitor):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(WebSession, secret=_secret(settings),  # type: ignore[arg-type]

@@ -43,6 +43,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
                         "can_start_within_14_days", "wants_employment")),
     ("group_resources", ("spouse_support", "network_use", "job_goal_level", "job_goal", "education_plan",
                          "entrepreneurship_interest")),
+    ("group_situation", ("integration_programme", "health_barrier", "work_experience")),
     ("group_audit", ("gender", "origin", "nationality")),
 )
 _WHOLE = re.compile(r"^\s*-?[0-9]{1,6}\s*$")

@@ -18,9 +18,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from recommender.recommendation import value_label
-from recommender.api.deps import DbSession, Pseudonyms, RecommendationId
+from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms, RecommendationId
 from recommender.cases import audit
 from recommender.cases.decisions import decide
+from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
 from recommender.cases.inputs import DecisionIn
 from recommender.cases.recommendations import find
@@ -30,6 +31,7 @@ from recommender.phrases import DECISION_REASONS, support_label
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
 from recommender.web.session import check_csrf, language, read_form, shown_citizen
+from recommender.web.typology import extra_view
 
 __all__ = ["router", "view"]
 
@@ -132,11 +134,14 @@ def _decision_body(form: dict[str, str]) -> DecisionIn:
                        en=f"{field}: {err['msg']}") from None
 
 
-def _result_page(request: Request, user: User, row: RecommendationRow, status: int = 200,
-                 form: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:
+def result_page(request: Request, user: User, row: RecommendationRow, status: int = 200,
+                form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+                engine: RecommenderEngine | None = None) -> Response:
+    """The result page; ``engine`` given: with the what-if (issue 26)."""
     lang = language(request)
     decision = row.decision
     rec = view(row.contract, lang)
+    rec["extra"] = extra_view(row, lang, engine, request.query_params.get("fejl"))
     rec["citizen_id"] = shown_citizen(request, row.id) or f"{rec['citizen_id'][:12]}… (pseudonym)"
     return page(request, "result.html", status, user=user, rec=rec, row=row,
                 decision=decision, offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
@@ -147,15 +152,15 @@ def _result_page(request: Request, user: User, row: RecommendationRow, status: i
 
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
-def result(request: Request, session: DbSession, user: Adviser,
-           recommendation_id: RecommendationId) -> Response:
+def result(request: Request, session: DbSession, user: Adviser, engine: CurrentEngine,
+           recommendation_id: RecommendationId, hvad: bool = False) -> Response:
     try:
         row = find(session, user, recommendation_id, "recommendation.read")
     except CaseError as exc:
         return error_page(request, user, exc)
     audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
     session.commit()
-    return _result_page(request, user, row)
+    return result_page(request, user, row, engine=engine if hvad else None)
 
 
 @router.post("/recommendations/{recommendation_id}/decision", response_class=HTMLResponse)
@@ -170,5 +175,5 @@ async def record_decision(request: Request, session: DbSession, pseudonyms: Pseu
             return error_page(request, user, exc)
         row = find(session, user, recommendation_id, "decision.create")
         message = exc.da if language(request) == "da" else exc.en
-        return _result_page(request, user, row, exc.status, form, {exc.field or "offer": message})
+        return result_page(request, user, row, exc.status, form, {exc.field or "offer": message})
     return redirect(f"/recommendations/{recommendation_id}#decision")

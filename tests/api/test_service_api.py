@@ -280,5 +280,7 @@ def test_offline_docs_and_schema(service):
     schema = service.client.get(f"{API}/openapi.json").json()
     assert {f"{API}/recommendations", f"{API}/recommendations/{{recommendation_id}}",
             f"{API}/recommendations/{{recommendation_id}}/decision",
+            f"{API}/recommendations/{{recommendation_id}}/typology",  # issue 26
+            f"{API}/recommendations/{{recommendation_id}}/what-if",  # issue 26
             f"{API}/citizens/{{citizen_id}}/recommendations", f"{API}/citizens/{{citizen_id}}/closure",
             f"{API}/model", f"{API}/monitor", "/healthz"} == set(schema["paths"])

@@ -83,7 +83,7 @@ def _criteria_met(resultat: RuleResult, antal: int, i_alt: int) -> None:
     assert (sum(r.met for r in criteria.values()), len(criteria)) == (antal, i_alt)
 
 
-@then(parsers.parse('er vagten for "{tilbud}" "{vagt}"'))
+@then(parsers.parse('gælder for "{tilbud}" "{vagt}"'))
 def _guard(resultat: RuleResult, tilbud: str, vagt: str) -> None:
     guard = resultat.guards[_offer(tilbud)]
     assert (guard.level if guard else None) == _GUARD_WORDS[vagt], guard

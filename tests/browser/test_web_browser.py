@@ -46,7 +46,7 @@ def test_intake_to_decision_and_history(page, default_model):
     assert page.locator("[role=alert]").inner_text() == "Forkert brugernavn eller adgangskode."
     log_in(page)
     page.wait_for_url("**/")
-    assert page.locator("h1").inner_text() == "Visitation: borgerens svar"
+    assert page.locator("h1").inner_text() == "Indledende samtale: borgerens svar"
     assert page.input_value("input[name=municipality]") == "Aarhus", "her municipality is filled in"
     assert_accessible(page, "02-intake")
 
@@ -125,7 +125,7 @@ def test_language_switch(page):
     assert_accessible(page, "10-intake-english")
     page.click("[data-lang-switch]")
     assert page.get_attribute("html", "lang") == "da"
-    assert page.locator("h1").inner_text() == "Visitation: borgerens svar"
+    assert page.locator("h1").inner_text() == "Indledende samtale: borgerens svar"
 
 
 def test_keyboard_only_login_and_visible_focus(page):
@@ -136,7 +136,7 @@ def test_keyboard_only_login_and_visible_focus(page):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/")
-    assert page.locator("h1").inner_text() == "Visitation: borgerens svar"
+    assert page.locator("h1").inner_text() == "Indledende samtale: borgerens svar"
     page.keyboard.press("Tab")  # the first stop is the skip link, visible when focused
     assert page.evaluate("document.activeElement.className") == "skip"
     style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"

@@ -28,10 +28,12 @@ def test_the_default_rules_are_complete_and_every_rule_can_fire() -> None:
     report = check_rules(load_rules())
     assert isinstance(report, CheckReport)
     assert report.complete and report.n_uncovered == 0 and report.uncovered_example is None
-    assert report.n_records == 3 * 5 * 7 * 5 * 2 * 6 * 5 * 3  # the eight fields the rules read
+    # the eight fields the rules read, and (issue 26) every value of the three rules-only fields
+    assert report.n_records == 3 * 5 * 7 * 5 * 2 * 6 * 5 * 3 * (3 * 7 * 5)
+    assert dict(report.free_fields) == {"integration_programme": 3, "health_barrier": 7, "work_experience": 5}
     assert report.never_fires == ()
     assert sum(report.fires_first.values()) == report.n_records
-    assert report.fires_first["education_gap"] == 2 * 2 * 2 * 5 * 6 * 3  # wants yes/partly × … × search
+    assert report.fires_first["education_gap"] == 2 * 2 * 2 * 5 * 6 * 3 * (3 * 7 * 5)  # wants yes/partly × …
     # Overlaps are information: rule 1 and rule 6 both hold for a citizen who wants no work but searches
     # broadly; first match gives no_goal.
     pairs = {(o.rule_a, o.rule_b): o for o in report.overlaps}
@@ -102,7 +104,7 @@ def test_too_many_combinations_are_refused_before_enumerating(tmp_path) -> None:
 def test_cli_rules_check_exits_0_for_the_default_rules(capsys) -> None:
     assert main(["rules", "check"]) == 0
     out = capsys.readouterr().out
-    assert "94,500" in out and "OK" in out and "never fires: ingen / none" in out
+    assert "9,922,500" in out and "OK" in out and "never fires: ingen / none" in out
 
 
 def test_cli_rules_check_exits_2_and_names_an_example_for_a_gap(tmp_path, capsys) -> None:

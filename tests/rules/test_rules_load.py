@@ -34,7 +34,12 @@ def test_default_rules_hold_the_spec_tables() -> None:
     assert all(sorted(order) == sorted(OFFER.codes) for order in rules.preferred_order.values())
     assert {(g.offer, g.level) for g in rules.guards} == {
         ("wage_subsidy", "block"), ("internship", "block"), ("internship", "caution")}
-    assert [n.name for n in rules.notes] == ["entrepreneurship", "network", "family"]
+    assert [n.name for n in rules.notes] == ["entrepreneurship", "network", "family", "health_social"]
+    # issue 26: the target group, and the no-offer-fits threshold with its note
+    assert [(t.name, t.verdict) for t in rules.target_group] == [
+        ("integration_programme", "outside_target_group"), ("already_active", "already_active")]
+    assert rules.no_offer_fits is not None and rules.no_offer_fits.note == "health_social"
+    assert all(g.passage for g in rules.guards if "health" in g.name)
     assert all(len(rules.typology_notes[t]) >= 1 for t in TYPOLOGY.codes)
     assert rules.fields_read == {"wants_employment", "job_goal_level", "education_home", "education_dk",
                                  "education_plan", "language_sufficient", "danish_course",
@@ -216,7 +221,7 @@ def test_a_missing_file_or_a_directory_is_a_rules_error(tmp_path) -> None:
 
 
 def test_codes_and_danish_labels_compile_to_the_same_rules(tmp_path) -> None:
-    path = write_rules(tmp_path, ("in: [intet jobmål, uklart]", 'in: ["none", "UNCLEAR"]'),
+    path = write_rules(tmp_path, ("in: [intet jobmål nævnt, uklart]", 'in: ["none", "UNCLEAR"]'),
                        ("in: [slet ikke, i lav grad]", "in: [not_at_all, to a low degree, low]"),
                        ("equals: false", "equals: nej"))
     edited, default = load_rules(path), load_rules()

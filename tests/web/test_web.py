@@ -113,7 +113,7 @@ def test_login_lands_on_the_intake_form_and_logout_ends_the_session(web):
     web.user("anna")
     response = web.login("anna")
     assert response.status_code == 303 and response.headers["location"] == "/"
-    assert "Visitation: borgerens svar" in web.client.get("/").text
+    assert "Indledende samtale: borgerens svar" in web.client.get("/").text
     assert len(web.audit("login.ok")) == 1
     web.client.post("/logout", data={"csrf_token": web.csrf("/")})
     assert web.client.get("/", follow_redirects=False).status_code == 303
