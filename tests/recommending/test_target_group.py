@@ -258,7 +258,7 @@ def test_a_cohort_frame_round_trips_with_and_without_the_new_columns(tmp_path: P
 
 @pytest.mark.parametrize("name", ["outside_target_group", "already_active", "no_offer_fits"])
 def test_the_three_example_citizens_get_their_verdict(name: str) -> None:
-    folder = Path(__file__).resolve().parent.parent / "examples" / "target_group"
+    folder = Path(__file__).resolve().parents[2] / "examples" / "target_group"
     record = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
     rec = recommend(record)
     assert rec.verdict_message is not None and rec.verdict_message.code == name
