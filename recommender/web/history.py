@@ -12,8 +12,9 @@ from recommender.service import audit
 from recommender.service.citizens import citizen_ref, history
 from recommender.service.decisions import REASONS
 from recommender.service.deps import DbSession, Pseudonyms
-from recommender.vocab import OFFER, TYPOLOGY
+from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 from recommender.web.pages import Adviser, page
+from recommender.web.sentences import field_sentence
 from recommender.citizen import parse_value
 from recommender.vocab import FIELDS
 from recommender.web.session import SHOWN_MAX, language, remember_citizen
@@ -34,7 +35,7 @@ def citizen_history(request: Request, session: DbSession, pseudonyms: Pseudonyms
         ref = citizen_ref(pseudonyms, shown)
     except InvalidCitizenError as exc:  # a CPR-shaped id is refused and not echoed back
         problem = exc.problems[0]
-        return page(request, "history.html", 422, user=user, rows=None, error=problem.message(),
+        return page(request, "history.html", 422, user=user, rows=None, error=field_sentence(problem, lang),
                     citizen_id="" if not problem.show else shown)
     rows = history(session, user, ref)
     remember_citizen(request, [r.id for r in rows[:SHOWN_MAX]], str(parse_value(FIELDS["citizen_id"], shown)[0]))
@@ -43,5 +44,6 @@ def citizen_history(request: Request, session: DbSession, pseudonyms: Pseudonyms
     session.commit()
     return page(request, "history.html", user=user, citizen_id=shown, rows=rows, error=None,
                 offer_label=lambda code: OFFER.label(code, lang) if code else "–",
+                outcome_label=lambda code: OUTCOME.label(code, lang),
                 typology_label=lambda code: TYPOLOGY.label(code, lang),
                 reason_label=lambda code: REASONS[code][0 if lang == "da" else 1] if code in REASONS else code)

@@ -2,7 +2,9 @@
 
 Controls follow the vocabulary (:data:`recommender.vocab.FIELDS`): a field's ``name`` is its code, an
 option's ``value`` is the code, labels are the vocabulary's Danish (or English) labels. Bad input is
-shown next to the field in the CLI's words (``FieldProblem.message()``), with the values typed kept.
+shown next to the field as a sentence in the page language (:func:`~recommender.web.sentences.field_sentence`),
+with the values typed kept. The same answers submitted again the same day show the open recommendation
+they gave (:func:`~recommender.web.case.reusable`) instead of storing a second one.
 
 >>> [c.name for c in CONTROLS][:3]
 ['citizen_id', 'municipality', 'years_in_denmark']
@@ -14,22 +16,29 @@ True
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from sqlalchemy.orm import Session
+
+from recommender.citizen import Citizen, parse_value
 from recommender.errors import InvalidCitizenError
 from recommender.service.deps import CurrentEngine, DbSession, Pseudonyms
+from recommender.service.engine import RecommenderEngine
 from recommender.service.errors import ApiError
-from recommender.service.tables import User
+from recommender.service.keys import Pseudonymiser
 from recommender.service.recommendations import create
+from recommender.service.tables import RecommendationRow, User, utcnow
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
+from recommender.web.case import reusable
 from recommender.web.pages import Adviser, page, redirect
-from recommender.citizen import parse_value
-from recommender.web.session import check_csrf, read_form, remember_citizen
-from recommender.web.text import HELP
+from recommender.web.sentences import field_sentence
+from recommender.web.session import check_csrf, language, read_form, remember_citizen
+from recommender.web.text import HELP, translate
 
 __all__ = ["CONTROLS", "GROUPS", "Control", "record_from_form", "router"]
 
@@ -111,16 +120,31 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
     form = await read_form(request)
     check_csrf(request, form)
     values = {c.name: form.get(c.name, "") for c in CONTROLS}
+    lang = language(request)
+    record = record_from_form(form)
     try:
-        new_id, _ = create(session, engine, pseudonyms, user, record_from_form(form))
+        same = _same_answers_today(session, engine, pseudonyms, user, record)
+        new_id = same.id if same is not None else create(session, engine, pseudonyms, user, record)[0]
     except InvalidCitizenError as exc:
         errors: dict[str, str] = {}
         for problem in exc.problems:
-            errors.setdefault(problem.field, problem.message())
+            errors.setdefault(problem.field, field_sentence(problem, lang))
         return _form_page(request, user, values, errors, 422)
     except ApiError as exc:  # another municipality's citizen (403), refused and audited by create()
-        lang = request.session.get("lang", "da")
-        return _form_page(request, user, values, {exc.field or "municipality": exc.da if lang == "da"
-                                                  else exc.en}, exc.status)
-    remember_citizen(request, [new_id], str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0]))
+        message = translate("other_municipality", lang).format(m=user.municipality or "")
+        return _form_page(request, user, values, {exc.field or "municipality": message}, exc.status)
+    typed = str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0])
+    remember_citizen(request, [new_id], typed)
+    if same is not None:
+        request.session["reused"] = same.id
     return redirect(f"/recommendations/{new_id}")
+
+
+def _same_answers_today(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymiser, user: User,
+                        record: dict[str, object]) -> RecommendationRow | None:
+    """The open recommendation made today from exactly these answers (validated as ``create`` does;
+    a bad record raises :class:`InvalidCitizenError` here, before anything is stored)."""
+    citizen = Citizen.from_dict(record)
+    ref = pseudonyms.citizen(citizen.citizen_id)
+    intake = json.loads(json.dumps({**citizen.to_dict(), "citizen_id": ref}))
+    return reusable(session, user, ref, intake, engine.model_version, engine.rules_version, utcnow())
