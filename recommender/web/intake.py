@@ -129,6 +129,8 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
         errors: dict[str, str] = {}
         for problem in exc.problems:
             errors.setdefault(problem.field, field_sentence(problem, lang))
+            if not problem.show and problem.field in values:  # a CPR-shaped value is not sent back
+                values[problem.field] = ""
         return _form_page(request, user, values, errors, 422)
     except ApiError as exc:  # another municipality's citizen (403), refused and audited by create()
         message = translate("other_municipality", lang).format(m=user.municipality or "")

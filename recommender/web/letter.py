@@ -13,6 +13,9 @@ service's settings: ``RECOMMENDER_LETTER_CONTACT`` and ``RECOMMENDER_LETTER_COMP
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from recommender.vocab import OFFER
 
 __all__ = ["paragraphs"]
@@ -74,7 +77,7 @@ _WORK_ON: dict[str, tuple[str, str]] = {
 }
 
 
-def _w(table: dict, key: object, lang: str) -> str:
+def _w(table: Mapping[Any, tuple[str, str]], key: object, lang: str) -> str:
     da, en = table[key]
     return da if lang == "da" else en
 

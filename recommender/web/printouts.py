@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from recommender.service import audit
 from recommender.service.decisions import REASONS
 from recommender.service.deps import DbSession
 from recommender.service.errors import ApiError
 from recommender.service.recommendations import RecommendationId, find
+from recommender.service.tables import RecommendationRow, User
 from recommender.vocab import OFFER, OUTCOME
 from recommender.web.letter import paragraphs
 from recommender.web.pages import Adviser, error_page, page
@@ -32,7 +34,10 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-def _load(request: Request, session: DbSession, user: Adviser, recommendation_id: int, kind: str):
+def _load(request: Request, session: Session, user: User, recommendation_id: int,
+          kind: str) -> tuple[RecommendationRow, str, str, bool]:
+    """The recommendation (404 as the API's), its read audited; the page language; the citizen id to
+    show and whether it was typed in this session."""
     row = find(session, user, recommendation_id, f"recommendation.{kind}")
     audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}",
                  detail=f"{kind} printout (web)")
@@ -43,7 +48,8 @@ def _load(request: Request, session: DbSession, user: Adviser, recommendation_id
 
 
 @router.get("/recommendations/{recommendation_id}/summary", response_class=HTMLResponse)
-def summary(request: Request, session: DbSession, user: Adviser, recommendation_id: RecommendationId) -> Response:
+def summary(request: Request, session: DbSession, user: Adviser,
+            recommendation_id: RecommendationId) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "summary")
     except ApiError as exc:
@@ -58,7 +64,8 @@ def summary(request: Request, session: DbSession, user: Adviser, recommendation_
 
 
 @router.get("/recommendations/{recommendation_id}/letter", response_class=HTMLResponse)
-def letter(request: Request, session: DbSession, user: Adviser, recommendation_id: RecommendationId) -> Response:
+def letter(request: Request, session: DbSession, user: Adviser,
+           recommendation_id: RecommendationId) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "letter")
     except ApiError as exc:
@@ -66,10 +73,11 @@ def letter(request: Request, session: DbSession, user: Adviser, recommendation_i
     settings = request.app.state.settings
     decision = row.decision
     missing = tuple(name for name, c in row.contract["labour_force"]["criteria"].items() if not c["met"])
-    text = paragraphs(offer=decision.offer if decision else None, reason=decision.reason if decision else None,
+    adviser = (decision.adviser if decision else row.adviser).name
+    text = paragraphs(offer=decision.offer if decision else None,
+                      reason=decision.reason if decision else None,
                       followed=bool(decision and decision.followed), missing=missing,
                       contact=settings.letter_contact, complaints=settings.letter_complaints,
-                      adviser=(decision.adviser if decision else row.adviser).name, lang=lang)
+                      adviser=adviser, lang=lang)
     return page(request, "letter.html", user=user, row=row, citizen=citizen, citizen_known=known,
-                paragraphs=text, adviser=(decision.adviser if decision else row.adviser).name,
-                municipality=row.municipality)
+                paragraphs=text, adviser=adviser, municipality=row.municipality)

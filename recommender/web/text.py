@@ -221,6 +221,8 @@ PAGE: dict[str, tuple[str, str]] = {
     "closure_recorded": ("Forløbet er afsluttet: {outcome}, {closed}, {days} dage.",
                          "The case is closed: {outcome}, {closed}, {days} days."),
     "closure_col": ("Afslutning", "Closure"),
+    "closure_needs_id": ("Skriv borger-id øverst på siden for at registrere afslutningen.",
+                         "Type the citizen id at the top of the page to record the closure."),
     "closure_none": ("ikke afsluttet", "not closed"),
     "closure_not_latest": ("Kun borgerens seneste anbefaling kan afsluttes.",
                            "Only the citizen's latest recommendation can be closed."),
