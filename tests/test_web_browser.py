@@ -143,6 +143,7 @@ def test_intake_to_decision_closure_history_and_both_printouts(page, default_mod
     assert_accessible(page, "12-summary")
     page.emulate_media(media="print")
     assert not page.locator("nav").is_visible() and not page.locator(".printbar").is_visible()
+    assert not axe_violations(page), "axe-core on the printed summary"
     guide_screenshot(page, "web-8-summary")
     page.emulate_media(media="screen")
     assert pdf_pages(printed(page, "summary")) == 1
@@ -163,6 +164,9 @@ def test_intake_to_decision_closure_history_and_both_printouts(page, default_mod
     longest = max(sentences, key=lambda s: len(s.split()))
     assert len(longest.split()) <= 16, f"short sentences: {longest!r}"
     assert_accessible(page, "13-letter")
+    page.emulate_media(media="print")
+    assert not axe_violations(page), "axe-core on the printed letter"
+    page.emulate_media(media="null")
     guide_screenshot(page, "web-9-letter")
     assert pdf_pages(printed(page, "letter")) == 1
     page.click("[data-lang-switch]")

@@ -17,25 +17,20 @@ from recommender.service.citizens import history
 from recommender.service.tables import RecommendationRow, User
 from recommender.web.pages import LOCAL
 
-__all__ = ["earlier", "latest", "reusable"]
+__all__ = ["earlier_and_latest", "reusable"]
 
 
 def _local_day(moment: datetime) -> object:
     return moment.astimezone(LOCAL).date()
 
 
-def earlier(session: Session, user: User, row: RecommendationRow) -> RecommendationRow | None:
-    """The citizen's last recommendation before ``row`` (in the adviser's municipality), if any."""
-    for other in history(session, user, row.citizen_ref):
-        if (other.created_at, other.id) < (row.created_at, row.id):
-            return other
-    return None
-
-
-def latest(session: Session, user: User, row: RecommendationRow) -> bool:
-    """Whether ``row`` is the citizen's latest recommendation (the one a closure is recorded on)."""
+def earlier_and_latest(session: Session, user: User,
+                       row: RecommendationRow) -> tuple[RecommendationRow | None, bool]:
+    """The citizen's last recommendation before ``row`` (in the adviser's municipality), if any, and
+    whether ``row`` is her latest one (the one a closure is recorded on); one query."""
     rows = history(session, user, row.citizen_ref)
-    return bool(rows) and rows[0].id == row.id
+    before = next((other for other in rows if (other.created_at, other.id) < (row.created_at, row.id)), None)
+    return before, bool(rows) and rows[0].id == row.id
 
 
 def reusable(session: Session, user: User, ref: str, intake: dict[str, object], model_version: str,

@@ -30,7 +30,7 @@ from recommender.service.recommendations import RecommendationId, find
 from recommender.service.schemas import DecisionIn
 from recommender.service.tables import RecommendationRow, User
 from recommender.vocab import FIELDS, OFFER, OUTCOME
-from recommender.web.case import earlier, latest
+from recommender.web.case import earlier_and_latest
 from recommender.web.pages import Adviser, error_page, page, redirect
 from recommender.web.sentences import decision_sentence, field_sentence
 from recommender.web.session import SHOWN_MAX, check_csrf, language, read_form, remember_citizen, shown_citizen
@@ -150,10 +150,10 @@ def result_page(request: Request, session: Session, user: User, row: Recommendat
     (``form``/``errors`` for the decision, ``closure_form``/``closure_errors``, ``id_error``)."""
     lang = language(request)
     shown = shown_citizen(request, row.id)
-    before = earlier(session, user, row)
+    before, newest = earlier_and_latest(session, user, row)
     return page(request, "result.html", status, user=user, rec=view(row.contract, lang), row=row,
                 citizen_shown=shown or translate("unknown_id", lang), citizen_known=shown is not None,
-                existing=before, decision=row.decision, closure_latest=latest(session, user, row),
+                existing=before, decision=row.decision, closure_latest=newest,
                 offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
                 outcome_codes=OUTCOME.codes,
                 offer_label=lambda code: OFFER.label(code, lang),
