@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from recommender.service.tables import Closure, RecommendationRow
+from recommender.cases.tables import Closure, RecommendationRow
 from tests._service_support import database_url, engine, example  # noqa: F401
 from tests.test_web import Web, errors_on, running
 

@@ -4,7 +4,7 @@ same day (reused, not stored twice), and the citizen id the adviser typed (kept 
 the database keeps only its pseudonym).
 
 The stored data is searched by the pseudonym, through the API's own
-:func:`~recommender.service.citizens.history` (the adviser's municipality only).
+:func:`~recommender.cases.citizens.history` (the adviser's municipality only).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from recommender.service.citizens import history
-from recommender.service.tables import RecommendationRow, User
+from recommender.cases.citizens import history
+from recommender.cases.tables import RecommendationRow, User
 from recommender.web.pages import LOCAL
 
 __all__ = ["earlier_and_latest", "reusable"]

@@ -1,6 +1,6 @@
 """The closure form on the result page (``form[data-form="closure"]``): after the decision, the adviser
 records how the case ended (outcome, day, length in days) through the API's own
-:func:`~recommender.service.closures.close`: the same checks, the same audit event, the same row that
+:func:`~recommender.cases.closures.close`: the same checks, the same audit event, the same row that
 ``POST /api/v1/citizens/{id}/closure`` writes. Refusals are shown next to the field as sentences
 (:func:`~recommender.web.sentences.closure_sentence`). The citizen id comes from the signed session
 (the adviser typed it); the closure is recorded on the citizen's latest recommendation, as the API does.
@@ -13,11 +13,11 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from recommender.service.closures import MAX_DURATION, close
-from recommender.service.deps import DbSession, Pseudonyms
-from recommender.service.errors import ApiError
-from recommender.service.recommendations import RecommendationId, find
-from recommender.service.schemas import ClosureIn
+from recommender.api.deps import DbSession, Pseudonyms, RecommendationId
+from recommender.cases.closures import MAX_DURATION, close
+from recommender.cases.errors import CaseError
+from recommender.cases.inputs import ClosureIn
+from recommender.cases.recommendations import find
 from recommender.web.pages import Adviser, error_page, redirect
 from recommender.web.result import result_page
 from recommender.web.sentences import closure_sentence
@@ -56,7 +56,7 @@ async def record_closure(request: Request, session: DbSession, pseudonyms: Pseud
     check_csrf(request, form)
     try:
         row = find(session, user, recommendation_id, "closure.create")
-    except ApiError as exc:
+    except CaseError as exc:
         return error_page(request, user, exc)
     lang = language(request)
     citizen = shown_citizen(request, row.id)
@@ -68,7 +68,7 @@ async def record_closure(request: Request, session: DbSession, pseudonyms: Pseud
                            closure_errors={body: closure_sentence(body, lang, high=MAX_DURATION)})
     try:
         close(session, pseudonyms, user, citizen, body)
-    except ApiError as exc:
+    except CaseError as exc:
         if exc.status == 404:
             return error_page(request, user, exc)
         session.expire_all()

@@ -22,17 +22,16 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-
 from sqlalchemy.orm import Session
 
+from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms
+from recommender.cases.engine import RecommenderEngine
+from recommender.cases.errors import CaseError
+from recommender.cases.keys import Pseudonymiser
+from recommender.cases.recommendations import create
+from recommender.cases.tables import RecommendationRow, User, utcnow
 from recommender.citizen import Citizen, parse_value
 from recommender.errors import InvalidCitizenError
-from recommender.service.deps import CurrentEngine, DbSession, Pseudonyms
-from recommender.service.engine import RecommenderEngine
-from recommender.service.errors import ApiError
-from recommender.service.keys import Pseudonymiser
-from recommender.service.recommendations import create
-from recommender.service.tables import RecommendationRow, User, utcnow
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 from recommender.web.case import reusable
 from recommender.web.pages import Adviser, page, redirect
@@ -132,7 +131,7 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
             if not problem.show and problem.field in values:  # a CPR-shaped value is not sent back
                 values[problem.field] = ""
         return _form_page(request, user, values, errors, 422)
-    except ApiError as exc:  # another municipality's citizen (403), refused and audited by create()
+    except CaseError as exc:  # another municipality's citizen (403), refused and audited by create()
         message = translate("other_municipality", lang).format(m=user.municipality or "")
         return _form_page(request, user, values, {exc.field or "municipality": message}, exc.status)
     typed = str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0])

@@ -16,12 +16,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from recommender.service import audit
-from recommender.service.decisions import REASONS
-from recommender.service.deps import DbSession
-from recommender.service.errors import ApiError
-from recommender.service.recommendations import RecommendationId, find
-from recommender.service.tables import RecommendationRow, User
+from recommender.api.deps import DbSession, RecommendationId
+from recommender.cases import audit
+from recommender.cases.decisions import REASONS
+from recommender.cases.errors import CaseError
+from recommender.cases.recommendations import find
+from recommender.cases.tables import RecommendationRow, User
 from recommender.vocab import OFFER, OUTCOME
 from recommender.web.letter import paragraphs
 from recommender.web.pages import Adviser, error_page, page
@@ -52,7 +52,7 @@ def summary(request: Request, session: DbSession, user: Adviser,
             recommendation_id: RecommendationId) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "summary")
-    except ApiError as exc:
+    except CaseError as exc:
         return error_page(request, user, exc)
     decision = row.decision
     return page(request, "summary.html", user=user, row=row, rec=view(row.contract, lang), citizen=citizen,
@@ -68,7 +68,7 @@ def letter(request: Request, session: DbSession, user: Adviser,
            recommendation_id: RecommendationId) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "letter")
-    except ApiError as exc:
+    except CaseError as exc:
         return error_page(request, user, exc)
     settings = request.app.state.settings
     decision = row.decision

@@ -77,7 +77,7 @@ def field_sentence(problem: FieldProblem, lang: str) -> str:
 
 
 def decision_sentence(field: str | None, form: dict[str, str], lang: str) -> str:
-    """The API's refusal of a decision (:func:`~recommender.service.decisions.decide`), worded for the
+    """The API's refusal of a decision (:func:`~recommender.cases.decisions.decide`), worded for the
     field it names; ``form`` is what was posted (which of the field's checks failed follows from it).
 
     >>> decision_sentence("reason", {"offer": "counselling", "reason": ""}, "da")
@@ -106,7 +106,7 @@ def decision_sentence(field: str | None, form: dict[str, str], lang: str) -> str
 
 
 def closure_sentence(field: str | None, lang: str, *, high: int = 3650) -> str:
-    """The API's refusal of a closure (:func:`~recommender.service.closures.close`) for ``field``.
+    """The API's refusal of a closure (:func:`~recommender.cases.closures.close`) for ``field``.
 
     >>> closure_sentence("closed", "da")
     'Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden.'

@@ -1,7 +1,7 @@
 """``recommender models promote VERSION --by NAME --reason TEXT`` and ``recommender models rollback
 --by NAME --reason TEXT``: change the model in use. NAME must be an analyst; the change is recorded in
 the audit trail, and the running service switches to it without a restart
-(:mod:`recommender.service.champion`)."""
+(:mod:`recommender.cases.champion`)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,6 @@ def report_change(args: argparse.Namespace, change) -> int:  # type: ignore[no-u
 
 
 def _run(args: argparse.Namespace) -> int:
-    from recommender.service import registry
+    from recommender.cases import registry
 
     return report_change(args, lambda s: registry.promote(s, args.version, args.by, args.reason))
