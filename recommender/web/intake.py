@@ -4,7 +4,7 @@ Controls follow the vocabulary (:data:`recommender.vocab.FIELDS`): a field's ``n
 option's ``value`` is the code, labels are the vocabulary's Danish (or English) labels. Bad input is
 shown next to the field as a sentence in the page language (:func:`~recommender.web.sentences.field_sentence`),
 with the values typed kept. The same answers submitted again the same day show the open recommendation
-they gave (:func:`~recommender.web.case.reusable`) instead of storing a second one.
+they gave (:func:`~recommender.cases.recommendations.open_same`) instead of storing a second one.
 
 >>> [c.name for c in CONTROLS][:3]
 ['citizen_id', 'municipality', 'years_in_denmark']
@@ -16,25 +16,21 @@ True
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms
-from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
-from recommender.cases.keys import Pseudonymiser
-from recommender.cases.recommendations import create
-from recommender.cases.tables import RecommendationRow, User, utcnow
-from recommender.citizen import Citizen, parse_value
+from recommender.cases.recommendations import create, open_same
+from recommender.cases.tables import User
+from recommender.citizen import parse_value
 from recommender.errors import InvalidCitizenError
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
-from recommender.web.case import reusable
-from recommender.web.pages import Adviser, page, redirect
+from recommender.web.pages import LOCAL, Adviser, page, redirect
 from recommender.web.sentences import field_sentence
 from recommender.web.session import check_csrf, language, read_form, remember_citizen
 from recommender.web.text import HELP, translate
@@ -122,7 +118,7 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
     lang = language(request)
     record = record_from_form(form)
     try:
-        same = _same_answers_today(session, engine, pseudonyms, user, record)
+        same = open_same(session, engine, pseudonyms, user, record, _start_of_today())
         new_id = same.id if same is not None else create(session, engine, pseudonyms, user, record)[0]
     except InvalidCitizenError as exc:
         errors: dict[str, str] = {}
@@ -141,11 +137,6 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
     return redirect(f"/recommendations/{new_id}")
 
 
-def _same_answers_today(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymiser, user: User,
-                        record: dict[str, object]) -> RecommendationRow | None:
-    """The open recommendation made today from exactly these answers (validated as ``create`` does;
-    a bad record raises :class:`InvalidCitizenError` here, before anything is stored)."""
-    citizen = Citizen.from_dict(record)
-    ref = pseudonyms.citizen(citizen.citizen_id)
-    intake = json.loads(json.dumps({**citizen.to_dict(), "citizen_id": ref}))
-    return reusable(session, user, ref, intake, engine.model_version, engine.rules_version, utcnow())
+def _start_of_today() -> datetime:
+    """Midnight today, Danish local time (the day a re-submission is compared within)."""
+    return datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from recommender.api.deps import DbSession, Pseudonyms, RecommendationId
 from recommender.cases import audit
-from recommender.cases.citizens import citizen_ref, history
+from recommender.cases.citizens import citizen_ref, earlier_and_latest, history
 from recommender.cases.decisions import REASONS, decide
 from recommender.cases.errors import CaseError
 from recommender.cases.inputs import DecisionIn
@@ -30,7 +30,6 @@ from recommender.citizen import parse_value
 from recommender.errors import InvalidCitizenError
 from recommender.recommendation import value_label
 from recommender.vocab import FIELDS, OFFER, OUTCOME
-from recommender.web.case import earlier_and_latest
 from recommender.web.pages import Adviser, error_page, page, redirect
 from recommender.web.sentences import decision_sentence, field_sentence
 from recommender.web.session import (
