@@ -99,7 +99,8 @@ def measure_http(url: str, repeats: int) -> dict[str, dict[str, float]]:
         client.post("/login", data={"username": USER, "password": PASSWORD, "csrf_token": token})
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
         def submit() -> None:
-            form = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in _record().items()}
+            form = {k: ("true" if v is True else "false" if v is False else str(v))
+                    for k, v in _record().items()}
             response = client.post("/", data={**form, "csrf_token": token})
             assert response.status_code == 200 and 'data-rank="1"' in response.text
 

@@ -29,7 +29,7 @@ AXE = ROOT / "tests" / "assets" / "axe-core" / "axe.min.js"
 ARTEFACTS = ROOT / "test-artefacts" / "web"  # screenshots of every page (.gitignore covers it)
 GUIDE = ROOT / "docs" / "adviser-guide.md"
 GUIDE_IMG = ROOT / "docs" / "img"
-WRITE_GUIDE = os.environ.get("RECOMMENDER_WRITE_SCREENSHOTS") == "1"  # rewrite docs/img and the guide's blocks
+WRITE_GUIDE = os.environ.get("RECOMMENDER_WRITE_SCREENSHOTS") == "1"  # rewrite docs/img, the guide's blocks
 USER, PASSWORD, MUNICIPALITY = "anna.adviser", "correct horse battery staple", "Aarhus"
 CONTACT = "Jobcenter Aarhus, tlf. 89 40 00 00, jobcenter@aarhus.dk"  # the letter's contact (a setting)
 DESKTOP = {"width": 1366, "height": 900}
@@ -67,7 +67,8 @@ class Server:
 def start_server(tmp: Path) -> Server:
     """A temporary database with one adviser (made with the CLI), then ``recommender serve``."""
     env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp / "data"),
-           "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}", "RECOMMENDER_LETTER_CONTACT": CONTACT}
+           "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}",
+           "RECOMMENDER_LETTER_CONTACT": CONTACT}
     env.pop("RECOMMENDER_CONFIG", None)
     added = subprocess.run([sys.executable, "-m", "recommender", "users", "add", USER, "--role", "adviser",
                             "--municipality", MUNICIPALITY], input=PASSWORD + "\n", text=True,

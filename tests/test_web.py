@@ -314,8 +314,8 @@ def test_field_errors_are_the_clis_and_other_municipalities_are_refused(web):
     assert 'value="fire"' in refused.text, "the typed value is kept"
     elsewhere = web.submit({**example(), "municipality": "Rødovre"})
     assert elsewhere.status_code == 403
-    assert errors_on(elsewhere.text)["municipality"] == ("Du kan kun oprette anbefalinger for borgere i Aarhus. "
-                                                         "Ret kommunen.")
+    assert errors_on(elsewhere.text)["municipality"] == (
+        "Du kan kun oprette anbefalinger for borgere i Aarhus. Ret kommunen.")
     with web.db.session() as session:
         assert session.scalar(select(RecommendationRow.id)) is None
 

@@ -100,7 +100,8 @@ def test_intake_to_decision_closure_history_and_both_printouts(page, default_mod
     for selector in (".provenance-line", ".verdict", "[data-typology]", "[data-criteria]",
                      *(f"tr[data-rank='{n}']" for n in range(1, 5))):
         assert bottom(page, selector) <= DESKTOP["height"], f"{selector} is below the first screen"
-    assert bottom(page, ".provenance-line") <= page.locator(".verdict").bounding_box()["y"], "provenance first"
+    verdict_top = page.locator(".verdict").bounding_box()["y"]
+    assert bottom(page, ".provenance-line") <= verdict_top, "provenance first"
     assert page.locator("details[open]").count() == 0 and page.locator("details.more").count() >= 4
     assert page.locator("[data-typology]").inner_text() == (
         f"Jobmålstypologi: {expected.typology.label_da} (regel: {expected.typology.rule_da})")
@@ -137,7 +138,8 @@ def test_intake_to_decision_closure_history_and_both_printouts(page, default_mod
     page.wait_for_url("**/summary")
     text = page.locator("main").inner_text()
     for shown in (record["citizen_id"], "anna.adviser", expected.typology.label_da, "4 af 5 kriterier",
-                  "borgerens ønske", expected.model.version, expected.rules_version, "Afviger fra anbefalingen"):
+                  "borgerens ønske", expected.model.version, expected.rules_version,
+                  "Afviger fra anbefalingen"):
         assert shown in text, f"the summary lacks {shown!r}"
     assert page.locator("[data-summary-offer]").count() == 4
     assert_accessible(page, "12-summary")
@@ -356,7 +358,8 @@ def test_no_horizontal_scrolling_on_a_phone(browser, server):
             fits(name)
         phone.goto(f"/history?citizen_id={record['citizen_id']}")
         fits("history")
-        assert phone.locator("tr[data-recommendation] a").bounding_box()["x"] < PHONE["width"], "Åbn on screen"
+        link = phone.locator("tr[data-recommendation] a").bounding_box()
+        assert link["x"] + link["width"] <= PHONE["width"], "Åbn on screen"
     finally:
         context.close()
 
@@ -372,7 +375,7 @@ def test_the_guide_example_is_what_the_page_and_the_screen_show(page, default_mo
     assert [n["name"] for n in contract["notes"]] == ["network"]
     screen_text = render(rec, "da").rstrip("\n")
     stored, made = guide_block("example-screen", f"```text\n{screen_text}\n```\n")
-    assert stored == made, "docs/adviser-guide.md: the screen example is stale (RECOMMENDER_WRITE_SCREENSHOTS=1)"
+    assert stored == made, "the guide's screen example is stale (RECOMMENDER_WRITE_SCREENSHOTS=1)"
     log_in(page)
     page.wait_for_url("**/")
     submit(page, {**record, "citizen_id": "P500-EX-01"})
@@ -383,7 +386,7 @@ def test_the_guide_example_is_what_the_page_and_the_screen_show(page, default_mo
             for row in page.locator("table.ranked tbody tr").all()]
     table = "\n".join([head, "|" + "---|" * (head.count("|") - 1), *rows])
     stored, made = guide_block("example-page", "\n".join(lines) + "\n\n" + table + "\n")
-    assert stored == made, "docs/adviser-guide.md: the page example is stale (RECOMMENDER_WRITE_SCREENSHOTS=1)"
+    assert stored == made, "the guide's page example is stale (RECOMMENDER_WRITE_SCREENSHOTS=1)"
 
 
 def test_keyboard_only_login_and_visible_focus(page):

@@ -74,8 +74,8 @@ def open_same(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonym
               body: object, since: datetime) -> RecommendationRow | None:
     """The open recommendation (no decision yet) made at or after ``since`` in the adviser's
     municipality from exactly these answers, with the served model and rules; ``None`` when there is
-    none. ``body`` is validated as :func:`create` validates it (:class:`~recommender.errors.InvalidCitizenError`
-    before anything is read)."""
+    none. ``body`` is validated as :func:`create` validates it
+    (:class:`~recommender.errors.InvalidCitizenError` before anything is read)."""
     citizen = Citizen.from_dict(body)  # type: ignore[arg-type]
     ref = pseudonyms.citizen(citizen.citizen_id)
     intake = json.loads(json.dumps(stored_intake(citizen, ref)))  # as the JSON column gives it back

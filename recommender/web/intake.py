@@ -1,10 +1,11 @@
-"""The intake form (``/``): every field of spec §3, posted to the API's own ``create`` function.
+"""The intake form (``/``): every field of spec §3, posted to the case logic's ``create`` (the API's too).
 
 Controls follow the vocabulary (:data:`recommender.vocab.FIELDS`): a field's ``name`` is its code, an
 option's ``value`` is the code, labels are the vocabulary's Danish (or English) labels. Bad input is
-shown next to the field as a sentence in the page language (:func:`~recommender.web.sentences.field_sentence`),
-with the values typed kept. The same answers submitted again the same day show the open recommendation
-they gave (:func:`~recommender.cases.recommendations.open_same`) instead of storing a second one.
+shown next to the field as a sentence in the page language
+(:func:`~recommender.web.sentences.field_sentence`), with the values typed kept. The same answers
+submitted again the same day show the open recommendation they gave
+(:func:`~recommender.cases.recommendations.open_same`) instead of storing a second one.
 
 >>> [c.name for c in CONTROLS][:3]
 ['citizen_id', 'municipality', 'years_in_denmark']

@@ -32,8 +32,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "why": ("Hvorfor: {why}", "Why: {why}"),
     "voluntary": ("Det er frivilligt at deltage. Du kan altid sige nej eller stoppe.",
                   "Taking part is voluntary. You can always say no or stop."),
-    "tool": ("Et computerprogram gav din rådgiver et råd om tilbuddene. Programmet kender ikke dig. Det var din "
-             "rådgiver og dig, der besluttede.",
+    "tool": ("Et computerprogram gav din rådgiver et råd om tilbuddene. Programmet kender ikke dig. "
+             "Det var din rådgiver og dig, der besluttede.",
              "A computer tool gave your adviser advice about the offers. The tool does not know you. Your "
              "adviser and you made the decision."),
     "questions": ("Har du spørgsmål? Kontakt {contact}.", "Do you have questions? Contact {contact}."),
@@ -43,14 +43,14 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 _OFFERS: dict[str, tuple[str, str]] = {
-    "wage_subsidy": ("Du får et job på en arbejdsplads med løn. Arbejdsgiveren får en del af lønnen betalt i en "
-                     "periode.",
+    "wage_subsidy": ("Du får et job på en arbejdsplads med løn. Arbejdsgiveren får en del af lønnen "
+                     "betalt i en periode.",
                      "You get a job at a workplace with pay. The employer gets part of the pay covered for a "
                      "while."),
     "internship": ("Du prøver et arbejde på en rigtig arbejdsplads i en periode.",
                    "You try out work at a real workplace for a while."),
-    "clarification": ("Du får hjælp til at finde ud af, hvilket arbejde eller hvilken uddannelse der passer til "
-                      "dig.",
+    "clarification": ("Du får hjælp til at finde ud af, hvilket arbejde eller hvilken uddannelse der "
+                      "passer til dig.",
                       "You get help to find out which work or education suits you."),
     "counselling": ("Du taler med en rådgiver om job og uddannelse. I lægger en plan sammen.",
                     "You talk with an adviser about work and education. You make a plan together."),
@@ -64,7 +64,8 @@ _REASONS: dict[str | None, tuple[str, str]] = {
                       "The offer we thought of first was not available now."),
     "adviser_judgement": ("Din rådgiver vurderede, at det passer bedst til dig.",
                           "Your adviser judged that it suits you best."),
-    "other": ("Din rådgiver har skrevet grunden i din sag.", "Your adviser has written the reason in your case."),
+    "other": ("Din rådgiver har skrevet grunden i din sag.",
+              "Your adviser has written the reason in your case."),
 }
 
 _WORK_ON: dict[str, tuple[str, str]] = {

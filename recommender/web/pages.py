@@ -23,8 +23,9 @@ from recommender.cases.tables import User
 from recommender.web.session import csrf_token, language
 from recommender.web.text import translate
 
-__all__ = ["HEADERS", "LOCAL", "STATIC", "Adviser", "Analyst", "LoginRequired", "Visitor", "WEB_ROLES", "WrongRole",
-           "adviser", "analyst", "error_page", "home", "local_day", "local_time", "page", "redirect"]
+__all__ = ["HEADERS", "LOCAL", "STATIC", "Adviser", "Analyst", "LoginRequired", "Visitor", "WEB_ROLES",
+           "WrongRole", "adviser", "analyst", "error_page", "home", "local_day", "local_time", "page",
+           "redirect"]
 
 WEB_ROLES = ("adviser", "analyst")  # who may log in to the page; each role has its own pages
 

@@ -226,5 +226,6 @@ async def type_citizen(request: Request, session: DbSession, pseudonyms: Pseudon
     if ref != row.citizen_ref:
         return result_page(request, session, user, row, 422, id_error=translate("ask_id_wrong", lang))
     rows = history(session, user, ref)
-    remember_citizen(request, [r.id for r in rows[:SHOWN_MAX]], str(parse_value(FIELDS["citizen_id"], typed)[0]))
+    shown = str(parse_value(FIELDS["citizen_id"], typed)[0])
+    remember_citizen(request, [r.id for r in rows[:SHOWN_MAX]], shown)
     return redirect(f"/recommendations/{row.id}")

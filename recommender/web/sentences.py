@@ -51,7 +51,8 @@ def field_sentence(problem: FieldProblem, lang: str) -> str:
         if choice:
             return _pick(lang, f"Vælg et svar ved »{label}«.", f"Choose an answer for '{label}'.")
         return _pick(lang, f"Udfyld {label}.", f"Fill in {label}.")
-    typed = _pick(lang, f" (du skrev {_typed(value)})", f" (you typed {_typed(value)})") if problem.show else ""
+    shown = _typed(value)
+    typed = _pick(lang, f" (du skrev {shown})", f" (you typed {shown})") if problem.show else ""
     if spec.kind == "int":
         return _pick(lang, f"Skriv et helt tal fra {spec.low} til {spec.high} ved »{label}«{typed}.",
                      f"Type a whole number from {spec.low} to {spec.high} for '{label}'{typed}.")
@@ -96,13 +97,15 @@ def decision_sentence(field: str | None, form: dict[str, str], lang: str) -> str
             return _pick(lang, "Skriv en kommentar, når begrundelsen er »andet«.",
                          "Write a comment when the reason is 'other'.")
         if has_cpr(comment):
-            return _pick(lang, "Skriv ikke CPR-numre i kommentaren.", "Do not write CPR numbers in the comment.")
+            return _pick(lang, "Skriv ikke CPR-numre i kommentaren.",
+                         "Do not write CPR numbers in the comment.")
         if CONTROL.search(comment):
             return _pick(lang, "Fjern usynlige kontroltegn fra kommentaren.",
                          "Remove invisible control characters from the comment.")
         return _pick(lang, "Gør kommentaren kortere (højst 2000 tegn).",
                      "Make the comment shorter (at most 2000 characters).")
-    return _pick(lang, "Beslutningen kunne ikke gemmes. Prøv igen.", "The decision could not be saved. Try again.")
+    return _pick(lang, "Beslutningen kunne ikke gemmes. Prøv igen.",
+                 "The decision could not be saved. Try again.")
 
 
 def closure_sentence(field: str | None, lang: str, *, high: int = 3650) -> str:
@@ -121,4 +124,5 @@ def closure_sentence(field: str | None, lang: str, *, high: int = 3650) -> str:
                      f"Write the length as a whole number of days from 0 to {high}.")
     if field == "offer":
         return _pick(lang, "Vælg det tilbud, borgeren fik.", "Choose the offer the citizen had.")
-    return _pick(lang, "Afslutningen kunne ikke gemmes. Prøv igen.", "The closure could not be saved. Try again.")
+    return _pick(lang, "Afslutningen kunne ikke gemmes. Prøv igen.",
+                 "The closure could not be saved. Try again.")

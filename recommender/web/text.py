@@ -162,7 +162,8 @@ PAGE: dict[str, tuple[str, str]] = {
     "summary_link": ("Sagsresumé", "Case summary"),
     "letter_link": ("Brev til borgeren", "Letter to the citizen"),
     "to_decision": ("Til beslutningen", "To the decision"),
-    "typology_line": ("Jobmålstypologi: {label} (regel: {rule})", "Job-goal typology: {label} (rule: {rule})"),
+    "typology_line": ("Jobmålstypologi: {label} (regel: {rule})",
+                      "Job-goal typology: {label} (rule: {rule})"),
     "lf_line": ("Arbejdsstyrken: {active} – {met} af {n} kriterier opfyldt",
                 "Labour force: {active} – {met} of {n} criteria met"),
     "lf_missing": ("mangler: {names}", "missing: {names}"),
@@ -186,7 +187,8 @@ PAGE: dict[str, tuple[str, str]] = {
                "oprettet en ny.",
                "The same answers as the recommendation of {at}: the open recommendation is shown again; no "
                "new one was made."),
-    "ask_id": ("Borger-id vises ikke, fordi det ikke gemmes. Skriv det for at vise det her og på udskrifterne.",
+    "ask_id": ("Borger-id vises ikke, fordi det ikke gemmes. Skriv det for at vise det her og på "
+               "udskrifterne.",
                "The citizen id is not shown because it is not stored. Type it to show it here and on the "
                "printouts."),
     "ask_id_button": ("Vis borger-id", "Show citizen id"),
@@ -194,7 +196,8 @@ PAGE: dict[str, tuple[str, str]] = {
                      "That citizen id does not belong to this recommendation."),
     "unknown_id": ("(borger-id ikke indtastet)", "(citizen id not typed)"),
     "other_municipality": ("Du kan kun oprette anbefalinger for borgere i {m}. Ret kommunen.",
-                           "You can only create recommendations for citizens in {m}. Correct the municipality."),
+                           "You can only create recommendations for citizens in {m}. "
+                           "Correct the municipality."),
     # the print views (issue 25)
     "summary_title": ("Sagsresumé", "Case summary"),
     "letter_title": ("Om din samtale i jobcentret", "About your meeting at the job centre"),
