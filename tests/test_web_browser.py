@@ -322,6 +322,21 @@ def test_the_english_page_names_rules_never_codes(page):
         assert line.startswith("Job-goal typology: ") and "(rule: " in line
 
 
+def test_every_example_fits_the_first_screen_in_both_languages(page):
+    log_in(page)
+    page.wait_for_url("**/")
+    for lang in ("da", "en"):
+        if lang == "en":
+            page.click("[data-lang-switch]")
+        for path in sorted((ROOT / "examples").glob("*.json")):
+            if "danish" in path.stem:  # the same citizen written with Danish labels
+                continue
+            submit(page, {**example(path.stem), "municipality": "Aarhus"})
+            for selector in (".verdict", "[data-criteria]", "tr[data-rank='4']"):
+                assert bottom(page, selector) <= DESKTOP["height"], f"{path.stem} ({lang}): {selector} below"
+            assert page.locator("tr[data-offer][data-rank]").count() == 4
+
+
 def test_no_horizontal_scrolling_on_a_phone(browser, server):
     context = browser.new_context(viewport=PHONE, bypass_csp=True, base_url=server.url, locale="da-DK")
     context.set_default_timeout(30_000)
