@@ -121,3 +121,11 @@ def test_the_letter_is_plain_and_says_what_it_must(web):
     web.client.get("/lang/en?next=/")
     english = web.client.get(f"{location}/letter").text
     assert "voluntary" in english and "You wanted it." in english and "%" not in english
+
+
+def test_the_monitoring_pages_date_error_is_a_sentence(web):
+    web.user("ole", role="analyst", municipality=None)
+    web.login("ole")
+    refused = web.client.get("/monitor", params={"since": "31-01-2026"})
+    assert refused.status_code == 422
+    assert errors_on(refused.text) == {"since": "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »31-01-2026«)."}

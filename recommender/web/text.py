@@ -114,8 +114,8 @@ PAGE: dict[str, tuple[str, str]] = {
     "since_label": ("Fra dato (valgfri)", "From day (optional)"),
     "since_help": ("Skriv ÅÅÅÅ-MM-DD, fx 2026-01-31; tomt felt = alle anbefalinger.",
                    "Write YYYY-MM-DD, e.g. 2026-01-31; empty = all recommendations."),
-    "since_invalid": ("since (fra dato): forventet en dato som ÅÅÅÅ-MM-DD; fik »{value}«.",
-                      "since (from day): expected a day as YYYY-MM-DD; got '{value}'."),
+    "since_invalid": ("Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »{value}«).",
+                      "Write the day as YYYY-MM-DD, e.g. 2026-01-31 (you typed '{value}')."),
     "show": ("Vis", "Show"),
     "suppressed_note": ("»<{k}« og »–«: færre end {k} borgere (eller intet tal). Tallet vises ikke, så ingen "
                         "borger kan genkendes.",
