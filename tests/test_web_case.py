@@ -128,4 +128,5 @@ def test_the_monitoring_pages_date_error_is_a_sentence(web):
     web.login("ole")
     refused = web.client.get("/monitor", params={"since": "31-01-2026"})
     assert refused.status_code == 422
-    assert errors_on(refused.text) == {"since": "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »31-01-2026«)."}
+    assert errors_on(refused.text) == {
+        "since": "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »31-01-2026«)."}
