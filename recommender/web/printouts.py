@@ -38,7 +38,7 @@ def _load(request: Request, session: Session, user: User, recommendation_id: int
           kind: str) -> tuple[RecommendationRow, str, str, bool]:
     """The recommendation (404 as the API's), its read audited; the page language; the citizen id to
     show and whether it was typed in this session."""
-    row = find(session, user, recommendation_id, f"recommendation.{kind}")
+    row = find(session, user, recommendation_id, "recommendation.read")
     audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}",
                  detail=f"{kind} printout (web)")
     session.commit()
