@@ -210,7 +210,9 @@ def test_an_analyst_sees_the_apis_monitoring_figures_on_the_monitor_page(web_db)
     since = web.client.get("/monitor", params={"since": "2999-01-01"}).text
     assert figures_on(since)["counts.recommendations"] == 0
     bad = web.client.get("/monitor", params={"since": "31-01-2026"})
-    assert bad.status_code == 422 and "since (from day): expected a day as YYYY-MM-DD; got &#39;31-01-2026&#39;" in bad.text
+    # issue 25: a sentence, no "since … expected … got"
+    assert bad.status_code == 422
+    assert "Write the day as YYYY-MM-DD, e.g. 2026-01-31 (you typed &#39;31-01-2026&#39;)." in bad.text
     assert 'aria-invalid="true"' in bad.text
 
 
