@@ -9,6 +9,7 @@ and FAIL in CI (``CI=true``): a skipped browser test does not count.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,7 +27,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "tests" / "assets" / "axe-core" / "axe.min.js"
 ARTEFACTS = ROOT / "test-artefacts" / "web"  # screenshots of every page (.gitignore covers it)
+GUIDE = ROOT / "docs" / "adviser-guide.md"
+GUIDE_IMG = ROOT / "docs" / "img"
+WRITE_GUIDE = os.environ.get("RECOMMENDER_WRITE_SCREENSHOTS") == "1"  # rewrite docs/img, the guide's blocks
 USER, PASSWORD, MUNICIPALITY = "anna.adviser", "correct horse battery staple", "Aarhus"
+CONTACT = "Jobcenter Aarhus, tlf. 89 40 00 00, jobcenter@aarhus.dk"  # the letter's contact (a setting)
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def require_chromium() -> None:
@@ -60,7 +67,8 @@ class Server:
 def start_server(tmp: Path) -> Server:
     """A temporary database with one adviser (made with the CLI), then ``recommender serve``."""
     env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp / "data"),
-           "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}"}
+           "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}",
+           "RECOMMENDER_LETTER_CONTACT": CONTACT}
     env.pop("RECOMMENDER_CONFIG", None)
     added = subprocess.run([sys.executable, "-m", "recommender", "users", "add", USER, "--role", "adviser",
                             "--municipality", MUNICIPALITY], input=PASSWORD + "\n", text=True,
@@ -121,8 +129,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, server):
-    """A fresh browser context (no cookies) at 1280×900; CSP bypassed only so axe can be injected."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True,
+    """A fresh browser context (no cookies) at 1366×900; CSP bypassed only so axe can be injected."""
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True,
                                   base_url=server.url, locale="da-DK")
     context.set_default_timeout(30_000)
     tab = context.new_page()
@@ -137,6 +145,39 @@ def screenshot(page, name: str) -> Path:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def guide_screenshot(page, name: str, full_page: bool = True, element: str | None = None) -> Path:
+    """A screenshot for docs/adviser-guide.md: always under test-artefacts/web/guide/, and into docs/img/
+    when ``RECOMMENDER_WRITE_SCREENSHOTS=1`` (the guide's pictures come from this run, never by hand)."""
+    folder = GUIDE_IMG if WRITE_GUIDE else ARTEFACTS / "guide"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    if element is not None:
+        page.locator(element).screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def guide_block(name: str, text: str) -> tuple[str, str]:
+    """The guide's generated block ``name`` (between ``<!-- generated:NAME -->`` and
+    ``<!-- /generated:NAME -->``) and ``text``, the block as this run makes it; with
+    ``RECOMMENDER_WRITE_SCREENSHOTS=1`` the guide is rewritten first, so the two are equal."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    pattern = re.compile(rf"(<!-- generated:{name} [^\n]*-->\n)(.*?)(<!-- /generated:{name} -->)", re.S)
+    found = pattern.search(guide)
+    assert found, f"docs/adviser-guide.md has no generated block {name!r}"
+    if WRITE_GUIDE:
+        guide = guide[:found.start(2)] + text + guide[found.end(2):]
+        GUIDE.write_text(guide, encoding="utf-8")
+        return text, text
+    return found.group(2), text
+
+
+def pdf_pages(data: bytes) -> int:
+    """The number of pages of a PDF that Chromium printed (its page objects are not compressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
 
 
 def axe_violations(page) -> list[str]:

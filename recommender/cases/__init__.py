@@ -11,9 +11,9 @@ way. See ``docs/service.md``.
 - ``registry`` (registered model files, the champion) and ``champion`` (the running service follows it);
 - ``export`` (closed cases as a cohort file) and ``keys`` (generated secrets, the pseudonymiser);
 - ``engine`` (the served model and rules) and ``settings`` (``RECOMMENDER_*``);
-- the case actions: ``recommendations`` (create, find), ``decisions`` (decide), ``closures`` (close),
-  ``citizens`` (history), ``monitor`` (the monitoring report); ``inputs`` the bodies they take and
-  ``errors`` the refusal they raise.
+- the case actions: ``recommendations`` (create, find, open_same), ``decisions`` (decide),
+  ``closures`` (close), ``citizens`` (history, earlier_and_latest), ``monitor`` (the monitoring
+  report); ``inputs`` the bodies they take and ``errors`` the refusal they raise.
 """
 
 from recommender.cases.engine import EngineSlot, RecommenderEngine, load_engine

@@ -1,5 +1,6 @@
 """One citizen's history in the adviser's municipality, newest first
-(``GET /api/v1/citizens/{citizen_id}/recommendations``, the web page's history). The citizen id is
+(``GET /api/v1/citizens/{citizen_id}/recommendations``, the web page's history), and where one
+recommendation stands in it (:func:`earlier_and_latest`, the web page's existing case). The citizen id is
 checked like the intake record's ``citizen_id`` (a CPR-shaped id is refused and never echoed) and
 looked up by its pseudonym only."""
 
@@ -14,7 +15,7 @@ from recommender.citizen import parse_value
 from recommender.cases.keys import Pseudonymiser
 from recommender.cases.tables import RecommendationRow, User
 
-__all__ = ["citizen_ref", "history"]
+__all__ = ["citizen_ref", "earlier_and_latest", "history"]
 
 
 def citizen_ref(pseudonyms: Pseudonymiser, citizen_id: str) -> str:
@@ -33,3 +34,12 @@ def history(session: Session, user: User, ref: str) -> list[RecommendationRow]:
              .order_by(RecommendationRow.created_at.desc(), RecommendationRow.id.desc()))
     return list(session.scalars(query))
 
+
+
+def earlier_and_latest(session: Session, user: User,
+                       row: RecommendationRow) -> tuple[RecommendationRow | None, bool]:
+    """The citizen's last recommendation before ``row`` (in the adviser's municipality), if any, and
+    whether ``row`` is her latest one (the one a closure is recorded on); one query."""
+    rows = history(session, user, row.citizen_ref)
+    before = next((other for other in rows if (other.created_at, other.id) < (row.created_at, row.id)), None)
+    return before, bool(rows) and rows[0].id == row.id

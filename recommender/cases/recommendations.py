@@ -5,13 +5,17 @@ and the web page's intake form both call :func:`create`).
 function ``recommender recommend`` calls) and stores the record (id pseudonymised), the §8 contract,
 both versions, the first advised offer and the typology with an audit event, in one transaction.
 :func:`find` gives a stored recommendation to an adviser of its municipality only (else 404, audited).
+:func:`open_same` finds the open recommendation the same answers already gave (the web page shows it
+again instead of storing a second one the same day).
 """
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
@@ -23,8 +27,7 @@ from recommender.cases.keys import Pseudonymiser
 from recommender.cases.tables import RecommendationRow, User, utcnow
 from recommender.vocab import RULE_ONLY
 
-__all__ = ["create", "find"]
-
+__all__ = ["create", "find", "open_same", "stored_intake"]
 
 
 def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymiser, user: User,
@@ -43,7 +46,7 @@ def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymise
     ref = pseudonyms.citizen(citizen.citizen_id)
     result = session.execute(insert(RecommendationRow).values(  # a plain INSERT: the hot path
         citizen_ref=ref, municipality=citizen.municipality, adviser_id=user.id, created_at=utcnow(),
-        intake={**citizen.to_dict(), "citizen_id": ref}, contract={**contract, "citizen_id": ref},
+        intake=stored_intake(citizen, ref), contract={**contract, "citizen_id": ref},
         model_version=engine.model_version, rules_version=engine.rules_version,
         top_offer=rec.top_offer, typology=rec.typology.code, typology_rules=rec.typology.code,
         **{name: getattr(citizen, name) for name in RULE_ONLY}))  # issue 26: the rules-only fields
@@ -62,3 +65,28 @@ def find(session: Session, user: User, recommendation_id: int, action: str) -> R
         raise deny(session, CaseError(404), action, user, f"recommendation:{recommendation_id}")
     return row
 
+
+
+def stored_intake(citizen: Citizen, ref: str) -> dict[str, Any]:
+    """The intake record as it is stored: the validated record, its citizen id replaced by the pseudonym."""
+    return {**citizen.to_dict(), "citizen_id": ref}
+
+
+def open_same(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymiser, user: User,
+              body: object, since: datetime) -> RecommendationRow | None:
+    """The open recommendation (no decision yet) made at or after ``since`` in the adviser's
+    municipality from exactly these answers, with the served model and rules; ``None`` when there is
+    none. ``body`` is validated as :func:`create` validates it
+    (:class:`~recommender.errors.InvalidCitizenError` before anything is read)."""
+    citizen = Citizen.from_dict(body)  # type: ignore[arg-type]
+    ref = pseudonyms.citizen(citizen.citizen_id)
+    intake = json.loads(json.dumps(stored_intake(citizen, ref)))  # as the JSON column gives it back
+    query = (select(RecommendationRow)
+             .where(RecommendationRow.citizen_ref == ref, RecommendationRow.municipality == user.municipality,
+                    RecommendationRow.created_at >= since)
+             .order_by(RecommendationRow.created_at.desc(), RecommendationRow.id.desc()))
+    for row in session.scalars(query):
+        if (row.decision is None and row.intake == intake and row.model_version == engine.model_version
+                and row.rules_version == engine.rules_version):
+            return row
+    return None

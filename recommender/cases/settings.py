@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     registry_check_seconds: float = Field(
         2.0, ge=0, le=3600, description="how often a request looks for a new champion in the model "
                                         "registry (0: on every request)")
+    letter_contact: str | None = Field(
+        None, max_length=300, description="who the citizen contacts with questions, printed in the letter to "
+                                          "the citizen (e.g. 'Jobcenter Aarhus, tlf. 89 40 00 00'); "
+                                          "default: the adviser")
+    letter_complaints: str | None = Field(
+        None, max_length=300, description="where the citizen complains, printed in the letter to the "
+                                          "citizen; default: the letter_contact")
     sqlite_synchronous: Literal["full", "normal"] = Field(
         "full", description="SQLite only: 'full' syncs every commit to disk (survives power loss); "
                             "'normal' survives a killed process but may lose the last commits on power loss")

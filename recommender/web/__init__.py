@@ -1,9 +1,11 @@
 """The adviser's web page, served by ``recommender serve`` at ``/`` (Danish; English by a switch).
 
-Login → intake form → result page with the decision form → the citizen's history; a print stylesheet
-gives the case-file summary. Analysts log in to the monitoring page (``/monitor``) instead; each role
-gets a 403 page on the other role's pages. The routes are thin: they call the case logic the API calls
-(:func:`~recommender.cases.recommendations.create`, :func:`~recommender.cases.decisions.decide`,
+Login → intake form → result page (the first screen: verdict, typology, criteria, the ranked offers;
+the rest one click away) with the decision and closure forms → the citizen's history; two print views
+(the case-file summary and the letter to the citizen, one A4 page each). Analysts log in to the
+monitoring page (``/monitor``) instead; each role gets a 403 page on the other role's pages. The routes
+are thin: they call the case logic the API calls (:func:`~recommender.cases.recommendations.create`,
+:func:`~recommender.cases.decisions.decide`, :func:`~recommender.cases.closures.close`,
 :func:`~recommender.cases.citizens.history`), so the page and the API store and check the same way;
 the page never imports the API's routers (only its request dependencies, :mod:`recommender.api.deps`).
 No JavaScript is needed; no file comes from outside this package.
@@ -20,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from recommender.web import history, intake, login, monitor, result, typology
+from recommender.web import closure, history, intake, login, monitor, printouts, result, typology
 from recommender.web.pages import STATIC, LoginRequired, WrongRole, page
 from recommender.web.session import CsrfError, WebSession
 
@@ -40,7 +42,7 @@ def _secret(settings: Settings) -> str:
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the web page on ``app``: routes, ``/static``, the session (and CSRF) middleware."""
-    for module in (login, intake, result, typology, history, monitor):
+    for module in (login, intake, result, typology, printouts, closure, history, monitor):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(WebSession, secret=_secret(settings),  # type: ignore[arg-type]

@@ -2,7 +2,10 @@
 
 Controls follow the vocabulary (:data:`recommender.vocab.FIELDS`): a field's ``name`` is its code, an
 option's ``value`` is the code, labels are the vocabulary's Danish (or English) labels. Bad input is
-shown next to the field in the CLI's words (``FieldProblem.message()``), with the values typed kept.
+shown next to the field as a sentence in the page language
+(:func:`~recommender.web.sentences.field_sentence`), with the values typed kept. The same answers
+submitted again the same day show the open recommendation they gave
+(:func:`~recommender.cases.recommendations.open_same`) instead of storing a second one.
 
 >>> [c.name for c in CONTROLS][:3]
 ['citizen_id', 'municipality', 'years_in_denmark']
@@ -16,20 +19,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from recommender.errors import InvalidCitizenError
 from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms
 from recommender.cases.errors import CaseError
-from recommender.cases.recommendations import create
+from recommender.cases.recommendations import create, open_same
 from recommender.cases.tables import User
-from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
-from recommender.web.pages import Adviser, page, redirect
 from recommender.citizen import parse_value
-from recommender.web.session import check_csrf, read_form, remember_citizen
-from recommender.web.text import HELP
+from recommender.errors import InvalidCitizenError
+from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
+from recommender.web.pages import LOCAL, Adviser, page, redirect
+from recommender.web.sentences import field_sentence
+from recommender.web.session import check_csrf, language, read_form, remember_citizen
+from recommender.web.text import HELP, translate
 
 __all__ = ["CONTROLS", "GROUPS", "Control", "record_from_form", "router"]
 
@@ -112,16 +117,28 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
     form = await read_form(request)
     check_csrf(request, form)
     values = {c.name: form.get(c.name, "") for c in CONTROLS}
+    lang = language(request)
+    record = record_from_form(form)
     try:
-        new_id, _ = create(session, engine, pseudonyms, user, record_from_form(form))
+        same = open_same(session, engine, pseudonyms, user, record, _start_of_today())
+        new_id = same.id if same is not None else create(session, engine, pseudonyms, user, record)[0]
     except InvalidCitizenError as exc:
         errors: dict[str, str] = {}
         for problem in exc.problems:
-            errors.setdefault(problem.field, problem.message())
+            errors.setdefault(problem.field, field_sentence(problem, lang))
+            if not problem.show and problem.field in values:  # a CPR-shaped value is not sent back
+                values[problem.field] = ""
         return _form_page(request, user, values, errors, 422)
     except CaseError as exc:  # another municipality's citizen (403), refused and audited by create()
-        lang = request.session.get("lang", "da")
-        return _form_page(request, user, values, {exc.field or "municipality": exc.da if lang == "da"
-                                                  else exc.en}, exc.status)
-    remember_citizen(request, [new_id], str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0]))
+        message = translate("other_municipality", lang).format(m=user.municipality or "")
+        return _form_page(request, user, values, {exc.field or "municipality": message}, exc.status)
+    typed = str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0])
+    remember_citizen(request, [new_id], typed)
+    if same is not None:
+        request.session["reused"] = same.id
     return redirect(f"/recommendations/{new_id}")
+
+
+def _start_of_today() -> datetime:
+    """Midnight today, Danish local time (the day a re-submission is compared within)."""
+    return datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)

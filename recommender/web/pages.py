@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -22,8 +24,9 @@ from recommender.numbers import decimal, percent
 from recommender.web.session import csrf_token, language
 from recommender.web.text import translate
 
-__all__ = ["HEADERS", "STATIC", "Adviser", "Analyst", "LoginRequired", "Visitor", "WEB_ROLES", "WrongRole", "adviser",
-           "analyst", "error_page", "home", "page", "redirect"]
+__all__ = ["HEADERS", "LOCAL", "STATIC", "Adviser", "Analyst", "LoginRequired", "Visitor", "WEB_ROLES",
+           "WrongRole", "adviser", "analyst", "error_page", "home", "local_day", "local_time", "page",
+           "redirect"]
 
 WEB_ROLES = ("adviser", "analyst")  # who may log in to the page; each role has its own pages
 
@@ -59,7 +62,39 @@ def _decimal(x: float, lang: str) -> str:  # the templates' ``num(lang)``
     return decimal(x, 2, lang)
 
 
+LOCAL = ZoneInfo("Europe/Copenhagen")  # every time on the page and the printouts is Danish local time
+_MONTHS = {"da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                  "oktober", "november", "december"),
+           "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")}
+
+
+def local_time(moment: datetime) -> str:
+    """A stored (UTC) moment as Danish local time, ``YYYY-MM-DD HH:MM`` (summer time included).
+
+    >>> local_time(datetime(2026, 7, 1, 22, 5, tzinfo=timezone.utc)), local_time(datetime(2026, 1, 5, 8, 0))
+    ('2026-07-02 00:05', '2026-01-05 09:00')
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+def local_day(moment: datetime | date, lang: str) -> str:
+    """The local day written out, for a letter: ``7. december 2026`` / ``7 December 2026``.
+
+    >>> local_day(datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc), "da")
+    '7. december 2026'
+    """
+    if isinstance(moment, datetime):
+        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+        moment = aware.astimezone(LOCAL).date()
+    month = _MONTHS["da" if lang == "da" else "en"][moment.month - 1]
+    return f"{moment.day}. {month} {moment.year}" if lang == "da" else f"{moment.day} {month} {moment.year}"
+
+
 _env.filters["num"] = _decimal
+_env.filters["local"] = local_time
+_env.filters["day"] = local_day
 
 
 class LoginRequired(Exception):

@@ -16,10 +16,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from recommender.recommendation import value_label
 from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms, RecommendationId
 from recommender.cases import audit
+from recommender.cases.citizens import citizen_ref, earlier_and_latest, history
 from recommender.cases.decisions import decide
 from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
@@ -28,12 +29,24 @@ from recommender.cases.recommendations import find
 from recommender.cases.tables import RecommendationRow, User
 from recommender.numbers import decimal
 from recommender.phrases import DECISION_REASONS, support_label
+from recommender.citizen import parse_value
+from recommender.errors import InvalidCitizenError
+from recommender.recommendation import value_label
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
-from recommender.web.session import check_csrf, language, read_form, shown_citizen
+from recommender.web.sentences import decision_sentence, field_sentence
+from recommender.web.session import (
+    SHOWN_MAX,
+    check_csrf,
+    language,
+    read_form,
+    remember_citizen,
+    shown_citizen,
+)
+from recommender.web.text import rule_name, translate
 from recommender.web.typology import extra_view
 
-__all__ = ["router", "view"]
+__all__ = ["result_page", "router", "view"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -99,7 +112,7 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
         "verdict": _verdict(contract, lang, labels),
         "typology": {
             "label": typ["label_da"] if lang == "da" else typ["label_en"],
-            "rule": typ.get("rule_da") if lang == "da" and typ.get("rule_da") else typ["rule"],
+            "rule": rule_name(typ, lang),
             "description": _text(typ["description"], lang),
             "conditions": [{"met": c["met"], "field": _field(c["field"], lang),
                             "value": value_label(c["field"], c["value"], lang)} for c in typ["conditions"]],
@@ -109,7 +122,9 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
             "active": lf["active"], "met": sum(bool(c["met"]) for c in lf["criteria"].values()),
             "criteria": [{"met": c["met"], "field": _field(name, lang), "value": value_label(name, c["value"], lang)}
                          for name, c in lf["criteria"].items()],
+            "missing": [_field(name, lang) for name, c in lf["criteria"].items() if not c["met"]],
         },
+        "offers": sorted(offers, key=lambda o: o["rank"]),
         "advised": [o for o in offers if o["advised"]],
         "blocked": [o for o in offers if not o["advised"]],
         "top_offer": contract.get("top_offer"),
@@ -123,7 +138,7 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _decision_body(form: dict[str, str]) -> DecisionIn:
-    """The API's decision body from the form (a too-long text is the API's 422, worded the same)."""
+    """The API's decision body from the form (a too-long text is the API's 422)."""
     try:
         return DecisionIn(offer=form.get("offer", ""), reason=form.get("reason") or None,
                           comment=form.get("comment") or None)
@@ -134,21 +149,30 @@ def _decision_body(form: dict[str, str]) -> DecisionIn:
                        en=f"{field}: {err['msg']}") from None
 
 
-def result_page(request: Request, user: User, row: RecommendationRow, status: int = 200,
-                form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-                engine: RecommenderEngine | None = None) -> Response:
-    """The result page; ``engine`` given: with the what-if (issue 26)."""
+def result_page(request: Request, session: Session, user: User, row: RecommendationRow, status: int = 200,
+                **context: Any) -> Response:
+    """The result page for ``row``; ``context`` carries a refused form's values and errors
+    (``form``/``errors`` for the decision, ``closure_form``/``closure_errors``, ``id_error``) and,
+    for the what-if of issue 26, ``engine``."""
     lang = language(request)
-    decision = row.decision
+    shown = shown_citizen(request, row.id)
+    before, newest = earlier_and_latest(session, user, row)
+    engine: RecommenderEngine | None = context.pop("engine", None)
     rec = view(row.contract, lang)
     rec["extra"] = extra_view(row, lang, engine, request.query_params.get("fejl"))
-    rec["citizen_id"] = shown_citizen(request, row.id) or f"{rec['citizen_id'][:12]}… (pseudonym)"
     return page(request, "result.html", status, user=user, rec=rec, row=row,
-                decision=decision, offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
+                citizen_shown=shown or translate("unknown_id", lang), citizen_known=shown is not None,
+                existing=before, decision=row.decision, closure_latest=newest,
+                offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
+                outcome_codes=OUTCOME.codes,
                 offer_label=lambda code: OFFER.label(code, lang),
+                outcome_label=lambda code: OUTCOME.label(code, lang),
                 support_label=lambda support: support_label(support, lang),
                 reasons=[(code, da if lang == "da" else en) for code, (da, en) in DECISION_REASONS.items()],
-                form=form or {"offer": row.top_offer or ""}, errors=errors or {})
+                reused=context.pop("reused", None),
+                form=context.pop("form", None) or {"offer": row.top_offer or ""},
+                errors=context.pop("errors", None) or {}, closure_form=context.pop("closure_form", None),
+                closure_errors=context.pop("closure_errors", None), id_error=context.pop("id_error", None))
 
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
@@ -160,7 +184,10 @@ def result(request: Request, session: DbSession, user: Adviser, engine: CurrentE
         return error_page(request, user, exc)
     audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
     session.commit()
-    return result_page(request, user, row, engine=engine if hvad else None)
+    reused = request.session.pop("reused", None)
+    moment = row.created_at if reused == row.id else None
+    return result_page(request, session, user, row, reused=moment,
+                       engine=engine if hvad else None)
 
 
 @router.post("/recommendations/{recommendation_id}/decision", response_class=HTMLResponse)
@@ -174,6 +201,35 @@ async def record_decision(request: Request, session: DbSession, pseudonyms: Pseu
         if exc.status == 404:
             return error_page(request, user, exc)
         row = find(session, user, recommendation_id, "decision.create")
-        message = exc.da if language(request) == "da" else exc.en
-        return result_page(request, user, row, exc.status, form, {exc.field or "offer": message})
+        lang = language(request)
+        message = decision_sentence(exc.field, form, lang) if exc.status == 422 else (
+            exc.da if lang == "da" else exc.en)
+        return result_page(request, session, user, row, exc.status, form=form,
+                           errors={exc.field or "offer": message})
     return redirect(f"/recommendations/{recommendation_id}#decision")
+
+
+@router.post("/recommendations/{recommendation_id}/citizen", response_class=HTMLResponse)
+async def type_citizen(request: Request, session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
+                       recommendation_id: RecommendationId) -> Response:
+    """The adviser types the citizen id again (a new session): checked against the stored pseudonym,
+    then kept in the signed session for this recommendation and the citizen's others."""
+    form = await read_form(request)
+    check_csrf(request, form)
+    try:
+        row = find(session, user, recommendation_id, "recommendation.read")
+    except CaseError as exc:
+        return error_page(request, user, exc)
+    lang = language(request)
+    typed = form.get("citizen_id", "")[:200]
+    try:
+        ref = citizen_ref(pseudonyms, typed)
+    except InvalidCitizenError as exc:
+        return result_page(request, session, user, row, 422,
+                           id_error=field_sentence(exc.problems[0], lang))
+    if ref != row.citizen_ref:
+        return result_page(request, session, user, row, 422, id_error=translate("ask_id_wrong", lang))
+    rows = history(session, user, ref)
+    shown = str(parse_value(FIELDS["citizen_id"], typed)[0])
+    remember_citizen(request, [r.id for r in rows[:SHOWN_MAX]], shown)
+    return redirect(f"/recommendations/{row.id}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from recommender.phrases import PHRASES
 
-__all__ = ["HELP", "LANGUAGES", "translate"]
+__all__ = ["HELP", "LANGUAGES", "RULE_NAMES_EN", "rule_name", "translate"]
 
 LANGUAGES = ("da", "en")
 
@@ -132,8 +132,8 @@ PAGE: dict[str, tuple[str, str]] = {
     "since_label": ("Fra dato (valgfri)", "From day (optional)"),
     "since_help": ("Skriv ÅÅÅÅ-MM-DD, fx 2026-01-31; tomt felt = alle anbefalinger.",
                    "Write YYYY-MM-DD, e.g. 2026-01-31; empty = all recommendations."),
-    "since_invalid": ("since (fra dato): forventet en dato som ÅÅÅÅ-MM-DD; fik »{value}«.",
-                      "since (from day): expected a day as YYYY-MM-DD; got '{value}'."),
+    "since_invalid": ("Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »{value}«).",
+                      "Write the day as YYYY-MM-DD, e.g. 2026-01-31 (you typed '{value}')."),
     "show": ("Vis", "Show"),
     "suppressed_note": ("»<{k}« og »–«: færre end {k} borgere (eller intet tal). Tallet vises ikke, så ingen "
                         "borger kan genkendes.",
@@ -176,6 +176,77 @@ PAGE: dict[str, tuple[str, str]] = {
     "yes": ("ja", "yes"), "no": ("nej", "no"),
     "low_h": ("Lidt evidens", "Low evidence"),
     "low_share": ("Andel med lidt evidens", "Share with low evidence"),
+    # the result page's first screen (issue 25)
+    "summary_link": ("Sagsresumé", "Case summary"),
+    "letter_link": ("Brev til borgeren", "Letter to the citizen"),
+    "to_decision": ("Til beslutningen", "To the decision"),
+    "typology_line": ("Jobmålstypologi: {label} (regel: {rule})",
+                      "Job-goal typology: {label} (rule: {rule})"),
+    "lf_line": ("Arbejdsstyrken: {active} – {met} af {n} kriterier opfyldt",
+                "Labour force: {active} – {met} of {n} criteria met"),
+    "lf_missing": ("mangler: {names}", "missing: {names}"),
+    "col_rank": ("Nr.", "No."),
+    "col_value": ("Forventet værdi (interval)", "Expected value (interval)"),
+    "col_evidence": ("Erfaring", "Experience"),
+    "col_advised": ("Råd", "Advice"),
+    "advised_yes": ("anbefales", "advised"),
+    "advised_no": ("frarådes", "advised against"),
+    "details_chances": ("Chancer pr. udfald", "Chances per outcome"),
+    "details_reasons": ("Hvorfor denne rækkefølge", "Why this order"),
+    "details_typology": ("Typologi og kriterier i detaljer", "Typology and criteria in detail"),
+    "details_notes": ("Noter og vejledning", "Notes and guidance"),
+    "details_versions": ("Model og regler", "Model and rules"),
+    "made_local": ("Oprettet {at} af {who}", "Created {at} by {who}"),
+    "existing_case": ("Borgeren er kendt: seneste anbefaling {at}, {decision}.",
+                      "The citizen is known: last recommendation {at}, {decision}."),
+    "existing_link": ("Se historikken", "See the history"),
+    "existing_decided": ("besluttet: {offer}", "decided: {offer}"),
+    "reused": ("Samme svar som i anbefalingen fra {at}: den åbne anbefaling vises igen; der er ikke "
+               "oprettet en ny.",
+               "The same answers as the recommendation of {at}: the open recommendation is shown again; no "
+               "new one was made."),
+    "ask_id": ("Borger-id vises ikke, fordi det ikke gemmes. Skriv det for at vise det her og på "
+               "udskrifterne.",
+               "The citizen id is not shown because it is not stored. Type it to show it here and on the "
+               "printouts."),
+    "ask_id_button": ("Vis borger-id", "Show citizen id"),
+    "ask_id_wrong": ("Det borger-id hører ikke til denne anbefaling.",
+                     "That citizen id does not belong to this recommendation."),
+    "unknown_id": ("(borger-id ikke indtastet)", "(citizen id not typed)"),
+    "other_municipality": ("Du kan kun oprette anbefalinger for borgere i {m}. Ret kommunen.",
+                           "You can only create recommendations for citizens in {m}. "
+                           "Correct the municipality."),
+    # the print views (issue 25)
+    "summary_title": ("Sagsresumé", "Case summary"),
+    "letter_title": ("Om din samtale i jobcentret", "About your meeting at the job centre"),
+    "letter_hello": ("Kære borger", "Dear citizen"),
+    "letter_bye": ("Med venlig hilsen", "Kind regards"),
+    "letter_jobcentre": ("Jobcenter {m}", "Jobcenter {m}"),
+    "date": ("Dato", "Date"),
+    "print_now": ("Udskriv", "Print"),
+    "back_result": ("Tilbage til anbefalingen", "Back to the recommendation"),
+    "summary_offers": ("Foreslåede tilbud", "Suggested offers"),
+    "summary_versions": ("Model og regler", "Model and rules"),
+    # the closure form (issue 25)
+    "closure": ("Afslutning af forløbet", "Closing the case"),
+    "closure_lead": ("Når forløbet er slut: registrér udfaldet, datoen og varigheden.",
+                     "When the case has ended: record the outcome, the day and the length."),
+    "closure_outcome": ("Udfald", "Outcome"),
+    "closure_closed": ("Afsluttet dato", "Day closed"),
+    "closure_closed_help": ("Skriv ÅÅÅÅ-MM-DD, fx 2026-03-31; ikke en dato i fremtiden.",
+                            "Write YYYY-MM-DD, e.g. 2026-03-31; not a day in the future."),
+    "closure_days": ("Varighed i dage", "Length in days"),
+    "closure_days_help": ("Hele dage, 0–3650.", "Whole days, 0–3650."),
+    "closure_offer": ("Tilbud borgeren fik", "Offer the citizen had"),
+    "closure_record": ("Gem afslutning", "Record closure"),
+    "closure_recorded": ("Forløbet er afsluttet: {outcome}, {closed}, {days} dage.",
+                         "The case is closed: {outcome}, {closed}, {days} days."),
+    "closure_col": ("Afslutning", "Closure"),
+    "closure_needs_id": ("Skriv borger-id øverst på siden for at registrere afslutningen.",
+                         "Type the citizen id at the top of the page to record the closure."),
+    "closure_none": ("ikke afsluttet", "not closed"),
+    "closure_not_latest": ("Kun borgerens seneste anbefaling kan afsluttes.",
+                           "Only the citizen's latest recommendation can be closed."),
     "low_lead": ("Andelen af anbefalinger, hvor det først anbefalede tilbud hvilede på lidt evidens.",
                  "The share of recommendations whose first advised offer rested on little evidence."),
 }
@@ -230,6 +301,41 @@ HELP: dict[str, tuple[str, str]] = {
                "Statistics Denmark's definition; for fairness audits only."),
     "nationality": ("Kun til ligebehandlingstjek.", "For fairness audits only."),
 }
+
+# The packaged typology rules' names in English: rules.yaml names a rule in Danish only (``name_da``),
+# and the English page shows these, never a rule's code. A rule not listed here (a municipality's own
+# rules file) is named by its description instead (see :func:`rule_name`).
+RULE_NAMES_EN: dict[str, str] = {
+    "no_wish_for_work": "No wish to work",
+    "no_concrete_goal": "No concrete job goal",
+    "education_gap": "Education gap",
+    "language_gap": "Language gap",
+    "own_level_narrow_search": "Job goal at own level, narrow job search",
+    "open_to_realistic_jobs": "Open to realistic jobs",
+}
+
+
+def rule_name(typology: dict[str, object], lang: str) -> str:
+    """The name of the rule that gave the typology, from the contract's ``typology`` block: the Danish
+    name on the Danish page, the English name on the English page, else the rule's description; never
+    the rule's code.
+
+    >>> t = {"rule": "own_level_narrow_search", "rule_da": "Jobmål på eget niveau, smal jobsøgning",
+    ...      "description": {"da": "…", "en": "…"}}
+    >>> rule_name(t, "da"), rule_name(t, "en")
+    ('Jobmål på eget niveau, smal jobsøgning', 'Job goal at own level, narrow job search')
+    >>> rule_name({"rule": "local_rule_7", "description": {"da": "Egen regel.", "en": "Own rule."}}, "en")
+    'Own rule.'
+    """
+    code = str(typology.get("rule", ""))
+    name = typology.get("rule_da") if lang == "da" else RULE_NAMES_EN.get(code)
+    if isinstance(name, str) and name:
+        return name
+    description = typology.get("description")
+    if isinstance(description, dict):
+        return str(description.get(lang) or description.get("da") or "")
+    return str(description or "")
+
 
 def translate(key: str, lang: str) -> str:
     """The page's phrase ``key`` in ``lang`` (``da`` or ``en``); the screen's phrase if the page has

@@ -14,6 +14,7 @@ from recommender.cases import accounts
 from recommender.cases.tables import AuditEvent, RecommendationRow
 from recommender.vocab import BOOLEAN, FIELDS
 from recommender.web.login import MAX_FAILURES, WINDOW, locked_until
+from recommender.web.sentences import field_sentence
 from recommender.web.session import WebSession
 from tests._service_support import PASSWORD, database_url, engine, example  # noqa: F401
 
@@ -209,7 +210,9 @@ def test_an_analyst_sees_the_apis_monitoring_figures_on_the_monitor_page(web_db)
     since = web.client.get("/monitor", params={"since": "2999-01-01"}).text
     assert figures_on(since)["counts.recommendations"] == 0
     bad = web.client.get("/monitor", params={"since": "31-01-2026"})
-    assert bad.status_code == 422 and "since (from day): expected a day as YYYY-MM-DD; got &#39;31-01-2026&#39;" in bad.text
+    # issue 25: a sentence, no "since … expected … got"
+    assert bad.status_code == 422
+    assert "Write the day as YYYY-MM-DD, e.g. 2026-01-31 (you typed &#39;31-01-2026&#39;)." in bad.text
     assert 'aria-invalid="true"' in bad.text
 
 
@@ -282,7 +285,9 @@ def test_a_web_decision_is_the_apis_decision(web_db):
     refused = web.client.post(f"/recommendations/{rec_id}/decision",
                               data={"offer": other, "reason": "", "comment": "", "csrf_token": token})
     assert refused.status_code == 422
-    assert errors_on(refused.text)["reason"].startswith("reason: forventet en begrundelse")
+    # issue 25: a sentence for people instead of the API's "reason: forventet …; fik null"
+    assert errors_on(refused.text)["reason"] == ("Vælg en begrundelse, når I vælger et andet tilbud end det "
+                                                 "foreslåede.")
     assert 'aria-invalid="true"' in refused.text and f'value="{other}" checked' in refused.text
     recorded = web.client.post(f"/recommendations/{rec_id}/decision", follow_redirects=True,
                                data={"offer": other, "reason": "not_available", "comment": "", "csrf_token": token})
@@ -306,11 +311,13 @@ def test_field_errors_are_the_clis_and_other_municipalities_are_refused(web):
     assert refused.status_code == 422
     with pytest.raises(InvalidCitizenError) as cli:
         Citizen.from_dict(record)
-    assert errors_on(refused.text) == {p.field: p.message() for p in cli.value.problems}
+    # issue 25: the same refusals as the CLI's, worded as sentences next to the field
+    assert errors_on(refused.text) == {p.field: field_sentence(p, "da") for p in cli.value.problems}
     assert 'value="fire"' in refused.text, "the typed value is kept"
     elsewhere = web.submit({**example(), "municipality": "Rødovre"})
     assert elsewhere.status_code == 403
-    assert errors_on(elsewhere.text)["municipality"].startswith("municipality (kommune): du kan kun")
+    assert errors_on(elsewhere.text)["municipality"] == (
+        "Du kan kun oprette anbefalinger for borgere i Aarhus. Ret kommunen.")
     with web.db.session() as session:
         assert session.scalar(select(RecommendationRow.id)) is None
 
@@ -321,7 +328,7 @@ def test_history_is_newest_first_and_own_municipality_only(web_db):
     web.user("bo", municipality="Rødovre")
     web.login("anna")
     first = web.submit(example()).headers["location"]
-    second = web.submit(example()).headers["location"]
+    second = web.submit({**example(), "children_under_18": 3}).headers["location"]  # other answers: a new one
     page = web.client.get("/history", params={"citizen_id": "P500-EX-01"}).text
     assert re.findall(r'data-recommendation="(\d+)"', page) == [second.rsplit("/", 1)[1], first.rsplit("/", 1)[1]]
     cpr = web.client.get("/history", params={"citizen_id": "010203-1234"})
@@ -381,4 +388,6 @@ def test_the_language_switch_keeps_the_page(web):
     assert "The adviser decides." in result and 'data-verdict="' in result
     assert "Rådgiveren beslutter" not in result
     refused = web.submit({**example(), "wants_employment": "kanske"})
-    assert errors_on(refused.text)["wants_employment"].startswith("wants_employment (ønsker")
+    # issue 25: the English page words the refusal in English (it showed the CLI's Danish-first message)
+    assert errors_on(refused.text)["wants_employment"] == ("Choose one of the listed answers for 'wants "
+                                                           "employment overall' (you typed kanske).")
