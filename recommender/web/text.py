@@ -117,10 +117,11 @@ PAGE: dict[str, tuple[str, str]] = {
     "since_invalid": ("since (fra dato): forventet en dato som ÅÅÅÅ-MM-DD; fik »{value}«.",
                       "since (from day): expected a day as YYYY-MM-DD; got '{value}'."),
     "show": ("Vis", "Show"),
-    "suppressed_note": ("»<{k}« og »–«: færre end {k} borgere (eller intet tal). Tallet vises ikke, så ingen "
-                        "borger kan genkendes.",
-                        "'<{k}' and '–': fewer than {k} citizens (or no figure). The figure is not shown, so "
-                        "no citizen can be recognised."),
+    "suppressed_note": ("»..« og »–«: tallet er skjult, fordi det er under {k} borgere eller ville give et "
+                        "tal under {k} borgere tilbage (eller der er intet tal). Så kan ingen borger genkendes.",
+                        "'..' and '–': the figure is hidden because it is under {k} citizens or would give a "
+                        "figure under {k} citizens back (or there is no figure). So no citizen can be "
+                        "recognised."),
     "figure": ("Tal", "Figure"), "value": ("Værdi", "Value"), "count": ("Antal", "Count"),
     "rate": ("Andel, der følger", "Share following"),
     "counts_h": ("Omfang", "Volume"),
