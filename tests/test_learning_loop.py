@@ -146,8 +146,9 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     thread = threading.Thread(target=hammer)
     thread.start()
     try:
+        against = [] if result["promote"] else ["--against-verdict", "the test exercises the promote path"]
         _run(capsys, "models", "promote", new, "--by", "ana", "--reason", "better on held-out cases",
-             "--database", url)
+             *against, "--database", url)  # issue 28: against a don't-promote verdict only with a reason
         assert _served(client, headers["Aarhus"], new) == new
         r = client.post(f"{API}/recommendations", json=cases[0].intake | {"citizen_id": "new-1"},
                         headers=headers[cases[0].intake["municipality"]])
