@@ -74,6 +74,7 @@ def _run(args: argparse.Namespace) -> int:
     from recommender.service import registry
 
     def change(session):  # type: ignore[no-untyped-def]
+        registry.check_analyst(session, args.by)  # who may promote is said before anything else
         reason = args.reason
         current = registry.champion(session)
         against = " ".join(str(args.against_verdict or "").split())
