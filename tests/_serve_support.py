@@ -134,3 +134,22 @@ def closed_by_server(sock: socket.socket, within: float) -> bool:
         except OSError:
             return True
     return False
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token in a page's form."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page[:500]
+    return found.group(1)
+
+
+def web_login(served: Served, name: str = ADVISER, password: str = PASSWORD) -> httpx.Client:
+    """An httpx client logged in to the web page as ``name`` (the session cookie set)."""
+    client = httpx.Client(base_url=served.url, timeout=30)
+    token = csrf_of(client.get("/login").text)
+    landed = client.post("/login", data={"username": name, "password": password, "csrf_token": token,
+                                         "next": "/"})
+    assert landed.status_code == 303, landed.text[:500]
+    return client
