@@ -32,8 +32,9 @@ def main(n: int = 400) -> None:
 
     from recommender import load_model, load_rules
     from recommender.model import save_model
-    from recommender.service import RecommenderEngine, Settings, accounts, create_app, registry
-    from recommender.service.db import open_database
+    from recommender.cases import RecommenderEngine, Settings, accounts, registry
+    from recommender.server import create_app
+    from recommender.cases.db import open_database
 
     engine = RecommenderEngine(model=load_model(), rules=load_rules())
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from recommender import process_cache
 from recommender.errors import RecommenderError
 
 if TYPE_CHECKING:
@@ -32,6 +33,18 @@ _LAZY = {
     "load_model": "recommender.model", "load_rules": "recommender.typology",
     "recommend": "recommender.recommending.recommend", "train": "recommender.model",
 }
+
+
+def _default_model() -> object:
+    """The built-in model that ``load_model(None)`` returns: wired here, so that ``recommender.model``
+    and ``recommender.modelling.default`` (which builds it with ``train`` and reads it with
+    ``load_model``) never import each other."""
+    from recommender.modelling.default import default_model
+
+    return default_model()
+
+
+process_cache.provide("default_model", _default_model)
 
 
 def __getattr__(name: str) -> object:

@@ -6,7 +6,8 @@ calibrates it when that helps, refits it on bootstrap resamples of the real evid
 intervals, and fits a propensity model for the support flag. ``OutcomeModel.predict_offers`` scores
 many citizens at once; ``predict_citizen`` scores one through an exact fast path when the selected
 model is linear; ``explain`` names the main inputs behind an estimate. ``save_model`` and
-``load_model`` persist it in a file that cannot run code when loaded (see ``_persist``).
+``load_model`` persist it in a file that cannot run code when loaded (see
+:mod:`recommender.modelling.persist`).
 
 Estimates are associations learnt from earlier citizens, not causal effects.
 """
@@ -454,12 +455,14 @@ def save_model(model: OutcomeModel, path: str | Path, *, inputs: tuple = ()) -> 
 def load_model(path: str | Path | None = None) -> OutcomeModel:
     """Load a model file (checked before anything is deserialised), or the built-in default (None).
 
+    The built-in default comes from the provider the package front wires
+    (:func:`recommender.process_cache.provided`: :func:`recommender.modelling.default.default_model`),
+    so this module and ``modelling.default``, which builds it with ``train``, never import each other.
     Serving a recommendation from the loaded model needs neither scikit-learn nor pandas when the
     model is linear; its scikit-learn objects are deserialised when first needed.
     """
     if path is None:
-        # The one lazy import that closes a cycle (allowed in tests/test_architecture.py): the
-        # built-in model is built with ``train`` and read with ``load_model`` from this module.
-        from recommender.modelling.default import default_model
-        return default_model()
+        from recommender.process_cache import provided
+
+        return provided("default_model")  # type: ignore[return-value]
     return OutcomeModel.from_file(read_model_file(path))

@@ -27,13 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from sqlalchemy import func, select
 
-    from recommender.service import accounts, closures, decisions, recommendations
-    from recommender.service.db import open_database
-    from recommender.service.engine import load_engine
-    from recommender.service.keys import Pseudonymiser, load_or_create_secret
-    from recommender.service.schemas import ClosureIn, DecisionIn
-    from recommender.service.settings import load_settings
-    from recommender.service.tables import RecommendationRow, User
+    from recommender.cases import accounts, closures, decisions, recommendations
+    from recommender.cases.db import open_database
+    from recommender.cases.engine import load_engine
+    from recommender.cases.keys import Pseudonymiser, load_or_create_secret
+    from recommender.cases.inputs import ClosureIn, DecisionIn
+    from recommender.cases.settings import load_settings
+    from recommender.cases.tables import RecommendationRow, User
     from recommender.synth.decision_log import synthetic_cases
     from recommender.vocab import MUNICIPALITIES
 

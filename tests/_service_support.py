@@ -60,7 +60,7 @@ def database_url(request, tmp_path) -> str:
 @pytest.fixture(scope="session")
 def engine(default_model):
     from recommender import load_rules
-    from recommender.service import RecommenderEngine
+    from recommender.cases import RecommenderEngine
 
     return RecommenderEngine(model=default_model, rules=load_rules())
 
@@ -75,7 +75,7 @@ class Service:
 
     def user(self, name: str, role: str = "adviser", municipality: str | None = "Aarhus") -> dict:
         """Create a user and a token; return the Authorization header."""
-        from recommender.service import accounts
+        from recommender.cases import accounts
 
         with self.db.session() as session:
             accounts.add_user(session, name, role, PASSWORD, municipality if role == "adviser"
@@ -86,7 +86,7 @@ class Service:
     def audit(self) -> list:
         from sqlalchemy import select
 
-        from recommender.service.tables import AuditEvent
+        from recommender.cases.tables import AuditEvent
 
         with self.db.session() as session:
             return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
@@ -95,8 +95,9 @@ class Service:
 def make_service(url: str, tmp_path: Path, engine) -> Service:
     from fastapi.testclient import TestClient
 
-    from recommender.service import Settings, create_app
-    from recommender.service.db import open_database
+    from recommender.cases import Settings
+    from recommender.server import create_app
+    from recommender.cases.db import open_database
 
     db = open_database(url)
     app = create_app(Settings(data_dir=tmp_path / "data", database_url=url), engine=engine, database=db)

@@ -28,8 +28,9 @@ API = "/api/v1"
 def loop(database_url, tmp_path, engine):  # noqa: F811
     from fastapi.testclient import TestClient
 
-    from recommender.service import Settings, accounts, create_app
-    from recommender.service.db import open_database
+    from recommender.cases import Settings, accounts
+    from recommender.server import create_app
+    from recommender.cases.db import open_database
 
     db = open_database(database_url)
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url, registry_check_seconds=0)
@@ -58,7 +59,7 @@ def _run(capsys, *argv: str) -> tuple[str, str]:
 def _actions(db) -> Counter:
     from sqlalchemy import select
 
-    from recommender.service.tables import AuditEvent
+    from recommender.cases.tables import AuditEvent
 
     with db.session() as session:
         return Counter(session.scalars(select(AuditEvent.action)))

@@ -27,8 +27,8 @@ def model_file(tmp_path_factory):
 
 @pytest.fixture
 def db(database_url):  # noqa: F811
-    from recommender.service import accounts
-    from recommender.service.db import open_database
+    from recommender.cases import accounts
+    from recommender.cases.db import open_database
 
     database = open_database(database_url)
     with database.session() as session:
@@ -86,10 +86,10 @@ def test_a_champion_that_cannot_be_loaded_leaves_the_served_model_in_place(db, m
                                                                             caplog):  # noqa: F811
     from sqlalchemy import update
 
-    from recommender.service import registry
-    from recommender.service.champion import ChampionWatcher
-    from recommender.service.engine import EngineSlot
-    from recommender.service.tables import RegisteredModel
+    from recommender.cases import registry
+    from recommender.cases.champion import ChampionWatcher
+    from recommender.cases.engine import EngineSlot
+    from recommender.cases.tables import RegisteredModel
 
     slot = EngineSlot(engine)
     watcher = ChampionWatcher(slot, db, tmp_path / "models", interval=0)
@@ -114,7 +114,7 @@ def test_export_pools_small_municipalities_and_hides_small_cells(db, engine, tmp
 
     from recommender import Citizen
     from recommender.cohort import read_cohort
-    from recommender.service.tables import Closure, RecommendationRow, User, utcnow
+    from recommender.cases.tables import Closure, RecommendationRow, User, utcnow
 
     base = example()
     with db.session() as session:
@@ -193,7 +193,7 @@ def test_monitor_and_export_refuse_bad_input(db, capsys, tmp_path):
                     "--until", "2025-01-01", "--database", url], "--until", "on or after --since")
     assert not (tmp_path / "c.csv").exists()
     with pytest.raises(RecommenderError, match="--min-cell"):
-        from recommender.service.export import closed_cases
+        from recommender.cases.export import closed_cases
 
         with db.session() as session:
             closed_cases(session, min_cell=0)

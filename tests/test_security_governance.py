@@ -47,9 +47,9 @@ def test_promoting_against_the_comparisons_verdict_needs_a_written_reason_and_is
 
     from sqlalchemy import select
 
-    from recommender.service import accounts
-    from recommender.service.db import open_database
-    from recommender.service.tables import AuditEvent
+    from recommender.cases import accounts
+    from recommender.cases.db import open_database
+    from recommender.cases.tables import AuditEvent
 
     url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
     db = open_database(url)

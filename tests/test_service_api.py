@@ -65,7 +65,7 @@ def test_stored_recommendation_keeps_contract_versions_and_only_the_pseudonym(se
     pseudonym = stored["recommendation"]["citizen_id"]
     assert pseudonym != record["citizen_id"] and len(pseudonym) == 64
     assert {**stored["recommendation"], "citizen_id": record["citizen_id"]} == created["recommendation"]
-    from recommender.service.tables import RecommendationRow
+    from recommender.cases.tables import RecommendationRow
 
     with service.db.session() as session:
         row = session.get(RecommendationRow, created["id"])
@@ -131,7 +131,7 @@ def test_municipalities_are_kept_apart(service):
 
 
 def test_authentication_and_roles(service):
-    from recommender.service import accounts
+    from recommender.cases import accounts
 
     anna = service.user("anna")
     analyst = service.user("ida", role="analyst", municipality=None)
@@ -154,7 +154,7 @@ def test_authentication_and_roles(service):
 def test_expired_token_is_refused(service):
     from sqlalchemy import update
 
-    from recommender.service.tables import Token, utcnow
+    from recommender.cases.tables import Token, utcnow
 
     headers = service.user("anna")
     assert service.client.get(f"{API}/model", headers=headers).status_code == 200
@@ -245,7 +245,7 @@ def test_closure(service):
 
 def test_model_endpoint_and_atomic_engine_swap(service, engine, tmp_path):
     from recommender import load_rules
-    from recommender.service import RecommenderEngine
+    from recommender.cases import RecommenderEngine
 
     headers = service.user("anna")
     info = service.client.get(f"{API}/model", headers=headers).json()

@@ -34,7 +34,7 @@ def test_users_tokens_and_the_api(database_url, monkeypatch, capsys, tmp_path, e
         assert svc.client.get("/api/v1/model", headers=headers).status_code == 401
     from sqlalchemy import select
 
-    from recommender.service.tables import Token, User
+    from recommender.cases.tables import Token, User
 
     with svc.db.session() as session:
         user = session.scalar(select(User))

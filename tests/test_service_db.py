@@ -15,10 +15,10 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.exc import DBAPIError
 
 from recommender import RecommenderError
-from recommender.service import audit
-from recommender.service.db import (SchemaError, current_revision, head_revision, make_engine,
+from recommender.cases import audit
+from recommender.cases.db import (SchemaError, current_revision, head_revision, make_engine,
                                     open_database, upgrade)
-from recommender.service.tables import AuditEvent, Base, utcnow
+from recommender.cases.tables import AuditEvent, Base, utcnow
 
 
 def test_migrations_create_exactly_the_orm_schema(database_url):
@@ -162,7 +162,7 @@ def test_audit_export_cli(service, capsys, tmp_path):
 
 
 def test_database_unavailable_is_503_never_500(database_url, tmp_path, engine):
-    from recommender.service.db import Database
+    from recommender.cases.db import Database
     from sqlalchemy.orm import sessionmaker
 
     svc = make_service(database_url, tmp_path, engine)
@@ -182,7 +182,7 @@ def test_database_unavailable_is_503_never_500(database_url, tmp_path, engine):
 
 
 def test_secrets_are_generated_once_owner_only(tmp_path):
-    from recommender.service.keys import load_or_create_secret
+    from recommender.cases.keys import load_or_create_secret
 
     key = load_or_create_secret(tmp_path / "d", "pseudonym.key")
     assert load_or_create_secret(tmp_path / "d", "pseudonym.key") == key and len(key) == 64
@@ -193,7 +193,7 @@ def test_secrets_are_generated_once_owner_only(tmp_path):
 
 
 def test_settings_from_environment_and_file(tmp_path, monkeypatch):
-    from recommender.service.settings import load_settings
+    from recommender.cases.settings import load_settings
 
     monkeypatch.setenv("RECOMMENDER_DATABASE_URL", "sqlite:///env.sqlite3")
     assert load_settings().resolved_database_url() == "sqlite:///env.sqlite3"
@@ -218,12 +218,12 @@ def test_pseudonyms_depend_on_the_key(tmp_path, engine):
     with a.client:
         headers = a.user("anna")
         a.client.post("/api/v1/recommendations", json=example(), headers=headers)
-    from recommender.service.tables import RecommendationRow
+    from recommender.cases.tables import RecommendationRow
 
     with a.db.session() as session:
         ref = session.query(RecommendationRow).one().citizen_ref
     key = (tmp_path / "a" / "data" / "pseudonym.key").read_bytes().strip()
-    from recommender.service.keys import Pseudonymiser
+    from recommender.cases.keys import Pseudonymiser
 
     assert Pseudonymiser(key).citizen(example()["citizen_id"]) == ref
     assert Pseudonymiser(b"another key of enough length").citizen(example()["citizen_id"]) != ref
@@ -235,11 +235,11 @@ def test_two_advisers_deciding_at_once_get_one_201_and_one_409(service, monkeypa
     """Both requests read the recommendation before either commits: the unique constraint decides."""
     import threading
 
-    from recommender.service import decisions
-    from recommender.service.db import open_database
-    from recommender.service.errors import ApiError
-    from recommender.service.schemas import DecisionIn
-    from recommender.service.tables import User
+    from recommender.cases import decisions
+    from recommender.cases.db import open_database
+    from recommender.cases.errors import CaseError
+    from recommender.cases.inputs import DecisionIn
+    from recommender.cases.tables import User
 
     headers = service.user("anna")
     rec = service.client.post("/api/v1/recommendations", json=example(), headers=headers).json()
@@ -263,7 +263,7 @@ def test_two_advisers_deciding_at_once_get_one_201_and_one_409(service, monkeypa
                     d = decisions.decide(session, service.app.state.pseudonyms, user, rec["id"],
                                          DecisionIn(offer=offer, reason="adviser_judgement"))
                     outcomes.append(("201", d.offer))
-                except ApiError as exc:
+                except CaseError as exc:
                     outcomes.append((str(exc.status), exc.code))
         finally:
             db.dispose()

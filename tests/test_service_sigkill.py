@@ -119,8 +119,8 @@ def test_sigkill_during_a_burst_of_decisions_loses_no_acknowledged_decision(tmp_
 
     from sqlalchemy import select, text
 
-    from recommender.service.db import open_database
-    from recommender.service.tables import AuditEvent, Decision
+    from recommender.cases.db import open_database
+    from recommender.cases.tables import AuditEvent, Decision
 
     db = open_database(url)
     try:

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recommender.service import accounts
-from recommender.service.tables import AuditEvent, RecommendationRow
+from recommender.cases import accounts
+from recommender.cases.tables import AuditEvent, RecommendationRow
 from recommender.vocab import BOOLEAN, FIELDS
 from recommender.web.login import MAX_FAILURES, WINDOW, locked_until
 from recommender.web.session import WebSession
@@ -26,8 +26,9 @@ class Web:
     def __init__(self, tmp_path, engine, url: str | None = None, **settings):
         from fastapi.testclient import TestClient
 
-        from recommender.service import Settings, create_app
-        from recommender.service.db import open_database
+        from recommender.cases import Settings
+        from recommender.server import create_app
+        from recommender.cases.db import open_database
 
         url = url or f"sqlite:///{tmp_path / 'web.sqlite3'}"
         self.db = open_database(url)

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from recommender.files.output import atomic_output
-    from recommender.service import audit
+    from recommender.cases import audit
 
     db = open_from_args(args)
     count = 0

@@ -4,7 +4,7 @@ closed cases of the decision log as a cohort file (spec §10), for retraining an
 Writes the intake record stored with each recommendation, the offer the citizen actually had, the
 outcome, the duration and the dates; ids are pseudonyms; municipalities with fewer than ``--min-cell``
 closed cases are written as ``other``. A summary per municipality and outcome goes to stderr (cells
-under ``--min-cell`` shown as ``<N``). See :mod:`recommender.service.export`.
+under ``--min-cell`` shown as ``<N``). See :mod:`recommender.cases.export`.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from recommender.service import audit
-    from recommender.service.export import export_cohort, summary_lines
+    from recommender.cases import audit
+    from recommender.cases.export import export_cohort, summary_lines
 
     db = open_from_args(args)
     try:

@@ -16,14 +16,14 @@ def add_database_flag(parser: argparse.ArgumentParser) -> None:
 
 def database_url(args: argparse.Namespace) -> str:
     """The flag, else ``RECOMMENDER_DATABASE_URL``, else the embedded SQLite file."""
-    from recommender.service.settings import load_settings
+    from recommender.cases.settings import load_settings
 
     return load_settings(database_url=args.database).resolved_database_url()
 
 
 def open_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The database named by ``--database`` (schema checked; an empty one is created)."""
-    from recommender.service.db import open_database
+    from recommender.cases.db import open_database
 
     return open_database(database_url(args))
 
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from recommender.service.db import shown_url, make_engine, upgrade
+    from recommender.cases.db import shown_url, make_engine, upgrade
 
     url = database_url(args)
     engine = make_engine(url)
@@ -57,7 +57,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_current(args: argparse.Namespace) -> int:
-    from recommender.service.db import current_revision, head_revision, make_engine
+    from recommender.cases.db import current_revision, head_revision, make_engine
 
     engine = make_engine(database_url(args))
     try:

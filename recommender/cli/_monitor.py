@@ -1,7 +1,7 @@
 """``recommender monitor [--database URL] [--since DATE] [--json]``: how the tool is used and whether
 the population drifts (follow rates, reasons for departing, outcomes for followed and not followed
 advice as associations, intake drift against the training cohort, low-evidence share, off-policy
-estimate). No cell under 5 citizens is shown. See :mod:`recommender.service.monitor`."""
+estimate). No cell under 5 citizens is shown. See :mod:`recommender.cases.monitor`."""
 
 from __future__ import annotations
 
@@ -78,15 +78,15 @@ def text(report: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     from recommender import load_model
     from recommender.errors import RecommenderError
-    from recommender.service import audit
-    from recommender.service.monitor import monitor
+    from recommender.cases import audit
+    from recommender.cases.monitor import monitor
 
     if args.min_cell < 5:
         raise RecommenderError(f"--min-cell: expected a whole number ≥ 5; got {args.min_cell}")
     db = open_from_args(args)
     try:
         with db.session() as session:
-            from recommender.service.registry import champion
+            from recommender.cases.registry import champion
 
             model = None if champion(session) is not None else load_model(args.model)
             report = monitor(session, since=args.since, model=model, min_cell=args.min_cell,

@@ -66,11 +66,11 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from recommender.cli._http_limits import uvicorn_options
-    from recommender.service.app import create_app
-    from recommender.service.db import shown_url, open_database
-    from recommender.service.engine import load_engine
-    from recommender.service.keys import load_or_create_secret
-    from recommender.service.settings import load_settings
+    from recommender.server import create_app
+    from recommender.cases.db import shown_url, open_database
+    from recommender.cases.engine import load_engine
+    from recommender.cases.keys import load_or_create_secret
+    from recommender.cases.settings import load_settings
 
     settings = load_settings(database_url=args.database, model=args.model, rules=args.rules)
     _check_port(args.host, args.port)
@@ -95,6 +95,6 @@ def run(args: argparse.Namespace) -> int:
     for name, value in (("RECOMMENDER_MODEL", settings.model), ("RECOMMENDER_RULES", settings.rules)):
         if value:
             os.environ[name] = value
-    uvicorn.run("recommender.service.app:app_from_env", factory=True, workers=args.workers,
+    uvicorn.run("recommender.server:app_from_env", factory=True, workers=args.workers,
                 **common)  # type: ignore[arg-type]
     return 0

@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_issue(args: argparse.Namespace) -> int:
-    from recommender.service import accounts
-    from recommender.service.settings import load_settings
+    from recommender.cases import accounts
+    from recommender.cases.settings import load_settings
 
     days = args.days or load_settings().token_days
     db = open_from_args(args)
@@ -58,7 +58,7 @@ def run_issue(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    from recommender.service import accounts
+    from recommender.cases import accounts
 
     db = open_from_args(args)
     try:

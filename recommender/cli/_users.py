@@ -46,7 +46,7 @@ def read_password() -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from recommender.service import accounts
+    from recommender.cases import accounts
 
     accounts.check_user(args.name, args.role, args.municipality)
     db = open_from_args(args)
@@ -64,7 +64,7 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from recommender.service.tables import User
+    from recommender.cases.tables import User
 
     db = open_from_args(args)
     try:

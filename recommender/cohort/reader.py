@@ -37,8 +37,8 @@ from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, 
 from recommender.text import normalise, show_key
 
 __all__ = [
-    "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Source",
-    "read_citizens_chunks", "read_cohort", "write_cohort",
+    "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS",
+    "SYNTHETIC_ID_PREFIX", "Source", "read_citizens_chunks", "read_cohort", "write_cohort",
 ]
 
 Source = Union[str, "os.PathLike[str]", pd.DataFrame, "Cohort"]
@@ -66,6 +66,8 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("duration_days", "enrolled_on", "closed_on"
 #: Columns a file must have (optional intake fields may be absent and then take their default).
 REQUIRED_COLUMNS: tuple[str, ...] = (*(n for n, s in FIELDS.items() if s.required), "offer", "outcome")
 _KNOWN = (*COHORT_COLUMNS, *OPTIONAL_COLUMNS)
+#: Every citizen id the synthetic generator draws is this prefix and seven digits (``syn0000001``).
+SYNTHETIC_ID_PREFIX = "syn"
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -101,6 +103,16 @@ class Cohort:
 
     def __hash__(self) -> int:
         return hash(self.fingerprint)
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the synthetic generator drew this cohort: in memory its source is ``<synth …>``;
+        read back from its file, every citizen id is :data:`SYNTHETIC_ID_PREFIX` and seven digits.
+        Reports and models label such a cohort *syntetisk*."""
+        if str(self.source).startswith("<synth"):
+            return True
+        ids = self.frame["citizen_id"].astype(str)
+        return bool(len(ids)) and bool(ids.str.fullmatch(SYNTHETIC_ID_PREFIX + r"\d{7}").all())
 
     def __repr__(self) -> str:
         return (f"Cohort(source={self.source!r}, n_rows={self.n_rows}, "

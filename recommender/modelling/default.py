@@ -13,7 +13,10 @@ parsing, rules, vocabulary). Its manifest says ``"synthetic": true``: it was tra
 cohort. It is written atomically and loaded once per process (:mod:`recommender.process_cache`,
 thread-safe). Processes started together on an empty cache build it once: the builder holds an
 exclusive ``fcntl`` lock on ``default-model-<install>.lock`` while the others wait on it, then read the
-model it wrote. No network is needed.
+model it wrote. No network is needed. ``recommender.model.load_model(None)`` reaches
+:func:`default_model` through the provider the package front wires
+(:func:`recommender.process_cache.provide`): this module imports :mod:`recommender.model`, never the
+other way round.
 """
 
 from __future__ import annotations

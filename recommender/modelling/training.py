@@ -33,7 +33,6 @@ from recommender.modelling.persist import library_versions
 from recommender.modelling.blend import AverageClassifier
 from recommender.modelling.selection import Selection, candidate, refit_plan, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
-from recommender.synth.generator import is_synthetic
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
 __all__ = ["FittedParts", "PointFit", "build_manifest", "fit", "fit_bootstrap", "fit_point",
@@ -156,7 +155,7 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
         "baseline": _baseline_values(X, schema),
         "outcome_prior": {k: float(np.mean(y == k)) for k in OUTCOME.codes},
         "rules_version": rules_version,
-        "synthetic": is_synthetic(cohort),
+        "synthetic": cohort.synthetic,
         "libraries": library_versions(),
         "intake_profile": intake_profile(cohort.frame),  # drift reference (all rows, offer or not)
         "package": package_stamp(),

@@ -41,13 +41,13 @@ from recommender.synth.sampling import pick
 from recommender.vocab import (
     ANSWER, CRITERIA, DANISH_COURSE, DEGREE, EDUCATION_HOME, JOB_GOAL_LEVEL, OFFER, OUTCOME,
 )
-from recommender.cohort import Cohort, read_cohort
+from recommender.cohort import SYNTHETIC_ID_PREFIX, Cohort, read_cohort
 
 __all__ = ["ASSUMPTIONS", "ASSUMPTION_BASIS", "ID_PREFIX", "MAX_N", "ZERO_CELL", "generate_cohort",
            "is_synthetic", "load_figures"]
 
-#: Every synthetic citizen id is this prefix and seven digits (``syn0000001``).
-ID_PREFIX = "syn"
+#: Every synthetic citizen id is this prefix and seven digits (``syn0000001``; the cohort's own rule).
+ID_PREFIX = SYNTHETIC_ID_PREFIX
 
 MAX_N = 5_000_000
 #: Jeffreys pseudo-count given to a published zero cell of a by-group table the generator draws from.
@@ -225,15 +225,14 @@ def _check(n: object, seed: object) -> tuple[int, int]:
 
 def is_synthetic(cohort: Cohort) -> bool:
     """True when ``cohort`` was drawn by :func:`generate_cohort` (in memory, or read back from its file:
-    every citizen id is ``syn`` and seven digits). Reports and models label such a cohort *syntetisk*.
+    every citizen id is ``syn`` and seven digits): the cohort's own
+    :attr:`~recommender.cohort.Cohort.synthetic`.
+    Reports and models label such a cohort *syntetisk*.
 
     >>> is_synthetic(generate_cohort(20, seed=1))
     True
     """
-    if str(cohort.source).startswith("<synth"):
-        return True
-    ids = cohort.frame["citizen_id"].astype(str)
-    return bool(len(ids)) and bool(ids.str.fullmatch(ID_PREFIX + r"\d{7}").all())
+    return cohort.synthetic
 
 
 def _citizen_ids(n: int) -> np.ndarray:

@@ -2,13 +2,14 @@
 
 Login → intake form → result page with the decision form → the citizen's history; a print stylesheet
 gives the case-file summary. Analysts log in to the monitoring page (``/monitor``) instead; each role
-gets a 403 page on the other role's pages. The routes are thin: they call the API's own functions
-(:func:`~recommender.service.recommendations.create`, :func:`~recommender.service.decisions.decide`,
-:func:`~recommender.service.citizens.history`), so the page and the API store and check the same way.
+gets a 403 page on the other role's pages. The routes are thin: they call the case logic the API calls
+(:func:`~recommender.cases.recommendations.create`, :func:`~recommender.cases.decisions.decide`,
+:func:`~recommender.cases.citizens.history`), so the page and the API store and check the same way;
+the page never imports the API's routers (only its request dependencies, :mod:`recommender.api.deps`).
 No JavaScript is needed; no file comes from outside this package.
 
 ``install(app, settings)`` adds the session middleware, the static files and the routes to the app
-that :func:`recommender.service.app.create_app` builds.
+that :func:`recommender.server.create_app` builds.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from recommender.web.pages import STATIC, LoginRequired, WrongRole, page
 from recommender.web.session import CsrfError, WebSession
 
 if TYPE_CHECKING:
-    from recommender.service.settings import Settings
+    from recommender.cases.settings import Settings
 
 __all__ = ["install"]
 
 
 def _secret(settings: Settings) -> str:
-    from recommender.service.keys import load_or_create_secret
+    from recommender.cases.keys import load_or_create_secret
 
     if settings.session_secret is not None:
         return settings.session_secret.get_secret_value()

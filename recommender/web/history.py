@@ -1,5 +1,5 @@
 """The citizen's history (``/history?citizen_id=…``): earlier recommendations and decisions, newest
-first, in the adviser's own municipality only; the API's :func:`~recommender.service.citizens.history`
+first, in the adviser's own municipality only; the case logic's :func:`~recommender.cases.citizens.history`
 finds them by the citizen id's pseudonym."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from recommender.errors import InvalidCitizenError
-from recommender.service import audit
-from recommender.service.citizens import citizen_ref, history
-from recommender.service.decisions import REASONS
-from recommender.service.deps import DbSession, Pseudonyms
+from recommender.api.deps import DbSession, Pseudonyms
+from recommender.cases import audit
+from recommender.cases.citizens import citizen_ref, history
+from recommender.cases.decisions import REASONS
 from recommender.vocab import OFFER, TYPOLOGY
 from recommender.web.pages import Adviser, page
 from recommender.citizen import parse_value

@@ -1,4 +1,4 @@
-"""The intake form (``/``): every field of spec §3, posted to the API's own ``create`` function.
+"""The intake form (``/``): every field of spec §3, posted to the case logic's ``create`` (the API's too).
 
 Controls follow the vocabulary (:data:`recommender.vocab.FIELDS`): a field's ``name`` is its code, an
 option's ``value`` is the code, labels are the vocabulary's Danish (or English) labels. Bad input is
@@ -21,10 +21,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from recommender.errors import InvalidCitizenError
-from recommender.service.deps import CurrentEngine, DbSession, Pseudonyms
-from recommender.service.errors import ApiError
-from recommender.service.tables import User
-from recommender.service.recommendations import create
+from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms
+from recommender.cases.errors import CaseError
+from recommender.cases.recommendations import create
+from recommender.cases.tables import User
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 from recommender.web.pages import Adviser, page, redirect
 from recommender.citizen import parse_value
@@ -118,7 +118,7 @@ async def submit_intake(request: Request, session: DbSession, engine: CurrentEng
         for problem in exc.problems:
             errors.setdefault(problem.field, problem.message())
         return _form_page(request, user, values, errors, 422)
-    except ApiError as exc:  # another municipality's citizen (403), refused and audited by create()
+    except CaseError as exc:  # another municipality's citizen (403), refused and audited by create()
         lang = request.session.get("lang", "da")
         return _form_page(request, user, values, {exc.field or "municipality": exc.da if lang == "da"
                                                   else exc.en}, exc.status)

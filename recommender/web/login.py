@@ -1,6 +1,6 @@
 """Login, logout and the language switch.
 
-A login checks the password with :func:`recommender.service.accounts.verify_password` (Argon2id) and
+A login checks the password with :func:`recommender.cases.accounts.verify_password` (Argon2id) and
 records ``login.ok`` or ``login.failed`` in the audit trail. The audit trail also counts: after
 :data:`MAX_FAILURES` failed logins for one user name within :data:`WINDOW` (since her last successful
 login), that name is locked until the oldest of those failures is :data:`WINDOW` old; the password is
@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recommender.text import has_cpr
-from recommender.service import accounts, audit
-from recommender.service.deps import DbSession
-from recommender.service.tables import AuditEvent, User, utcnow
+from recommender.cases import accounts, audit
+from recommender.api.deps import DbSession
+from recommender.cases.tables import AuditEvent, User, utcnow
 from recommender.web.pages import WEB_ROLES, home, page, redirect
 from recommender.web.session import check_csrf, read_form
 from recommender.web.text import LANGUAGES

@@ -1,5 +1,5 @@
 """The analysts' monitoring page (``/monitor``, optional ``?since=YYYY-MM-DD``): the figures of
-``GET /api/v1/monitor``, from the same function (:func:`recommender.service.monitor.monitor`, without
+``GET /api/v1/monitor``, from the same function (:func:`recommender.cases.monitor.monitor`, without
 the slow off-policy estimate), as tables. Cells under the report's ``min_cell`` citizens arrive
 suppressed (``".."`` or ``null``) and are shown as such, with the reason."""
 
@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from recommender.analysis.drift import MIN_INTAKES, THRESHOLDS
-from recommender.service import audit
-from recommender.service.decisions import REASONS
-from recommender.service.deps import CurrentEngine, DbSession
-from recommender.service.monitor import monitor
+from recommender.api.deps import CurrentEngine, DbSession
+from recommender.cases import audit
+from recommender.cases.decisions import REASONS
+from recommender.cases.monitor import monitor
 from recommender.vocab import FIELDS, OUTCOME, TYPOLOGY
 from recommender.web.pages import Analyst, page
 from recommender.web.session import language

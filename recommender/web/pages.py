@@ -16,8 +16,8 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from recommender.service.deps import DbSession
-from recommender.service.tables import User
+from recommender.api.deps import DbSession
+from recommender.cases.tables import User
 from recommender.web.session import csrf_token, language
 from recommender.web.text import translate
 

@@ -5,7 +5,7 @@ way the adviser's screen (:mod:`recommender.recommending.screen`) shows a recomm
 words. :func:`view` only picks the page language's texts out of the contract; it computes nothing.
 Keys that newer contracts add (a ``verdict``, ``p_best`` per offer) are shown when present.
 
-The decision is stored by :func:`recommender.service.decisions.decide`, the API's own function: the
+The decision is stored by :func:`recommender.cases.decisions.decide`, the function the API calls: the
 same checks (a reason when departing from the first advised offer), the same audit event.
 """
 
@@ -18,13 +18,13 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from recommender.recommendation import value_label
-from recommender.service import audit
-from recommender.service.decisions import REASONS, decide
-from recommender.service.deps import DbSession, Pseudonyms
-from recommender.service.errors import ApiError
-from recommender.service.recommendations import RecommendationId, find
-from recommender.service.schemas import DecisionIn
-from recommender.service.tables import RecommendationRow, User
+from recommender.api.deps import DbSession, Pseudonyms, RecommendationId
+from recommender.cases import audit
+from recommender.cases.decisions import REASONS, decide
+from recommender.cases.errors import CaseError
+from recommender.cases.inputs import DecisionIn
+from recommender.cases.recommendations import find
+from recommender.cases.tables import RecommendationRow, User
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
 from recommender.web.session import check_csrf, language, read_form, shown_citizen
@@ -132,7 +132,7 @@ def _decision_body(form: dict[str, str]) -> DecisionIn:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "comment"
-        raise ApiError(422, "invalid_input", field=field, da=f"{field}: {err['msg']}",
+        raise CaseError(422, "invalid_input", field=field, da=f"{field}: {err['msg']}",
                        en=f"{field}: {err['msg']}") from None
 
 
@@ -155,7 +155,7 @@ def result(request: Request, session: DbSession, user: Adviser,
            recommendation_id: RecommendationId) -> Response:
     try:
         row = find(session, user, recommendation_id, "recommendation.read")
-    except ApiError as exc:
+    except CaseError as exc:
         return error_page(request, user, exc)
     audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
     session.commit()
@@ -169,7 +169,7 @@ async def record_decision(request: Request, session: DbSession, pseudonyms: Pseu
     check_csrf(request, form)
     try:
         decide(session, pseudonyms, user, recommendation_id, _decision_body(form))
-    except ApiError as exc:
+    except CaseError as exc:
         if exc.status == 404:
             return error_page(request, user, exc)
         row = find(session, user, recommendation_id, "decision.create")

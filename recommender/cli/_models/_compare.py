@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _pick(session, args):  # type: ignore[no-untyped-def]
-    from recommender.service import registry
+    from recommender.cases import registry
 
     if args.champion:
         champion = registry.find(session, args.champion)
@@ -66,8 +66,8 @@ def _run(args: argparse.Namespace) -> int:
     from recommender import load_model
     from recommender.analysis.compare import compare_models
     from recommender.errors import RecommenderError
-    from recommender.service import audit, registry
-    from recommender.service.export import closed_cases
+    from recommender.cases import audit, registry
+    from recommender.cases.export import closed_cases
 
     if args.cohort and (args.since or args.until):
         raise RecommenderError("--cohort: give either --cohort FILE or --since/--until, not both")

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from recommender.service import registry
+    from recommender.cases import registry
 
     db = open_from_args(args)
     try:

@@ -1,7 +1,7 @@
 """``recommender models promote VERSION --by NAME --reason TEXT [--against-verdict TEXT]`` and
 ``recommender models rollback --by NAME --reason TEXT``: change the model in use. NAME must be an
 analyst; the change is recorded in the audit trail, and the running service switches to it without a
-restart (:mod:`recommender.service.champion`).
+restart (:mod:`recommender.cases.champion`).
 
 A promotion follows the comparison: when a model is in use, ``promote`` reads the last ``models compare``
 of VERSION against it from the audit trail. When that comparison says *dårligere* or *ingen sikker
@@ -58,7 +58,7 @@ def last_comparison(session, champion: str, challenger: str) -> tuple[str, bool]
     """``(verdict, promote)`` of the newest ``models compare`` of ``challenger`` against ``champion``."""
     from sqlalchemy import select
 
-    from recommender.service.tables import AuditEvent
+    from recommender.cases.tables import AuditEvent
 
     events = session.scalars(select(AuditEvent).where(
         AuditEvent.action == "model.compare", AuditEvent.resource == f"model:{challenger}",
@@ -71,7 +71,7 @@ def last_comparison(session, champion: str, challenger: str) -> tuple[str, bool]
 
 
 def _run(args: argparse.Namespace) -> int:
-    from recommender.service import registry
+    from recommender.cases import registry
 
     def change(session):  # type: ignore[no-untyped-def]
         registry.check_analyst(session, args.by)  # who may promote is said before anything else

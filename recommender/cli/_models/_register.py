@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from recommender.service import registry
+    from recommender.cases import registry
 
     by = args.by or getpass.getuser()
     db = open_from_args(args)

@@ -18,6 +18,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from recommender.service import registry
+    from recommender.cases import registry
 
     return report_change(args, lambda s: registry.rollback(s, args.by, args.reason))

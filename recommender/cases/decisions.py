@@ -1,4 +1,5 @@
-"""``POST /api/v1/recommendations/{id}/decision``: the adviser's decision, final once made.
+"""The adviser's decision on a recommendation (``POST /api/v1/recommendations/{id}/decision``, the
+web page's decision form), final once made.
 
 A decision names the offer the adviser chose. When it is not the first advised offer (or every offer
 was blocked), a reason code from :data:`REASONS` is required (422 without it); ``other`` also needs a
@@ -10,24 +11,21 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recommender.errors import did_you_mean
 from recommender.vocab import OFFER
 from recommender.text import has_cpr
-from recommender.service import audit
-from recommender.service.deps import DbSession, Pseudonyms, deny
-from recommender.service.errors import ApiError, invalid
-from recommender.service.keys import Pseudonymiser
-from recommender.service.recommendations import ERRORS, Adviser, RecommendationId, find
-from recommender.service.schemas import DecisionIn, DecisionOut
-from recommender.service.tables import Decision, User, utcnow
+from recommender.cases import audit
+from recommender.cases.audit import deny
+from recommender.cases.errors import CaseError, invalid
+from recommender.cases.inputs import DecisionIn
+from recommender.cases.keys import Pseudonymiser
+from recommender.cases.recommendations import find
+from recommender.cases.tables import Decision, User, utcnow
 
-__all__ = ["REASONS", "decide", "parse_offer", "router"]
-
-router = APIRouter(tags=["decisions"])
+__all__ = ["REASONS", "check_comment", "decide", "parse_offer"]
 
 REASONS: dict[str, tuple[str, str]] = {
     "citizen_preference": ("borgerens ønske", "the citizen's preference"),
@@ -96,16 +94,8 @@ def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendati
     return decision
 
 
-def _conflict() -> ApiError:
-    return ApiError(409, "decision_exists", field="recommendation_id",
+def _conflict() -> CaseError:
+    return CaseError(409, "decision_exists", field="recommendation_id",
                     da="Der er allerede truffet en beslutning; beslutninger er endelige.",
                     en="A decision has already been made; decisions are final.")
 
-
-@router.post("/recommendations/{recommendation_id}/decision", status_code=201, response_model=DecisionOut,
-             responses=ERRORS, summary="Rådgiverens beslutning / the adviser's decision")
-def post_decision(session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
-                  recommendation_id: RecommendationId, body: DecisionIn) -> DecisionOut:
-    d = decide(session, pseudonyms, user, recommendation_id, body)
-    return DecisionOut(recommendation_id=recommendation_id, offer=d.offer, followed=d.followed,
-                       reason=d.reason, comment=d.comment, decided_by=user.name, decided_at=d.decided_at)

@@ -1,10 +1,11 @@
 """The audit trail: who did what, when, with which model and rules, and a keyed hash of the input.
 
 Every request that reads or writes personal data, every recommendation, decision and closure, every
-refused login and every account change adds one :class:`~recommender.service.tables.AuditEvent`.
+refused login and every account change adds one :class:`~recommender.cases.tables.AuditEvent`.
 Nothing edits or deletes events, except :func:`purge`, which removes events older than the retention
 (default 24 months, never under 6; the database itself refuses updates and younger deletes).
-:func:`export` gives the data protection officer the events since a date as JSON lines.
+:func:`export` gives the data protection officer the events since a date as JSON lines;
+:func:`deny` records a refused request before the refusal is raised.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from recommender.service.settings import MIN_RETENTION_MONTHS
-from recommender.service.tables import AuditEvent, User, utcnow
+from recommender.cases.errors import CaseError
+from recommender.cases.settings import MIN_RETENTION_MONTHS
+from recommender.cases.tables import AuditEvent, User, utcnow
 
-__all__ = ["export", "purge", "record", "retention_cutoff"]
+__all__ = ["deny", "export", "purge", "record", "retention_cutoff"]
 
 
 def record(session: Session, action: str, *, status: int, user: User | None = None,
@@ -35,6 +37,16 @@ def record(session: Session, action: str, *, status: int, user: User | None = No
         municipality=municipality if municipality is not None else (user.municipality if user else None),
         status=status, model_version=model_version, rules_version=rules_version,
         input_hash=input_hash, detail=detail[:500] if detail else None))
+
+
+def deny(session: Session, error: CaseError, action: str, user: User, resource: str | None = None,
+         **facts: str | None) -> CaseError:
+    """Record a refused request in the audit trail (committed) and return the error to raise."""
+    session.rollback()
+    record(session, action, status=error.status, user=user, resource=resource,
+           detail=error.code, **facts)  # type: ignore[arg-type]
+    session.commit()
+    return error
 
 
 def _as_dict(event: AuditEvent) -> dict[str, Any]:

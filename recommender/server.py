@@ -1,9 +1,11 @@
-"""The FastAPI application factory: ``create_app(settings, engine=…, database=…)``.
+"""The composition root: ``create_app(settings, engine=…, database=…)`` builds the one FastAPI app that
+serves the API (:mod:`recommender.api`) and the adviser's web page (:mod:`recommender.web`), both on
+the case logic (:mod:`recommender.cases`). Neither package imports the other; only this module mounts both.
 
 Everything a route needs is injected through ``app.state``: the open database (``db``), the served
 engine behind an atomic slot (``engines``: swap the model and rules without a restart with
 ``app.state.engines.swap(new_engine)``), the watcher that swaps in the model registry's champion
-(``champion``, :mod:`recommender.service.champion`), the pseudonymiser (keyed hash of citizen ids) and the
+(``champion``, :mod:`recommender.cases.champion`), the pseudonymiser (keyed hash of citizen ids) and the
 settings. The API lives under ``/api/v1``; ``/docs`` serves Swagger UI from files shipped in the
 ``fastapi-offline`` package (no CDN); ``/healthz`` needs no token.
 """
@@ -20,16 +22,16 @@ from fastapi import FastAPI, HTTPException
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from recommender import __version__
-from recommender.service import (audit, citizens, closures, decisions, health, model_card, monitor,
-                                 recommendations)
-from recommender.service.champion import ChampionWatcher
-from recommender.service.db import Database, open_database
-from recommender.service.engine import EngineSlot, RecommenderEngine, load_engine
-from recommender.service.errors import ApiError, install_handlers
-from recommender.service.keys import Pseudonymiser, load_or_create_secret
-from recommender.service.settings import Settings, load_settings
-from recommender import web
+from recommender import __version__, web
+from recommender.api import citizens, closures, decisions, health, model_card, monitor, recommendations
+from recommender.api.errors import ApiError, error_response, install_handlers
+from recommender.cases import audit
+from recommender.cases.champion import ChampionWatcher
+from recommender.cases.db import Database, open_database
+from recommender.cases.decisions import REASONS
+from recommender.cases.engine import EngineSlot, RecommenderEngine, load_engine
+from recommender.cases.keys import Pseudonymiser, load_or_create_secret
+from recommender.cases.settings import Settings, load_settings
 
 __all__ = ["API_PREFIX", "app_from_env", "create_app"]
 
@@ -42,7 +44,7 @@ DESCRIPTION = """Tilbudsanbefaling for ægtefælleforsørgede · offer recommend
 citizens, not an effect of the offer. Send `Authorization: Bearer <token>` (`recommender tokens issue
 NAME`). Errors are `{"error": {"code", "field", "message_da", "message_en"}}`.
 
-Decision reason codes: """ + ", ".join(f"`{k}` ({en})" for k, (_, en) in decisions.REASONS.items())
+Decision reason codes: """ + ", ".join(f"`{k}` ({en})" for k, (_, en) in REASONS.items())
 
 
 class BodyLimit:
@@ -95,7 +97,7 @@ class NoStore:
 
 
 async def _send_error(error: ApiError, send: Send) -> None:
-    response = error.response()
+    response = error_response(error)
     await send({"type": "http.response.start", "status": response.status_code,
                 "headers": response.raw_headers})
     await send({"type": "http.response.body", "body": bytes(response.body)})

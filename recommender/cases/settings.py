@@ -4,7 +4,7 @@ Every setting can be given as an environment variable (``RECOMMENDER_DATABASE_UR
 ``NAME=value`` in the file named by ``RECOMMENDER_CONFIG`` (environment variables win). Command-line
 flags win over both. Secrets (the pseudonymisation key, the session secret) are never in the
 repository: when not given, they are generated at first start into the data directory, readable by
-the owner only (see :mod:`recommender.service.secrets`).
+the owner only (see :func:`recommender.cases.keys.load_or_create_secret`).
 
 >>> s = Settings(data_dir="/tmp/rc-doc", database_url=None, audit_retention_months=24)
 >>> s.resolved_database_url()

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from recommender.errors import RecommenderError
 from recommender.vocab import FIELDS, OUTCOME
-from recommender.service.tables import Closure, RecommendationRow
+from recommender.cases.tables import Closure, RecommendationRow
 
 __all__ = ["DEFAULT_MIN_CELL", "ClosedCases", "case_pseudonym", "closed_cases", "export_cohort", "summary_lines"]
 

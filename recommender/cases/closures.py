@@ -1,4 +1,4 @@
-"""``POST /api/v1/citizens/{citizen_id}/closure``: the result of the citizen's case when it closes.
+"""The result of the citizen's case when it closes (``POST /api/v1/citizens/{citizen_id}/closure``).
 
 The closure is attached to the citizen's newest recommendation in the adviser's municipality; it
 records the offer the citizen had, the outcome, the closing date and the duration, which later feed
@@ -9,30 +9,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recommender.errors import did_you_mean
 from recommender.vocab import OUTCOME
-from recommender.service import audit
-from recommender.service.citizens import CitizenId, citizen_ref, history
-from recommender.service.decisions import parse_offer
-from recommender.service.deps import DbSession, Pseudonyms, deny
-from recommender.service.errors import ApiError, invalid
-from recommender.service.keys import Pseudonymiser
-from recommender.service.recommendations import ERRORS, Adviser
-from recommender.service.schemas import ClosureIn, ClosureOut
-from recommender.service.tables import Closure, User, utcnow
+from recommender.cases import audit
+from recommender.cases.audit import deny
+from recommender.cases.citizens import citizen_ref, history
+from recommender.cases.decisions import parse_offer
+from recommender.cases.errors import CaseError, invalid
+from recommender.cases.inputs import ClosureIn
+from recommender.cases.keys import Pseudonymiser
+from recommender.cases.tables import Closure, User, utcnow
 
-__all__ = ["close", "router"]
+__all__ = ["MAX_DURATION", "close"]
 
-router = APIRouter(tags=["closures"])
 MAX_DURATION = 3650
 
 
-def _conflict() -> ApiError:
-    return ApiError(409, "case_closed", field="citizen_id",
+def _conflict() -> CaseError:
+    return CaseError(409, "case_closed", field="citizen_id",
                     da="Borgerens seneste sag er allerede afsluttet.",
                     en="The citizen's latest case is already closed.")
 
@@ -55,7 +52,7 @@ def close(session: Session, pseudonyms: Pseudonymiser, user: User, citizen_id: s
     rows = history(session, user, ref)
     resource = f"citizen:{ref[:16]}"
     if not rows:
-        raise deny(session, ApiError(404), "closure.create", user, resource)
+        raise deny(session, CaseError(404), "closure.create", user, resource)
     row = rows[0]
     if row.closure is not None:
         raise deny(session, _conflict(), "closure.create", user, resource)
@@ -75,12 +72,3 @@ def close(session: Session, pseudonyms: Pseudonymiser, user: User, citizen_id: s
         raise deny(session, _conflict(), "closure.create", user, resource) from None
     return closure
 
-
-@router.post("/citizens/{citizen_id}/closure", status_code=201, response_model=ClosureOut,
-             responses=ERRORS, summary="Sagens afslutning / the case's closure")
-def post_closure(session: DbSession, pseudonyms: Pseudonyms, user: Adviser, citizen_id: CitizenId,
-                 body: ClosureIn) -> ClosureOut:
-    c = close(session, pseudonyms, user, citizen_id, body)
-    return ClosureOut(recommendation_id=c.recommendation_id, offer=c.offer, outcome=c.outcome,
-                      closed=c.closed, duration_days=c.duration_days, recorded_by=user.name,
-                      recorded_at=c.recorded_at)

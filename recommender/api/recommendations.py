@@ -4,33 +4,29 @@
 with the served model and rules) and stores the intake record (spec §3 fields, id pseudonymised), the
 §8 contract, both versions, the first advised offer and the typology with an audit event, in one
 transaction. The response's ``recommendation`` is ``recommend(...).to_dict()`` unchanged.
+The case logic's :func:`recommender.cases.recommendations.create` does it (the web page's form too).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Body, Depends
 
-from recommender import Citizen
-from recommender.service import audit
-from recommender.service.deps import CurrentEngine, DbSession, Pseudonyms, deny, require
-from recommender.service.engine import RecommenderEngine
-from recommender.service.errors import ApiError
-from recommender.service.keys import Pseudonymiser
-from recommender.service.schemas import (ClosureOut, DecisionOut, ErrorResponse, RecommendationCreated,
-                                         StoredRecommendation)
-from recommender.service.tables import RecommendationRow, User, utcnow
+from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms, RecommendationId, require
+from recommender.api.schemas import (ClosureOut, DecisionOut, ErrorResponse, RecommendationCreated,
+                                     StoredRecommendation)
+from recommender.cases import audit
+from recommender.cases.recommendations import create, find
+from recommender.cases.tables import RecommendationRow, User
 
-__all__ = ["create", "find", "router", "stored"]
+__all__ = ["ERRORS", "Adviser", "router", "stored"]
 
 router = APIRouter(tags=["recommendations"])
 Adviser = Annotated[User, Depends(require("adviser"))]
-RecommendationId = Annotated[int, Path(ge=1, le=2**62, description="the id POST returned")]
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 422, 503)}
+
 
 EXAMPLE = {
     "citizen_id": "P500-0001", "municipality": "Aarhus", "years_in_denmark": 4, "children_under_18": 2,
@@ -41,40 +37,6 @@ EXAMPLE = {
     "job_goal_level": "unskilled", "education_plan": False,
 }
 
-
-def create(session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymiser, user: User,
-           body: object) -> tuple[int, dict[str, Any]]:
-    """Validate, recommend, store and audit (one transaction, committed); return the new id and the
-    §8 contract exactly as ``recommend(...).to_dict()`` gave it."""
-    citizen = Citizen.from_dict(body)  # type: ignore[arg-type]  # InvalidCitizenError → 422 by field
-    if citizen.municipality.casefold() != (user.municipality or "").casefold():
-        raise deny(session, ApiError(
-            403, "other_municipality", field="municipality",
-            da=f"municipality (kommune): du kan kun oprette anbefalinger for {user.municipality}",
-            en=f"municipality: you can only create recommendations for {user.municipality}"),
-            "recommendation.create", user, input_hash=pseudonyms.input_hash(body))
-    rec = engine.recommend(citizen)
-    contract = rec.to_dict()
-    ref = pseudonyms.citizen(citizen.citizen_id)
-    result = session.execute(insert(RecommendationRow).values(  # a plain INSERT: the hot path
-        citizen_ref=ref, municipality=citizen.municipality, adviser_id=user.id, created_at=utcnow(),
-        intake={**citizen.to_dict(), "citizen_id": ref}, contract={**contract, "citizen_id": ref},
-        model_version=engine.model_version, rules_version=engine.rules_version,
-        top_offer=rec.top_offer, typology=rec.typology.code))
-    new_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
-    audit.record(session, "recommendation.create", status=201, user=user,
-                 resource=f"recommendation:{new_id}", model_version=engine.model_version,
-                 rules_version=engine.rules_version, input_hash=pseudonyms.input_hash(body))
-    session.commit()
-    return new_id, contract
-
-
-def find(session: Session, user: User, recommendation_id: int, action: str) -> RecommendationRow:
-    """The recommendation if it belongs to the adviser's municipality, else 404 (audited)."""
-    row = session.get(RecommendationRow, recommendation_id)
-    if row is None or row.municipality.casefold() != (user.municipality or "").casefold():
-        raise deny(session, ApiError(404), action, user, f"recommendation:{recommendation_id}")
-    return row
 
 
 def stored(row: RecommendationRow) -> StoredRecommendation:

@@ -5,7 +5,7 @@ Every request first calls :meth:`ChampionWatcher.check`. At most once every
 every request) it reads one number, the id of the newest ``champion_events`` row (a primary-key
 maximum: cheap on SQLite and PostgreSQL). When that number changed since the last look, the new
 champion's file is taken from the registry (written once into ``<data dir>/models/``, checked against
-its sha256), loaded, and swapped into the :class:`~recommender.service.engine.EngineSlot` in one
+its sha256), loaded, and swapped into the :class:`~recommender.cases.engine.EngineSlot` in one
 reference assignment, with the rules in use. Only one request at a time checks or loads: the others
 do not wait and are served by the engine in place, so no request fails or stalls during a switch, and
 a request that started on the old model finishes on it. A champion that cannot be loaded (damaged
@@ -20,8 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from recommender.service.db import Database
-from recommender.service.engine import EngineSlot, RecommenderEngine
+from recommender.cases.db import Database
+from recommender.cases.engine import EngineSlot, RecommenderEngine
 
 __all__ = ["ChampionWatcher"]
 
@@ -53,7 +53,7 @@ class ChampionWatcher:
 
     def _follow(self) -> None:
         from recommender import load_model
-        from recommender.service import registry
+        from recommender.cases import registry
 
         with self.db.session() as session:
             latest = registry.latest_event_id(session)

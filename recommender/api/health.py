@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from sqlalchemy import text
 
-from recommender.service.errors import ApiError
-from recommender.service.recommendations import ERRORS
-from recommender.service.schemas import Health
+from recommender.api.errors import ApiError
+from recommender.api.recommendations import ERRORS
+from recommender.api.schemas import Health
 
 __all__ = ["router"]
 

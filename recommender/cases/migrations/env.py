@@ -1,11 +1,11 @@
-"""Alembic environment: runs migrations on the connection or URL that ``recommender.service.db`` gives."""
+"""Alembic environment: runs migrations on the connection or URL that ``recommender.cases.db`` gives."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from recommender.service.tables import Base
+from recommender.cases.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

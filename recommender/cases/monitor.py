@@ -11,29 +11,23 @@ cases, or when it cannot be estimated, ``offpolicy`` says why instead.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Annotated, Any
+from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recommender.errors import RecommenderError
-from recommender.service import audit
-from recommender.service.deps import CurrentEngine, DbSession, require
-from recommender.service.recommendations import ERRORS
-from recommender.service.tables import RecommendationRow, User
+from recommender.cases.tables import RecommendationRow
 
-__all__ = ["MIN_OFFPOLICY", "monitor", "reference_profile", "router"]
-
-router = APIRouter(tags=["monitoring"])
+__all__ = ["MIN_OFFPOLICY", "monitor", "reference_profile"]
 
 MIN_OFFPOLICY = 50
 
 
 def reference_profile(session: Session, fallback: Any = None) -> tuple[dict | None, str | None]:
     """(intake profile, model version) of the registry's champion, else of ``fallback`` (a model)."""
-    from recommender.service import registry
+    from recommender.cases import registry
 
     event = registry.champion(session)
     if event is not None:
@@ -62,7 +56,7 @@ def _low_evidence(contract: dict[str, Any]) -> bool:
 
 def _offpolicy(session: Session, since: date | None, min_cell: int) -> dict[str, Any]:
     from recommender.analysis.offpolicy import offpolicy_value
-    from recommender.service.export import closed_cases
+    from recommender.cases.export import closed_cases
 
     cases = closed_cases(session, since=since, min_cell=min_cell)
     if len(cases.frame) < MIN_OFFPOLICY:
@@ -105,19 +99,3 @@ def monitor(session: Session, *, since: date | None = None, model: Any = None, m
                            else {"status": "not_requested"})
     return _finite(report)
 
-
-@router.get("/monitor", response_model=dict[str, Any], responses=ERRORS,
-            summary="Overvågning for analytikere / monitoring for analysts")
-def get_monitor(session: DbSession, engine: CurrentEngine,
-                user: Annotated[User, Depends(require("analyst"))],
-                since: Annotated[date | None, Query(description="recommendations from this day on")] = None,
-                offpolicy: Annotated[bool, Query(description="include the off-policy estimate (cross-fits "
-                                                             "models: seconds to a minute)")] = False,
-                ) -> dict[str, Any]:
-    """Follow rates, departure reasons, outcomes by followed (associations), intake drift (PSI),
-    low-evidence share and the off-policy estimate; no cell under 5 citizens."""
-    report = monitor(session, since=since, model=engine.model, offpolicy=offpolicy)
-    audit.record(session, "monitor.read", status=200, user=user,
-                 detail=f"since={since.isoformat() if since else 'all'}")
-    session.commit()
-    return report

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from recommender import Citizen, Recommendation, recommend
-from recommender.service.tables import utcnow
+from recommender.cases.tables import utcnow
 
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from recommender import RecommenderError
 from recommender.errors import did_you_mean
-from recommender.service import audit
-from recommender.service.tables import Token, User, utcnow
+from recommender.cases import audit
+from recommender.cases.tables import Token, User, utcnow
 
 __all__ = ["ROLES", "AccountError", "add_user", "authenticate", "check_user", "issue_token",
            "revoke_tokens", "verify_password"]

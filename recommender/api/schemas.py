@@ -1,4 +1,5 @@
-"""Request and response bodies of the API (pydantic), as the OpenAPI schema documents them.
+"""Response bodies of the API (pydantic), as the OpenAPI schema documents them; the request bodies of a
+decision and a closure are the case logic's inputs (:mod:`recommender.cases.inputs`).
 
 The recommendation itself is the §8 contract exactly as ``Recommendation.to_dict()`` gives it: it is
 an open JSON object here, not re-declared field by field, so additions to the contract flow through.
@@ -9,12 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-__all__ = ["ClosureIn", "ClosureOut", "CitizenHistory", "DecisionIn", "DecisionOut", "ErrorResponse",
-           "Health", "ModelOut", "RecommendationCreated", "StoredRecommendation"]
-
-_STRICT = ConfigDict(extra="forbid")
+__all__ = ["ClosureOut", "CitizenHistory", "DecisionOut", "ErrorResponse", "Health", "ModelOut",
+           "RecommendationCreated", "StoredRecommendation"]
 
 
 class ErrorDetail(BaseModel):
@@ -33,18 +32,6 @@ class RecommendationCreated(BaseModel):
     recommendation: dict[str, Any] = Field(description="the §8 contract, identical to recommend()")
 
 
-class DecisionIn(BaseModel):
-    model_config = _STRICT
-
-    offer: str = Field(description="offer code (or label): wage_subsidy, internship, clarification, "
-                                   "counselling", max_length=64)
-    reason: str | None = Field(None, description="required when the offer differs from the first advised "
-                                                 "offer: citizen_preference, not_available, "
-                                                 "adviser_judgement, other", max_length=64)
-    comment: str | None = Field(None, description="free text (required with reason 'other'); never a "
-                                                  "CPR number", max_length=2000)
-
-
 class DecisionOut(BaseModel):
     recommendation_id: int
     offer: str
@@ -53,15 +40,6 @@ class DecisionOut(BaseModel):
     comment: str | None
     decided_by: str
     decided_at: datetime
-
-
-class ClosureIn(BaseModel):
-    model_config = _STRICT
-
-    offer: str = Field(description="the offer the citizen had", max_length=64)
-    outcome: str = Field(description="job, education, active or other", max_length=64)
-    closed: date = Field(description="the day the case was closed (not in the future)")
-    duration_days: int = Field(description="the case's length in days (0–3650)")
 
 
 class ClosureOut(BaseModel):

@@ -6,7 +6,7 @@ registered it and when. The *champion* (the model the service serves) is the new
 :func:`rollback` returns to the champion before the current one (repeated rollbacks walk further
 back). Both need an active user with the ``analyst`` role and a written reason, and add an audit
 event in the same transaction. The running service picks the change up by itself
-(:mod:`recommender.service.champion`). Nothing here deletes anything: the registry is the record of
+(:mod:`recommender.cases.champion`). Nothing here deletes anything: the registry is the record of
 which model advised whom.
 """
 
@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recommender.errors import RecommenderError, did_you_mean
-from recommender.service import audit
-from recommender.service.tables import ChampionEvent, RegisteredModel, User, utcnow
+from recommender.cases import audit
+from recommender.cases.tables import ChampionEvent, RegisteredModel, User, utcnow
 
 __all__ = ["RegistryError", "champion", "champion_history", "check_analyst", "find", "latest_event_id", "list_models",
            "local_copy", "promote", "register", "rollback"]

@@ -1,22 +1,23 @@
 """What a route is given (FastAPI dependencies): a database session, the served engine, the
-pseudonymiser and the authenticated user, taken from ``app.state`` (set by ``create_app``)."""
+pseudonymiser and the authenticated user, taken from ``app.state`` (set by
+:func:`recommender.server.create_app`). The web page's routes use the first three too."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from recommender.service import accounts, audit
-from recommender.service.engine import RecommenderEngine
-from recommender.service.errors import ApiError
-from recommender.service.keys import Pseudonymiser
-from recommender.service.tables import User
+from recommender.cases import accounts, audit
+from recommender.cases.engine import RecommenderEngine
+from recommender.api.errors import ApiError
+from recommender.cases.keys import Pseudonymiser
+from recommender.cases.tables import User
 
-__all__ = ["CurrentEngine", "DbSession", "Pseudonyms", "current_user", "deny", "require"]
+__all__ = ["CurrentEngine", "DbSession", "Pseudonyms", "RecommendationId", "current_user", "require"]
 
 _bearer = HTTPBearer(auto_error=False, description="`recommender tokens issue NAME` prints a token")
 
@@ -42,6 +43,7 @@ def _pseudonyms(request: Request) -> Pseudonymiser:
 DbSession = Annotated[Session, Depends(_session)]
 CurrentEngine = Annotated[RecommenderEngine, Depends(_engine)]
 Pseudonyms = Annotated[Pseudonymiser, Depends(_pseudonyms)]
+RecommendationId = Annotated[int, Path(ge=1, le=2**62, description="the id POST returned")]
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
@@ -76,13 +78,3 @@ def require(*roles: str) -> Callable[..., User]:
         return user
 
     return dependency
-
-
-def deny(session: Session, error: ApiError, action: str, user: User, resource: str | None = None,
-         **facts: str | None) -> ApiError:
-    """Record a refused request in the audit trail (committed) and return the error to raise."""
-    session.rollback()
-    audit.record(session, action, status=error.status, user=user, resource=resource,
-                 detail=error.code, **facts)  # type: ignore[arg-type]
-    session.commit()
-    return error

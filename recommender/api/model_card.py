@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from recommender.service.deps import CurrentEngine, current_user
-from recommender.service.recommendations import ERRORS
-from recommender.service.schemas import ModelOut
-from recommender.service.tables import User
+from recommender.api.deps import CurrentEngine, current_user
+from recommender.api.recommendations import ERRORS
+from recommender.api.schemas import ModelOut
+from recommender.cases.tables import User
 
 __all__ = ["router"]
 

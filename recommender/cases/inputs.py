@@ -1,0 +1,39 @@
+"""What an adviser sends to decide or close a case (pydantic, checked at the boundary): the bodies of
+``POST …/decision`` and ``POST …/closure`` and of the web page's decision form.
+
+>>> DecisionIn(offer="internship").reason is None
+True
+>>> ClosureIn(offer="internship", outcome="job", closed="2026-01-31", duration_days=90).closed
+datetime.date(2026, 1, 31)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["ClosureIn", "DecisionIn"]
+
+_STRICT = ConfigDict(extra="forbid")
+
+
+class DecisionIn(BaseModel):
+    model_config = _STRICT
+
+    offer: str = Field(description="offer code (or label): wage_subsidy, internship, clarification, "
+                                   "counselling", max_length=64)
+    reason: str | None = Field(None, description="required when the offer differs from the first advised "
+                                                 "offer: citizen_preference, not_available, "
+                                                 "adviser_judgement, other", max_length=64)
+    comment: str | None = Field(None, description="free text (required with reason 'other'); never a "
+                                                  "CPR number", max_length=2000)
+
+
+class ClosureIn(BaseModel):
+    model_config = _STRICT
+
+    offer: str = Field(description="the offer the citizen had", max_length=64)
+    outcome: str = Field(description="job, education, active or other", max_length=64)
+    closed: date = Field(description="the day the case was closed (not in the future)")
+    duration_days: int = Field(description="the case's length in days (0–3650)")
