@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from recommender.api.deps import DbSession
 from recommender.cases.tables import User
+from recommender.text import redact
 from recommender.web.session import csrf_token, language
 from recommender.web.text import translate
 
@@ -40,11 +41,12 @@ _NUMBER_SPACE = re.compile(r"(?<=\d) (?=%)")
 
 def _unbroken(value: Any) -> Any:
     """Every printed value with a no-break space between a number and its "%" ("8 %" never breaks
-    across lines, as Danish typesetting wants). Markup stays Markup, so it is not escaped
-    twice; the space is the only change."""
+    across lines, as Danish typesetting wants), and with every CPR-shaped run hidden
+    (:func:`recommender.text.redact`: the one place every page passes through, so no refilled box, error
+    or name shows a CPR number back). Markup stays Markup, so it is not escaped twice."""
     if not isinstance(value, str):
         return value
-    return type(value)(_NUMBER_SPACE.sub("\u00a0", value))
+    return type(value)(redact(_NUMBER_SPACE.sub("\u00a0", value)))
 
 
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),

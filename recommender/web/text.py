@@ -29,6 +29,8 @@ PAGE: dict[str, tuple[str, str]] = {
     "username": ("Brugernavn", "User name"),
     "password": ("Adgangskode", "Password"),
     "login_failed": ("Forkert brugernavn eller adgangskode.", "Wrong user name or password."),
+    "login_busy": ("Der logges mange ind lige nu. Prøv igen om et øjeblik.",
+                   "Many people are logging in right now. Try again in a moment."),
     "login_locked": ("For mange mislykkede forsøg. Prøv igen om {m} minutter.",
                      "Too many failed attempts. Try again in {m} minutes."),
     "login_role": ("Kun rådgivere og analytikere kan bruge siden; din rolle er {role}.",
