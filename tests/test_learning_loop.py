@@ -56,6 +56,16 @@ def _run(capsys, *argv: str) -> tuple[str, str]:
     return out, err
 
 
+def _backdate(db, rec_id: int, when) -> None:
+    """The recommendation made when the synthetic case started (the practice data's history)."""
+    from sqlalchemy import update
+
+    from recommender.cases.tables import RecommendationRow
+
+    with db.session() as session:
+        session.execute(update(RecommendationRow).where(RecommendationRow.id == rec_id).values(created_at=when))
+
+
 def _actions(db) -> Counter:
     from sqlalchemy import select
 
@@ -98,6 +108,7 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
         decided[case.intake["municipality"]] += 1
         followed[case.intake["municipality"]] += int(case.given(top) == top)
         assert r.json()["followed"] == (case.given(top) == top)
+        _backdate(db, rec_id, case.recommended_at)  # issue 28: a closure never predates its recommendation
         r = client.post(f"{API}/citizens/{case.intake['citizen_id']}/closure", json=case.closure(top), headers=h)
         assert r.status_code == 201, r.text
     actions = _actions(db)
