@@ -31,7 +31,7 @@ from recommender.cases import accounts, audit
 from recommender.api.deps import DbSession
 from recommender.cases.tables import AuditEvent, User, utcnow
 from recommender.web.pages import WEB_ROLES, home, page, redirect
-from recommender.web.session import check_csrf, read_form
+from recommender.web.session import check_csrf, read_form, session_key, start_session
 from recommender.web.text import LANGUAGES
 
 __all__ = ["LOGIN_QUEUE", "LOGIN_WORKERS", "MAX_FAILURES", "WINDOW", "locked_until", "login_url", "router",
@@ -155,9 +155,7 @@ async def login(request: Request) -> Response:
         return page(request, "login.html", 403, next=target, username=name,
                     error=("login_role", {"role": outcome.role}))
     assert outcome.user_id is not None and outcome.role is not None
-    lang = request.session.get("lang")
-    request.session.clear()  # a fresh session (and CSRF token) for the logged-in user
-    request.session.update({"uid": outcome.user_id, **({"lang": lang} if lang else {})})
+    start_session(request, outcome.user_id)  # a fresh session id, start and CSRF token
     return redirect(home(outcome.role) if target == "/" else target)
 
 
@@ -167,8 +165,10 @@ async def logout(request: Request, session: DbSession) -> Response:
     check_csrf(request, form)
     uid = request.session.get("uid")
     user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is not None:
-        audit.record(session, "logout", status=200, user=user, resource=_resource(user.name), detail="web")
+    key = session_key(request)
+    if user is not None:  # the session's id is recorded: a copy of this cookie no longer works
+        audit.record(session, "logout", status=200, user=user, resource=_resource(user.name),
+                     detail=f"web {key}" if key else "web")
         session.commit()
     lang = request.session.get("lang")
     request.session.clear()
