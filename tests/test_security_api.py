@@ -82,3 +82,12 @@ def test_impossible_closures_are_refused_naming_the_field(service) -> None:  # n
     r = service.client.post("/api/v1/citizens/P500-E1/closure", json={**good, "closed": today.isoformat()},
                             headers=headers)
     assert r.status_code == 201, r.text
+
+
+def test_anonymous_failures_do_not_grow_the_audit_trail_one_row_each(service) -> None:  # noqa: F811
+    """Point 9: 300 requests with bad tokens write one row (with their count), not 300."""
+    for i in range(300):
+        r = service.client.get("/api/v1/model", headers={"Authorization": f"Bearer p500_wrong{i}"})
+        assert r.status_code == 401
+    denied = [e for e in service.audit() if e.action == "auth.denied"]
+    assert len(denied) == 1 and "since the last row" in denied[0].detail

@@ -66,3 +66,18 @@ def test_no_form_shows_a_cpr_number_back(tmp_path, engine) -> None:  # noqa: F81
             for field in ("citizen_id", "job_goal", "nationality"):
                 page = web.submit({**example(), field: cpr})
                 assert page.status_code in (200, 422) and "0101901234" not in _digits(page.text), field
+
+
+def test_logins_with_unknown_names_do_not_grow_the_audit_trail_one_row_each(tmp_path, engine) -> None:  # noqa: F811
+    """Point 9: 30 logins with names no account has write one row; a real account's failures still
+    one row each (the lock-out counts them)."""
+    with running(Web(tmp_path, engine)) as web:
+        web.user("anna")
+        for i in range(30):
+            assert web.client.post("/login", data={"username": f"nobody{i}", "password": "wrong password",
+                                                    "csrf_token": web.csrf(), "next": "/"}).status_code == 401
+        assert len(web.audit("login.failed")) == 1
+        for _ in range(2):
+            web.client.post("/login", data={"username": "anna", "password": "wrong password",
+                                            "csrf_token": web.csrf(), "next": "/"})
+        assert len([e for e in web.audit("login.failed") if e.resource == "user:anna"]) == 2

@@ -115,6 +115,9 @@ def _check_login(db, name: str, password: str) -> _Outcome:  # type: ignore[no-u
     ok = accounts.password_matches(stored, password) if name and password else False
     with db.session() as session:
         user = session.get(User, user_id) if ok and user_id is not None else None
+        if user_id is None and not ok:  # no such (active) account: anonymous, counted, not one row each
+            audit.record_anonymous(session, "login.failed", status=401, detail="web login: no such account")
+            return _Outcome(401)
         if user is None or not user.active:
             audit.record(session, "login.failed", status=401, resource=_resource(name), detail="web login")
             return _Outcome(401)
