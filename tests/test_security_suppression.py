@@ -147,3 +147,17 @@ def test_the_monitor_hides_complementary_cells_and_rates() -> None:
     hidden = [("cell", i, 0) for i in range(len(names)) if ("cell", i, 0) not in shown]
     bounds = attack(shown, len(names), 2, hidden)
     assert hidden and all(lo < hi for lo, hi in bounds.values()), (bounds, cells)
+
+
+def test_the_cohort_export_summary_gives_no_hidden_cell_back() -> None:
+    """Frederiksberg 18 = 8 + 0 + "<5" + 6 gave the 4 back before issue 28."""
+    from recommender.cases.export import ClosedCases, summary_lines
+
+    outcomes = ["job"] * 8 + ["active"] * 4 + ["other"] * 6
+    frame = pd.DataFrame({"municipality": ["Frederiksberg"] * 18, "outcome": outcomes})
+    row = summary_lines(ClosedCases(frame, pd.Series(dtype=object), ()))[1].split()
+    assert row[:2] == ["Frederiksberg", "18"]
+    shown = {o: v for o, v in zip(["job", "education", "active", "other"], row[2:])}
+    assert shown["active"] == HIDDEN and list(shown.values()).count(HIDDEN) >= 2
+    hidden_sum = 18 - sum(int(v) for v in shown.values() if v != HIDDEN)
+    assert hidden_sum >= 5  # what the hidden cells share: never a small count on its own
