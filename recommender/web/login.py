@@ -16,7 +16,12 @@ requests (issue 28). At most :data:`LOGIN_WORKERS` logins are checked at once in
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import hashlib
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -100,9 +105,31 @@ class _Gate:
     waiting = 0
 
 
-def _check_login(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
-    """The lock-out check, the password check and the audit event (in a worker thread). The database
-    is held only for the two short transactions around the hash, never while it is computed."""
+@contextmanager
+def _one_check_per_name(data_dir: Path, name: str) -> Iterator[None]:
+    """An exclusive lock (``fcntl``) shared by every worker process on this machine, for one of 64
+    buckets of user names: the lock-out count, the password check and the audit row of one name happen
+    one after another, so ``--workers N`` cannot give one extra guess each (issue 28)."""
+    folder = Path(data_dir) / "locks"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    bucket = int(hashlib.sha256(name.casefold().encode("utf-8", "surrogatepass")).hexdigest(), 16) % 64
+    with open(folder / f"login-{bucket:02d}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _check_login(db, data_dir: Path, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
+    """The lock-out check, the password check and the audit event (in a worker thread), one name at a
+    time across processes. The database is held only for the two short transactions around the hash,
+    never while it is computed."""
+    with _one_check_per_name(data_dir, name):
+        return _checked(db, name, password)
+
+
+def _checked(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
     with db.session() as session:
         until = locked_until(session, name)
         if until is not None:
@@ -146,7 +173,8 @@ async def login(request: Request) -> Response:
     try:
         assert _Gate.slots is not None
         async with _Gate.slots:
-            outcome = await asyncio.to_thread(_check_login, request.app.state.db, name, password)
+            outcome = await asyncio.to_thread(_check_login, request.app.state.db,
+                                              request.app.state.settings.data_dir, name, password)
     finally:
         _Gate.waiting -= 1
     if outcome.status == 429:
