@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from recommender.errors import FieldProblem, InvalidCitizenError, did_you_mean
-from recommender.text import CONTROL, CPR, FORMULA_START, municipality_key, normalise, show_key
+from recommender.text import CONTROL, FORMULA_START, has_cpr, municipality_key, normalise, show_key
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
 
 __all__ = ["Citizen", "known_municipality", "parse_value"]
@@ -107,13 +107,13 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
         if spec.required:
             return None, _problem(spec, value, expected="ikke-tom tekst / non-empty text")
         return None, None
-    if CONTROL.search(text):
-        return None, _problem(spec, value, expected="tekst uden kontroltegn / text without control "
-                                                    "characters")
-    if CPR.search(text):  # in every free-text field, not only the id
+    if has_cpr(text):  # in every free-text field, first (never echoed)
         expected = ("et pseudonymt id, aldrig et CPR-nummer / a pseudonymous id, never a CPR number"
                     if spec.name == "citizen_id" else "tekst uden CPR-nummer / text without a CPR number")
         return None, _problem(spec, value, show=False, expected=expected)
+    if CONTROL.search(text):
+        return None, _problem(spec, value, expected="tekst uden kontroltegn / text without control "
+                                                    "characters or direction marks")
     if text.startswith(FORMULA_START):  # a spreadsheet would run it as a formula (CSV injection)
         return None, _problem(spec, value, expected="tekst der ikke begynder med = + - eller @ / text "
                                                     "that does not start with = + - or @")

@@ -11,6 +11,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from recommender.text import redact
+
 __all__ = [
     "CohortError",
     "FieldProblem",
@@ -32,7 +34,8 @@ _MAX_PROBLEMS = 25  # problems spelt out in one InvalidCitizenError message (the
 def show_value(value: object, limit: int = _MAX_SHOWN) -> str:
     """Return a short, safe representation of ``value`` for an error message.
 
-    Long values are cut so that messages and logs never carry a whole record or a huge string.
+    Long values are cut so that messages and logs never carry a whole record or a huge string, and a
+    CPR-shaped run in any disguise is replaced (:func:`recommender.text.redact`).
 
     >>> show_value("du4")
     "'du4'"
@@ -40,8 +43,11 @@ def show_value(value: object, limit: int = _MAX_SHOWN) -> str:
     "'xxxxxxxxxxx"
     >>> show_value("x" * 100).endswith("…' (100 tegn/chars)")
     True
+    >>> show_value("borger 010190\u00b71234")
+    "'borger <CPR-nummer/CPR number>'"
     """
     if isinstance(value, str):
+        value = redact(value)
         if len(value) > limit:
             return repr(value[:limit] + "…") + f" ({len(value)} tegn/chars)"
         return repr(value)

@@ -49,7 +49,14 @@ Decision reason codes: """ + ", ".join(f"`{k}` ({en})" for k, (_, en) in DECISIO
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413 (declared or streamed)."""
+    """Read the whole request body before the application sees the request; refuse bodies over
+    ``limit`` bytes with 413 (declared or streamed).
+
+    No route, dependency or database transaction starts while the client is still sending (issue 28):
+    a client that sends 5 bytes of a form and then nothing holds a buffer of at most ``limit`` bytes
+    until ``recommender serve`` cuts it off, never the database connection. A client that goes away
+    before its body is complete is not answered and is not an error (nothing was asked yet).
+    """
 
     def __init__(self, app: ASGIApp, limit: int):
         self.app, self.limit = app, limit
@@ -62,18 +69,29 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await _send_error(ApiError(413 if declared.isdigit() else 400), send)
             return
+        chunks: list[bytes] = []
         seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:  # HTTPException passes FastAPI's body parsing unchanged
-                    raise HTTPException(413)
-            return message
+            if message["type"] == "http.disconnect":
+                return  # the client left mid-body: nothing to answer, nothing to log
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                await _send_error(ApiError(413), send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body: bytes | None = b"".join(chunks)
 
-        await self.app(scope, limited, send)
+        async def replay() -> Message:
+            nonlocal body
+            if body is not None:
+                whole, body = body, None
+                return {"type": "http.request", "body": whole, "more_body": False}
+            return await receive()  # after the body: the disconnect, when it comes
+
+        await self.app(scope, replay, send)
 
 
 class NoStore:

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database", metavar="URL", help="default: $RECOMMENDER_DATABASE_URL")
     args = parser.parse_args(argv)
-    from sqlalchemy import func, select
+    from sqlalchemy import func, select, update
 
     from recommender.cases import accounts, closures, decisions, recommendations
     from recommender.cases.db import open_database
@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
                 rec_id, contract = recommendations.create(session, engine, pseudonyms, user, case.intake)
                 top = contract["top_offer"]
                 decisions.decide(session, pseudonyms, user, rec_id, DecisionIn(**case.decision(top)))
+                # practice data: the case was recommended when it started (a closure never predates it)
+                session.execute(update(RecommendationRow).where(RecommendationRow.id == rec_id)
+                                .values(created_at=case.recommended_at))
+                session.commit()
                 closures.close(session, pseudonyms, user, case.intake["citizen_id"],
                                ClosureIn(**case.closure(top)))
             finally:

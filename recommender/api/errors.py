@@ -20,8 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recommender.cases.errors import STATUS_CODES, CaseError, problem_error
 from recommender.errors import InvalidCitizenError, RecommenderError, show_value
+from recommender.text import redact
 
-__all__ = ["ApiError", "error_response", "install_handlers"]
+__all__ = ["ApiError", "LOGGERS", "RedactingFilter", "error_response", "install_handlers"]
 
 log = logging.getLogger("recommender.service")
 
@@ -36,8 +37,28 @@ class ApiError(CaseError):
 
 
 def error_response(error: CaseError) -> JSONResponse:
-    """The JSON answer to a refusal (with its headers when it has some)."""
-    return JSONResponse(error.body(), status_code=error.status, headers=getattr(error, "headers", None))
+    """The JSON answer to a refusal (with its headers when it has some). Every error the API gives passes
+    here, so every text in it (field, Danish and English message) goes through
+    :func:`recommender.text.redact`: no CPR-shaped value is ever echoed, whatever the door."""
+    body = error.body()
+    body["error"] = {k: redact(v) if isinstance(v, str) else v for k, v in body["error"].items()}
+    return JSONResponse(body, status_code=error.status, headers=getattr(error, "headers", None))
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that hides CPR-shaped runs in a record's message and traceback (installed on
+    the service's and uvicorn's loggers by :func:`install_handlers`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = redact(message), None
+        return True
+
+
+LOGGERS = ("recommender.service", "uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 def _validation_field(loc: tuple[Any, ...]) -> str | None:
@@ -46,7 +67,12 @@ def _validation_field(loc: tuple[Any, ...]) -> str | None:
 
 
 def install_handlers(app: FastAPI) -> None:
-    """Register the handlers that turn every exception into the JSON error shape."""
+    """Register the handlers that turn every exception into the JSON error shape, and the filter that
+    hides CPR-shaped values in the service's log lines."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
 
     @app.exception_handler(CaseError)
     async def _refusal(_: Request, exc: CaseError) -> JSONResponse:

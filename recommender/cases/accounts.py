@@ -25,7 +25,7 @@ from recommender.cases import audit
 from recommender.cases.tables import Token, User, utcnow
 
 __all__ = ["ROLES", "AccountError", "add_user", "authenticate", "check_user", "issue_token",
-           "revoke_tokens", "verify_password"]
+           "password_matches", "revoke_tokens", "verify_password"]
 
 ROLES = ("adviser", "analyst", "admin")
 TOKEN_PREFIX = "p500_"
@@ -97,6 +97,19 @@ def add_user(session: Session, name: str, role: str, password: str, municipality
     audit.record(session, "user.add", status=201, actor=by, resource=f"user:{name}",
                  municipality=municipality, detail=f"role={role}")
     return user
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` is the one ``password_hash`` was made from (Argon2id); ``None`` (no such
+    user) does the same work and is ``False``. Needs no database session, so a caller can run it
+    without holding a connection."""
+    if password_hash is None:
+        _hasher.hash(password)  # same work either way: no user enumeration by timing
+        return False
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def verify_password(session: Session, name: str, password: str) -> User | None:

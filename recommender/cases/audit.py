@@ -6,11 +6,18 @@ Nothing edits or deletes events, except :func:`purge`, which removes events olde
 (default 24 months, never under 6; the database itself refuses updates and younger deletes).
 :func:`export` gives the data protection officer the events since a date as JSON lines;
 :func:`deny` records a refused request before the refusal is raised.
+
+Failures by no one in particular (a bad bearer token, a login with a name no account has) are not one
+row each: :func:`record_anonymous` writes at most one row per action per :data:`ANONYMOUS_INTERVAL`
+seconds in each process, counting the failures since the last one (issue 28: ~150 bad-token requests a
+second had written 150 rows a second that may not be deleted for six months).
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -22,7 +29,12 @@ from recommender.cases.errors import CaseError
 from recommender.cases.settings import MIN_RETENTION_MONTHS
 from recommender.cases.tables import AuditEvent, User, utcnow
 
-__all__ = ["deny", "export", "purge", "record", "retention_cutoff"]
+__all__ = ["ANONYMOUS_INTERVAL", "deny", "export", "purge", "record", "record_anonymous", "retention_cutoff"]
+
+ANONYMOUS_INTERVAL = 60.0
+# (database, action) → (when its last row was written, failures since)
+_anonymous: dict[tuple[str, str], tuple[float, int]] = {}
+_anonymous_lock = threading.Lock()
 
 
 def record(session: Session, action: str, *, status: int, user: User | None = None,
@@ -37,6 +49,22 @@ def record(session: Session, action: str, *, status: int, user: User | None = No
         municipality=municipality if municipality is not None else (user.municipality if user else None),
         status=status, model_version=model_version, rules_version=rules_version,
         input_hash=input_hash, detail=detail[:500] if detail else None))
+
+
+def record_anonymous(session: Session, action: str, *, status: int, detail: str) -> bool:
+    """Count an anonymous failure; write a row (with the count since the last row) at most once per
+    :data:`ANONYMOUS_INTERVAL` seconds per action in this process. Whether a row was written."""
+    now, key = time.monotonic(), (str(session.get_bind().engine.url), action)
+    with _anonymous_lock:
+        last, count = _anonymous.get(key, (-ANONYMOUS_INTERVAL, 0))
+        count += 1
+        if now - last < ANONYMOUS_INTERVAL:
+            _anonymous[key] = (last, count)
+            return False
+        _anonymous[key] = (now, 0)
+    record(session, action, status=status,
+           detail=f"{detail}; {count} since the last row of this kind (at most one a minute per process)")
+    return True
 
 
 def deny(session: Session, error: CaseError, action: str, user: User, resource: str | None = None,

@@ -54,6 +54,10 @@ def close(session: Session, pseudonyms: Pseudonymiser, user: User, citizen_id: s
     if not rows:
         raise deny(session, CaseError(404), "closure.create", user, resource)
     row = rows[0]
+    if body.closed < row.created_at.date():  # impossible: closed before it was recommended
+        raise invalid("closed", f"a date on or after the recommendation ({row.created_at.date().isoformat()})",
+                      f"en dato på eller efter anbefalingen ({row.created_at.date().isoformat()})",
+                      body.closed.isoformat())
     if row.closure is not None:
         raise deny(session, _conflict(), "closure.create", user, resource)
     closure = Closure(recommendation_id=row.id, citizen_ref=ref, municipality=row.municipality,

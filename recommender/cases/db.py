@@ -10,6 +10,7 @@ decision survives a crash.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from recommender import RecommenderError
+
+log = logging.getLogger("recommender.service")
 
 __all__ = ["Database", "SchemaError", "current_revision", "head_revision", "make_engine", "open_database",
            "shown_url", "upgrade"]
@@ -69,7 +72,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                _private_place(Path(parsed.database).expanduser())
             # One connection per process: SQLite has one writer at a time, and threads queueing for
             # the pool wait on a Python condition instead of SQLite's sleeping busy handler (which
             # backs off up to 100 ms per retry and multiplied latency under load).
@@ -79,6 +82,9 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
                 raise RecommenderError(f"sqlite_synchronous: expected full or normal; got "
                                        f"{sqlite_synchronous!r}")
             event.listen(engine, "connect", lambda dbapi, _: _sqlite_pragmas(dbapi, sqlite_synchronous))
+            if parsed.database and parsed.database != ":memory:":
+                file = Path(parsed.database).expanduser()
+                event.listen(engine, "connect", lambda dbapi, _: _private_files(file))
             return engine
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
@@ -86,11 +92,36 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
         raise RecommenderError(f"--database {shown_url(url)}: driver not installed{hint}: {exc}") from None
 
 
+def _private_place(file: Path) -> None:
+    """The database's directory: made 0700 when it is new; a warning when an existing one is open to
+    the group or others (its mode is the operator's to change, not ours)."""
+    folder = file.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        folder.chmod(0o700)  # whatever the umask
+    elif folder.stat().st_mode & 0o077:
+        log.warning("the database's directory %s is mode %o: others on this machine can list it; "
+                    "chmod 700 it / mappen bør kun kunne læses af tjenesten", folder, folder.stat().st_mode & 0o777)
+
+
+def _private_files(file: Path) -> None:
+    """The database file and its WAL and shared-memory files: readable by the service's user only."""
+    for path in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError:  # not ours to change (another user's file): SQLite reads it or refuses
+            pass
+
+
 def _sqlite_pragmas(dbapi_connection, synchronous: str) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # REPLACE deletes the row it conflicts with; delete triggers (the audit trail's guard against
+    # deleting young events) fire on that only with recursive triggers on (issue 28)
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.close()
 
 

@@ -115,22 +115,24 @@ def export_cohort(session: Session, out: str | os.PathLike[str], *, since: date 
 
 
 def summary_lines(cases: ClosedCases, min_cell: int = DEFAULT_MIN_CELL) -> list[str]:
-    """Closed cases per municipality and outcome; a cell under ``min_cell`` is shown as ``<min_cell``.
+    """Closed cases per municipality and outcome with each municipality's total; protected by
+    complementary suppression (:func:`recommender.analysis.suppression.protect`), so no total gives a
+    hidden cell back: a hidden figure is ``..``.
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"municipality": ["Aarhus"] * 6, "outcome": ["job"] * 5 + ["other"]})
     >>> summary_lines(ClosedCases(frame, pd.Series(dtype=object), ()))[1].split()
-    ['Aarhus', '6', '5', '0', '0', '<5']
+    ['Aarhus', '6', '..', '0', '0', '..']
     """
+    from recommender.analysis.suppression import protect
+
     lines = [f"{'kommune/municipality':<22}{'i alt/all':>10}" + "".join(f"{o:>12}" for o in OUTCOME.codes)]
     table = pd.crosstab(cases.frame["municipality"], cases.frame["outcome"]).reindex(
         columns=list(OUTCOME.codes), fill_value=0)
-
-    def cell(k: int) -> str:
-        return f"<{min_cell}" if 0 < k < min_cell else str(k)
-
-    for municipality, counts in table.iterrows():
-        total = int(counts.sum())
-        lines.append(f"{str(municipality):<22}{cell(total):>10}" + "".join(
-            f"{cell(int(counts[o])):>12}" for o in OUTCOME.codes))
+    if table.empty:
+        return lines
+    shown = protect(table.to_numpy(dtype=int).tolist(), min_cell=min_cell)
+    for i, municipality in enumerate(table.index):
+        lines.append(f"{str(municipality):<22}{shown.show(('row', i, -1))!s:>10}" + "".join(
+            f"{shown.show(('cell', i, j))!s:>12}" for j in range(len(OUTCOME.codes))))
     return lines

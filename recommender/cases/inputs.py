@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 __all__ = ["ClosureIn", "DecisionIn", "TypologyIn"]
 
@@ -35,8 +35,18 @@ class ClosureIn(BaseModel):
 
     offer: str = Field(description="the offer the citizen had", max_length=64)
     outcome: str = Field(description="job, education, active or other", max_length=64)
-    closed: date = Field(description="the day the case was closed (not in the future)")
-    duration_days: int = Field(description="the case's length in days (0–3650)")
+    closed: date = Field(description="the day the case was closed, YYYY-MM-DD (not in the future, not "
+                                     "before the recommendation)")
+    duration_days: StrictInt = Field(description="the case's length in days (0–3650), a whole number")
+
+    @field_validator("closed", mode="before")
+    @classmethod
+    def _iso_day(cls, value: object) -> object:
+        """Only a day written YYYY-MM-DD (or a date): never a number read as seconds since 1970."""
+        if isinstance(value, date) or (isinstance(value, str) and len(value) == 10 and value[4] == "-"
+                                       and value[7] == "-"):
+            return value
+        raise ValueError("expected a day written YYYY-MM-DD")
 
 
 class TypologyIn(BaseModel):

@@ -4,6 +4,8 @@
 Before listening it opens the database (an empty one is created; an out-of-date schema is refused with
 the command to run), loads the model and rules, and makes sure the secrets exist, so a bad start is
 one line on stderr and exit 2. With several workers each loads the same settings from the environment.
+Every connection is held to the limits of :mod:`recommender.cli._http_limits` (header size and count,
+request time, keep-alive, connection cap), whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def _check_port(host: str, port: int) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from recommender.cli._http_limits import uvicorn_options
     from recommender.server import create_app
     from recommender.cases.db import shown_url, open_database
     from recommender.cases.engine import load_engine
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"recommender serve: http://{args.host}:{args.port}/docs · database {shown_url(url)} · model "
           f"{engine.model_version} · rules {engine.rules_version} · {args.workers} worker(s)", file=sys.stderr)
     common = dict(host=args.host, port=args.port, access_log=args.access_log, log_level="warning",
-                  timeout_graceful_shutdown=10)
+                  timeout_graceful_shutdown=10, **uvicorn_options())
     if args.workers == 1:
         uvicorn.run(create_app(settings, engine=engine, database=db), **common)  # type: ignore[arg-type]
         return 0

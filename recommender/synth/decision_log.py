@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,14 @@ class SyntheticCase:
         """The decision body for a recommendation that advised ``top_offer``."""
         offer = self.given(top_offer)
         return {"offer": offer} if offer == top_offer else {"offer": offer, "reason": self.reason}
+
+    @property
+    def recommended_at(self) -> datetime:
+        """When the case was recommended: the day it started (``closed`` − ``duration_days``), 09:00 UTC.
+        A closure is never dated before its recommendation, so practice data backdates the recommendation
+        to this moment before closing it."""
+        start = self.closed - timedelta(days=self.duration_days)
+        return datetime(start.year, start.month, start.day, 9, tzinfo=timezone.utc)
 
     def closure(self, top_offer: str | None) -> dict[str, Any]:
         """The closure body (JSON-ready)."""

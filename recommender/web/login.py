@@ -6,11 +6,23 @@ records ``login.ok`` or ``login.failed`` in the audit trail. The audit trail als
 login), that name is locked until the oldest of those failures is :data:`WINDOW` old; the password is
 then not even checked (``login.locked`` is recorded). No extra table, and the count holds across
 worker processes and restarts.
+
+The password check (Argon2id: about a core and 64 MiB for a fraction of a second) and its database
+calls run in a worker thread, never on the event loop, so a flood of logins does not stop other
+requests (issue 28). At most :data:`LOGIN_WORKERS` logins are checked at once in a process, and at most
+:data:`LOGIN_QUEUE` wait for their turn; a login beyond that is answered 503 at once, without work.
 """
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import hashlib
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -24,14 +36,17 @@ from recommender.cases import accounts, audit
 from recommender.api.deps import DbSession
 from recommender.cases.tables import AuditEvent, User, utcnow
 from recommender.web.pages import WEB_ROLES, home, page, redirect
-from recommender.web.session import check_csrf, read_form
+from recommender.web.session import check_csrf, read_form, session_key, start_session
 from recommender.web.text import LANGUAGES
 
-__all__ = ["MAX_FAILURES", "WINDOW", "locked_until", "login_url", "router", "safe_next"]
+__all__ = ["LOGIN_QUEUE", "LOGIN_WORKERS", "MAX_FAILURES", "WINDOW", "locked_until", "login_url", "router",
+           "safe_next"]
 
 router = APIRouter(include_in_schema=False)
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
+LOGIN_WORKERS = 1  # one core for password checks; the other serves everything else
+LOGIN_QUEUE = 16
 
 
 def _resource(name: str) -> str:
@@ -71,38 +86,108 @@ def login_form(request: Request, next: str = "/") -> Response:
     return page(request, "login.html", next=safe_next(next), error=None, username="")
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What the password check found (computed in a worker thread)."""
+
+    status: int
+    user_id: int | None = None
+    role: str | None = None
+    minutes: int = 0
+
+
+class _Gate:
+    """The bound on login work in this process: LOGIN_WORKERS slots and a count of the
+    logins waiting for one (made in the event loop on first use)."""
+
+    slots: asyncio.Semaphore | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    waiting = 0
+
+
+@contextmanager
+def _one_check_per_name(data_dir: Path, name: str) -> Iterator[None]:
+    """An exclusive lock (``fcntl``) shared by every worker process on this machine, for one of 64
+    buckets of user names: the lock-out count, the password check and the audit row of one name happen
+    one after another, so ``--workers N`` cannot give one extra guess each (issue 28)."""
+    folder = Path(data_dir) / "locks"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    bucket = int(hashlib.sha256(name.casefold().encode("utf-8", "surrogatepass")).hexdigest(), 16) % 64
+    with open(folder / f"login-{bucket:02d}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _check_login(db, data_dir: Path, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
+    """The lock-out check, the password check and the audit event (in a worker thread), one name at a
+    time across processes. The database is held only for the two short transactions around the hash,
+    never while it is computed."""
+    with _one_check_per_name(data_dir, name):
+        return _checked(db, name, password)
+
+
+def _checked(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        until = locked_until(session, name)
+        if until is not None:
+            audit.record(session, "login.locked", status=429, actor=None, resource=_resource(name),
+                         detail="web login refused: too many failures")
+            return _Outcome(429, minutes=max(1, math.ceil((until - utcnow()).total_seconds() / 60)))
+        found = session.scalar(select(User).where(User.name == name)) if name and password else None
+        user_id = found.id if found is not None and found.active else None
+        stored = found.password_hash if user_id is not None else None  # type: ignore[union-attr]
+    ok = accounts.password_matches(stored, password) if name and password else False
+    with db.session() as session:
+        user = session.get(User, user_id) if ok and user_id is not None else None
+        if user_id is None and not ok:  # no such (active) account: anonymous, counted, not one row each
+            audit.record_anonymous(session, "login.failed", status=401, detail="web login: no such account")
+            return _Outcome(401)
+        if user is None or not user.active:
+            audit.record(session, "login.failed", status=401, resource=_resource(name), detail="web login")
+            return _Outcome(401)
+        if user.role not in WEB_ROLES:
+            audit.record(session, "login.failed", status=403, user=user, resource=_resource(name),
+                         detail="web login: not an adviser or analyst")
+            return _Outcome(403, role=user.role)
+        audit.record(session, "login.ok", status=200, user=user, resource=_resource(name), detail="web login")
+        return _Outcome(200, user.id, user.role)
+
+
 @router.post("/login", response_class=HTMLResponse)
-async def login(request: Request, session: DbSession) -> Response:
+async def login(request: Request) -> Response:
     form = await read_form(request)
     target = safe_next(form.get("next"))
     name = form.get("username", "").strip()[:200]
     password = form.get("password", "")
     check_csrf(request, form)
-    until = locked_until(session, name)
-    if until is not None:
-        audit.record(session, "login.locked", status=429, actor=None, resource=_resource(name),
-                     detail="web login refused: too many failures")
-        session.commit()
-        minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+    if _Gate.loop is not asyncio.get_running_loop():  # one gate per event loop (a test client has its own)
+        _Gate.slots, _Gate.loop, _Gate.waiting = asyncio.Semaphore(LOGIN_WORKERS), asyncio.get_running_loop(), 0
+    if _Gate.waiting >= LOGIN_QUEUE:  # bounded work: refuse at once, without hashing or writing
+        response = page(request, "login.html", 503, next=target, username=name, error=("login_busy", {}))
+        response.headers["Retry-After"] = "5"
+        return response
+    _Gate.waiting += 1
+    try:
+        assert _Gate.slots is not None
+        async with _Gate.slots:
+            outcome = await asyncio.to_thread(_check_login, request.app.state.db,
+                                              request.app.state.settings.data_dir, name, password)
+    finally:
+        _Gate.waiting -= 1
+    if outcome.status == 429:
         return page(request, "login.html", 429, next=target, username=name,
-                    error=("login_locked", {"m": minutes}))
-    user = accounts.verify_password(session, name, password) if name and password else None
-    if user is None:
-        audit.record(session, "login.failed", status=401, resource=_resource(name), detail="web login")
-        session.commit()
+                    error=("login_locked", {"m": outcome.minutes}))
+    if outcome.status == 401:
         return page(request, "login.html", 401, next=target, username=name, error=("login_failed", {}))
-    if user.role not in WEB_ROLES:
-        audit.record(session, "login.failed", status=403, user=user, resource=_resource(name),
-                     detail="web login: not an adviser or analyst")
-        session.commit()
+    if outcome.status == 403:
         return page(request, "login.html", 403, next=target, username=name,
-                    error=("login_role", {"role": user.role}))
-    audit.record(session, "login.ok", status=200, user=user, resource=_resource(name), detail="web login")
-    session.commit()
-    lang = request.session.get("lang")
-    request.session.clear()  # a fresh session (and CSRF token) for the logged-in user
-    request.session.update({"uid": user.id, **({"lang": lang} if lang else {})})
-    return redirect(home(user.role) if target == "/" else target)
+                    error=("login_role", {"role": outcome.role}))
+    assert outcome.user_id is not None and outcome.role is not None
+    start_session(request, outcome.user_id)  # a fresh session id, start and CSRF token
+    return redirect(home(outcome.role) if target == "/" else target)
 
 
 @router.post("/logout")
@@ -111,8 +196,10 @@ async def logout(request: Request, session: DbSession) -> Response:
     check_csrf(request, form)
     uid = request.session.get("uid")
     user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is not None:
-        audit.record(session, "logout", status=200, user=user, resource=_resource(user.name), detail="web")
+    key = session_key(request)
+    if user is not None:  # the session's id is recorded: a copy of this cookie no longer works
+        audit.record(session, "logout", status=200, user=user, resource=_resource(user.name),
+                     detail=f"web {key}" if key else "web")
         session.commit()
     lang = request.session.get("lang")
     request.session.clear()

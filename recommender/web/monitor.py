@@ -1,7 +1,7 @@
 """The analysts' monitoring page (``/monitor``, optional ``?since=YYYY-MM-DD``): the figures of
 ``GET /api/v1/monitor``, from the same function (:func:`recommender.cases.monitor.monitor`, without
 the slow off-policy estimate), as tables. Cells under the report's ``min_cell`` citizens arrive
-suppressed (``"<5"`` or ``null``) and are shown as such, with the reason."""
+suppressed (``".."`` or ``null``) and are shown as such, with the reason."""
 
 from __future__ import annotations
 

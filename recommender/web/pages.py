@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import select
 
 from recommender.api.deps import DbSession
-from recommender.cases.tables import User
+from recommender.cases.tables import AuditEvent, User
 from recommender.numbers import decimal, percent
-from recommender.web.session import csrf_token, language
+from recommender.text import redact
+from recommender.web.session import csrf_token, language, session_key
 from recommender.web.text import translate
 
 __all__ = ["HEADERS", "LOCAL", "STATIC", "Adviser", "Analyst", "LoginRequired", "Visitor", "WEB_ROLES",
@@ -44,11 +46,12 @@ _NUMBER_SPACE = re.compile(r"(?<=\d) (?=%)")
 
 def _unbroken(value: Any) -> Any:
     """Every printed value with a no-break space between a number and its "%" ("8 %" never breaks
-    across lines, as Danish typesetting wants). Markup stays Markup, so it is not escaped
-    twice; the space is the only change."""
+    across lines, as Danish typesetting wants), and with every CPR-shaped run hidden
+    (:func:`recommender.text.redact`: the one place every page passes through, so no refilled box, error
+    or name shows a CPR number back). Markup stays Markup, so it is not escaped twice."""
     if not isinstance(value, str):
         return value
-    return type(value)(_NUMBER_SPACE.sub("\u00a0", value))
+    return type(value)(redact(_NUMBER_SPACE.sub("\u00a0", value)))
 
 
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
@@ -127,11 +130,20 @@ def home(role: str) -> str:
     return "/monitor" if role == "analyst" else "/"
 
 
+def _revoked(session: DbSession, key: str, since: int) -> bool:
+    """Whether the session ``key`` was logged out (the audit trail's ``logout`` events since it began)."""
+    start = datetime.fromtimestamp(since, timezone.utc)
+    return session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "logout", AuditEvent.at >= start, AuditEvent.detail == f"web {key}").limit(1)) is not None
+
+
 def _logged_in(request: Request, session: DbSession, role: str) -> User:
     uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active or user.role not in WEB_ROLES:
-        request.session.pop("uid", None)
+    key = session_key(request)  # None: no session id, or older than the absolute lifetime
+    user = session.get(User, uid) if isinstance(uid, int) and key is not None else None
+    if (user is None or not user.active or user.role not in WEB_ROLES
+            or _revoked(session, key or "", request.session.get("iat", 0))):
+        request.session.clear()
         raise LoginRequired
     if user.role != role:
         raise WrongRole(user)

@@ -5,12 +5,20 @@ SameSite=Lax and valid for :data:`MAX_AGE` seconds. It is marked ``Secure`` unle
 on the loopback address (``127.0.0.1``, ``::1``, ``localhost``: an adviser trying the tool on her own
 machine over plain http); the setting ``RECOMMENDER_COOKIE_SECURE=true|false`` overrides that choice.
 Every form carries ``csrf_token``, a random value kept in the session and compared in constant time.
+
+The cookie alone does not keep a session alive (issue 28): a login gives the session a random id
+(``sid``) and its start (``iat``). Logout records the id's hash in the audit trail (``logout``), and a
+session whose id was logged out is refused, so a cookie copied before logout no longer works. A session
+ends :data:`MAX_AGE` seconds after login whatever it does since (the cookie's own age restarts each time
+it is re-signed; ``iat`` does not).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+import time
 from urllib.parse import parse_qsl
 
 from starlette.middleware.sessions import SessionMiddleware
@@ -20,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from recommender.web.text import LANGUAGES
 
 __all__ = ["COOKIE", "MAX_AGE", "CsrfError", "WebSession", "check_csrf", "csrf_token", "language",
-           "SHOWN_MAX", "read_form", "remember_citizen", "shown_citizen"]
+           "SHOWN_MAX", "read_form", "remember_citizen", "session_key", "shown_citizen", "start_session"]
 
 COOKIE = "p500_session"
 MAX_AGE = 8 * 3600  # one working day
@@ -53,6 +61,23 @@ class WebSession:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         middleware = self._secure if self.is_secure(scope) else self._plain
         await middleware(scope, receive, send)
+
+
+def start_session(request: Request, uid: int) -> None:
+    """A fresh session for the user who just logged in: a new id, its start, a new CSRF token."""
+    lang = request.session.get("lang")
+    request.session.clear()
+    request.session.update({"uid": uid, "sid": secrets.token_urlsafe(24), "iat": int(time.time()),
+                            **({"lang": lang} if lang else {})})
+
+
+def session_key(request: Request) -> str | None:
+    """What the audit trail records for this session at logout (a hash of its id), or ``None`` when
+    the session has no id or is older than :data:`MAX_AGE` (then it is no session at all)."""
+    sid, iat = request.session.get("sid"), request.session.get("iat")
+    if not isinstance(sid, str) or not isinstance(iat, int) or not 0 <= time.time() - iat <= MAX_AGE:
+        return None
+    return "session:" + hashlib.sha256(sid.encode()).hexdigest()[:32]
 
 
 def csrf_token(request: Request) -> str:

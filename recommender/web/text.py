@@ -30,6 +30,8 @@ PAGE: dict[str, tuple[str, str]] = {
     "username": ("Brugernavn", "User name"),
     "password": ("Adgangskode", "Password"),
     "login_failed": ("Forkert brugernavn eller adgangskode.", "Wrong user name or password."),
+    "login_busy": ("Der logges mange ind lige nu. Prøv igen om et øjeblik.",
+                   "Many people are logging in right now. Try again in a moment."),
     "login_locked": ("For mange mislykkede forsøg. Prøv igen om {m} minutter.",
                      "Too many failed attempts. Try again in {m} minutes."),
     "login_role": ("Kun rådgivere og analytikere kan bruge siden; din rolle er {role}.",
@@ -135,10 +137,11 @@ PAGE: dict[str, tuple[str, str]] = {
     "since_invalid": ("Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »{value}«).",
                       "Write the day as YYYY-MM-DD, e.g. 2026-01-31 (you typed '{value}')."),
     "show": ("Vis", "Show"),
-    "suppressed_note": ("»<{k}« og »–«: færre end {k} borgere (eller intet tal). Tallet vises ikke, så ingen "
-                        "borger kan genkendes.",
-                        "'<{k}' and '–': fewer than {k} citizens (or no figure). The figure is not shown, so "
-                        "no citizen can be recognised."),
+    "suppressed_note": ("»..« og »–«: tallet er skjult, fordi det er under {k} borgere eller ville give et "
+                        "tal under {k} borgere tilbage (eller der er intet tal). Så kan ingen borger genkendes.",
+                        "'..' and '–': the figure is hidden because it is under {k} citizens or would give a "
+                        "figure under {k} citizens back (or there is no figure). So no citizen can be "
+                        "recognised."),
     "figure": ("Tal", "Figure"), "value": ("Værdi", "Value"), "count": ("Antal", "Count"),
     "rate": ("Andel, der følger", "Share following"),
     "counts_h": ("Omfang", "Volume"),

@@ -225,7 +225,10 @@ def test_closure(service):
     cid = example()["citizen_id"]
     rec = _create(service, headers)
     url = f"{API}/citizens/{cid}/closure"
-    body = {"offer": "internship", "outcome": "job", "closed": "2026-03-01", "duration_days": 120}
+    from datetime import date
+
+    # issue 28: a closure is on or after its recommendation (made today here)
+    body = {"offer": "internship", "outcome": "job", "closed": date.today().isoformat(), "duration_days": 120}
     _error(service.client.post(url, json={**body, "outcome": "jobb"}, headers=headers), 422,
            field="outcome")
     _error(service.client.post(url, json={**body, "closed": "2999-01-01"}, headers=headers), 422,

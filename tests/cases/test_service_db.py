@@ -130,8 +130,8 @@ def test_every_personal_data_request_is_audited_without_raw_ids(service):
                         json={"offer": rec["recommendation"]["top_offer"]}, headers=headers)
     service.client.get(f"/api/v1/citizens/{record['citizen_id']}/recommendations", headers=headers)
     service.client.post(f"/api/v1/citizens/{record['citizen_id']}/closure", headers=headers,
-                        json={"offer": "internship", "outcome": "job", "closed": "2026-01-02",
-                              "duration_days": 3})
+                        json={"offer": "internship", "outcome": "job",  # on or after the recommendation
+                              "closed": __import__("datetime").date.today().isoformat(), "duration_days": 3})
     service.client.get("/api/v1/model", headers={"Authorization": "Bearer p500_wrong"})
     events = service.audit()
     actions = [(e.action, e.status) for e in events]

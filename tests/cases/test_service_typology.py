@@ -195,9 +195,9 @@ def test_export_train_round_trip_and_monitor_override_rate(service, database_url
     for code, entry in overrides["by_typology"].items():
         n = sum(1 for t in rules.values() if t == code)
         k = sum(1 for i in changed if rules[i] == code)
-        assert entry["n"] == (n if n >= 5 else "<5")
-        if n >= 5:
-            assert entry["rate"] == round(k / n, 4)
+        assert entry["n"] in (n, "..") and (n >= 5 or entry["n"] == "..")  # small cells hidden
+        if entry["rate"] is not None:
+            assert n >= 5 and entry["rate"] == round(k / n, 4)
     assert main(["monitor", "--database", database_url, "--no-offpolicy"]) == 0
     assert "Rådgiverens typologi" in capsys.readouterr().out
 

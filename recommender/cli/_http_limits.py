@@ -1,0 +1,164 @@
+"""The limits ``recommender serve`` puts on every client connection, before the application sees it.
+
+uvicorn on its own (with ``httptools``) reads header lines of any length, never closes a connection
+that has not yet sent a whole request, and accepts connections until the process runs out of file
+descriptors, so one client can take memory or every file descriptor and stop the service for every
+adviser (issue 28, points 3 and 4). Here the HTTP parser is h11 with:
+
+- **header size**: the request line and headers together at most :data:`MAX_HEADER_BYTES`
+  (16 KiB); a longer head is refused (400 while it is still arriving, before more is read; 431 when it
+  came whole in one read) and the connection closed;
+- **header count**: at most :data:`MAX_HEADERS` (100) header lines, else 431;
+- **request time**: the whole request (head and body) must arrive within :data:`REQUEST_SECONDS`
+  (15 s) of its first byte, or of the connection's start; a slow or half-open client is cut off;
+- **keep-alive**: an idle connection after a response is closed after :data:`KEEP_ALIVE_SECONDS` (5 s);
+- **connections**: at most :func:`max_connections` open at once (500, or fewer when the process may
+  open fewer files). At the cap a new connection closes the longest-idle connection that has not sent a
+  request yet; when every connection is busy, the new one is closed. Requests in flight are bounded by
+  the same number (uvicorn's ``limit_concurrency``: over it, 503).
+
+>>> Limits().max_header_bytes, Limits().max_headers
+(16384, 100)
+>>> max_connections(soft_files=1024), max_connections(soft_files=256), max_connections(soft_files=100_000)
+(500, 156, 500)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+__all__ = ["KEEP_ALIVE_SECONDS", "MAX_HEADERS", "MAX_HEADER_BYTES", "REQUEST_SECONDS", "GuardedH11",
+           "Limits", "max_connections", "uvicorn_options"]
+
+MAX_HEADER_BYTES = 16 * 1024
+MAX_HEADERS = 100
+REQUEST_SECONDS = 15.0
+KEEP_ALIVE_SECONDS = 5
+MAX_CONNECTIONS = 500
+#: File descriptors kept free for the database, the model, logs and the listening socket.
+RESERVED_FILES = 100
+
+
+def max_connections(soft_files: int | None = None) -> int:
+    """The connection cap: :data:`MAX_CONNECTIONS`, or the open-file limit less :data:`RESERVED_FILES`."""
+    if soft_files is None:
+        soft_files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft_files == resource.RLIM_INFINITY:
+            return MAX_CONNECTIONS
+    return max(16, min(MAX_CONNECTIONS, soft_files - RESERVED_FILES))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force (see the module docstring)."""
+
+    max_header_bytes: int = MAX_HEADER_BYTES
+    max_headers: int = MAX_HEADERS
+    request_seconds: float = REQUEST_SECONDS
+    keep_alive_seconds: int = KEEP_ALIVE_SECONDS
+
+
+LIMITS = Limits()
+
+
+def _head_problem(scope: Any) -> str | None:
+    """Why a request's head is refused, or ``None``. h11 bounds a head still arriving; a whole head that
+    came in one read is measured here."""
+    headers = scope.get("headers", ())
+    if len(headers) > LIMITS.max_headers:
+        return f"Too many request headers (at most {LIMITS.max_headers})"
+    size = sum(len(k) + len(v) + 4 for k, v in headers) + len(scope.get("raw_path", b""))
+    if size + len(scope.get("query_string", b"")) > LIMITS.max_header_bytes:
+        return f"Request headers too large (at most {LIMITS.max_header_bytes} bytes)"
+    return None
+
+
+async def _refuse_head(problem: str, send: Any) -> None:
+    body = problem.encode()
+    await send({"type": "http.response.start", "status": 431,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class GuardedH11(H11Protocol):
+    """uvicorn's h11 protocol with a request deadline, a header-count limit and a connection cap."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._idle_since = time.monotonic()
+        self._cap = max_connections()
+        app = self.app
+
+        async def guarded(scope: Any, receive: Any, send: Any) -> None:
+            problem = _head_problem(scope) if scope.get("type") == "http" else None
+            if problem is not None:
+                await _refuse_head(problem, send)
+                return
+            await app(scope, receive, send)
+
+        self.app = guarded
+
+    # connection cap ----------------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self._cap:
+            idle = [c for c in self.connections if isinstance(c, GuardedH11) and c is not self
+                    and c._waiting_for_request()]
+            victim = min(idle, key=lambda c: c._idle_since) if idle else self
+            victim.transport.close()
+            self.connections.discard(victim)  # now, not when the loop gets round to connection_lost
+            if victim is self:
+                return
+        self._arm()
+
+    def _waiting_for_request(self) -> bool:
+        return (self.conn.their_state is h11.IDLE and not self.transport.is_closing()
+                and (self.cycle is None or self.cycle.response_complete))
+
+    # request deadline --------------------------------------------------------------------------
+    def _arm(self) -> None:
+        if self._deadline is None and not self.transport.is_closing():
+            self._idle_since = time.monotonic()
+            self._deadline = self.loop.call_later(LIMITS.request_seconds, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self) -> None:
+        self._deadline = None
+        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+            self.transport.close()  # the client took too long to send its request: not our fault
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
+            self._arm()  # the deadline runs from the request's start, not from each byte
+        else:
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._disarm()
+        if self.conn.their_state is h11.IDLE:
+            self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """The keyword arguments that put these limits on ``uvicorn.run``."""
+    return dict(http=GuardedH11, h11_max_incomplete_event_size=LIMITS.max_header_bytes,
+                timeout_keep_alive=LIMITS.keep_alive_seconds, limit_concurrency=max_connections() + 1)
