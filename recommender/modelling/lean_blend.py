@@ -182,20 +182,23 @@ class BlendTables:
         broadcast over the offers, with ``mix`` (…, members + 2) the weights of each row."""
         m = len(lins)
         w = mix[..., None, None, :]
-        out = sum(w[..., j] * p for j, p in enumerate(lins)) + w[..., m] * tree + \
-            w[..., m + 1] * prior[..., None, :]
-        z = np.where(self.known != 0, np.log(np.clip(out, 1e-15, 1.0)), -np.inf)
+        out = w[..., m] * tree
+        for j, p in enumerate(lins):
+            out += w[..., j] * p
+        out += w[..., m + 1] * prior[..., None, :]
+        np.clip(out, 1e-15, 1.0, out=out)
+        if self.beta == 1.0:  # softmax(log(p)) is p over the known outcomes, renormalised
+            out *= self.known != 0
+            out /= out.sum(axis=-1, keepdims=True)
+            return out
+        z = np.where(self.known != 0, np.log(out), -np.inf)
         return softmax(self.beta * z)
 
     def _trees(self, t: np.ndarray, forests: np.ndarray) -> np.ndarray:
         """(len(forests), m, offers, K) the trees' probabilities of the inputs ``t`` (m, inputs),
-        binned once, the offer column set per offer."""
-        heaps = self.trees.heaps
-        m, n_off = len(t), len(self.offer_codes)
-        stacked = np.repeat(heaps.bins(t)[:, None, :], n_off, axis=1)
-        stacked[:, :, self.offer_pos] = np.asarray(self.offer_codes, dtype=np.intp)
-        p = self.trees.proba_binned(stacked.reshape(m * n_off, -1), forests)
-        return p.reshape(len(forests), m, n_off, -1)
+        binned once, the offer column set per offer (a tree that does not split on the offer is
+        walked once per citizen)."""
+        return self.trees.proba_by(t, self.offer_pos, self.offer_codes, forests)
 
     def _draw_trees(self, t: np.ndarray) -> np.ndarray:
         """(B+1, m, offers, K) the trees of every draw (each distinct forest evaluated once)."""

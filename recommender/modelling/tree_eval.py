@@ -85,6 +85,10 @@ class HeapForests:
             self.is_cat[self.feature], 0, np.array([len(t) + 1 for t in self.thresholds])[self.feature])
         lut[np.flatnonzero(split), missing[split]] = 1 - trees.missing_left[node[split]]
         self.lut = lut.ravel()
+        # which columns each tree splits on (a tree that never reads a column gives every value of it
+        # the same leaf)
+        self.reads = np.zeros((n_forests * n_slots, len(trees.inputs)), dtype=bool)
+        self.reads[np.repeat(np.arange(n_forests * n_slots), self.n_inner)[split], self.feature[split]] = True
 
     def bins(self, X: np.ndarray) -> np.ndarray:
         """(m, inputs) whole-number bins of the input rows ``X`` (m, inputs)."""
@@ -103,12 +107,47 @@ class HeapForests:
         """(len(forests), m, K') raw scores of the binned rows ``bins`` (m, inputs) under each forest:
         the forest's baseline plus its trees' leaf values, summed per class."""
         forests = np.asarray(forests, dtype=np.intp)
+        slots, seg = self._slots(forests)
+        sums = self._sums(bins, slots, seg, len(forests) * self.n_classes)
+        return sums.reshape(len(bins), len(forests), self.n_classes).transpose(1, 0, 2) + \
+            self.baseline[forests][:, None, :]
+
+    def raw_by(self, bins: np.ndarray, column: int, codes: np.ndarray, forests: np.ndarray
+               ) -> np.ndarray:
+        """(len(forests), m, len(codes), K') raw scores of the rows ``bins`` with ``column`` set to
+        each of ``codes`` in turn (e.g. each offer). A tree that never splits on ``column`` is
+        walked once per row, not once per code."""
+        forests = np.asarray(forests, dtype=np.intp)
+        slots, seg = self._slots(forests)
+        n_seg, (m, n_cols), n_codes = len(forests) * self.n_classes, bins.shape, len(codes)
+        varying = self.reads[slots, column]
+        fixed = self._sums(bins, slots[~varying], seg[~varying], n_seg)
+        each = np.repeat(bins[:, None, :], n_codes, axis=1)
+        each[:, :, column] = codes
+        per_code = self._sums(each.reshape(m * n_codes, n_cols), slots[varying], seg[varying], n_seg)
+        total = per_code.reshape(m, n_codes, n_seg) + fixed[:, None, :]
+        return total.reshape(m, n_codes, len(forests), self.n_classes).transpose(2, 0, 1, 3) + \
+            self.baseline[forests][:, None, None, :]
+
+    def _slots(self, forests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The forests' tree slots, each forest's class by class (slot = iteration·K' + class), and
+        each slot's (forest position, class) segment: ascending, so a segment is contiguous."""
+        order = np.arange(self.n_slots).reshape(-1, self.n_classes).T.ravel()
+        slots = (forests[:, None] * self.n_slots + order[None, :]).ravel()
+        seg = (np.arange(len(forests))[:, None] * self.n_classes + order[None, :] % self.n_classes)
+        return slots, seg.ravel()
+
+    def _sums(self, bins: np.ndarray, slots: np.ndarray, seg: np.ndarray, n_seg: int) -> np.ndarray:
+        """(m, n_seg) the leaf values of the trees ``slots`` for the rows ``bins``, summed per segment
+        ``seg`` (ascending)."""
         m, n_cols = bins.shape
-        slots = (forests[:, None] * self.n_slots + np.arange(self.n_slots)[None, :]).ravel()
+        out = np.zeros((m, n_seg))
+        if not len(slots) or not m:
+            return out
+        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
         node_base, leaf_base = slots * self.n_inner, slots * self.n_leaves
-        out = np.empty((m, len(forests), self.n_classes))
         flat = np.ascontiguousarray(bins).ravel()
-        step = max(1, _BLOCK // max(len(slots), 1))
+        step = max(1, _BLOCK // len(slots))
         for start in range(0, m, step):
             r = min(step, m - start)
             row_off = ((start + np.arange(r)) * n_cols)[:, None]
@@ -121,6 +160,5 @@ class HeapForests:
                 pos <<= 1
                 pos += self.lut.take(node)
             pos += leaf_base
-            values = self.value.take(pos).reshape(r, len(forests), -1, self.n_classes)
-            out[start:start + r] = values.sum(axis=2)
-        return out.transpose(1, 0, 2) + self.baseline[forests][:, None, :]
+            out[start:start + r, seg[starts]] = np.add.reduceat(self.value.take(pos), starts, axis=1)
+        return out

@@ -186,7 +186,22 @@ class TreeTables:
     def proba_binned(self, bins: np.ndarray, forests: np.ndarray) -> np.ndarray:
         """:meth:`proba` of rows already binned (``heaps.bins``)."""
         forests = np.asarray(forests, dtype=np.intp)
-        raw = self.heaps.raw(bins, forests)
+        return self._proba(self.heaps.raw(bins, forests), forests)
+
+    def proba_by(self, X: np.ndarray, column: int, codes: Sequence[float], forests: np.ndarray
+                 ) -> np.ndarray:
+        """(len(forests), m, len(codes), K) :meth:`proba` of the rows ``X`` with ``column`` set to
+        each of ``codes`` in turn (each offer: a tree that does not split on it is walked once)."""
+        forests = np.asarray(forests, dtype=np.intp)
+        heaps = self.heaps
+        raw = heaps.raw_by(heaps.bins(X), column,
+                           heaps.bins(np.tile(np.asarray(codes, dtype=float)[:, None],
+                                              (1, X.shape[1])))[:, column], forests)
+        return self._proba(raw.reshape(len(forests), -1, raw.shape[-1]), forests).reshape(
+            *raw.shape[:3], -1)
+
+    def _proba(self, raw: np.ndarray, forests: np.ndarray) -> np.ndarray:
+        """(forests, m, K) probabilities in outcome order from raw scores (forests, m, K')."""
         if raw.shape[-1] == 1:  # two classes: one tree per iteration, the logit of the second
             p1 = 1.0 / (1.0 + np.exp(-raw[..., 0]))
             own = np.stack([1.0 - p1, p1], axis=-1)
