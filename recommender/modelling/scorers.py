@@ -112,6 +112,9 @@ class _TableScorer:
 class LinearScorer(_TableScorer):
     """A linear model from its exact tables: one matrix product per draw, no scikit-learn."""
 
+    vector: CitizenVector
+    tables: LinearTables
+
     def __init__(self, vector: CitizenVector, tables: LinearTables) -> None:
         self.vector, self.tables = vector, tables
 
@@ -125,6 +128,9 @@ class LinearScorer(_TableScorer):
 
 class BlendScorer(_TableScorer):
     """A blend from its tables: linear members, compiled trees (one walk per call) and the prior."""
+
+    vector: BlendVector
+    tables: BlendTables
 
     def __init__(self, vector: BlendVector, tables: BlendTables) -> None:
         self.vector, self.tables = vector, tables

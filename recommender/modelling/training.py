@@ -104,21 +104,24 @@ def _fit_point_and_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *
                         weights: np.ndarray | None, evidence_size: int, n_jobs: int | None
                         ) -> tuple[PointFit, tuple[list[float], np.ndarray] | None]:
     """:func:`fit_point` and the refits' plan (:func:`~recommender.modelling.selection.refit_plan`).
-    Both need only the selection, so with ``n_jobs`` other than 1 they run side by side (two
-    threads: the solvers and the trees release the GIL); the results are the same either way."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    Both need only the selection, so with ``n_jobs`` other than 1 they run side by side in two
+    processes (joblib; threads stalled on the interpreter lock on a busy machine); the results are
+    the same either way."""
     selection = select(X, y, schema, seed=seed, **({} if weights is None else {"weights": weights}))
     pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
     members = [str(m) for m in selection.mix.get("members") or []]  # type: ignore[attr-defined]
-    plan = (lambda: refit_plan(X, y, schema, evidence_size, members, seed=seed)) \
-        if _needs_plan(selection, evidence_size, len(y)) else (lambda: None)
+    if not _needs_plan(selection, evidence_size, len(y)):
+        fitted = pipeline.fit(X, y)
+        return PointFit(fitted, fitted, selection), None
     if n_jobs == 1:
-        fitted, planned = pipeline.fit(X, y), plan()
+        fitted = pipeline.fit(X, y)
+        planned = refit_plan(X, y, schema, evidence_size, members, seed=seed)
     else:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            pending = pool.submit(plan)
-            fitted, planned = pipeline.fit(X, y), pending.result()
+        from joblib import Parallel, delayed
+
+        fitted, planned = Parallel(n_jobs=2)([
+            delayed(pipeline.fit)(X, y),
+            delayed(refit_plan)(X, y, schema, evidence_size, members, seed=seed)])
     return PointFit(fitted, fitted, selection), planned
 
 

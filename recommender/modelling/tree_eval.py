@@ -55,7 +55,7 @@ class HeapForests:
         self.width = max(widths + [1])
         # the heaps, level by level: level d holds 2**d node ids per tree (a leaf repeats itself)
         level = trees.roots.reshape(-1, 1)
-        levels = []
+        levels: list[np.ndarray] = []
         while not np.all(trees.leaf[level] != 0):
             if len(levels) == MAX_DEPTH:
                 raise ValueError(f"tree table: trees deeper than {MAX_DEPTH} levels")
@@ -74,12 +74,12 @@ class HeapForests:
         bins = np.arange(self.width)
         cat = split & (trees.cat_row[node] >= 0)
         if cat.any():
-            width = min(trees.cat_left.shape[1], self.width)
-            lut[cat, :width] = 1 - trees.cat_left[trees.cat_row[node[cat]], :width]
-        for j in np.flatnonzero(~self.is_cat):
-            on = split & (self.feature == j)
+            used = min(trees.cat_left.shape[1], self.width)
+            lut[cat, :used] = 1 - trees.cat_left[trees.cat_row[node[cat]], :used]
+        for col in np.flatnonzero(~self.is_cat):
+            on = split & (self.feature == col)
             if on.any():
-                k = np.searchsorted(self.thresholds[j], trees.threshold[node[on]])
+                k = np.searchsorted(self.thresholds[col], trees.threshold[node[on]])
                 lut[on] = bins[None, :] > k[:, None]
         missing = self.n_codes[self.feature] + np.where(
             self.is_cat[self.feature], 0, np.array([len(t) + 1 for t in self.thresholds])[self.feature])
