@@ -12,6 +12,7 @@ Run: ``python benchmarks/bench_score.py [N_SMALL] [N_LARGE]`` (defaults 100000 1
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,13 +50,19 @@ _CHILD = ("import sys\n"
           "sys.exit(rc)\n")
 
 
-def _run_score(src: Path, out: Path) -> tuple[float, float]:
-    t = time.perf_counter()
+def _children_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def _run_score(src: Path, out: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of ``recommender score`` in a child process."""
+    t, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([sys.executable, "-c", _CHILD, "score", str(src), "--out", str(out)],
                           check=True, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - t
     peak_kb = int(done.stderr.split("PEAK_KB")[-1].split()[0])
-    return seconds, peak_kb / 1024
+    return seconds, _children_cpu() - cpu, peak_kb / 1024
 
 
 def main(n_small: int = 100_000, n_large: int = 1_000_000) -> None:
@@ -66,23 +73,25 @@ def main(n_small: int = 100_000, n_large: int = 1_000_000) -> None:
         X = prepare(frame, model.schema)
         rows = pd.concat([X] * len(OFFER.codes), ignore_index=True)
         rows["offer"] = [o for o in OFFER.codes for _ in range(len(X))]
-        times = []
+        times, cpu = [], []
         for limit in (None, 1):
             with threadpool_limits(limits=limit):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 model.estimator.predict_proba(rows)
                 times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
         reference = min(times)
-        seconds, peak_small = _run_score(src, out)
+        seconds, used, peak_small = _run_score(src, out)
         print(f"{n_small:,} citizens: score (whole process) {seconds:.2f} s; bare predict_proba on "
               f"{len(rows):,} offer rows {times[0]:.2f} s (default threads), {times[1]:.2f} s (one "
               f"thread); ratio {seconds / reference:.2f} (issue 27: at most 4)")
-        print(f"  peak RSS {peak_small:.0f} MiB")
+        print(f"  CPU time: score {used:.2f} s, predict_proba on one thread {cpu[1]:.2f} s; ratio "
+              f"{used / cpu[1]:.2f}; peak RSS {peak_small:.0f} MiB")
         if n_large:
             big = Path(tmp) / "big.csv"
             _citizens_csv(n_large, big, frame)
-            seconds, peak = _run_score(big, out)
-            print(f"{n_large:,} citizens: score {seconds:.1f} s, peak RSS {peak:.0f} MiB")
+            seconds, used, peak = _run_score(big, out)
+            print(f"{n_large:,} citizens: score {seconds:.1f} s ({used:.1f} s CPU), peak RSS {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

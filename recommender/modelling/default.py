@@ -121,8 +121,8 @@ def _load_or_build() -> OutcomeModel:
         model = _read_cached(path)  # another process may have built it while we waited
         if model is not None:
             return model
-        print(f"recommender: bygger standardmodellen / building the default model (once, about "
-              f"half a minute; cached in {folder}) …", file=sys.stderr, flush=True)
+        print(f"recommender: bygger standardmodellen / building the default model (once: under a "
+              f"minute on an idle machine; cached in {folder}) …", file=sys.stderr, flush=True)
         start = time.monotonic()
         model = build_default(lambda line: print(f"recommender: {line} ({time.monotonic() - start:.0f} s)",
                                                  file=sys.stderr, flush=True))

@@ -89,6 +89,7 @@ class HeapForests:
         # the same leaf)
         self.reads = np.zeros((n_forests * n_slots, len(trees.inputs)), dtype=bool)
         self.reads[np.repeat(np.arange(n_forests * n_slots), self.n_inner)[split], self.feature[split]] = True
+        self._layouts: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
 
     def bins(self, X: np.ndarray) -> np.ndarray:
         """(m, inputs) whole-number bins of the input rows ``X`` (m, inputs)."""
@@ -132,10 +133,13 @@ class HeapForests:
     def _slots(self, forests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The forests' tree slots, each forest's class by class (slot = iteration·K' + class), and
         each slot's (forest position, class) segment: ascending, so a segment is contiguous."""
-        order = np.arange(self.n_slots).reshape(-1, self.n_classes).T.ravel()
-        slots = (forests[:, None] * self.n_slots + order[None, :]).ravel()
-        seg = (np.arange(len(forests))[:, None] * self.n_classes + order[None, :] % self.n_classes)
-        return slots, seg.ravel()
+        key = forests.tobytes()
+        if key not in self._layouts:  # a handful of distinct forest lists per model: kept
+            order = np.arange(self.n_slots).reshape(-1, self.n_classes).T.ravel()
+            slots = (forests[:, None] * self.n_slots + order[None, :]).ravel()
+            seg = (np.arange(len(forests))[:, None] * self.n_classes + order[None, :] % self.n_classes)
+            self._layouts[key] = (slots, seg.ravel())
+        return self._layouts[key]
 
     def _sums(self, bins: np.ndarray, slots: np.ndarray, seg: np.ndarray, n_seg: int) -> np.ndarray:
         """(m, n_seg) the leaf values of the trees ``slots`` for the rows ``bins``, summed per segment

@@ -194,9 +194,8 @@ class TreeTables:
         each of ``codes`` in turn (each offer: a tree that does not split on it is walked once)."""
         forests = np.asarray(forests, dtype=np.intp)
         heaps = self.heaps
-        raw = heaps.raw_by(heaps.bins(X), column,
-                           heaps.bins(np.tile(np.asarray(codes, dtype=float)[:, None],
-                                              (1, X.shape[1])))[:, column], forests)
+        code_bins = heaps.bins(np.tile(np.asarray(codes, dtype=float)[:, None], (1, X.shape[1])))
+        raw = heaps.raw_by(heaps.bins(X), column, code_bins[:, column], forests)
         return self._proba(raw.reshape(len(forests), -1, raw.shape[-1]), forests).reshape(
             *raw.shape[:3], -1)
 
@@ -209,7 +208,8 @@ class TreeTables:
             own = softmax(raw)
         perm = self.class_perm[forests]  # (forests, K): each outcome's column, -1 never seen
         out = np.take_along_axis(own, np.maximum(perm, 0)[:, None, :], axis=-1)
-        out[np.broadcast_to((perm < 0)[:, None, :], out.shape)] = 0.0
+        if np.any(perm < 0):
+            out *= (perm >= 0)[:, None, :]
         return out
 
 
