@@ -23,12 +23,13 @@ import numpy as np
 
 from recommender.citizen import Citizen
 from recommender.errors import ModelFileError, RecommenderError, show_value
-from recommender.modelling.estimates import OfferEstimates, Reason
+from recommender.modelling.estimates import Assessment, OfferEstimates, Reason
 from recommender.modelling.fitted import FittedObjects, reorder
 from recommender.modelling.lean_blend import BlendTables, BlendVector
 from recommender.modelling.linear import CitizenVector, LinearTables, softmax
 from recommender.modelling.manifest import ModelManifest
 from recommender.modelling.persist import ModelFile, load_objects, read_model_file, write_model_file
+from recommender.modelling.scorers import BlendScorer, CitizenScores, LinearScorer, PipelineScorer, Scorer
 from recommender.modelling.uncertainty import centred_interval
 from recommender.typology import RuleSet, load_rules
 from recommender.vocab import FIELDS, LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME
@@ -42,7 +43,6 @@ __all__ = ["OfferEstimates", "OutcomeModel", "Reason", "load_model", "save_model
 
 SUPPORT_THRESHOLD = 0.10
 N_BOOTSTRAP = 40
-BATCH_ROWS = 256  # citizens per block when a blend scores a batch from its numpy tables
 _LF = [OUTCOME.codes.index(c) for c in LABOUR_FORCE_OUTCOMES]
 _OTHER = OUTCOME.codes.index("other")
 
@@ -76,11 +76,10 @@ class OutcomeModel:
                  fitted: FittedObjects | Callable[[], FittedObjects]) -> None:
         self.manifest = manifest
         self.schema = manifest.schema
-        self.vector: CitizenVector | BlendVector | None = serving[0] if serving is not None else None
-        self.tables: LinearTables | BlendTables | None = serving[1] if serving is not None else None
         self._fitted = fitted if isinstance(fitted, FittedObjects) else None
         self._load_fitted = None if isinstance(fitted, FittedObjects) else fitted
         self._lock = threading.Lock()
+        self.scorer: Scorer = _scorer(serving, self._sk, manifest.schema)
         self.threshold = manifest.support_threshold
         self.level = manifest.interval_level
         self._evidence = np.array([manifest.offer_evidence[o] for o in OFFER.codes], dtype=int)
@@ -160,14 +159,24 @@ class OutcomeModel:
         return self._sk().propensity
 
     @property
+    def vector(self) -> CitizenVector | BlendVector | None:
+        """The encoder of the serving tables (``None`` when served by the pipeline)."""
+        return getattr(self.scorer, "vector", None)
+
+    @property
+    def tables(self) -> LinearTables | BlendTables | None:
+        """The exact serving tables (``None`` when served by the pipeline)."""
+        return getattr(self.scorer, "tables", None)
+
+    @property
     def is_linear(self) -> bool:
-        return isinstance(self.tables, LinearTables)
+        return isinstance(self.scorer, LinearScorer)
 
     @property
     def is_lean(self) -> bool:
         """Whether one citizen is served from exact numpy tables (a linear model or a blend),
         without scikit-learn or pandas."""
-        return self.tables is not None
+        return self.scorer.lean
 
     @property
     def version(self) -> str:
@@ -182,9 +191,8 @@ class OutcomeModel:
 
     def serving_arrays(self) -> dict[str, np.ndarray] | None:
         """The serving tables as plain arrays (what a model file stores), ``None`` if not lean."""
-        if self.tables is None or self.vector is None:
-            return None
-        return {**self.vector.to_arrays(), **self.tables.to_arrays()}
+        arrays = getattr(self.scorer, "arrays", None)
+        return arrays() if arrays is not None else None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -193,48 +201,6 @@ class OutcomeModel:
                 f"evidence_size={m.evidence_size}, allow_protected={m.allow_protected})")
 
     # ------------------------------------------------------------------ batch path
-    def _draws(self, X: pd.DataFrame, intervals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-        """Point (n, offers, K) and bootstrap (B, n, offers, K) probabilities for prepared rows
-        (``None`` for the draws when ``intervals`` is False)."""
-        import pandas as pd
-
-        n, n_off = len(X), len(OFFER.codes)
-        if isinstance(self.tables, LinearTables):  # encode each citizen once, weights per offer
-            E = self._citizen_matrix(X)
-            w, bias = self.tables.weights, self.tables.bias
-            rows = w.shape[0] if intervals else 1
-            out = np.empty((rows, n, n_off, len(OUTCOME.codes)))
-            for b in range(rows):
-                z = np.asarray(E @ w[b].reshape(-1, w.shape[-1]).T).reshape(n, n_off, -1)
-                out[b] = softmax(self.tables.beta * (z + bias[b]))
-            return out[0], (out[1:] if intervals else None)
-        if isinstance(self.tables, BlendTables) and self.vector is not None:
-            records = X.to_dict("records")  # canonical codes: encoded as one citizen is
-            rows = self.tables.n_draws + 1 if intervals else 1
-            out = np.empty((rows, n, n_off, len(OUTCOME.codes)))
-            for start in range(0, n, BATCH_ROWS):  # bounds the trees' (rows × nodes) work arrays
-                E = self.vector.encode_many(records[start:start + BATCH_ROWS])
-                out[:, start:start + len(E)] = (self.tables.proba(E) if intervals else
-                                                self.tables.point_proba(E)[None])
-            return out[0], (out[1:] if intervals else None)
-        sk = self._sk()
-        clfs = [sk.clf, *sk.boot] if intervals else [sk.clf]
-        out = np.empty((len(clfs), n, n_off, len(OUTCOME.codes)))
-        stacked = pd.concat([X] * n_off, ignore_index=True)
-        stacked["offer"] = np.repeat(np.array(OFFER.codes, dtype=object), n)
-        Z = sk.encode.transform(stacked)
-        for b, clf in enumerate(clfs):
-            p = softmax(sk.beta * np.asarray(clf.decision_function(Z)))
-            out[b] = reorder(p, sk.perm).reshape(n_off, n, -1).transpose(1, 0, 2)
-        return out[0], (out[1:] if intervals else None)
-
-    def _citizen_matrix(self, X: pd.DataFrame) -> Any:
-        """The encoded citizen columns (sparse, n × p) of prepared rows, without the offer."""
-        assert self.vector is not None
-        enc = self._sk().encode.named_steps["encode"]
-        E = enc.transform(X.assign(offer=OFFER.codes[0]))
-        return E[:, :self.vector.width]
-
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """(n, 4) P(outcome | citizen, offer) for rows that carry their ``offer`` (point estimate,
         outcomes in ``OUTCOME.codes`` order), e.g. to evaluate the model on a closed cohort."""
@@ -260,14 +226,38 @@ class OutcomeModel:
         from recommender.modelling.features import prepare
 
         w = weights_vector(weights)
-        X = prepare(frame, self.schema)
-        point, draws = self._draws(X, intervals)
-        if isinstance(self.tables, LinearTables):
-            prop = self.tables.propensity_many(self._citizen_matrix(X))
+        rows = self.scorer.rows(prepare(frame, self.schema))
+        if intervals:
+            allp = self.scorer.draws(rows)
+            point, draws = allp[0], allp[1:]
         else:
-            sk = self._sk()
-            prop = reorder(sk.propensity.predict_proba(X), sk.prop_perm)
-        return self._estimates(point, draws, prop, w)
+            point, draws = self.scorer.point(rows), None
+        return self._estimates(point, draws, self.scorer.propensity(rows), w)
+
+    def predict_batch(self, frame: pd.DataFrame, weights: Mapping[str, float] | RuleSet | None = None,
+                      *, block: int = 5_000) -> tuple[OfferEstimates, np.ndarray]:
+        """:meth:`predict_offers` without intervals and :meth:`score_draws` of the same frame in one
+        pass (each block of ``block`` citizens encoded once, its draws computed once): what batch
+        scoring needs for the scores, probabilities, support and ``p_best``."""
+        from recommender.modelling.features import prepare
+
+        w = weights_vector(weights)
+        X = prepare(frame, self.schema)
+        n, n_off = len(X), len(OFFER.codes)
+        point = np.empty((n, n_off, len(OUTCOME.codes)))
+        prop = np.empty((n, n_off))
+        scores: np.ndarray | None = None
+        for start in range(0, n, block):
+            rows = self.scorer.rows(X.iloc[start:start + block])
+            allp = self.scorer.draws(rows)
+            if scores is None:
+                scores = np.empty((len(allp) - 1, n, n_off))
+            point[start:start + block] = allp[0]
+            scores[:, start:start + block] = allp[1:] @ w
+            prop[start:start + block] = self.scorer.propensity(rows)
+        if scores is None:
+            scores = np.empty((self.manifest.n_bootstrap, 0, n_off))
+        return self._estimates(point, None, prop, w), scores
 
     def _estimates(self, point: np.ndarray, draws: np.ndarray | None, prop: np.ndarray,
                    w: np.ndarray) -> OfferEstimates:
@@ -283,37 +273,45 @@ class OutcomeModel:
                               self._evidence.copy(), self.level)
 
     # ------------------------------------------------------------------ one citizen
+    def _citizen(self, citizen: Citizen | Mapping[str, object], variants: bool
+                 ) -> tuple[dict, list[str], CitizenScores]:
+        """The citizen's record, the fields not at their baseline (when ``variants``) and the
+        scorer's figures for the record and one variant per such field (that field at its
+        baseline), all from one encoding and one evaluation."""
+        if not isinstance(citizen, Citizen):
+            citizen = Citizen.from_dict(citizen)
+        record = citizen.to_dict()
+        names = [n for n in self.schema.fields if variants and
+                 self.scorer.canonical(n, record.get(n)) != self.scorer.canonical(n, self._baseline[n])]
+        rows = self.scorer.citizen_rows(record, [(n, self._baseline[n]) for n in names])
+        return record, names, self.scorer.citizen(rows)
+
     def citizen_draws(self, citizen: Citizen | Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
         """One citizen's point probabilities (offers, outcomes) and the bootstrap refits'
         probabilities (B, offers, outcomes), offers in ``OFFER.codes`` and outcomes in
         ``OUTCOME.codes`` order: the draws the intervals are computed from (e.g. for the chance that
         an offer is the best). Served from the tables, without scikit-learn, for a linear model or a blend."""
-        if not isinstance(citizen, Citizen):
-            citizen = Citizen.from_dict(citizen)
-        if self.tables is not None and self.vector is not None:
-            allp = self.tables.proba(self.vector.encode(citizen.to_dict()))
-            return allp[0], allp[1:]
-        import pandas as pd
-
-        from recommender.modelling.features import prepare
-
-        point, draws = self._draws(prepare(pd.DataFrame([citizen.to_dict()]), self.schema), True)
-        assert draws is not None
-        return point[0], draws[:, 0]
+        draws = self._citizen(citizen, False)[2].draws
+        return draws[0], draws[1:]
 
     def predict_citizen(self, citizen: Citizen | Mapping[str, object],
                         weights: Mapping[str, float] | RuleSet | None = None) -> OfferEstimates:
         """Estimates for one validated citizen (n = 1); exact fast path for a linear model or a blend."""
-        if not isinstance(citizen, Citizen):
-            citizen = Citizen.from_dict(citizen)
-        if self.tables is None or self.vector is None:
-            import pandas as pd
-            return self.predict_offers(pd.DataFrame([citizen.to_dict()]), weights)
+        return self._citizen_estimates(self._citizen(citizen, False)[2], weights_vector(weights))
+
+    def _citizen_estimates(self, scores: CitizenScores, w: np.ndarray) -> OfferEstimates:
+        return self._estimates(scores.points[:1], scores.draws[1:, None], scores.propensity[None], w)
+
+    def assess(self, citizen: Citizen | Mapping[str, object],
+               weights: Mapping[str, float] | RuleSet | None = None, top: int = 3) -> Assessment:
+        """:meth:`predict_citizen`, :meth:`score_draws` and :meth:`explain_offers` of one citizen at
+        once, from one encoding and one evaluation of the citizen and its input variants (what
+        ``recommend()`` needs)."""
         w = weights_vector(weights)
-        x = self.vector.encode(citizen.to_dict())
-        allp = self.tables.proba(x)
-        prop = self.tables.propensity(x)[None]
-        return self._estimates(allp[0][None], allp[1:, None], prop, w)
+        record, names, scores = self._citizen(citizen, True)
+        reasons = {o: self._reasons(record, names, scores.points[:, j], w, top)
+                   for j, o in enumerate(OFFER.codes)}
+        return Assessment(self._citizen_estimates(scores, w), scores.draws[1:, None] @ w, reasons)
 
     def score_draws(self, citizens: Citizen | Mapping[str, object] | pd.DataFrame,
                     weights: Mapping[str, float] | RuleSet | None = None, *, block: int = 5_000
@@ -322,17 +320,9 @@ class OutcomeModel:
         citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model or a blend) or a
         frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep memory flat).
         These are the draws behind the score intervals; ``p_best`` is computed from them."""
-        w = weights_vector(weights)
         if isinstance(citizens, (Citizen, Mapping)):
-            return self.citizen_draws(citizens)[1][:, None] @ w
-        from recommender.modelling.features import prepare
-
-        parts = []
-        for i in range(0, len(citizens), block):
-            draws = self._draws(prepare(citizens.iloc[i:i + block], self.schema), True)[1]
-            assert draws is not None
-            parts.append(draws @ w)
-        return np.concatenate(parts, axis=1)
+            return self.citizen_draws(citizens)[1][:, None] @ weights_vector(weights)
+        return self.predict_batch(citizens, weights, block=block)[1]
 
     def explain(self, citizen: Citizen | Mapping[str, object], offer: str, top: int = 3,
                 weights: Mapping[str, float] | RuleSet | None = None) -> tuple[Reason, ...]:
@@ -343,41 +333,15 @@ class OutcomeModel:
         """
         if offer not in OFFER.codes:
             raise RecommenderError(f"offer: expected one of / en af: {OFFER.describe()}; got {offer!r}")
-        record, names, variants = self._variants(citizen)
-        p = self._point_variants(variants)[:, OFFER.codes.index(offer)]
-        return self._reasons(record, names, p, weights_vector(weights), top)
+        record, names, scores = self._citizen(citizen, True)
+        return self._reasons(record, names, scores.points[:, OFFER.codes.index(offer)],
+                             weights_vector(weights), top)
 
     def explain_offers(self, citizen: Citizen | Mapping[str, object], top: int = 3,
                        weights: Mapping[str, float] | RuleSet | None = None
                        ) -> dict[str, tuple[Reason, ...]]:
         """:meth:`explain` for all four offers at once (one encoding of the variants), by offer code."""
-        record, names, variants = self._variants(citizen)
-        w = weights_vector(weights)
-        p = self._point_variants(variants)
-        return {o: self._reasons(record, names, p[:, j], w, top) for j, o in enumerate(OFFER.codes)}
-
-    def _point_variants(self, variants: list[dict]) -> np.ndarray:
-        """(m, offers, outcomes) point probabilities of several records."""
-        if self.tables is not None and self.vector is not None:
-            return self.tables.point_proba(self.vector.encode_many(variants))
-        import pandas as pd
-
-        from recommender.modelling.features import prepare
-        return self._draws(prepare(pd.DataFrame(variants), self.schema), False)[0]
-
-    def _variants(self, citizen: Citizen | Mapping[str, object]) -> tuple[dict, list[str], list[dict]]:
-        """The citizen's record, the fields not at their baseline and one record per such field
-        with that field set to its baseline (the record itself first)."""
-        if not isinstance(citizen, Citizen):
-            citizen = Citizen.from_dict(citizen)
-        record = citizen.to_dict()
-        variants, names = [record], []
-        for name in self.schema.fields:
-            base = self._baseline[name]
-            if self._canon(name, record.get(name)) != self._canon(name, base):
-                variants.append({**record, name: base})
-                names.append(name)
-        return record, names, variants
+        return self.assess(citizen, weights, top).reasons
 
     def _reasons(self, record: dict, names: list[str], p: np.ndarray, w: np.ndarray,
                  top: int) -> tuple[Reason, ...]:
@@ -392,10 +356,16 @@ class OutcomeModel:
         reasons.sort(key=lambda r: -r.size)
         return tuple(reasons[:top])
 
-    def _canon(self, name: str, value: object) -> object:
-        if self.vector is not None and name not in self.schema.numeric:
-            return self.vector.canonical(name, value)
-        return value
+
+def _scorer(serving: tuple[Any, Any] | None, fitted: Callable[[], FittedObjects],
+            schema: Any) -> Scorer:
+    """The scorer of a model's family: its exact tables when it has them, else its pipeline."""
+    if serving is None:
+        return PipelineScorer(fitted, schema)
+    vector, tables = serving
+    if isinstance(tables, BlendTables):
+        return BlendScorer(vector, tables)
+    return LinearScorer(vector, tables)
 
 
 def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_protected: bool = False,
@@ -447,7 +417,7 @@ def save_model(model: OutcomeModel, path: str | Path, *, inputs: tuple = ()) -> 
     of ``inputs`` (:func:`recommender.files.check_output`)."""
     # A blend's bootstrap draws are served from its tables (exact, checked when loaded); pickling
     # its ~40 refits as well made the file 4 times larger and the save about 50 times slower.
-    boot = [] if isinstance(model.tables, BlendTables) else list(model.boot)
+    boot = [] if isinstance(model.scorer, BlendScorer) else list(model.boot)
     objects = {"estimator": model.estimator, "boot": boot, "propensity": model.propensity}
     return write_model_file(path, model.manifest, model.serving_arrays(), objects, inputs=inputs)
 

@@ -4,7 +4,7 @@ The synthetic cohort (``synth.generate_cohort(DEFAULT_N, DEFAULT_SEED)``) reprod
 tables; it steadies the point estimates, while ``evidence_size=219`` (the real citizens with a
 registered offer) keeps the intervals as wide as the real evidence warrants.
 
-The model is built on first use (a one-line note on stderr) and cached in a per-user directory
+The model is built on first use (a note on stderr at each stage, with the seconds so far) and cached in a per-user directory
 (``$RECOMMENDER_CACHE``, else ``$XDG_CACHE_HOME/recommender``, else ``~/.cache/recommender``) under
 a name keyed by the install (the package's folder: two installs sharing one cache folder each keep
 their own model and never delete the other's), the package version, the library versions and a hash
@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,6 +41,7 @@ __all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "build_default", "ca
 DEFAULT_N = 20_000
 DEFAULT_SEED = 500
 DEFAULT_EVIDENCE = 219  # Projekt 500: 274 citizens, 219 with a registered offer (tabel 38)
+BUILD_JOBS = 2  # the machines this runs on have at least two cores; the model does not depend on it
 #: Every file that can change the default model: the package's top-level modules (vocabulary, intake
 #: record, rules front, model front), the rules engine, the modelling code, cohort parsing, the synthetic
 #: generator, the rules file and the published figures. Globbed, not listed by hand, so a new module in
@@ -68,13 +70,16 @@ def cache_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def build_default() -> OutcomeModel:
+def build_default(progress: Callable[[str], None] | None = None) -> OutcomeModel:
     """Train the default model (deterministic: fixed synthetic sample and seed). Its manifest says
-    ``synthetic: true`` (the cohort's source is the synthetic generator)."""
+    ``synthetic: true`` (the cohort's source is the synthetic generator). ``progress`` gets a
+    line at each stage of training. Two cores are used where the work splits (the point fit beside
+    the refits' plan, the bootstrap refits); the model is the same on any number of cores."""
     from recommender.synth import generate_cohort
 
     cohort = generate_cohort(DEFAULT_N, DEFAULT_SEED)
-    return train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules())
+    return train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules(), n_jobs=BUILD_JOBS,
+                 progress=progress)
 
 
 def install_key() -> str:
@@ -119,9 +124,13 @@ def _load_or_build() -> OutcomeModel:
         model = _read_cached(path)  # another process may have built it while we waited
         if model is not None:
             return model
-        print(f"recommender: bygger standardmodellen / building the default model (once, "
-              f"cached in {folder}) …", file=sys.stderr)
-        model = build_default()
+        print(f"recommender: bygger standardmodellen / building the default model (once: under a "
+              f"minute on an idle machine; cached in {folder}) …", file=sys.stderr, flush=True)
+        start = time.monotonic()
+        model = build_default(lambda line: print(f"recommender: {line} ({time.monotonic() - start:.0f} s)",
+                                                 file=sys.stderr, flush=True))
+        print(f"recommender: standardmodellen er klar / the default model is ready "
+              f"({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
         try:
             save_model(model, path)
             for stale in folder.glob(f"{prefix}*.p500model"):

@@ -1,5 +1,5 @@
-"""What the outcome model returns: :class:`OfferEstimates` (arrays per citizen × offer) and
-:class:`Reason` (one main input behind an estimate)."""
+"""What the outcome model returns: :class:`OfferEstimates` (arrays per citizen × offer),
+:class:`Reason` (one main input behind an estimate) and :class:`Assessment` (one citizen at once)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from recommender.vocab import OFFER, OUTCOME
 
-__all__ = ["OfferEstimates", "Reason"]
+__all__ = ["Assessment", "OfferEstimates", "Reason"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -92,3 +92,14 @@ class Reason:
         return {"field": self.field, "value": self.value, "baseline": self.baseline,
                 "label_da": self.label_da, "label_en": self.label_en, "direction": self.direction,
                 "size": round(self.size, 6), "logodds": round(self.logodds, 6)}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the model says about one citizen, from one evaluation: ``estimates`` (n = 1),
+    ``score_draws`` (B, 1, offers) each bootstrap draw's expected value (``p_best`` is computed from
+    them) and ``reasons`` the main inputs behind each offer's estimate, by offer code."""
+
+    estimates: OfferEstimates
+    score_draws: np.ndarray
+    reasons: dict[str, tuple[Reason, ...]]

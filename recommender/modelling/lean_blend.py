@@ -46,6 +46,8 @@ class BlendVector:
                       for i, v in enumerate(v for g, v in zip(trees.cat_fields, trees.cat_values)
                                             if g == f)}
         self._cat = {f for f in trees.cat_fields}
+        self._values = {f: [v for g, v in zip(trees.cat_fields, trees.cat_values) if g == f]
+                        for f in self._cat}
         self.offer_pos = self.inputs.index("offer")
         self.offer_codes = [self._code[("offer", v)] for v in
                             (v for g, v in zip(trees.cat_fields, trees.cat_values) if g == "offer")]
@@ -66,6 +68,33 @@ class BlendVector:
 
     def encode_many(self, records: Sequence[Mapping[str, object]]) -> np.ndarray:
         return np.stack([self.encode(r) for r in records])
+
+    def encode_frame(self, X: Any) -> np.ndarray:
+        """(n, width + inputs) vectors of a prepared frame, column by column (as :meth:`encode`)."""
+        import pandas as pd
+
+        t = np.zeros((len(X), len(self.inputs)))
+        for j, name in enumerate(self.inputs):
+            if name == "offer":
+                continue
+            if name in self._cat:
+                values = self._values[name]
+                code = pd.Categorical(X[name].to_numpy(dtype=object), categories=values).codes
+                if np.any(code < 0):
+                    raise ValueError(f"{name}: a value is not one of the trees' {values}")
+                t[:, j] = code
+            else:
+                t[:, j] = X[name].to_numpy(dtype=float)
+        return np.concatenate([self.linear.encode_frame(X), t], axis=1)
+
+    def patch(self, x: np.ndarray, name: str, value: object) -> np.ndarray:
+        """A copy of ``x`` with the field ``name`` encoded as ``value`` (see ``CitizenVector.patch``)."""
+        y = np.concatenate([self.linear.patch(x[:self.width], name, value), x[self.width:]])
+        if name in self.inputs:
+            j = self.width + self.inputs.index(name)
+            y[j] = (self._code[(name, self.canonical(name, value))] if name in self._cat
+                    else float(value))  # type: ignore[arg-type]
+        return y
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return self.linear.to_arrays()
@@ -153,20 +182,28 @@ class BlendTables:
         broadcast over the offers, with ``mix`` (…, members + 2) the weights of each row."""
         m = len(lins)
         w = mix[..., None, None, :]
-        out = sum(w[..., j] * p for j, p in enumerate(lins)) + w[..., m] * tree + \
-            w[..., m + 1] * prior[..., None, :]
-        z = np.where(self.known != 0, np.log(np.clip(out, 1e-15, 1.0)), -np.inf)
+        out = w[..., m] * tree
+        for j, p in enumerate(lins):
+            out += w[..., j] * p
+        out += w[..., m + 1] * prior[..., None, :]
+        np.clip(out, 1e-15, 1.0, out=out)
+        if self.beta == 1.0:  # softmax(log(p)) is p over the known outcomes, renormalised
+            out *= self.known != 0
+            out /= out.sum(axis=-1, keepdims=True)
+            return out
+        z = np.where(self.known != 0, np.log(out), -np.inf)
         return softmax(self.beta * z)
 
-    def _trees(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """(rows, m, offers, K) the trees' probabilities of the inputs ``t`` (m, inputs)."""
-        m = len(t)
-        stacked = np.repeat(t[:, None, :], len(self.offer_codes), axis=1)
-        stacked[:, :, self.offer_pos] = self.offer_codes
-        forests = self.draw_forest[rows]
-        used, back = np.unique(forests, return_inverse=True)
-        p = self.trees.proba(stacked.reshape(m * len(self.offer_codes), -1), used)
-        return p[back].reshape(len(rows), m, len(self.offer_codes), -1)
+    def _trees(self, t: np.ndarray, forests: np.ndarray) -> np.ndarray:
+        """(len(forests), m, offers, K) the trees' probabilities of the inputs ``t`` (m, inputs),
+        binned once, the offer column set per offer (a tree that does not split on the offer is
+        walked once per citizen)."""
+        return self.trees.proba_by(t, self.offer_pos, self.offer_codes, forests)
+
+    def _draw_trees(self, t: np.ndarray) -> np.ndarray:
+        """(B+1, m, offers, K) the trees of every draw (each distinct forest evaluated once)."""
+        used, back = np.unique(self.draw_forest, return_inverse=True)
+        return self._trees(t, used)[back]
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """(B+1, offers, outcomes) for one encoded citizen (or (B+1, m, offers, outcomes) for m)."""
@@ -174,8 +211,7 @@ class BlendTables:
         X = x[None] if one else x
         p = self.linear.weights.shape[-1]
         lins = [t.proba(X[:, :p]) for t in self.linears]
-        out = self._mix(lins, self._trees(X[:, p:], np.arange(len(self.draw_forest))),
-                        self.prior[:, None, :], self.mix[:, None, :])
+        out = self._mix(lins, self._draw_trees(X[:, p:]), self.prior[:, None, :], self.mix[:, None, :])
         return out[:, 0] if one else out
 
     def point_proba(self, x: np.ndarray) -> np.ndarray:
@@ -184,6 +220,20 @@ class BlendTables:
         return self._mix([t.point_proba(x[:, :p]) for t in self.linears],
                          self._trees(x[:, p:], np.array([0]))[0], self.prior[0][None, :],
                          self.mix[0][None, :])
+
+    def citizen(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For a stack of vectors (m, …), a citizen and its input variants: the first row's draws
+        (B+1, offers, outcomes) and every row's point probabilities (m, offers, outcomes), with one
+        walk of the trees (the point forest on every row, the draws' forests on the first)."""
+        p = self.linear.weights.shape[-1]
+        used, back = np.unique(self.draw_forest, return_inverse=True)
+        point_trees = self._trees(x[:, p:], np.array([0]))[0]
+        first_trees = self._trees(x[:1, p:], used)[back][:, 0]
+        draws = self._mix([t.proba(x[0, :p]) for t in self.linears], first_trees, self.prior,
+                          self.mix)
+        point = self._mix([t.point_proba(x[:, :p]) for t in self.linears], point_trees,
+                          self.prior[0][None, :], self.mix[0][None, :])
+        return draws, point
 
     def propensity(self, x: np.ndarray) -> np.ndarray:
         return self.linear.propensity(x[:self.linear.weights.shape[-1]])

@@ -50,6 +50,8 @@ class CitizenVector:
         self.scale = np.asarray(scale, dtype=float)
         self.width = pos + len(schema.numeric)
         self._known = {name: set(c) for name, c in schema.categorical}
+        self._field_cols = {name: np.array([i for i, (n, _) in enumerate(self.columns) if n == name])
+                            for name in self._names}
 
     @classmethod
     def from_encoder(cls, schema: FeatureSchema, encoder: ColumnTransformer) -> CitizenVector:
@@ -96,6 +98,38 @@ class CitizenVector:
     def encode_many(self, records: Sequence[Mapping[str, object]]) -> np.ndarray:
         """(m, p) vectors of several records."""
         return np.stack([self.encode(r) for r in records])
+
+    def encode_frame(self, X: Any) -> np.ndarray:
+        """(n, p) vectors of a prepared frame (``modelling.features.prepare``: canonical codes and
+        numbers, checked), column by column: the same numbers as :meth:`encode` row by row."""
+        import pandas as pd
+
+        out = np.zeros((len(X), self.width))
+        rows = np.arange(len(X))
+        for name in self._names:
+            cols = self._field_cols[name]
+            values = [self.columns[i][1] for i in cols]
+            code = pd.Categorical(X[name].to_numpy(dtype=object), categories=values).codes
+            if np.any(code < 0):
+                bad = X[name].to_numpy(dtype=object)[code < 0][0]
+                raise ValueError(f"{name}: the value {bad!r} is not one of the encoded {values}")
+            out[rows, cols[code]] = 1.0
+        if self.schema.numeric:
+            raw = np.column_stack([X[n].to_numpy(dtype=float) for n in self.schema.numeric])
+            out[:, self.numeric_pos] = (raw - self.mean) / self.scale
+        return out
+
+    def patch(self, x: np.ndarray, name: str, value: object) -> np.ndarray:
+        """A copy of the encoded vector ``x`` with the field ``name`` encoded as ``value`` (the
+        other fields' columns untouched): :meth:`encode` of the record with that one change."""
+        y = x.copy()
+        if name in self.schema.numeric:
+            i = self.schema.numeric.index(name)
+            y[self.numeric_pos[i]] = (float(value) - self.mean[i]) / self.scale[i]  # type: ignore[arg-type]
+        else:
+            y[self._field_cols[name]] = 0.0
+            y[self.index[(name, self.canonical(name, value))]] = 1.0
+        return y
 
     def encode(self, record: Mapping[str, object]) -> np.ndarray:
         """The encoded vector of one record (a mapping of field codes, e.g. ``Citizen.to_dict()``)."""
@@ -183,8 +217,10 @@ class LinearTables:
         outcomes) for a stack of vectors ``x`` of shape (m, p))."""
         if x.ndim == 1:
             z = self.weights @ x + self.bias
-        else:
-            z = np.einsum("bokp,mp->bmok", self.weights, x) + self.bias[:, None]
+        else:  # one matrix product (BLAS) for every draw, offer and outcome
+            w = self.weights
+            z = (x @ w.reshape(-1, w.shape[-1]).T).reshape(len(x), *w.shape[:3]).transpose(1, 0, 2, 3)
+            z = z + self.bias[:, None]
         return softmax(self.beta * z)
 
     def point_proba(self, x: np.ndarray) -> np.ndarray:
@@ -208,6 +244,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
     >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]])).round(3).tolist()
     [[0.5, 0.5], [1.0, 0.0]]
     """
-    z = z - np.max(z, axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    e = z - np.max(z, axis=-1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e

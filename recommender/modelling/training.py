@@ -94,9 +94,39 @@ def fit_point(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: in
     return PointFit(fitted, fitted, selection)
 
 
+def _needs_plan(selection: Selection, evidence_size: int, n_rows: int) -> bool:
+    """Whether the refits need their own plan (a blend whose evidence is much smaller than its rows)."""
+    return evidence_size < n_rows / 2 and selection.selected.startswith("blend:")
+
+
+def _fit_point_and_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int,
+                        weights: np.ndarray | None, evidence_size: int, n_jobs: int | None
+                        ) -> tuple[PointFit, tuple[list[float], np.ndarray] | None]:
+    """:func:`fit_point` and the refits' plan (:func:`~recommender.modelling.selection.refit_plan`).
+    Both need only the selection, so with ``n_jobs`` other than 1 they run side by side in two
+    processes (joblib; threads stalled on the interpreter lock on a busy machine); the results are
+    the same either way."""
+    selection = select(X, y, schema, seed=seed, **({} if weights is None else {"weights": weights}))
+    pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
+    members = [str(m) for m in selection.mix.get("members") or []]  # type: ignore[attr-defined]
+    if not _needs_plan(selection, evidence_size, len(y)):
+        fitted = pipeline.fit(X, y)
+        return PointFit(fitted, fitted, selection), None
+    if n_jobs == 1:
+        fitted = pipeline.fit(X, y)
+        planned = refit_plan(X, y, schema, evidence_size, members, seed=seed)
+    else:
+        from joblib import Parallel, delayed
+
+        fitted, planned = Parallel(n_jobs=2)([
+            delayed(pipeline.fit)(X, y),
+            delayed(refit_plan)(X, y, schema, evidence_size, members, seed=seed)])
+    return PointFit(fitted, fitted, selection), planned
+
+
 def fit_bootstrap(point: PointFit, X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *,
-                  evidence_size: int, n_bootstrap: int, seed: int, n_jobs: int | None = 1
-                  ) -> tuple[list, float | None]:
+                  evidence_size: int, n_bootstrap: int, seed: int, n_jobs: int | None = 1,
+                  plan: tuple[list[float], np.ndarray] | None = None) -> tuple[list, float | None]:
     """The bootstrap refits of the selected classifier at the evidence size, and the penalty the
     (main) linear refits used when it differs from the point model's (``None`` otherwise).
 
@@ -110,7 +140,8 @@ def fit_bootstrap(point: PointFit, X: pd.DataFrame, y: np.ndarray, schema: Featu
     clf, boot_C, start = fitted[-1], None, fitted[-1]
     if evidence_size < len(y) / 2 and isinstance(clf, AverageClassifier):
         members = [str(m) for m in point.selection.mix.get("members") or []]  # type: ignore[attr-defined]
-        Cs, weights = refit_plan(X, y, schema, evidence_size, members, seed=seed)
+        Cs, weights = plan if plan is not None else refit_plan(X, y, schema, evidence_size, members,
+                                                               seed=seed)
         *linear, trees = clf.estimators
         used = np.array(clf.mixture()[0]) > 0  # a member the weighting left out stays at 0
         w = np.where(np.append(used, True), weights, 0.0)
@@ -181,10 +212,11 @@ def fit(cohort: Cohort, *, seed: int, allow_protected: bool, evidence_size: int 
     X = prepare(data, schema)
     X["offer"] = offer_column(data).to_numpy()
     progress(f"1/3 modelvalg ved krydsvalidering / model selection by cross-validation ({len(y):,} rows)")
-    point = fit_point(X, y, schema, seed=seed, weights=weights)
+    point, plan = _fit_point_and_plan(X, y, schema, seed=seed, weights=weights,
+                                      evidence_size=evidence_size, n_jobs=n_jobs)
     progress(f"2/3 usikkerhed / intervals: {n_bootstrap} bootstrap refits of {point.selection.selected}")
     boot, boot_C = fit_bootstrap(point, X, y, schema, evidence_size=evidence_size,
-                                 n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs)
+                                 n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs, plan=plan)
     progress("3/3 støtte / support: propensity model")
     propensity = fit_propensity(X.drop(columns="offer"), X["offer"].to_numpy(), schema)
     manifest = build_manifest(cohort, X, y, schema, point, evidence_size=evidence_size,

@@ -8,19 +8,23 @@ internal re-coding (categories unseen in its training rows are missing) and its 
 exactly as scikit-learn decides (``_predictor.pyx``: NaN → ``missing_go_to_left``; a number
 ``x <= threshold`` → left; a category in the left bitset → left, a known one → right, an unknown one
 → the missing side). Several fitted forests (the point model and the bootstrap refits) share the
-arrays; ``roots`` (forest, tree slot) says where each tree starts. Evaluation walks all rows and
-trees at once, one level per step. Results agree with ``predict_proba`` to 1e-9 (tested).
+arrays; ``roots`` (forest, tree slot) says where each tree starts. Evaluation compiles them once
+into complete heaps with one look-up table per split (:mod:`recommender.modelling.tree_eval`) and
+walks all rows and trees of all forests at once, one level per step. Results agree with
+``predict_proba`` to 1e-9 (tested).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from recommender.modelling.linear import softmax
+from recommender.modelling.tree_eval import HeapForests
 
 __all__ = ["TREE_ARRAYS", "TreeTables"]
 
@@ -165,42 +169,47 @@ class TreeTables:
         return int(self.roots.shape[0])
 
     # ------------------------------------------------------------------ evaluation
+    @cached_property
+    def heaps(self) -> HeapForests:
+        """The trees compiled for evaluation (:mod:`recommender.modelling.tree_eval`), built once."""
+        return HeapForests(self)
+
     def raw(self, X: np.ndarray, forests: np.ndarray) -> np.ndarray:
         """(len(forests), m, K') raw scores of the rows ``X`` (m, inputs) under each forest."""
-        idx = np.broadcast_to(self.roots[forests][:, None, :],
-                              (len(forests), len(X), self.roots.shape[1])).copy()
-        rows = np.arange(len(X))[None, :, None]
-        while True:
-            inner = self.leaf[idx] == 0
-            if not inner.any():
-                break
-            v = X[rows, np.where(inner, self.feature[idx], 0)]
-            cat = self.cat_row[idx]
-            code = np.clip(np.nan_to_num(v, nan=-1.0), -1, self.cat_left.shape[1] - 1).astype(np.int64)
-            cat_side = self.cat_left[np.maximum(cat, 0), np.maximum(code, 0)]
-            cat_side = np.where(code < 0, self.missing_left[idx], cat_side)
-            go_left = np.where(np.isnan(v), self.missing_left[idx] != 0,
-                               np.where(cat >= 0, cat_side != 0, v <= self.threshold[idx]))
-            idx = np.where(go_left, self.left[idx], self.right[idx])
-        k = self.baseline.shape[1]
-        values = self.value[idx].reshape(len(forests), len(X), -1, k).sum(axis=2)
-        return values + self.baseline[forests][:, None, :]
+        return self.heaps.raw(self.heaps.bins(X), forests)
 
     def proba(self, X: np.ndarray, forests: np.ndarray) -> np.ndarray:
         """(len(forests), m, K) probabilities in outcome order (zeros where a forest never saw an
         outcome), as ``predict_proba`` gives them."""
-        raw = self.raw(X, forests)
+        return self.proba_binned(self.heaps.bins(X), forests)
+
+    def proba_binned(self, bins: np.ndarray, forests: np.ndarray) -> np.ndarray:
+        """:meth:`proba` of rows already binned (``heaps.bins``)."""
+        forests = np.asarray(forests, dtype=np.intp)
+        return self._proba(self.heaps.raw(bins, forests), forests)
+
+    def proba_by(self, X: np.ndarray, column: int, codes: Sequence[float], forests: np.ndarray
+                 ) -> np.ndarray:
+        """(len(forests), m, len(codes), K) :meth:`proba` of the rows ``X`` with ``column`` set to
+        each of ``codes`` in turn (each offer: a tree that does not split on it is walked once)."""
+        forests = np.asarray(forests, dtype=np.intp)
+        heaps = self.heaps
+        code_bins = heaps.bins(np.tile(np.asarray(codes, dtype=float)[:, None], (1, X.shape[1])))
+        raw = heaps.raw_by(heaps.bins(X), column, code_bins[:, column], forests)
+        return self._proba(raw.reshape(len(forests), -1, raw.shape[-1]), forests).reshape(
+            *raw.shape[:3], -1)
+
+    def _proba(self, raw: np.ndarray, forests: np.ndarray) -> np.ndarray:
+        """(forests, m, K) probabilities in outcome order from raw scores (forests, m, K')."""
         if raw.shape[-1] == 1:  # two classes: one tree per iteration, the logit of the second
             p1 = 1.0 / (1.0 + np.exp(-raw[..., 0]))
             own = np.stack([1.0 - p1, p1], axis=-1)
         else:
             own = softmax(raw)
-        perm = self.class_perm[forests]
-        out = np.zeros(own.shape[:-1] + (perm.shape[1],))
-        for j, f in enumerate(forests):
-            for k, src in enumerate(perm[j]):
-                if src >= 0:
-                    out[j, :, k] = own[j, :, src]
+        perm = self.class_perm[forests]  # (forests, K): each outcome's column, -1 never seen
+        out = np.take_along_axis(own, np.maximum(perm, 0)[:, None, :], axis=-1)
+        if np.any(perm < 0):
+            out *= (perm >= 0)[:, None, :]
         return out
 
 

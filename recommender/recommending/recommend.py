@@ -71,8 +71,8 @@ def recommend(
     if typology is not None or reason is not None:
         override = adviser_typology(typology, reason, result.typology.code)
         result = rules.with_typology(result, override.code, override.reason)
-    est = model.predict_citizen(citizen, rules.outcome_weights)
-    explanations = model.explain_offers(citizen, top=len(FIELDS), weights=rules.outcome_weights)
+    assessed = model.assess(citizen, rules.outcome_weights, top=len(FIELDS))
+    est, explanations = assessed.estimates, assessed.reasons
     codes = OFFER.codes
     guards = [result.guards[o] for o in codes]
     blocked = np.array([[g is not None and g.level == "block" for g in guards]])
@@ -81,7 +81,7 @@ def recommend(
     ranks = rank_matrix(est.score, blocked, np.array([[preferred.index(o) for o in codes]]),
                         rules.tie_margin, low=low)
     why = rank_reasons(est.score, blocked, low, ranks)[0]
-    pb = p_best(model.score_draws(citizen, rules.outcome_weights), ~blocked)
+    pb = p_best(assessed.score_draws, ~blocked)
     verdict = verdicts(pb, ranks, ~blocked, codes)[0]
     order = [codes[j] for j in np.argsort(ranks[0])]
     note_fields = {f for note in result.notes if note.condition is not None for f in note.condition.fields}

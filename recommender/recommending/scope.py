@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recommender.recommendation import Message, RankedOffer
-from recommender.recommending.wording import pct
+from recommender.numbers import percent as pct
 from recommender.typology import Note, RuleResult, RuleSet
 
 __all__ = ["SCOPE_CODES", "scope_verdict"]

@@ -1,6 +1,6 @@
 """Batch scoring (spec §8): one CSV row per citizen, vectorised, streamed in chunks.
 
-Rules are evaluated with ``RuleSet.evaluate_frame``, the model with ``OutcomeModel.predict_offers``
+Rules are evaluated with ``RuleSet.evaluate_frame``, the model with ``OutcomeModel.predict_batch``
 and the ranking with :func:`~recommender.recommending.ranking.rank_matrix`: there is no per-citizen Python loop.
 The input is read in chunks, so memory stays flat however many citizens the file holds; the output is
 written to a temporary file beside the target and renamed into place only when every chunk is done,
@@ -56,7 +56,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     """
     n, codes = len(frame), OFFER.codes
     ruled = rules.evaluate_frame(frame)
-    est = model.predict_offers(frame, rules.outcome_weights, intervals=False)
+    est, draws = model.predict_batch(frame, rules.outcome_weights)
     blocked = np.column_stack([ruled[f"{o}_guard"].to_numpy(dtype=object) == "block" for o in codes])
     typology = ruled["typology"].to_numpy(dtype=object)
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
@@ -65,7 +65,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     low = est.support == "low"
     ranks = rank_matrix(est.score, blocked, preferred, rules.tie_margin, low=low)
     why = rank_reasons(est.score, blocked, low, ranks)
-    pb = p_best(model.score_draws(frame, rules.outcome_weights), ~blocked)
+    pb = p_best(draws, ~blocked)
     first = ranks.argmin(axis=1)
     has_advised = (~blocked).any(axis=1)
     top = np.where(has_advised, np.array(codes, dtype=object)[first], "")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from recommender.citizen import Citizen
 from recommender.recommendation import Message, Recommendation, value_label
 from recommender.recommending.recommend import recommend
-from recommender.recommending.wording import num_da
+from recommender.numbers import decimal as num_da
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
 
 if TYPE_CHECKING:

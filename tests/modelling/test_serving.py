@@ -208,7 +208,7 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
 def test_a_blend_scores_a_batch_from_its_tables_like_the_pipeline(blend) -> None:
     """Batch scoring (evaluate, report, score) of a blend uses the numpy tables in blocks of
     ``BATCH_ROWS`` citizens; every estimate equals the pipeline's."""
-    from recommender.model import BATCH_ROWS
+    from recommender.modelling.scorers import BLOCK_ROWS as BATCH_ROWS
 
     frame = simulate(BATCH_ROWS + 30, seed=8)
     fast, ref = blend.predict_offers(frame), _pipeline(blend).predict_offers(frame)
