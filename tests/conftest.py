@@ -10,7 +10,17 @@ browser or a real server, or follow a whole guide) are left out of the inner loo
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# Test modules share helpers by importing each other by name (``from test_recommend import
+# random_record``), as they did when the folder was flat: every test folder is importable, whichever
+# folders a run collects (test module names are unique across folders).
+for _folder in sorted(Path(__file__).resolve().parent.iterdir()):
+    if _folder.is_dir() and any(_folder.glob("test_*.py")) and str(_folder) not in sys.path:
+        sys.path.append(str(_folder))
 
 #: Doctests that train a model or read a large cohort (a docstring cannot carry a marker): slow too.
 SLOW_DOCTESTS = frozenset({"recommender.model.train"})

@@ -23,6 +23,7 @@ _SMALL = ("import sys, recommender.modelling.default as d; d.DEFAULT_N = 800; "
           "m = d.default_model(); print(m.version)")
 
 
+@pytest.mark.slow  # builds the default model in fresh processes
 def test_eight_processes_on_an_empty_cache_build_the_default_model_once(tmp_path) -> None:
     env = {**os.environ, "RECOMMENDER_CACHE": str(tmp_path / "cache")}
     procs = [subprocess.Popen([sys.executable, "-c", _SMALL], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -35,6 +36,7 @@ def test_eight_processes_on_an_empty_cache_build_the_default_model_once(tmp_path
     assert len(list((tmp_path / "cache").glob("default-model-*.p500model"))) == 1
 
 
+@pytest.mark.slow  # builds the default model in fresh processes
 def test_two_installs_sharing_a_cache_keep_their_own_models(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("RECOMMENDER_CACHE", str(tmp_path))
     monkeypatch.setattr(default_module, "DEFAULT_N", 800)

@@ -146,6 +146,7 @@ def test_the_python_api_writers_use_the_same_guard(tmp_path, cohort_csv, citizen
     assert (cohort_csv.read_bytes(), citizens_csv.read_bytes()) == before
 
 
+@pytest.mark.slow  # writes HTML reports
 def test_report_replaces_only_an_earlier_report_and_never_a_folder_holding_an_input(
         tmp_path, capsys, cohort_csv, model_file) -> None:
     # a folder with other files (here: the input cohort itself) is never replaced
