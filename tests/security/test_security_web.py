@@ -8,8 +8,8 @@ import time
 from contextlib import contextmanager
 
 from tests._service_support import PASSWORD, engine  # noqa: F401 (fixture)
-from tests.test_web import Web
-from tests.test_web import running as _running
+from test_web import Web
+from test_web import running as _running
 
 running = contextmanager(_running)
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from recommender.cases.tables import Closure, RecommendationRow
 from tests._service_support import database_url, engine, example  # noqa: F401
-from tests.test_web import Web, errors_on, running
+from test_web import Web, errors_on, running
 
 
 @pytest.fixture
