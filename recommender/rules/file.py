@@ -20,7 +20,9 @@ from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 __all__ = ["LEVELS", "SECTIONS", "Criterion", "Guard", "Note", "ParsedRules", "TypologyRule", "parse_rules"]
 
 SECTIONS = ("version", "criteria", "typology_rules", "guards", "typology_notes", "cross_cutting_notes",
-            "outcome_weights", "tie_margin", "preferred_order")
+            "outcome_weights", "tie_margin", "preferred_order", "sparse_data_min")
+#: Sections a rules file may leave out, with the value used then.
+OPTIONAL_SECTIONS = {"sparse_data_min": 10}
 #: Guard levels, the stronger first: a block wins over a caution.
 LEVELS = ("block", "caution")
 
@@ -89,6 +91,7 @@ class ParsedRules:
     outcome_weights: Mapping[str, float]
     tie_margin: float
     preferred_order: Mapping[str, tuple[str, ...]]
+    sparse_data_min: int
 
 
 def parse_rules(data: bytes, path: str | None) -> ParsedRules:
@@ -98,7 +101,8 @@ def parse_rules(data: bytes, path: str | None) -> ParsedRules:
     if not isinstance(top, dict):
         ctx.fail(f"the rules file must be a mapping of sections ({', '.join(SECTIONS)}); got "
                  f"{show_value(top)} / regelfilen skal bestå af afsnit", getattr(top, "line", 1) or 1)
-    _keys(top, SECTIONS, SECTIONS, ctx, "the rules file / regelfilen")
+    _keys(top, SECTIONS, tuple(k for k in SECTIONS if k not in OPTIONAL_SECTIONS), ctx,
+          "the rules file / regelfilen")
     version = top["version"]
     if not isinstance(version, str) or not version.strip():
         ctx.fail(f'version must be text in quotes, e.g. version: "2026.1"; got {show_value(version)} / '
@@ -113,6 +117,7 @@ def parse_rules(data: bytes, path: str | None) -> ParsedRules:
         outcome_weights=_weights(top, ctx),
         tie_margin=_tie_margin(top, ctx),
         preferred_order=_preferred_order(top, ctx),
+        sparse_data_min=_sparse_data_min(top, ctx),
     )
 
 
@@ -320,6 +325,15 @@ def _tie_margin(top: dict, ctx: Context) -> float:
                  f"{show_value(value)} / skal være et tal fra 0 til under 1", _line(top, "tie_margin"),
                  value=value)
     return float(value)
+
+
+def _sparse_data_min(top: dict, ctx: Context) -> int:
+    """How many earlier citizens must have given an answer before its estimates count as clear."""
+    value = top.get("sparse_data_min", OPTIONAL_SECTIONS["sparse_data_min"])
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+        ctx.fail(f"sparse_data_min must be a whole number from 0 to 100000, e.g. 10; got {show_value(value)} "
+                 "/ skal være et heltal fra 0 til 100000", _line(top, "sparse_data_min"), value=value)
+    return int(value)
 
 
 def _preferred_order(top: dict, ctx: Context) -> dict[str, tuple[str, ...]]:
