@@ -62,9 +62,14 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add = out.append
     add(_t("title", lang).format(id=rec.citizen_id))
     add("=" * len(out[0]))
+    if rec.provenance is not None:  # where the numbers come from, before any number
+        add(rec.provenance.text(lang))
     if rec.verdict_message is not None:
         add(f"{_t('verdict', lang)}: {rec.verdict_message.text(lang)}")
-        add("")
+    top = [w for w in rec.warnings if w.code == "sparse_data"]
+    for warning in top:
+        add(f"{_t('warn', lang)}: {warning.text(lang)}")
+    add("")
     typ = rec.typology
     label = typ.label_da if lang == "da" else typ.label_en
     desc = typ.description_da if lang == "da" else typ.description_en
@@ -91,6 +96,8 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     weights = ", ".join(f"{OUTCOME.label(k, lang).split(' /')[0]} {_num(w, lang).rstrip('0').rstrip(',.')}"
                         for k, w in rec.weights.items())
     add(f"  {_t('legend', lang).format(w=weights, lvl=round(100 * rec.model.interval_level))}")
+    if rec.order_rule is not None:
+        add(f"  {rec.order_rule.text(lang)}")
     for o in rec.offers:
         name = o.label_da if lang == "da" else o.label_en
         advised = _t("yes" if o.advised else "no", lang)
@@ -116,7 +123,8 @@ def render(rec: Recommendation, lang: str = "da") -> str:
         for note in rec.notes:
             add(f"  - {note.da if lang == 'da' else note.en}")
     for warning in rec.warnings:
-        add(f"{_t('warn', lang)}: {warning.text(lang)}")
+        if warning not in top:
+            add(f"{_t('warn', lang)}: {warning.text(lang)}")
     add("")
     m = rec.model
     kind = _t("synthetic" if m.synthetic else "cohort", lang)

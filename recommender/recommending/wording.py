@@ -126,8 +126,8 @@ def verdict_message(verdict: Verdict, sparse: bool = False) -> Message:
     if verdict.distinguishable:
         return Message(
             "clear_first_choice",
-            f"Klart førstevalg: {first_da}. Det kommer først i {share} af modellens genberegninger.",
-            f"Clear first choice: {first_en}. It comes first in {share} of the model's re-estimates.")
+            f"Klart førstevalg: {first_da}. Det er bedst i {share} af modellens genberegninger.",
+            f"Clear first choice: {first_en}. It is best in {share} of the model's re-estimates.")
     names_da = [OFFER.label(o, "da") for o in verdict.indistinct]
     names_en = [OFFER.label(o, "en") for o in verdict.indistinct]
 
@@ -136,12 +136,12 @@ def verdict_message(verdict: Verdict, sparse: bool = False) -> Message:
 
     if sparse:
         why_da = (f"få tidligere borgere svarede som denne borger, så tallene kan ikke skille dem ad "
-                  f"({first_da} kommer først i {share} af modellens genberegninger).")
+                  f"({first_da} er bedst i {share} af modellens genberegninger).")
         why_en = (f"few earlier citizens answered as this citizen did, so the numbers cannot tell them apart "
-                  f"({first_en} comes first in {share} of the model's re-estimates).")
+                  f"({first_en} is best in {share} of the model's re-estimates).")
     else:
-        why_da = f"{first_da} kommer kun først i {share} af modellens genberegninger."
-        why_en = f"{first_en} comes first in only {share} of the model's re-estimates."
+        why_da = f"{first_da} er kun bedst i {share} af modellens genberegninger."
+        why_en = f"{first_en} is best in only {share} of the model's re-estimates."
     return Message(
         "no_clear_difference",
         f"Ingen klar forskel mellem {join(names_da, 'og')}: {why_da} Vælg ud fra borgerens situation.",
