@@ -116,7 +116,7 @@ def test_recommend_agrees_with_the_model_batch_path(default_model, rules) -> Non
     citizens = [Citizen.from_dict(random_record(rng, i)) for i in range(40)]
     frame = pd.DataFrame([c.to_dict() for c in citizens])
     batch = shrink_estimates(default_model.predict_offers(frame, rules.outcome_weights),
-                             citizens_like(frame, default_model), weights_vector(rules))
+                             citizens_like(frame, default_model, rules.sparse_data_min), weights_vector(rules))
     for i, c in enumerate(citizens):
         rec = recommend(c, model=default_model, rules=rules)
         for j, offer in enumerate(OFFER.codes):

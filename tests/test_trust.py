@@ -40,9 +40,13 @@ def scored(intake) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-def test_no_offer_is_first_for_more_than_half_of_the_citizens(scored) -> None:
+def test_no_offer_is_first_for_nearly_every_citizen(scored) -> None:
+    # Issue 24 changed this bound: it was "at most half" of this synthetic intake, met by the evidence
+    # rule that issue 24 removed. With one ordering rule, afklaringsforløb is first for about 55 % of
+    # this intake (ambitious and uncertain, the common typologies here, prefer it within the tie
+    # margin); the "at most half" bound now holds on random intake records (tests/test_suggestion.py).
     shares = scored["top_offer"].value_counts(normalize=True)
-    assert shares.max() <= 0.5, shares.to_dict()
+    assert shares.max() <= 0.6, shares.to_dict()
     assert set(shares.index) == set(OFFER.codes), "every offer is first for someone"
 
 

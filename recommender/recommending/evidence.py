@@ -5,12 +5,12 @@ an estimate is mostly extrapolation. Rather than moving the offer down the list 
 earlier versions, which let a list show a lower value above a higher one), its **contrast** is shrunk
 toward what the data supports for this citizen:
 
-* ``like``: how many of the citizens the model's estimates rest on were like this one: at most the
-  evidence size, and at most those who gave the citizen's rarest answer
-  (:func:`~recommender.recommending.sparse.fewest_answers`, scaled to the evidence size);
+* ``like``: how many of the citizens the model's estimates rest on were like this one: the evidence
+  size, and for a citizen with thin data only those who gave the citizen's rarest answer
+  (:func:`~recommender.recommending.ordering.citizens_like`);
 * ``evidence`` of offer *j*: about how many of them had offer *j*: ``propensity_j × like``;
 * ``weight`` ``w_j = evidence_j / (evidence_j + PRIOR_CITIZENS)``: near 1 with plenty of evidence, near 0
-  with none (:data:`PRIOR_CITIZENS` = 10: an offer 10 such citizens had keeps half its contrast);
+  with none (:data:`PRIOR_CITIZENS` = 20: an offer 20 such citizens had keeps half its contrast);
 * ``centre``: what citizens like this one reached on average over the offers they actually had, the
   propensity-weighted mean ``m = Σ_j propensity_j · value_j``;
 * shrunk value ``m + w_j (value_j − m)``, for the probabilities of each closure and hence for the
@@ -41,14 +41,14 @@ if TYPE_CHECKING:
 __all__ = ["PRIOR_CITIZENS", "evidence_weights", "shrink_draws", "shrink_estimates", "shrink_values"]
 
 #: The evidence (citizens like this one who had the offer) at which an offer keeps half its contrast.
-PRIOR_CITIZENS = 10.0
+PRIOR_CITIZENS = 20.0
 
 
 def evidence_weights(propensity: np.ndarray, like: np.ndarray | float) -> np.ndarray:
     """(n, k) weight of each offer's own contrast, from the propensity (n, k) and the citizens like
     each one (n,) or a number for all.
 
-    >>> evidence_weights(np.array([[0.9, 0.1]]), 100).round(3).tolist()
+    >>> evidence_weights(np.array([[0.9, 0.1]]), 200).round(3).tolist()
     [[0.9, 0.5]]
     """
     like = np.asarray(like, dtype=float)

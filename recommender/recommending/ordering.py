@@ -34,11 +34,14 @@ if TYPE_CHECKING:
 __all__ = ["Ordered", "citizens_like", "order_offers"]
 
 
-def citizens_like(rows: pd.DataFrame | Mapping[str, object], model: OutcomeModel) -> np.ndarray:
+def citizens_like(rows: pd.DataFrame | Mapping[str, object], model: OutcomeModel, minimum: int) -> np.ndarray:
     """(n,) how many of the citizens the model's estimates rest on were like each citizen of ``rows``:
-    the evidence size, and at most those who gave the citizen's rarest answer, scaled to it."""
+    the evidence size; for a citizen with thin data (an answer fewer than ``minimum`` earlier citizens
+    gave, :mod:`~recommender.recommending.sparse`) only those who gave that rarest answer, scaled to the
+    evidence size."""
     size = float(model.manifest.evidence_size)
-    return np.minimum(size, fewest_answers(rows, model) * size / real_size(model))
+    fewest = fewest_answers(rows, model)
+    return np.where(fewest < minimum, np.minimum(size, fewest * size / real_size(model)), size)
 
 
 @dataclass(frozen=True)

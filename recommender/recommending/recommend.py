@@ -72,7 +72,8 @@ def recommend(
     preferred = rules.preferred_order[result.typology.code]
     record = citizen.to_dict()
     ordered = order_offers(raw, model.score_draws(citizen, rules.outcome_weights), blocked,
-                           np.array([[preferred.index(o) for o in codes]]), rules, citizens_like(record, model))
+                           np.array([[preferred.index(o) for o in codes]]), rules,
+                           citizens_like(record, model, rules.sparse_data_min))
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons[0], ordered.p_best
     thin = sparse_fields(record, model, rules.sparse_data_min)
     verdict = verdicts(pb, ranks, ~blocked, codes, sparse=np.array([bool(thin)]))[0]

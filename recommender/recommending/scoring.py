@@ -65,7 +65,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     t_index = pd.Categorical(typology, categories=list(TYPOLOGY.codes)).codes
     preferred = np.array([position[t] for t in TYPOLOGY.codes])[t_index]
     ordered = order_offers(est, model.score_draws(frame, rules.outcome_weights), blocked, preferred, rules,
-                           citizens_like(frame, model))
+                           citizens_like(frame, model, rules.sparse_data_min))
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons, ordered.p_best
     thin = fewest_answers(frame, model) < rules.sparse_data_min
     first = ranks.argmin(axis=1)
