@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _rules_support import STANDARD
+from _service_support import engine  # noqa: F401
 
 from recommender import recommend
 from recommender.analysis.directions import direction_signs
@@ -17,15 +19,16 @@ from recommender.analysis.suggestion import order_figures, random_intake
 from recommender.errors import RecommenderError
 from recommender.model import load_model, train
 from recommender.modelling.estimates import OfferEstimates, Reason
-from recommender.recommending.directions import against_report, field_directions, offer_directions
+from recommender.recommending.directions import (
+    against_report,
+    field_directions,
+    offer_directions,
+)
 from recommender.recommending.evidence import shrink_estimates
 from recommender.recommending.screen import render
 from recommender.synth import generate_cohort
 from recommender.typology import load_rules
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OFFER
-
-from _rules_support import STANDARD
-from _service_support import engine  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = "Demonstrationsmodel: trænet på syntetiske data, ikke på rigtige forløb"
@@ -140,7 +143,7 @@ def test_page_cli_screen_and_api_say_the_same(tmp_path, engine) -> None:  # noqa
     # order
     order = [o["offer"] for o in contract["offers"]]
     assert re.findall(r'data-offer="([a-z_]+)" data-rank="\d"', page) == order
-    screen_order = re.findall(r"^  (\d)  (\S+)", screen, flags=re.M)
+    screen_order = re.findall(r"^  (\d)  (\S+)", screen, flags=re.MULTILINE)
     assert [OFFER.parse(label) for _, label in screen_order] == order
     assert page_text(contract["order_rule"]["da"]) in page and contract["order_rule"]["da"] in screen
 

@@ -44,15 +44,10 @@ def direction_signs(model: OutcomeModel, frame: pd.DataFrame) -> dict[str, dict[
     intake = frame.drop(columns=[c for c in ("offer", "outcome") if c in frame.columns])
     for d in field_directions():
         levels = dict(d.levels)
-        cache: dict[str, float] = {}
-
-        def mean_share(value: str) -> float:
-            if value not in cache:
-                est = model.predict_offers(intake.assign(**{d.field: value}), intervals=False)
-                cache[value] = float(_share(est.proba, d.measure).mean())
-            return cache[value]
-
-        pairs = {f"{hi}>{lo}": mean_share(hi) - mean_share(lo)
+        share = {value: float(_share(model.predict_offers(intake.assign(**{d.field: value}),
+                                                          intervals=False).proba, d.measure).mean())
+                 for value in levels}
+        pairs = {f"{hi}>{lo}": share[hi] - share[lo]
                  for hi in levels for lo in levels if levels[hi] > levels[lo]}
         mean = float(np.mean(list(pairs.values())))
         out[d.name] = {"source": d.source, "mean": mean, "sign": 1 if mean > 0 else -1,

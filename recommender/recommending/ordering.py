@@ -18,7 +18,11 @@ import numpy as np
 
 from recommender.model import weights_vector
 from recommender.recommending.certainty import p_best
-from recommender.recommending.evidence import evidence_weights, shrink_draws, shrink_estimates
+from recommender.recommending.evidence import (
+    evidence_weights,
+    shrink_draws,
+    shrink_estimates,
+)
 from recommender.recommending.ranking import rank_matrix, rank_reasons
 from recommender.recommending.sparse import fewest_answers, real_size
 
