@@ -7,7 +7,8 @@ the same run, and all are judged on 2,000 fresh citizens against the exact P(out
 offer): mean absolute probability error (MAE), regret (true score of the truly best offer minus
 that of the model's top offer, outcome weights from rules.yaml), top-offer agreement and policy
 value (mean true score of the model's top offer; "oracle" = always the truly best offer). Means
-over seeds; one markdown table.
+over seeds; one markdown table. The last column (issue 24) is ours after the evidence shrinkage that
+``recommend()`` applies before ranking (regret and MAE of the shrunk estimates).
 
 Run (nice, one thread per fit)::
 
@@ -47,8 +48,12 @@ def _weights() -> np.ndarray:
 
 
 def run_one(truth_name: str, n: int, seed: int, weights: np.ndarray) -> dict[str, dict[str, float]]:
-    """Metrics of ours and every peer on one cohort (plus our training time and choice)."""
+    """Metrics of ours and every peer on one cohort (plus our training time and choice); ``ours_shown``:
+    ours after the evidence shrinkage recommend() applies before ranking (issue 24)."""
     from recommender.model import train
+    from recommender.recommending.evidence import shrink_estimates
+    from recommender.recommending.ordering import citizens_like
+    from recommender.typology import load_rules
 
     truth = TRUTHS[truth_name]
     frame = simulate(truth, n, seed=seed * 7919 + n)
@@ -57,8 +62,13 @@ def run_one(truth_name: str, n: int, seed: int, weights: np.ndarray) -> dict[str
     t = time.perf_counter()
     model = train(frame, seed=seed, n_bootstrap=1)
     seconds = time.perf_counter() - t
-    ours = model.predict_offers(test, intervals=False).proba
+    est = model.predict_offers(test, intervals=False)
+    ours = est.proba
     out = {"ours": decision_metrics(ours, exact, weights)}
+    # issue 24: the estimates as recommend() shows and ranks them (shrunk by the offers' evidence)
+    rules = load_rules()
+    shown = shrink_estimates(est, citizens_like(test, model, rules.sparse_data_min), weights)
+    out["ours_shown"] = decision_metrics(shown.proba, exact, weights)
     out["ours"].update(seconds=seconds)
     out["ours"]["selected"] = model.manifest.selected  # type: ignore[assignment]
     for peer in PEERS:
@@ -79,7 +89,8 @@ def table(results: dict[tuple[str, int], list[dict]]) -> str:
     head = (["generator", "n", "seeds"] + [f"regret {LABEL[m]}" for m in ("ours",) + PEERS]
             + [f"MAE {LABEL[m]}" for m in ("ours",) + PEERS]
             + ["agreement ours / LR", "value ours / LR / oracle", "ours ≤ best peer (regret, MAE)",
-               "regret ours / best peer", "ours − best peer (paired SE)", "train s"])
+               "regret ours / best peer", "ours − best peer (paired SE)", "train s",
+               "regret / MAE ours as shown (shrunk, issue 24)"])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (truth, n), runs in results.items():
         mean = {m: {k: float(np.mean([r[m][k] for r in runs])) for k in runs[0][m]
@@ -99,7 +110,9 @@ def table(results: dict[tuple[str, int], list[dict]]) -> str:
                     f"{mean['oracle']['value']:.3f}", ok,
                     f"{mean['ours']['regret'] / best_regret:.2f}",
                     f"{diff.mean():+.4f} ({se:.4f}, {LABEL[best]})",
-                    f"{mean['ours']['seconds']:.1f}"])
+                    f"{mean['ours']['seconds']:.1f}",
+                    (f"{mean['ours_shown']['regret']:.4f} / {mean['ours_shown']['mae']:.4f}"
+                     if "ours_shown" in mean else "n/a")])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -7,6 +7,28 @@ Egenskab: Den indbyggede models adfærd
   Scenarierne køres mod den indbyggede model og standardreglerne. "Chancen" er modellens estimat,
   en sammenhæng lært fra tidligere borgere, ikke en virkning af tilbuddet.
 
+  Baggrund:
+    Givet standardborgeren:
+      | felt                                                        | værdi             |
+      | borger-id                                                   | P500-0001         |
+      | kommune                                                     | Aarhus            |
+      | opholdsanciennitet (år)                                     | 4                 |
+      | hjemmeboende børn under 18 år                               | 2                 |
+      | danskuddannelse                                             | danskuddannelse 2 |
+      | højest gennemførte uddannelse fra hjemlandet                | grundskole        |
+      | erhvervskompetencegivende uddannelse fra Danmark            | ingen             |
+      | kontaktform                                                 | opsøgende kontakt |
+      | er aktivt jobsøgende                                        | delvist           |
+      | er geografisk mobil                                         | ja                |
+      | søger bredt ift. alle rimelige job                          | ja                |
+      | kan påbegynde ethvert rimeligt arbejde inden for 14 dage    | ja                |
+      | ønsker overordnet set at komme i arbejde                    | ja                |
+      | sproglige færdigheder tilstrækkelige til realistisk arbejde | i nogen grad      |
+      | ægtefælle og familie bakker op om arbejde                   | i høj grad        |
+      | bruger netværk uden for hjemmet i jobsøgningen              | i nogen grad      |
+      | jobmålets niveau                                            | ufaglært          |
+      | har en uddannelsesplan                                      | nej               |
+
   # --- Mindstekrav -------------------------------------------------------------------------------
 
   Scenarie: En jobparat borger med fleksibelt jobmål får virksomhedspraktik eller løntilskud først
@@ -27,24 +49,81 @@ Egenskab: Den indbyggede models adfærd
     Så summer andelene for de anbefalede tilbud til 100 %
     Og har tilbud, der ikke anbefales, andelen 0 %
 
-  Scenarie: Et estimat med lidt erfaring rangeres aldrig over et anbefalet tilbud med tilstrækkelig erfaring
+  # --- Én rækkefølge, som rådgiveren kan sige i én sætning ----------------------------------------
+
+  Scenarie: De anbefalede tilbud står efter forventet værdi, og de frarådede står sidst
+    Givet en borger med standardoplysninger
+    Og borgerens "ønsker overordnet set at komme i arbejde" er "delvist"
+    Når anbefalingen beregnes
+    Så står de frarådede tilbud sidst
+    Og stiger den forventede værdi aldrig mere end tie-margenen ned gennem de anbefalede tilbud
+    Og forklarer skærmen rækkefølgen med "Rækkefølge: de anbefalede tilbud efter forventet værdi"
+
+  Scenarie: Lidt erfaring med et tilbud ses i estimatet og advarslen, ikke i pladsen
     Givet en borger med standardoplysninger
     Og borgerens "jobmålets niveau" er "uklart"
     Når anbefalingen beregnes
-    Så kommer alle anbefalede tilbud med tilstrækkelig erfaring før anbefalede tilbud med lidt erfaring
+    Så har hvert tilbud med lidt erfaring en advarsel om, at estimatet er trukket mod gennemsnittet
+    Og stiger den forventede værdi aldrig mere end tie-margenen ned gennem de anbefalede tilbud
+
+  Scenarie: Vurderingen nævner det første tilbud, eller en gruppe, der begynder med det
+    Givet en borger med standardoplysninger
+    Når anbefalingen beregnes
+    Så nævner vurderingen det første tilbud først
+    Og er det første tilbud det, der oftest er bedst i modellens genberegninger
+
+  # --- Hvor tallene kommer fra ------------------------------------------------------------------
+
+  Scenarie: Skærmen siger først, at tallene kommer fra en demonstrationsmodel
+    Givet en borger med standardoplysninger
+    Når anbefalingen beregnes
+    Så er linjen under overskriften "Demonstrationsmodel: trænet på syntetiske data, ikke på rigtige forløb; tallene viser, hvordan værktøjet virker, ikke hvad der virker for borgeren."
+    Og står vurderingen lige under den
+
+  # --- Rapportens retninger ----------------------------------------------------------------------
+
+  Abstrakt Scenario: Ingen begrundelse siger det modsatte af rapporten (<kilde>)
+    Givet en borger med standardoplysninger
+    Og borgerens "<felt>" er "<værdi>"
+    Når anbefalingen beregnes
+    Så siger ingen begrundelse om "<felt>" det modsatte af rapportens retning
+
+    Eksempler:
+      | kilde    | felt                                         | værdi                        |
+      | tabel 4  | danskuddannelse                              | danskuddannelse 3            |
+      | tabel 4  | danskuddannelse                              | ingen                        |
+      | figur 1  | højest gennemførte uddannelse fra hjemlandet | ingen                        |
+      | afsnit 7 | højest gennemførte uddannelse fra hjemlandet | lang videregående uddannelse |
+      | afsnit 7 | højest gennemførte uddannelse fra hjemlandet | erhvervsfaglig uddannelse    |
+
+  # --- Tynde data --------------------------------------------------------------------------------
+
+  Abstrakt Scenario: Et svar, som få tidligere borgere gav, giver en advarsel og aldrig et klart førstevalg
+    Givet en borger med standardoplysninger
+    Og borgerens "<felt>" er "<værdi>"
+    Når anbefalingen beregnes
+    Så advarer anbefalingen øverst om tynde data og nævner "<felt>"
+    Og lyder vurderingen "Ingen klar forskel"
+
+    Eksempler:
+      | felt                                      | værdi     |
+      | ønsker overordnet set at komme i arbejde  | nej       |
+      | ægtefælle og familie bakker op om arbejde | slet ikke |
+      | hjemmeboende børn under 18 år             | 6         |
 
   Scenarie: En borger, der ikke ønsker arbejde, får hverken løntilskud eller virksomhedspraktik anbefalet
     Givet en borger med standardoplysninger
     Og borgerens "ønsker overordnet set at komme i arbejde" er "nej"
     Når anbefalingen beregnes
-    Så anbefales "løntilskud" ikke
+    Så giver reglen "Intet ønske om arbejde" typologien "Intet jobmål"
+    Og anbefales "løntilskud" ikke
     Og anbefales "virksomhedspraktik" ikke
     Og er det første tilbud "rådgivning" eller "afklaringsforløb"
 
   Scenarie: Vurderingen øverst følger andelen for det første tilbud
     Givet en borger med standardoplysninger
     Når anbefalingen beregnes
-    Så siger vurderingen "Klart førstevalg", når det første tilbud er bedst i mindst 60 % af genberegningerne, og ellers "Ingen klar forskel"
+    Så siger vurderingen "Klart førstevalg", når det første tilbud er bedst i mindst 60 % af genberegningerne og data ikke er tynde, og ellers "Ingen klar forskel"
 
   Scenarie: Begrundelserne nævner hverken kommune eller opholdstid
     Givet en borger med standardoplysninger

@@ -137,7 +137,9 @@ class Recommendation:
     """A ranked, explained suggestion for one citizen. The adviser decides.
 
     ``offers`` are in ranked order (advised first, blocked last); ``top_offer`` is the first advised
-    offer, or ``None`` when every offer is blocked.
+    offer, or ``None`` when every offer is blocked. ``provenance`` says where the numbers come from (a
+    demonstration model trained on synthetic data, or the real cohort); ``order_rule`` is the ordering
+    rule in one sentence.
     """
 
     citizen_id: str
@@ -156,6 +158,8 @@ class Recommendation:
     ranking_message: Message | None = None
     #: The adviser's typology, when she set one (``typology`` then holds that typology's guidance).
     typology_override: TypologyOverride | None = None
+    provenance: Message | None = None
+    order_rule: Message | None = None
 
     @property
     def top_offer(self) -> str | None:
@@ -169,6 +173,7 @@ class Recommendation:
         """The JSON contract of spec §8."""
         return {
             "citizen_id": self.citizen_id,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "verdict": None if self.verdict is None else {
                 **self.verdict.to_dict(),
                 "code": None if self.verdict_message is None else self.verdict_message.code,
@@ -180,6 +185,7 @@ class Recommendation:
             "offers": [o.to_dict() for o in self.offers],
             "top_offer": self.top_offer,
             "notes": [n.to_dict() for n in self.notes],
+            "order_rule": None if self.order_rule is None else self.order_rule.to_dict(),
             "model": self.model.to_dict(),
             "rules_version": self.rules_version,
             "outcome_weights": dict(self.weights),

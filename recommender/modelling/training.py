@@ -164,6 +164,19 @@ def _baseline_values(X: pd.DataFrame, schema: FeatureSchema) -> dict[str, object
     return out
 
 
+def _cohort_record(cohort: Cohort) -> dict[str, str]:
+    """Which cohort: fingerprint and source, and (for the provenance line) the period of its closing
+    dates and its municipalities, when the cohort has them."""
+    out = {"fingerprint": cohort.fingerprint, "source": str(cohort.source)}
+    frame = cohort.frame
+    if "closed_on" in frame.columns and frame["closed_on"].notna().any():
+        dates = pd.to_datetime(frame["closed_on"]).dropna()
+        out["period"] = f"{dates.min():%Y-%m-%d}..{dates.max():%Y-%m-%d}"
+    if "municipality" in frame.columns:
+        out["municipalities"] = "; ".join(sorted(frame["municipality"].dropna().astype(str).unique()))
+    return out
+
+
 def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema,
                    point: PointFit, *, evidence_size: int, n_bootstrap: int, bootstrap_C: float | None,
                    seed: int, support_threshold: float, rules_version: str | None) -> ModelManifest:
@@ -173,7 +186,7 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
     steps = point.pipeline.named_steps
     data: dict[str, object] = {
         "schema": schema.to_dict(),
-        "training_cohort": {"fingerprint": cohort.fingerprint, "source": str(cohort.source)},
+        "training_cohort": _cohort_record(cohort),
         "n_rows": cohort.n_rows, "n_with_offer": n_with_offer,
         "n_left_out": cohort.n_rows - n_with_offer, "evidence_size": evidence_size,
         "n_bootstrap": n_bootstrap, "bootstrap_C": bootstrap_C, "interval_level": INTERVAL_LEVEL,

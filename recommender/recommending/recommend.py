@@ -15,12 +15,16 @@ import numpy as np
 from recommender.errors import RecommenderError, did_you_mean, show_value
 from recommender.citizen import Citizen
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation
-from recommender.recommending.certainty import p_best, verdicts
+from recommender.numbers import percent
+from recommender.recommending.certainty import verdicts
+from recommender.recommending.directions import against_report
+from recommender.recommending.ordering import citizens_like, order_offers
 from recommender.recommending.override import adviser_typology
-from recommender.recommending.ranking import rank_matrix, rank_reasons
-from recommender.numbers import decimal, percent
 from recommender.recommending.scope import scope_verdict
-from recommender.recommending.wording import NOT_ACTIONABLE, input_reason, rank_reason, verdict_message
+from recommender.recommending.sparse import sparse_fields, sparse_warning
+from recommender.recommending.wording import (
+    NOT_ACTIONABLE, input_reason, order_rule, provenance_message, rank_reason, verdict_message,
+)
 from recommender.model import load_model
 from recommender.typology import GuardResult, RuleSet, load_rules
 from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
     from recommender.model import OutcomeModel
     from recommender.modelling.estimates import OfferEstimates
 
-__all__ = ["recommend", "model_info"]
+__all__ = ["model_info", "provenance", "recommend"]
 
 WIDE_INTERVAL = 0.4  # a score interval wider than this is flagged as very uncertain
 MIN_REASON = 0.005  # an input that moves the score by less than this is not worth the adviser's time
@@ -72,24 +76,26 @@ def recommend(
         override = adviser_typology(typology, reason, result.typology.code)
         result = rules.with_typology(result, override.code, override.reason)
     assessed = model.assess(citizen, rules.outcome_weights, top=len(FIELDS))
-    est, explanations = assessed.estimates, assessed.reasons
+    raw, explanations = assessed.estimates, assessed.reasons
     codes = OFFER.codes
     guards = [result.guards[o] for o in codes]
     blocked = np.array([[g is not None and g.level == "block" for g in guards]])
-    low = est.support == "low"
     preferred = rules.preferred_order[result.typology.code]
-    ranks = rank_matrix(est.score, blocked, np.array([[preferred.index(o) for o in codes]]),
-                        rules.tie_margin, low=low)
-    why = rank_reasons(est.score, blocked, low, ranks)[0]
-    pb = p_best(assessed.score_draws, ~blocked)
-    verdict = verdicts(pb, ranks, ~blocked, codes)[0]
+    record = citizen.to_dict()
+    ordered = order_offers(raw, assessed.score_draws, blocked,
+                           np.array([[preferred.index(o) for o in codes]]), rules,
+                           citizens_like(record, model, rules.sparse_data_min))
+    est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons[0], ordered.p_best
+    thin = sparse_fields(record, model, rules.sparse_data_min)
+    verdict = verdicts(pb, ranks, ~blocked, codes, sparse=np.array([bool(thin)]))[0]
     order = [codes[j] for j in np.argsort(ranks[0])]
     note_fields = {f for note in result.notes if note.condition is not None for f in note.condition.fields}
     offers = []
     for rank, offer in enumerate(order, start=1):
         j = codes.index(offer)
         previous = order[rank - 2] if rank > 1 else None
-        inputs = [r for r in explanations[offer] if r.field not in NOT_ACTIONABLE and r.size >= MIN_REASON]
+        inputs = [r for r in explanations[offer] if r.field not in NOT_ACTIONABLE and r.size >= MIN_REASON
+                  and against_report(r) is None]
         offers.append(RankedOffer(
             rank=rank, offer=offer, advised=not blocked[0, j], score=float(est.score[0, j]),
             score_interval=(float(est.score_low[0, j]), float(est.score_high[0, j])),
@@ -105,31 +111,38 @@ def recommend(
         ))
     info = model_info(model)
     warnings: tuple[Message, ...] = ()
+    thin_warning = sparse_warning(thin, record, rules.sparse_data_min)
+    if thin_warning is not None:
+        warnings += (thin_warning,)
     if info.allow_protected:
-        warnings = (Message(
+        warnings = (*warnings, Message(
             "protected_attributes_used",
             "Modellen bruger køn, oprindelse eller nationalitet som input (valgt af en analytiker).",
-            "The model uses gender, origin or nationality as inputs (chosen by an analyst)."),)
+            "The model uses gender, origin or nationality as inputs (chosen by an analyst)."))
     unseen = _municipality_warning(citizen.municipality, model)
     if unseen is not None:
         warnings += (unseen,)
-    ranking = verdict_message(verdict, _often_best_low(pb[0], low[0], ranks[0]))
+    ranking = verdict_message(verdict, sparse=bool(thin))
     first, notes = scope_verdict(rules, result, offers, ranking)  # target group, no offer fits (issue 26)
     return Recommendation(
         citizen_id=citizen.citizen_id, typology=result.typology, labour_force=result.labour_force,
         offers=tuple(offers), notes=notes, model=info, rules_version=rules.version,
         weights=dict(rules.outcome_weights), warnings=warnings,
         verdict=verdict, verdict_message=first, ranking_message=None if first is ranking else ranking,
-        typology_override=override,
+        typology_override=override, provenance=provenance(model), order_rule=order_rule(rules.tie_margin),
     )
 
 
-def _often_best_low(pb: np.ndarray, low: np.ndarray, ranks: np.ndarray) -> tuple[str, float] | None:
-    """The offer most often best in the draws, when it is not first and rests on little evidence."""
-    j = int(np.argmax(pb))
-    if ranks[j] == 1 or not low[j] or pb[j] == 0:
-        return None
-    return OFFER.codes[j], float(pb[j])
+def provenance(model: OutcomeModel) -> Message:
+    """Where the numbers come from: synthetic data, or the real cohort (period, size, municipalities)."""
+    m = model.manifest
+    named = m.training_cohort.get("municipalities")
+    if named:
+        municipalities = tuple(named.split("; "))
+    else:  # a model file from before the cohort's municipalities were recorded: its intake profile's
+        shares = (m.intake_profile or {}).get("municipality", {})
+        municipalities = tuple(k for k, v in shares.items() if v > 0 and k not in ("other", "unknown"))
+    return provenance_message(m.synthetic, m.n_rows, m.training_cohort.get("period"), municipalities)
 
 
 def _check_kind(model: object, rules: object) -> None:
@@ -176,10 +189,12 @@ def _warnings(offer: str, j: int, est: OfferEstimates, guard: GuardResult | None
     if est.support[0, j] == "low":
         out.append(Message(
             "low_support",
-            f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. "
-            f"{percent(est.propensity[0, j])} af dem), så estimatet hviler på lidt erfaring.",
+            f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. {percent(est.propensity[0, j])} "
+            f"af dem), så estimatet hviler på lidt erfaring: det er trukket mod gennemsnittet for borgere som "
+            "denne, og intervallet er bredere.",
             f"Citizens like this one seldom had {OFFER.label(offer, 'en')} (about "
-            f"{percent(est.propensity[0, j])} of them), so the estimate rests on little experience."))
+            f"{percent(est.propensity[0, j])} of them), so the estimate rests on little experience: it is pulled "
+            "towards the average for citizens like this one, and the interval is wider."))
     width = float(est.score_high[0, j] - est.score_low[0, j])
     if width > WIDE_INTERVAL:
         out.append(Message(

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from recommender.files import atomic_output, check_output, spreadsheet_safe
-from recommender.recommending.certainty import distinguishable, p_best
-from recommender.recommending.ranking import rank_matrix, rank_reasons
+from recommender.recommending.certainty import distinguishable
+from recommender.recommending.ordering import citizens_like, order_offers
+from recommender.recommending.sparse import fewest_answers
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 from recommender.typology import RuleSet, load_rules
 
@@ -49,9 +50,10 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
 
     Gives the same typology, ranks, rank reasons, scores, probabilities and ``p_best`` as
     :func:`recommender.recommend` would for each citizen (a test checks this). ``<offer>_p_best`` is
-    the share of the model's bootstrap draws in which the offer has the highest expected value among
-    the advised offers; ``distinguishable`` whether the first offer is a clear first choice
-    (:mod:`recommender.recommending.certainty`); ``<offer>_rank_reason`` the rule that placed it
+    the share of the model's bootstrap draws in which the ordering rule puts the offer first among the
+    advised offers; ``<offer>_score`` and the chances are the evidence-shrunk estimates
+    (:mod:`recommender.recommending.ordering`); ``distinguishable`` whether the first offer is a clear
+    first choice (:mod:`recommender.recommending.certainty`; never with thin data); ``<offer>_rank_reason`` the rule that placed it
     (:data:`recommender.recommending.ranking.REASON_CODES`).
     """
     n, codes = len(frame), OFFER.codes
@@ -62,10 +64,10 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
     t_index = pd.Categorical(typology, categories=list(TYPOLOGY.codes)).codes
     preferred = np.array([position[t] for t in TYPOLOGY.codes])[t_index]
-    low = est.support == "low"
-    ranks = rank_matrix(est.score, blocked, preferred, rules.tie_margin, low=low)
-    why = rank_reasons(est.score, blocked, low, ranks)
-    pb = p_best(draws, ~blocked)
+    ordered = order_offers(est, draws, blocked, preferred, rules,
+                           citizens_like(frame, model, rules.sparse_data_min))
+    est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons, ordered.p_best
+    thin = fewest_answers(frame, model) < rules.sparse_data_min
     first = ranks.argmin(axis=1)
     has_advised = (~blocked).any(axis=1)
     top = np.where(has_advised, np.array(codes, dtype=object)[first], "")
@@ -74,7 +76,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
         "typology": typology,
         "labour_force_active": ruled["labour_force_active"].to_numpy(dtype=bool),
         "top_offer": top,
-        "distinguishable": distinguishable(pb, ranks, ~blocked),
+        "distinguishable": distinguishable(pb, ranks, ~blocked, thin),
     }
     for j, offer in enumerate(codes):
         out[f"{offer}_rank"] = ranks[:, j]

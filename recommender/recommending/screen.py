@@ -20,11 +20,16 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add = out.append
     add(phrase("title", lang).format(id=rec.citizen_id))
     add("=" * len(out[0]))
+    if rec.provenance is not None:  # where the numbers come from, before any number
+        add(rec.provenance.text(lang))
     if rec.verdict_message is not None:
         add(f"{phrase('verdict', lang)}: {rec.verdict_message.text(lang)}")
         if rec.ranking_message is not None:  # a target-group or no-offer-fits verdict came first
             add(f"  {phrase('ranking_verdict', lang)}: {rec.ranking_message.text(lang)}")
-        add("")
+    top = [w for w in rec.warnings if w.code == "sparse_data"]
+    for warning in top:
+        add(f"{phrase('warn', lang)}: {warning.text(lang)}")
+    add("")
     typ = rec.typology
     label = typ.label_da if lang == "da" else typ.label_en
     desc = typ.description_da if lang == "da" else typ.description_en
@@ -52,6 +57,8 @@ def render(rec: Recommendation, lang: str = "da") -> str:
         f"{OUTCOME.label(k, lang).split(' /')[0]} {decimal(w, lang=lang).rstrip('0').rstrip(',.')}"
         for k, w in rec.weights.items())
     add(f"  {phrase('legend', lang).format(w=weights, lvl=round(100 * rec.model.interval_level))}")
+    if rec.order_rule is not None:
+        add(f"  {rec.order_rule.text(lang)}")
     for o in rec.offers:
         name = o.label_da if lang == "da" else o.label_en
         advised = phrase("yes" if o.advised else "advised_against", lang)
@@ -78,7 +85,8 @@ def render(rec: Recommendation, lang: str = "da") -> str:
         for note in rec.notes:
             add(f"  - {note.da if lang == 'da' else note.en}")
     for warning in rec.warnings:
-        add(f"{phrase('warn', lang)}: {warning.text(lang)}")
+        if warning not in top:
+            add(f"{phrase('warn', lang)}: {warning.text(lang)}")
     add("")
     m = rec.model
     kind = phrase("synthetic" if m.synthetic else "cohort", lang)

@@ -20,7 +20,8 @@ from recommender.vocab import DEGREE, FIELDS, OFFER
 if TYPE_CHECKING:
     from recommender.modelling.estimates import OfferEstimates, Reason
 
-__all__ = ["NOT_ACTIONABLE", "input_reason", "rank_reason", "verdict_message"]
+__all__ = ["NOT_ACTIONABLE", "input_reason", "order_rule", "provenance_message", "rank_reason",
+           "verdict_message"]
 
 #: Inputs the adviser cannot act on: used in the estimate, never shown as a reason.
 NOT_ACTIONABLE = frozenset({"municipality", "years_in_denmark"})
@@ -30,12 +31,11 @@ def _labels(offer: str) -> tuple[str, str]:
     return OFFER.label(offer, "da"), OFFER.label(offer, "en")
 
 
-def _higher_after(offer: str, order: list[str], est: OfferEstimates, low: bool | None) -> str:
-    """The later-ranked advised offer with the highest value above ``offer``'s (of the given support)."""
+def _higher_after(offer: str, order: list[str], est: OfferEstimates) -> str:
+    """The later-ranked advised offer with the highest value above ``offer``'s."""
     j = OFFER.codes.index(offer)
     after = order[order.index(offer) + 1:]
-    cands = [o for o in after if est.score[0, OFFER.codes.index(o)] > est.score[0, j]
-             and (low is None or (est.support[0, OFFER.codes.index(o)] == "low") == low)]
+    cands = [o for o in after if est.score[0, OFFER.codes.index(o)] > est.score[0, j]]
     return max(cands, key=lambda o: est.score[0, OFFER.codes.index(o)])
 
 
@@ -52,15 +52,8 @@ def rank_reason(code: str, offer: str, previous: str | None, order: list[str], e
     if code == "highest_score":
         return Message(code, "Højeste forventede værdi blandt de anbefalede tilbud.",
                        "Highest expected value among the advised offers.")
-    if code == "evidence_rule":
-        other_da, other_en = _labels(_higher_after(offer, order, est, low=True))
-        return Message(
-            code, f"Sat før {other_da} efter evidensreglen: {other_da} har en højere forventet værdi, men "
-                  "det estimat hviler på lidt erfaring.",
-            f"Placed before {other_en} by the evidence rule: {other_en} has a higher expected value, but "
-            "that estimate rests on little experience.")
     if code == "tie_preferred_order":
-        other_da, other_en = _labels(_higher_after(offer, order, est, low=None))
+        other_da, other_en = _labels(_higher_after(offer, order, est))
         return Message(
             code, f"{other_da.capitalize()} har en lidt højere forventet værdi (mindre end {margin} højere); "
                   f"ved så lille en forskel sætter rækkefølgen for {typ_da} dette tilbud først.",
@@ -70,12 +63,6 @@ def rank_reason(code: str, offer: str, previous: str | None, order: list[str], e
     assert previous is not None, f"{code} needs the offer ranked before"
     prev_da, prev_en = _labels(previous)
     prev_value = est.score[0, OFFER.codes.index(previous)]
-    if code == "low_evidence":
-        return Message(
-            code, "Efter evidensreglen: estimatet hviler på lidt erfaring, så tilbuddet kommer efter de "
-                  "anbefalede tilbud med tilstrækkelig erfaring.",
-            "By the evidence rule: the estimate rests on little experience, so the offer comes after the "
-            "advised offers with adequate experience.")
     if code == "tie_after":
         return Message(
             code, f"Forventet værdi mindre end {margin} over {prev_da}; ved så lille en forskel sætter "
@@ -110,10 +97,10 @@ def input_reason(reason: Reason, note_fields: frozenset[str] | set[str] = frozen
     return Message(f"input:{reason.field}", da, en)
 
 
-def verdict_message(verdict: Verdict, often_best_low: tuple[str, float] | None = None) -> Message:
-    """The verdict at the top of the screen. ``often_best_low``: the advised offer that is most often
-    best in the draws with its ``p_best``, when that is not the first offer and rests on little
-    evidence (the evidence rule put it later); the verdict then says so."""
+def verdict_message(verdict: Verdict, sparse: bool = False) -> Message:
+    """The verdict at the top of the screen: rank 1 when it is a clear first choice, else the group of
+    offers that cannot be told apart (rank 1 first). ``sparse``: the citizen's data are thin (the
+    ``sparse_data`` warning), so the verdict says why it is not clear."""
     if verdict.first is None:
         return Message("no_advised_offer", "Alle tilbud frarådes lige nu; se begrundelserne ved tilbuddene.",
                        "Every offer is advised against now; see the reasons at the offers.")
@@ -122,26 +109,74 @@ def verdict_message(verdict: Verdict, often_best_low: tuple[str, float] | None =
     if verdict.distinguishable:
         return Message(
             "clear_first_choice",
-            f"Klart førstevalg: {first_da}. Det har den højeste forventede værdi i {share} af modellens "
-            "genberegninger.",
-            f"Clear first choice: {first_en}. It has the highest expected value in {share} of the model's "
-            "re-estimates.")
+            f"Klart førstevalg: {first_da}. Det er bedst i {share} af modellens genberegninger.",
+            f"Clear first choice: {first_en}. It is best in {share} of the model's re-estimates.")
     names_da = [OFFER.label(o, "da") for o in verdict.indistinct]
     names_en = [OFFER.label(o, "en") for o in verdict.indistinct]
 
     def join(names: list[str], word: str) -> str:
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
-    extra_da = extra_en = ""
-    if often_best_low is not None:
-        low_da, low_en = _labels(often_best_low[0])
-        extra_da = (f" {low_da.capitalize()} er oftest bedst ({percent(often_best_low[1])}), men det "
-                    "estimat hviler på lidt erfaring.")
-        extra_en = (f" {low_en.capitalize()} is most often best ({percent(often_best_low[1])}), but that "
-                    "estimate rests on little experience.")
+    if sparse:
+        why_da = (f"få tidligere borgere svarede som denne borger, så tallene kan ikke skille dem ad "
+                  f"({first_da} er bedst i {share} af modellens genberegninger).")
+        why_en = (f"few earlier citizens answered as this citizen did, so the numbers cannot tell them apart "
+                  f"({first_en} is best in {share} of the model's re-estimates).")
+    else:
+        why_da = f"{first_da} er kun bedst i {share} af modellens genberegninger."
+        why_en = f"{first_en} is best in only {share} of the model's re-estimates."
     return Message(
         "no_clear_difference",
-        f"Ingen klar forskel mellem {join(names_da, 'og')}: {first_da} har kun den højeste forventede værdi "
-        f"i {share} af modellens genberegninger.{extra_da} Vælg ud fra borgerens situation.",
-        f"No clear difference between {join(names_en, 'and')}: {first_en} has the highest expected value "
-        f"in only {share} of the model's re-estimates.{extra_en} Choose by the citizen's situation.")
+        f"Ingen klar forskel mellem {join(names_da, 'og')}: {why_da} Vælg ud fra borgerens situation.",
+        f"No clear difference between {join(names_en, 'and')}: {why_en} Choose by the citizen's situation.")
+
+
+def order_rule(tie_margin: float) -> Message:
+    """The ordering rule in one sentence, shown above the list of offers.
+
+    >>> order_rule(0.02).da[:60]
+    'Rækkefølge: de anbefalede tilbud efter forventet værdi (ved '
+    """
+    return Message(
+        "order_rule",
+        f"Rækkefølge: de anbefalede tilbud efter forventet værdi (ved en forskel under {decimal(tie_margin, lang='da')} "
+        "afgør typologiens foretrukne rækkefølge), derefter de frarådede. Lidt erfaring med et tilbud "
+        "trækker estimatet mod gennemsnittet og gør intervallet bredere; det flytter ikke tilbuddet.",
+        f"Order: the advised offers by expected value (below a difference of {tie_margin:.2f} the "
+        "typology's preferred order decides), then the offers advised against. Little experience with an "
+        "offer pulls the estimate towards the average and widens the interval; it does not move the offer.")
+
+
+def provenance_message(synthetic: bool, cohort_size: int, period: str | None = None,
+                       municipalities: tuple[str, ...] = ()) -> Message:
+    """Where the numbers come from, first on the screen and the page: a demonstration model trained on
+    synthetic data, or the real cohort (period, size, municipalities) a model was trained on.
+
+    >>> provenance_message(True, 20000).da[:40]
+    'Demonstrationsmodel: trænet på syntetisk'
+    >>> provenance_message(False, 312, "2021-01-04..2023-12-20", ("Aarhus", "Vejle")).da
+    'Model trænet på 312 afsluttede forløb fra Aarhus og Vejle, afsluttet 2021-01-04 til 2023-12-20. Tallene er sammenhænge i de forløb, ikke virkninger af tilbuddene.'
+    """
+    if synthetic:
+        return Message(
+            "synthetic_model",
+            "Demonstrationsmodel: trænet på syntetiske data, ikke på rigtige forløb; tallene viser, hvordan "
+            "værktøjet virker, ikke hvad der virker for borgeren.",
+            "Demonstration model: trained on synthetic data, not on real cases; the numbers show how the "
+            "tool works, not what works for the citizen.")
+    where_da = where_en = ""
+    if municipalities:
+        names = list(municipalities)
+        joined_da = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+        joined_en = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        where_da, where_en = f" fra {joined_da}", f" from {joined_en}"
+    when_da = when_en = ""
+    if period:
+        start, _, end = period.partition("..")
+        when_da, when_en = f", afsluttet {start} til {end}", f", closed {start} to {end}"
+    return Message(
+        "cohort_model",
+        f"Model trænet på {f'{cohort_size:,}'.replace(',', '.')} afsluttede forløb{where_da}{when_da}. "
+        "Tallene er sammenhænge i de forløb, ikke virkninger af tilbuddene.",
+        f"Model trained on {cohort_size:,} closed cases{where_en}{when_en}. The numbers are associations "
+        "in those cases, not effects of the offers.")

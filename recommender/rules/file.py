@@ -22,8 +22,11 @@ __all__ = ["LEVELS", "OPTIONAL_SECTIONS", "SECTIONS", "TARGET_VERDICTS", "Criter
 
 SECTIONS = ("version", "criteria", "typology_rules", "guards", "typology_notes", "cross_cutting_notes",
             "outcome_weights", "tie_margin", "preferred_order")
-#: Sections a rules file may leave out (issue 26): an older file still loads, without these checks.
-OPTIONAL_SECTIONS = ("target_group", "no_offer_fits")
+#: Sections a rules file may leave out (issue 26, issue 24): an older file still loads, without
+#: these checks (``sparse_data_min`` is then :data:`SPARSE_DATA_MIN`).
+OPTIONAL_SECTIONS = ("target_group", "no_offer_fits", "sparse_data_min")
+#: The smallest number of earlier citizens with an answer before its estimates count as clear.
+SPARSE_DATA_MIN = 10
 #: The verdict codes a target-group rule may give.
 TARGET_VERDICTS = ("outside_target_group", "already_active")
 #: Guard levels, the stronger first: a block wins over a caution.
@@ -125,6 +128,7 @@ class ParsedRules:
     outcome_weights: Mapping[str, float]
     tie_margin: float
     preferred_order: Mapping[str, tuple[str, ...]]
+    sparse_data_min: int
     target_group: tuple[TargetRule, ...] = field(default=(), kw_only=True)
     no_offer_fits: NoOfferFits | None = field(default=None, kw_only=True)
 
@@ -151,6 +155,7 @@ def parse_rules(data: bytes, path: str | None) -> ParsedRules:
         outcome_weights=_weights(top, ctx),
         tie_margin=_tie_margin(top, ctx),
         preferred_order=_preferred_order(top, ctx),
+        sparse_data_min=_sparse_data_min(top, ctx),
         target_group=_target_group(top, ctx),
         no_offer_fits=_no_offer_fits(top, ctx, notes),
     )
@@ -419,6 +424,15 @@ def _tie_margin(top: dict, ctx: Context) -> float:
                  f"{show_value(value)} / skal være et tal fra 0 til under 1", _line(top, "tie_margin"),
                  value=value)
     return float(value)
+
+
+def _sparse_data_min(top: dict, ctx: Context) -> int:
+    """How many earlier citizens must have given an answer before its estimates count as clear."""
+    value = top.get("sparse_data_min", SPARSE_DATA_MIN)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+        ctx.fail(f"sparse_data_min must be a whole number from 0 to 100000, e.g. 10; got {show_value(value)} "
+                 "/ skal være et heltal fra 0 til 100000", _line(top, "sparse_data_min"), value=value)
+    return int(value)
 
 
 def _preferred_order(top: dict, ctx: Context) -> dict[str, tuple[str, ...]]:

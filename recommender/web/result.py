@@ -3,7 +3,9 @@
 The page shows the stored §8 contract (``recommend(...).to_dict()``, exactly what the API returns) the
 way the adviser's screen (:mod:`recommender.recommending.screen`) shows a recommendation, in the same
 words. :func:`view` only picks the page language's texts out of the contract; it computes nothing.
-Keys that newer contracts add (a ``verdict``, ``p_best`` per offer) are shown when present.
+Keys that newer contracts add (a ``verdict``, ``p_best`` per offer, the ``provenance`` line shown above
+the verdict, the ``order_rule`` sentence above the offers, the ``sparse_data`` warning shown under the
+verdict) are shown when present.
 
 The decision is stored by :func:`recommender.cases.decisions.decide`, the function the API calls: the
 same checks (a reason when departing from the first advised offer), the same audit event.
@@ -109,7 +111,10 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
     labels = {o["code"]: o["label"] for o in offers}
     return {
         "citizen_id": contract["citizen_id"],
+        "provenance": _text(contract.get("provenance"), lang) or None,
         "verdict": _verdict(contract, lang, labels),
+        "order_rule": _text(contract.get("order_rule"), lang) or None,
+        "top_warnings": [_text(w, lang) for w in contract["warnings"] if w.get("code") == "sparse_data"],
         "typology": {
             "label": typ["label_da"] if lang == "da" else typ["label_en"],
             "rule": rule_name(typ, lang),
@@ -131,7 +136,7 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
         "weights": ", ".join(f"{OUTCOME.label(k, lang).split(' /')[0]} {decimal(w, None, lang)}"
                              for k, w in contract["outcome_weights"].items()),
         "notes": [_text(n, lang) for n in contract["notes"]],
-        "warnings": [_text(w, lang) for w in contract["warnings"]],
+        "warnings": [_text(w, lang) for w in contract["warnings"] if w.get("code") != "sparse_data"],
         "model": contract["model"], "rules_version": contract["rules_version"],
         "statement": _text(contract["statement"], lang),
     }

@@ -1,5 +1,7 @@
 """Step definitions for features/adfaerd.feature: the built-in model's behaviour (minimum cases,
-invariances, directional expectations), run against the built-in model and the default rules."""
+invariances, directional expectations, and issue 24: one order, the verdict, provenance, the report's
+directions, thin data), run against the built-in model and the default rules. The standard citizen is
+the feature file's `Baggrund` table (Danish field names and values)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ import numpy as np
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from _rules_support import STANDARD
-from recommender import Recommendation, recommend
+from recommender import Citizen, Recommendation, load_model, load_rules, recommend
 from recommender.recommending.certainty import CLEAR_P_BEST
+from recommender.recommending.directions import field_directions
+from recommender.recommending.screen import render
 from recommender.vocab import CRITERIA, FIELDS, OFFER, OUTCOME, TYPOLOGY
 
 scenarios("adfaerd.feature")
@@ -44,14 +48,24 @@ def _outcome(danish: str) -> str:
     return code
 
 
+@given("standardborgeren:", target_fixture="standard")
+def _standard_table(datatable: list[list[str]]) -> dict[str, object]:
+    head, *rows = datatable
+    assert head == ["felt", "værdi"], head
+    record = {(name := _field(felt)): _value(name, vaerdi) for felt, vaerdi in rows}
+    # the table is the same citizen as the Python tests' standard citizen
+    assert Citizen.from_dict(record) == Citizen.from_dict(STANDARD)
+    return record
+
+
 @given("en borger med standardoplysninger", target_fixture="borger")
-def _standard() -> dict[str, object]:
-    return dict(STANDARD)
+def _standard(standard: dict[str, object]) -> dict[str, object]:
+    return dict(standard)
 
 
 @given("en jobparat borger med fleksibelt jobmål", target_fixture="borger")
-def _ready_flexible() -> dict[str, object]:
-    return dict(STANDARD, **dict.fromkeys(CRITERIA, "yes"), job_goal_level="unskilled")
+def _ready_flexible(standard: dict[str, object]) -> dict[str, object]:
+    return dict(standard, **dict.fromkeys(CRITERIA, "yes"), job_goal_level="unskilled")
 
 
 @given(parsers.parse('borgerens "{felt}" er "{vaerdi}"'))
@@ -103,10 +117,80 @@ def _blocked_zero(forslag: Recommendation) -> None:
     assert all(o.p_best == 0 for o in forslag.offers if not o.advised)
 
 
-@then("kommer alle anbefalede tilbud med tilstrækkelig erfaring før anbefalede tilbud med lidt erfaring")
-def _evidence_first(forslag: Recommendation) -> None:
-    flags = [o.support == "low" for o in forslag.offers if o.advised]
-    assert flags == sorted(flags), forslag
+@then("står de frarådede tilbud sidst")
+def _blocked_last(forslag: Recommendation) -> None:
+    flags = [o.advised for o in forslag.offers]
+    assert flags == sorted(flags, reverse=True) and not all(flags), forslag
+
+
+@then("stiger den forventede værdi aldrig mere end tie-margenen ned gennem de anbefalede tilbud")
+def _never_rises(forslag: Recommendation) -> None:
+    advised = [o for o in forslag.offers if o.advised]
+    margin = load_rules().tie_margin
+    assert all(b.score - a.score < margin for a, b in zip(advised, advised[1:])), forslag
+
+
+@then(parsers.parse('forklarer skærmen rækkefølgen med "{tekst}"'))
+def _order_rule_shown(forslag: Recommendation, tekst: str) -> None:
+    assert f"  {tekst}" in render(forslag)
+
+
+@then("har hvert tilbud med lidt erfaring en advarsel om, at estimatet er trukket mod gennemsnittet")
+def _low_evidence_warned(forslag: Recommendation) -> None:
+    low = [o for o in forslag.offers if o.support == "low"]
+    assert low, "the scenario needs an offer with little experience"
+    for o in low:
+        assert any(w.code == "low_support" and "trukket mod gennemsnittet" in w.da for w in o.warnings)
+
+
+@then("nævner vurderingen det første tilbud først")
+def _verdict_names_first(forslag: Recommendation) -> None:
+    assert forslag.verdict is not None and forslag.verdict.indistinct[0] == forslag.top_offer
+    label = OFFER.label(forslag.top_offer, "da")
+    message = forslag.verdict_message.da if forslag.verdict_message else ""
+    assert label in message and all(message.index(label) <= message.index(OFFER.label(o, "da"))
+                                    for o in forslag.verdict.indistinct)
+
+
+@then("er det første tilbud det, der oftest er bedst i modellens genberegninger")
+def _first_is_most_often_best(forslag: Recommendation) -> None:
+    assert forslag.offers[0].p_best == max(o.p_best for o in forslag.offers)
+
+
+@then(parsers.parse('er linjen under overskriften "{linje}"'))
+def _provenance_first(forslag: Recommendation, linje: str) -> None:
+    assert render(forslag).splitlines()[2] == linje
+
+
+@then("står vurderingen lige under den")
+def _verdict_below(forslag: Recommendation) -> None:
+    assert render(forslag).splitlines()[3].startswith("Vurdering: ")
+
+
+@then(parsers.parse('giver reglen "{regel}" typologien "{typologi}"'))
+def _rule_gives(forslag: Recommendation, regel: str, typologi: str) -> None:
+    assert forslag.typology.rule_da == regel and forslag.typology.code == TYPOLOGY.parse(typologi)
+
+
+@then(parsers.parse('siger ingen begrundelse om "{felt}" det modsatte af rapportens retning'))
+def _not_against_report(borger: dict[str, object], forslag: Recommendation, felt: str) -> None:
+    name = _field(felt)
+    value = Citizen.from_dict(borger).to_dict()[name]
+    common = load_model().manifest.baseline[name]
+    directions = [d for d in field_directions() if d.field == name]
+    assert directions, f"rapporten dokumenterer ingen retning for {felt!r}"
+    for o in forslag.offers:
+        for r in o.reasons:
+            if r.code == f"input:{name}":
+                said = 1 if "højere forventet værdi" in r.da else -1
+                assert all(d.compare(value, common) in (0, said) for d in directions), r.da
+
+
+@then(parsers.parse('advarer anbefalingen øverst om tynde data og nævner "{felt}"'))
+def _thin_warned(forslag: Recommendation, felt: str) -> None:
+    warning = next((w for w in forslag.warnings if w.code == "sparse_data"), None)
+    assert warning is not None and felt in warning.da, forslag.warnings
+    assert render(forslag).splitlines()[4] == f"Advarsel: {warning.da}"
 
 
 @then(parsers.parse('anbefales "{tilbud}" ikke'))
@@ -115,11 +199,18 @@ def _not_advised(forslag: Recommendation, tilbud: str) -> None:
 
 
 @then(parsers.parse('siger vurderingen "{klar}", når det første tilbud er bedst i mindst 60 % af '
-                    'genberegningerne, og ellers "{uklar}"'))
+                    'genberegningerne og data ikke er tynde, og ellers "{uklar}"'))
 def _verdict(forslag: Recommendation, klar: str, uklar: str) -> None:
     first = forslag.offers[0]
-    expected = klar if first.p_best >= CLEAR_P_BEST else uklar
+    thin = any(w.code == "sparse_data" for w in forslag.warnings)
+    expected = klar if first.p_best >= CLEAR_P_BEST and not thin else uklar
     assert forslag.verdict_message is not None and forslag.verdict_message.da.startswith(expected)
+
+
+@then(parsers.parse('lyder vurderingen "{tekst}"'))
+def _verdict_says(forslag: Recommendation, tekst: str) -> None:
+    assert forslag.verdict_message is not None and forslag.verdict_message.da.startswith(tekst)
+    assert forslag.verdict is not None and not forslag.verdict.distinguishable
 
 
 @then(parsers.parse('nævner ingen begrundelse "{a}" eller "{b}"'))
