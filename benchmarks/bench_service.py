@@ -1,12 +1,21 @@
-"""Benchmark: ``POST /api/v1/recommendations`` (validation, recommend(), database write, audit event)
-against a bare FastAPI endpoint that only validates the record and calls the model's fast path, both
-on uvicorn[standard] with 1 and 2 workers, measured with ``wrk`` in the same run on 127.0.0.1 only.
+"""Benchmark: ``POST /api/v1/recommendations`` (validation, accounts, recommend(), database write and
+audit event) against a bare FastAPI endpoint that runs the full ``recommend()`` on the posted citizen
+and returns its JSON (no accounts, database or audit), in two set-ups measured with ``wrk`` on
+127.0.0.1 only:
 
-Reported per worker count: requests per second, p50 and p99 latency, and the ratio service / bare
-(aim: ≥ 0.5). Every run is bounded (``--seconds``, default 5 s per measurement) and checks that all
-responses were 2xx. Needs ``wrk`` (``apt-get install -y wrk``).
+- ``sqlite``: the embedded SQLite file (WAL, ``synchronous=FULL``), 1 uvicorn worker, both endpoints;
+- ``postgresql``: a throwaway PostgreSQL server (``initdb`` + ``pg_ctl`` in a temporary directory, unix
+  socket only, default durability: ``fsync`` and ``synchronous_commit`` on; run as the ``postgres``
+  user through ``runuser`` when started as root; stopped and removed afterwards), 4 workers, both
+  endpoints.
 
-Run: ``python benchmarks/bench_service.py [--seconds 5] [--connections 16] [--workers 1 2]``.
+Reported per set-up: requests per second, p50 and p99 latency, and the ratio service / bare throughput
+(the issue's aim: ≥ 0.5), the bare endpoint measured in the same run with the same worker count. Every
+run is bounded (``--seconds``, default 5 s per measurement, after a 1 s warm-up) and checks that every
+response was 2xx. Needs ``wrk`` (``apt-get install -y wrk``) and, for ``postgresql``, PostgreSQL's
+server binaries (``apt-get install -y postgresql``) and psycopg (the ``test`` extra).
+
+Run: ``python benchmarks/bench_service.py [--seconds 5] [--connections 50] [--setups sqlite postgresql]``.
 """
 
 from __future__ import annotations
@@ -24,28 +33,28 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RECORD = json.loads((ROOT / "examples" / "flexible.json").read_text(encoding="utf-8"))
+SETUPS = {"sqlite": 1, "postgresql": 4}  # set-up -> uvicorn workers
 
 
 def bare_app():  # type: ignore[no-untyped-def]
-    """The reference: FastAPI, the same body, ``Citizen.from_dict`` and ``predict_citizen`` only."""
+    """The reference: FastAPI, the same body, the full ``recommend()`` and its JSON; nothing else."""
     from fastapi import Body, FastAPI
 
-    from recommender import Citizen, load_model, load_rules
+    from recommender import load_model, load_rules, recommend
 
     model, rules = load_model(), load_rules()
     app = FastAPI()
 
     @app.post("/bare", status_code=201)
     def bare(body: dict = Body(...)) -> dict:  # noqa: B008
-        citizen = Citizen.from_dict(body)
-        est = model.predict_citizen(citizen, rules.outcome_weights)
-        return {"scores": [float(x) for x in est.score[0]]}
+        return recommend(body, model=model, rules=rules).to_dict()
 
     @app.get("/healthz")
     def health() -> dict:
@@ -72,7 +81,7 @@ def _wait(port: int, proc: subprocess.Popen, timeout: float = 240) -> None:
                     return
         except OSError:
             time.sleep(0.2)
-    proc.kill()
+    _stop(proc)
     raise SystemExit("server did not start")
 
 
@@ -93,9 +102,9 @@ def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> d
     script.write("\n".join(lines) + "\n")
     script.close()
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "20s", "--latency", "-s",
-                              script.name, url], capture_output=True, text=True, timeout=seconds + 60,
-                             check=True).stdout
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "20s",
+                              "--latency", "-s", script.name, url], capture_output=True, text=True,
+                             timeout=seconds + 60, check=True).stdout
     finally:
         os.unlink(script.name)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -112,6 +121,33 @@ def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> d
     return {"rps": rps, "p50": ms("50"), "p99": ms("99")}
 
 
+@contextmanager
+def throwaway_postgresql(tmp: Path) -> Iterator[str]:
+    """A PostgreSQL server in ``tmp`` (unix socket only, no TCP), as .ci/run starts one; its URL."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not bins:
+        raise SystemExit("PostgreSQL server binaries not found: apt-get install -y postgresql")
+    pg, root = bins[-1], os.geteuid() == 0
+    run_as = ["runuser", "-u", "postgres", "--"] if root else []
+    data = tmp / "pg"
+    data.mkdir()
+    if root:
+        shutil.chown(data, "postgres")
+        os.chmod(tmp, 0o755)
+
+    def pg_run(*cmd: str) -> None:
+        subprocess.run([*run_as, *cmd], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    pg_run(str(pg / "initdb"), "-D", str(data / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8")
+    pg_run(str(pg / "pg_ctl"), "-D", str(data / "data"), "-l", str(data / "server.log"), "-w", "-t", "60",
+           "-o", f"-c listen_addresses='' -k {data} -c max_connections=200", "start")
+    try:
+        pg_run(str(pg / "createdb"), "-h", str(data), "-U", "postgres", "bench")
+        yield f"postgresql+psycopg://postgres@/bench?host={data}"
+    finally:
+        pg_run(str(pg / "pg_ctl"), "-D", str(data / "data"), "-m", "fast", "-w", "stop")
+
+
 def _serve_bare(workers: int, port: int, env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "bench_service:bare_app", "--host", "127.0.0.1",
@@ -119,72 +155,78 @@ def _serve_bare(workers: int, port: int, env: dict[str, str], log) -> subprocess
         env={**env, "PYTHONPATH": str(HERE)}, stdout=log, stderr=log, start_new_session=True)
 
 
-def _serve_service(workers: int, port: int, url: str, env: dict[str, str], log,  # type: ignore[no-untyped-def]
-                   synchronous: str) -> subprocess.Popen:
+def _serve_service(workers: int, port: int, url: str, env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     return subprocess.Popen(
         [sys.executable, "-m", "recommender", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--database", url],
-        env={**env, "RECOMMENDER_SQLITE_SYNCHRONOUS": synchronous}, stdout=log, stderr=log,
+         "--workers", str(workers), "--database", url], env=env, stdout=log, stderr=log,
         start_new_session=True)
+
+
+def _token(url: str) -> dict[str, str]:
+    from recommender.cli import main as cli
+
+    sys.stdin = io.StringIO("benchmark password\n")
+    buf = io.StringIO()
+    with redirect_stdout(io.StringIO()):
+        if cli(["users", "add", "bench", "--role", "adviser", "--municipality", RECORD["municipality"],
+                "--database", url]) != 0:
+            raise SystemExit("could not add the benchmark user")
+    with redirect_stdout(buf):
+        cli(["tokens", "issue", "bench", "--database", url])
+    return {"Authorization": f"Bearer {buf.getvalue().strip()}"}
+
+
+def _measure(setup: str, url: str, env: dict[str, str], args: argparse.Namespace, log) -> None:  # type: ignore[no-untyped-def]
+    workers = SETUPS[setup]
+    headers = _token(url)
+    results = {}
+    for name in ("bare", "service"):
+        port = _free_port()
+        proc = (_serve_bare(workers, port, env, log) if name == "bare"
+                else _serve_service(workers, port, url, env, log))
+        try:
+            _wait(port, proc)
+            path = "/bare" if name == "bare" else "/api/v1/recommendations"
+            _wrk(f"http://127.0.0.1:{port}{path}", headers, 1, args.connections)  # warm-up
+            results[name] = r = _wrk(f"http://127.0.0.1:{port}{path}", headers, args.seconds,
+                                     args.connections)
+        finally:
+            _stop(proc)
+        label = ("bare: recommend() + JSON" if name == "bare"
+                 else "service: POST /api/v1/recommendations")
+        print(f"{setup:<10} {workers:>7}  {label:<38} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}",
+              flush=True)
+    ratio = results["service"]["rps"] / results["bare"]["rps"]
+    print(f"{setup:<10} {workers:>7}  ratio service / bare throughput: {ratio:.2f} (aim ≥ 0.5)", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--database", metavar="URL",
-                        help="service database (default: a fresh SQLite file; e.g. a PostgreSQL URL)")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--setups", nargs="+", choices=list(SETUPS), default=list(SETUPS))
     args = parser.parse_args()
     if not 1 <= args.seconds <= 60:
         raise SystemExit("--seconds: 1–60")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk")
     from recommender import load_model
-    from recommender.cli import main as cli
 
     load_model()  # build or read the cached default model once, before the servers start
     tmp = Path(tempfile.mkdtemp(prefix="bench-service-"))
     env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp / "data")}
     os.environ["RECOMMENDER_DATA_DIR"] = env["RECOMMENDER_DATA_DIR"]
-    url = args.database or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    sqlite = url.startswith("sqlite")
-    sys.stdin = io.StringIO("benchmark password\n")
-    cli(["users", "add", "bench", "--role", "adviser", "--municipality", RECORD["municipality"],
-         "--database", url])
-    buf = io.StringIO()
-    with redirect_stdout(buf):
-        cli(["tokens", "issue", "bench", "--database", url])
-    headers = {"Authorization": f"Bearer {buf.getvalue().strip()}"}
     log = open(tmp / "servers.log", "ab")
-    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s on 127.0.0.1; database {url.split('?')[0]}; "
-          f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'workers':>7}  {'endpoint':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    variants = [("bare", "")] + ([("service", "full"), ("service", "normal")] if sqlite
-                                 else [("service", "full")])
+    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s on 127.0.0.1; load average before: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    print(f"{'set-up':<10} {'workers':>7}  {'endpoint':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     try:
-        for workers in args.workers:
-            results = {}
-            for name, sync in variants:
-                port = _free_port()
-                proc = (_serve_bare(workers, port, env, log) if name == "bare"
-                        else _serve_service(workers, port, url, env, log, sync))
-                try:
-                    _wait(port, proc)
-                    path = "/bare" if name == "bare" else "/api/v1/recommendations"
-                    _wrk(f"http://127.0.0.1:{port}{path}", headers, 1, args.connections)  # warm-up
-                    results[name + sync] = r = _wrk(f"http://127.0.0.1:{port}{path}", headers,
-                                                    args.seconds, args.connections)
-                finally:
-                    _stop(proc)
-                label = ("bare: from_dict + predict_citizen" if name == "bare"
-                         else "POST /api/v1/recommendations + DB write" + (f" (sync {sync})" if sqlite
-                                                                            else ""))
-                print(f"{workers:>7}  {label:<44} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
-            for key in results:
-                if key != "bare":
-                    ratio = results[key]["rps"] / results["bare"]["rps"]
-                    print(f"{workers:>7}  ratio {key} / bare throughput: {ratio:.2f} (aim ≥ 0.5)")
+        for setup in args.setups:
+            if setup == "sqlite":
+                _measure(setup, f"sqlite:///{tmp / 'bench.sqlite3'}", env, args, log)
+            else:
+                with throwaway_postgresql(tmp) as url:
+                    _measure(setup, url, env, args, log)
     finally:
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
