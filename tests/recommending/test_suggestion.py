@@ -30,7 +30,7 @@ from recommender.synth import generate_cohort
 from recommender.typology import load_rules
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OFFER
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = "Demonstrationsmodel: trænet på syntetiske data, ikke på rigtige forløb"
 
 
