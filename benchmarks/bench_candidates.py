@@ -45,8 +45,9 @@ def run_one(truth_name: str, n: int, seed: int, weights: np.ndarray) -> dict[str
         for name, pipeline in candidates(schema, seed).items():
             out[name] = decision_metrics(_all_offers(pipeline.fit(X, y), X_test), exact, weights)["regret"]
     model = train(frame, seed=seed, n_bootstrap=1)
-    out["ours"] = decision_metrics(model.predict_offers(test, intervals=False).proba, exact,
-                                   weights)["regret"]
+    out["ours"] = decision_metrics(model.predict_offers(test, intervals=False).proba, exact, weights)[
+        "regret"
+    ]
     return out
 
 
@@ -63,20 +64,28 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, dict[str, float]]] = []
     with threadpool_limits(limits=1):
         for truth in args.truths:
-            runs = [run_one(truth, args.size, seed, weights)
-                    for seed in range(args.first_seed, args.first_seed + args.seeds)]
+            runs = [
+                run_one(truth, args.size, seed, weights)
+                for seed in range(args.first_seed, args.first_seed + args.seeds)
+            ]
             rows.append((truth, {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}))
-            print(f"# {truth}: done ({args.seeds} cohorts of {args.size:,} rows)", file=sys.stderr,
-                  flush=True)
+            print(
+                f"# {truth}: done ({args.seeds} cohorts of {args.size:,} rows)", file=sys.stderr, flush=True
+            )
     names = list(rows[0][1])
-    print(f"Mean regret of each candidate alone, {args.size:,} rows, seeds {args.first_seed}–"
-          f"{args.first_seed + args.seeds - 1} (lowest in bold)\n")
+    print(
+        f"Mean regret of each candidate alone, {args.size:,} rows, seeds {args.first_seed}–"
+        f"{args.first_seed + args.seeds - 1} (lowest in bold)\n"
+    )
     print("| generator | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for truth, mean in rows:
         best = min(mean.values())
-        print(f"| {truth} | " + " | ".join(f"**{v:.4f}**" if v == best else f"{v:.4f}"
-                                          for v in mean.values()) + " |")
+        print(
+            f"| {truth} | "
+            + " | ".join(f"**{v:.4f}**" if v == best else f"{v:.4f}" for v in mean.values())
+            + " |"
+        )
     return 0
 
 

@@ -18,12 +18,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "examples" / "flexible.json")
-RECOMMEND = [sys.executable, "-c", "import sys; from recommender.cli import run; sys.argv = "
-             f"['recommender', 'recommend', {EXAMPLE!r}]; run()"]
+RECOMMEND = [
+    sys.executable,
+    "-c",
+    "import sys; from recommender.cli import run; sys.argv = "
+    f"['recommender', 'recommend', {EXAMPLE!r}]; run()",
+]
 NUMPY = [sys.executable, "-c", "import numpy"]
-PROBE = ("import sys; from recommender.cli import main; main(['recommend', %r]); "
-         "print([m for m in ('sklearn', 'pandas', 'scipy', 'skops') if m in sys.modules], file=sys.stderr)"
-         % EXAMPLE)
+PROBE = (
+    "import sys; from recommender.cli import main; main(['recommend', %r]); "
+    "print([m for m in ('sklearn', 'pandas', 'scipy', 'skops') if m in sys.modules], file=sys.stderr)"
+    % EXAMPLE
+)
 
 
 def _seconds(cmd: list[str]) -> float:
@@ -35,8 +41,9 @@ def _seconds(cmd: list[str]) -> float:
 def main(repeats: int = 15) -> None:
     repeats = max(10, repeats)
     subprocess.run(RECOMMEND, check=True, capture_output=True, cwd=ROOT)  # warm the model's cache
-    probe = subprocess.run([sys.executable, "-c", PROBE], check=True, capture_output=True, text=True,
-                           cwd=ROOT)
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE], check=True, capture_output=True, text=True, cwd=ROOT
+    )
     ours, reference = [], []
     for _ in range(repeats):
         reference.append(_seconds(NUMPY))

@@ -34,8 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from _truth import TRUTHS, decision_metrics, fresh, plain_peer, simulate  # noqa: E402
 
 PEERS = ("logit", "hgb", "marginals", "prior")
-LABEL = {"ours": "ours", "logit": "LogisticRegression()", "hgb": "HGB default",
-         "marginals": "offer marginals", "prior": "prior"}
+LABEL = {
+    "ours": "ours",
+    "logit": "LogisticRegression()",
+    "hgb": "HGB default",
+    "marginals": "offer marginals",
+    "prior": "prior",
+}
 N_TEST = 2000
 
 
@@ -86,33 +91,54 @@ def table(results: dict[tuple[str, int], list[dict]]) -> str:
     """One markdown table: regret and MAE of every model, agreement and value of ours vs the plain
     LogisticRegression(), our regret as a ratio of the best peer's and the mean paired difference
     (with its standard error over seeds), per generator and size (means over seeds)."""
-    head = (["generator", "n", "seeds"] + [f"regret {LABEL[m]}" for m in ("ours",) + PEERS]
-            + [f"MAE {LABEL[m]}" for m in ("ours",) + PEERS]
-            + ["agreement ours / LR", "value ours / LR / oracle", "ours ≤ best peer (regret, MAE)",
-               "regret ours / best peer", "ours − best peer (paired SE)", "train s",
-               "regret / MAE ours as shown (shrunk, issue 24)"])
+    head = (
+        ["generator", "n", "seeds"]
+        + [f"regret {LABEL[m]}" for m in ("ours",) + PEERS]
+        + [f"MAE {LABEL[m]}" for m in ("ours",) + PEERS]
+        + [
+            "agreement ours / LR",
+            "value ours / LR / oracle",
+            "ours ≤ best peer (regret, MAE)",
+            "regret ours / best peer",
+            "ours − best peer (paired SE)",
+            "train s",
+            "regret / MAE ours as shown (shrunk, issue 24)",
+        ]
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (truth, n), runs in results.items():
-        mean = {m: {k: float(np.mean([r[m][k] for r in runs])) for k in runs[0][m]
-                    if k != "selected"} for m in runs[0]}
+        mean = {
+            m: {k: float(np.mean([r[m][k] for r in runs])) for k in runs[0][m] if k != "selected"}
+            for m in runs[0]
+        }
         best_regret = min(mean[p]["regret"] for p in PEERS)
         best_mae = min(mean[p]["mae"] for p in PEERS)
         best = min(PEERS, key=lambda p: mean[p]["regret"])
         diff = np.array([r["ours"]["regret"] - r[best]["regret"] for r in runs])
         se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else float("nan")
-        ok = (("yes" if mean["ours"]["regret"] <= best_regret else "**no**") + ", "
-              + ("yes" if mean["ours"]["mae"] <= best_mae else "**no**"))
-        cells = ([truth, f"{n:,}", str(len(runs))]
-                 + [f"{mean[m]['regret']:.4f}" for m in ("ours",) + PEERS]
-                 + [f"{mean[m]['mae']:.4f}" for m in ("ours",) + PEERS]
-                 + [f"{_share(mean['ours']['agreement'])} / {_share(mean['logit']['agreement'])}",
-                    f"{mean['ours']['value']:.3f} / {mean['logit']['value']:.3f} / "
-                    f"{mean['oracle']['value']:.3f}", ok,
-                    f"{mean['ours']['regret'] / best_regret:.2f}",
-                    f"{diff.mean():+.4f} ({se:.4f}, {LABEL[best]})",
-                    f"{mean['ours']['seconds']:.1f}",
-                    (f"{mean['ours_shown']['regret']:.4f} / {mean['ours_shown']['mae']:.4f}"
-                     if "ours_shown" in mean else "n/a")])
+        ok = (
+            ("yes" if mean["ours"]["regret"] <= best_regret else "**no**")
+            + ", "
+            + ("yes" if mean["ours"]["mae"] <= best_mae else "**no**")
+        )
+        cells = (
+            [truth, f"{n:,}", str(len(runs))]
+            + [f"{mean[m]['regret']:.4f}" for m in ("ours",) + PEERS]
+            + [f"{mean[m]['mae']:.4f}" for m in ("ours",) + PEERS]
+            + [
+                f"{_share(mean['ours']['agreement'])} / {_share(mean['logit']['agreement'])}",
+                f"{mean['ours']['value']:.3f} / {mean['logit']['value']:.3f} / {mean['oracle']['value']:.3f}",
+                ok,
+                f"{mean['ours']['regret'] / best_regret:.2f}",
+                f"{diff.mean():+.4f} ({se:.4f}, {LABEL[best]})",
+                f"{mean['ours']['seconds']:.1f}",
+                (
+                    f"{mean['ours_shown']['regret']:.4f} / {mean['ours_shown']['mae']:.4f}"
+                    if "ours_shown" in mean
+                    else "n/a"
+                ),
+            ]
+        )
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -125,8 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--truths", nargs="+", default=list(TRUTHS), choices=list(TRUTHS))
     parser.add_argument("--json", metavar="OUT", help="also write the raw results (to --combine)")
-    parser.add_argument("--combine", nargs="+", metavar="JSON",
-                        help="print one table from the raw results of earlier (parallel) runs")
+    parser.add_argument(
+        "--combine",
+        nargs="+",
+        metavar="JSON",
+        help="print one table from the raw results of earlier (parallel) runs",
+    )
     args = parser.parse_args(argv)
     if args.combine:
         merged: dict[tuple[str, int], list[dict]] = {}
@@ -149,14 +179,17 @@ def main(argv: list[str] | None = None) -> int:
                     r = run_one(truth, n, seed, weights)
                     results.setdefault((truth, n), []).append(r)
                     if args.json:  # after every cohort, so a run cut short keeps what it measured
-                        Path(args.json).write_text(json.dumps([[list(k), v]
-                                                               for k, v in results.items()]))
-                    print(f"# {truth} n={n} seed={seed}: ours regret {r['ours']['regret']:.4f} "
-                          f"mae {r['ours']['mae']:.4f} agreement {r['ours']['agreement']:.3f} "
-                          f"({r['ours']['selected']}, "
-                          f"{r['ours']['seconds']:.1f} s); LR {r['logit']['regret']:.4f} "
-                          f"{r['logit']['mae']:.4f}; HGB {r['hgb']['regret']:.4f} "
-                          f"{r['hgb']['mae']:.4f}", file=sys.stderr, flush=True)
+                        Path(args.json).write_text(json.dumps([[list(k), v] for k, v in results.items()]))
+                    print(
+                        f"# {truth} n={n} seed={seed}: ours regret {r['ours']['regret']:.4f} "
+                        f"mae {r['ours']['mae']:.4f} agreement {r['ours']['agreement']:.3f} "
+                        f"({r['ours']['selected']}, "
+                        f"{r['ours']['seconds']:.1f} s); LR {r['logit']['regret']:.4f} "
+                        f"{r['logit']['mae']:.4f}; HGB {r['hgb']['regret']:.4f} "
+                        f"{r['hgb']['mae']:.4f}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     print(table(results))
     print(f"\n({time.perf_counter() - start:.0f} s in all; {N_TEST} fresh citizens per cohort)")
     return 0

@@ -42,10 +42,14 @@ def main() -> None:
     start, cpu = time.perf_counter(), _cpu()
     model = build_default(lambda line: print(f"  {time.perf_counter() - start:5.1f} s  {line}"))
     wall, used = time.perf_counter() - start, _cpu() - cpu
-    print(f"default model {model.version}: built in {wall:.1f} s wall, {used:.1f} s CPU "
-          f"(this process and its workers; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
-    print(f"reference: one hgb fit on {len(y):,} rows {reference:.2f} s; build / reference "
-          f"{wall / reference:.1f} (wall), {used / reference:.1f} (CPU)")
+    print(
+        f"default model {model.version}: built in {wall:.1f} s wall, {used:.1f} s CPU "
+        f"(this process and its workers; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})"
+    )
+    print(
+        f"reference: one hgb fit on {len(y):,} rows {reference:.2f} s; build / reference "
+        f"{wall / reference:.1f} (wall), {used / reference:.1f} (CPU)"
+    )
     assert np.isfinite(wall)
 
 

@@ -36,8 +36,10 @@ W = np.array([WEIGHTS[k] for k in ("job", "education", "active", "other")])
 
 def _policies(frame) -> dict[str, np.ndarray]:
     truth = true_all(frame) @ W
-    return {"truly best offer": truth.argmax(axis=1),
-            "counselling for everyone": np.full(len(frame), OFFER.codes.index("counselling"))}
+    return {
+        "truly best offer": truth.argmax(axis=1),
+        "counselling for everyone": np.full(len(frame), OFFER.codes.index("counselling")),
+    }
 
 
 def main(n: int = 2000, replications: int = 10) -> None:
@@ -57,8 +59,21 @@ def main(n: int = 2000, replications: int = 10) -> None:
             seconds.append(time.perf_counter() - t)
             followed = frame["offer"].to_numpy() == recommended
             naive = float(np.mean([WEIGHTS[o] for o in frame["outcome"][followed]]))
-            s = rows.setdefault(name, {k: [] for k in ("ipw_cover", "dr_cover", "ipw_err", "dr_err",
-                                                       "naive_err", "dr_width", "status_ok")})
+            s = rows.setdefault(
+                name,
+                {
+                    k: []
+                    for k in (
+                        "ipw_cover",
+                        "dr_cover",
+                        "ipw_err",
+                        "dr_err",
+                        "naive_err",
+                        "dr_width",
+                        "status_ok",
+                    )
+                },
+            )
             s["status_ok"].append(r.status == "ok")
             if r.status != "ok":
                 continue
@@ -71,20 +86,27 @@ def main(n: int = 2000, replications: int = 10) -> None:
     print(f"known-truth cohorts: {replications} × {n} cases (tests/_dgp.py), 95 % bootstrap intervals")
     for name, s in rows.items():
         k = len(s["dr_cover"])
-        print(f"  {name:<26} ok {sum(s['status_ok'])}/{replications}; coverage IPW {np.mean(s['ipw_cover']):.0%}"
-              f", DR {np.mean(s['dr_cover']):.0%}; mean error IPW {np.mean(s['ipw_err']):+.4f}, DR "
-              f"{np.mean(s['dr_err']):+.4f}, naive {np.mean(s['naive_err']):+.4f}; RMSE DR "
-              f"{np.sqrt(np.mean(np.square(s['dr_err']))):.4f}; mean DR width {np.mean(s['dr_width']):.3f}"
-              f" (k={k})")
+        print(
+            f"  {name:<26} ok {sum(s['status_ok'])}/{replications}; coverage IPW {np.mean(s['ipw_cover']):.0%}"
+            f", DR {np.mean(s['dr_cover']):.0%}; mean error IPW {np.mean(s['ipw_err']):+.4f}, DR "
+            f"{np.mean(s['dr_err']):+.4f}, naive {np.mean(s['naive_err']):+.4f}; RMSE DR "
+            f"{np.sqrt(np.mean(np.square(s['dr_err']))):.4f}; mean DR width {np.mean(s['dr_width']):.3f}"
+            f" (k={k})"
+        )
     frame = simulate(n, seed=999, no_offer_share=0.0)
     given = frame["offer"].to_numpy()
     keep = (given != "wage_subsidy") | (np.cumsum(given == "wage_subsidy") <= 10)
-    poor = offpolicy_value(frame[keep].reset_index(drop=True), ["wage_subsidy"] * int(keep.sum()),
-                           weights=WEIGHTS)
-    print(f"  poor overlap (10 cases got the recommended offer): status {poor.status!r}; "
-          f"{poor.message_da.split(':')[0]}")
-    print(f"time per estimate {np.mean(seconds):.2f} s; reference propensity fit {np.mean(reference):.3f} s;"
-          f" ratio {np.mean(seconds) / np.mean(reference):.0f}x")
+    poor = offpolicy_value(
+        frame[keep].reset_index(drop=True), ["wage_subsidy"] * int(keep.sum()), weights=WEIGHTS
+    )
+    print(
+        f"  poor overlap (10 cases got the recommended offer): status {poor.status!r}; "
+        f"{poor.message_da.split(':')[0]}"
+    )
+    print(
+        f"time per estimate {np.mean(seconds):.2f} s; reference propensity fit {np.mean(reference):.3f} s;"
+        f" ratio {np.mean(seconds) / np.mean(reference):.0f}x"
+    )
 
 
 if __name__ == "__main__":

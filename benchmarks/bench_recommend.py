@@ -65,13 +65,18 @@ def main(repeats: int = 300) -> None:
     fast = model.predict_citizen(citizen, rules.outcome_weights).proba[0]
     print(f"model: {model!r}")
     print(f"fast path (exact numpy tables, linear or blend): {model.is_lean} ({model.manifest.selected})")
-    print(f"reference predict_proba, 4 offer rows: median {ref * 1e3:.3f} ms (default threads), "
-          f"{ref_one * 1e3:.3f} ms (one thread); reference {reference * 1e3:.3f} ms")
-    print(f"recommend() incl. validation, rules, intervals, explanations, ranking: "
-          f"median {ours * 1e3:.3f} ms")
+    print(
+        f"reference predict_proba, 4 offer rows: median {ref * 1e3:.3f} ms (default threads), "
+        f"{ref_one * 1e3:.3f} ms (one thread); reference {reference * 1e3:.3f} ms"
+    )
+    print(
+        f"recommend() incl. validation, rules, intervals, explanations, ranking: median {ours * 1e3:.3f} ms"
+    )
     print(f"ratio recommend / predict_proba: {ours / reference:.3f} (issue 27: at most 0.25)")
-    print(f"CPU time medians: recommend {CPU[1] * 1e3:.3f} ms, predict_proba on one thread "
-          f"{CPU[2] * 1e3:.3f} ms; ratio {CPU[1] / CPU[2]:.3f}")
+    print(
+        f"CPU time medians: recommend {CPU[1] * 1e3:.3f} ms, predict_proba on one thread "
+        f"{CPU[2] * 1e3:.3f} ms; ratio {CPU[1] / CPU[2]:.3f}"
+    )
     print(f"max |fast path - pipeline| probability: {float(np.abs(fast - pipe).max()):.2e}")
 
 

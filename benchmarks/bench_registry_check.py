@@ -31,10 +31,10 @@ def main(n: int = 400) -> None:
     from fastapi.testclient import TestClient
 
     from recommender import load_model, load_rules
-    from recommender.model import save_model
     from recommender.cases import RecommenderEngine, Settings, accounts, registry
-    from recommender.server import create_app
     from recommender.cases.db import open_database
+    from recommender.model import save_model
+    from recommender.server import create_app
 
     engine = RecommenderEngine(model=load_model(), rules=load_rules())
     with tempfile.TemporaryDirectory() as tmp:
@@ -45,12 +45,17 @@ def main(n: int = 400) -> None:
         with db.session() as session:
             accounts.add_user(session, "ana", "analyst", "a long bench password")
             token, _ = accounts.issue_token(session, "ana")
-            registry.promote(session, registry.register(session, path, "ana").version, "ana", "benchmark model")
+            registry.promote(
+                session, registry.register(session, path, "ana").version, "ana", "benchmark model"
+            )
         headers = {"Authorization": f"Bearer {token}"}
         results = {}
         for interval in (3600.0, 0.0):
-            app = create_app(Settings(data_dir=Path(tmp) / "data", database_url=url,
-                                      registry_check_seconds=interval), engine=engine, database=db)
+            app = create_app(
+                Settings(data_dir=Path(tmp) / "data", database_url=url, registry_check_seconds=interval),
+                engine=engine,
+                database=db,
+            )
             with TestClient(app) as client:
                 _median_ms(client, headers, 20)  # warm up
                 results[interval] = _median_ms(client, headers, n)

@@ -24,8 +24,8 @@ from threadpoolctl import threadpool_limits
 
 from recommender import load_model
 from recommender.modelling.features import prepare
-from recommender.vocab import FIELDS, OFFER
 from recommender.synth import generate_cohort
+from recommender.vocab import FIELDS, OFFER
 
 
 def _citizens_csv(n: int, path: Path, base: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -35,19 +35,23 @@ def _citizens_csv(n: int, path: Path, base: pd.DataFrame | None = None) -> pd.Da
         frame.to_csv(path, index=False)
         return frame
     for start in range(0, n, len(base)):
-        part = base.head(n - start).assign(citizen_id=[f"R{start + i:07d}" for i in range(min(len(base), n - start))])
+        part = base.head(n - start).assign(
+            citizen_id=[f"R{start + i:07d}" for i in range(min(len(base), n - start))]
+        )
         part.to_csv(path, index=False, header=start == 0, mode="w" if start == 0 else "a")
     return base
 
 
 # The child reports its own peak RSS (VmHWM of its new address space). ru_maxrss would not do: on
 # Linux it survives exec, so it would count this (large) parent process's pages copied by fork.
-_CHILD = ("import sys\n"
-          "from recommender.cli import main\n"
-          "rc = main(sys.argv[1:])\n"
-          "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
-          "print('PEAK_KB', hwm, file=sys.stderr)\n"
-          "sys.exit(rc)\n")
+_CHILD = (
+    "import sys\n"
+    "from recommender.cli import main\n"
+    "rc = main(sys.argv[1:])\n"
+    "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+    "print('PEAK_KB', hwm, file=sys.stderr)\n"
+    "sys.exit(rc)\n"
+)
 
 
 def _children_cpu() -> float:
@@ -58,8 +62,12 @@ def _children_cpu() -> float:
 def _run_score(src: Path, out: Path) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak RSS (MiB) of ``recommender score`` in a child process."""
     t, cpu = time.perf_counter(), _children_cpu()
-    done = subprocess.run([sys.executable, "-c", _CHILD, "score", str(src), "--out", str(out)],
-                          check=True, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, "score", str(src), "--out", str(out)],
+        check=True,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seconds = time.perf_counter() - t
     peak_kb = int(done.stderr.split("PEAK_KB")[-1].split()[0])
     return seconds, _children_cpu() - cpu, peak_kb / 1024
@@ -82,11 +90,15 @@ def main(n_small: int = 100_000, n_large: int = 1_000_000) -> None:
                 cpu.append(time.process_time() - c)
         reference = min(times)
         seconds, used, peak_small = _run_score(src, out)
-        print(f"{n_small:,} citizens: score (whole process) {seconds:.2f} s; bare predict_proba on "
-              f"{len(rows):,} offer rows {times[0]:.2f} s (default threads), {times[1]:.2f} s (one "
-              f"thread); ratio {seconds / reference:.2f} (issue 27: at most 4)")
-        print(f"  CPU time: score {used:.2f} s, predict_proba on one thread {cpu[1]:.2f} s; ratio "
-              f"{used / cpu[1]:.2f}; peak RSS {peak_small:.0f} MiB")
+        print(
+            f"{n_small:,} citizens: score (whole process) {seconds:.2f} s; bare predict_proba on "
+            f"{len(rows):,} offer rows {times[0]:.2f} s (default threads), {times[1]:.2f} s (one "
+            f"thread); ratio {seconds / reference:.2f} (issue 27: at most 4)"
+        )
+        print(
+            f"  CPU time: score {used:.2f} s, predict_proba on one thread {cpu[1]:.2f} s; ratio "
+            f"{used / cpu[1]:.2f}; peak RSS {peak_small:.0f} MiB"
+        )
         if n_large:
             big = Path(tmp) / "big.csv"
             _citizens_csv(n_large, big, frame)

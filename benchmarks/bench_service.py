@@ -96,15 +96,33 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> dict[str, float]:
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(json.dumps(RECORD))}",
-             'wrk.headers["Content-Type"] = "application/json"']
+    lines = [
+        'wrk.method = "POST"',
+        f"wrk.body = {json.dumps(json.dumps(RECORD))}",
+        'wrk.headers["Content-Type"] = "application/json"',
+    ]
     lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
     script.write("\n".join(lines) + "\n")
     script.close()
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "20s",
-                              "--latency", "-s", script.name, url], capture_output=True, text=True,
-                             timeout=seconds + 60, check=True).stdout
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "20s",
+                "--latency",
+                "-s",
+                script.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -139,8 +157,19 @@ def throwaway_postgresql(tmp: Path) -> Iterator[str]:
         subprocess.run([*run_as, *cmd], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     pg_run(str(pg / "initdb"), "-D", str(data / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8")
-    pg_run(str(pg / "pg_ctl"), "-D", str(data / "data"), "-l", str(data / "server.log"), "-w", "-t", "60",
-           "-o", f"-c listen_addresses='' -k {data} -c max_connections=200", "start")
+    pg_run(
+        str(pg / "pg_ctl"),
+        "-D",
+        str(data / "data"),
+        "-l",
+        str(data / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-c listen_addresses='' -k {data} -c max_connections=200",
+        "start",
+    )
     try:
         pg_run(str(pg / "createdb"), "-h", str(data), "-U", "postgres", "bench")
         yield f"postgresql+psycopg://postgres@/bench?host={data}"
@@ -150,16 +179,50 @@ def throwaway_postgresql(tmp: Path) -> Iterator[str]:
 
 def _serve_bare(workers: int, port: int, env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "bench_service:bare_app", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-        env={**env, "PYTHONPATH": str(HERE)}, stdout=log, stderr=log, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "bench_service:bare_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env={**env, "PYTHONPATH": str(HERE)},
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
 
 
 def _serve_service(workers: int, port: int, url: str, env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     return subprocess.Popen(
-        [sys.executable, "-m", "recommender", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--database", url], env=env, stdout=log, stderr=log,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "recommender",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--database",
+            url,
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
 
 
 def _token(url: str) -> dict[str, str]:
@@ -168,8 +231,22 @@ def _token(url: str) -> dict[str, str]:
     sys.stdin = io.StringIO("benchmark password\n")
     buf = io.StringIO()
     with redirect_stdout(io.StringIO()):
-        if cli(["users", "add", "bench", "--role", "adviser", "--municipality", RECORD["municipality"],
-                "--database", url]) != 0:
+        if (
+            cli(
+                [
+                    "users",
+                    "add",
+                    "bench",
+                    "--role",
+                    "adviser",
+                    "--municipality",
+                    RECORD["municipality"],
+                    "--database",
+                    url,
+                ]
+            )
+            != 0
+        ):
             raise SystemExit("could not add the benchmark user")
     with redirect_stdout(buf):
         cli(["tokens", "issue", "bench", "--database", url])
@@ -182,20 +259,25 @@ def _measure(setup: str, url: str, env: dict[str, str], args: argparse.Namespace
     results = {}
     for name in ("bare", "service"):
         port = _free_port()
-        proc = (_serve_bare(workers, port, env, log) if name == "bare"
-                else _serve_service(workers, port, url, env, log))
+        proc = (
+            _serve_bare(workers, port, env, log)
+            if name == "bare"
+            else _serve_service(workers, port, url, env, log)
+        )
         try:
             _wait(port, proc)
             path = "/bare" if name == "bare" else "/api/v1/recommendations"
             _wrk(f"http://127.0.0.1:{port}{path}", headers, 1, args.connections)  # warm-up
-            results[name] = r = _wrk(f"http://127.0.0.1:{port}{path}", headers, args.seconds,
-                                     args.connections)
+            results[name] = r = _wrk(
+                f"http://127.0.0.1:{port}{path}", headers, args.seconds, args.connections
+            )
         finally:
             _stop(proc)
-        label = ("bare: recommend() + JSON" if name == "bare"
-                 else "service: POST /api/v1/recommendations")
-        print(f"{setup:<10} {workers:>7}  {label:<38} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}",
-              flush=True)
+        label = "bare: recommend() + JSON" if name == "bare" else "service: POST /api/v1/recommendations"
+        print(
+            f"{setup:<10} {workers:>7}  {label:<38} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}",
+            flush=True,
+        )
     ratio = results["service"]["rps"] / results["bare"]["rps"]
     print(f"{setup:<10} {workers:>7}  ratio service / bare throughput: {ratio:.2f} (aim ≥ 0.5)", flush=True)
 
@@ -217,8 +299,11 @@ def main() -> None:
     env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp / "data")}
     os.environ["RECOMMENDER_DATA_DIR"] = env["RECOMMENDER_DATA_DIR"]
     log = open(tmp / "servers.log", "ab")
-    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s on 127.0.0.1; load average before: "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    print(
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s on 127.0.0.1; load average before: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        flush=True,
+    )
     print(f"{'set-up':<10} {'workers':>7}  {'endpoint':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     try:
         for setup in args.setups:

@@ -38,21 +38,31 @@ def _measure(fn):
 def main(n: int = 100_000) -> None:
     cohort = generate_cohort(n, seed=1)
     rows = cohort.frame[cohort.frame["offer"].notna()]
-    cols = [c for c in rows.columns if c not in ("citizen_id", "job_goal", "outcome",
-                                                  "gender", "origin", "nationality")
-            and not c.endswith("_closing") and c not in ("duration_days", "enrolled_on", "closed_on")]
+    cols = [
+        c
+        for c in rows.columns
+        if c not in ("citizen_id", "job_goal", "outcome", "gender", "origin", "nationality")
+        and not c.endswith("_closing")
+        and c not in ("duration_days", "enrolled_on", "closed_on")
+    ]
     X = rows[cols].astype(str)
     y = rows["outcome"].astype(str)
-    _, ref_s, ref_mb, _ = _measure(lambda: make_pipeline(
-        OneHotEncoder(handle_unknown="ignore"), LogisticRegression(max_iter=1000)).fit(X, y))
+    _, ref_s, ref_mb, _ = _measure(
+        lambda: make_pipeline(OneHotEncoder(handle_unknown="ignore"), LogisticRegression(max_iter=1000)).fit(
+            X, y
+        )
+    )
     model, s, mb, traced = _measure(lambda: train(cohort, seed=0, evidence_size=219))
-    print(f"rows {n} ({cohort.n_with_offer} with an offer); selected "
-          f"{model.manifest.selected}")
+    print(f"rows {n} ({cohort.n_with_offer} with an offer); selected {model.manifest.selected}")
     print(f"reference LogisticRegression: {ref_s:.2f} s, peak {ref_mb:.0f} MiB")
-    print(f"train (selection, stack, bootstrap, propensity): {s:.2f} s, peak {mb:.0f} MiB "
-          f"({traced:.1f} s under tracemalloc)")
-    print(f"ratio time {s / ref_s:.1f}x, memory {mb / ref_mb:.1f}x; goal < 60 s: "
-          f"{'met' if s < 60 else 'NOT met'}")
+    print(
+        f"train (selection, stack, bootstrap, propensity): {s:.2f} s, peak {mb:.0f} MiB "
+        f"({traced:.1f} s under tracemalloc)"
+    )
+    print(
+        f"ratio time {s / ref_s:.1f}x, memory {mb / ref_mb:.1f}x; goal < 60 s: "
+        f"{'met' if s < 60 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

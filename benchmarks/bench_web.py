@@ -35,8 +35,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests._web_browser_support import (CHROMIUM, CHROMIUM_ARGS, PASSWORD, USER, fill_intake,  # noqa: E402
-                                        log_in, start_server, stop_server)
+from tests._web_browser_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    USER,
+    fill_intake,
+    log_in,
+    start_server,
+    stop_server,
+)
 
 RECORD = json.loads((ROOT / "examples" / "flexible.json").read_text(encoding="utf-8"))
 _SERIAL = itertools.count(1)
@@ -49,11 +57,15 @@ def _record() -> dict[str, object]:
 
 def _stats(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
-    return {"median_ms": 1000 * statistics.median(ordered),
-            "p90_ms": 1000 * ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]}
+    return {
+        "median_ms": 1000 * statistics.median(ordered),
+        "p90_ms": 1000 * ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))],
+    }
 
 
-def _timed(action: Callable[[], None], repeats: int, before: Callable[[], None] = lambda: None) -> list[float]:
+def _timed(
+    action: Callable[[], None], repeats: int, before: Callable[[], None] = lambda: None
+) -> list[float]:
     times = []
     for _ in range(repeats):
         before()
@@ -85,8 +97,10 @@ def measure_browser(url: str, repeats: int) -> dict[str, dict[str, float]]:
             page.goto("/healthz", wait_until="load")
 
         _timed(submit, 2, fill)  # warm-up (first template compilation, connection)
-        result = {"submit_to_rendered": _stats(_timed(submit, repeats, fill)),
-                  "healthz": _stats(_timed(health, repeats))}
+        result = {
+            "submit_to_rendered": _stats(_timed(submit, repeats, fill)),
+            "healthz": _stats(_timed(health, repeats)),
+        }
         browser.close()
     return result
 
@@ -98,9 +112,11 @@ def measure_http(url: str, repeats: int) -> dict[str, dict[str, float]]:
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
         client.post("/login", data={"username": USER, "password": PASSWORD, "csrf_token": token})
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+
         def submit() -> None:
-            form = {k: ("true" if v is True else "false" if v is False else str(v))
-                    for k, v in _record().items()}
+            form = {
+                k: ("true" if v is True else "false" if v is False else str(v)) for k, v in _record().items()
+            }
             response = client.post("/", data={**form, "csrf_token": token})
             assert response.status_code == 200 and 'data-rank="1"' in response.text
 
@@ -108,8 +124,10 @@ def measure_http(url: str, repeats: int) -> dict[str, dict[str, float]]:
             assert client.get("/healthz").status_code == 200
 
         _timed(submit, 2)
-        return {"submit_to_result_html": _stats(_timed(submit, repeats)),
-                "healthz": _stats(_timed(health, repeats))}
+        return {
+            "submit_to_result_html": _stats(_timed(submit, repeats)),
+            "healthz": _stats(_timed(health, repeats)),
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,10 +141,15 @@ def main(argv: list[str] | None = None) -> int:
             http = measure_http(server.url, args.repeats)
         finally:
             stop_server(server)
-    for name, block, key in (("browser", browser, "submit_to_rendered"), ("http", http, "submit_to_result_html")):
+    for name, block, key in (
+        ("browser", browser, "submit_to_rendered"),
+        ("http", http, "submit_to_result_html"),
+    ):
         page, ref = block[key], block["healthz"]
-        print(f"{name:8} {key:22} median {page['median_ms']:7.1f} ms  p90 {page['p90_ms']:7.1f} ms | "
-              f"/healthz median {ref['median_ms']:6.1f} ms | ratio {page['median_ms'] / ref['median_ms']:5.1f}")
+        print(
+            f"{name:8} {key:22} median {page['median_ms']:7.1f} ms  p90 {page['p90_ms']:7.1f} ms | "
+            f"/healthz median {ref['median_ms']:6.1f} ms | ratio {page['median_ms'] / ref['median_ms']:5.1f}"
+        )
     print(f"machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     verdict = "under" if browser["submit_to_rendered"]["median_ms"] < 300 else "OVER"
     print(f"whole page round trip (browser, submit → result rendered): {verdict} the 300 ms aim")

@@ -28,10 +28,14 @@ if TYPE_CHECKING:
 # The public names are imported on first use: ``import recommender`` (and so the command line's start,
 # while Ctrl-C is not yet handled) stays quick; scikit-learn and pandas load only when needed.
 _LAZY = {
-    "Citizen": "recommender.citizen", "RankedOffer": "recommender.recommendation",
-    "Recommendation": "recommender.recommendation", "TypologyResult": "recommender.typology",
-    "load_model": "recommender.model", "load_rules": "recommender.typology",
-    "recommend": "recommender.recommending.recommend", "train": "recommender.model",
+    "Citizen": "recommender.citizen",
+    "RankedOffer": "recommender.recommendation",
+    "Recommendation": "recommender.recommendation",
+    "TypologyResult": "recommender.typology",
+    "load_model": "recommender.model",
+    "load_rules": "recommender.typology",
+    "recommend": "recommender.recommending.recommend",
+    "train": "recommender.model",
 }
 
 
@@ -57,6 +61,7 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Citizen",

@@ -20,7 +20,9 @@ __all__ = ["Citizen", "known_municipality", "parse_value"]
 
 _MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<missing>"})()
 _INT = re.compile(r"^[+-]?\d{1,9}$")
-_KNOWN_MUNICIPALITIES = {municipality_key(m): m for m in MUNICIPALITIES} | {municipality_key("Århus"): "Aarhus"}
+_KNOWN_MUNICIPALITIES = {municipality_key(m): m for m in MUNICIPALITIES} | {
+    municipality_key("Århus"): "Aarhus"
+}
 
 
 def known_municipality(name: str) -> str | None:
@@ -108,15 +110,24 @@ def parse_value(spec: FieldSpec, value: object) -> tuple[object, FieldProblem | 
             return None, _problem(spec, value, expected="ikke-tom tekst / non-empty text")
         return None, None
     if has_cpr(text):  # in every free-text field, first (never echoed)
-        expected = ("et pseudonymt id, aldrig et CPR-nummer / a pseudonymous id, never a CPR number"
-                    if spec.name == "citizen_id" else "tekst uden CPR-nummer / text without a CPR number")
+        expected = (
+            "et pseudonymt id, aldrig et CPR-nummer / a pseudonymous id, never a CPR number"
+            if spec.name == "citizen_id"
+            else "tekst uden CPR-nummer / text without a CPR number"
+        )
         return None, _problem(spec, value, show=False, expected=expected)
     if CONTROL.search(text):
-        return None, _problem(spec, value, expected="tekst uden kontroltegn / text without control "
-                                                    "characters or direction marks")
+        return None, _problem(
+            spec,
+            value,
+            expected="tekst uden kontroltegn / text without control characters or direction marks",
+        )
     if text.startswith(FORMULA_START):  # a spreadsheet would run it as a formula (CSV injection)
-        return None, _problem(spec, value, expected="tekst der ikke begynder med = + - eller @ / text "
-                                                    "that does not start with = + - or @")
+        return None, _problem(
+            spec,
+            value,
+            expected="tekst der ikke begynder med = + - eller @ / text that does not start with = + - or @",
+        )
     if spec.name == "municipality":
         text = known_municipality(text) or text
     return text, None
@@ -198,19 +209,29 @@ class Citizen:
             # must not reach the model unchecked. Read the stored fields, not overridable methods.
             data = {f.name: object.__getattribute__(data, f.name) for f in fields(Citizen)}
         if not isinstance(data, Mapping):
-            raise InvalidCitizenError([FieldProblem(
-                "<record>", data, "et objekt med felt: værdi / a mapping of field: value")])
+            raise InvalidCitizenError(
+                [FieldProblem("<record>", data, "et objekt med felt: værdi / a mapping of field: value")]
+            )
         problems: list[FieldProblem] = []
         kwargs: dict[str, object] = {}
         for raw_key, value in data.items():
             key = normalise(raw_key).strip() if isinstance(raw_key, str) else raw_key
             if not isinstance(key, str) or key not in FIELDS:
-                problems.append(FieldProblem(
-                    show_key(raw_key), value, "et kendt felt / a known field",
-                    suggestion=did_you_mean(key, FIELDS), show=False))
+                problems.append(
+                    FieldProblem(
+                        show_key(raw_key),
+                        value,
+                        "et kendt felt / a known field",
+                        suggestion=did_you_mean(key, FIELDS),
+                        show=False,
+                    )
+                )
             elif key in kwargs:  # " wants_employment" and "wants_employment": which one?
-                problems.append(FieldProblem(key, value, "hvert felt én gang / each field once",
-                                             FIELDS[key].da, show=False))
+                problems.append(
+                    FieldProblem(
+                        key, value, "hvert felt én gang / each field once", FIELDS[key].da, show=False
+                    )
+                )
             else:
                 kwargs[key] = value
         for name, spec in FIELDS.items():

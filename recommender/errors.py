@@ -171,8 +171,14 @@ class RulesError(RecommenderError):
 class CohortError(RecommenderError):
     """A cohort file that is refused as a whole; ``problems`` are ``(line, FieldProblem)`` pairs."""
 
-    def __init__(self, message: str, *, path: str | None = None,
-                 problems: Sequence[tuple[int, FieldProblem]] = (), n_bad_rows: int = 0):
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        problems: Sequence[tuple[int, FieldProblem]] = (),
+        n_bad_rows: int = 0,
+    ):
         self.path = path
         self.problems = tuple(problems)
         self.n_bad_rows = n_bad_rows

@@ -55,8 +55,9 @@ def weights_vector(weights: Mapping[str, float] | RuleSet | None) -> np.ndarray:
         weights = weights.outcome_weights  # a RuleSet
     missing = [k for k in OUTCOME.codes if k not in weights]
     if missing:
-        raise RecommenderError(f"weights: expected a weight for each outcome {list(OUTCOME.codes)}; "
-                               f"missing {missing}")
+        raise RecommenderError(
+            f"weights: expected a weight for each outcome {list(OUTCOME.codes)}; missing {missing}"
+        )
     return np.array([float(weights[k]) for k in OUTCOME.codes])
 
 
@@ -71,9 +72,12 @@ class OutcomeModel:
     the file only when first used, the scikit-learn objects ``estimator``, ``boot``, ``propensity``.
     """
 
-    def __init__(self, manifest: ModelManifest,
-                 serving: tuple[CitizenVector, LinearTables] | tuple[BlendVector, BlendTables] | None,
-                 fitted: FittedObjects | Callable[[], FittedObjects]) -> None:
+    def __init__(
+        self,
+        manifest: ModelManifest,
+        serving: tuple[CitizenVector, LinearTables] | tuple[BlendVector, BlendTables] | None,
+        fitted: FittedObjects | Callable[[], FittedObjects],
+    ) -> None:
         self.manifest = manifest
         self.schema = manifest.schema
         self._fitted = fitted if isinstance(fitted, FittedObjects) else None
@@ -86,8 +90,15 @@ class OutcomeModel:
         self._baseline: dict[str, object] = dict(manifest.baseline)
 
     @classmethod
-    def from_fitted(cls, estimator: Any, boot: Sequence[Any], propensity: Any, manifest: ModelManifest, *,
-                    serving_tables: bool = True) -> OutcomeModel:
+    def from_fitted(
+        cls,
+        estimator: Any,
+        boot: Sequence[Any],
+        propensity: Any,
+        manifest: ModelManifest,
+        *,
+        serving_tables: bool = True,
+    ) -> OutcomeModel:
         """From fitted scikit-learn objects; a linear model or a blend gets its exact serving tables
         (``serving_tables=False`` keeps every prediction on the scikit-learn pipeline, to compare)."""
         fitted = FittedObjects(estimator, boot, propensity)
@@ -104,19 +115,26 @@ class OutcomeModel:
                 tables: LinearTables | BlendTables
                 if "blend_beta" in file.tables:
                     vector, tables = BlendTables.from_arrays(
-                        file.manifest.schema, file.tables, n_offers=len(OFFER.codes),
-                        n_outcomes=len(OUTCOME.codes))
+                        file.manifest.schema,
+                        file.tables,
+                        n_offers=len(OFFER.codes),
+                        n_outcomes=len(OUTCOME.codes),
+                    )
                 else:
                     vector = CitizenVector.from_arrays(file.manifest.schema, file.tables)
-                    tables = LinearTables.from_arrays(file.tables, p=vector.width,
-                                                      n_offers=len(OFFER.codes),
-                                                      n_outcomes=len(OUTCOME.codes))
+                    tables = LinearTables.from_arrays(
+                        file.tables, p=vector.width, n_offers=len(OFFER.codes), n_outcomes=len(OUTCOME.codes)
+                    )
             except (KeyError, ValueError) as exc:
-                raise ModelFileError(f"serving tables refused ({type(exc).__name__}: {str(exc)[:200]})",
-                                     path=file.path) from None
+                raise ModelFileError(
+                    f"serving tables refused ({type(exc).__name__}: {str(exc)[:200]})", path=file.path
+                ) from None
             if tables.n_draws != file.manifest.n_bootstrap:
-                raise ModelFileError(f"serving tables refused: {tables.n_draws} bootstrap draws, the "
-                                     f"manifest says {file.manifest.n_bootstrap}", path=file.path)
+                raise ModelFileError(
+                    f"serving tables refused: {tables.n_draws} bootstrap draws, the "
+                    f"manifest says {file.manifest.n_bootstrap}",
+                    path=file.path,
+                )
             serving = (vector, tables)
 
         def load() -> FittedObjects:
@@ -124,8 +142,10 @@ class OutcomeModel:
             try:
                 return FittedObjects(objects["estimator"], objects["boot"], objects["propensity"])
             except Exception as exc:  # a payload of the wrong objects: refuse it, do not crash later
-                raise ModelFileError(f"payload refused ({type(exc).__name__}: {str(exc)[:200]})",
-                                     path=file.path) from None
+                raise ModelFileError(
+                    f"payload refused ({type(exc).__name__}: {str(exc)[:200]})", path=file.path
+                ) from None
+
         return cls(file.manifest, serving, load)
 
     def _sk(self) -> FittedObjects:
@@ -186,8 +206,13 @@ class OutcomeModel:
     def summary(self) -> dict[str, object]:
         """The training summary: sizes, rows left out, candidates' CV log loss, the selection."""
         m = self.manifest
-        return {"n_rows": m.n_rows, "n_with_offer": m.n_with_offer, "n_left_out": m.n_left_out,
-                "evidence_size": m.evidence_size, "selection": dict(m.selection)}
+        return {
+            "n_rows": m.n_rows,
+            "n_with_offer": m.n_with_offer,
+            "n_left_out": m.n_left_out,
+            "evidence_size": m.evidence_size,
+            "selection": dict(m.selection),
+        }
 
     def serving_arrays(self) -> dict[str, np.ndarray] | None:
         """The serving tables as plain arrays (what a model file stores), ``None`` if not lean."""
@@ -196,9 +221,11 @@ class OutcomeModel:
 
     def __repr__(self) -> str:
         m = self.manifest
-        return (f"OutcomeModel(version={self.version!r}, selected={m.selected!r}, "
-                f"calibrated={m.calibrated}, n_with_offer={m.n_with_offer}, "
-                f"evidence_size={m.evidence_size}, allow_protected={m.allow_protected})")
+        return (
+            f"OutcomeModel(version={self.version!r}, selected={m.selected!r}, "
+            f"calibrated={m.calibrated}, n_with_offer={m.n_with_offer}, "
+            f"evidence_size={m.evidence_size}, allow_protected={m.allow_protected})"
+        )
 
     # ------------------------------------------------------------------ batch path
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
@@ -212,8 +239,13 @@ class OutcomeModel:
         p = softmax(sk.beta * np.asarray(sk.clf.decision_function(sk.encode.transform(X))))
         return reorder(p, sk.perm)
 
-    def predict_offers(self, frame: pd.DataFrame, weights: Mapping[str, float] | RuleSet | None = None,
-                       *, intervals: bool = True) -> OfferEstimates:
+    def predict_offers(
+        self,
+        frame: pd.DataFrame,
+        weights: Mapping[str, float] | RuleSet | None = None,
+        *,
+        intervals: bool = True,
+    ) -> OfferEstimates:
         """Estimates for every citizen (row of ``frame``) under each of the four offers.
 
         ``frame``: intake fields as codes (as in ``Cohort.frame``; ``offer``/``outcome`` ignored).
@@ -234,8 +266,9 @@ class OutcomeModel:
             point, draws = self.scorer.point(rows), None
         return self._estimates(point, draws, self.scorer.propensity(rows), w)
 
-    def predict_batch(self, frame: pd.DataFrame, weights: Mapping[str, float] | RuleSet | None = None,
-                      *, block: int = 5_000) -> tuple[OfferEstimates, np.ndarray]:
+    def predict_batch(
+        self, frame: pd.DataFrame, weights: Mapping[str, float] | RuleSet | None = None, *, block: int = 5_000
+    ) -> tuple[OfferEstimates, np.ndarray]:
         """:meth:`predict_offers` without intervals and :meth:`score_draws` of the same frame in one
         pass (each block of ``block`` citizens encoded once, its draws computed once): what batch
         scoring needs for the scores, probabilities, support and ``p_best``."""
@@ -248,19 +281,20 @@ class OutcomeModel:
         prop = np.empty((n, n_off))
         scores: np.ndarray | None = None
         for start in range(0, n, block):
-            rows = self.scorer.rows(X.iloc[start:start + block])
+            rows = self.scorer.rows(X.iloc[start : start + block])
             allp = self.scorer.draws(rows)
             if scores is None:
                 scores = np.empty((len(allp) - 1, n, n_off))
-            point[start:start + block] = allp[0]
-            scores[:, start:start + block] = allp[1:] @ w
-            prop[start:start + block] = self.scorer.propensity(rows)
+            point[start : start + block] = allp[0]
+            scores[:, start : start + block] = allp[1:] @ w
+            prop[start : start + block] = self.scorer.propensity(rows)
         if scores is None:
             scores = np.empty((self.manifest.n_bootstrap, 0, n_off))
         return self._estimates(point, None, prop, w), scores
 
-    def _estimates(self, point: np.ndarray, draws: np.ndarray | None, prop: np.ndarray,
-                   w: np.ndarray) -> OfferEstimates:
+    def _estimates(
+        self, point: np.ndarray, draws: np.ndarray | None, prop: np.ndarray, w: np.ndarray
+    ) -> OfferEstimates:
         score = point @ w
         if draws is None:
             p_lo = p_hi = np.full_like(point, np.nan)
@@ -269,20 +303,26 @@ class OutcomeModel:
             p_lo, p_hi = centred_interval(point, draws, level=self.level)
             s_lo, s_hi = centred_interval(score, draws @ w, high=float(w.max()), level=self.level)
         support = np.where(prop < self.threshold, "low", "ok")
-        return OfferEstimates(point, p_lo, p_hi, score, s_lo, s_hi, prop, support,
-                              self._evidence.copy(), self.level)
+        return OfferEstimates(
+            point, p_lo, p_hi, score, s_lo, s_hi, prop, support, self._evidence.copy(), self.level
+        )
 
     # ------------------------------------------------------------------ one citizen
-    def _citizen(self, citizen: Citizen | Mapping[str, object], variants: bool
-                 ) -> tuple[dict, list[str], CitizenScores]:
+    def _citizen(
+        self, citizen: Citizen | Mapping[str, object], variants: bool
+    ) -> tuple[dict, list[str], CitizenScores]:
         """The citizen's record, the fields not at their baseline (when ``variants``) and the
         scorer's figures for the record and one variant per such field (that field at its
         baseline), all from one encoding and one evaluation."""
         if not isinstance(citizen, Citizen):
             citizen = Citizen.from_dict(citizen)
         record = citizen.to_dict()
-        names = [n for n in self.schema.fields if variants and
-                 self.scorer.canonical(n, record.get(n)) != self.scorer.canonical(n, self._baseline[n])]
+        names = [
+            n
+            for n in self.schema.fields
+            if variants
+            and self.scorer.canonical(n, record.get(n)) != self.scorer.canonical(n, self._baseline[n])
+        ]
         rows = self.scorer.citizen_rows(record, [(n, self._baseline[n]) for n in names])
         return record, names, self.scorer.citizen(rows)
 
@@ -294,28 +334,38 @@ class OutcomeModel:
         draws = self._citizen(citizen, False)[2].draws
         return draws[0], draws[1:]
 
-    def predict_citizen(self, citizen: Citizen | Mapping[str, object],
-                        weights: Mapping[str, float] | RuleSet | None = None) -> OfferEstimates:
+    def predict_citizen(
+        self, citizen: Citizen | Mapping[str, object], weights: Mapping[str, float] | RuleSet | None = None
+    ) -> OfferEstimates:
         """Estimates for one validated citizen (n = 1); exact fast path for a linear model or a blend."""
         return self._citizen_estimates(self._citizen(citizen, False)[2], weights_vector(weights))
 
     def _citizen_estimates(self, scores: CitizenScores, w: np.ndarray) -> OfferEstimates:
         return self._estimates(scores.points[:1], scores.draws[1:, None], scores.propensity[None], w)
 
-    def assess(self, citizen: Citizen | Mapping[str, object],
-               weights: Mapping[str, float] | RuleSet | None = None, top: int = 3) -> Assessment:
+    def assess(
+        self,
+        citizen: Citizen | Mapping[str, object],
+        weights: Mapping[str, float] | RuleSet | None = None,
+        top: int = 3,
+    ) -> Assessment:
         """:meth:`predict_citizen`, :meth:`score_draws` and :meth:`explain_offers` of one citizen at
         once, from one encoding and one evaluation of the citizen and its input variants (what
         ``recommend()`` needs)."""
         w = weights_vector(weights)
         record, names, scores = self._citizen(citizen, True)
-        reasons = {o: self._reasons(record, names, scores.points[:, j], w, top)
-                   for j, o in enumerate(OFFER.codes)}
+        reasons = {
+            o: self._reasons(record, names, scores.points[:, j], w, top) for j, o in enumerate(OFFER.codes)
+        }
         return Assessment(self._citizen_estimates(scores, w), scores.draws[1:, None] @ w, reasons)
 
-    def score_draws(self, citizens: Citizen | Mapping[str, object] | pd.DataFrame,
-                    weights: Mapping[str, float] | RuleSet | None = None, *, block: int = 5_000
-                    ) -> np.ndarray:
+    def score_draws(
+        self,
+        citizens: Citizen | Mapping[str, object] | pd.DataFrame,
+        weights: Mapping[str, float] | RuleSet | None = None,
+        *,
+        block: int = 5_000,
+    ) -> np.ndarray:
         """(B, n, offers) expected value Σ weight·P of each offer under each bootstrap refit: for one
         citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model or a blend) or a
         frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep memory flat).
@@ -324,8 +374,13 @@ class OutcomeModel:
             return self.citizen_draws(citizens)[1][:, None] @ weights_vector(weights)
         return self.predict_batch(citizens, weights, block=block)[1]
 
-    def explain(self, citizen: Citizen | Mapping[str, object], offer: str, top: int = 3,
-                weights: Mapping[str, float] | RuleSet | None = None) -> tuple[Reason, ...]:
+    def explain(
+        self,
+        citizen: Citizen | Mapping[str, object],
+        offer: str,
+        top: int = 3,
+        weights: Mapping[str, float] | RuleSet | None = None,
+    ) -> tuple[Reason, ...]:
         """The ``top`` inputs that move ``offer``'s score most for this citizen, largest first.
 
         Each input's effect is exact: the score (and the labour-force log-odds) with the citizen's
@@ -334,31 +389,44 @@ class OutcomeModel:
         if offer not in OFFER.codes:
             raise RecommenderError(f"offer: expected one of / en af: {OFFER.describe()}; got {offer!r}")
         record, names, scores = self._citizen(citizen, True)
-        return self._reasons(record, names, scores.points[:, OFFER.codes.index(offer)],
-                             weights_vector(weights), top)
+        return self._reasons(
+            record, names, scores.points[:, OFFER.codes.index(offer)], weights_vector(weights), top
+        )
 
-    def explain_offers(self, citizen: Citizen | Mapping[str, object], top: int = 3,
-                       weights: Mapping[str, float] | RuleSet | None = None
-                       ) -> dict[str, tuple[Reason, ...]]:
+    def explain_offers(
+        self,
+        citizen: Citizen | Mapping[str, object],
+        top: int = 3,
+        weights: Mapping[str, float] | RuleSet | None = None,
+    ) -> dict[str, tuple[Reason, ...]]:
         """:meth:`explain` for all four offers at once (one encoding of the variants), by offer code."""
         return self.assess(citizen, weights, top).reasons
 
-    def _reasons(self, record: dict, names: list[str], p: np.ndarray, w: np.ndarray,
-                 top: int) -> tuple[Reason, ...]:
+    def _reasons(
+        self, record: dict, names: list[str], p: np.ndarray, w: np.ndarray, top: int
+    ) -> tuple[Reason, ...]:
         score = p @ w
         lf = np.log(p[:, _LF].sum(axis=1) + 1e-12) - np.log(p[:, _OTHER] + 1e-12)
         reasons = []
         for i, name in enumerate(names, start=1):
             size = float(score[0] - score[i])
-            reasons.append(Reason(name, record.get(name), self._baseline[name], FIELDS[name].da,
-                                  FIELDS[name].en, "+" if size >= 0 else "-", abs(size),
-                                  float(lf[0] - lf[i])))
+            reasons.append(
+                Reason(
+                    name,
+                    record.get(name),
+                    self._baseline[name],
+                    FIELDS[name].da,
+                    FIELDS[name].en,
+                    "+" if size >= 0 else "-",
+                    abs(size),
+                    float(lf[0] - lf[i]),
+                )
+            )
         reasons.sort(key=lambda r: -r.size)
         return tuple(reasons[:top])
 
 
-def _scorer(serving: tuple[Any, Any] | None, fitted: Callable[[], FittedObjects],
-            schema: Any) -> Scorer:
+def _scorer(serving: tuple[Any, Any] | None, fitted: Callable[[], FittedObjects], schema: Any) -> Scorer:
     """The scorer of a model's family: its exact tables when it has them, else its pipeline."""
     if serving is None:
         return PipelineScorer(fitted, schema)
@@ -368,10 +436,18 @@ def _scorer(serving: tuple[Any, Any] | None, fitted: Callable[[], FittedObjects]
     return LinearScorer(vector, tables)
 
 
-def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_protected: bool = False,
-          evidence_size: int | None = None, n_bootstrap: int = N_BOOTSTRAP, rules: RuleSet | None = None,
-          support_threshold: float = SUPPORT_THRESHOLD, n_jobs: int | None = 1,
-          progress: Callable[[str], None] | None = None) -> OutcomeModel:
+def train(
+    cohort: Cohort | str | Path | pd.DataFrame,
+    *,
+    seed: int = 0,
+    allow_protected: bool = False,
+    evidence_size: int | None = None,
+    n_bootstrap: int = N_BOOTSTRAP,
+    rules: RuleSet | None = None,
+    support_threshold: float = SUPPORT_THRESHOLD,
+    n_jobs: int | None = 1,
+    progress: Callable[[str], None] | None = None,
+) -> OutcomeModel:
     """Train the outcome model on a cohort (a ``Cohort``, a CSV path or a DataFrame of codes).
 
     Rows without a registered offer are left out (counted in ``manifest.n_left_out``).
@@ -397,16 +473,24 @@ def train(cohort: Cohort | str | Path | pd.DataFrame, *, seed: int = 0, allow_pr
     from recommender.modelling.training import fit
 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise RecommenderError(f"seed (--seed): expected a whole number 0–{2**32 - 1:,} / et heltal; got "
-                               f"{show_value(seed)}")
+        raise RecommenderError(
+            f"seed (--seed): expected a whole number 0–{2**32 - 1:,} / et heltal; got {show_value(seed)}"
+        )
     cohort = read_cohort(cohort)
     # One thread: on a shared machine OpenMP/BLAS oversubscription made fits 5-10x slower.
     with threadpool_limits(limits=1):
-        parts = fit(cohort, seed=seed, allow_protected=allow_protected, evidence_size=evidence_size,
-                    n_bootstrap=n_bootstrap, support_threshold=support_threshold, n_jobs=n_jobs,
-                    rules_version=rules.version if rules is not None else None,
-                    weights=weights_vector(rules),
-                    progress=progress or (lambda _: None))
+        parts = fit(
+            cohort,
+            seed=seed,
+            allow_protected=allow_protected,
+            evidence_size=evidence_size,
+            n_bootstrap=n_bootstrap,
+            support_threshold=support_threshold,
+            n_jobs=n_jobs,
+            rules_version=rules.version if rules is not None else None,
+            weights=weights_vector(rules),
+            progress=progress or (lambda _: None),
+        )
     return OutcomeModel.from_fitted(parts.estimator, parts.boot, parts.propensity, parts.manifest)
 
 

@@ -25,8 +25,9 @@ def _missing(x: object) -> bool:
     return x is None or x != x  # NaN is the one value not equal to itself
 
 
-def decimal(x: float | None, digits: int | None = 2, lang: str = "da", *, sign: bool = False,
-            grouped: bool = False) -> str:
+def decimal(
+    x: float | None, digits: int | None = 2, lang: str = "da", *, sign: bool = False, grouped: bool = False
+) -> str:
     """``x`` with ``digits`` decimals (a decimal comma in Danish; ``None``: as few as it needs, ``0,25``,
     ``1``); ``sign``: always a sign; ``grouped``: thousands grouped (``230.400`` in Danish)."""
     if _missing(x):

@@ -26,27 +26,36 @@ PHRASES: dict[str, tuple[Any, Any]] = {  # (Danish, English); the table head is 
     "guidance": ("Vejledning", "Guidance"),
     "lf": ("Arbejdsstyrken (erhvervsaktiv)", "Labour force (active)"),
     "lf_met": ("{met} af {n} kriterier opfyldt", "{met} of {n} criteria met"),
-    "yes": ("ja", "yes"), "no": ("nej", "no"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
     "offers": ("Tilbud, rangeret", "Offers, ranked"),
-    "head": (("#", "Tilbud", "Anbefalet", "Forv. værdi", "Interval"),
-             ("#", "Offer", "Advised", "Exp. value", "Interval")),
+    "head": (
+        ("#", "Tilbud", "Anbefalet", "Forv. værdi", "Interval"),
+        ("#", "Offer", "Advised", "Exp. value", "Interval"),
+    ),
     "chances": ("Chancer", "Chances"),
-    "legend": ("Forventet værdi = chancerne vægtet med {w}; intervallet er et {lvl} %-interval.",
-               "Expected value = the chances weighted by {w}; the interval is a {lvl} % interval."),
+    "legend": (
+        "Forventet værdi = chancerne vægtet med {w}; intervallet er et {lvl} %-interval.",
+        "Expected value = the chances weighted by {w}; the interval is a {lvl} % interval.",
+    ),
     "why": ("Hvorfor", "Why"),
     "warn": ("Advarsel", "Warning"),
     "caution": ("Forsigtighed", "Caution"),
-    "support": ("erfaring bag estimatet: {support} (ca. {n} tidligere borgere fik tilbuddet)",
-                "experience behind the estimate: {support} (about {n} earlier citizens had this offer)"),
+    "support": (
+        "erfaring bag estimatet: {support} (ca. {n} tidligere borgere fik tilbuddet)",
+        "experience behind the estimate: {support} (about {n} earlier citizens had this offer)",
+    ),
     "p_best": ("bedst i {p} af modellens genberegninger", "best in {p} of the model's re-estimates"),
     "verdict": ("Vurdering", "Verdict"),
     "ranking_verdict": ("Rangordningen nedenfor, til orientering", "The ranking below, for reference"),
     "advised_against": ("frarådes", "advised against"),
     "notes": ("Noter", "Notes"),
-    "model": ("Model {v}: lært fra {kind} ({n} forløb; usikkerheden svarer til {e} borgere med tilbud), "
-              "regler {r}.",
-              "Model {v}: learnt from {kind} ({n} cases; uncertainty as for {e} citizens with an offer), "
-              "rules {r}."),
+    "model": (
+        "Model {v}: lært fra {kind} ({n} forløb; usikkerheden svarer til {e} borgere med tilbud), "
+        "regler {r}.",
+        "Model {v}: learnt from {kind} ({n} cases; uncertainty as for {e} citizens with an offer), "
+        "rules {r}.",
+    ),
     "synthetic": ("en syntetisk Projekt 500-kohorte", "a synthetic Projekt 500 cohort"),
     "cohort": ("en kohorte af afsluttede forløb", "a cohort of closed cases"),
 }

@@ -57,6 +57,7 @@ def provided(name: str) -> object:
     """The value the function :func:`provide` named for ``name`` gives (``LookupError`` if none)."""
     give = _PROVIDERS.get(name)
     if give is None:
-        raise LookupError(f"nothing provides {name!r}: recommender.process_cache.provide({name!r}, …) was "
-                          "never called")
+        raise LookupError(
+            f"nothing provides {name!r}: recommender.process_cache.provide({name!r}, …) was never called"
+        )
     return give()

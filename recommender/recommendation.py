@@ -15,8 +15,8 @@ from recommender.recommending.certainty import Verdict
 
 if TYPE_CHECKING:
     from recommender.recommending.override import TypologyOverride
-from recommender.vocab import FIELDS, OFFER
 from recommender.typology import GuardResult, LabourForceResult, Note, TypologyResult
+from recommender.vocab import FIELDS, OFFER
 
 __all__ = ["Message", "ModelInfo", "RankedOffer", "Recommendation", "STATEMENT", "value_label"]
 
@@ -96,11 +96,18 @@ class RankedOffer:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "rank": self.rank, "offer": self.offer, "label_da": self.label_da, "label_en": self.label_en,
-            "advised": self.advised, "score": self.score, "score_interval": list(self.score_interval),
+            "rank": self.rank,
+            "offer": self.offer,
+            "label_da": self.label_da,
+            "label_en": self.label_en,
+            "advised": self.advised,
+            "score": self.score,
+            "score_interval": list(self.score_interval),
             "probabilities": dict(self.probabilities),
             "intervals": {k: list(v) for k, v in self.intervals.items()},
-            "support": self.support, "propensity": self.propensity, "evidence": self.evidence,
+            "support": self.support,
+            "propensity": self.propensity,
+            "evidence": self.evidence,
             "guard": self.guard.to_dict() if self.guard else None,
             "reasons": [r.to_dict() for r in self.reasons],
             "warnings": [w.to_dict() for w in self.warnings],
@@ -110,8 +117,10 @@ class RankedOffer:
     def __repr__(self) -> str:
         lo, hi = self.score_interval
         flag = "" if self.advised else ", blocked"
-        return (f"RankedOffer({self.rank}. {self.offer}: score {self.score:.2f} [{lo:.2f}–{hi:.2f}], "
-                f"support {self.support}{flag})")
+        return (
+            f"RankedOffer({self.rank}. {self.offer}: score {self.score:.2f} [{lo:.2f}–{hi:.2f}], "
+            f"support {self.support}{flag})"
+        )
 
 
 @dataclass(frozen=True)
@@ -174,11 +183,14 @@ class Recommendation:
         return {
             "citizen_id": self.citizen_id,
             "provenance": None if self.provenance is None else self.provenance.to_dict(),
-            "verdict": None if self.verdict is None else {
+            "verdict": None
+            if self.verdict is None
+            else {
                 **self.verdict.to_dict(),
                 "code": None if self.verdict_message is None else self.verdict_message.code,
                 "message": None if self.verdict_message is None else self.verdict_message.to_dict(),
-                "ranking_message": None if self.ranking_message is None else self.ranking_message.to_dict()},
+                "ranking_message": None if self.ranking_message is None else self.ranking_message.to_dict(),
+            },
             "typology": self.typology.to_dict(),
             "typology_override": None if self.typology_override is None else self.typology_override.to_dict(),
             "labour_force": self.labour_force.to_dict(),
@@ -194,7 +206,8 @@ class Recommendation:
         }
 
     def __repr__(self) -> str:
-        ranked = ", ".join(f"{o.offer}={o.score:.2f}{'' if o.advised else '(blocked)'}"
-                           for o in self.offers)
-        return (f"Recommendation(citizen_id={self.citizen_id!r}, typology={self.typology.code!r}, "
-                f"labour_force_active={self.labour_force.active}, offers=[{ranked}])")
+        ranked = ", ".join(f"{o.offer}={o.score:.2f}{'' if o.advised else '(blocked)'}" for o in self.offers)
+        return (
+            f"Recommendation(citizen_id={self.citizen_id!r}, typology={self.typology.code!r}, "
+            f"labour_force_active={self.labour_force.active}, offers=[{ranked}])"
+        )

@@ -13,18 +13,26 @@ settings. The API lives under ``/api/v1``; ``/docs`` serves Swagger UI from file
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recommender import __version__, web
-from recommender.api import (citizens, closures, decisions, health, model_card, monitor, overrides,
-                             recommendations)
+from recommender.api import (
+    citizens,
+    closures,
+    decisions,
+    health,
+    model_card,
+    monitor,
+    overrides,
+    recommendations,
+)
 from recommender.api.errors import ApiError, error_response, install_handlers
 from recommender.cases import audit
 from recommender.cases.champion import ChampionWatcher
@@ -117,20 +125,29 @@ class NoStore:
 
 async def _send_error(error: ApiError, send: Send) -> None:
     response = error_response(error)
-    await send({"type": "http.response.start", "status": response.status_code,
-                "headers": response.raw_headers})
+    await send(
+        {"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers}
+    )
     await send({"type": "http.response.body", "body": bytes(response.body)})
 
 
-def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | None = None,
-               database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: RecommenderEngine | None = None,
+    database: Database | None = None,
+) -> FastAPI:
     """Build the service. Defaults: settings from the environment, the database they name (created
     when empty, refused when out of date), the model and rules they name (built-in by default)."""
     settings = settings or load_settings()
-    db = database or open_database(settings.resolved_database_url(),
-                                   sqlite_synchronous=settings.sqlite_synchronous)
-    key = (settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key
-           else load_or_create_secret(settings.data_dir, "pseudonym.key"))
+    db = database or open_database(
+        settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous
+    )
+    key = (
+        settings.pseudonym_key.get_secret_value().encode()
+        if settings.pseudonym_key
+        else load_or_create_secret(settings.data_dir, "pseudonym.key")
+    )
     served = engine or load_engine(settings.model, settings.rules)
 
     @asynccontextmanager
@@ -145,14 +162,20 @@ def create_app(settings: Settings | None = None, *, engine: RecommenderEngine | 
             db.dispose()
 
     app = FastAPIOffline(
-        title="Projekt 500 tilbudsanbefaling · offer recommender", version=__version__,
-        description=DESCRIPTION, lifespan=lifespan,
-        openapi_url=f"{API_PREFIX}/openapi.json", docs_url="/docs", redoc_url=None)
+        title="Projekt 500 tilbudsanbefaling · offer recommender",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.db = db
     app.state.engines = EngineSlot(served)
-    app.state.champion = ChampionWatcher(app.state.engines, db, Path(settings.data_dir) / "models",
-                                         settings.registry_check_seconds)
+    app.state.champion = ChampionWatcher(
+        app.state.engines, db, Path(settings.data_dir) / "models", settings.registry_check_seconds
+    )
     app.state.champion.check()  # the registry's champion, if one was promoted, from the first request
     app.state.pseudonyms = Pseudonymiser(key)
     install_handlers(app)

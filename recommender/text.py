@@ -40,21 +40,36 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["BIDI", "CONTROL", "CPR", "CPR_SHOWN", "FORMULA_START", "has_cpr", "municipality_key",
-           "normalise", "printable", "redact", "show_key"]
+__all__ = [
+    "BIDI",
+    "CONTROL",
+    "CPR",
+    "CPR_SHOWN",
+    "FORMULA_START",
+    "has_cpr",
+    "municipality_key",
+    "normalise",
+    "printable",
+    "redact",
+    "show_key",
+]
 
 # Between two digits of a CPR number: up to three separators of any kind (never a letter, a digit or a
 # control character, so NUL-joined cells and separate lines stay apart).
 _S = r"[^\w\x00-\x1f]{0,3}"
 # A Danish CPR number (after normalise): DDMMYY and four digits, separators anywhere between the digits.
-CPR = re.compile(rf"(?<!\d)(?:0{_S}[1-9]|[12]{_S}\d|3{_S}[01]){_S}(?:0{_S}[1-9]|1{_S}[0-2])"
-                 + "".join(rf"{_S}\d" for _ in range(6)) + r"(?!\d)")
+CPR = re.compile(
+    rf"(?<!\d)(?:0{_S}[1-9]|[12]{_S}\d|3{_S}[01]){_S}(?:0{_S}[1-9]|1{_S}[0-2])"
+    + "".join(rf"{_S}\d" for _ in range(6))
+    + r"(?!\d)"
+)
 #: Bidirectional controls (embeddings, overrides, isolates, marks): text holding one is refused.
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Control characters, lone surrogates, private-use characters and bidirectional controls: never typed
 # text, break output (or reverse it on screen).
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\u061c\u200e\u200f\u202a-\u202e"
-                     "\u2066-\u2069]")
+CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 #: What a CPR-shaped key or value is shown as, everywhere.
 CPR_SHOWN = "<CPR-nummer/CPR number>"
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
@@ -64,8 +79,9 @@ _DASHES = "\u2212\ufe63\uff0d"  # minus sign, small and fullwidth hyphen-minus (
 _SHOW = 40
 # Unicode's default-ignorable code points that are not format characters (DerivedCoreProperties.txt):
 # invisible, so removed like the format characters.
-_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
-                        "\ufff0-\ufff8\U000e0000-\U000e0fff]")
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
+)
 
 
 def _fold(ch: str) -> str:

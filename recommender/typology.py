@@ -23,30 +23,50 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from recommender.rules.conditions import Condition, ConditionResult
-from recommender.errors import RecommenderError, RulesError, show_value
 from recommender import process_cache
+from recommender.citizen import Citizen
+from recommender.errors import RecommenderError, RulesError, show_value
 from recommender.files import read_input
+from recommender.rules.conditions import Condition, ConditionResult
 from recommender.rules.file import (
-    LEVELS, Criterion, Guard, Note, ParsedRules, TargetRule, TypologyRule, parse_rules,
+    LEVELS,
+    Criterion,
+    Guard,
+    Note,
+    ParsedRules,
+    TargetRule,
+    TypologyRule,
+    parse_rules,
 )
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
-from recommender.citizen import Citizen
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "ConditionResult", "Criterion", "CriterionResult", "Guard", "GuardHit", "GuardResult",
-    "LabourForceResult", "Note", "RuleResult", "RuleSet", "TargetHit", "TypologyResult", "TypologyRule",
+    "ConditionResult",
+    "Criterion",
+    "CriterionResult",
+    "Guard",
+    "GuardHit",
+    "GuardResult",
+    "LabourForceResult",
+    "Note",
+    "RuleResult",
+    "RuleSet",
+    "TargetHit",
+    "TypologyResult",
+    "TypologyRule",
     "load_rules",
 ]
+
 
 def _text(da: str, en: str) -> dict[str, str]:
     return {"da": da, "en": en}
 
 
 # --- results -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TypologyResult:
@@ -69,10 +89,16 @@ class TypologyResult:
         return TYPOLOGY.label(self.code, "en")
 
     def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "label_da": self.label_da, "label_en": self.label_en,
-                "rule": self.rule, "rule_da": self.rule_da, "description": _text(self.description_da, self.description_en),
-                "conditions": [c.to_dict() for c in self.conditions],
-                "notes": [n.to_dict() for n in self.notes]}
+        return {
+            "code": self.code,
+            "label_da": self.label_da,
+            "label_en": self.label_en,
+            "rule": self.rule,
+            "rule_da": self.rule_da,
+            "description": _text(self.description_da, self.description_en),
+            "conditions": [c.to_dict() for c in self.conditions],
+            "notes": [n.to_dict() for n in self.notes],
+        }
 
     def __repr__(self) -> str:
         return f"TypologyResult({self.code!r} ({self.label_da}) by rule {self.rule!r})"
@@ -93,8 +119,10 @@ class LabourForceResult:
     criteria: Mapping[str, CriterionResult]
 
     def to_dict(self) -> dict[str, object]:
-        return {"active": self.active,
-                "criteria": {name: {"value": r.value, "met": r.met} for name, r in self.criteria.items()}}
+        return {
+            "active": self.active,
+            "criteria": {name: {"value": r.value, "met": r.met} for name, r in self.criteria.items()},
+        }
 
     def __repr__(self) -> str:
         met = sum(r.met for r in self.criteria.values())
@@ -112,8 +140,12 @@ class GuardHit:
     condition: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"guard": self.guard, "level": self.level, "reason": _text(self.reason_da, self.reason_en),
-                "condition": self.condition}
+        return {
+            "guard": self.guard,
+            "level": self.level,
+            "reason": _text(self.reason_da, self.reason_en),
+            "condition": self.condition,
+        }
 
 
 @dataclass(frozen=True)
@@ -143,8 +175,11 @@ class GuardResult:
         return " ".join(h.reason_en for h in self.hits)
 
     def to_dict(self) -> dict[str, object]:
-        return {"level": self.level, "reason": _text(self.reason_da, self.reason_en),
-                "hits": [h.to_dict() for h in self.hits]}
+        return {
+            "level": self.level,
+            "reason": _text(self.reason_da, self.reason_en),
+            "hits": [h.to_dict() for h in self.hits],
+        }
 
     def __repr__(self) -> str:
         return f"GuardResult({self.offer!r}: {self.level}, by {', '.join(h.guard for h in self.hits)})"
@@ -161,8 +196,12 @@ class TargetHit:
     passage: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"rule": self.rule, "verdict": self.verdict, "message": _text(self.da, self.en),
-                "passage": self.passage}
+        return {
+            "rule": self.rule,
+            "verdict": self.verdict,
+            "message": _text(self.da, self.en),
+            "passage": self.passage,
+        }
 
 
 @dataclass(frozen=True)
@@ -177,19 +216,25 @@ class RuleResult:
     target: TargetHit | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"typology": self.typology.to_dict(), "labour_force": self.labour_force.to_dict(),
-                "guards": {o: (g.to_dict() if g else None) for o, g in self.guards.items()},
-                "notes": [n.to_dict() for n in self.notes],
-                "target_group": None if self.target is None else self.target.to_dict()}
+        return {
+            "typology": self.typology.to_dict(),
+            "labour_force": self.labour_force.to_dict(),
+            "guards": {o: (g.to_dict() if g else None) for o, g in self.guards.items()},
+            "notes": [n.to_dict() for n in self.notes],
+            "target_group": None if self.target is None else self.target.to_dict(),
+        }
 
     def __repr__(self) -> str:
         guards = {o: g.level for o, g in self.guards.items() if g}
-        return (f"RuleResult(typology={self.typology.code!r} by {self.typology.rule!r}, "
-                f"labour_force_active={self.labour_force.active}, guards={guards}, "
-                f"notes={[n.name for n in self.notes]})")
+        return (
+            f"RuleResult(typology={self.typology.code!r} by {self.typology.rule!r}, "
+            f"labour_force_active={self.labour_force.active}, guards={guards}, "
+            f"notes={[n.name for n in self.notes]})"
+        )
 
 
 # --- the rule set --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class RuleSet(ParsedRules):
@@ -212,8 +257,10 @@ class RuleSet(ParsedRules):
         return frozenset().union(*(c.fields for c in conditions))
 
     def __repr__(self) -> str:
-        return (f"RuleSet(version={self.version!r}, {len(self.typology_rules)} typology rules, "
-                f"{len(self.criteria)} criteria, {len(self.guards)} guards, path={self.path!r})")
+        return (
+            f"RuleSet(version={self.version!r}, {len(self.typology_rules)} typology rules, "
+            f"{len(self.criteria)} criteria, {len(self.guards)} guards, path={self.path!r})"
+        )
 
     def evaluate(self, citizen: Citizen | Mapping[str, object]) -> RuleResult:
         """Typology (first rule that holds), labour-force status, guards per offer, and notes."""
@@ -222,25 +269,43 @@ class RuleSet(ParsedRules):
         record = vars(citizen)
         rule = next((r for r in self.typology_rules if r.condition.test(record)), None)
         if rule is None:
-            raise RulesError(f"no typology rule holds for citizen {citizen.citizen_id!r}; the rules leave "
-                             "a gap (run 'recommender rules check') / ingen typologiregel passer",
-                             path=self.path)
-        typology = TypologyResult(rule.typology, rule.name, rule.description_da, rule.description_en,
-                                  rule.condition.explain(record), self.typology_notes[rule.typology],
-                                  rule.name_da)
-        criteria = {c.name: CriterionResult(record[c.name], c.condition.test(record))
-                    for c in self.criteria}
+            raise RulesError(
+                f"no typology rule holds for citizen {citizen.citizen_id!r}; the rules leave "
+                "a gap (run 'recommender rules check') / ingen typologiregel passer",
+                path=self.path,
+            )
+        typology = TypologyResult(
+            rule.typology,
+            rule.name,
+            rule.description_da,
+            rule.description_en,
+            rule.condition.explain(record),
+            self.typology_notes[rule.typology],
+            rule.name_da,
+        )
+        criteria = {c.name: CriterionResult(record[c.name], c.condition.test(record)) for c in self.criteria}
         labour = LabourForceResult(all(r.met for r in criteria.values()), MappingProxyType(criteria))
         hits: dict[str, list[GuardHit]] = {offer: [] for offer in OFFER.codes}
         for guard in self.guards:
             if guard.condition.test(record):
-                hits[guard.offer].append(GuardHit(guard.name, guard.level, guard.reason_da,
-                                                  guard.reason_en, guard.condition.describe()))
-        guards = {offer: GuardResult(offer, tuple(sorted(h, key=lambda x: LEVELS.index(x.level))))
-                  if h else None for offer, h in hits.items()}
+                hits[guard.offer].append(
+                    GuardHit(
+                        guard.name, guard.level, guard.reason_da, guard.reason_en, guard.condition.describe()
+                    )
+                )
+        guards = {
+            offer: GuardResult(offer, tuple(sorted(h, key=lambda x: LEVELS.index(x.level)))) if h else None
+            for offer, h in hits.items()
+        }
         notes = tuple(n for n in self.notes if n.condition is None or n.condition.test(record))
-        target = next((TargetHit(t.name, t.verdict, t.da, t.en, t.passage) for t in self.target_group
-                       if _target_holds(t, record, labour.active)), None)
+        target = next(
+            (
+                TargetHit(t.name, t.verdict, t.da, t.en, t.passage)
+                for t in self.target_group
+                if _target_holds(t, record, labour.active)
+            ),
+            None,
+        )
         return RuleResult(typology, labour, MappingProxyType(guards), notes, target)
 
     def with_typology(self, result: RuleResult, code: str, reason: str) -> RuleResult:
@@ -248,9 +313,15 @@ class RuleSet(ParsedRules):
         typology's guidance; the conditions shown are the rules' own, and the reason is the adviser's."""
         rules_label = TYPOLOGY.label(result.typology.code, "da")
         typology = TypologyResult(
-            code, "adviser", f"Rådgiverens vurdering (reglerne gav {rules_label}): {reason}",
+            code,
+            "adviser",
+            f"Rådgiverens vurdering (reglerne gav {rules_label}): {reason}",
             f"The adviser's judgement (the rules gave {TYPOLOGY.label(result.typology.code, 'en')}): "
-            f"{reason}", result.typology.conditions, self.typology_notes[code], "rådgiverens vurdering")
+            f"{reason}",
+            result.typology.conditions,
+            self.typology_notes[code],
+            "rådgiverens vurdering",
+        )
         return RuleResult(typology, result.labour_force, result.guards, result.notes, result.target)
 
     def evaluate_frame(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -274,9 +345,12 @@ class RuleSet(ParsedRules):
         if not done.all():
             first = int(np.flatnonzero(~done)[0])
             who = repr(df["citizen_id"].iloc[first]) if "citizen_id" in df else f"at row {first}"
-            raise RulesError(f"no typology rule holds for {int((~done).sum())} of {n} rows, e.g. citizen "
-                             f"{who}; the rules leave a gap (run 'recommender rules check') / ingen "
-                             "typologiregel passer", path=self.path)
+            raise RulesError(
+                f"no typology rule holds for {int((~done).sum())} of {n} rows, e.g. citizen "
+                f"{who}; the rules leave a gap (run 'recommender rules check') / ingen "
+                "typologiregel passer",
+                path=self.path,
+            )
         out: dict[str, Any] = {"typology": typology, "rule": rule_name}
         met = {c.name: c.condition.mask(table) for c in self.criteria}
         out["labour_force_active"] = np.logical_and.reduce(list(met.values())) if met else np.ones(n, bool)
@@ -288,8 +362,12 @@ class RuleSet(ParsedRules):
                     if guard.offer == offer and guard.level == lvl:
                         level[guard.condition.mask(table)] = lvl
             out[f"{offer}_guard"] = level
-        return pd.DataFrame({k: pd.Series(v, index=df.index, dtype=object if v.dtype == object else None)
-                             for k, v in out.items()})
+        return pd.DataFrame(
+            {
+                k: pd.Series(v, index=df.index, dtype=object if v.dtype == object else None)
+                for k, v in out.items()
+            }
+        )
 
 
 def _target_holds(rule: TargetRule, record: Mapping[str, object], active: bool) -> bool:
@@ -306,12 +384,14 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
     # A rules-only field (issue 26) that the table lacks is "uoplyst", as in a cohort file without it.
     absent = {n: FIELDS[n].default for n in needed - set(df.columns) if not FIELDS[n].model_feature}
     if absent:
-        df = df.assign(**{n: pd.Series([v] * len(df), index=df.index, dtype=object)
-                          for n, v in absent.items()})
+        df = df.assign(
+            **{n: pd.Series([v] * len(df), index=df.index, dtype=object) for n, v in absent.items()}
+        )
     missing = sorted(needed - set(df.columns))
     if missing:
-        raise RecommenderError(f"table lacks the column(s) {', '.join(missing)} that the rules read / "
-                               "tabellen mangler kolonner")
+        raise RecommenderError(
+            f"table lacks the column(s) {', '.join(missing)} that the rules read / tabellen mangler kolonner"
+        )
     out: dict[str, Any] = {}
     for name in sorted(needed):
         spec, column = FIELDS[name], df[name]
@@ -321,12 +401,18 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
             bad = codes < 0
             out[name] = pd.Categorical.from_codes(np.maximum(codes, 0), categories=spec.scale.codes)
         elif spec.kind == "bool":
-            bad = (np.zeros(len(df), dtype=bool) if pd.api.types.is_bool_dtype(column.dtype)
-                   else ~column.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool))
+            bad = (
+                np.zeros(len(df), dtype=bool)
+                if pd.api.types.is_bool_dtype(column.dtype)
+                else ~column.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+            )
             out[name] = column.to_numpy(dtype=bool) if not bad.any() else None
         else:
-            if (not pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype)
-                    or column.isna().any()):
+            if (
+                not pd.api.types.is_integer_dtype(column.dtype)
+                or pd.api.types.is_bool_dtype(column.dtype)
+                or column.isna().any()
+            ):
                 raise RecommenderError(f"column {name!r}: expected whole numbers; got dtype {column.dtype}")
             out[name] = column.to_numpy(dtype=np.int64)
             bad = (out[name] < spec.low) | (out[name] > spec.high)
@@ -335,7 +421,8 @@ def _prepared(df: pd.DataFrame, needed: frozenset[str]) -> pd.DataFrame:
             raise RecommenderError(
                 f"column {name!r}: {int(bad.sum())} value(s) a citizen record cannot hold, e.g. "
                 f"{show_value(column.iloc[first])} at row {first}; expected {spec.expected()} (codes, as "
-                "Citizen stores them) / ugyldig værdi")
+                "Citizen stores them) / ugyldig værdi"
+            )
     return pd.DataFrame(out, index=df.index)
 
 
@@ -353,11 +440,18 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     if path is None:
         return process_cache.remember("rules", _packaged)
     if not isinstance(path, (str, os.PathLike)):
-        raise RulesError(f"expected the path of a rules file; got {type(path).__name__} / forventede "
-                         "stien til en regelfil")
+        raise RulesError(
+            f"expected the path of a rules file; got {type(path).__name__} / forventede stien til en regelfil"
+        )
     shown = os.fspath(path)
-    data = read_input(shown, limit=MAX_RULES_BYTES, what="rules file", error=lambda message: RulesError(
-        f"cannot read the rules file / kan ikke læse regelfilen: {message}", path=shown))
+    data = read_input(
+        shown,
+        limit=MAX_RULES_BYTES,
+        what="rules file",
+        error=lambda message: RulesError(
+            f"cannot read the rules file / kan ikke læse regelfilen: {message}", path=shown
+        ),
+    )
     return _build(data, shown)
 
 
@@ -374,4 +468,3 @@ def _build(data: bytes, path: str) -> RuleSet:
         sections[name] = MappingProxyType(dict(sections[name]))
     sections["version"] = f"{parsed.version}+{digest}"
     return RuleSet(**sections, path=path)
-

@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     from recommender.cases import accounts, closures, decisions, recommendations
     from recommender.cases.db import open_database
     from recommender.cases.engine import load_engine
-    from recommender.cases.keys import Pseudonymiser, load_or_create_secret
     from recommender.cases.inputs import ClosureIn, DecisionIn
+    from recommender.cases.keys import Pseudonymiser, load_or_create_secret
     from recommender.cases.settings import load_settings
     from recommender.cases.tables import RecommendationRow, User
     from recommender.synth.decision_log import synthetic_cases
@@ -40,21 +40,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(database_url=args.database)
         db = open_database(settings.resolved_database_url())
-        key = (settings.pseudonym_key.get_secret_value().encode() if settings.pseudonym_key
-               else load_or_create_secret(settings.data_dir, "pseudonym.key"))
+        key = (
+            settings.pseudonym_key.get_secret_value().encode()
+            if settings.pseudonym_key
+            else load_or_create_secret(settings.data_dir, "pseudonym.key")
+        )
         pseudonyms, engine = Pseudonymiser(key), load_engine(settings.model, settings.rules)
         users = {}
         with db.session() as session:
-            others = session.scalar(select(func.count()).select_from(RecommendationRow).join(
-                User, User.id == RecommendationRow.adviser_id).where(~User.name.startswith("demo-")))
+            others = session.scalar(
+                select(func.count())
+                .select_from(RecommendationRow)
+                .join(User, User.id == RecommendationRow.adviser_id)
+                .where(~User.name.startswith("demo-"))
+            )
             if others:
-                raise RecommenderError(f"--database: holds {others} recommendations by real advisers; "
-                                       "the demo fills practice databases only")
+                raise RecommenderError(
+                    f"--database: holds {others} recommendations by real advisers; "
+                    "the demo fills practice databases only"
+                )
             for m in MUNICIPALITIES:
                 name = "demo-" + m.lower().replace("ø", "oe").replace("å", "aa").replace("æ", "ae")
                 user = session.scalar(select(User).where(User.name == name))
-                users[m] = user or accounts.add_user(session, name, "adviser", secrets.token_hex(16), m,
-                                                     by="demo")
+                users[m] = user or accounts.add_user(
+                    session, name, "adviser", secrets.token_hex(16), m, by="demo"
+                )
         for case in synthetic_cases(args.n, args.seed):
             session = db.sessions()
             try:
@@ -63,19 +73,25 @@ def main(argv: list[str] | None = None) -> int:
                 top = contract["top_offer"]
                 decisions.decide(session, pseudonyms, user, rec_id, DecisionIn(**case.decision(top)))
                 # practice data: the case was recommended when it started (a closure never predates it)
-                session.execute(update(RecommendationRow).where(RecommendationRow.id == rec_id)
-                                .values(created_at=case.recommended_at))
+                session.execute(
+                    update(RecommendationRow)
+                    .where(RecommendationRow.id == rec_id)
+                    .values(created_at=case.recommended_at)
+                )
                 session.commit()
-                closures.close(session, pseudonyms, user, case.intake["citizen_id"],
-                               ClosureIn(**case.closure(top)))
+                closures.close(
+                    session, pseudonyms, user, case.intake["citizen_id"], ClosureIn(**case.closure(top))
+                )
             finally:
                 session.close()
         db.dispose()
     except RecommenderError as exc:
         print(f"fejl/error: {exc}", file=sys.stderr)
         return 2
-    print(f"{args.n} syntetiske afsluttede forløb / synthetic closed cases → {settings.resolved_database_url()}",
-          file=sys.stderr)
+    print(
+        f"{args.n} syntetiske afsluttede forløb / synthetic closed cases → {settings.resolved_database_url()}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from recommender.errors import RecommenderError
-from recommender.synth.fidelity import fidelity_report, format_fidelity
 from recommender.cohort import read_cohort
+from recommender.errors import RecommenderError
 from recommender.synth import generate_cohort
+from recommender.synth.fidelity import fidelity_report, format_fidelity
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,9 +31,15 @@ def main(argv: list[str] | None = None) -> int:
     figures = order_figures(random_intake(args.n, args.seed), model, rules)
     cohort = generate_cohort(args.n, args.seed)
     signs = direction_signs(model, cohort.frame)
-    figures["directions"] = {k: {"source": v["source"], "mean": round(float(v["mean"]), 4),  # type: ignore[call-overload]
-                                 "sign": v["sign"], "min_pair": round(float(v["min_pair"]), 4)}  # type: ignore[call-overload]
-                             for k, v in signs.items()}
+    figures["directions"] = {
+        k: {
+            "source": v["source"],
+            "mean": round(float(v["mean"]), 4),  # type: ignore[call-overload]
+            "sign": v["sign"],
+            "min_pair": round(float(v["min_pair"]), 4),
+        }  # type: ignore[call-overload]
+        for k, v in signs.items()
+    }
     figures["model"] = {"version": model.version, "synthetic": model.manifest.synthetic}
     json.dump(figures, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -15,15 +15,16 @@ from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
 
 WEIGHTS = {"job": 1.0, "education": 0.8, "active": 0.4, "other": 0.0}
 _ANSWER_VALUE = {"yes": 1.0, "partly": 0.5, "no": 0.0}
-_DEGREE_VALUE = {"not_at_all": 0.0, "low": 0.2, "lesser": 0.4, "some": 0.7, "high": 1.0,
-                 "not_relevant": 0.5}
+_DEGREE_VALUE = {"not_at_all": 0.0, "low": 0.2, "lesser": 0.4, "some": 0.7, "high": 1.0, "not_relevant": 0.5}
 
 
 def _draw_citizens(n: int, rng: np.random.Generator) -> pd.DataFrame:
-    data: dict[str, object] = {"citizen_id": [f"D{i:06d}" for i in range(n)],
-                               "municipality": rng.choice(MUNICIPALITIES, n),
-                               "years_in_denmark": rng.integers(0, 30, n),
-                               "children_under_18": rng.integers(0, 6, n)}
+    data: dict[str, object] = {
+        "citizen_id": [f"D{i:06d}" for i in range(n)],
+        "municipality": rng.choice(MUNICIPALITIES, n),
+        "years_in_denmark": rng.integers(0, 30, n),
+        "children_under_18": rng.integers(0, 6, n),
+    }
     for name, spec in FIELDS.items():
         if spec.kind == "code" and spec.required:
             data[name] = rng.choice(spec.scale.codes, n)
@@ -35,8 +36,10 @@ def _draw_citizens(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def _readiness(frame: pd.DataFrame) -> np.ndarray:
-    r = sum(frame[c].map(_ANSWER_VALUE).to_numpy(float) for c in
-            ("active_job_seeker", "can_start_within_14_days", "wants_employment", "searches_broadly"))
+    r = sum(
+        frame[c].map(_ANSWER_VALUE).to_numpy(float)
+        for c in ("active_job_seeker", "can_start_within_14_days", "wants_employment", "searches_broadly")
+    )
     r = r + 1.5 * frame["language_sufficient"].map(_DEGREE_VALUE).to_numpy(float)
     return (r - 2.75) / 1.2  # roughly centred, unit spread
 
@@ -55,10 +58,10 @@ def true_logits(frame: pd.DataFrame, offer: str) -> np.ndarray:
     edu = -1.6 + 1.4 * plan + 0.5 * skilled
     act = -0.3 + 0.3 * r
     other = np.zeros(n)
-    if offer == "wage_subsidy":   # strong for job when ready, harmful when not
+    if offer == "wage_subsidy":  # strong for job when ready, harmful when not
         job = job + 0.4 + 0.9 * r
         other = other + 0.3 - 0.6 * r
-    elif offer == "internship":   # helps job for unskilled/flexible goals, active for others
+    elif offer == "internship":  # helps job for unskilled/flexible goals, active for others
         job = job + 0.5 * (1 - skilled) - 0.3 * skilled
         act = act + 0.5
     elif offer == "clarification":  # helps education and those with no clear goal
@@ -91,8 +94,13 @@ def assign_offers(frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     return (p.cumsum(axis=1) > rng.random(n)[:, None]).argmax(axis=1)
 
 
-def draw_outcomes(frame: pd.DataFrame, probs: np.ndarray, offer_idx: np.ndarray,
-                  rng: np.random.Generator, no_offer_share: float = 0.1) -> pd.DataFrame:
+def draw_outcomes(
+    frame: pd.DataFrame,
+    probs: np.ndarray,
+    offer_idx: np.ndarray,
+    rng: np.random.Generator,
+    no_offer_share: float = 0.1,
+) -> pd.DataFrame:
     """``frame`` with ``offer`` (a share left empty) and ``outcome`` drawn from ``probs`` (n, 4, 4)."""
     n = len(frame)
     picked = probs[np.arange(n), offer_idx]

@@ -16,12 +16,24 @@ DEFAULT_RULES = Path(__file__).resolve().parent.parent / "recommender" / "rules.
 
 # A valid record in codes: flexible (unskilled goal), four of five criteria met, no guards.
 STANDARD: dict[str, object] = {
-    "citizen_id": "P500-0001", "municipality": "Aarhus", "years_in_denmark": 4, "children_under_18": 2,
-    "danish_course": "du2", "education_home": "primary", "education_dk": "none",
-    "contact_route": "outreach", "active_job_seeker": "partly", "geographically_mobile": "yes",
-    "searches_broadly": "yes", "can_start_within_14_days": "yes", "wants_employment": "yes",
-    "language_sufficient": "some", "spouse_support": "high", "network_use": "some",
-    "job_goal_level": "unskilled", "education_plan": False,
+    "citizen_id": "P500-0001",
+    "municipality": "Aarhus",
+    "years_in_denmark": 4,
+    "children_under_18": 2,
+    "danish_course": "du2",
+    "education_home": "primary",
+    "education_dk": "none",
+    "contact_route": "outreach",
+    "active_job_seeker": "partly",
+    "geographically_mobile": "yes",
+    "searches_broadly": "yes",
+    "can_start_within_14_days": "yes",
+    "wants_employment": "yes",
+    "language_sufficient": "some",
+    "spouse_support": "high",
+    "network_use": "some",
+    "job_goal_level": "unskilled",
+    "education_plan": False,
 }
 
 
@@ -51,11 +63,19 @@ def spec_typology(r: dict[str, object]) -> tuple[str, int]:
         return "no_goal", 1
     if goal in ("none", "unclear"):
         return "uncertain", 2
-    if (goal == "higher" and r["education_home"] in ("none", "primary")
-            and r["education_dk"] in ("none", "unknown") and r["education_plan"] is False):
+    if (
+        goal == "higher"
+        and r["education_home"] in ("none", "primary")
+        and r["education_dk"] in ("none", "unknown")
+        and r["education_plan"] is False
+    ):
         return "unrealistic", 3
-    if (goal in ("skilled", "higher") and r["language_sufficient"] in ("not_at_all", "low")
-            and r["danish_course"] in ("none", "du1") and r["education_plan"] is False):
+    if (
+        goal in ("skilled", "higher")
+        and r["language_sufficient"] in ("not_at_all", "low")
+        and r["danish_course"] in ("none", "du1")
+        and r["education_plan"] is False
+    ):
         return "unrealistic", 4
     if goal in ("skilled", "higher") and r["searches_broadly"] in ("no", "partly"):
         return "ambitious", 5
@@ -64,8 +84,13 @@ def spec_typology(r: dict[str, object]) -> tuple[str, int]:
     raise AssertionError(f"§5 leaves a gap for {r}")
 
 
-CRITERIA = ("active_job_seeker", "geographically_mobile", "searches_broadly", "can_start_within_14_days",
-            "wants_employment")
+CRITERIA = (
+    "active_job_seeker",
+    "geographically_mobile",
+    "searches_broadly",
+    "can_start_within_14_days",
+    "wants_employment",
+)
 
 
 def spec_labour_force(r: dict[str, object]) -> tuple[bool, dict[str, bool]]:
@@ -78,8 +103,11 @@ def spec_guards(r: dict[str, object]) -> dict[str, str | None]:
     """§6: wage subsidy blocked unless ready and willing; internship blocked or cautioned; issue 26: both
     blocked while health or social circumstances limit work to a high degree."""
     health = r.get("health_barrier") == "high"
-    wage = None if r["can_start_within_14_days"] == "yes" and r["wants_employment"] == "yes" and not health \
+    wage = (
+        None
+        if r["can_start_within_14_days"] == "yes" and r["wants_employment"] == "yes" and not health
         else "block"
+    )
     if r["wants_employment"] == "no" or health:
         internship = "block"
     elif r["can_start_within_14_days"] == "no":

@@ -74,8 +74,15 @@ class Served:
 
 
 def _cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
-    done = subprocess.run([sys.executable, "-m", "recommender", *args], input=stdin, text=True,
-                          capture_output=True, env=env, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "recommender", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -85,8 +92,11 @@ def serve(tmp: Path, *, open_files: int | None = None, workers: int = 1) -> Iter
     """``recommender serve`` on a fresh SQLite database with one adviser and her token; stopped after.
 
     ``open_files`` lowers the server's soft limit on open files (``RLIMIT_NOFILE``)."""
-    env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp / "data"),
-           "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'service.sqlite3'}"}
+    env = {
+        **os.environ,
+        "RECOMMENDER_DATA_DIR": str(tmp / "data"),
+        "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'service.sqlite3'}",
+    }
     env.pop("RECOMMENDER_CONFIG", None)
     _cli(env, "users", "add", ADVISER, "--role", "adviser", "--municipality", "Aarhus", stdin=PASSWORD + "\n")
     token = _cli(env, "tokens", "issue", ADVISER).strip()
@@ -99,9 +109,25 @@ def serve(tmp: Path, *, open_files: int | None = None, workers: int = 1) -> Iter
             resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, hard))
 
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "recommender", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port), "--workers", str(workers)], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=limit_files)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "recommender",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=limit_files,
+        )
     served = Served("127.0.0.1", port, process, env, log, token)
     try:
         deadline = time.monotonic() + 240
@@ -129,7 +155,7 @@ def closed_by_server(sock: socket.socket, within: float) -> bool:
         try:
             if sock.recv(65536) == b"":
                 return True
-        except socket.timeout:
+        except TimeoutError:
             continue
         except OSError:
             return True
@@ -149,7 +175,8 @@ def web_login(served: Served, name: str = ADVISER, password: str = PASSWORD) -> 
     """An httpx client logged in to the web page as ``name`` (the session cookie set)."""
     client = httpx.Client(base_url=served.url, timeout=30)
     token = csrf_of(client.get("/login").text)
-    landed = client.post("/login", data={"username": name, "password": password, "csrf_token": token,
-                                         "next": "/"})
+    landed = client.post(
+        "/login", data={"username": name, "password": password, "csrf_token": token, "next": "/"}
+    )
     assert landed.status_code == 303, landed.text[:500]
     return client

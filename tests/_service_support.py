@@ -29,8 +29,10 @@ def postgres_url() -> str:
     url = os.environ.get("RECOMMENDER_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("RECOMMENDER_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL "
-                        "(the PostgreSQL tests must run in CI)")
+            pytest.fail(
+                "RECOMMENDER_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL "
+                "(the PostgreSQL tests must run in CI)"
+            )
         pytest.skip("RECOMMENDER_TEST_POSTGRES_URL not set (a local run without PostgreSQL)")
     return url
 
@@ -78,8 +80,9 @@ class Service:
         from recommender.cases import accounts
 
         with self.db.session() as session:
-            accounts.add_user(session, name, role, PASSWORD, municipality if role == "adviser"
-                              else municipality)
+            accounts.add_user(
+                session, name, role, PASSWORD, municipality if role == "adviser" else municipality
+            )
             token, _ = accounts.issue_token(session, name)
         return {"Authorization": f"Bearer {token}"}
 
@@ -96,8 +99,8 @@ def make_service(url: str, tmp_path: Path, engine) -> Service:
     from fastapi.testclient import TestClient
 
     from recommender.cases import Settings
-    from recommender.server import create_app
     from recommender.cases.db import open_database
+    from recommender.server import create_app
 
     db = open_database(url)
     app = create_app(Settings(data_dir=tmp_path / "data", database_url=url), engine=engine, database=db)

@@ -25,14 +25,14 @@ the least ready, every offer possible) and an outcome drawn from the truth. Four
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 import pandas as pd
+from _dgp import _DEGREE_VALUE, WEIGHTS, _draw_citizens, _readiness, assign_offers, draw_outcomes, true_all
 
-from _dgp import WEIGHTS, _DEGREE_VALUE, _draw_citizens, _readiness, assign_offers, draw_outcomes, true_all
 from recommender.vocab import OFFER, OUTCOME
 
 __all__ = ["TRUTHS", "Truth", "WEIGHTS", "decision_metrics", "fresh", "plain_peer", "simulate"]
@@ -85,16 +85,16 @@ def _threshold_proba(frame: pd.DataFrame) -> np.ndarray:
     out = []
     for offer in OFFER.codes:
         j, e, a, o = job.copy(), edu.copy(), act.copy(), other.copy()
-        if offer == "wage_subsidy":      # only the ready who also speak Danish well benefit
+        if offer == "wage_subsidy":  # only the ready who also speak Danish well benefit
             j += np.where(ready, 1.3, -0.5)
             o += np.where(ready, 0.0, 0.4)
-        elif offer == "internship":      # recent arrivals without a big family
+        elif offer == "internship":  # recent arrivals without a big family
             j += np.where((years < 8) & (kids <= 1), 0.9, -0.2)
             a += 0.3
-        elif offer == "clarification":   # an education plan but no clear job goal
+        elif offer == "clarification":  # an education plan but no clear job goal
             e += np.where(plan & unclear, 1.6, 0.2)
             j += np.where(unclear & ~plan, 0.5, -0.3)
-        else:                            # counselling: the unready with a weak network
+        else:  # counselling: the unready with a weak network
             a += np.where((r < 0) & (network < 0.5), 0.9, 0.1)
         out.append(_softmax(np.column_stack([j, e, a, o])))
     return np.stack(out, axis=1)
@@ -121,9 +121,13 @@ def _p500_model():
     rows = generate_cohort(30_000, seed=9001).frame.dropna(subset=["offer"])
     schema = build_schema()
     X = prepare(rows, schema).assign(offer=rows["offer"].to_numpy())
-    pipe = Pipeline([("encode", citizen_encoder(schema, with_offer=True)),
-                     ("interact", OfferInteractions(scale=1.0)),
-                     ("clf", LogisticRegression(C=0.3, max_iter=2000))])
+    pipe = Pipeline(
+        [
+            ("encode", citizen_encoder(schema, with_offer=True)),
+            ("interact", OfferInteractions(scale=1.0)),
+            ("clf", LogisticRegression(C=0.3, max_iter=2000)),
+        ]
+    )
     return schema, pipe.fit(X, rows["outcome"].astype(str).to_numpy())
 
 
@@ -139,8 +143,14 @@ def _p500_proba(frame: pd.DataFrame) -> np.ndarray:
 # --------------------------------------------------------------------------- municipal (held out)
 # How well wage subsidy and internship work depends on the job centre that runs them: (wage
 # subsidy, internship) effects on the job logit per municipality.
-_CRAFT = {"Frederiksberg": (0.6, -0.2), "Hjørring": (-0.3, 0.5), "Holstebro": (0.2, 0.3),
-          "Lyngby-Taarbæk": (0.5, -0.4), "Rødovre": (-0.5, 0.6), "Aarhus": (0.0, 0.0)}
+_CRAFT = {
+    "Frederiksberg": (0.6, -0.2),
+    "Hjørring": (-0.3, 0.5),
+    "Holstebro": (0.2, 0.3),
+    "Lyngby-Taarbæk": (0.5, -0.4),
+    "Rødovre": (-0.5, 0.6),
+    "Aarhus": (0.0, 0.0),
+}
 
 
 def _municipal_proba(frame: pd.DataFrame) -> np.ndarray:
@@ -163,7 +173,7 @@ def _municipal_proba(frame: pd.DataFrame) -> np.ndarray:
         elif offer == "internship":
             j += 0.2 + craft[:, 1] + 0.6 * (1 - hump)
             a += 0.3
-        elif offer == "clarification":   # an education plan, recently arrived
+        elif offer == "clarification":  # an education plan, recently arrived
             e += 0.5 + 0.8 * (plan & (years < 6))
             j -= 0.2
         else:
@@ -224,18 +234,29 @@ def plain_peer(kind: str, frame: pd.DataFrame, test: pd.DataFrame) -> np.ndarray
         return np.broadcast_to(onehot.mean(axis=0), (len(test), len(OFFER.codes), 4)).copy()
     if kind == "marginals":
         offer = X["offer"].to_numpy()
-        m = np.stack([onehot[offer == o].mean(axis=0) if (offer == o).any() else onehot.mean(axis=0)
-                      for o in OFFER.codes])
+        m = np.stack(
+            [
+                onehot[offer == o].mean(axis=0) if (offer == o).any() else onehot.mean(axis=0)
+                for o in OFFER.codes
+            ]
+        )
         return np.broadcast_to(m, (len(test), len(OFFER.codes), 4)).copy()
     cats = [name for name, _ in schema.categorical] + ["offer"]
     if kind == "logit":
-        enc = ColumnTransformer([("c", OneHotEncoder(handle_unknown="ignore"), cats),
-                                 ("n", StandardScaler(), list(schema.numeric))])
+        enc = ColumnTransformer(
+            [
+                ("c", OneHotEncoder(handle_unknown="ignore"), cats),
+                ("n", StandardScaler(), list(schema.numeric)),
+            ]
+        )
         pipe = make_pipeline(enc, LogisticRegression(max_iter=2000))
     elif kind == "hgb":
-        enc = ColumnTransformer([("c", OrdinalEncoder(handle_unknown="use_encoded_value",
-                                                      unknown_value=-1), cats),
-                                 ("n", "passthrough", list(schema.numeric))])
+        enc = ColumnTransformer(
+            [
+                ("c", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), cats),
+                ("n", "passthrough", list(schema.numeric)),
+            ]
+        )
         pipe = make_pipeline(enc, HistGradientBoostingClassifier(random_state=0))
     else:
         raise ValueError(f"kind: expected logit, hgb, marginals or prior; got {kind!r}")
@@ -244,8 +265,7 @@ def plain_peer(kind: str, frame: pd.DataFrame, test: pd.DataFrame) -> np.ndarray
         return _all_offers(pipe.fit(X, y), X_test)
 
 
-def decision_metrics(proba: np.ndarray, truth: np.ndarray, weights: np.ndarray = W
-                     ) -> dict[str, float]:
+def decision_metrics(proba: np.ndarray, truth: np.ndarray, weights: np.ndarray = W) -> dict[str, float]:
     """Against the truth (both (n, offers, outcomes)): mean absolute probability error, regret
     (true score of the truly best offer minus that of the estimated top offer, outcome weights
     1/0.8/0.4/0 as in rules.yaml), top-offer agreement and policy value (mean true score of the
@@ -253,7 +273,9 @@ def decision_metrics(proba: np.ndarray, truth: np.ndarray, weights: np.ndarray =
     true_score = truth @ weights
     picked = (proba @ weights).argmax(axis=1)
     value = true_score[np.arange(len(truth)), picked]
-    return {"mae": float(np.abs(proba - truth).mean()),
-            "regret": float(np.mean(true_score.max(axis=1) - value)),
-            "agreement": float(np.mean(picked == true_score.argmax(axis=1))),
-            "value": float(np.mean(value))}
+    return {
+        "mae": float(np.abs(proba - truth).mean()),
+        "regret": float(np.mean(true_score.max(axis=1) - value)),
+        "agreement": float(np.mean(picked == true_score.argmax(axis=1))),
+        "value": float(np.mean(value)),
+    }

@@ -23,8 +23,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE = ROOT / "tests" / "assets" / "axe-core" / "axe.min.js"
 ARTEFACTS = ROOT / "test-artefacts" / "web"  # screenshots of every page (.gitignore covers it)
 GUIDE = ROOT / "docs" / "adviser-guide.md"
@@ -60,25 +67,56 @@ class Server:
     log: Path
 
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "recommender", *args], input=stdin, text=True,
-                              capture_output=True, env=self.env, timeout=300, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "recommender", *args],
+            input=stdin,
+            text=True,
+            capture_output=True,
+            env=self.env,
+            timeout=300,
+            check=False,
+        )
 
 
 def start_server(tmp: Path) -> Server:
     """A temporary database with one adviser (made with the CLI), then ``recommender serve``."""
-    env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp / "data"),
-           "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}",
-           "RECOMMENDER_LETTER_CONTACT": CONTACT}
+    env = {
+        **os.environ,
+        "RECOMMENDER_DATA_DIR": str(tmp / "data"),
+        "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}",
+        "RECOMMENDER_LETTER_CONTACT": CONTACT,
+    }
     env.pop("RECOMMENDER_CONFIG", None)
-    added = subprocess.run([sys.executable, "-m", "recommender", "users", "add", USER, "--role", "adviser",
-                            "--municipality", MUNICIPALITY], input=PASSWORD + "\n", text=True,
-                           capture_output=True, env=env, timeout=300, check=False)
+    added = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recommender",
+            "users",
+            "add",
+            USER,
+            "--role",
+            "adviser",
+            "--municipality",
+            MUNICIPALITY,
+        ],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert added.returncode == 0, added.stderr
     port = free_port()
     log = tmp / "serve.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "recommender", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "recommender", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     server = Server(f"http://127.0.0.1:{port}", process, env, log)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -130,8 +168,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, server):
     """A fresh browser context (no cookies) at 1366×900; CSP bypassed only so axe can be injected."""
-    context = browser.new_context(viewport=DESKTOP, bypass_csp=True,
-                                  base_url=server.url, locale="da-DK")
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, base_url=server.url, locale="da-DK")
     context.set_default_timeout(30_000)
     tab = context.new_page()
     try:
@@ -169,7 +206,7 @@ def guide_block(name: str, text: str) -> tuple[str, str]:
     found = pattern.search(guide)
     assert found, f"docs/adviser-guide.md has no generated block {name!r}"
     if WRITE_GUIDE:
-        guide = guide[:found.start(2)] + text + guide[found.end(2):]
+        guide = guide[: found.start(2)] + text + guide[found.end(2) :]
         GUIDE.write_text(guide, encoding="utf-8")
         return text, text
     return found.group(2), text
@@ -184,10 +221,14 @@ def axe_violations(page) -> list[str]:
     """axe-core's serious and critical violations on the page, one line each."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — "
-            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                        for n in v["nodes"][:5])
-            for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5]
+        )
+        for v in result["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
 
 
 def log_in(page, password: str = PASSWORD) -> None:

@@ -15,16 +15,24 @@ from __future__ import annotations
 import ast
 import re
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "recommender"
 #: Import name → distribution name, where they differ.
-DISTRIBUTIONS = {"sklearn": "scikit-learn", "yaml": "pyyaml", "argon2": "argon2-cffi",
-                 "fastapi_offline": "fastapi-offline", "pydantic_settings": "pydantic-settings"}
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn",
+    "yaml": "pyyaml",
+    "argon2": "argon2-cffi",
+    "fastapi_offline": "fastapi-offline",
+    "pydantic_settings": "pydantic-settings",
+}
 #: Declared but imported only by another dependency's optional feature that the package uses: name → where.
-USED_THROUGH = {"itsdangerous": "starlette.middleware.sessions.SessionMiddleware (the web page's signed cookie)"}
+USED_THROUGH = {
+    "itsdangerous": "starlette.middleware.sessions.SessionMiddleware (the web page's signed cookie)"
+}
 #: Web frameworks and templates: imported only by the HTTP API, the web page and the composition root.
 FRAMEWORKS = ("fastapi", "fastapi_offline", "starlette", "jinja2")
 FRAMEWORK_ROOMS = ("recommender.api", "recommender.web", "recommender.server")
@@ -48,7 +56,8 @@ MODULES = _modules()
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(tree: ast.AST) -> list[tuple[str, str | None, bool, int]]:
@@ -81,10 +90,16 @@ def _front_names() -> dict[str, str]:
                 full = f"{node.module}.{alias.name}"
                 names[alias.asname or alias.name] = full if full in MODULES else node.module
         lazy_table = isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "_LAZY" for t in node.targets)
+            isinstance(t, ast.Name) and t.id == "_LAZY" for t in node.targets
+        )
         if lazy_table and isinstance(node.value, ast.Dict):
-            names.update({ast.literal_eval(k): ast.literal_eval(v)
-                          for k, v in zip(node.value.keys, node.value.values) if k is not None})
+            names.update(
+                {
+                    ast.literal_eval(k): ast.literal_eval(v)
+                    for k, v in zip(node.value.keys, node.value.values)
+                    if k is not None
+                }
+            )
     return names
 
 
@@ -117,7 +132,8 @@ def _edges() -> dict[tuple[str, str], list[str]]:
         for module, imported, lazy, line in _imports(ast.parse(path.read_text(encoding="utf-8"))):
             for target in _targets(name, module, imported):
                 edges.setdefault((name, target), []).append(
-                    f"{path.relative_to(ROOT)}:{line}{' (lazy)' if lazy else ''}")
+                    f"{path.relative_to(ROOT)}:{line}{' (lazy)' if lazy else ''}"
+                )
     return edges
 
 
@@ -162,26 +178,35 @@ def _cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
 def test_the_cycle_finder_finds_a_cycle_through_a_lazy_import() -> None:
     tree = ast.parse("import recommender.b\ndef f():\n    from recommender import a\n")
     assert [(m, n, lazy) for m, n, lazy, _ in _imports(tree)] == [
-        ("recommender.b", None, False), ("recommender", "a", True)]
+        ("recommender.b", None, False),
+        ("recommender", "a", True),
+    ]
     assert _cycles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
     assert _cycles({("a", "b"), ("b", "c")}) == []
 
 
 def test_the_edges_count_package_fronts_and_resolve_the_top_level_front() -> None:
     assert _targets("recommender.web.result", "recommender.api.deps", "DbSession") == [
-        "recommender.api", "recommender.api.deps"]
+        "recommender.api",
+        "recommender.api.deps",
+    ]
     assert _targets("recommender.api.deps", "recommender.api.errors", "ApiError") == [
-        "recommender.api.errors"]
-    assert _targets("recommender.cases.engine", "recommender", "recommend") == ["recommender.recommending",
-                                                                               "recommender.recommending.recommend"]
+        "recommender.api.errors"
+    ]
+    assert _targets("recommender.cases.engine", "recommender", "recommend") == [
+        "recommender.recommending",
+        "recommender.recommending.recommend",
+    ]
     assert _targets("recommender.server", "recommender", "__version__") == []
 
 
 def test_no_import_cycles_among_the_package_modules() -> None:
     edges = EDGES
     cycles = _cycles(set(edges))
-    shown = [" -> ".join(c) + ": " + "; ".join(w for (a, b), ws in edges.items()
-                                                  if a in c and b in c for w in ws) for c in cycles]
+    shown = [
+        " -> ".join(c) + ": " + "; ".join(w for (a, b), ws in edges.items() if a in c and b in c for w in ws)
+        for c in cycles
+    ]
     assert not cycles, "import cycles:\n" + "\n".join(shown)
 
 
@@ -209,9 +234,13 @@ def _imported_modules(name: str) -> list[tuple[str, str]]:
 
 
 def test_the_case_logic_knows_neither_http_nor_the_page_nor_the_command_line() -> None:
-    bad = [f"{w}: {b}" for name in MODULES if _room(name, ("recommender.cases",))
-           for b, w in _imported_modules(name)
-           if _room(b, ("recommender.api", "recommender.web", "recommender.server", "recommender.cli"))]
+    bad = [
+        f"{w}: {b}"
+        for name in MODULES
+        if _room(name, ("recommender.cases",))
+        for b, w in _imported_modules(name)
+        if _room(b, ("recommender.api", "recommender.web", "recommender.server", "recommender.cli"))
+    ]
     assert not bad, "the case logic imports an outer layer:\n" + "\n".join(bad)
 
 
@@ -221,8 +250,12 @@ def test_the_api_and_the_web_page_never_import_each_others_routes() -> None:
         for b, w in _imported_modules(name):
             if _room(name, ("recommender.api",)) and _room(b, ("recommender.web", "recommender.server")):
                 bad.append(f"{w}: {b}")
-            if (_room(name, ("recommender.web",)) and _room(b, ("recommender.api", "recommender.server"))
-                    and b not in WEB_MAY_USE and b != "recommender.api"):
+            if (
+                _room(name, ("recommender.web",))
+                and _room(b, ("recommender.api", "recommender.server"))
+                and b not in WEB_MAY_USE
+                and b != "recommender.api"
+            ):
                 bad.append(f"{w}: {b}")
     assert not bad, "the API and the web page depend on each other:\n" + "\n".join(bad)
 
@@ -231,7 +264,9 @@ def test_the_room_checks_see_a_lazy_import_of_a_router() -> None:
     tree = ast.parse("def f():\n    from recommender.api import decisions\n")
     [(module, imported, lazy, _line)] = _imports(tree)
     assert lazy and _targets("recommender.web.result", module, imported) == [
-        "recommender.api", "recommender.api.decisions"]
+        "recommender.api",
+        "recommender.api.decisions",
+    ]
     assert "recommender.api.decisions" not in WEB_MAY_USE
 
 
@@ -252,14 +287,19 @@ def test_no_module_imports_a_private_name_of_another_module() -> None:
             names = [imported] if imported else []
             parts = module.split(".")
             private_parts = [i for i, p in enumerate(parts) if _private(p)]
-            if private_parts and not (package + ".").startswith(".".join(parts[:private_parts[0]]) + "."):
+            if private_parts and not (package + ".").startswith(".".join(parts[: private_parts[0]]) + "."):
                 bad.append(f"{path.relative_to(ROOT)}:{line}: {module}")
             for n in names:
                 if _private(n) and not (f"{module}.{n}" in MODULES and package == module):
                     bad.append(f"{path.relative_to(ROOT)}:{line}: {module}.{n}")
         for node in ast.walk(tree):  # module._name through an imported package module
-            if (isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name)
-                    and f"recommender.{node.value.id}" in MODULES and node.value.id != "self"):
+            if (
+                isinstance(node, ast.Attribute)
+                and _private(node.attr)
+                and isinstance(node.value, ast.Name)
+                and f"recommender.{node.value.id}" in MODULES
+                and node.value.id != "self"
+            ):
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}")
     assert not bad, "private names imported across modules:\n" + "\n".join(bad)
 

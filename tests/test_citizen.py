@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import pytest
+from _rules_support import STANDARD
 
 from recommender import Citizen, RecommenderError
 from recommender.errors import InvalidCitizenError
-
-from _rules_support import STANDARD
 
 VALID = dict(STANDARD, network_use="low")
 
 
 def test_codes_danish_and_english_labels_mean_the_same() -> None:
-    danish = dict(VALID, danish_course=" Danskuddannelse 2", education_home="GRUNDSKOLE",
-                  active_job_seeker="Delvist", language_sufficient="i nogen grad",
-                  job_goal_level="ufaglært", education_plan="Nej", contact_route="opsøgende kontakt")
-    english = dict(VALID, education_home="primary school", language_sufficient="to some degree",
-                   job_goal_level="Unskilled", education_plan="no")
+    danish = dict(
+        VALID,
+        danish_course=" Danskuddannelse 2",
+        education_home="GRUNDSKOLE",
+        active_job_seeker="Delvist",
+        language_sufficient="i nogen grad",
+        job_goal_level="ufaglært",
+        education_plan="Nej",
+        contact_route="opsøgende kontakt",
+    )
+    english = dict(
+        VALID,
+        education_home="primary school",
+        language_sufficient="to some degree",
+        job_goal_level="Unskilled",
+        education_plan="no",
+    )
     assert Citizen.from_dict(danish) == Citizen.from_dict(VALID) == Citizen.from_dict(english)
 
 
@@ -34,19 +45,24 @@ def test_constructor_validates_like_from_dict() -> None:
 
 
 def test_every_bad_field_is_named_in_one_error() -> None:
-    bad = dict(VALID, years_in_denmark=True, children_under_18=2.0, danish_course="du4",
-               wants_employmnt="yes")
+    bad = dict(
+        VALID, years_in_denmark=True, children_under_18=2.0, danish_course="du4", wants_employmnt="yes"
+    )
     del bad["network_use"]
     with pytest.raises(RecommenderError) as info:
         Citizen.from_dict(bad)
     message = str(info.value)
-    for field in ("years_in_denmark", "children_under_18", "danish_course", "wants_employmnt",
-                  "network_use"):
+    for field in ("years_in_denmark", "children_under_18", "danish_course", "wants_employmnt", "network_use"):
         assert field in message
     assert "fik/got 'du4'; mente du/did you mean 'du" in message
     assert "did you mean 'wants_employment'" in message
     assert {p.field for p in info.value.problems} == {
-        "years_in_denmark", "children_under_18", "danish_course", "wants_employmnt", "network_use"}
+        "years_in_denmark",
+        "children_under_18",
+        "danish_course",
+        "wants_employmnt",
+        "network_use",
+    }
 
 
 @pytest.mark.parametrize("value", [81, -1, "81", 3.5, "tre", [], {}])

@@ -21,8 +21,13 @@ def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
         import ruff  # noqa: F401
     except ImportError:
         pytest.fail("ruff is not installed; it is in the test extra: pip install '.[test]'")
-    return subprocess.run([sys.executable, "-m", "ruff", *args, "--no-cache", *FOLDERS], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--no-cache", *FOLDERS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_ruff_check_passes() -> None:
@@ -32,5 +37,7 @@ def test_ruff_check_passes() -> None:
 
 def test_ruff_format_check_passes() -> None:
     done = _ruff("format", "--check")
-    assert done.returncode == 0, f"ruff format --check (run `ruff format` on {' '.join(FOLDERS)}):\n" \
-                                 f"{done.stdout[-4000:]}{done.stderr[-2000:]}"
+    assert done.returncode == 0, (
+        f"ruff format --check (run `ruff format` on {' '.join(FOLDERS)}):\n"
+        f"{done.stdout[-4000:]}{done.stderr[-2000:]}"
+    )

@@ -14,8 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.slow  # a cold mypy run of the whole package: over a minute
 def test_mypy_passes_on_the_package(tmp_path) -> None:
-    done = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache")],
-                          capture_output=True, text=True, cwd=ROOT, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Success" in done.stdout
 

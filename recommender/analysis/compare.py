@@ -35,8 +35,16 @@ from recommender.analysis.evaluation import is_training_cohort
 from recommender.errors import CohortError, RecommenderError
 from recommender.vocab import GENDER, OFFER, ORIGIN, OUTCOME
 
-__all__ = ["Comparison", "GroupDifference", "MetricDifference", "compare_models", "mean_interval",
-           "per_case_losses", "top_offer_shares", "weighted_ece"]
+__all__ = [
+    "Comparison",
+    "GroupDifference",
+    "MetricDifference",
+    "compare_models",
+    "mean_interval",
+    "per_case_losses",
+    "top_offer_shares",
+    "weighted_ece",
+]
 
 _LF = [OUTCOME.codes.index(c) for c in ("job", "education", "active")]
 _GROUPS = (("gender", GENDER), ("origin", ORIGIN))
@@ -127,12 +135,13 @@ class Comparison:
     def verdict_line(self) -> str:
         """One line: the verdict, the log-loss difference with its interval, promote or not."""
         ll = self.metric("log_loss")
-        line = (f"Dom / verdict: {self.verdict_da} ({self.verdict}) – log loss {_signed(ll.difference)} "
-                f"[{_signed(ll.low)}; {_signed(ll.high)}]")
+        line = (
+            f"Dom / verdict: {self.verdict_da} ({self.verdict}) – log loss {_signed(ll.difference)} "
+            f"[{_signed(ll.low)}; {_signed(ll.high)}]"
+        )
         if self.worse_groups:
             line += f"; klart dårligere for / clearly worse for: {', '.join(self.worse_groups)}"
-        line += ("; kan forfremmes / promote" if self.promote
-                 else "; forfrem ikke / don't promote")
+        line += "; kan forfremmes / promote" if self.promote else "; forfrem ikke / don't promote"
         return line
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,30 +153,39 @@ class Comparison:
     def text(self) -> str:
         """A side-by-side table (Danish/English), the top-offer shares and the verdict line."""
         pct = int(round(self.level * 100))
-        head = (f"{'':<30}{'i brug/champion':>16}{'ny/challenger':>16}{'forskel/diff':>14}"
-                f"  {pct} %-interval")
-        lines = [f"Sammenligning / comparison på {self.n_evaluated} forløb med tilbud / cases with an "
-                 f"offer (af/of {self.n_rows}); {self.n_bootstrap} parrede bootstrap-stikprøver / "
-                 "paired bootstrap resamples; lavere er bedre / lower is better",
-                 f"{'model':<30}{self.champion_version:>16}{self.challenger_version:>16}", head]
+        head = f"{'':<30}{'i brug/champion':>16}{'ny/challenger':>16}{'forskel/diff':>14}  {pct} %-interval"
+        lines = [
+            f"Sammenligning / comparison på {self.n_evaluated} forløb med tilbud / cases with an "
+            f"offer (af/of {self.n_rows}); {self.n_bootstrap} parrede bootstrap-stikprøver / "
+            "paired bootstrap resamples; lavere er bedre / lower is better",
+            f"{'model':<30}{self.champion_version:>16}{self.challenger_version:>16}",
+            head,
+        ]
         for m in self.metrics:
-            lines.append(f"{m.label_da:<30}{m.champion:>16.4f}{m.challenger:>16.4f}"
-                         f"{m.difference:>+14.4f}  [{m.low:+.4f}; {m.high:+.4f}]")
+            lines.append(
+                f"{m.label_da:<30}{m.champion:>16.4f}{m.challenger:>16.4f}"
+                f"{m.difference:>+14.4f}  [{m.low:+.4f}; {m.high:+.4f}]"
+            )
         lines.append("Brier i arbejdsstyrken pr. gruppe / labour-force Brier per group:")
         for g in self.groups:
             name = f"  {g.attribute}={g.group} (n={g.n})"
-            lines.append(f"{name:<30}{g.champion_brier:>16.4f}{g.challenger_brier:>16.4f}"
-                         f"{g.difference:>+14.4f}  [{g.low:+.4f}; {g.high:+.4f}]")
+            lines.append(
+                f"{name:<30}{g.champion_brier:>16.4f}{g.challenger_brier:>16.4f}"
+                f"{g.difference:>+14.4f}  [{g.low:+.4f}; {g.high:+.4f}]"
+            )
         lines.append("Rangeret først / ranked first (andel af alle forløb / share of all cases):")
         for offer in OFFER.codes:
             a = self.top_offer_shares["champion"].get(offer, 0.0)
             b = self.top_offer_shares["challenger"].get(offer, 0.0)
-            lines.append(f"  {OFFER.label(offer):<28}{100 * a:>15.1f}%{100 * b:>15.1f}%"
-                         f"{100 * (b - a):>+13.1f}pp")
+            lines.append(
+                f"  {OFFER.label(offer):<28}{100 * a:>15.1f}%{100 * b:>15.1f}%{100 * (b - a):>+13.1f}pp"
+            )
         for role, flag in self.in_sample.items():
             if flag:
-                lines.append(f"Advarsel / warning: kohorten er {role}-modellens træningsdata (in-sample); "
-                             "dens tal er for optimistiske")
+                lines.append(
+                    f"Advarsel / warning: kohorten er {role}-modellens træningsdata (in-sample); "
+                    "dens tal er for optimistiske"
+                )
         lines.append(self.verdict_line())
         return "\n".join(lines)
 
@@ -178,8 +196,10 @@ def _signed(x: float) -> str:
 
 def _per_case(proba: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     onehot = np.eye(len(OUTCOME.codes))[y]
-    return {"log_loss": -np.log(np.clip(proba[np.arange(len(y)), y], 1e-15, 1.0)),
-            "brier": ((proba - onehot) ** 2).sum(axis=1)}
+    return {
+        "log_loss": -np.log(np.clip(proba[np.arange(len(y)), y], 1e-15, 1.0)),
+        "brier": ((proba - onehot) ** 2).sum(axis=1),
+    }
 
 
 def top_offer_shares(frame: pd.DataFrame, model: Any, rules: Any) -> dict[str, float]:
@@ -203,8 +223,9 @@ def _resample_weights(n: int, n_bootstrap: int, rng: np.random.Generator):
         yield rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
 
 
-def mean_interval(per_case: np.ndarray, *, n_bootstrap: int = 500, level: float = 0.95,
-                  seed: int = 0) -> tuple[float, float]:
+def mean_interval(
+    per_case: np.ndarray, *, n_bootstrap: int = 500, level: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
     """Percentile bootstrap interval of the mean of per-case values (e.g. each case's log loss).
 
     >>> lo, hi = mean_interval(np.array([0.0, 1.0] * 50), n_bootstrap=200)
@@ -213,8 +234,9 @@ def mean_interval(per_case: np.ndarray, *, n_bootstrap: int = 500, level: float 
     """
     values = np.asarray(per_case, float)
     rng = np.random.default_rng(seed)
-    draws = np.concatenate([w @ values / len(values)
-                            for w in _resample_weights(len(values), n_bootstrap, rng)])
+    draws = np.concatenate(
+        [w @ values / len(values) for w in _resample_weights(len(values), n_bootstrap, rng)]
+    )
     return _interval(draws, level)
 
 
@@ -223,8 +245,16 @@ def per_case_losses(proba: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     return _per_case(proba, y)
 
 
-def compare_models(cohort: Any, champion: Any, challenger: Any, *, rules: Any = None,
-                   n_bootstrap: int = 500, level: float = 0.95, seed: int = 0) -> Comparison:
+def compare_models(
+    cohort: Any,
+    champion: Any,
+    challenger: Any,
+    *,
+    rules: Any = None,
+    n_bootstrap: int = 500,
+    level: float = 0.95,
+    seed: int = 0,
+) -> Comparison:
     """Compare ``challenger`` with ``champion`` (models or model file paths) on ``cohort``.
 
     ``cohort``: a Cohort, a CSV path or a frame of closed cases; only cases with a registered offer
@@ -297,10 +327,21 @@ def compare_models(cohort: Any, champion: Any, challenger: Any, *, rules: Any = 
     groups = []
     for attr, g, mask in group_masks:
         a, b, d, lo, hi = diff(f"group:{attr}:{g}")
-        groups.append(GroupDifference(
-            attr, g, int(mask.sum()), float(lf_y[mask].mean()),
-            float(probas["champion"][mask][:, _LF].sum(axis=1).mean()),
-            float(probas["challenger"][mask][:, _LF].sum(axis=1).mean()), a, b, d, lo, hi))
+        groups.append(
+            GroupDifference(
+                attr,
+                g,
+                int(mask.sum()),
+                float(lf_y[mask].mean()),
+                float(probas["champion"][mask][:, _LF].sum(axis=1).mean()),
+                float(probas["challenger"][mask][:, _LF].sum(axis=1).mean()),
+                a,
+                b,
+                d,
+                lo,
+                hi,
+            )
+        )
     ll, brier = metrics[0], metrics[1]
     if ll.low > 0 or brier.low > 0:
         verdict = "worse"
@@ -309,10 +350,25 @@ def compare_models(cohort: Any, champion: Any, challenger: Any, *, rules: Any = 
     else:
         verdict = "no_certain_difference"
     worse_groups = tuple(f"{g.attribute}={g.group}" for g in groups if g.low > 0)
-    in_sample = {role: is_training_cohort(model, cohort)
-                 for role, model in (("champion", champion), ("challenger", challenger))}
+    in_sample = {
+        role: is_training_cohort(model, cohort)
+        for role, model in (("champion", champion), ("challenger", challenger))
+    }
     return Comparison(
-        champion.version, challenger.version, cohort.n_rows, n, level, n_bootstrap, metrics,
-        tuple(groups), {"champion": top_offer_shares(cohort.frame, champion, rules),
-                        "challenger": top_offer_shares(cohort.frame, challenger, rules)},
-        verdict, verdict == "better" and not worse_groups, worse_groups, in_sample)
+        champion.version,
+        challenger.version,
+        cohort.n_rows,
+        n,
+        level,
+        n_bootstrap,
+        metrics,
+        tuple(groups),
+        {
+            "champion": top_offer_shares(cohort.frame, champion, rules),
+            "challenger": top_offer_shares(cohort.frame, challenger, rules),
+        },
+        verdict,
+        verdict == "better" and not worse_groups,
+        worse_groups,
+        in_sample,
+    )

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["MEASURES", "direction_signs"]
 
 #: Outcome codes of each closure measure.
-MEASURES: dict[str, tuple[str, ...]] = {"labour_force": tuple(LABOUR_FORCE_OUTCOMES),
-                                        "job_or_education": ("job", "education")}
+MEASURES: dict[str, tuple[str, ...]] = {
+    "labour_force": tuple(LABOUR_FORCE_OUTCOMES),
+    "job_or_education": ("job", "education"),
+}
 
 
 def _share(proba: np.ndarray, measure: str) -> np.ndarray:
@@ -44,28 +46,53 @@ def direction_signs(model: OutcomeModel, frame: pd.DataFrame) -> dict[str, dict[
     intake = frame.drop(columns=[c for c in ("offer", "outcome") if c in frame.columns])
     for d in field_directions():
         levels = dict(d.levels)
-        share = {value: float(_share(model.predict_offers(intake.assign(**{d.field: value}),
-                                                          intervals=False).proba, d.measure).mean())
-                 for value in levels}
-        pairs = {f"{hi}>{lo}": share[hi] - share[lo]
-                 for hi in levels for lo in levels if levels[hi] > levels[lo]}
+        share = {
+            value: float(
+                _share(
+                    model.predict_offers(intake.assign(**{d.field: value}), intervals=False).proba, d.measure
+                ).mean()
+            )
+            for value in levels
+        }
+        pairs = {
+            f"{hi}>{lo}": share[hi] - share[lo] for hi in levels for lo in levels if levels[hi] > levels[lo]
+        }
         mean = float(np.mean(list(pairs.values())))
-        out[d.name] = {"source": d.source, "mean": mean, "sign": 1 if mean > 0 else -1,
-                       "min_pair": min(pairs.values()), "pairs": pairs}
+        out[d.name] = {
+            "source": d.source,
+            "mean": mean,
+            "sign": 1 if mean > 0 else -1,
+            "min_pair": min(pairs.values()),
+            "pairs": pairs,
+        }
     est = model.predict_offers(intake, intervals=False)
     offers = frame["offer"].astype(object).to_numpy()
     for o in offer_directions():
         if o.recipients:
-            means = [float(_share(est.proba[offers == code, OFFER.codes.index(code)], "labour_force").mean())
-                     for code in o.recipients]
-            steps = {f"{a}>{b}": x - y for a, b, x, y in zip(o.recipients, o.recipients[1:], means, means[1:])}
+            means = [
+                float(_share(est.proba[offers == code, OFFER.codes.index(code)], "labour_force").mean())
+                for code in o.recipients
+            ]
+            steps = {
+                f"{a}>{b}": x - y for a, b, x, y in zip(o.recipients, o.recipients[1:], means, means[1:])
+            }
             mean = float(np.mean(list(steps.values())))
-            out[o.name] = {"source": o.source, "mean": mean, "sign": 1 if mean > 0 else -1,
-                           "min_pair": min(steps.values()), "pairs": steps}
+            out[o.name] = {
+                "source": o.source,
+                "mean": mean,
+                "sign": 1 if mean > 0 else -1,
+                "min_pair": min(steps.values()),
+                "pairs": steps,
+            }
             continue
         assert o.offer is not None and o.more is not None and o.less is not None
         p = est.proba[offers == o.offer, OFFER.codes.index(o.offer)]
         diff = float((p[:, OUTCOME.codes.index(o.more)] - p[:, OUTCOME.codes.index(o.less)]).mean())
-        out[o.name] = {"source": o.source, "mean": diff, "sign": 1 if diff > 0 else -1, "min_pair": diff,
-                       "pairs": {f"{o.more}>{o.less}": diff}}
+        out[o.name] = {
+            "source": o.source,
+            "mean": diff,
+            "sign": 1 if diff > 0 else -1,
+            "min_pair": diff,
+            "pairs": {f"{o.more}>{o.less}": diff},
+        }
     return out

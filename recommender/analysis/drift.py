@@ -57,8 +57,9 @@ def level(value: float) -> str:
     return "moderate" if value >= THRESHOLDS["moderate"] else "stable"
 
 
-def drift_report(reference: Mapping[str, Mapping[str, float]] | None,
-                 counts: Mapping[str, Mapping[str, int]], n: int) -> dict[str, dict[str, Any]]:
+def drift_report(
+    reference: Mapping[str, Mapping[str, float]] | None, counts: Mapping[str, Mapping[str, int]], n: int
+) -> dict[str, dict[str, Any]]:
     """Per field: ``{"psi", "level", "flag"}``; ``psi`` is ``None`` (and ``flag`` false) without a
     reference profile or under :data:`MIN_INTAKES` intakes, with ``reason`` saying which."""
     out: dict[str, dict[str, Any]] = {}

@@ -61,17 +61,26 @@ def _scores(y_idx: np.ndarray, proba: np.ndarray) -> dict[str, object]:
     onehot = np.eye(len(OUTCOME.codes))[y_idx]
     per = {}
     for k, code in enumerate(OUTCOME.codes):
-        per[code] = {"brier": float(np.mean((proba[:, k] - onehot[:, k]) ** 2)),
-                     "auc": _auc(onehot[:, k], proba[:, k]),
-                     "ece": expected_calibration_error(onehot[:, k], proba[:, k]),
-                     "observed": float(onehot[:, k].mean()), "predicted": float(proba[:, k].mean())}
+        per[code] = {
+            "brier": float(np.mean((proba[:, k] - onehot[:, k]) ** 2)),
+            "auc": _auc(onehot[:, k], proba[:, k]),
+            "ece": expected_calibration_error(onehot[:, k], proba[:, k]),
+            "observed": float(onehot[:, k].mean()),
+            "predicted": float(proba[:, k].mean()),
+        }
     lf_y, lf_p = onehot[:, _LF].sum(axis=1), proba[:, _LF].sum(axis=1)
-    return {"log_loss": float(log_loss(y_idx, np.clip(proba, 1e-15, 1), labels=range(4))),
-            "brier_multiclass": float(np.mean(np.sum((proba - onehot) ** 2, axis=1))),
-            "per_outcome": per,
-            "labour_force": {"brier": float(np.mean((lf_p - lf_y) ** 2)), "auc": _auc(lf_y, lf_p),
-                             "ece": expected_calibration_error(lf_y, lf_p),
-                             "observed": float(lf_y.mean()), "predicted": float(lf_p.mean())}}
+    return {
+        "log_loss": float(log_loss(y_idx, np.clip(proba, 1e-15, 1), labels=range(4))),
+        "brier_multiclass": float(np.mean(np.sum((proba - onehot) ** 2, axis=1))),
+        "per_outcome": per,
+        "labour_force": {
+            "brier": float(np.mean((lf_p - lf_y) ** 2)),
+            "auc": _auc(lf_y, lf_p),
+            "ece": expected_calibration_error(lf_y, lf_p),
+            "observed": float(lf_y.mean()),
+            "predicted": float(lf_p.mean()),
+        },
+    }
 
 
 def _groups(y_idx: np.ndarray, proba: np.ndarray, frame: pd.DataFrame) -> dict[str, list[dict]]:
@@ -89,12 +98,14 @@ def _groups(y_idx: np.ndarray, proba: np.ndarray, frame: pd.DataFrame) -> dict[s
     for attr in _GROUPS:
         raw = frame[attr] if attr in frame.columns else pd.Series([None] * len(frame))
         groups = raw.astype(object).where(raw.notna(), "unknown").astype(str).to_numpy()
-        mf = MetricFrame(metrics=metrics, y_true=lf_y, y_pred=lf_p,
-                         sensitive_features=pd.Series(groups, name=attr))
+        mf = MetricFrame(
+            metrics=metrics, y_true=lf_y, y_pred=lf_p, sensitive_features=pd.Series(groups, name=attr)
+        )
         table = mf.by_group
-        out[attr] = [{"group": str(g), **{m: (int(v) if m == "n" else float(v))
-                                          for m, v in table.loc[g].items()}}
-                     for g in table.index]
+        out[attr] = [
+            {"group": str(g), **{m: (int(v) if m == "n" else float(v)) for m, v in table.loc[g].items()}}
+            for g in table.index
+        ]
     return out
 
 
@@ -115,52 +126,71 @@ class EvaluationReport:
     against_in_sample: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        out = {"model_version": self.model_version, "n_rows": self.n_rows,
-               "n_evaluated": self.n_evaluated, "n_left_out": self.n_left_out,
-               "model": self.model, "baseline": self.baseline, "groups": self.groups,
-               "in_sample": self.in_sample}
+        out = {
+            "model_version": self.model_version,
+            "n_rows": self.n_rows,
+            "n_evaluated": self.n_evaluated,
+            "n_left_out": self.n_left_out,
+            "model": self.model,
+            "baseline": self.baseline,
+            "groups": self.groups,
+            "in_sample": self.in_sample,
+        }
         if self.against is not None:
             out["against_in_sample"] = self.against_in_sample
             out["against_version"] = self.against_version
             out["against"] = self.against
-            out["difference"] = {"log_loss": self.model["log_loss"] - self.against["log_loss"],
-                                 "brier_multiclass": self.model["brier_multiclass"]
-                                 - self.against["brier_multiclass"]}
+            out["difference"] = {
+                "log_loss": self.model["log_loss"] - self.against["log_loss"],
+                "brier_multiclass": self.model["brier_multiclass"] - self.against["brier_multiclass"],
+            }
         return out
 
     def text(self, comparison: bool = True) -> str:
         """A short table in Danish/English for the terminal (``comparison=False``: without the line
         comparing with ``against``, when the full comparison table follows)."""
         m, b = self.model, self.baseline
-        lines = [f"Model {self.model_version}: {self.n_evaluated} forløb med tilbud / cases with an "
-                 f"offer evaluated ({self.n_left_out} uden tilbud udeladt / without an offer left out)",
-                 f"log loss {m['log_loss']:.4f} (baseline/prior {b['log_loss']:.4f}); "
-                 f"Brier {m['brier_multiclass']:.4f} (baseline {b['brier_multiclass']:.4f})",
-                 f"{'outcome':<14}{'Brier':>8}{'base':>8}{'AUC':>7}{'ECE':>7}{'obs':>7}{'pred':>7}"]
+        lines = [
+            f"Model {self.model_version}: {self.n_evaluated} forløb med tilbud / cases with an "
+            f"offer evaluated ({self.n_left_out} uden tilbud udeladt / without an offer left out)",
+            f"log loss {m['log_loss']:.4f} (baseline/prior {b['log_loss']:.4f}); "
+            f"Brier {m['brier_multiclass']:.4f} (baseline {b['brier_multiclass']:.4f})",
+            f"{'outcome':<14}{'Brier':>8}{'base':>8}{'AUC':>7}{'ECE':>7}{'obs':>7}{'pred':>7}",
+        ]
         for code in (*OUTCOME.codes, "labour_force"):
             r = m["per_outcome"][code] if code in OUTCOME.codes else m["labour_force"]
             rb = b["per_outcome"][code] if code in OUTCOME.codes else b["labour_force"]
-            lines.append(f"{code:<14}{r['brier']:>8.4f}{rb['brier']:>8.4f}{r['auc']:>7.3f}"
-                         f"{r['ece']:>7.3f}{r['observed']:>7.3f}{r['predicted']:>7.3f}")
+            lines.append(
+                f"{code:<14}{r['brier']:>8.4f}{rb['brier']:>8.4f}{r['auc']:>7.3f}"
+                f"{r['ece']:>7.3f}{r['observed']:>7.3f}{r['predicted']:>7.3f}"
+            )
         lines.append("Per gruppe / per group (labour force = job + education + active):")
-        lines.append(f"{'attribute':<10}{'group':<13}{'n':>6}{'obs':>7}{'pred':>7}{'Brier':>8}"
-                     f"{'AUC':>7}{'ECE':>7}")
+        lines.append(
+            f"{'attribute':<10}{'group':<13}{'n':>6}{'obs':>7}{'pred':>7}{'Brier':>8}{'AUC':>7}{'ECE':>7}"
+        )
         for attr, rows in self.groups.items():
             for r in rows:
-                lines.append(f"{attr:<10}{r['group']:<13}{r['n']:>6}{r['observed_lf']:>7.3f}"
-                             f"{r['predicted_lf']:>7.3f}{r['brier_lf']:>8.4f}{r['auc_lf']:>7.3f}"
-                             f"{r['ece_lf']:>7.3f}")
+                lines.append(
+                    f"{attr:<10}{r['group']:<13}{r['n']:>6}{r['observed_lf']:>7.3f}"
+                    f"{r['predicted_lf']:>7.3f}{r['brier_lf']:>8.4f}{r['auc_lf']:>7.3f}"
+                    f"{r['ece_lf']:>7.3f}"
+                )
         if self.against is not None and comparison:
             a = self.against
-            lines.append(f"Sammenligning / comparison with {self.against_version}: log loss "
-                         f"{a['log_loss']:.4f} → {m['log_loss']:.4f} "
-                         f"({m['log_loss'] - a['log_loss']:+.4f}); Brier {a['brier_multiclass']:.4f}"
-                         f" → {m['brier_multiclass']:.4f} (lower is better / lavere er bedre)")
+            lines.append(
+                f"Sammenligning / comparison with {self.against_version}: log loss "
+                f"{a['log_loss']:.4f} → {m['log_loss']:.4f} "
+                f"({m['log_loss'] - a['log_loss']:+.4f}); Brier {a['brier_multiclass']:.4f}"
+                f" → {m['brier_multiclass']:.4f} (lower is better / lavere er bedre)"
+            )
         return "\n".join(lines)
 
 
-def evaluate(cohort: Cohort | str | os.PathLike[str] | pd.DataFrame, model: OutcomeModel | None = None,
-             against: OutcomeModel | None = None) -> EvaluationReport:
+def evaluate(
+    cohort: Cohort | str | os.PathLike[str] | pd.DataFrame,
+    model: OutcomeModel | None = None,
+    against: OutcomeModel | None = None,
+) -> EvaluationReport:
     """Evaluate ``model`` (default: the built-in model) on ``cohort`` (Cohort, CSV path or frame).
 
     ``against``: another model (or model file path) scored on the same rows for comparison.
@@ -175,17 +205,25 @@ def evaluate(cohort: Cohort | str | os.PathLike[str] | pd.DataFrame, model: Outc
     frame = cohort.frame[cohort.frame["offer"].notna()].reset_index(drop=True)
     if frame.empty:
         from recommender.errors import CohortError
+
         raise CohortError("no rows with a registered offer to evaluate on / ingen forløb med tilbud")
     y_idx = frame["outcome"].astype(str).map(OUTCOME.codes.index).to_numpy()
     proba = model.predict_proba(frame)
     prior = np.array([model.manifest.outcome_prior[k] for k in OUTCOME.codes])
     other = _scores(y_idx, against.predict_proba(frame)) if against is not None else None
     return EvaluationReport(
-        model.version, cohort.n_rows, len(frame), cohort.n_rows - len(frame),
-        _scores(y_idx, proba), _scores(y_idx, np.tile(prior, (len(frame), 1))),
-        _groups(y_idx, proba, frame), against.version if against is not None else None, other,
+        model.version,
+        cohort.n_rows,
+        len(frame),
+        cohort.n_rows - len(frame),
+        _scores(y_idx, proba),
+        _scores(y_idx, np.tile(prior, (len(frame), 1))),
+        _groups(y_idx, proba, frame),
+        against.version if against is not None else None,
+        other,
         in_sample=is_training_cohort(model, cohort),
-        against_in_sample=against is not None and is_training_cohort(against, cohort))
+        against_in_sample=against is not None and is_training_cohort(against, cohort),
+    )
 
 
 def is_training_cohort(model, cohort) -> bool:

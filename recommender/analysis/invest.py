@@ -49,19 +49,26 @@ _SPECS: dict[str, _Spec] = {
     "adviser_hours_per_month": _Spec("rådgivertimer pr. måned", "adviser hours per month", 80, high=744),
     "hourly_rate_dkk": _Spec("timepris (kr.)", "hourly rate (DKK)", 240),
     "completions_per_year": _Spec("afsluttede forløb pr. år", "completions per year", 45),
-    "job_share": _Spec("andel i ordinær beskæftigelse", "share into an ordinary job", 0.35, high=1,
-                       share=True),
+    "job_share": _Spec(
+        "andel i ordinær beskæftigelse", "share into an ordinary job", 0.35, high=1, share=True
+    ),
     "education_share": _Spec("andel i uddannelse", "share into education", 0.20, high=1, share=True),
     "active_share": _Spec("andel erhvervsaktive", "share labour-force active", 0.15, high=1, share=True),
     "annual_wage_dkk": _Spec("årsløn (kr.)", "annual wage (DKK)", 203_000),
     "weekly_hours": _Spec("ugentlige arbejdstimer", "weekly working hours", 30, high=168),
-    "municipal_tax_per_citizen_dkk": _Spec("kommunal skat pr. borger (kr.)",
-                                           "municipal tax per citizen (DKK)", 31_000),
-    "result_subsidy_dkk": _Spec("resultattilskud pr. borger (kr.)", "result subsidy per citizen (DKK)",
-                                51_000),
-    "share_in_integration_programme": _Spec("andel omfattet af integrationsprogrammet",
-                                            "share within the integration programme", _IN_PROGRAMME,
-                                            high=1, share=True),
+    "municipal_tax_per_citizen_dkk": _Spec(
+        "kommunal skat pr. borger (kr.)", "municipal tax per citizen (DKK)", 31_000
+    ),
+    "result_subsidy_dkk": _Spec(
+        "resultattilskud pr. borger (kr.)", "result subsidy per citizen (DKK)", 51_000
+    ),
+    "share_in_integration_programme": _Spec(
+        "andel omfattet af integrationsprogrammet",
+        "share within the integration programme",
+        _IN_PROGRAMME,
+        high=1,
+        share=True,
+    ),
 }
 _OUTCOME_SHARES = ("job_share", "education_share", "active_share")
 
@@ -135,17 +142,22 @@ class InvestmentResult:
         return {"assumptions": self.assumptions.to_dict(), **data}
 
     def __repr__(self) -> str:
-        return (f"InvestmentResult(cost={self.annual_cost_dkk}, into_job={self.citizens_into_job}, "
-                f"tax={self.municipal_tax_total_dkk:.0f}, net={self.net_gain_year_1_dkk:.0f}, "
-                f"break_even_tax={self.break_even_citizens_tax_needed}, "
-                f"break_even_result_subsidy={self.break_even_citizens_result_subsidy_needed})")
+        return (
+            f"InvestmentResult(cost={self.annual_cost_dkk}, into_job={self.citizens_into_job}, "
+            f"tax={self.municipal_tax_total_dkk:.0f}, net={self.net_gain_year_1_dkk:.0f}, "
+            f"break_even_tax={self.break_even_citizens_tax_needed}, "
+            f"break_even_result_subsidy={self.break_even_citizens_result_subsidy_needed})"
+        )
 
 
 def _number(name: str, value: object) -> tuple[float | None, FieldProblem | None]:
     spec = _SPECS[name]
     upper = "1" if spec.share else ("" if math.isinf(spec.high) else f"{spec.high:g}")
-    expected = (f"et tal / a number {spec.low:g}–{upper}" if upper
-                else f"et tal ≥ {spec.low:g} / a number ≥ {spec.low:g}")
+    expected = (
+        f"et tal / a number {spec.low:g}–{upper}"
+        if upper
+        else f"et tal ≥ {spec.low:g} / a number ≥ {spec.low:g}"
+    )
     number: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
@@ -179,8 +191,14 @@ def _parse(assumptions: Mapping[str, object]) -> Assumptions:
     values: dict[str, float] = {}
     for name, value in assumptions.items():
         if name not in _SPECS:
-            problems.append(FieldProblem(name, value, "a known assumption / en kendt forudsætning: "
-                                         + ", ".join(_SPECS), suggestion=did_you_mean(name, _SPECS)))
+            problems.append(
+                FieldProblem(
+                    name,
+                    value,
+                    "a known assumption / en kendt forudsætning: " + ", ".join(_SPECS),
+                    suggestion=did_you_mean(name, _SPECS),
+                )
+            )
             continue
         number, problem = _number(name, value)
         if problem is not None:
@@ -191,15 +209,24 @@ def _parse(assumptions: Mapping[str, object]) -> Assumptions:
     if not any(p.field in _OUTCOME_SHARES for p in problems):
         total = sum(parsed[name] for name in _OUTCOME_SHARES)
         if round(total, 9) > 1:
-            problems.append(FieldProblem(
-                "job_share+education_share+active_share", round(total, 6),
-                "shares summing to at most 1 / andele der tilsammen højst er 1", "andele i alt"))
+            problems.append(
+                FieldProblem(
+                    "job_share+education_share+active_share",
+                    round(total, 6),
+                    "shares summing to at most 1 / andele der tilsammen højst er 1",
+                    "andele i alt",
+                )
+            )
     if not any(p.field in ("municipal_tax_per_citizen_dkk", "annual_wage_dkk") for p in problems):
         if parsed["municipal_tax_per_citizen_dkk"] > parsed["annual_wage_dkk"]:
-            problems.append(FieldProblem(
-                "municipal_tax_per_citizen_dkk", parsed["municipal_tax_per_citizen_dkk"],
-                f"at most the annual wage / højst årslønnen ({parsed['annual_wage_dkk']:g})",
-                _SPECS["municipal_tax_per_citizen_dkk"].da))
+            problems.append(
+                FieldProblem(
+                    "municipal_tax_per_citizen_dkk",
+                    parsed["municipal_tax_per_citizen_dkk"],
+                    f"at most the annual wage / højst årslønnen ({parsed['annual_wage_dkk']:g})",
+                    _SPECS["municipal_tax_per_citizen_dkk"].da,
+                )
+            )
     if problems:
         raise InvestmentError(problems)
     return Assumptions(**parsed)
@@ -237,7 +264,8 @@ def investment_model(**assumptions: object) -> InvestmentResult:
     active = _round_half_up(a.completions_per_year * a.active_share)
     tax_total = into_job * a.municipal_tax_per_citizen_dkk
     with_subsidy = _round_half_up(
-        (a.completions_per_year * (a.job_share + a.education_share)) * a.share_in_integration_programme)
+        (a.completions_per_year * (a.job_share + a.education_share)) * a.share_in_integration_programme
+    )
     subsidy_total = with_subsidy * a.result_subsidy_dkk
     be_tax = _divide(cost, a.municipal_tax_per_citizen_dkk)
     be_subsidy = _divide(cost, a.result_subsidy_dkk)
@@ -257,8 +285,9 @@ def investment_model(**assumptions: object) -> InvestmentResult:
         citizens_with_result_subsidy=with_subsidy,
         result_subsidy_total_dkk=float(subsidy_total),
         break_even_citizens_result_subsidy=None if be_subsidy is None else round(be_subsidy, 4),
-        break_even_citizens_result_subsidy_approx=(None if be_subsidy is None
-                                                   else _round_half_up(be_subsidy)),
+        break_even_citizens_result_subsidy_approx=(
+            None if be_subsidy is None else _round_half_up(be_subsidy)
+        ),
         break_even_citizens_result_subsidy_needed=None if be_subsidy is None else _round_up(be_subsidy),
         net_gain_with_result_subsidy_dkk=float(tax_total + subsidy_total - cost),
         implied_municipal_tax_rate=_divide(a.municipal_tax_per_citizen_dkk, a.annual_wage_dkk, 4),

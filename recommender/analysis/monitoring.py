@@ -57,9 +57,9 @@ __all__ = ["ASSOCIATION_NOTE", "DEFAULT_MIN_CELL", "monitoring_report"]
 DEFAULT_MIN_CELL = 5
 ASSOCIATION_NOTE = {
     "da": "Sammenhæng, ikke effekt: rådgivere fraviger anbefalingen af grunde, der også kan hænge sammen "
-          "med afslutningen.",
+    "med afslutningen.",
     "en": "Association, not effect: advisers depart from the advice for reasons that may also bear on "
-          "the outcome.",
+    "the outcome.",
 }
 
 
@@ -75,8 +75,9 @@ def _entry(table: Protected, i: int) -> dict[str, Any]:
 _FOLLOWED, _NOT_FOLLOWED, _ALL = ("col", -1, 0), ("col", -1, 1), ("all", -1, -1)
 
 
-def _follow_tables(decided: pd.DataFrame, reasons: pd.Series,
-                   min_cell: int) -> tuple[dict[str, tuple[list[str], Protected]], Protected]:
+def _follow_tables(
+    decided: pd.DataFrame, reasons: pd.Series, min_cell: int
+) -> tuple[dict[str, tuple[list[str], Protected]], Protected]:
     """The follow tables by municipality and by typology, and the departure reasons, protected together:
     they share their totals (followed, not followed, all decisions), so a total hidden in one is hidden
     in all."""
@@ -84,16 +85,24 @@ def _follow_tables(decided: pd.DataFrame, reasons: pd.Series,
     grouped: dict[str, tuple[list[str], list[list[int]]]] = {}
     for column in ("municipality", "typology"):
         names = sorted(str(g) for g in decided[column].unique())
-        hits = [[int((followed & (decided[column].astype(str) == g)).sum()),
-                 int((~followed & (decided[column].astype(str) == g)).sum())] for g in names]
+        hits = [
+            [
+                int((followed & (decided[column].astype(str) == g)).sum()),
+                int((~followed & (decided[column].astype(str) == g)).sum()),
+            ]
+            for g in names
+        ]
         grouped[column] = (names, hits or [[0, 0]])
     reason_cells = [[int(k) for k in reasons.to_numpy()]] if len(reasons) else [[0]]
     shared: set[Position] = set()
     for _ in range(10):  # until the shared totals agree (each pass can only hide more)
-        tables = {c: (names, protect(cells, min_cell=min_cell, column_totals=True, hide=sorted(shared)))
-                  for c, (names, cells) in grouped.items()}
-        why = protect(reason_cells, min_cell=min_cell,
-                      hide=[("row", 0, -1)] if _NOT_FOLLOWED in shared else [])
+        tables = {
+            c: (names, protect(cells, min_cell=min_cell, column_totals=True, hide=sorted(shared)))
+            for c, (names, cells) in grouped.items()
+        }
+        why = protect(
+            reason_cells, min_cell=min_cell, hide=[("row", 0, -1)] if _NOT_FOLLOWED in shared else []
+        )
         now = {p for _, t in tables.values() for p in (_FOLLOWED, _NOT_FOLLOWED, _ALL) if t.is_hidden(p)}
         if why.is_hidden(("row", 0, -1)):
             now.add(_NOT_FOLLOWED)
@@ -105,9 +114,11 @@ def _follow_tables(decided: pd.DataFrame, reasons: pd.Series,
 
 def _follow(tables: dict[str, tuple[list[str], Protected]], empty: bool) -> dict[str, Any]:
     names, t = tables["municipality"]
-    out: dict[str, Any] = {"overall": None if empty else rate(t, _FOLLOWED, _ALL),
-                           "n_decisions": 0 if empty else t.show(_ALL),
-                           "n_followed": 0 if empty else t.show(_FOLLOWED)}
+    out: dict[str, Any] = {
+        "overall": None if empty else rate(t, _FOLLOWED, _ALL),
+        "n_decisions": 0 if empty else t.show(_ALL),
+        "n_followed": 0 if empty else t.show(_FOLLOWED),
+    }
     for key, column in (("by_municipality", "municipality"), ("by_typology", "typology")):
         names, table = tables[column]
         out[key] = {} if empty else {g: _entry(table, i) for i, g in enumerate(names)}
@@ -116,8 +127,10 @@ def _follow(tables: dict[str, tuple[list[str], Protected]], empty: bool) -> dict
 
 def _outcomes(closed: pd.DataFrame, min_cell: int) -> tuple[dict[str, Any], Protected]:
     out: dict[str, Any] = {"note": ASSOCIATION_NOTE}
-    parts = (("followed", closed[closed["followed"].astype(bool)]),
-             ("not_followed", closed[~closed["followed"].astype(bool)]))
+    parts = (
+        ("followed", closed[closed["followed"].astype(bool)]),
+        ("not_followed", closed[~closed["followed"].astype(bool)]),
+    )
     cells = [[int((part["outcome"] == o).sum()) for o in OUTCOME.codes] for _, part in parts]
     # column totals count as shown (they are not, so this hides at least enough); the grand total is
     # the number of closures
@@ -128,18 +141,25 @@ def _outcomes(closed: pd.DataFrame, min_cell: int) -> tuple[dict[str, Any], Prot
         whole = all(not table.is_hidden(("cell", i, j)) for j in range(len(OUTCOME.codes)))
         hidden_n = table.is_hidden(("row", i, -1))
         share = round(sum(cells[i][j] for j in labour_force) / n, 4) if whole and n and not hidden_n else None
-        entry: dict[str, Any] = {"n": table.show(("row", i, -1)), "labour_force_share": share,
-                                 "suppressed": share is None and n > 0}
+        entry: dict[str, Any] = {
+            "n": table.show(("row", i, -1)),
+            "labour_force_share": share,
+            "suppressed": share is None and n > 0,
+        }
         if n and not hidden_n:
             entry["outcomes"] = {o: table.show(("cell", i, j)) for j, o in enumerate(OUTCOME.codes)}
         out[name] = entry
     return out, table
 
 
-def monitoring_report(records: pd.DataFrame, intakes: Iterable[Mapping[str, object]], *,
-                      reference: Mapping[str, Mapping[str, float]] | None,
-                      reference_version: str | None = None,
-                      min_cell: int = DEFAULT_MIN_CELL) -> dict[str, Any]:
+def monitoring_report(
+    records: pd.DataFrame,
+    intakes: Iterable[Mapping[str, object]],
+    *,
+    reference: Mapping[str, Mapping[str, float]] | None,
+    reference_version: str | None = None,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> dict[str, Any]:
     """The monitoring figures (see the module docstring) as a JSON-ready dict."""
     decided = records[records["decided"].astype(bool)]
     departed = decided[~decided["followed"].astype(bool)]
@@ -155,19 +175,29 @@ def monitoring_report(records: pd.DataFrame, intakes: Iterable[Mapping[str, obje
     n_closures = int(records["outcome"].notna().sum())
     return {
         "min_cell": min_cell,
-        "counts": {"recommendations": _count(len(records), min_cell),
-                   "decisions": tables["municipality"][1].show(_ALL) if len(decided) else 0,
-                   "closures": outcome_table.show(_ALL) if n_closures == len(closed) and n_closures
-                   else _count(n_closures, min_cell)},
+        "counts": {
+            "recommendations": _count(len(records), min_cell),
+            "decisions": tables["municipality"][1].show(_ALL) if len(decided) else 0,
+            "closures": outcome_table.show(_ALL)
+            if n_closures == len(closed) and n_closures
+            else _count(n_closures, min_cell),
+        },
         "follow_rate": _follow(tables, decided.empty),
         "departure_reasons": {str(r): why.show(("cell", 0, j)) for j, r in enumerate(reasons.index)},
         "outcomes_by_followed": outcomes,
         "drift": drift_report(reference, counts, n_intakes),
-        "drift_reference": {"model_version": reference_version, "available": reference is not None,
-                            "thresholds": dict(THRESHOLDS), "min_intakes": MIN_INTAKES,
-                            "n_intakes": _count(n_intakes, min_cell)},
-        "low_evidence": {"share": low_share, "n": low.show(("row", 0, -1)), "suppressed": low_share is None
-                         and len(with_top) > 0},
+        "drift_reference": {
+            "model_version": reference_version,
+            "available": reference is not None,
+            "thresholds": dict(THRESHOLDS),
+            "min_intakes": MIN_INTAKES,
+            "n_intakes": _count(n_intakes, min_cell),
+        },
+        "low_evidence": {
+            "share": low_share,
+            "n": low.show(("row", 0, -1)),
+            "suppressed": low_share is None and len(with_top) > 0,
+        },
         **({"typology_overrides": _overrides(records, min_cell)} if "typology_adviser" in records else {}),
     }
 
@@ -191,5 +221,9 @@ def _overrides(records: pd.DataFrame, min_cell: int) -> dict[str, Any]:
             entry["to"] = {str(t): to.show(("cell", 0, j)) for j, t in enumerate(targets.index)}
         by[code] = entry
     overall = rate(table, _FOLLOWED, _ALL) if names else None
-    return {"overall": overall, "n": table.show(_ALL) if names else 0, "suppressed": overall is None,
-            "by_typology": by}
+    return {
+        "overall": overall,
+        "n": table.show(_ALL) if names else 0,
+        "suppressed": overall is None,
+        "by_typology": by,
+    }

@@ -61,7 +61,8 @@ ASSUMPTIONS_DA = (
     "Et skøn ud fra observerede data, ikke et forsøg. Det forudsætter, at indskrivningsoplysningerne "
     "rummer alt, hvad der påvirkede både rådgiverens valg af tilbud og afslutningen (ingen skjulte "
     "forskelle), at alle borgere kunne have fået det anbefalede tilbud (overlap), og at én borgers "
-    "tilbud ikke påvirker en andens afslutning.")
+    "tilbud ikke påvirker en andens afslutning."
+)
 _OUTCOME_MODEL = (0.3, 0.3)  # interaction scale and C of the cross-fitted linear outcome model (a candidate)
 
 
@@ -116,22 +117,25 @@ class OffPolicyResult:
         def show(x: float | None, iv: tuple[float, float] | None) -> str:
             return "–" if x is None or iv is None else f"{x:.3f} [{iv[0]:.3f}; {iv[1]:.3f}]"
 
-        lines = [f"Off-policy-skøn / off-policy estimate på {self.n_cases} forløb ({pct} %-intervaller)",
-                 f"  rådgivernes valg / what advisers did (observeret): "
-                 f"{show(self.observed, self.observed_interval)}",
-                 f"  følg anbefalingerne / follow the recommendations, IPW: {show(self.ipw, self.ipw_interval)}",
-                 f"  følg anbefalingerne / follow the recommendations, DR:  {show(self.dr, self.dr_interval)}",
-                 f"  forskel / difference DR − observeret: {show(self.difference, self.difference_interval)}",
-                 f"  overlap: propensity {o.propensity_min:.3f}–{o.propensity_max:.3f} (5 %: "
-                 f"{o.propensity_p05:.3f}); fulgt i / followed in {100 * o.share_followed:.1f} % "
-                 f"({o.n_followed}); effektiv stikprøve / ESS {o.effective_sample_size:.0f}; "
-                 f"afskårne vægte / clipped {100 * o.share_clipped:.1f} %",
-                 f"  {self.message_da}"]
+        lines = [
+            f"Off-policy-skøn / off-policy estimate på {self.n_cases} forløb ({pct} %-intervaller)",
+            f"  rådgivernes valg / what advisers did (observeret): "
+            f"{show(self.observed, self.observed_interval)}",
+            f"  følg anbefalingerne / follow the recommendations, IPW: {show(self.ipw, self.ipw_interval)}",
+            f"  følg anbefalingerne / follow the recommendations, DR:  {show(self.dr, self.dr_interval)}",
+            f"  forskel / difference DR − observeret: {show(self.difference, self.difference_interval)}",
+            f"  overlap: propensity {o.propensity_min:.3f}–{o.propensity_max:.3f} (5 %: "
+            f"{o.propensity_p05:.3f}); fulgt i / followed in {100 * o.share_followed:.1f} % "
+            f"({o.n_followed}); effektiv stikprøve / ESS {o.effective_sample_size:.0f}; "
+            f"afskårne vægte / clipped {100 * o.share_clipped:.1f} %",
+            f"  {self.message_da}",
+        ]
         return "\n".join(lines)
 
 
 def _value_weights(weights: Mapping[str, float] | Any | None) -> np.ndarray:
     from recommender.model import weights_vector
+
     return weights_vector(weights)
 
 
@@ -145,15 +149,30 @@ def _recommended_index(recommended: Any, n_rows: int) -> np.ndarray:
         if value is None or (isinstance(value, float) and value != value) or value == "":
             continue
         if value not in OFFER.codes:
-            problem = FieldProblem("recommended", value, f"one of / en af: {OFFER.describe()} or empty",
-                                   "anbefalet tilbud", OFFER.codes, did_you_mean(str(value), OFFER.codes))
+            problem = FieldProblem(
+                "recommended",
+                value,
+                f"one of / en af: {OFFER.describe()} or empty",
+                "anbefalet tilbud",
+                OFFER.codes,
+                did_you_mean(str(value), OFFER.codes),
+            )
             raise OffPolicyError(f"række/row {i}: {problem.message()}")
         out[i] = OFFER.codes.index(value)
     return out
 
 
-def _cross_fit(frame: pd.DataFrame, X: pd.DataFrame, offers: np.ndarray, outcomes: np.ndarray, w: np.ndarray, *,
-               model: Any, n_folds: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _cross_fit(
+    frame: pd.DataFrame,
+    X: pd.DataFrame,
+    offers: np.ndarray,
+    outcomes: np.ndarray,
+    w: np.ndarray,
+    *,
+    model: Any,
+    n_folds: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold propensities (n, offers) and values under each offer (n, offers)."""
     from recommender.modelling.features import build_schema
     from recommender.modelling.selection import candidates, logit_name
@@ -189,11 +208,20 @@ def _interval(draws: np.ndarray, level: float) -> tuple[float, float]:
     return float(np.quantile(draws, a)), float(np.quantile(draws, 1 - a))
 
 
-def offpolicy_value(cohort: Any, recommended: Sequence[str | None] | pd.Series, *,
-                    weights: Mapping[str, float] | Any | None = None, model: Any = None,
-                    n_folds: int = 5, min_propensity: float = 0.02, n_bootstrap: int = 500,
-                    level: float = 0.95, min_ess: float = 30.0, min_followed: int = 20,
-                    seed: int = 0) -> OffPolicyResult:
+def offpolicy_value(
+    cohort: Any,
+    recommended: Sequence[str | None] | pd.Series,
+    *,
+    weights: Mapping[str, float] | Any | None = None,
+    model: Any = None,
+    n_folds: int = 5,
+    min_propensity: float = 0.02,
+    n_bootstrap: int = 500,
+    level: float = 0.95,
+    min_ess: float = 30.0,
+    min_followed: int = 20,
+    seed: int = 0,
+) -> OffPolicyResult:
     """Estimate the value of giving every citizen ``recommended[i]`` instead of what advisers gave.
 
     ``cohort``: a Cohort, CSV path or frame of closed cases (intake fields, ``offer``, ``outcome``).
@@ -204,7 +232,7 @@ def offpolicy_value(cohort: Any, recommended: Sequence[str | None] | pd.Series, 
     estimators, the overlap rule and the assumptions.
     """
     from recommender.cohort import read_cohort
-    from recommender.modelling.features import prepare, build_schema
+    from recommender.modelling.features import build_schema, prepare
 
     if not isinstance(n_folds, int) or n_folds < 2:
         raise OffPolicyError(f"n_folds: expected a whole number ≥ 2; got {n_folds!r}")
@@ -222,8 +250,10 @@ def offpolicy_value(cohort: Any, recommended: Sequence[str | None] | pd.Series, 
     target = target[keep]
     n = len(frame)
     if n < 2 * n_folds or frame["offer"].nunique() < 2:
-        raise CohortError(f"off-policy: expected at least {2 * n_folds} cases with a registered offer and "
-                          f"a recommendation, and at least two different offers given; got {n} cases")
+        raise CohortError(
+            f"off-policy: expected at least {2 * n_folds} cases with a registered offer and "
+            f"a recommendation, and at least two different offers given; got {n} cases"
+        )
     offers = frame["offer"].astype(str).to_numpy()
     outcomes = frame["outcome"].astype(str).to_numpy()
     given = np.array([OFFER.codes.index(o) for o in offers])
@@ -236,28 +266,53 @@ def offpolicy_value(cohort: Any, recommended: Sequence[str | None] | pd.Series, 
     followed = given == target
     e_capped = np.maximum(e, min_propensity)
     ipw_w = np.where(followed, 1.0 / e_capped, 0.0)
-    ess = float(ipw_w.sum() ** 2 / (ipw_w ** 2).sum()) if followed.any() else 0.0
-    overlap = Overlap(float(e.min()), float(np.quantile(e, 0.05)), float(e.max()), float(followed.mean()),
-                      int(followed.sum()), ess, float(np.mean(e[followed] < min_propensity))
-                      if followed.any() else 0.0, float(min_propensity))
+    ess = float(ipw_w.sum() ** 2 / (ipw_w**2).sum()) if followed.any() else 0.0
+    overlap = Overlap(
+        float(e.min()),
+        float(np.quantile(e, 0.05)),
+        float(e.max()),
+        float(followed.mean()),
+        int(followed.sum()),
+        ess,
+        float(np.mean(e[followed] < min_propensity)) if followed.any() else 0.0,
+        float(min_propensity),
+    )
     rng = np.random.default_rng(seed)
     boot = rng.multinomial(n, np.full(n, 1.0 / n), size=n_bootstrap).astype(float)
     observed = float(value.mean())
     observed_iv = _interval(boot @ value / n, level)
     poor = ess < min_ess or ess < 0.05 * n or overlap.n_followed < min_followed
-    name = "given OutcomeModel " + model.version if model is not None else \
-        f"cross-fitted logit (scale {_OUTCOME_MODEL[0]}, C {_OUTCOME_MODEL[1]}), {n_folds} folds"
-    common = dict(n_cases=n, n_left_out=cohort.n_rows - n, level=level, observed=observed,
-                  observed_interval=observed_iv, overlap=overlap, outcome_model=name,
-                  weights=dict(zip(OUTCOME.codes, map(float, w))))
+    name = (
+        "given OutcomeModel " + model.version
+        if model is not None
+        else f"cross-fitted logit (scale {_OUTCOME_MODEL[0]}, C {_OUTCOME_MODEL[1]}), {n_folds} folds"
+    )
+    common = dict(
+        n_cases=n,
+        n_left_out=cohort.n_rows - n,
+        level=level,
+        observed=observed,
+        observed_interval=observed_iv,
+        overlap=overlap,
+        outcome_model=name,
+        weights=dict(zip(OUTCOME.codes, map(float, w))),
+    )
     if poor:
         return OffPolicyResult(
             status="poor_overlap",
-            message_da=(f"Overlap for ringe til at sige noget / overlap too poor to say anything: "
-                        f"effektiv stikprøve {ess:.0f} af {n}, {overlap.n_followed} forløb fik det "
-                        "anbefalede tilbud. Intet skøn."),
-            ipw=None, ipw_interval=None, dr=None, dr_interval=None, difference=None,
-            difference_interval=None, **common)
+            message_da=(
+                f"Overlap for ringe til at sige noget / overlap too poor to say anything: "
+                f"effektiv stikprøve {ess:.0f} af {n}, {overlap.n_followed} forløb fik det "
+                "anbefalede tilbud. Intet skøn."
+            ),
+            ipw=None,
+            ipw_interval=None,
+            dr=None,
+            dr_interval=None,
+            difference=None,
+            difference_interval=None,
+            **common,
+        )
     ipw = float((ipw_w * value).sum() / ipw_w.sum())
     ipw_draws = (boot @ (ipw_w * value)) / np.maximum(boot @ ipw_w, 1e-12)
     m = mu[rows, target]
@@ -267,7 +322,15 @@ def offpolicy_value(cohort: Any, recommended: Sequence[str | None] | pd.Series, 
     diff_draws = boot @ (dr_terms - value) / n
     return OffPolicyResult(
         status="ok",
-        message_da=("Et skøn ud fra observerede data, ikke et forsøg; se forudsætningerne. / An "
-                    "estimate from observational data, not a trial."),
-        ipw=ipw, ipw_interval=_interval(ipw_draws, level), dr=dr, dr_interval=_interval(dr_draws, level),
-        difference=dr - observed, difference_interval=_interval(diff_draws, level), **common)
+        message_da=(
+            "Et skøn ud fra observerede data, ikke et forsøg; se forudsætningerne. / An "
+            "estimate from observational data, not a trial."
+        ),
+        ipw=ipw,
+        ipw_interval=_interval(ipw_draws, level),
+        dr=dr,
+        dr_interval=_interval(dr_draws, level),
+        difference=dr - observed,
+        difference_interval=_interval(diff_draws, level),
+        **common,
+    )

@@ -20,20 +20,28 @@ from typing import Any
 
 import pandas as pd
 
-from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, LABOUR_FORCE_OUTCOMES, Scale
 from recommender.cohort import Source, read_cohort
 from recommender.numbers import MISSING, decimal
+from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, LABOUR_FORCE_OUTCOMES, Scale
 
 __all__ = [
-    "GROUPS", "PROGRESSION_ITEMS", "ProgressionReport", "Share", "progression_tables", "render_progression",
+    "GROUPS",
+    "PROGRESSION_ITEMS",
+    "ProgressionReport",
+    "Share",
+    "progression_tables",
+    "render_progression",
 ]
 
 #: The criteria of the tables, in the report's order: the five labour-force criteria, then network use.
 PROGRESSION_ITEMS: tuple[str, ...] = (*CRITERIA, "network_use")
 #: The groups of the tables: closed in the labour force, closed for another reason, all.
 GROUPS: tuple[str, ...] = ("labour_force", "other", "all")
-GROUP_LABELS_DA = {"labour_force": "Afsluttet i arbejdsstyrken", "other": "Afsluttet af anden årsag",
-                   "all": "Alle"}
+GROUP_LABELS_DA = {
+    "labour_force": "Afsluttet i arbejdsstyrken",
+    "other": "Afsluttet af anden årsag",
+    "all": "Alle",
+}
 
 
 def _scale(item: str) -> Scale:
@@ -57,6 +65,7 @@ class Share:
     def __repr__(self) -> str:
         def pct(x: float | None) -> str:
             return "–" if x is None else f"{x:.1f}%"
+
         prog = "–" if self.progression is None else f"{self.progression:+.1f}pp"
         return f"Share(intake={pct(self.intake)}, closing={pct(self.closing)}, progression={prog})"
 
@@ -72,14 +81,20 @@ class ProgressionReport:
 
     def to_dict(self) -> dict[str, dict[str, dict[str, dict[str, float | None]]]]:
         """``{criterion: {group: {answer: {intake, closing, progression}}}}``, values in percent."""
-        return {item: {group: {answer: share.to_dict() for answer, share in answers.items()}
-                       for group, answers in groups.items()}
-                for item, groups in self.tables.items()}
+        return {
+            item: {
+                group: {answer: share.to_dict() for answer, share in answers.items()}
+                for group, answers in groups.items()
+            }
+            for item, groups in self.tables.items()
+        }
 
     def __repr__(self) -> str:
         has_closing = [i for i in self.tables if any(c["closing"] for c in self.counts[i].values())]
-        return (f"ProgressionReport(n_rows={self.n_rows}, criteria={len(self.tables)}, "
-                f"with_closing={has_closing}, fingerprint={self.fingerprint[:12]!r}…)")
+        return (
+            f"ProgressionReport(n_rows={self.n_rows}, criteria={len(self.tables)}, "
+            f"with_closing={has_closing}, fingerprint={self.fingerprint[:12]!r}…)"
+        )
 
 
 def _shares(values: pd.Series, codes: tuple[str, ...]) -> tuple[dict[str, float], int]:
@@ -152,9 +167,11 @@ def _pp(x: float | None) -> str:
 
 def render_progression(report: ProgressionReport) -> str:
     """The tables as Danish text for the screen, one table per criterion (like tabel 19–37)."""
-    lines = [f"Progression ved start og afslutning ({report.n_rows} forløb). Andele blandt borgere med en "
-             "registrering på tidspunktet; relativ progression = andel ved afslutning − andel ved start, "
-             "i procentpoint (pp)."]
+    lines = [
+        f"Progression ved start og afslutning ({report.n_rows} forløb). Andele blandt borgere med en "
+        "registrering på tidspunktet; relativ progression = andel ved afslutning − andel ved start, "
+        "i procentpoint (pp)."
+    ]
     width = 26
     for item in PROGRESSION_ITEMS:
         scale = _scale(item)
@@ -166,11 +183,14 @@ def render_progression(report: ProgressionReport) -> str:
             label = f"{scale.label(code)} ({code})"
             cells = "".join(
                 f"{_pct(s.intake):>10}{_pct(s.closing):>10}{_pp(s.progression):>13}"
-                for s in (report.tables[item][g][code] for g in GROUPS))
+                for s in (report.tables[item][g][code] for g in GROUPS)
+            )
             lines.append(f"{label:<{width}}{cells}")
         n = report.counts[item]
-        lines.append(f"{'N (start / slut)':<{width}}" + "".join(
-            f"{n[g]['intake']:>10}{n[g]['closing']:>10}{'':>13}" for g in GROUPS))
+        lines.append(
+            f"{'N (start / slut)':<{width}}"
+            + "".join(f"{n[g]['intake']:>10}{n[g]['closing']:>10}{'':>13}" for g in GROUPS)
+        )
         if not any(n[g]["closing"] for g in GROUPS):
             lines.append("  (ingen registrering ved afslutning / no closing registrations)")
     return "\n".join(lines)

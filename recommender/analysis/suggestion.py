@@ -39,8 +39,10 @@ def random_intake(n: int, seed: int) -> pd.DataFrame:
     """``n`` intake records as codes, every answer drawn uniformly (numbers uniformly over their range,
     yes/no half and half); no protected attribute, no free text."""
     rng = np.random.default_rng(seed)
-    cols: dict[str, object] = {"citizen_id": [f"R{i:06d}" for i in range(n)],
-                               "municipality": rng.choice(np.array(MUNICIPALITIES, dtype=object), n)}
+    cols: dict[str, object] = {
+        "citizen_id": [f"R{i:06d}" for i in range(n)],
+        "municipality": rng.choice(np.array(MUNICIPALITIES, dtype=object), n),
+    }
     for name, spec in FIELDS.items():
         if name in cols or spec.kind == "str" or spec.protected:
             continue

@@ -90,7 +90,8 @@ class Protected:
 def _lines(n_rows: int, n_cols: int, column_totals: bool) -> list[tuple[Position, list[Position]]]:
     """Each published equation as (its total, its parts)."""
     lines: list[tuple[Position, list[Position]]] = [
-        (("row", i, -1), [("cell", i, j) for j in range(n_cols)]) for i in range(n_rows)]
+        (("row", i, -1), [("cell", i, j) for j in range(n_cols)]) for i in range(n_rows)
+    ]
     if column_totals:
         lines += [(("col", -1, j), [("cell", i, j) for i in range(n_rows)]) for j in range(n_cols)]
         lines.append((("all", -1, -1), [("row", i, -1) for i in range(n_rows)]))
@@ -98,8 +99,13 @@ def _lines(n_rows: int, n_cols: int, column_totals: bool) -> list[tuple[Position
     return lines
 
 
-def protect(cells: Sequence[Sequence[int]], *, min_cell: int = 5, column_totals: bool = False,
-            hide: Sequence[Position] = ()) -> Protected:
+def protect(
+    cells: Sequence[Sequence[int]],
+    *,
+    min_cell: int = 5,
+    column_totals: bool = False,
+    hide: Sequence[Position] = (),
+) -> Protected:
     """Primary and complementary suppression of a table of counts with row totals (and, with
     ``column_totals``, column totals and a grand total). ``hide`` forces positions hidden (a total
     another table shares and hides)."""
@@ -132,8 +138,13 @@ def protect(cells: Sequence[Sequence[int]], *, min_cell: int = 5, column_totals:
             changed = True
         # The audit: an attacker's linear program over everything shown; hide more while it pins one.
         for pinned in _determined(probe, hidden, lines):
-            shown = [p for total, parts in lines if pinned in (total, *parts)
-                     for p in (total, *parts) if p not in hidden]
+            shown = [
+                p
+                for total, parts in lines
+                if pinned in (total, *parts)
+                for p in (total, *parts)
+                if p not in hidden
+            ]
             shown = shown or sorted(positions - hidden)
             if shown:
                 hidden.add(min(shown, key=lambda p: (probe.value(p) == 0, probe.value(p), p)))
@@ -142,8 +153,9 @@ def protect(cells: Sequence[Sequence[int]], *, min_cell: int = 5, column_totals:
     return Protected(table, frozenset(hidden), min_cell, column_totals)
 
 
-def _determined(probe: Protected, hidden: set[Position], lines: list[tuple[Position, list[Position]]]
-                ) -> list[Position]:
+def _determined(
+    probe: Protected, hidden: set[Position], lines: list[tuple[Position, list[Position]]]
+) -> list[Position]:
     """The hidden positions whose value every shown figure together pins down (a linear program per
     position over the cells, counts ≥ 0; the table is a transportation table, so its bounds are whole)."""
     import numpy as np

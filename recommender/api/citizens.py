@@ -18,17 +18,29 @@ from recommender.cases.citizens import citizen_ref, history
 __all__ = ["CitizenId", "router"]
 
 router = APIRouter(tags=["citizens"])
-CitizenId = Annotated[str, Path(description="the case system's pseudonymous citizen id (never a CPR "
-                                            "number)", max_length=200)]
+CitizenId = Annotated[
+    str, Path(description="the case system's pseudonymous citizen id (never a CPR number)", max_length=200)
+]
 
 
-@router.get("/citizens/{citizen_id}/recommendations", response_model=CitizenHistory, responses=ERRORS,
-            summary="Borgerens historik / the citizen's history")
-def get_history(session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
-                citizen_id: CitizenId) -> CitizenHistory:
+@router.get(
+    "/citizens/{citizen_id}/recommendations",
+    response_model=CitizenHistory,
+    responses=ERRORS,
+    summary="Borgerens historik / the citizen's history",
+)
+def get_history(
+    session: DbSession, pseudonyms: Pseudonyms, user: Adviser, citizen_id: CitizenId
+) -> CitizenHistory:
     ref = citizen_ref(pseudonyms, citizen_id)
     rows = history(session, user, ref)
-    audit.record(session, "citizen.history", status=200, user=user, resource=f"citizen:{ref[:16]}",
-                 detail=f"{len(rows)} recommendations")
+    audit.record(
+        session,
+        "citizen.history",
+        status=200,
+        user=user,
+        resource=f"citizen:{ref[:16]}",
+        detail=f"{len(rows)} recommendations",
+    )
     session.commit()
     return CitizenHistory(citizen_id=citizen_id.strip(), recommendations=[stored(r) for r in rows])

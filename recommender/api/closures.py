@@ -17,11 +17,23 @@ __all__ = ["router"]
 router = APIRouter(tags=["closures"])
 
 
-@router.post("/citizens/{citizen_id}/closure", status_code=201, response_model=ClosureOut,
-             responses=ERRORS, summary="Sagens afslutning / the case's closure")
-def post_closure(session: DbSession, pseudonyms: Pseudonyms, user: Adviser, citizen_id: CitizenId,
-                 body: ClosureIn) -> ClosureOut:
+@router.post(
+    "/citizens/{citizen_id}/closure",
+    status_code=201,
+    response_model=ClosureOut,
+    responses=ERRORS,
+    summary="Sagens afslutning / the case's closure",
+)
+def post_closure(
+    session: DbSession, pseudonyms: Pseudonyms, user: Adviser, citizen_id: CitizenId, body: ClosureIn
+) -> ClosureOut:
     c = close(session, pseudonyms, user, citizen_id, body)
-    return ClosureOut(recommendation_id=c.recommendation_id, offer=c.offer, outcome=c.outcome,
-                      closed=c.closed, duration_days=c.duration_days, recorded_by=user.name,
-                      recorded_at=c.recorded_at)
+    return ClosureOut(
+        recommendation_id=c.recommendation_id,
+        offer=c.offer,
+        outcome=c.outcome,
+        closed=c.closed,
+        duration_days=c.duration_days,
+        recorded_by=user.name,
+        recorded_at=c.recorded_at,
+    )

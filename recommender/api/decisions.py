@@ -17,10 +17,27 @@ __all__ = ["router"]
 router = APIRouter(tags=["decisions"])
 
 
-@router.post("/recommendations/{recommendation_id}/decision", status_code=201, response_model=DecisionOut,
-             responses=ERRORS, summary="Rådgiverens beslutning / the adviser's decision")
-def post_decision(session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
-                  recommendation_id: RecommendationId, body: DecisionIn) -> DecisionOut:
+@router.post(
+    "/recommendations/{recommendation_id}/decision",
+    status_code=201,
+    response_model=DecisionOut,
+    responses=ERRORS,
+    summary="Rådgiverens beslutning / the adviser's decision",
+)
+def post_decision(
+    session: DbSession,
+    pseudonyms: Pseudonyms,
+    user: Adviser,
+    recommendation_id: RecommendationId,
+    body: DecisionIn,
+) -> DecisionOut:
     d = decide(session, pseudonyms, user, recommendation_id, body)
-    return DecisionOut(recommendation_id=recommendation_id, offer=d.offer, followed=d.followed,
-                       reason=d.reason, comment=d.comment, decided_by=user.name, decided_at=d.decided_at)
+    return DecisionOut(
+        recommendation_id=recommendation_id,
+        offer=d.offer,
+        followed=d.followed,
+        reason=d.reason,
+        comment=d.comment,
+        decided_by=user.name,
+        decided_at=d.decided_at,
+    )

@@ -11,9 +11,9 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from recommender.api.errors import ApiError
 from recommender.cases import accounts, audit
 from recommender.cases.engine import RecommenderEngine
-from recommender.api.errors import ApiError
 from recommender.cases.keys import Pseudonymiser
 from recommender.cases.tables import User
 
@@ -48,15 +48,17 @@ RecommendationId = Annotated[int, Path(ge=1, le=2**62, description="the id POST 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def current_user(session: DbSession,
-                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+def current_user(
+    session: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> User:
     """The token's user; 401 (and an ``auth.denied`` audit event) without a valid token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, headers=_UNAUTHORIZED)
     user = accounts.authenticate(session, credentials.credentials)
     if user is None:  # anonymous: counted, at most one row a minute (issue 28)
-        if audit.record_anonymous(session, "auth.denied", status=401,
-                                  detail="invalid, expired or revoked token"):
+        if audit.record_anonymous(
+            session, "auth.denied", status=401, detail="invalid, expired or revoked token"
+        ):
             session.commit()
         raise ApiError(401, headers=_UNAUTHORIZED)
     # End the read transaction now: the connection goes back to the pool while the route computes
@@ -71,11 +73,16 @@ def require(*roles: str) -> Callable[..., User]:
 
     def dependency(session: DbSession, user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
-            audit.record(session, "access.denied", status=403, user=user,
-                         detail=f"needs role {'|'.join(roles)}")
+            audit.record(
+                session, "access.denied", status=403, user=user, detail=f"needs role {'|'.join(roles)}"
+            )
             session.commit()
-            raise ApiError(403, "forbidden", da=f"Kræver rollen {' eller '.join(roles)}.",
-                           en=f"Requires the role {' or '.join(roles)}.")
+            raise ApiError(
+                403,
+                "forbidden",
+                da=f"Kræver rollen {' eller '.join(roles)}.",
+                en=f"Requires the role {' or '.join(roles)}.",
+            )
         return user
 
     return dependency

@@ -30,8 +30,16 @@ log = logging.getLogger("recommender.service")
 class ApiError(CaseError):
     """A refusal this layer gives itself (401 without a valid token, 413, 503), with response headers."""
 
-    def __init__(self, status: int, code: str | None = None, *, field: str | None = None,
-                 da: str | None = None, en: str | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str | None = None,
+        *,
+        field: str | None = None,
+        da: str | None = None,
+        en: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(status, code, field=field, da=da, en=en)
         self.headers = headers
 
@@ -96,15 +104,27 @@ def install_handlers(app: FastAPI) -> None:
             field = None
             msg = "the body is not valid JSON"
         got = "" if "input" not in err else f"; got {show_value(err['input'])}"
-        return error_response(ApiError(422, "invalid_input", field=field,
-                                       da=f"{field or 'body'}: ugyldig værdi ({msg}){got}",
-                                       en=f"{field or 'body'}: {msg}{got}"))
+        return error_response(
+            ApiError(
+                422,
+                "invalid_input",
+                field=field,
+                da=f"{field or 'body'}: ugyldig værdi ({msg}){got}",
+                en=f"{field or 'body'}: {msg}{got}",
+            )
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # FastAPI could not parse the body (not UTF-8, not JSON): bad input
-            return error_response(ApiError(422, "invalid_input", da="body: forventet et JSON-objekt i UTF-8",
-                                           en="body: expected a JSON object in UTF-8"))
+            return error_response(
+                ApiError(
+                    422,
+                    "invalid_input",
+                    da="body: forventet et JSON-objekt i UTF-8",
+                    en="body: expected a JSON object in UTF-8",
+                )
+            )
         error = ApiError(exc.status_code)
         if exc.status_code not in STATUS_CODES and exc.detail:
             error.da = error.en = str(exc.detail)[:200]
@@ -124,5 +144,11 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _fault(_: Request, exc: Exception) -> JSONResponse:
         log.exception("internal fault")
-        return error_response(ApiError(500, "internal_error", da="Intern fejl; den er logget på serveren.",
-                                       en="Internal error; it has been logged on the server."))
+        return error_response(
+            ApiError(
+                500,
+                "internal_error",
+                da="Intern fejl; den er logget på serveren.",
+                en="Internal error; it has been logged on the server.",
+            )
+        )

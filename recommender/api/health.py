@@ -14,8 +14,9 @@ __all__ = ["router"]
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=Health, responses={503: ERRORS[503]},
-            summary="Sundhedstjek / health check")
+@router.get(
+    "/healthz", response_model=Health, responses={503: ERRORS[503]}, summary="Sundhedstjek / health check"
+)
 def healthz(request: Request) -> Health:
     try:
         with request.app.state.db.engine.connect() as conn:

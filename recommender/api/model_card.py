@@ -16,7 +16,11 @@ __all__ = ["router"]
 router = APIRouter(tags=["model"])
 
 
-@router.get("/model", response_model=ModelOut, responses=ERRORS,
-            summary="Modellen og reglerne / the served model and rules")
+@router.get(
+    "/model",
+    response_model=ModelOut,
+    responses=ERRORS,
+    summary="Modellen og reglerne / the served model and rules",
+)
 def get_model(engine: CurrentEngine, _user: Annotated[User, Depends(current_user)]) -> ModelOut:
     return ModelOut(**engine.describe())

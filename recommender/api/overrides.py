@@ -19,16 +19,29 @@ __all__ = ["router"]
 router = APIRouter(tags=["recommendations"])
 
 
-@router.post("/recommendations/{recommendation_id}/typology", response_model=StoredRecommendation,
-             responses=ERRORS, summary="Rådgiverens typologi / the adviser's typology")
-def post_typology(session: DbSession, engine: CurrentEngine, user: Adviser,
-                  recommendation_id: RecommendationId, body: TypologyIn) -> StoredRecommendation:
+@router.post(
+    "/recommendations/{recommendation_id}/typology",
+    response_model=StoredRecommendation,
+    responses=ERRORS,
+    summary="Rådgiverens typologi / the adviser's typology",
+)
+def post_typology(
+    session: DbSession,
+    engine: CurrentEngine,
+    user: Adviser,
+    recommendation_id: RecommendationId,
+    body: TypologyIn,
+) -> StoredRecommendation:
     return stored(set_typology(session, engine, user, recommendation_id, body))
 
 
-@router.get("/recommendations/{recommendation_id}/what-if", response_model=dict[str, Any],
-            responses=ERRORS,
-            summary="Hvad kunne ændre anbefalingen? / what could change it (stores nothing)")
-def get_what_if(session: DbSession, engine: CurrentEngine, user: Adviser,
-                recommendation_id: RecommendationId) -> dict[str, Any]:
+@router.get(
+    "/recommendations/{recommendation_id}/what-if",
+    response_model=dict[str, Any],
+    responses=ERRORS,
+    summary="Hvad kunne ændre anbefalingen? / what could change it (stores nothing)",
+)
+def get_what_if(
+    session: DbSession, engine: CurrentEngine, user: Adviser, recommendation_id: RecommendationId
+) -> dict[str, Any]:
     return {"what_if": stored_what_if(engine, find_for_what_if(session, user, recommendation_id))}

@@ -12,8 +12,17 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = ["ClosureOut", "CitizenHistory", "DecisionOut", "ErrorResponse", "Health", "ModelOut",
-           "RecommendationCreated", "StoredRecommendation", "TypologyOverrideOut"]
+__all__ = [
+    "ClosureOut",
+    "CitizenHistory",
+    "DecisionOut",
+    "ErrorResponse",
+    "Health",
+    "ModelOut",
+    "RecommendationCreated",
+    "StoredRecommendation",
+    "TypologyOverrideOut",
+]
 
 
 class ErrorDetail(BaseModel):
@@ -70,11 +79,13 @@ class StoredRecommendation(BaseModel):
     top_offer: str | None
     typology: str
     recommendation: dict[str, Any] = Field(
-        description="the §8 contract as stored; its citizen_id is the pseudonym (keyed hash)")
+        description="the §8 contract as stored; its citizen_id is the pseudonym (keyed hash)"
+    )
     decision: DecisionOut | None
     closure: ClosureOut | None
     typology_override: TypologyOverrideOut | None = Field(
-        None, description="the adviser's typology, when she set one (issue 26)")
+        None, description="the adviser's typology, when she set one (issue 26)"
+    )
 
 
 class CitizenHistory(BaseModel):

@@ -20,12 +20,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recommender import RecommenderError
-from recommender.errors import did_you_mean
 from recommender.cases import audit
 from recommender.cases.tables import Token, User, utcnow
+from recommender.errors import did_you_mean
 
-__all__ = ["ROLES", "AccountError", "add_user", "authenticate", "check_user", "issue_token",
-           "password_matches", "revoke_tokens", "verify_password"]
+__all__ = [
+    "ROLES",
+    "AccountError",
+    "add_user",
+    "authenticate",
+    "check_user",
+    "issue_token",
+    "password_matches",
+    "revoke_tokens",
+    "verify_password",
+]
 
 ROLES = ("adviser", "analyst", "admin")
 TOKEN_PREFIX = "p500_"
@@ -40,19 +49,23 @@ class AccountError(RecommenderError):
 
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or not _NAME.match(name):
-        raise AccountError(f"NAME: expected 2–64 characters a-z 0-9 . _ @ - (lowercase, starting with a "
-                           f"letter or digit) / 2–64 tegn; got {str(name)[:40]!r}")
+        raise AccountError(
+            f"NAME: expected 2–64 characters a-z 0-9 . _ @ - (lowercase, starting with a "
+            f"letter or digit) / 2–64 tegn; got {str(name)[:40]!r}"
+        )
     return name
 
 
 def _municipality(value: str | None, role: str) -> str | None:
-    from recommender.vocab import FIELDS
     from recommender.citizen import parse_value
+    from recommender.vocab import FIELDS
 
     if value is None:
         if role == "adviser":
-            raise AccountError("--municipality: an adviser needs her municipality / en rådgiver skal "
-                               "have sin kommune (e.g. --municipality Aarhus)")
+            raise AccountError(
+                "--municipality: an adviser needs her municipality / en rådgiver skal "
+                "have sin kommune (e.g. --municipality Aarhus)"
+            )
         return None
     parsed, problem = parse_value(FIELDS["municipality"], value)
     if problem is not None or not parsed:
@@ -65,8 +78,10 @@ def _user(session: Session, name: str) -> User:
     if user is None:
         known = session.scalars(select(User.name)).all()
         hint = did_you_mean(name, known)
-        raise AccountError(f"NAME: no user {name[:64]!r} / ingen bruger med det navn"
-                           + (f"; did you mean {hint!r}?" if hint else ""))
+        raise AccountError(
+            f"NAME: no user {name[:64]!r} / ingen bruger med det navn"
+            + (f"; did you mean {hint!r}?" if hint else "")
+        )
     return user
 
 
@@ -76,26 +91,44 @@ def check_user(name: str, role: str, municipality: str | None) -> str | None:
     _check_name(name)
     if role not in ROLES:
         hint = did_you_mean(role, ROLES)
-        raise AccountError(f"--role: expected one of {', '.join(ROLES)}; got {str(role)[:40]!r}"
-                           + (f"; did you mean {hint!r}?" if hint else ""))
+        raise AccountError(
+            f"--role: expected one of {', '.join(ROLES)}; got {str(role)[:40]!r}"
+            + (f"; did you mean {hint!r}?" if hint else "")
+        )
     return _municipality(municipality, role)
 
 
-def add_user(session: Session, name: str, role: str, password: str, municipality: str | None = None,
-             *, by: str = "cli") -> User:
+def add_user(
+    session: Session, name: str, role: str, password: str, municipality: str | None = None, *, by: str = "cli"
+) -> User:
     """Create a user; the password is hashed with Argon2id."""
     municipality = check_user(name, role, municipality)
     if len(password) < MIN_PASSWORD or not password.strip():
-        raise AccountError(f"password: expected at least {MIN_PASSWORD} characters / mindst "
-                           f"{MIN_PASSWORD} tegn; got {len(password)}")
+        raise AccountError(
+            f"password: expected at least {MIN_PASSWORD} characters / mindst "
+            f"{MIN_PASSWORD} tegn; got {len(password)}"
+        )
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise AccountError(f"NAME: user {name!r} already exists / brugeren findes allerede")
-    user = User(name=name, role=role, municipality=municipality, active=True,
-                password_hash=_hasher.hash(password), created_at=utcnow())
+    user = User(
+        name=name,
+        role=role,
+        municipality=municipality,
+        active=True,
+        password_hash=_hasher.hash(password),
+        created_at=utcnow(),
+    )
     session.add(user)
     session.flush()
-    audit.record(session, "user.add", status=201, actor=by, resource=f"user:{name}",
-                 municipality=municipality, detail=f"role={role}")
+    audit.record(
+        session,
+        "user.add",
+        status=201,
+        actor=by,
+        resource=f"user:{name}",
+        municipality=municipality,
+        detail=f"role={role}",
+    )
     return user
 
 
@@ -136,12 +169,20 @@ def issue_token(session: Session, name: str, days: int = 90, *, by: str = "cli")
         raise AccountError(f"NAME: user {name!r} is disabled / brugeren er deaktiveret")
     text = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
-    token = Token(user_id=user.id, token_hash=_digest(text), created_at=now,
-                  expires_at=now + timedelta(days=days))
+    token = Token(
+        user_id=user.id, token_hash=_digest(text), created_at=now, expires_at=now + timedelta(days=days)
+    )
     session.add(token)
     session.flush()
-    audit.record(session, "token.issue", status=201, actor=by, resource=f"token:{token.id}",
-                 municipality=user.municipality, detail=f"user={name} days={days}")
+    audit.record(
+        session,
+        "token.issue",
+        status=201,
+        actor=by,
+        resource=f"token:{token.id}",
+        municipality=user.municipality,
+        detail=f"user={name} days={days}",
+    )
     return text, token
 
 
@@ -155,8 +196,15 @@ def revoke_tokens(session: Session, name: str, token_id: int | None = None, *, b
     for token in session.scalars(query):
         token.revoked_at = now
         count += 1
-        audit.record(session, "token.revoke", status=200, actor=by, resource=f"token:{token.id}",
-                     municipality=user.municipality, detail=f"user={name}")
+        audit.record(
+            session,
+            "token.revoke",
+            status=200,
+            actor=by,
+            resource=f"token:{token.id}",
+            municipality=user.municipality,
+            detail=f"user={name}",
+        )
     if token_id is not None and count == 0:
         raise AccountError(f"--id: user {name!r} has no active token {token_id}")
     return count
@@ -167,6 +215,12 @@ def authenticate(session: Session, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
     return session.scalar(
-        select(User).join(Token, Token.user_id == User.id)
-        .where(Token.token_hash == _digest(token), Token.revoked_at.is_(None),
-               Token.expires_at > utcnow(), User.active.is_(True)))
+        select(User)
+        .join(Token, Token.user_id == User.id)
+        .where(
+            Token.token_hash == _digest(token),
+            Token.revoked_at.is_(None),
+            Token.expires_at > utcnow(),
+            User.active.is_(True),
+        )
+    )

@@ -37,18 +37,37 @@ _anonymous: dict[tuple[str, str], tuple[float, int]] = {}
 _anonymous_lock = threading.Lock()
 
 
-def record(session: Session, action: str, *, status: int, user: User | None = None,
-           actor: str | None = None, resource: str | None = None, municipality: str | None = None,
-           model_version: str | None = None, rules_version: str | None = None,
-           input_hash: str | None = None, detail: str | None = None) -> None:
+def record(
+    session: Session,
+    action: str,
+    *,
+    status: int,
+    user: User | None = None,
+    actor: str | None = None,
+    resource: str | None = None,
+    municipality: str | None = None,
+    model_version: str | None = None,
+    rules_version: str | None = None,
+    input_hash: str | None = None,
+    detail: str | None = None,
+) -> None:
     """Insert one event in ``session``'s transaction (committed with the change it records, or alone
     for a read). A plain INSERT, not the ORM's unit of work: it is on every request's path."""
-    session.execute(insert(AuditEvent).values(
-        at=utcnow(), actor=user.name if user is not None else actor,
-        role=user.role if user is not None else None, action=action, resource=resource,
-        municipality=municipality if municipality is not None else (user.municipality if user else None),
-        status=status, model_version=model_version, rules_version=rules_version,
-        input_hash=input_hash, detail=detail[:500] if detail else None))
+    session.execute(
+        insert(AuditEvent).values(
+            at=utcnow(),
+            actor=user.name if user is not None else actor,
+            role=user.role if user is not None else None,
+            action=action,
+            resource=resource,
+            municipality=municipality if municipality is not None else (user.municipality if user else None),
+            status=status,
+            model_version=model_version,
+            rules_version=rules_version,
+            input_hash=input_hash,
+            detail=detail[:500] if detail else None,
+        )
+    )
 
 
 def record_anonymous(session: Session, action: str, *, status: int, detail: str) -> bool:
@@ -62,27 +81,44 @@ def record_anonymous(session: Session, action: str, *, status: int, detail: str)
             _anonymous[key] = (last, count)
             return False
         _anonymous[key] = (now, 0)
-    record(session, action, status=status,
-           detail=f"{detail}; {count} since the last row of this kind (at most one a minute per process)")
+    record(
+        session,
+        action,
+        status=status,
+        detail=f"{detail}; {count} since the last row of this kind (at most one a minute per process)",
+    )
     return True
 
 
-def deny(session: Session, error: CaseError, action: str, user: User, resource: str | None = None,
-         **facts: str | None) -> CaseError:
+def deny(
+    session: Session,
+    error: CaseError,
+    action: str,
+    user: User,
+    resource: str | None = None,
+    **facts: str | None,
+) -> CaseError:
     """Record a refused request in the audit trail (committed) and return the error to raise."""
     session.rollback()
-    record(session, action, status=error.status, user=user, resource=resource,
-           detail=error.code, **facts)  # type: ignore[arg-type]
+    record(session, action, status=error.status, user=user, resource=resource, detail=error.code, **facts)  # type: ignore[arg-type]
     session.commit()
     return error
 
 
 def _as_dict(event: AuditEvent) -> dict[str, Any]:
     return {
-        "id": event.id, "at": event.at.isoformat(), "actor": event.actor, "role": event.role,
-        "action": event.action, "resource": event.resource, "municipality": event.municipality,
-        "status": event.status, "model_version": event.model_version,
-        "rules_version": event.rules_version, "input_hash": event.input_hash, "detail": event.detail,
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "role": event.role,
+        "action": event.action,
+        "resource": event.resource,
+        "municipality": event.municipality,
+        "status": event.status,
+        "model_version": event.model_version,
+        "rules_version": event.rules_version,
+        "input_hash": event.input_hash,
+        "detail": event.detail,
     }
 
 
@@ -106,6 +142,11 @@ def purge(session: Session, months: int) -> int:
     result = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff))
     count = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if count:
-        record(session, "audit.purge", status=200, actor="system",
-               detail=f"{count} events before {cutoff.date().isoformat()} ({months} months)")
+        record(
+            session,
+            "audit.purge",
+            status=200,
+            actor="system",
+            detail=f"{count} events before {cutoff.date().isoformat()} ({months} months)",
+        )
     return count

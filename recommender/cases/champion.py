@@ -46,8 +46,11 @@ class ChampionWatcher:
             self._next = time.monotonic() + self.interval
             self._follow()
         except Exception as exc:
-            log.error("model registry check failed, serving %s: %s", self.slot.current.model_version,
-                      " ".join(str(exc).split())[:300])
+            log.error(
+                "model registry check failed, serving %s: %s",
+                self.slot.current.model_version,
+                " ".join(str(exc).split())[:300],
+            )
         finally:
             self._lock.release()
 
@@ -66,6 +69,7 @@ class ChampionWatcher:
         model = load_model(path)
         if model.version != current.model_version:
             self.slot.swap(RecommenderEngine(model=model, rules=current.rules))
-            log.info("serving model %s (champion event %s, was %s)", model.version, latest,
-                     current.model_version)
+            log.info(
+                "serving model %s (champion event %s, was %s)", model.version, latest, current.model_version
+            )
         self._seen = latest

@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recommender.errors import InvalidCitizenError
-from recommender.vocab import FIELDS
-from recommender.citizen import parse_value
 from recommender.cases.keys import Pseudonymiser
 from recommender.cases.tables import RecommendationRow, User
+from recommender.citizen import parse_value
+from recommender.errors import InvalidCitizenError
+from recommender.vocab import FIELDS
 
 __all__ = ["citizen_ref", "earlier_and_latest", "history"]
 
@@ -28,16 +28,17 @@ def citizen_ref(pseudonyms: Pseudonymiser, citizen_id: str) -> str:
 
 def history(session: Session, user: User, ref: str) -> list[RecommendationRow]:
     """The citizen's recommendations in the adviser's municipality, newest first."""
-    query = (select(RecommendationRow)
-             .where(RecommendationRow.citizen_ref == ref,
-                    RecommendationRow.municipality == user.municipality)
-             .order_by(RecommendationRow.created_at.desc(), RecommendationRow.id.desc()))
+    query = (
+        select(RecommendationRow)
+        .where(RecommendationRow.citizen_ref == ref, RecommendationRow.municipality == user.municipality)
+        .order_by(RecommendationRow.created_at.desc(), RecommendationRow.id.desc())
+    )
     return list(session.scalars(query))
 
 
-
-def earlier_and_latest(session: Session, user: User,
-                       row: RecommendationRow) -> tuple[RecommendationRow | None, bool]:
+def earlier_and_latest(
+    session: Session, user: User, row: RecommendationRow
+) -> tuple[RecommendationRow | None, bool]:
     """The citizen's last recommendation before ``row`` (in the adviser's municipality), if any, and
     whether ``row`` is her latest one (the one a closure is recorded on); one query."""
     rows = history(session, user, row.citizen_ref)

@@ -25,8 +25,16 @@ from recommender import RecommenderError
 
 log = logging.getLogger("recommender.service")
 
-__all__ = ["Database", "SchemaError", "current_revision", "head_revision", "make_engine", "open_database",
-           "shown_url", "upgrade"]
+__all__ = [
+    "Database",
+    "SchemaError",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "open_database",
+    "shown_url",
+    "upgrade",
+]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -67,8 +75,10 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise RecommenderError(f"--database: expected a database URL such as sqlite:///path/file.sqlite3 "
-                               f"or postgresql+psycopg://user@host/db; got {url[:80]!r}") from None
+        raise RecommenderError(
+            f"--database: expected a database URL such as sqlite:///path/file.sqlite3 "
+            f"or postgresql+psycopg://user@host/db; got {url[:80]!r}"
+        ) from None
     try:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
@@ -76,11 +86,13 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
             # One connection per process: SQLite has one writer at a time, and threads queueing for
             # the pool wait on a Python condition instead of SQLite's sleeping busy handler (which
             # backs off up to 100 ms per retry and multiplied latency under load).
-            engine = create_engine(parsed, connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
-                                   pool_timeout=60)
+            engine = create_engine(
+                parsed, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+            )
             if sqlite_synchronous not in ("full", "normal"):
-                raise RecommenderError(f"sqlite_synchronous: expected full or normal; got "
-                                       f"{sqlite_synchronous!r}")
+                raise RecommenderError(
+                    f"sqlite_synchronous: expected full or normal; got {sqlite_synchronous!r}"
+                )
             event.listen(engine, "connect", lambda dbapi, _: _sqlite_pragmas(dbapi, sqlite_synchronous))
             if parsed.database and parsed.database != ":memory:":
                 file = Path(parsed.database).expanduser()
@@ -100,8 +112,12 @@ def _private_place(file: Path) -> None:
         folder.mkdir(parents=True, mode=0o700)
         folder.chmod(0o700)  # whatever the umask
     elif folder.stat().st_mode & 0o077:
-        log.warning("the database's directory %s is mode %o: others on this machine can list it; "
-                    "chmod 700 it / mappen bør kun kunne læses af tjenesten", folder, folder.stat().st_mode & 0o777)
+        log.warning(
+            "the database's directory %s is mode %o: others on this machine can list it; "
+            "chmod 700 it / mappen bør kun kunne læses af tjenesten",
+            folder,
+            folder.stat().st_mode & 0o777,
+        )
 
 
 def _private_files(file: Path) -> None:
@@ -178,12 +194,16 @@ def open_database(url: str, *, create: bool = True, sqlite_synchronous: str = "f
         elif current != head:
             flag = f" --database {shown_url(url)}" if url else ""
             if current is not None and current not in _known_revisions():
-                raise SchemaError(f"databasen er nyere end programmet / the database schema ({current}) is "
-                                  f"newer than this version of recommender (needs {head}); upgrade "
-                                  "recommender")
-            raise SchemaError(f"databasens skema er forældet / the database schema is out of date "
-                              f"({current or 'tom/empty'}, needs {head}): run `recommender db upgrade"
-                              f"{flag}`")
+                raise SchemaError(
+                    f"databasen er nyere end programmet / the database schema ({current}) is "
+                    f"newer than this version of recommender (needs {head}); upgrade "
+                    "recommender"
+                )
+            raise SchemaError(
+                f"databasens skema er forældet / the database schema is out of date "
+                f"({current or 'tom/empty'}, needs {head}): run `recommender db upgrade"
+                f"{flag}`"
+            )
     except RecommenderError:
         engine.dispose()
         raise
@@ -192,7 +212,9 @@ def open_database(url: str, *, create: bool = True, sqlite_synchronous: str = "f
         from sqlalchemy.exc import DBAPIError
 
         if isinstance(exc, DBAPIError):
-            raise RecommenderError(f"--database {shown_url(url)}: cannot open the database: "
-                                   f"{' '.join(str(exc.orig).split())[:200]}") from None
+            raise RecommenderError(
+                f"--database {shown_url(url)}: cannot open the database: "
+                f"{' '.join(str(exc.orig).split())[:200]}"
+            ) from None
         raise
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), url=url)

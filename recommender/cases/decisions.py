@@ -14,10 +14,6 @@ import re
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from recommender.errors import did_you_mean
-from recommender.vocab import OFFER
-from recommender.phrases import DECISION_REASONS as REASONS
-from recommender.text import has_cpr
 from recommender.cases import audit
 from recommender.cases.audit import deny
 from recommender.cases.errors import CaseError, invalid
@@ -25,6 +21,10 @@ from recommender.cases.inputs import DecisionIn
 from recommender.cases.keys import Pseudonymiser
 from recommender.cases.recommendations import find
 from recommender.cases.tables import Decision, User, utcnow
+from recommender.errors import did_you_mean
+from recommender.phrases import DECISION_REASONS as REASONS
+from recommender.text import has_cpr
+from recommender.vocab import OFFER
 
 __all__ = ["check_comment", "decide", "parse_offer"]
 
@@ -37,8 +37,13 @@ def parse_offer(value: str, field: str = "offer") -> str:
     if code is None:
         words = [w for item in OFFER.items for w in (item.code, item.da, item.en)]
         hint = did_you_mean(value, words)
-        raise invalid(field, f"one of {', '.join(OFFER.codes)}", f"et af {', '.join(OFFER.codes)}",
-                      value, suggestion=OFFER.parse(hint) if hint else None)
+        raise invalid(
+            field,
+            f"one of {', '.join(OFFER.codes)}",
+            f"et af {', '.join(OFFER.codes)}",
+            value,
+            suggestion=OFFER.parse(hint) if hint else None,
+        )
     return code
 
 
@@ -53,8 +58,9 @@ def check_comment(value: str | None) -> str | None:
     return value.strip()
 
 
-def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendation_id: int,
-           body: DecisionIn) -> Decision:
+def decide(
+    session: Session, pseudonyms: Pseudonymiser, user: User, recommendation_id: int, body: DecisionIn
+) -> Decision:
     """Validate and store the decision with its audit event (committed); 409 when one exists."""
     row = find(session, user, recommendation_id, "decision.create")
     if row.decision is not None:  # final: any second decision is refused, whatever it says
@@ -63,26 +69,54 @@ def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendati
     comment = check_comment(body.comment)
     reason = body.reason.strip() if body.reason and body.reason.strip() else None
     if reason is not None and reason not in REASONS:
-        raise invalid("reason", f"one of {', '.join(REASONS)} or null", f"en af {', '.join(REASONS)} "
-                      "eller null", body.reason, suggestion=did_you_mean(reason, REASONS))
+        raise invalid(
+            "reason",
+            f"one of {', '.join(REASONS)} or null",
+            f"en af {', '.join(REASONS)} eller null",
+            body.reason,
+            suggestion=did_you_mean(reason, REASONS),
+        )
     followed = row.top_offer is not None and offer == row.top_offer
     if not followed and reason is None:
-        raise invalid("reason", f"a reason code ({', '.join(REASONS)}) when the offer is not the first "
-                      f"advised one ({row.top_offer})", f"en begrundelse ({', '.join(REASONS)}), når "
-                      f"tilbuddet ikke er det først anbefalede ({row.top_offer})", None)
+        raise invalid(
+            "reason",
+            f"a reason code ({', '.join(REASONS)}) when the offer is not the first "
+            f"advised one ({row.top_offer})",
+            f"en begrundelse ({', '.join(REASONS)}), når "
+            f"tilbuddet ikke er det først anbefalede ({row.top_offer})",
+            None,
+        )
     if reason == "other" and comment is None:
-        raise invalid("comment", "a comment when the reason is 'other'",
-                      "en kommentar, når begrundelsen er 'other'", body.comment)
-    decision = Decision(recommendation_id=row.id, offer=offer, followed=followed, reason=reason,
-                        comment=comment, adviser_id=user.id, decided_at=utcnow())
+        raise invalid(
+            "comment",
+            "a comment when the reason is 'other'",
+            "en kommentar, når begrundelsen er 'other'",
+            body.comment,
+        )
+    decision = Decision(
+        recommendation_id=row.id,
+        offer=offer,
+        followed=followed,
+        reason=reason,
+        comment=comment,
+        adviser_id=user.id,
+        decided_at=utcnow(),
+    )
     resource = f"recommendation:{row.id}"  # read now: a failed flush expires the row
     try:
         session.add(decision)
         session.flush()  # the unique constraint speaks here if another request decided in between
-        audit.record(session, "decision.create", status=201, user=user,
-                     resource=resource, model_version=row.model_version,
-                     rules_version=row.rules_version, input_hash=pseudonyms.input_hash(body.model_dump()),
-                     detail=f"offer={offer} followed={followed} reason={reason}")
+        audit.record(
+            session,
+            "decision.create",
+            status=201,
+            user=user,
+            resource=resource,
+            model_version=row.model_version,
+            rules_version=row.rules_version,
+            input_hash=pseudonyms.input_hash(body.model_dump()),
+            detail=f"offer={offer} followed={followed} reason={reason}",
+        )
         session.commit()
     except IntegrityError:
         raise deny(session, _conflict(), "decision.create", user, resource) from None
@@ -90,7 +124,10 @@ def decide(session: Session, pseudonyms: Pseudonymiser, user: User, recommendati
 
 
 def _conflict() -> CaseError:
-    return CaseError(409, "decision_exists", field="recommendation_id",
-                    da="Der er allerede truffet en beslutning; beslutninger er endelige.",
-                    en="A decision has already been made; decisions are final.")
-
+    return CaseError(
+        409,
+        "decision_exists",
+        field="recommendation_id",
+        da="Der er allerede truffet en beslutning; beslutninger er endelige.",
+        en="A decision has already been made; decisions are final.",
+    )

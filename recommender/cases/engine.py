@@ -41,8 +41,13 @@ class RecommenderEngine:
     def rules_version(self) -> str:
         return self.rules.version
 
-    def recommend(self, citizen: Citizen | Mapping[str, object], *, typology: str | None = None,
-                  reason: str | None = None) -> Recommendation:
+    def recommend(
+        self,
+        citizen: Citizen | Mapping[str, object],
+        *,
+        typology: str | None = None,
+        reason: str | None = None,
+    ) -> Recommendation:
         """``recommender.recommend`` with this engine's model and rules (the CLI's function); with the
         adviser's ``typology`` and ``reason`` when given (issue 26)."""
         return recommend(citizen, model=self.model, rules=self.rules, typology=typology, reason=reason)

@@ -23,17 +23,26 @@ __all__ = ["STATUS_CODES", "CaseError", "invalid", "problem_error"]
 
 STATUS_CODES = {
     400: ("bad_request", "Ugyldig forespørgsel.", "Bad request."),
-    401: ("unauthorized", "Log ind: send et gyldigt token (Authorization: Bearer …).",
-          "Not authenticated: send a valid token (Authorization: Bearer …)."),
+    401: (
+        "unauthorized",
+        "Log ind: send et gyldigt token (Authorization: Bearer …).",
+        "Not authenticated: send a valid token (Authorization: Bearer …).",
+    ),
     403: ("forbidden", "Din rolle giver ikke adgang hertil.", "Your role does not allow this."),
-    404: ("not_found", "Findes ikke (eller hører til en anden kommune).",
-          "Not found (or it belongs to another municipality)."),
+    404: (
+        "not_found",
+        "Findes ikke (eller hører til en anden kommune).",
+        "Not found (or it belongs to another municipality).",
+    ),
     405: ("method_not_allowed", "Metoden er ikke tilladt her.", "Method not allowed here."),
     409: ("conflict", "Findes allerede.", "Already exists."),
     413: ("payload_too_large", "Forespørgslen er for stor.", "Request body too large."),
     415: ("unsupported_media_type", "Send JSON.", "Send JSON."),
-    503: ("database_unavailable", "Databasen er ikke tilgængelig lige nu; prøv igen.",
-          "The database is unavailable right now; try again."),
+    503: (
+        "database_unavailable",
+        "Databasen er ikke tilgængelig lige nu; prøv igen.",
+        "The database is unavailable right now; try again.",
+    ),
 }
 
 
@@ -41,16 +50,24 @@ class CaseError(RecommenderError):
     """A refusal: a status (as HTTP numbers it), a stable code, the field concerned and messages in
     da and en (the status's standard wording when not given)."""
 
-    def __init__(self, status: int, code: str | None = None, *, field: str | None = None,
-                 da: str | None = None, en: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str | None = None,
+        *,
+        field: str | None = None,
+        da: str | None = None,
+        en: str | None = None,
+    ):
         base = STATUS_CODES.get(status, ("error", "Fejl.", "Error."))
         self.status, self.code, self.field = status, code or base[0], field
         self.da, self.en = da or base[1], en or base[2]
         super().__init__(f"{self.status} {self.code}: {self.en}")
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "field": self.field, "message_da": self.da,
-                          "message_en": self.en}}
+        return {
+            "error": {"code": self.code, "field": self.field, "message_da": self.da, "message_en": self.en}
+        }
 
 
 def _got(value: object, show: bool = True) -> str:
@@ -75,8 +92,15 @@ def problem_error(problem: FieldProblem, total: int = 1) -> CaseError:
     return CaseError(422, "invalid_input", field=problem.field, da=da, en=en)
 
 
-def invalid(field: str, expected_en: str, expected_da: str, value: object, *,
-            suggestion: str | None = None, show: bool = True) -> CaseError:
+def invalid(
+    field: str,
+    expected_en: str,
+    expected_da: str,
+    value: object,
+    *,
+    suggestion: str | None = None,
+    show: bool = True,
+) -> CaseError:
     """A 422 for a bad request field other than the intake record's."""
     got = _got(value, show)
     da = f"{field}: forventet {expected_da}; fik {got}"

@@ -29,11 +29,18 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recommender.cases.tables import Closure, RecommendationRow
 from recommender.errors import RecommenderError
 from recommender.vocab import FIELDS, OUTCOME
-from recommender.cases.tables import Closure, RecommendationRow
 
-__all__ = ["DEFAULT_MIN_CELL", "ClosedCases", "case_pseudonym", "closed_cases", "export_cohort", "summary_lines"]
+__all__ = [
+    "DEFAULT_MIN_CELL",
+    "ClosedCases",
+    "case_pseudonym",
+    "closed_cases",
+    "export_cohort",
+    "summary_lines",
+]
 
 DEFAULT_MIN_CELL = 5
 # Pseudonyms in letters only: a run of hex digits can look like a CPR number, which cohort files refuse.
@@ -68,13 +75,20 @@ def _check_min_cell(min_cell: object) -> int:
     return min_cell
 
 
-def closed_cases(session: Session, *, since: date | None = None, until: date | None = None,
-                 min_cell: int = DEFAULT_MIN_CELL) -> ClosedCases:
+def closed_cases(
+    session: Session,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> ClosedCases:
     """The closed cases closed on or after ``since`` and on or before ``until`` (see module docs)."""
     min_cell = _check_min_cell(min_cell)
     if since is not None and until is not None and until < since:
         raise RecommenderError(f"--until: expected a date on or after --since ({since}); got {until}")
-    query = select(RecommendationRow, Closure).join(Closure, Closure.recommendation_id == RecommendationRow.id)
+    query = select(RecommendationRow, Closure).join(
+        Closure, Closure.recommendation_id == RecommendationRow.id
+    )
     if since is not None:
         query = query.where(Closure.closed >= since)
     if until is not None:
@@ -83,9 +97,14 @@ def closed_cases(session: Session, *, since: date | None = None, until: date | N
     for rec, closure in session.execute(query.order_by(Closure.closed, Closure.id)):
         record = {name: rec.intake.get(name) for name in FIELDS}
         record["citizen_id"] = case_pseudonym(closure.citizen_ref, rec.id)
-        record.update(offer=closure.offer, outcome=closure.outcome, duration_days=closure.duration_days,
-                      enrolled_on=(closure.closed - timedelta(days=closure.duration_days)).isoformat(),
-                      closed_on=closure.closed.isoformat(), typology_adviser=rec.typology_adviser)
+        record.update(
+            offer=closure.offer,
+            outcome=closure.outcome,
+            duration_days=closure.duration_days,
+            enrolled_on=(closure.closed - timedelta(days=closure.duration_days)).isoformat(),
+            closed_on=closure.closed.isoformat(),
+            typology_adviser=rec.typology_adviser,
+        )
         rows.append(record)
         advised.append(rec.top_offer)
     columns = [*FIELDS, "offer", "outcome", "duration_days", "enrolled_on", "closed_on", "typology_adviser"]
@@ -101,15 +120,25 @@ def closed_cases(session: Session, *, since: date | None = None, until: date | N
     return ClosedCases(frame=frame, advised=pd.Series(advised, dtype=object), pooled=pooled)
 
 
-def export_cohort(session: Session, out: str | os.PathLike[str], *, since: date | None = None,
-                  until: date | None = None, min_cell: int = DEFAULT_MIN_CELL) -> ClosedCases:
+def export_cohort(
+    session: Session,
+    out: str | os.PathLike[str],
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> ClosedCases:
     """Write the closed cases as a cohort file (validated by the cohort reader; atomic)."""
     from recommender.cohort import write_cohort
 
     cases = closed_cases(session, since=since, until=until, min_cell=min_cell)
     if cases.frame.empty:
-        raise RecommenderError("no closed cases to export" + (f" since {since}" if since else "")
-                               + (f" until {until}" if until else "") + " / ingen afsluttede forløb")
+        raise RecommenderError(
+            "no closed cases to export"
+            + (f" since {since}" if since else "")
+            + (f" until {until}" if until else "")
+            + " / ingen afsluttede forløb"
+        )
     write_cohort(cases.frame, out)
     return cases
 
@@ -128,11 +157,14 @@ def summary_lines(cases: ClosedCases, min_cell: int = DEFAULT_MIN_CELL) -> list[
 
     lines = [f"{'kommune/municipality':<22}{'i alt/all':>10}" + "".join(f"{o:>12}" for o in OUTCOME.codes)]
     table = pd.crosstab(cases.frame["municipality"], cases.frame["outcome"]).reindex(
-        columns=list(OUTCOME.codes), fill_value=0)
+        columns=list(OUTCOME.codes), fill_value=0
+    )
     if table.empty:
         return lines
     shown = protect(table.to_numpy(dtype=int).tolist(), min_cell=min_cell)
     for i, municipality in enumerate(table.index):
-        lines.append(f"{str(municipality):<22}{shown.show(('row', i, -1))!s:>10}" + "".join(
-            f"{shown.show(('cell', i, j))!s:>12}" for j in range(len(OUTCOME.codes))))
+        lines.append(
+            f"{str(municipality):<22}{shown.show(('row', i, -1))!s:>10}"
+            + "".join(f"{shown.show(('cell', i, j))!s:>12}" for j in range(len(OUTCOME.codes)))
+        )
     return lines

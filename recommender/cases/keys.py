@@ -43,8 +43,10 @@ def load_or_create_secret(directory: Path, name: str) -> bytes:
             os.fsync(fh.fileno())
     text = path.read_text(encoding="ascii").strip()
     if len(text) < 32:
-        raise RecommenderError(f"{path}: expected a secret of at least 32 characters; the file is "
-                               f"empty or cut short (delete it only if no data was stored with it)")
+        raise RecommenderError(
+            f"{path}: expected a secret of at least 32 characters; the file is "
+            f"empty or cut short (delete it only if no data was stored with it)"
+        )
     return text.encode()
 
 

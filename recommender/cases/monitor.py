@@ -17,8 +17,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recommender.errors import RecommenderError
 from recommender.cases.tables import RecommendationRow
+from recommender.errors import RecommenderError
 
 __all__ = ["MIN_OFFPOLICY", "monitor", "reference_profile"]
 
@@ -34,8 +34,10 @@ def reference_profile(session: Session, fallback: Any = None) -> tuple[dict | No
         return event.model.manifest.get("intake_profile"), event.model.version
     if fallback is None:
         return None, None
-    return (dict(fallback.manifest.intake_profile) if fallback.manifest.intake_profile else None,
-            fallback.version)
+    return (
+        dict(fallback.manifest.intake_profile) if fallback.manifest.intake_profile else None,
+        fallback.version,
+    )
 
 
 def _finite(value: Any) -> Any:
@@ -60,8 +62,11 @@ def _offpolicy(session: Session, since: date | None, min_cell: int) -> dict[str,
 
     cases = closed_cases(session, since=since, min_cell=min_cell)
     if len(cases.frame) < MIN_OFFPOLICY:
-        return {"status": "not_enough_data", "n_cases": len(cases.frame),
-                "message_da": f"for få afsluttede forløb ({len(cases.frame)}; kræver {MIN_OFFPOLICY})"}
+        return {
+            "status": "not_enough_data",
+            "n_cases": len(cases.frame),
+            "message_da": f"for få afsluttede forløb ({len(cases.frame)}; kræver {MIN_OFFPOLICY})",
+        }
     try:
         result = offpolicy_value(cases.frame, cases.advised, n_bootstrap=200)
     except RecommenderError as exc:
@@ -69,8 +74,14 @@ def _offpolicy(session: Session, since: date | None, min_cell: int) -> dict[str,
     return result.to_dict()
 
 
-def monitor(session: Session, *, since: date | None = None, model: Any = None, min_cell: int = 5,
-            offpolicy: bool = True) -> dict[str, Any]:
+def monitor(
+    session: Session,
+    *,
+    since: date | None = None,
+    model: Any = None,
+    min_cell: int = 5,
+    offpolicy: bool = True,
+) -> dict[str, Any]:
     """The monitoring report of the recommendations made on or after ``since`` (all by default)."""
     from recommender.analysis.monitoring import monitoring_report
 
@@ -78,26 +89,47 @@ def monitor(session: Session, *, since: date | None = None, model: Any = None, m
         raise RecommenderError(f"--min-cell: expected a whole number ≥ 1; got {min_cell!r}")
     query = select(RecommendationRow).order_by(RecommendationRow.id)
     if since is not None:
-        query = query.where(RecommendationRow.created_at
-                            >= datetime(since.year, since.month, since.day, tzinfo=timezone.utc))
+        query = query.where(
+            RecommendationRow.created_at >= datetime(since.year, since.month, since.day, tzinfo=timezone.utc)
+        )
     rows, intakes = [], []
     for rec in session.scalars(query.execution_options(yield_per=1000)):
         d, c = rec.decision, rec.closure
-        rows.append({"municipality": rec.municipality, "typology": rec.typology, "top_offer": rec.top_offer,
-                     "low_evidence": _low_evidence(rec.contract), "decided": d is not None,
-                     "followed": bool(d.followed) if d is not None else False,
-                     "reason": d.reason if d is not None else None,
-                     "outcome": c.outcome if c is not None else None,
-                     "typology_rules": rec.typology_rules or rec.typology,
-                     "typology_adviser": rec.typology_adviser})
+        rows.append(
+            {
+                "municipality": rec.municipality,
+                "typology": rec.typology,
+                "top_offer": rec.top_offer,
+                "low_evidence": _low_evidence(rec.contract),
+                "decided": d is not None,
+                "followed": bool(d.followed) if d is not None else False,
+                "reason": d.reason if d is not None else None,
+                "outcome": c.outcome if c is not None else None,
+                "typology_rules": rec.typology_rules or rec.typology,
+                "typology_adviser": rec.typology_adviser,
+            }
+        )
         intakes.append(rec.intake)
-    columns = ["municipality", "typology", "top_offer", "low_evidence", "decided", "followed", "reason",
-               "outcome", "typology_rules", "typology_adviser"]
+    columns = [
+        "municipality",
+        "typology",
+        "top_offer",
+        "low_evidence",
+        "decided",
+        "followed",
+        "reason",
+        "outcome",
+        "typology_rules",
+        "typology_adviser",
+    ]
     reference, version = reference_profile(session, model)
-    report = monitoring_report(pd.DataFrame(rows, columns=columns), intakes, reference=reference,
-                               reference_version=version, min_cell=min_cell)
+    report = monitoring_report(
+        pd.DataFrame(rows, columns=columns),
+        intakes,
+        reference=reference,
+        reference_version=version,
+        min_cell=min_cell,
+    )
     report["since"] = since.isoformat() if since else None
-    report["offpolicy"] = (_offpolicy(session, since, min_cell) if offpolicy
-                           else {"status": "not_requested"})
+    report["offpolicy"] = _offpolicy(session, since, min_cell) if offpolicy else {"status": "not_requested"}
     return _finite(report)
-

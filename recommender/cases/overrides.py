@@ -46,25 +46,39 @@ def _refusal(exc: InvalidOverrideError) -> CaseError:
     field = _API_FIELD.get(problem.field, problem.field)
     allowed = ", ".join(f"{i.code} ({i.da})" for i in TYPOLOGY.items)
     if field == "typology":
-        return invalid(field, f"one of {allowed}", f"en af {allowed}", problem.value,
-                       suggestion=problem.suggestion)
-    return invalid(field, "a reason for the adviser's typology (required; text without CPR numbers)",
-                   "en begrundelse for rådgiverens typologi (påkrævet; tekst uden CPR-numre)",
-                   problem.value, show=problem.show)
+        return invalid(
+            field, f"one of {allowed}", f"en af {allowed}", problem.value, suggestion=problem.suggestion
+        )
+    return invalid(
+        field,
+        "a reason for the adviser's typology (required; text without CPR numbers)",
+        "en begrundelse for rådgiverens typologi (påkrævet; tekst uden CPR-numre)",
+        problem.value,
+        show=problem.show,
+    )
 
 
-def set_typology(session: Session, engine: RecommenderEngine, user: User, recommendation_id: int,
-                 body: TypologyIn) -> RecommendationRow:
+def set_typology(
+    session: Session, engine: RecommenderEngine, user: User, recommendation_id: int, body: TypologyIn
+) -> RecommendationRow:
     """Recommend again with the adviser's typology, store it in place, audit it (committed)."""
     action = "recommendation.typology"
     row = find(session, user, recommendation_id, action)
     resource = f"recommendation:{row.id}"
     if row.decision is not None:
-        raise deny(session, CaseError(
-            409, "decision_exists", field="recommendation_id",
-            da="Beslutningen er truffet; typologien kan kun sættes før beslutningen.",
-            en="The decision has been made; the typology can only be set before the decision."),
-            action, user, resource)
+        raise deny(
+            session,
+            CaseError(
+                409,
+                "decision_exists",
+                field="recommendation_id",
+                da="Beslutningen er truffet; typologien kan kun sættes før beslutningen.",
+                en="The decision has been made; the typology can only be set before the decision.",
+            ),
+            action,
+            user,
+            resource,
+        )
     try:
         rec = engine.recommend(_citizen(row), typology=body.typology, reason=body.reason)
     except InvalidOverrideError as exc:
@@ -77,9 +91,16 @@ def set_typology(session: Session, engine: RecommenderEngine, user: User, recomm
     row.typology_rules, row.typology_adviser = override.rules_code, override.code
     row.typology_reason, row.typology_by, row.typology_at = override.reason, user.id, utcnow()
     row.typology_user = session.get(User, user.id)  # this session's instance of the adviser
-    audit.record(session, action, status=200, user=user, resource=resource,
-                 model_version=engine.model_version, rules_version=engine.rules_version,
-                 detail=f"typology={override.code} rules={override.rules_code}")
+    audit.record(
+        session,
+        action,
+        status=200,
+        user=user,
+        resource=resource,
+        model_version=engine.model_version,
+        rules_version=engine.rules_version,
+        detail=f"typology={override.code} rules={override.rules_code}",
+    )
     session.commit()
     return row
 
@@ -95,6 +116,11 @@ def find_for_what_if(session: Session, user: User, recommendation_id: int) -> Re
 
 def stored_what_if(engine: RecommenderEngine, row: RecommendationRow) -> dict[str, Any]:
     """What-if for a stored recommendation (with the adviser's typology, if set); stores nothing."""
-    result = what_if(_citizen(row), model=engine.model, rules=engine.rules, typology=row.typology_adviser,
-                     reason=row.typology_reason if row.typology_adviser else None)
+    result = what_if(
+        _citizen(row),
+        model=engine.model,
+        rules=engine.rules,
+        typology=row.typology_adviser,
+        reason=row.typology_reason if row.typology_adviser else None,
+    )
     return {**result.to_dict(), "citizen_id": row.citizen_ref}

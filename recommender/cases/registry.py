@@ -19,12 +19,23 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recommender.errors import RecommenderError, did_you_mean
 from recommender.cases import audit
 from recommender.cases.tables import ChampionEvent, RegisteredModel, User, utcnow
+from recommender.errors import RecommenderError, did_you_mean
 
-__all__ = ["RegistryError", "champion", "champion_history", "check_analyst", "find", "latest_event_id", "list_models",
-           "local_copy", "promote", "register", "rollback"]
+__all__ = [
+    "RegistryError",
+    "champion",
+    "champion_history",
+    "check_analyst",
+    "find",
+    "latest_event_id",
+    "list_models",
+    "local_copy",
+    "promote",
+    "register",
+    "rollback",
+]
 
 MIN_REASON = 10
 
@@ -45,16 +56,32 @@ def register(session: Session, path: str | os.PathLike[str], by: str) -> Registe
     existing = session.scalar(select(RegisteredModel).where(RegisteredModel.version == version))
     if existing is not None:
         if existing.sha256 != digest:
-            raise RegistryError(f"PATH {path}: version {version} is already registered with other bytes "
-                                f"(sha256 {existing.sha256[:12]}…) / versionen findes allerede")
+            raise RegistryError(
+                f"PATH {path}: version {version} is already registered with other bytes "
+                f"(sha256 {existing.sha256[:12]}…) / versionen findes allerede"
+            )
         return existing
-    record = RegisteredModel(version=version, sha256=digest, size=len(content), content=content,
-                             manifest=checked.manifest.to_dict(), source=str(path)[:500],
-                             registered_by=by[:64], registered_at=utcnow())
+    record = RegisteredModel(
+        version=version,
+        sha256=digest,
+        size=len(content),
+        content=content,
+        manifest=checked.manifest.to_dict(),
+        source=str(path)[:500],
+        registered_by=by[:64],
+        registered_at=utcnow(),
+    )
     session.add(record)
     session.flush()
-    audit.record(session, "model.register", status=201, actor=by[:64], resource=f"model:{version}",
-                 model_version=version, detail=f"sha256={digest} size={len(content)}")
+    audit.record(
+        session,
+        "model.register",
+        status=201,
+        actor=by[:64],
+        resource=f"model:{version}",
+        model_version=version,
+        detail=f"sha256={digest} size={len(content)}",
+    )
     return record
 
 
@@ -69,9 +96,11 @@ def find(session: Session, version: str) -> RegisteredModel:
     if record is None:
         known = list(session.scalars(select(RegisteredModel.version)))
         hint = did_you_mean(version, known)
-        raise RegistryError(f"VERSION: no registered model {version[:64]!r} / ingen registreret model; "
-                            f"registered: {', '.join(known) or 'none / ingen'}"
-                            + (f"; did you mean {hint!r}?" if hint else ""))
+        raise RegistryError(
+            f"VERSION: no registered model {version[:64]!r} / ingen registreret model; "
+            f"registered: {', '.join(known) or 'none / ingen'}"
+            + (f"; did you mean {hint!r}?" if hint else "")
+        )
     return record
 
 
@@ -97,31 +126,51 @@ def check_analyst(session: Session, name: str) -> User:
     if user is None:
         known = list(session.scalars(select(User.name).where(User.role == "analyst")))
         hint = did_you_mean(name, known)
-        raise RegistryError(f"--by: no user {name[:64]!r} / ingen bruger med det navn"
-                            + (f"; did you mean {hint!r}?" if hint else ""))
+        raise RegistryError(
+            f"--by: no user {name[:64]!r} / ingen bruger med det navn"
+            + (f"; did you mean {hint!r}?" if hint else "")
+        )
     if user.role != "analyst" or not user.active:
-        raise RegistryError(f"--by {name}: expected an active user with the role analyst; got role "
-                            f"{user.role}{'' if user.active else ' (disabled)'} / kræver rollen analyst")
+        raise RegistryError(
+            f"--by {name}: expected an active user with the role analyst; got role "
+            f"{user.role}{'' if user.active else ' (disabled)'} / kræver rollen analyst"
+        )
     return user
 
 
 def _reason(reason: str) -> str:
     text = " ".join(str(reason or "").split())
     if len(text) < MIN_REASON:
-        raise RegistryError(f"--reason: expected a written reason of at least {MIN_REASON} characters / "
-                            f"en skriftlig begrundelse; got {text[:40]!r}")
+        raise RegistryError(
+            f"--reason: expected a written reason of at least {MIN_REASON} characters / "
+            f"en skriftlig begrundelse; got {text[:40]!r}"
+        )
     return text
 
 
-def _change(session: Session, user: User, model: RegisteredModel, action: str, parent: int | None,
-            reason: str, replaced: str | None) -> ChampionEvent:
-    event = ChampionEvent(model_id=model.id, action=action, parent_id=parent, by=user.name,
-                          reason=reason, at=utcnow())
+def _change(
+    session: Session,
+    user: User,
+    model: RegisteredModel,
+    action: str,
+    parent: int | None,
+    reason: str,
+    replaced: str | None,
+) -> ChampionEvent:
+    event = ChampionEvent(
+        model_id=model.id, action=action, parent_id=parent, by=user.name, reason=reason, at=utcnow()
+    )
     session.add(event)
     session.flush()
-    audit.record(session, f"model.{action}", status=200, user=user, resource=f"model:{model.version}",
-                 model_version=model.version,
-                 detail=f"from={replaced or 'built-in/configured'} reason={reason}")
+    audit.record(
+        session,
+        f"model.{action}",
+        status=200,
+        user=user,
+        resource=f"model:{model.version}",
+        model_version=model.version,
+        detail=f"from={replaced or 'built-in/configured'} reason={reason}",
+    )
     return event
 
 
@@ -133,8 +182,15 @@ def promote(session: Session, version: str, by: str, reason: str) -> ChampionEve
     current = champion(session)
     if current is not None and current.model_id == model.id:
         raise RegistryError(f"VERSION: {version} is already the model in use / er allerede i brug")
-    return _change(session, user, model, "promote", current.id if current else None, text,
-                   current.model.version if current else None)
+    return _change(
+        session,
+        user,
+        model,
+        "promote",
+        current.id if current else None,
+        text,
+        current.model.version if current else None,
+    )
 
 
 def rollback(session: Session, by: str, reason: str) -> ChampionEvent:
@@ -143,9 +199,11 @@ def rollback(session: Session, by: str, reason: str) -> ChampionEvent:
     text = _reason(reason)
     current = champion(session)
     if current is None or current.parent_id is None:
-        raise RegistryError("rollback: there is no earlier champion to return to / der er ingen tidligere "
-                            "model at vende tilbage til" + ("" if current is None else
-                            f" ({current.model.version} is the first promoted model)"))
+        raise RegistryError(
+            "rollback: there is no earlier champion to return to / der er ingen tidligere "
+            "model at vende tilbage til"
+            + ("" if current is None else f" ({current.model.version} is the first promoted model)")
+        )
     parent = session.get(ChampionEvent, current.parent_id)
     assert parent is not None
     return _change(session, user, parent.model, "rollback", parent.parent_id, text, current.model.version)
@@ -161,8 +219,10 @@ def local_copy(record: RegisteredModel, directory: Path) -> Path:
         return target
     content = record.content
     if hashlib.sha256(content).hexdigest() != record.sha256:
-        raise RegistryError(f"model {record.version}: the stored bytes do not match their sha256 / "
-                            "registreret modelfil er beskadiget")
+        raise RegistryError(
+            f"model {record.version}: the stored bytes do not match their sha256 / "
+            "registreret modelfil er beskadiget"
+        )
     from recommender.files.output import write_bytes_atomic
 
     write_bytes_atomic(target, [content])

@@ -41,40 +41,59 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RECOMMENDER_", extra="ignore", frozen=True)
 
     database_url: str | None = Field(
-        None, description="SQLAlchemy URL; default: an SQLite file in the data directory")
-    data_dir: Path = Field(default_factory=default_data_dir,
-                           description="where the embedded database and the generated keys live")
+        None, description="SQLAlchemy URL; default: an SQLite file in the data directory"
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="where the embedded database and the generated keys live",
+    )
     model: str | None = Field(None, description="model file; default: the built-in model")
     rules: str | None = Field(None, description="rules file; default: the packaged rules.yaml")
     pseudonym_key: SecretStr | None = Field(
-        None, description="key of the keyed hash of citizen ids; default: generated into the data dir")
+        None, description="key of the keyed hash of citizen ids; default: generated into the data dir"
+    )
     session_secret: SecretStr | None = Field(
-        None, description="secret for web login sessions; default: generated into the data dir")
+        None, description="secret for web login sessions; default: generated into the data dir"
+    )
     cookie_secure: bool | None = Field(
-        None, description="web session cookie Secure flag; default: on unless served on 127.0.0.1/localhost")
+        None, description="web session cookie Secure flag; default: on unless served on 127.0.0.1/localhost"
+    )
     audit_retention_months: int = Field(24, description="audit trail retention, at least 6 months")
     token_days: int = Field(90, ge=1, le=3650, description="how long an issued token is valid")
     max_body_bytes: int = Field(65_536, ge=1024, description="largest accepted request body")
     registry_check_seconds: float = Field(
-        2.0, ge=0, le=3600, description="how often a request looks for a new champion in the model "
-                                        "registry (0: on every request)")
+        2.0,
+        ge=0,
+        le=3600,
+        description="how often a request looks for a new champion in the model "
+        "registry (0: on every request)",
+    )
     letter_contact: str | None = Field(
-        None, max_length=300, description="who the citizen contacts with questions, printed in the letter to "
-                                          "the citizen (e.g. 'Jobcenter Aarhus, tlf. 89 40 00 00'); "
-                                          "default: the adviser")
+        None,
+        max_length=300,
+        description="who the citizen contacts with questions, printed in the letter to "
+        "the citizen (e.g. 'Jobcenter Aarhus, tlf. 89 40 00 00'); "
+        "default: the adviser",
+    )
     letter_complaints: str | None = Field(
-        None, max_length=300, description="where the citizen complains, printed in the letter to the "
-                                          "citizen; default: the letter_contact")
+        None,
+        max_length=300,
+        description="where the citizen complains, printed in the letter to the "
+        "citizen; default: the letter_contact",
+    )
     sqlite_synchronous: Literal["full", "normal"] = Field(
-        "full", description="SQLite only: 'full' syncs every commit to disk (survives power loss); "
-                            "'normal' survives a killed process but may lose the last commits on power loss")
+        "full",
+        description="SQLite only: 'full' syncs every commit to disk (survives power loss); "
+        "'normal' survives a killed process but may lose the last commits on power loss",
+    )
 
     @field_validator("audit_retention_months")
     @classmethod
     def _retention_floor(cls, value: int) -> int:
         if value < MIN_RETENTION_MONTHS:
-            raise ValueError(f"must be at least {MIN_RETENTION_MONTHS} months (EU AI Act Art. 26(6)); "
-                             f"got {value}")
+            raise ValueError(
+                f"must be at least {MIN_RETENTION_MONTHS} months (EU AI Act Art. 26(6)); got {value}"
+            )
         return value
 
     def resolved_database_url(self) -> str:
@@ -95,8 +114,9 @@ def load_settings(**overrides: object) -> Settings:
     given = {k: v for k, v in overrides.items() if v is not None}
     config = os.environ.get("RECOMMENDER_CONFIG")
     if config and not Path(config).is_file():
-        raise RecommenderError(f"RECOMMENDER_CONFIG: expected a settings file; got {config!r} "
-                               "(findes ikke / does not exist)")
+        raise RecommenderError(
+            f"RECOMMENDER_CONFIG: expected a settings file; got {config!r} (findes ikke / does not exist)"
+        )
     try:
         return Settings(_env_file=config or None, **given)  # type: ignore[call-arg, arg-type]
     except ValidationError as exc:

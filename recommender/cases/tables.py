@@ -17,12 +17,32 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
-                        TypeDecorator)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["AuditEvent", "Base", "ChampionEvent", "Closure", "Decision", "RecommendationRow",
-           "RegisteredModel", "Token", "User", "utcnow"]
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "ChampionEvent",
+    "Closure",
+    "Decision",
+    "RecommendationRow",
+    "RegisteredModel",
+    "Token",
+    "User",
+    "utcnow",
+]
 
 
 def utcnow() -> datetime:
@@ -90,8 +110,9 @@ class RecommendationRow(Base):
     top_offer: Mapped[str | None] = mapped_column(String(32))
     typology: Mapped[str] = mapped_column(String(32))
     # issue 26 (migration 0004): the rules-only intake fields, and the adviser's typology when she set one
-    integration_programme: Mapped[str] = mapped_column(String(16), default="unknown",
-                                                       server_default="unknown")
+    integration_programme: Mapped[str] = mapped_column(
+        String(16), default="unknown", server_default="unknown"
+    )
     health_barrier: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
     work_experience: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
     typology_rules: Mapped[str | None] = mapped_column(String(32))

@@ -25,8 +25,23 @@ __all__ = ["main"]
 
 # Command modules, in the order ``recommender --help`` lists them.
 _COMMANDS: tuple[str, ...] = (
-    "recommend", "score", "rules", "synth", "train", "evaluate", "progression", "invest", "report",
-    "models", "serve", "db", "users", "tokens", "audit", "cohort", "monitor",
+    "recommend",
+    "score",
+    "rules",
+    "synth",
+    "train",
+    "evaluate",
+    "progression",
+    "invest",
+    "report",
+    "models",
+    "serve",
+    "db",
+    "users",
+    "tokens",
+    "audit",
+    "cohort",
+    "monitor",
 )
 
 
@@ -43,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="recommender",
         description="Tilbudsanbefaling for ægtefælleforsørgede / offer recommender for job-centre "
-                    "advisers. Rådgiveren beslutter / the adviser decides.",
+        "advisers. Rådgiveren beslutter / the adviser decides.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -100,8 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     received: list[int] = []
     if not (sys.argv[1:] if argv is None else list(argv)):
         sys.stdout.write(build_parser().format_help())  # the list of commands; the error stays one line
-        print("fejl/error: vælg en kommando / choose a command (recommender COMMAND --help)",
-              file=sys.stderr)
+        print("fejl/error: vælg en kommando / choose a command (recommender COMMAND --help)", file=sys.stderr)
         return 2
     try:
         with _signals(received):
@@ -137,8 +151,11 @@ def _main(argv: Sequence[str] | None, received: list[int]) -> int:
         if not isinstance(exc, Exception) or os.environ.get("RECOMMENDER_DEBUG"):
             raise
         # an internal fault: say so in one line, trace only on request
-        print(f"intern fejl/internal error ({type(exc).__name__}): {_one_line(exc)[:300]} "
-              "(set RECOMMENDER_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"intern fejl/internal error ({type(exc).__name__}): {_one_line(exc)[:300]} "
+            "(set RECOMMENDER_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -11,20 +11,25 @@ from recommender.cli._options import iso_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("audit", help="revisionsspor / audit trail",
-                       description="Revisionssporet / the audit trail (append-only).")
+    p = sub.add_parser(
+        "audit",
+        help="revisionsspor / audit trail",
+        description="Revisionssporet / the audit trail (append-only).",
+    )
     actions = p.add_subparsers(dest="audit_action", metavar="ACTION")
     actions.required = True
     exp = actions.add_parser("export", help="eksportér som JSON-linjer / export as JSON lines")
-    exp.add_argument("--since", required=True, type=iso_date, metavar="DATE", help="fra og med / from (YYYY-MM-DD)")
+    exp.add_argument(
+        "--since", required=True, type=iso_date, metavar="DATE", help="fra og med / from (YYYY-MM-DD)"
+    )
     exp.add_argument("--out", metavar="FILE", help="fil (default: standard output) / output file")
     add_database_flag(exp)
     exp.set_defaults(func=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from recommender.files.output import atomic_output
     from recommender.cases import audit
+    from recommender.files.output import atomic_output
 
     db = open_from_args(args)
     count = 0
@@ -39,8 +44,13 @@ def run_export(args: argparse.Namespace) -> int:
                 for line in audit.export(session, args.since):
                     sys.stdout.write(line + "\n")
                     count += 1
-            audit.record(session, "audit.export", status=200, actor="cli",
-                         detail=f"since={args.since.isoformat()} events={count}")
+            audit.record(
+                session,
+                "audit.export",
+                status=200,
+                actor="cli",
+                detail=f"since={args.since.isoformat()} events={count}",
+            )
     finally:
         db.dispose()
     print(f"{count} hændelser/events siden/since {args.since.isoformat()}", file=sys.stderr)

@@ -19,17 +19,32 @@ __all__ = ["register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("cohort", help="kohortefiler fra databasen / cohort files from the database",
-                       description="Afsluttede forløb som kohortefil / closed cases as a cohort file.")
+    p = sub.add_parser(
+        "cohort",
+        help="kohortefiler fra databasen / cohort files from the database",
+        description="Afsluttede forløb som kohortefil / closed cases as a cohort file.",
+    )
     actions = p.add_subparsers(dest="cohort_action", metavar="ACTION")
     actions.required = True
-    exp = actions.add_parser("export", help="eksportér afsluttede forløb / export closed cases",
-                             description=__doc__.split("\n\n")[1] if __doc__ else None)
+    exp = actions.add_parser(
+        "export",
+        help="eksportér afsluttede forløb / export closed cases",
+        description=__doc__.split("\n\n")[1] if __doc__ else None,
+    )
     exp.add_argument("--out", required=True, metavar="COHORT.csv", help="kohortefil / cohort file to write")
-    exp.add_argument("--since", type=iso_date, metavar="DATE", help="afsluttet fra og med / closed on or after")
-    exp.add_argument("--until", type=iso_date, metavar="DATE", help="afsluttet til og med / closed on or before")
-    exp.add_argument("--min-cell", type=int, default=5, metavar="N",
-                     help="mindste celle / smallest cell written (default 5)")
+    exp.add_argument(
+        "--since", type=iso_date, metavar="DATE", help="afsluttet fra og med / closed on or after"
+    )
+    exp.add_argument(
+        "--until", type=iso_date, metavar="DATE", help="afsluttet til og med / closed on or before"
+    )
+    exp.add_argument(
+        "--min-cell",
+        type=int,
+        default=5,
+        metavar="N",
+        help="mindste celle / smallest cell written (default 5)",
+    )
     add_database_flag(exp)
     exp.set_defaults(func=run_export)
 
@@ -41,15 +56,25 @@ def run_export(args: argparse.Namespace) -> int:
     db = open_from_args(args)
     try:
         with db.session() as session:
-            cases = export_cohort(session, args.out, since=args.since, until=args.until,
-                                  min_cell=args.min_cell)
-            audit.record(session, "cohort.export", status=200, actor="cli",
-                         detail=f"cases={len(cases.frame)} since={args.since} until={args.until} "
-                                f"pooled={len(cases.pooled)}")
+            cases = export_cohort(
+                session, args.out, since=args.since, until=args.until, min_cell=args.min_cell
+            )
+            audit.record(
+                session,
+                "cohort.export",
+                status=200,
+                actor="cli",
+                detail=f"cases={len(cases.frame)} since={args.since} until={args.until} "
+                f"pooled={len(cases.pooled)}",
+            )
     finally:
         db.dispose()
     for line in summary_lines(cases, args.min_cell):
         print(line, file=sys.stderr)
-    pooled = f"; {len(cases.pooled)} kommuner under {args.min_cell} forløb skrevet som 'other'" if cases.pooled else ""
+    pooled = (
+        f"; {len(cases.pooled)} kommuner under {args.min_cell} forløb skrevet som 'other'"
+        if cases.pooled
+        else ""
+    )
     print(f"{len(cases.frame)} afsluttede forløb / closed cases → {args.out}{pooled}", file=sys.stderr)
     return 0

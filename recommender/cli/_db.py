@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-DATABASE_HELP = ("database-URL (default: $RECOMMENDER_DATABASE_URL, else the embedded SQLite file in the "
-                 "data directory), e.g. postgresql+psycopg://user@host/db")
+DATABASE_HELP = (
+    "database-URL (default: $RECOMMENDER_DATABASE_URL, else the embedded SQLite file in the "
+    "data directory), e.g. postgresql+psycopg://user@host/db"
+)
 
 
 def add_database_flag(parser: argparse.ArgumentParser) -> None:
@@ -29,9 +31,11 @@ def open_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("db", help="databasens skema / the service database's schema",
-                       description="Opret eller opgradér tjenestens database / create or migrate the "
-                                   "service database.")
+    p = sub.add_parser(
+        "db",
+        help="databasens skema / the service database's schema",
+        description="Opret eller opgradér tjenestens database / create or migrate the service database.",
+    )
     actions = p.add_subparsers(dest="db_action", metavar="ACTION")
     actions.required = True
     up = actions.add_parser("upgrade", help="opgradér til nyeste skema / migrate to the newest schema")
@@ -43,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from recommender.cases.db import shown_url, make_engine, upgrade
+    from recommender.cases.db import make_engine, shown_url, upgrade
 
     url = database_url(args)
     engine = make_engine(url)

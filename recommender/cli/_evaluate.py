@@ -12,21 +12,40 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "evaluate", help="evaluer udfaldsmodellen / evaluate the outcome model",
+        "evaluate",
+        help="evaluer udfaldsmodellen / evaluate the outcome model",
         description="Kalibrering, diskrimination og tal pr. gruppe (køn, oprindelse) på en kohorte; "
-                    "sammenlign evt. med en anden model. / Calibration, discrimination and per-group "
-                    "figures on a cohort; optionally compared with another model.")
+        "sammenlign evt. med en anden model. / Calibration, discrimination and per-group "
+        "figures on a cohort; optionally compared with another model.",
+    )
     parser.add_argument("cohort", metavar="COHORT.csv")
-    parser.add_argument("--model", default=None, metavar="PATH",
-                        help="modelfil (standard: den indbyggede) / model file (default: built-in)")
-    parser.add_argument("--against", default=None, metavar="OTHER",
-                        help="en anden modelfil at sammenligne med / another model file to compare")
-    parser.add_argument("--rules", default=None, metavar="PATH",
-                        help="regelfil til rangeringen (standard: de indbyggede) / rules file for the "
-                             "ranking (default: built-in)")
-    parser.add_argument("--bootstrap", type=int, default=500, metavar="B",
-                        help="parrede bootstrap-stikprøver i sammenligningen (standard 500) / paired "
-                             "bootstrap resamples for the comparison")
+    parser.add_argument(
+        "--model",
+        default=None,
+        metavar="PATH",
+        help="modelfil (standard: den indbyggede) / model file (default: built-in)",
+    )
+    parser.add_argument(
+        "--against",
+        default=None,
+        metavar="OTHER",
+        help="en anden modelfil at sammenligne med / another model file to compare",
+    )
+    parser.add_argument(
+        "--rules",
+        default=None,
+        metavar="PATH",
+        help="regelfil til rangeringen (standard: de indbyggede) / rules file for the "
+        "ranking (default: built-in)",
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=500,
+        metavar="B",
+        help="parrede bootstrap-stikprøver i sammenligningen (standard 500) / paired "
+        "bootstrap resamples for the comparison",
+    )
     parser.add_argument("--json", action="store_true", help="JSON med koder / JSON with codes")
     parser.set_defaults(func=_run)
 
@@ -52,16 +71,26 @@ def _run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     against = load_model(args.against) if args.against else None
     report = evaluate(cohort, model=model, against=against)
-    for flag, version in ((report.in_sample, report.model_version),
-                          (report.against_in_sample, report.against_version)):
+    for flag, version in (
+        (report.in_sample, report.model_version),
+        (report.against_in_sample, report.against_version),
+    ):
         if flag:
-            print(f"advarsel/warning: kohorten er træningsdata for model {version}; tallene er målt i "
-                  "stikprøven og for optimistiske / the cohort is the model's training cohort "
-                  "(in-sample): the figures are optimistic", file=sys.stderr)
+            print(
+                f"advarsel/warning: kohorten er træningsdata for model {version}; tallene er målt i "
+                "stikprøven og for optimistiske / the cohort is the model's training cohort "
+                "(in-sample): the figures are optimistic",
+                file=sys.stderr,
+            )
     comparison = None
     if against is not None:
-        comparison = compare_models(cohort, champion=against, challenger=model,
-                                    rules=load_rules(args.rules), n_bootstrap=args.bootstrap)
+        comparison = compare_models(
+            cohort,
+            champion=against,
+            challenger=model,
+            rules=load_rules(args.rules),
+            n_bootstrap=args.bootstrap,
+        )
     if args.json:
         data = report.to_dict()
         if comparison is not None:

@@ -34,8 +34,16 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["KEEP_ALIVE_SECONDS", "MAX_HEADERS", "MAX_HEADER_BYTES", "REQUEST_SECONDS", "GuardedH11",
-           "Limits", "max_connections", "uvicorn_options"]
+__all__ = [
+    "KEEP_ALIVE_SECONDS",
+    "MAX_HEADERS",
+    "MAX_HEADER_BYTES",
+    "REQUEST_SECONDS",
+    "GuardedH11",
+    "Limits",
+    "max_connections",
+    "uvicorn_options",
+]
 
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADERS = 100
@@ -82,9 +90,17 @@ def _head_problem(scope: Any) -> str | None:
 
 async def _refuse_head(problem: str, send: Any) -> None:
     body = problem.encode()
-    await send({"type": "http.response.start", "status": 431,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 431,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"connection", b"close"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -111,8 +127,11 @@ class GuardedH11(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         if len(self.connections) > self._cap:
-            idle = [c for c in self.connections if isinstance(c, GuardedH11) and c is not self
-                    and c._waiting_for_request()]
+            idle = [
+                c
+                for c in self.connections
+                if isinstance(c, GuardedH11) and c is not self and c._waiting_for_request()
+            ]
             victim = min(idle, key=lambda c: c._idle_since) if idle else self
             victim.transport.close()
             self.connections.discard(victim)  # now, not when the loop gets round to connection_lost
@@ -121,8 +140,11 @@ class GuardedH11(H11Protocol):
         self._arm()
 
     def _waiting_for_request(self) -> bool:
-        return (self.conn.their_state is h11.IDLE and not self.transport.is_closing()
-                and (self.cycle is None or self.cycle.response_complete))
+        return (
+            self.conn.their_state is h11.IDLE
+            and not self.transport.is_closing()
+            and (self.cycle is None or self.cycle.response_complete)
+        )
 
     # request deadline --------------------------------------------------------------------------
     def _arm(self) -> None:
@@ -160,5 +182,9 @@ class GuardedH11(H11Protocol):
 
 def uvicorn_options() -> dict[str, Any]:
     """The keyword arguments that put these limits on ``uvicorn.run``."""
-    return dict(http=GuardedH11, h11_max_incomplete_event_size=LIMITS.max_header_bytes,
-                timeout_keep_alive=LIMITS.keep_alive_seconds, limit_concurrency=max_connections() + 1)
+    return dict(
+        http=GuardedH11,
+        h11_max_incomplete_event_size=LIMITS.max_header_bytes,
+        timeout_keep_alive=LIMITS.keep_alive_seconds,
+        limit_concurrency=max_connections() + 1,
+    )

@@ -28,15 +28,23 @@ _OPTIONS = {
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "invest", help="investeringsmodel (Bilag B) / investment model",
+        "invest",
+        help="investeringsmodel (Bilag B) / investment model",
         description="Kommunaløkonomisk investeringsmodel fra rapportens Bilag B. Alle forudsætninger "
-                    "kan ændres; standardværdierne er rapportens. / The report's investment model; "
-                    "every assumption is an option, the defaults are the report's.")
+        "kan ændres; standardværdierne er rapportens. / The report's investment model; "
+        "every assumption is an option, the defaults are the report's.",
+    )
     defaults = Assumptions()
     for name, aliases in _OPTIONS.items():
         da, en = Assumptions.labels(name)
-        parser.add_argument("--" + name.replace("_", "-"), *aliases, dest=name, metavar="TAL", default=None,
-                            help=f"{da} / {en} (standard/default {getattr(defaults, name):g})")
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            *aliases,
+            dest=name,
+            metavar="TAL",
+            default=None,
+            help=f"{da} / {en} (standard/default {getattr(defaults, name):g})",
+        )
     parser.add_argument("--json", action="store_true", help="JSON med koder / JSON with codes")
     parser.set_defaults(func=_run)
 
@@ -98,8 +106,12 @@ def render(r: InvestmentResult) -> str:
         f"  andel i programmet:       {_pct(a.share_in_integration_programme)} → "
         f"{r.citizens_with_result_subsidy} borgere = {_num(r.result_subsidy_total_dkk)} kr.",
         "Break-even på resultattilskud: "
-        + be(r.break_even_citizens_result_subsidy, r.break_even_citizens_result_subsidy_needed,
-             r.break_even_citizens_result_subsidy_approx) + " i job eller uddannelse",
+        + be(
+            r.break_even_citizens_result_subsidy,
+            r.break_even_citizens_result_subsidy_needed,
+            r.break_even_citizens_result_subsidy_approx,
+        )
+        + " i job eller uddannelse",
         f"Gevinst inkl. resultattilskud: {_num(r.net_gain_with_result_subsidy_dkk)} kr.",
     ]
     return "\n".join(lines)

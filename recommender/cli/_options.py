@@ -20,6 +20,7 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
     Traceback (most recent call last):
     argparse.ArgumentTypeError: expected a whole number 0–10 / et heltal 0–10; got '-1'
     """
+
     def parse(text: str) -> int:
         value = None
         stripped = text.strip()
@@ -27,9 +28,11 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
             value = int(stripped)
         if value is None or not low <= value <= high:
             shown = text if len(text) <= 24 else text[:24] + "…"
-            raise argparse.ArgumentTypeError(f"expected a whole number {low}–{high:,} / et heltal "
-                                             f"{low}–{high:,}; got {shown!r}")
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number {low}–{high:,} / et heltal {low}–{high:,}; got {shown!r}"
+            )
         return value
+
     return parse
 
 

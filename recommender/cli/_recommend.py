@@ -8,28 +8,37 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("recommend", help="anbefaling for én borger / recommendation for one citizen",
-                       description="Anbefaling for én borger (JSON-fil med indskrivningsdata). "
-                                   "Rådgiveren beslutter.")
+    p = sub.add_parser(
+        "recommend",
+        help="anbefaling for én borger / recommendation for one citizen",
+        description="Anbefaling for én borger (JSON-fil med indskrivningsdata). Rådgiveren beslutter.",
+    )
     p.add_argument("citizen", metavar="CITIZEN.json", help="borgerens indskrivningsdata / intake record")
     p.add_argument("--json", action="store_true", help="JSON-kontrakten / the JSON contract")
     p.add_argument("--lang", choices=("da", "en"), default="da", help="sprog / language (default da)")
     p.add_argument("--model", metavar="PATH", help="modelfil / model file (default: built-in)")
     p.add_argument("--rules", metavar="PATH", help="regelfil / rules file (default: built-in)")
-    p.add_argument("--typology", metavar="CODE",
-                   help="rådgiverens typologi (kode eller dansk navn; kræver --reason) / the adviser's "
-                        "typology (requires --reason)")
+    p.add_argument(
+        "--typology",
+        metavar="CODE",
+        help="rådgiverens typologi (kode eller dansk navn; kræver --reason) / the adviser's "
+        "typology (requires --reason)",
+    )
     p.add_argument("--reason", metavar="TEXT", help="begrundelse for rådgiverens typologi / the reason")
-    p.add_argument("--what-if", dest="what_if", action="store_true",
-                   help="hvad kunne ændre anbefalingen? (gemmer intet) / what could change the suggestion?")
+    p.add_argument(
+        "--what-if",
+        dest="what_if",
+        action="store_true",
+        help="hvad kunne ændre anbefalingen? (gemmer intet) / what could change the suggestion?",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from recommender.model import load_model
     from recommender.recommending.citizen_json import read_citizen_json
     from recommender.recommending.recommend import recommend
     from recommender.recommending.screen import render
-    from recommender.model import load_model
     from recommender.typology import load_rules
 
     citizen = read_citizen_json(args.citizen)

@@ -31,18 +31,24 @@ def _workers(text: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="start tjenesten (HTTP API) / start the adviser service",
-                       description="Start rådgivertjenesten: HTTP API under /api/v1, dokumentation på "
-                                   "/docs. Rådgiveren beslutter.")
+    p = sub.add_parser(
+        "serve",
+        help="start tjenesten (HTTP API) / start the adviser service",
+        description="Start rådgivertjenesten: HTTP API under /api/v1, dokumentation på "
+        "/docs. Rådgiveren beslutter.",
+    )
     p.add_argument("--host", default="127.0.0.1", help="adresse / address (default 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     add_database_flag(p)
     p.add_argument("--model", metavar="PATH", help="modelfil / model file (default: built-in)")
     p.add_argument("--rules", metavar="PATH", help="regelfil / rules file (default: built-in)")
     p.add_argument("--workers", type=_workers, default=1, metavar="N", help="processer / worker processes")
-    p.add_argument("--access-log", action="store_true",
-                   help="log hver forespørgsel (stier kan indeholde borger-id'er) / log every request "
-                        "(paths can hold citizen ids)")
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log hver forespørgsel (stier kan indeholde borger-id'er) / log every request "
+        "(paths can hold citizen ids)",
+    )
     p.set_defaults(func=run)
 
 
@@ -59,18 +65,20 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as exc:
-            raise RecommenderError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror})") from None
+            raise RecommenderError(
+                f"--port {port}: cannot listen on {host}:{port} ({exc.strerror})"
+            ) from None
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from recommender.cli._http_limits import uvicorn_options
-    from recommender.server import create_app
-    from recommender.cases.db import shown_url, open_database
+    from recommender.cases.db import open_database, shown_url
     from recommender.cases.engine import load_engine
     from recommender.cases.keys import load_or_create_secret
     from recommender.cases.settings import load_settings
+    from recommender.cli._http_limits import uvicorn_options
+    from recommender.server import create_app
 
     settings = load_settings(database_url=args.database, model=args.model, rules=args.rules)
     _check_port(args.host, args.port)
@@ -81,10 +89,19 @@ def run(args: argparse.Namespace) -> int:
         load_or_create_secret(settings.data_dir, "pseudonym.key")
     if settings.session_secret is None:
         load_or_create_secret(settings.data_dir, "session.key")
-    print(f"recommender serve: http://{args.host}:{args.port}/docs · database {shown_url(url)} · model "
-          f"{engine.model_version} · rules {engine.rules_version} · {args.workers} worker(s)", file=sys.stderr)
-    common = dict(host=args.host, port=args.port, access_log=args.access_log, log_level="warning",
-                  timeout_graceful_shutdown=10, **uvicorn_options())
+    print(
+        f"recommender serve: http://{args.host}:{args.port}/docs · database {shown_url(url)} · model "
+        f"{engine.model_version} · rules {engine.rules_version} · {args.workers} worker(s)",
+        file=sys.stderr,
+    )
+    common = dict(
+        host=args.host,
+        port=args.port,
+        access_log=args.access_log,
+        log_level="warning",
+        timeout_graceful_shutdown=10,
+        **uvicorn_options(),
+    )
     if args.workers == 1:
         uvicorn.run(create_app(settings, engine=engine, database=db), **common)  # type: ignore[arg-type]
         return 0
@@ -95,6 +112,5 @@ def run(args: argparse.Namespace) -> int:
     for name, value in (("RECOMMENDER_MODEL", settings.model), ("RECOMMENDER_RULES", settings.rules)):
         if value:
             os.environ[name] = value
-    uvicorn.run("recommender.server:app_from_env", factory=True, workers=args.workers,
-                **common)  # type: ignore[arg-type]
+    uvicorn.run("recommender.server:app_from_env", factory=True, workers=args.workers, **common)  # type: ignore[arg-type]
     return 0

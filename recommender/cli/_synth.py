@@ -11,19 +11,28 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "synth", help="syntetisk Projekt 500-kohorte / synthetic Projekt 500 cohort",
+        "synth",
+        help="syntetisk Projekt 500-kohorte / synthetic Projekt 500 cohort",
         description="Danner en syntetisk kohorte af afsluttede forløb, der gengiver evalueringens "
-                    "offentliggjorte tal (samme frø giver samme fil). / Writes a synthetic cohort of "
-                    "closed cases that reproduces the evaluation's published figures (same seed, "
-                    "same file).")
-    parser.add_argument("--n", type=whole_number(1, 10**9), required=True, metavar="N",
-                        help="antal forløb / number of cases")
-    parser.add_argument("--seed", type=whole_number(0, MAX_SEED), required=True, metavar="S", help="frø / random seed")
-    parser.add_argument("--out", required=True, metavar="COHORT.csv",
-                        help="kohortefil der skrives / cohort CSV to write")
-    parser.add_argument("--fidelity", action="store_true",
-                        help="vis sammenligning med de offentliggjorte tal (værste først) / print the "
-                             "comparison with the published figures, worst first, and a verdict line")
+        "offentliggjorte tal (samme frø giver samme fil). / Writes a synthetic cohort of "
+        "closed cases that reproduces the evaluation's published figures (same seed, "
+        "same file).",
+    )
+    parser.add_argument(
+        "--n", type=whole_number(1, 10**9), required=True, metavar="N", help="antal forløb / number of cases"
+    )
+    parser.add_argument(
+        "--seed", type=whole_number(0, MAX_SEED), required=True, metavar="S", help="frø / random seed"
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="COHORT.csv", help="kohortefil der skrives / cohort CSV to write"
+    )
+    parser.add_argument(
+        "--fidelity",
+        action="store_true",
+        help="vis sammenligning med de offentliggjorte tal (værste først) / print the "
+        "comparison with the published figures, worst first, and a verdict line",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -36,8 +45,10 @@ def _run(args: argparse.Namespace) -> int:
     from recommender.synth.fidelity import fidelity_report, fidelity_verdict, format_fidelity
 
     cohort = write_cohort(generate_cohort(args.n, args.seed), args.out)
-    print(f"skrev/wrote {cohort.n_rows} forløb/cases ({cohort.n_with_offer} med tilbud/with an offer) "
-          f"til/to {args.out}; fingerprint {cohort.fingerprint}")
+    print(
+        f"skrev/wrote {cohort.n_rows} forløb/cases ({cohort.n_with_offer} med tilbud/with an offer) "
+        f"til/to {args.out}; fingerprint {cohort.fingerprint}"
+    )
     if args.fidelity:
         rows = fidelity_report(cohort)
         print(format_fidelity(rows))

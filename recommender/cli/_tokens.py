@@ -22,14 +22,22 @@ def _id(text: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tokens", help="API-tokens / bearer tokens",
-                       description="Bearer-tokens til API'et / bearer tokens for the API.")
+    p = sub.add_parser(
+        "tokens",
+        help="API-tokens / bearer tokens",
+        description="Bearer-tokens til API'et / bearer tokens for the API.",
+    )
     actions = p.add_subparsers(dest="tokens_action", metavar="ACTION")
     actions.required = True
     issue = actions.add_parser("issue", help="udsted et token (vises én gang) / issue a token (shown once)")
     issue.add_argument("name", metavar="NAME")
-    issue.add_argument("--days", type=_days, default=None, metavar="N",
-                       help="gyldighed i dage / valid for N days (default $RECOMMENDER_TOKEN_DAYS or 90)")
+    issue.add_argument(
+        "--days",
+        type=_days,
+        default=None,
+        metavar="N",
+        help="gyldighed i dage / valid for N days (default $RECOMMENDER_TOKEN_DAYS or 90)",
+    )
     add_database_flag(issue)
     issue.set_defaults(func=run_issue)
     revoke = actions.add_parser("revoke", help="tilbagekald tokens / revoke tokens")
@@ -51,8 +59,11 @@ def run_issue(args: argparse.Namespace) -> int:
             expires = token.expires_at.date().isoformat()
     finally:
         db.dispose()
-    print(f"token {token.id} til/for {args.name}, gyldigt til/valid until {expires}; vises kun nu / "
-          "shown only now", file=sys.stderr)
+    print(
+        f"token {token.id} til/for {args.name}, gyldigt til/valid until {expires}; vises kun nu / "
+        "shown only now",
+        file=sys.stderr,
+    )
     print(text)
     return 0
 

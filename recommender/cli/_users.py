@@ -14,15 +14,24 @@ from recommender.cli._db import add_database_flag, open_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("users", help="brugere / user accounts",
-                       description="Brugerkonti til tjenesten / accounts of the adviser service.")
+    p = sub.add_parser(
+        "users",
+        help="brugere / user accounts",
+        description="Brugerkonti til tjenesten / accounts of the adviser service.",
+    )
     actions = p.add_subparsers(dest="users_action", metavar="ACTION")
     actions.required = True
-    add = actions.add_parser("add", help="opret bruger (adgangskode fra standard input) / add a user "
-                                         "(password from standard input)")
+    add = actions.add_parser(
+        "add",
+        help="opret bruger (adgangskode fra standard input) / add a user (password from standard input)",
+    )
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, metavar="adviser|analyst|admin",
-                     help="rådgiver, analytiker eller administrator / role")
+    add.add_argument(
+        "--role",
+        required=True,
+        metavar="adviser|analyst|admin",
+        help="rådgiver, analytiker eller administrator / role",
+    )
     add.add_argument("--municipality", metavar="M", help="kommune (påkrævet for rådgivere) / municipality")
     add_database_flag(add)
     add.set_defaults(func=run_add)
@@ -54,8 +63,11 @@ def run_add(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             user = accounts.add_user(session, args.name, args.role, password, args.municipality)
-            print(f"bruger/user {user.name} oprettet/added ({user.role}"
-                  f"{', ' + user.municipality if user.municipality else ''})", file=sys.stderr)
+            print(
+                f"bruger/user {user.name} oprettet/added ({user.role}"
+                f"{', ' + user.municipality if user.municipality else ''})",
+                file=sys.stderr,
+            )
     finally:
         db.dispose()
     return 0

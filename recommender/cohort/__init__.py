@@ -9,11 +9,27 @@ True
 """
 
 from recommender.cohort.reader import (
-    CLOSING_COLUMNS, COHORT_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, SYNTHETIC_ID_PREFIX, Cohort, Source,
-    read_citizens_chunks, read_cohort, write_cohort,
+    CLOSING_COLUMNS,
+    COHORT_COLUMNS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    SYNTHETIC_ID_PREFIX,
+    Cohort,
+    Source,
+    read_citizens_chunks,
+    read_cohort,
+    write_cohort,
 )
 
 __all__ = [
-    "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS",
-    "SYNTHETIC_ID_PREFIX", "Source", "read_citizens_chunks", "read_cohort", "write_cohort",
+    "CLOSING_COLUMNS",
+    "COHORT_COLUMNS",
+    "Cohort",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SYNTHETIC_ID_PREFIX",
+    "Source",
+    "read_citizens_chunks",
+    "read_cohort",
+    "write_cohort",
 ]

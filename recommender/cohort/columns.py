@@ -12,10 +12,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from recommender.errors import FieldProblem
-from recommender.vocab import FieldSpec
 from recommender.citizen import parse_value
+from recommender.errors import FieldProblem
 from recommender.text import CONTROL, CPR, FORMULA_START
+from recommender.vocab import FieldSpec
 
 __all__ = ["DATE_LABELS", "MAX_PROBLEMS", "date_column", "parse_column", "text_column"]
 
@@ -24,8 +24,9 @@ DATE_LABELS = {"enrolled_on": "indskrevet dato", "closed_on": "afsluttet dato"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_column(spec: FieldSpec, raw: pd.Series, problems: list,
-                  bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def parse_column(
+    spec: FieldSpec, raw: pd.Series, problems: list, bad: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Parse one column by its distinct values; record problems.
 
     Returns ``(parsed distinct values, index of each row's distinct value)``.
@@ -87,8 +88,11 @@ def text_column(spec: FieldSpec, raw: pd.Series, problems: list, bad: np.ndarray
         bad |= issue | dup
         for r in np.flatnonzero(issue | dup)[:MAX_PROBLEMS]:
             p = found.get(int(codes[r])) or FieldProblem(
-                spec.name, raw.iloc[r], "a unique id (each case once) / et unikt id (hvert forløb "
-                "én gang)", spec.da)
+                spec.name,
+                raw.iloc[r],
+                "a unique id (each case once) / et unikt id (hvert forløb én gang)",
+                spec.da,
+            )
             problems.append((int(r) + 2, p))
     return values[codes]
 
@@ -104,8 +108,11 @@ def _suspects(spec: FieldSpec, uniques: np.ndarray) -> list[int]:
     suspect = (lengths == 0) | (lengths > (spec.max_length or 10**9))
     # Non-ASCII text is normalised (look-alike dashes, digits, invisible characters) by the full check;
     # ASCII text is its own normal form. Control characters, spreadsheet formulas and CPR numbers too.
-    suspect |= np.fromiter((not t.isascii() or CONTROL.search(t) is not None or t.startswith(FORMULA_START)
-                            for t in texts), dtype=bool, count=len(texts))
+    suspect |= np.fromiter(
+        (not t.isascii() or CONTROL.search(t) is not None or t.startswith(FORMULA_START) for t in texts),
+        dtype=bool,
+        count=len(texts),
+    )
     # one regex scan over all values, separated by NUL (never a digit)
     joined = "\x00".join(texts)
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
@@ -125,7 +132,15 @@ def date_column(name: str, raw: pd.Series, problems: list, bad: np.ndarray) -> n
         issue = wrong[codes]
         bad |= issue
         for r in np.flatnonzero(issue)[:MAX_PROBLEMS]:
-            problems.append((int(r) + 2, FieldProblem(
-                name, raw.iloc[r], "an ISO date YYYY-MM-DD or empty / en dato ÅÅÅÅ-MM-DD eller tom",
-                DATE_LABELS[name])))
+            problems.append(
+                (
+                    int(r) + 2,
+                    FieldProblem(
+                        name,
+                        raw.iloc[r],
+                        "an ISO date YYYY-MM-DD or empty / en dato ÅÅÅÅ-MM-DD eller tom",
+                        DATE_LABELS[name],
+                    ),
+                )
+            )
     return dates.to_numpy(dtype="datetime64[ns]")[codes]

@@ -35,41 +35,80 @@ import pandas as pd
 from recommender.cohort.columns import DATE_LABELS, MAX_PROBLEMS, date_column, parse_column, text_column
 from recommender.errors import CohortError, FieldProblem, did_you_mean
 from recommender.files import check_output, open_input, spreadsheet_safe, write_bytes_atomic
-from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, RULE_ONLY, TYPOLOGY, FieldSpec
 from recommender.text import normalise, show_key
+from recommender.vocab import ANSWER, CRITERIA, DEGREE, FIELDS, OFFER, OUTCOME, RULE_ONLY, TYPOLOGY, FieldSpec
 
 __all__ = [
-    "CLOSING_COLUMNS", "COHORT_COLUMNS", "Cohort", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS",
-    "SYNTHETIC_ID_PREFIX", "Source", "read_citizens_chunks", "read_cohort", "write_cohort",
+    "CLOSING_COLUMNS",
+    "COHORT_COLUMNS",
+    "Cohort",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SYNTHETIC_ID_PREFIX",
+    "Source",
+    "read_citizens_chunks",
+    "read_cohort",
+    "write_cohort",
 ]
 
 Source = Union[str, "os.PathLike[str]", pd.DataFrame, "Cohort"]
 
 _OFFER = FieldSpec("offer", "code", "tilbud", "offer", required=False, scale=OFFER)
 _OUTCOME = FieldSpec("outcome", "code", "afslutningsårsag", "outcome", scale=OUTCOME)
-_DURATION = FieldSpec("duration_days", "int", "forløbets længde (dage)", "duration (days)",
-                      required=False, low=0, high=3650)
+_DURATION = FieldSpec(
+    "duration_days", "int", "forløbets længde (dage)", "duration (days)", required=False, low=0, high=3650
+)
 _CLOSING = tuple(
-    FieldSpec(f"{name}_closing", "code", FIELDS[name].da + " (ved afslutning)",
-              FIELDS[name].en + " (at closing)", required=False, scale=ANSWER)
+    FieldSpec(
+        f"{name}_closing",
+        "code",
+        FIELDS[name].da + " (ved afslutning)",
+        FIELDS[name].en + " (at closing)",
+        required=False,
+        scale=ANSWER,
+    )
     for name in CRITERIA
-) + (FieldSpec("network_use_closing", "code", FIELDS["network_use"].da + " (ved afslutning)",
-               FIELDS["network_use"].en + " (at closing)", required=False, scale=DEGREE),)
+) + (
+    FieldSpec(
+        "network_use_closing",
+        "code",
+        FIELDS["network_use"].da + " (ved afslutning)",
+        FIELDS["network_use"].en + " (at closing)",
+        required=False,
+        scale=DEGREE,
+    ),
+)
 #: The adviser's typology when she set one (issue 26; ``cohort export``): recorded, never a feature.
-_TYPOLOGY_ADVISER = FieldSpec("typology_adviser", "code", "rådgiverens typologi", "the adviser's typology",
-                              required=False, scale=TYPOLOGY)
+_TYPOLOGY_ADVISER = FieldSpec(
+    "typology_adviser",
+    "code",
+    "rådgiverens typologi",
+    "the adviser's typology",
+    required=False,
+    scale=TYPOLOGY,
+)
 _DATES = DATE_LABELS
 
-_SPECS: dict[str, FieldSpec] = {**FIELDS, "offer": _OFFER, "outcome": _OUTCOME,
-                                "duration_days": _DURATION, **{s.name: s for s in _CLOSING},
-                                "typology_adviser": _TYPOLOGY_ADVISER}
+_SPECS: dict[str, FieldSpec] = {
+    **FIELDS,
+    "offer": _OFFER,
+    "outcome": _OUTCOME,
+    "duration_days": _DURATION,
+    **{s.name: s for s in _CLOSING},
+    "typology_adviser": _TYPOLOGY_ADVISER,
+}
 
 CLOSING_COLUMNS: tuple[str, ...] = tuple(s.name for s in _CLOSING)
 #: Columns every cohort frame has, in canonical order: the intake fields, then ``offer`` and ``outcome``.
 COHORT_COLUMNS: tuple[str, ...] = (*FIELDS, "offer", "outcome")
 #: Optional columns, kept (in this order) only when the file has them.
-OPTIONAL_COLUMNS: tuple[str, ...] = ("duration_days", "enrolled_on", "closed_on", *CLOSING_COLUMNS,
-                                     "typology_adviser")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "duration_days",
+    "enrolled_on",
+    "closed_on",
+    *CLOSING_COLUMNS,
+    "typology_adviser",
+)
 #: Columns a file must have (optional intake fields may be absent and then take their default).
 REQUIRED_COLUMNS: tuple[str, ...] = (*(n for n, s in FIELDS.items() if s.required), "offer", "outcome")
 _KNOWN = (*COHORT_COLUMNS, *OPTIONAL_COLUMNS)
@@ -122,14 +161,16 @@ class Cohort:
         return bool(len(ids)) and bool(ids.str.fullmatch(SYNTHETIC_ID_PREFIX + r"\d{7}").all())
 
     def __repr__(self) -> str:
-        return (f"Cohort(source={self.source!r}, n_rows={self.n_rows}, "
-                f"n_with_offer={self.n_with_offer}, fingerprint={self.fingerprint[:12]!r}…)")
+        return (
+            f"Cohort(source={self.source!r}, n_rows={self.n_rows}, "
+            f"n_with_offer={self.n_with_offer}, fingerprint={self.fingerprint[:12]!r}…)"
+        )
 
 
 # --------------------------------------------------------------------------------------- reading
 
 #: The most bytes a cohort or citizens CSV may hold (counted as read: pipes and devices too).
-MAX_CSV_BYTES = 4 * 1024 ** 3
+MAX_CSV_BYTES = 4 * 1024**3
 
 
 @contextmanager
@@ -139,8 +180,9 @@ def _open_csv(path: Path) -> Iterator[tuple[str, list[str], io.TextIOWrapper]]:
     Line endings may be LF, CRLF or CR only (Excel's "CSV (Macintosh)"): all are read as line ends.
     """
     name = str(path)
-    source = open_input(path, limit=MAX_CSV_BYTES, what="CSV file",
-                        error=lambda message: CohortError(message, path=name))
+    source = open_input(
+        path, limit=MAX_CSV_BYTES, what="CSV file", error=lambda message: CohortError(message, path=name)
+    )
     text = io.TextIOWrapper(io.BufferedReader(source, 1 << 16), encoding="utf-8-sig", newline=None)
     try:
         head = source.peek(65536)
@@ -164,8 +206,7 @@ def _open_csv(path: Path) -> Iterator[tuple[str, list[str], io.TextIOWrapper]]:
         text.close()
 
 
-_CSV_OPTIONS = dict(dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                    engine="c")
+_CSV_OPTIONS = dict(dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
 
 
 def _blank(frame: pd.DataFrame) -> np.ndarray:
@@ -209,13 +250,16 @@ def _show_column(name: str) -> str:
     return show_key(name)
 
 
-def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str] = _KNOWN,
-                  required: Sequence[str] = REQUIRED_COLUMNS) -> None:
+def _check_header(
+    columns: Sequence[str],
+    path: str | None,
+    known: Sequence[str] = _KNOWN,
+    required: Sequence[str] = REQUIRED_COLUMNS,
+) -> None:
     seen: set[str] = set()
     for col in columns:
         if col in seen:
-            raise CohortError(f"kolonnen {_show_column(col)} står to gange / column appears twice",
-                              path=path)
+            raise CohortError(f"kolonnen {_show_column(col)} står to gange / column appears twice", path=path)
         seen.add(col)
     unknown = [c for c in columns if c not in known]
     if unknown:
@@ -223,8 +267,12 @@ def _check_header(columns: Sequence[str], path: str | None, known: Sequence[str]
         for c in unknown[:5]:
             guess = did_you_mean(c, known)
             hints.append(_show_column(c) + (f" (did you mean / mente du {guess!r}?)" if guess else ""))
-        raise CohortError("ukendte kolonner / unknown columns: " + ", ".join(hints)
-                          + f"; allowed / tilladt: {', '.join(known)}", path=path)
+        raise CohortError(
+            "ukendte kolonner / unknown columns: "
+            + ", ".join(hints)
+            + f"; allowed / tilladt: {', '.join(known)}",
+            path=path,
+        )
     missing = [c for c in required if c not in seen]
     if missing:
         raise CohortError("manglende kolonner / missing columns: " + ", ".join(missing), path=path)
@@ -244,8 +292,9 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
             text = s.dt.strftime("%Y-%m-%d").astype(object).fillna("")
         elif _column(col) in _DATES and s.map(lambda v: isinstance(v, date)).any():
             # dates held as Python/pandas date objects in an object column (e.g. after astype(object))
-            text = s.map(lambda v: v.strftime("%Y-%m-%d") if isinstance(v, date)
-                         else ("" if pd.isna(v) else str(v))).astype(object)
+            text = s.map(
+                lambda v: v.strftime("%Y-%m-%d") if isinstance(v, date) else ("" if pd.isna(v) else str(v))
+            ).astype(object)
         else:
             if pd.api.types.is_float_dtype(s.dtype) and (s.dropna() % 1 == 0).all():
                 s = s.astype("Int64")
@@ -255,9 +304,16 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Sequence[str] = _KNOWN,
-              required: Sequence[str] = REQUIRED_COLUMNS, always: Sequence[str] = COHORT_COLUMNS,
-              lines: np.ndarray | None = None) -> pd.DataFrame:
+def _validate(
+    text: pd.DataFrame,
+    source: str,
+    path: str | None,
+    *,
+    known: Sequence[str] = _KNOWN,
+    required: Sequence[str] = REQUIRED_COLUMNS,
+    always: Sequence[str] = COHORT_COLUMNS,
+    lines: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Validate text columns into typed ones; ``lines[r]`` is the file line of row ``r`` (default r + 2)."""
     _check_header(list(text.columns), path, known, required)
     n = len(text)
@@ -284,8 +340,7 @@ def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Seque
             columns[name] = pd.Categorical.from_codes(index[codes], categories=list(spec.scale.codes))
         elif spec.kind == "int":
             if spec.required:
-                columns[name] = np.array([v if v is not None else 0 for v in parsed],
-                                         dtype=np.int64)[codes]
+                columns[name] = np.array([v if v is not None else 0 for v in parsed], dtype=np.int64)[codes]
             else:
                 columns[name] = pd.array(parsed, dtype="Int64")[codes]
         else:  # bool: parse_value gave True/False (None only on rows already reported bad)
@@ -295,19 +350,29 @@ def _validate(text: pd.DataFrame, source: str, path: str | None, *, known: Seque
         if order.any():
             bad |= order
             for r in np.flatnonzero(order)[:MAX_PROBLEMS]:
-                problems.append((int(r) + 2, FieldProblem(
-                    "closed_on", text["closed_on"].iloc[r],
-                    "a date on or after enrolled_on / en dato på eller efter indskrevet dato",
-                    _DATES["closed_on"])))
+                problems.append(
+                    (
+                        int(r) + 2,
+                        FieldProblem(
+                            "closed_on",
+                            text["closed_on"].iloc[r],
+                            "a date on or after enrolled_on / en dato på eller efter indskrevet dato",
+                            _DATES["closed_on"],
+                        ),
+                    )
+                )
     if bad.any():
         order_of = {name: i for i, name in enumerate(_KNOWN)}
         problems.sort(key=lambda lp: (lp[0], order_of.get(lp[1].field, 99)))
         n_bad = int(bad.sum())
         # the column parsers count row r as line r + 2
         where = (lambda line: line) if lines is None else (lambda line: int(lines[line - 2]))
-        raise CohortError(f"{n_bad} af/of {n} rækker/rows har fejl/are invalid", path=path,
-                          problems=[(where(line), p) for line, p in problems[:MAX_PROBLEMS]],
-                          n_bad_rows=n_bad)
+        raise CohortError(
+            f"{n_bad} af/of {n} rækker/rows har fejl/are invalid",
+            path=path,
+            problems=[(where(line), p) for line, p in problems[:MAX_PROBLEMS]],
+            n_bad_rows=n_bad,
+        )
     return pd.DataFrame(columns, index=pd.RangeIndex(n))[present]
 
 
@@ -367,8 +432,9 @@ def read_cohort(source: Source) -> Cohort:
         raise CohortError(f"expected a CSV path or a pandas DataFrame; got {type(source).__name__}")
     frame = _validate(text, name, path)
     n_offer = int(frame["offer"].notna().sum())
-    return Cohort(frame=frame, fingerprint=_fingerprint(frame), n_rows=len(frame),
-                  n_with_offer=n_offer, source=name)
+    return Cohort(
+        frame=frame, fingerprint=_fingerprint(frame), n_rows=len(frame), n_with_offer=n_offer, source=name
+    )
 
 
 def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
@@ -394,24 +460,34 @@ def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) 
             lines = np.arange(line - len(pending), line - len(pending) + len(raw))
             line += len(raw) - len(pending)
             trailing = _trailing_blanks(raw)
-            pending = raw.iloc[len(raw) - trailing:]
+            pending = raw.iloc[len(raw) - trailing :]
             raw, lines = raw.iloc[: len(raw) - trailing].reset_index(drop=True), lines[: len(raw) - trailing]
             if raw.empty:
                 continue
-            frame = _validate(raw, str(p), str(p), known=known, required=required, always=known,
-                              lines=lines)
+            frame = _validate(raw, str(p), str(p), known=known, required=required, always=known, lines=lines)
             ids = frame["citizen_id"].to_numpy(dtype=object)
             repeated = [i for i, cid in enumerate(ids) if cid in seen]
             if repeated:
                 r = repeated[0]
-                raise CohortError("citizen_id står to gange / appears twice", path=str(p), problems=[(
-                    int(lines[r]), FieldProblem("citizen_id", ids[r], "a unique id / et unikt id",
-                                                FIELDS["citizen_id"].da))], n_bad_rows=len(repeated))
+                raise CohortError(
+                    "citizen_id står to gange / appears twice",
+                    path=str(p),
+                    problems=[
+                        (
+                            int(lines[r]),
+                            FieldProblem(
+                                "citizen_id", ids[r], "a unique id / et unikt id", FIELDS["citizen_id"].da
+                            ),
+                        )
+                    ],
+                    n_bad_rows=len(repeated),
+                )
             seen.update(ids)
             yield frame
 
 
 # --------------------------------------------------------------------------------------- writing
+
 
 def _to_csv_text(frame: pd.DataFrame) -> str:
     out = {}
@@ -443,5 +519,10 @@ def write_cohort(cohort_or_frame: Cohort | pd.DataFrame, path: str | os.PathLike
     cohort = read_cohort(cohort_or_frame)
     data = _to_csv_text(cohort.frame).encode("utf-8")
     write_bytes_atomic(target, [data], inputs=(source,))
-    return Cohort(frame=cohort.frame, fingerprint=cohort.fingerprint, n_rows=cohort.n_rows,
-                  n_with_offer=cohort.n_with_offer, source=str(target))
+    return Cohort(
+        frame=cohort.frame,
+        fingerprint=cohort.fingerprint,
+        n_rows=cohort.n_rows,
+        n_with_offer=cohort.n_with_offer,
+        source=str(target),
+    )

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["atomic_output", "check_output", "check_output_dir", "spreadsheet_safe", "write_bytes_atomic"]
 
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "en mappe / a directory"
@@ -57,8 +58,7 @@ def _inputs(inputs: Iterable[object]) -> list[str]:
     return [os.fspath(i) for i in inputs if isinstance(i, (str, os.PathLike))]  # type: ignore[misc]
 
 
-def check_output(path: str | os.PathLike[str], *, inputs: Iterable[object] = (),
-                 what: str = "--out") -> Path:
+def check_output(path: str | os.PathLike[str], *, inputs: Iterable[object] = (), what: str = "--out") -> Path:
     """Refuse an output path that is not a new path or an existing regular file, or that is an input.
 
     >>> check_output("/dev/null")  # doctest: +ELLIPSIS
@@ -75,23 +75,32 @@ def check_output(path: str | os.PathLike[str], *, inputs: Iterable[object] = (),
         raise OutputError(f"{what} kan ikke bruges / cannot be used ({exc.strerror})", path=where) from None
     if info is not None:
         if stat.S_ISLNK(info.st_mode):
-            raise OutputError(f"{what} er et symbolsk link; angiv selve filen / is a symbolic link; give "
-                              "the file itself", path=where)
+            raise OutputError(
+                f"{what} er et symbolsk link; angiv selve filen / is a symbolic link; give the file itself",
+                path=where,
+            )
         if not stat.S_ISREG(info.st_mode):
-            raise OutputError(f"{what} er {_kind(info.st_mode)}; skriv kun til en almindelig fil eller en "
-                              "ny sti / write only to a regular file or a new path", path=where)
+            raise OutputError(
+                f"{what} er {_kind(info.st_mode)}; skriv kun til en almindelig fil eller en "
+                "ny sti / write only to a regular file or a new path",
+                path=where,
+            )
         for source in _inputs(inputs):
             if _same(target, source):
-                raise OutputError(f"{what} er inddatafilen {source}; vælg en anden uddatafil / is the input "
-                                  "file; choose another output file", path=where)
+                raise OutputError(
+                    f"{what} er inddatafilen {source}; vælg en anden uddatafil / is the input "
+                    "file; choose another output file",
+                    path=where,
+                )
     parent = target.parent if str(target.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
         raise OutputError(f"{parent} er ikke en mappe / is not a directory", path=where)
     return target
 
 
-def check_output_dir(path: str | os.PathLike[str], *, marker: str, inputs: Iterable[object] = (),
-                     what: str = "--out") -> Path:
+def check_output_dir(
+    path: str | os.PathLike[str], *, marker: str, inputs: Iterable[object] = (), what: str = "--out"
+) -> Path:
     """Refuse a folder that is not new, empty or an earlier output (``marker`` inside), or holds an input."""
     target = Path(path).absolute()
     where = str(target)
@@ -104,18 +113,24 @@ def check_output_dir(path: str | os.PathLike[str], *, marker: str, inputs: Itera
         for source in _inputs(inputs):
             resolved = Path(source).resolve()
             if real == resolved or real in resolved.parents:
-                raise OutputError(f"{what} indeholder inddatafilen {source}; den ville blive slettet / holds "
-                                  "the input file, which would be deleted", path=where)
+                raise OutputError(
+                    f"{what} indeholder inddatafilen {source}; den ville blive slettet / holds "
+                    "the input file, which would be deleted",
+                    path=where,
+                )
         if any(target.iterdir()) and not (target / marker).is_file():
-            raise OutputError(f"{what} er ikke tom og indeholder ikke en tidligere rapport ({marker}); vælg en "
-                              "ny eller tom mappe / the directory is not empty and holds no earlier report",
-                              path=where)
+            raise OutputError(
+                f"{what} er ikke tom og indeholder ikke en tidligere rapport ({marker}); vælg en "
+                "ny eller tom mappe / the directory is not empty and holds no earlier report",
+                path=where,
+            )
     return target
 
 
 @contextmanager
-def atomic_output(path: str | os.PathLike[str], mode: str = "wb", *, inputs: Iterable[object] = (),
-                  **kwargs: Any) -> Iterator[IO[Any]]:
+def atomic_output(
+    path: str | os.PathLike[str], mode: str = "wb", *, inputs: Iterable[object] = (), **kwargs: Any
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; on success fsync it and move it onto ``path``.
 
     The target is checked with :func:`check_output` before and again just before the move. On any
@@ -140,8 +155,9 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb", *, inputs: Ite
         raise
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], chunks: Iterable[bytes], *,
-                       inputs: Iterable[object] = ()) -> Path:
+def write_bytes_atomic(
+    path: str | os.PathLike[str], chunks: Iterable[bytes], *, inputs: Iterable[object] = ()
+) -> Path:
     """Write ``chunks`` to ``path`` through :func:`atomic_output`; returns the path."""
     with atomic_output(path, "wb", inputs=inputs) as handle:
         for chunk in chunks:

@@ -53,8 +53,9 @@ class InputSource(io.RawIOBase):
     def _count(self, n: int) -> None:
         self.bytes_read += n
         if self.bytes_read > self._limit:
-            raise self._error(f"mere end / more than {self._limit:,} bytes; filen er for stor / the input "
-                              "is too large")
+            raise self._error(
+                f"mere end / more than {self._limit:,} bytes; filen er for stor / the input is too large"
+            )
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         if self._prefix:
@@ -87,8 +88,9 @@ class InputSource(io.RawIOBase):
             super().close()
 
 
-def open_input(path: str | os.PathLike[str], *, limit: int, error: ErrorFactory | None = None,
-               what: str = "file") -> InputSource:
+def open_input(
+    path: str | os.PathLike[str], *, limit: int, error: ErrorFactory | None = None, what: str = "file"
+) -> InputSource:
     """Open ``path`` once for reading with a cap of ``limit`` bytes actually read.
 
     A missing path or a directory raises ``error(message)`` (default: a ``RecommenderError`` naming
@@ -113,8 +115,9 @@ def open_input(path: str | os.PathLike[str], *, limit: int, error: ErrorFactory 
     return InputSource(handle, limit=limit, error=make)  # type: ignore[arg-type]
 
 
-def read_input(path: str | os.PathLike[str], *, limit: int, error: ErrorFactory | None = None,
-               what: str = "file") -> bytes:
+def read_input(
+    path: str | os.PathLike[str], *, limit: int, error: ErrorFactory | None = None, what: str = "file"
+) -> bytes:
     """The whole content of ``path`` (at most ``limit`` bytes, else ``error``), read once."""
     with open_input(path, limit=limit, error=error, what=what) as source:
         return source.read()

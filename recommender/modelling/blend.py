@@ -35,8 +35,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 __all__ = ["AverageClassifier", "mixture_weights"]
 
 
-def mixture_weights(likelihood: np.ndarray, *, iterations: int = 500, tol: float = 1e-10
-                    ) -> np.ndarray:
+def mixture_weights(likelihood: np.ndarray, *, iterations: int = 500, tol: float = 1e-10) -> np.ndarray:
     """The convex weights ``w`` maximising ``Σ_i log Σ_m w_m · likelihood[i, m]``.
 
     ``likelihood`` (n, m): each component's out-of-fold probability of the outcome row ``i`` really
@@ -70,8 +69,9 @@ class AverageClassifier(ClassifierMixin, BaseEstimator):
     sum to 1 together.
     """
 
-    def __init__(self, estimators: list | tuple = (), weights: Sequence[float] | None = None,
-                 prior_weight: float = 0.0):
+    def __init__(
+        self, estimators: list | tuple = (), weights: Sequence[float] | None = None, prior_weight: float = 0.0
+    ):
         self.estimators = estimators
         self.weights = weights
         self.prior_weight = prior_weight
@@ -80,10 +80,11 @@ class AverageClassifier(ClassifierMixin, BaseEstimator):
         """The member weights and the prior share, rescaled to sum to 1 together."""
         n = len(self.estimators)
         w = np.full(n, 1.0 / n) if self.weights is None else np.asarray(self.weights, dtype=float)
-        if w.shape != (n,) or np.any(w < 0) or self.prior_weight < 0 or \
-                w.sum() + self.prior_weight <= 0:
-            raise ValueError(f"weights: expected {n} non-negative numbers (with prior_weight >= 0, "
-                             f"not all 0); got {self.weights!r} and {self.prior_weight!r}")
+        if w.shape != (n,) or np.any(w < 0) or self.prior_weight < 0 or w.sum() + self.prior_weight <= 0:
+            raise ValueError(
+                f"weights: expected {n} non-negative numbers (with prior_weight >= 0, "
+                f"not all 0); got {self.weights!r} and {self.prior_weight!r}"
+            )
         total = w.sum() + self.prior_weight
         return w / total, float(self.prior_weight / total)
 
@@ -98,14 +99,24 @@ class AverageClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     @classmethod
-    def from_fitted(cls, fitted: list, classes, *, weights: Sequence[float] | None = None,
-                    prior_weight: float = 0.0, prior=None) -> AverageClassifier:
+    def from_fitted(
+        cls,
+        fitted: list,
+        classes,
+        *,
+        weights: Sequence[float] | None = None,
+        prior_weight: float = 0.0,
+        prior=None,
+    ) -> AverageClassifier:
         """An AverageClassifier of already fitted estimators (e.g. bootstrap refits); ``prior``
         the outcome shares in ``classes`` order (needed when ``prior_weight`` > 0)."""
         out = cls(list(fitted), weights=weights, prior_weight=prior_weight)
         out.classes_, out.estimators_ = np.asarray(classes), list(fitted)
-        out.prior_ = (np.full(len(out.classes_), 1.0 / len(out.classes_)) if prior is None
-                      else np.asarray(prior, dtype=float))
+        out.prior_ = (
+            np.full(len(out.classes_), 1.0 / len(out.classes_))
+            if prior is None
+            else np.asarray(prior, dtype=float)
+        )
         return out
 
     def predict_proba(self, X) -> np.ndarray:

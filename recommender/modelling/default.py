@@ -35,8 +35,16 @@ from recommender.model import OutcomeModel, load_model, save_model, train
 from recommender.modelling.persist import library_versions
 from recommender.typology import load_rules
 
-__all__ = ["DEFAULT_EVIDENCE", "DEFAULT_N", "DEFAULT_SEED", "build_default", "cache_dir", "cache_key",
-           "default_model", "install_key"]
+__all__ = [
+    "DEFAULT_EVIDENCE",
+    "DEFAULT_N",
+    "DEFAULT_SEED",
+    "build_default",
+    "cache_dir",
+    "cache_key",
+    "default_model",
+    "install_key",
+]
 
 DEFAULT_N = 20_000
 DEFAULT_SEED = 500
@@ -46,8 +54,15 @@ BUILD_JOBS = 2  # the machines this runs on have at least two cores; the model d
 #: record, rules front, model front), the rules engine, the modelling code, cohort parsing, the synthetic
 #: generator, the rules file and the published figures. Globbed, not listed by hand, so a new module in
 #: one of these folders is covered without anyone remembering to add it.
-_SOURCE_GLOBS = ("*.py", "rules.yaml", "data/*.yaml", "rules/*.py", "modelling/*.py", "cohort/*.py",
-                 "synth/*.py")
+_SOURCE_GLOBS = (
+    "*.py",
+    "rules.yaml",
+    "data/*.yaml",
+    "rules/*.py",
+    "modelling/*.py",
+    "cohort/*.py",
+    "synth/*.py",
+)
 
 
 def cache_dir() -> Path:
@@ -63,8 +78,10 @@ def cache_key() -> str:
     from recommender import __version__
 
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{__version__}|{sorted(library_versions().items())}|"
-                            f"{DEFAULT_N}|{DEFAULT_SEED}|{DEFAULT_EVIDENCE}".encode())
+    digest = hashlib.sha256(
+        f"{__version__}|{sorted(library_versions().items())}|"
+        f"{DEFAULT_N}|{DEFAULT_SEED}|{DEFAULT_EVIDENCE}".encode()
+    )
     for path in sorted({p for pattern in _SOURCE_GLOBS for p in package.glob(pattern)}):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -78,8 +95,14 @@ def build_default(progress: Callable[[str], None] | None = None) -> OutcomeModel
     from recommender.synth import generate_cohort
 
     cohort = generate_cohort(DEFAULT_N, DEFAULT_SEED)
-    return train(cohort, seed=0, evidence_size=DEFAULT_EVIDENCE, rules=load_rules(), n_jobs=BUILD_JOBS,
-                 progress=progress)
+    return train(
+        cohort,
+        seed=0,
+        evidence_size=DEFAULT_EVIDENCE,
+        rules=load_rules(),
+        n_jobs=BUILD_JOBS,
+        progress=progress,
+    )
 
 
 def install_key() -> str:
@@ -92,6 +115,7 @@ def _build_lock(folder: Path) -> Iterator[None]:
     """An exclusive cross-process lock for building this install's default model (no-op if impossible)."""
     try:
         import fcntl
+
         folder.mkdir(parents=True, exist_ok=True)
         handle = open(folder / f"default-model-{install_key()}.lock", "a+b")  # noqa: SIM115
     except (ImportError, OSError):  # no fcntl (Windows) or a read-only cache: build without a lock
@@ -124,21 +148,34 @@ def _load_or_build() -> OutcomeModel:
         model = _read_cached(path)  # another process may have built it while we waited
         if model is not None:
             return model
-        print(f"recommender: bygger standardmodellen / building the default model (once: under a "
-              f"minute on an idle machine; cached in {folder}) …", file=sys.stderr, flush=True)
+        print(
+            f"recommender: bygger standardmodellen / building the default model (once: under a "
+            f"minute on an idle machine; cached in {folder}) …",
+            file=sys.stderr,
+            flush=True,
+        )
         start = time.monotonic()
-        model = build_default(lambda line: print(f"recommender: {line} ({time.monotonic() - start:.0f} s)",
-                                                 file=sys.stderr, flush=True))
-        print(f"recommender: standardmodellen er klar / the default model is ready "
-              f"({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
+        model = build_default(
+            lambda line: print(
+                f"recommender: {line} ({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True
+            )
+        )
+        print(
+            f"recommender: standardmodellen er klar / the default model is ready "
+            f"({time.monotonic() - start:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
         try:
             save_model(model, path)
             for stale in folder.glob(f"{prefix}*.p500model"):
                 if stale != path:  # this install's older code: never read again
                     stale.unlink(missing_ok=True)
         except (OSError, RecommenderError) as exc:  # a read-only home, a link: use it from memory
-            print(f"recommender: could not cache the default model "
-                  f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+            print(
+                f"recommender: could not cache the default model ({getattr(exc, 'strerror', None) or exc})",
+                file=sys.stderr,
+            )
     return model
 
 

@@ -51,8 +51,10 @@ class OfferEstimates:
                 "score": float(self.score[i, j]),
                 "score_interval": [float(self.score_low[i, j]), float(self.score_high[i, j])],
                 "proba": {k: float(self.proba[i, j, m]) for m, k in enumerate(self.outcomes)},
-                "proba_interval": {k: [float(self.proba_low[i, j, m]), float(self.proba_high[i, j, m])]
-                                   for m, k in enumerate(self.outcomes)},
+                "proba_interval": {
+                    k: [float(self.proba_low[i, j, m]), float(self.proba_high[i, j, m])]
+                    for m, k in enumerate(self.outcomes)
+                },
                 "propensity": float(self.propensity[i, j]),
                 "support": str(self.support[i, j]),
                 "evidence": int(self.evidence[j]),
@@ -60,12 +62,15 @@ class OfferEstimates:
         return out
 
     def to_dict(self) -> dict[str, object]:
-        return {"interval_level": self.interval_level, "offers": list(self.offers),
-                "outcomes": list(self.outcomes), "citizens": [self.row(i) for i in range(self.n)]}
+        return {
+            "interval_level": self.interval_level,
+            "offers": list(self.offers),
+            "outcomes": list(self.outcomes),
+            "citizens": [self.row(i) for i in range(self.n)],
+        }
 
     def __repr__(self) -> str:
-        first = ", ".join(f"{o}={self.score[0, j]:.2f}" for j, o in enumerate(self.offers)) \
-            if self.n else ""
+        first = ", ".join(f"{o}={self.score[0, j]:.2f}" for j, o in enumerate(self.offers)) if self.n else ""
         return f"OfferEstimates(n={self.n}, level={self.interval_level}, scores[0]: {first})"
 
 
@@ -89,9 +94,16 @@ class Reason:
     logodds: float
 
     def to_dict(self) -> dict[str, object]:
-        return {"field": self.field, "value": self.value, "baseline": self.baseline,
-                "label_da": self.label_da, "label_en": self.label_en, "direction": self.direction,
-                "size": round(self.size, 6), "logodds": round(self.logodds, 6)}
+        return {
+            "field": self.field,
+            "value": self.value,
+            "baseline": self.baseline,
+            "label_da": self.label_da,
+            "label_en": self.label_en,
+            "direction": self.direction,
+            "size": round(self.size, 6),
+            "logodds": round(self.logodds, 6),
+        }
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from recommender.modelling.schema import OTHER, UNKNOWN, FeatureSchema
 from recommender.errors import FieldProblem, InvalidCitizenError, RecommenderError
-from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, PROTECTED
+from recommender.modelling.schema import OTHER, UNKNOWN, FeatureSchema
+from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER
 
 __all__ = ["FeatureSchema", "OfferInteractions", "build_schema", "citizen_encoder", "prepare"]
 
@@ -68,8 +68,13 @@ def _canonical(name: str, values: pd.Series, categories: tuple[str, ...]) -> pd.
     """One categorical column as canonical strings (codes, ``true``/``false``, ``other``/``unknown``)."""
     spec = FIELDS[name]
     if spec.kind == "bool":
-        out = values.map(lambda v: "true" if v is True or v == "true" or v is np.True_ else
-                         ("false" if v is False or v == "false" or v is np.False_ else v))
+        out = values.map(
+            lambda v: (
+                "true"
+                if v is True or v == "true" or v is np.True_
+                else ("false" if v is False or v == "false" or v is np.False_ else v)
+            )
+        )
     else:
         out = values.astype(object)
     out = out.where(pd.notna(out), None)
@@ -100,8 +105,11 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
         spec = FIELDS[name]
         if name not in frame.columns:
             if not spec.required:
-                out[name] = pd.Series([spec.default if spec.kind == "bool" else None] * len(frame),
-                                      index=frame.index, dtype=object)
+                out[name] = pd.Series(
+                    [spec.default if spec.kind == "bool" else None] * len(frame),
+                    index=frame.index,
+                    dtype=object,
+                )
                 out[name] = _canonical(name, out[name], categories)
                 continue
             problems.append(FieldProblem(name, "<missing>", "en kolonne / a column", spec.da))
@@ -110,8 +118,11 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
         bad = ~col.isin(categories)
         if bad.any():
             value = col[bad].iloc[0]
-            problems.append(FieldProblem(name, value, spec.expected(), spec.da,
-                                         spec.scale.codes if spec.scale else categories))
+            problems.append(
+                FieldProblem(
+                    name, value, spec.expected(), spec.da, spec.scale.codes if spec.scale else categories
+                )
+            )
         out[name] = col
     for name in schema.numeric:
         spec = FIELDS[name]
@@ -135,9 +146,13 @@ def offer_column(frame: pd.DataFrame) -> pd.Series:
     col = frame["offer"].astype(object)
     bad = ~col.isin(OFFER.codes)
     if bad.any():
-        raise InvalidCitizenError([FieldProblem("offer", col[bad].iloc[0],
-                                                f"one of / en af: {OFFER.describe()}", "tilbud",
-                                                OFFER.codes)])
+        raise InvalidCitizenError(
+            [
+                FieldProblem(
+                    "offer", col[bad].iloc[0], f"one of / en af: {OFFER.describe()}", "tilbud", OFFER.codes
+                )
+            ]
+        )
     return col
 
 
@@ -155,8 +170,9 @@ def citizen_encoder(schema: FeatureSchema, *, with_offer: bool, kind: str = "one
         if schema.numeric:
             parts.append(("numeric", StandardScaler(), list(schema.numeric)))
         if with_offer:
-            parts.append(("offer", OneHotEncoder(categories=[list(OFFER.codes)], dtype=np.float64),
-                          ["offer"]))
+            parts.append(
+                ("offer", OneHotEncoder(categories=[list(OFFER.codes)], dtype=np.float64), ["offer"])
+            )
         return ColumnTransformer(parts, sparse_threshold=1.0)
     if with_offer:
         names, cats = names + ["offer"], cats + [list(OFFER.codes)]
@@ -186,8 +202,13 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
     [[1.0, 2.0, 0.0, 1.0, 0.0, 0.0, 0.5, 1.0]]
     """
 
-    def __init__(self, n_offers: int = len(OFFER.codes), scale: float = 1.0,
-                 propensity: bool = False, propensity_C: float = 0.3):
+    def __init__(
+        self,
+        n_offers: int = len(OFFER.codes),
+        scale: float = 1.0,
+        propensity: bool = False,
+        propensity_C: float = 0.3,
+    ):
         self.n_offers = n_offers
         self.scale = scale
         self.propensity = propensity
@@ -201,8 +222,9 @@ class OfferInteractions(TransformerMixin, BaseEstimator):
             from sklearn.linear_model import LogisticRegression
 
             base, offer = X[:, :-k], np.asarray(X[:, -k:].argmax(axis=1)).ravel()
-            clf = LogisticRegression(C=self.propensity_C, solver="newton-cg", max_iter=500,
-                                     tol=1e-6).fit(base, offer)
+            clf = LogisticRegression(C=self.propensity_C, solver="newton-cg", max_iter=500, tol=1e-6).fit(
+                base, offer
+            )
             coef, intercept = np.zeros((k, base.shape[1])), np.zeros(k)
             if len(clf.classes_) > 2:
                 coef[clf.classes_], intercept[clf.classes_] = clf.coef_, clf.intercept_

@@ -56,13 +56,15 @@ class FittedObjects:
         self.clf = self.pipeline[-1]
         # Under calibration the inner classifier learns label-encoded outcomes (0..K-1).
         labels = np.asarray(estimator.classes_).astype(str)
-        self.perm = column_order(labels[self.clf.classes_] if _is_int(self.clf.classes_)
-                                 else self.clf.classes_, OUTCOME.codes)
+        self.perm = column_order(
+            labels[self.clf.classes_] if _is_int(self.clf.classes_) else self.clf.classes_, OUTCOME.codes
+        )
         self.prop_perm = column_order(propensity[-1].classes_, OFFER.codes)
 
     @property
     def is_linear(self) -> bool:
         from sklearn.linear_model import LogisticRegression
+
         return isinstance(self.clf, LogisticRegression)
 
     @property
@@ -72,11 +74,15 @@ class FittedObjects:
         from sklearn.linear_model import LogisticRegression
 
         from recommender.modelling.blend import AverageClassifier
+
         halves = getattr(self.clf, "estimators_", None) if isinstance(self.clf, AverageClassifier) else None
-        return (halves is not None and len(halves) >= 2 and
-                all(isinstance(h[-1], LogisticRegression) for h in halves[:-1]) and
-                isinstance(halves[-1][-1], HistGradientBoostingClassifier) and
-                all(isinstance(b, AverageClassifier) for b in self.boot))
+        return (
+            halves is not None
+            and len(halves) >= 2
+            and all(isinstance(h[-1], LogisticRegression) for h in halves[:-1])
+            and isinstance(halves[-1][-1], HistGradientBoostingClassifier)
+            and all(isinstance(b, AverageClassifier) for b in self.boot)
+        )
 
     @property
     def lean(self) -> bool:
@@ -85,17 +91,27 @@ class FittedObjects:
 
     def _perm_of(self, clf: Any) -> np.ndarray:
         labels = np.asarray(self.estimator.classes_).astype(str)
-        return column_order(labels[clf.classes_] if _is_int(clf.classes_) else clf.classes_,
-                            OUTCOME.codes)
+        return column_order(labels[clf.classes_] if _is_int(clf.classes_) else clf.classes_, OUTCOME.codes)
 
-    def _linear_tables(self, pipeline: Any, clfs: Sequence[Any], *, p: int, perm: np.ndarray,
-                       beta: float) -> LinearTables:
+    def _linear_tables(
+        self, pipeline: Any, clfs: Sequence[Any], *, p: int, perm: np.ndarray, beta: float
+    ) -> LinearTables:
         interact = pipeline.named_steps["interact"]
         return LinearTables.build(
-            clfs, p=p, n_offers=len(OFFER.codes), scale=interact.scale, class_perm=perm, beta=beta,
-            prop_clf=self.propensity[-1], prop_perm=self.prop_perm,
-            confounders=((interact.prop_coef_, interact.prop_intercept_)
-                         if getattr(interact, "propensity", False) else None))
+            clfs,
+            p=p,
+            n_offers=len(OFFER.codes),
+            scale=interact.scale,
+            class_perm=perm,
+            beta=beta,
+            prop_clf=self.propensity[-1],
+            prop_perm=self.prop_perm,
+            confounders=(
+                (interact.prop_coef_, interact.prop_intercept_)
+                if getattr(interact, "propensity", False)
+                else None
+            ),
+        )
 
     def serving(self, schema: FeatureSchema) -> tuple[Any, Any]:
         """The exact numpy serving tables of a linear model (see :mod:`recommender.modelling.linear`)
@@ -103,8 +119,9 @@ class FittedObjects:
         if self.is_blend:
             return self._blend_serving(schema)
         vector = CitizenVector.from_encoder(schema, self.encode.named_steps["encode"])
-        tables = self._linear_tables(self.pipeline, [self.clf, *self.boot], p=vector.width,
-                                     perm=self.perm, beta=self.beta)
+        tables = self._linear_tables(
+            self.pipeline, [self.clf, *self.boot], p=vector.width, perm=self.perm, beta=self.beta
+        )
         return vector, tables
 
     def _blend_serving(self, schema: FeatureSchema) -> tuple[Any, Any]:
@@ -116,8 +133,7 @@ class FittedObjects:
         blends = [self.clf, *self.boot]
         n_linear = len(blends[0].estimators_) - 1
         vector = CitizenVector.from_encoder(schema, blends[0].estimators_[0].named_steps["encode"])
-        linears = [self._folded(schema, vector, [b.estimators_[j] for b in blends])
-                   for j in range(n_linear)]
+        linears = [self._folded(schema, vector, [b.estimators_[j] for b in blends]) for j in range(n_linear)]
         forests: list[Any] = []
         draw_forest = []
         for blend in blends:
@@ -129,8 +145,12 @@ class FittedObjects:
         inputs, categories = _tree_inputs(encoders[0])
         if any(_tree_inputs(e) != (inputs, categories) for e in encoders[1:]):
             raise ValueError("the boosted refits read different input columns")
-        trees = TreeTables.build([f[-1] for f in forests], inputs=inputs, categories=categories,
-                                 class_perms=[self._perm_of(f[-1]) for f in forests])
+        trees = TreeTables.build(
+            [f[-1] for f in forests],
+            inputs=inputs,
+            categories=categories,
+            class_perms=[self._perm_of(f[-1]) for f in forests],
+        )
         mix = np.stack([np.append(*blend.mixture()) for blend in blends])
         prior = np.zeros((len(blends), len(OUTCOME.codes)))
         for b, blend in enumerate(blends):
@@ -138,14 +158,19 @@ class FittedObjects:
                 if src >= 0:
                     prior[b, k] = blend.prior_[src]
         blend_vector = BlendVector(vector, trees)
-        tables = BlendTables.build(linears, trees, beta=self.beta, draw_forest=draw_forest,
-                                   known=(self.perm >= 0).astype(np.int64),
-                                   mix=mix, prior=prior,
-                                   vector=blend_vector)
+        tables = BlendTables.build(
+            linears,
+            trees,
+            beta=self.beta,
+            draw_forest=draw_forest,
+            known=(self.perm >= 0).astype(np.int64),
+            mix=mix,
+            prior=prior,
+            vector=blend_vector,
+        )
         return blend_vector, tables
 
-    def _folded(self, schema: FeatureSchema, vector: CitizenVector, members: Sequence[Any]
-                ) -> LinearTables:
+    def _folded(self, schema: FeatureSchema, vector: CitizenVector, members: Sequence[Any]) -> LinearTables:
         """One linear member's tables over all draws (``members``: the point model's, then each
         refit's), every draw's weights folded onto ``vector``'s standardisation."""
         weights, bias = [], []
@@ -153,8 +178,7 @@ class FittedObjects:
             own = CitizenVector.from_encoder(schema, lin.named_steps["encode"])
             if own.columns != vector.columns:
                 raise ValueError("a bootstrap refit encodes the citizen columns in another order")
-            t = self._linear_tables(lin, [lin[-1]], p=vector.width, perm=self._perm_of(lin[-1]),
-                                    beta=1.0)
+            t = self._linear_tables(lin, [lin[-1]], p=vector.width, perm=self._perm_of(lin[-1]), beta=1.0)
             w, b = t.weights[0].copy(), t.bias[0]
             pos = vector.numeric_pos
             if len(pos):  # x_own = x·s0/s_own + (m0 - m_own)/s_own on the numeric columns
@@ -162,10 +186,8 @@ class FittedObjects:
                 w[..., pos] *= vector.scale / own.scale
             weights.append(w)
             bias.append(b)
-        point = self._linear_tables(members[0], [members[0][-1]], p=vector.width, perm=self.perm,
-                                    beta=1.0)
-        return LinearTables(np.stack(weights), np.stack(bias), 1.0, point.prop_weights,
-                            point.prop_bias)
+        point = self._linear_tables(members[0], [members[0][-1]], p=vector.width, perm=self.perm, beta=1.0)
+        return LinearTables(np.stack(weights), np.stack(bias), 1.0, point.prop_weights, point.prop_bias)
 
 
 def _tree_inputs(encoder: Any) -> tuple[list[str], dict[str, list[str]]]:

@@ -42,15 +42,20 @@ class BlendVector:
     def __init__(self, linear: CitizenVector, trees: TreeTables) -> None:
         self.linear, self.schema, self.width = linear, linear.schema, linear.width
         self.inputs = trees.inputs
-        self._code = {(f, v): float(i) for f in dict.fromkeys(trees.cat_fields)
-                      for i, v in enumerate(v for g, v in zip(trees.cat_fields, trees.cat_values)
-                                            if g == f)}
+        self._code = {
+            (f, v): float(i)
+            for f in dict.fromkeys(trees.cat_fields)
+            for i, v in enumerate(v for g, v in zip(trees.cat_fields, trees.cat_values) if g == f)
+        }
         self._cat = {f for f in trees.cat_fields}
-        self._values = {f: [v for g, v in zip(trees.cat_fields, trees.cat_values) if g == f]
-                        for f in self._cat}
+        self._values = {
+            f: [v for g, v in zip(trees.cat_fields, trees.cat_values) if g == f] for f in self._cat
+        }
         self.offer_pos = self.inputs.index("offer")
-        self.offer_codes = [self._code[("offer", v)] for v in
-                            (v for g, v in zip(trees.cat_fields, trees.cat_values) if g == "offer")]
+        self.offer_codes = [
+            self._code[("offer", v)]
+            for v in (v for g, v in zip(trees.cat_fields, trees.cat_values) if g == "offer")
+        ]
 
     def canonical(self, name: str, value: object) -> str:
         return self.linear.canonical(name, value)
@@ -89,11 +94,10 @@ class BlendVector:
 
     def patch(self, x: np.ndarray, name: str, value: object) -> np.ndarray:
         """A copy of ``x`` with the field ``name`` encoded as ``value`` (see ``CitizenVector.patch``)."""
-        y = np.concatenate([self.linear.patch(x[:self.width], name, value), x[self.width:]])
+        y = np.concatenate([self.linear.patch(x[: self.width], name, value), x[self.width :]])
         if name in self.inputs:
             j = self.width + self.inputs.index(name)
-            y[j] = (self._code[(name, self.canonical(name, value))] if name in self._cat
-                    else float(value))  # type: ignore[arg-type]
+            y[j] = self._code[(name, self.canonical(name, value))] if name in self._cat else float(value)  # type: ignore[arg-type]
         return y
 
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -118,11 +122,29 @@ class BlendTables:
     prior: np.ndarray
 
     @classmethod
-    def build(cls, linears: Sequence[LinearTables], trees: TreeTables, *, beta: float,
-              draw_forest: Any, known: Any, mix: Any, prior: Any, vector: BlendVector) -> BlendTables:
-        return cls(tuple(linears), trees, float(beta), np.asarray(draw_forest, dtype=np.int64),
-                   np.asarray(known, dtype=np.int64), tuple(vector.offer_codes), vector.offer_pos,
-                   np.asarray(mix, dtype=np.float64), np.asarray(prior, dtype=np.float64))
+    def build(
+        cls,
+        linears: Sequence[LinearTables],
+        trees: TreeTables,
+        *,
+        beta: float,
+        draw_forest: Any,
+        known: Any,
+        mix: Any,
+        prior: Any,
+        vector: BlendVector,
+    ) -> BlendTables:
+        return cls(
+            tuple(linears),
+            trees,
+            float(beta),
+            np.asarray(draw_forest, dtype=np.int64),
+            np.asarray(known, dtype=np.int64),
+            tuple(vector.offer_codes),
+            vector.offer_pos,
+            np.asarray(mix, dtype=np.float64),
+            np.asarray(prior, dtype=np.float64),
+        )
 
     @property
     def linear(self) -> LinearTables:
@@ -133,51 +155,89 @@ class BlendTables:
         out: dict[str, np.ndarray] = {}
         for j, lin in enumerate(self.linears):
             out.update({_prefix(j) + k: v for k, v in lin.to_arrays().items()})
-        return {**out, **self.trees.to_arrays(), "blend_beta": np.array(self.beta),
-                "blend_draw_forest": self.draw_forest, "blend_known": self.known,
-                "blend_mix": self.mix, "blend_prior": self.prior}
+        return {
+            **out,
+            **self.trees.to_arrays(),
+            "blend_beta": np.array(self.beta),
+            "blend_draw_forest": self.draw_forest,
+            "blend_known": self.known,
+            "blend_mix": self.mix,
+            "blend_prior": self.prior,
+        }
 
     @classmethod
-    def from_arrays(cls, schema: FeatureSchema, arrays: Mapping[str, np.ndarray], *, n_offers: int,
-                    n_outcomes: int) -> tuple[BlendVector, BlendTables]:
+    def from_arrays(
+        cls, schema: FeatureSchema, arrays: Mapping[str, np.ndarray], *, n_offers: int, n_outcomes: int
+    ) -> tuple[BlendVector, BlendTables]:
         """The vector and tables of a model file; refuses arrays of the wrong shape or type."""
         linear_vector = CitizenVector.from_arrays(schema, arrays)
         mix = np.asarray(arrays["blend_mix"])
-        if mix.ndim != 2 or mix.dtype.kind != "f" or mix.shape[1] < 3 or np.any(mix < 0) or \
-                not np.allclose(mix.sum(axis=1), 1.0):
-            raise ValueError("the blend's weights must be rows of at least 3 non-negative numbers "
-                             "summing to 1")
-        linears = [LinearTables.from_arrays(
-                       {k: arrays[_prefix(j) + k] for k in TABLE_ARRAYS}, p=linear_vector.width,
-                       n_offers=n_offers, n_outcomes=n_outcomes) for j in range(mix.shape[1] - 2)]
+        if (
+            mix.ndim != 2
+            or mix.dtype.kind != "f"
+            or mix.shape[1] < 3
+            or np.any(mix < 0)
+            or not np.allclose(mix.sum(axis=1), 1.0)
+        ):
+            raise ValueError(
+                "the blend's weights must be rows of at least 3 non-negative numbers summing to 1"
+            )
+        linears = [
+            LinearTables.from_arrays(
+                {k: arrays[_prefix(j) + k] for k in TABLE_ARRAYS},
+                p=linear_vector.width,
+                n_offers=n_offers,
+                n_outcomes=n_outcomes,
+            )
+            for j in range(mix.shape[1] - 2)
+        ]
         trees = TreeTables.from_arrays(arrays, n_outcomes=n_outcomes)
         expected = set(schema.categories) | set(schema.numeric) | {"offer"}
         if sorted(trees.inputs) != sorted(expected):
             raise ValueError("the trees' input columns do not match the feature schema")
         pairs = list(zip(trees.cat_fields, trees.cat_values))
-        if sorted(p for p in pairs if p[0] != "offer") != sorted(
-                (n, c) for n, cs in schema.categories.items() for c in cs) or \
-                sum(f == "offer" for f, _ in pairs) != n_offers:
+        if (
+            sorted(p for p in pairs if p[0] != "offer")
+            != sorted((n, c) for n, cs in schema.categories.items() for c in cs)
+            or sum(f == "offer" for f, _ in pairs) != n_offers
+        ):
             raise ValueError("the trees' categories do not match the feature schema")
         vector = BlendVector(linear_vector, trees)
         beta, forest, known, _, prior = (np.asarray(arrays[k]) for k in BLEND_ARRAYS)
         draws = linears[0].n_draws + 1
-        if beta.shape != () or beta.dtype.kind != "f" or forest.dtype.kind != "i" or \
-                forest.shape != (draws,) or np.any(forest < 0) or \
-                np.any(forest >= trees.n_forests) or known.shape != (n_outcomes,) or \
-                known.dtype.kind != "i" or any(t.n_draws + 1 != draws for t in linears) or \
-                mix.shape[0] != draws or \
-                prior.shape != (draws, n_outcomes) or prior.dtype.kind != "f":
+        if (
+            beta.shape != ()
+            or beta.dtype.kind != "f"
+            or forest.dtype.kind != "i"
+            or forest.shape != (draws,)
+            or np.any(forest < 0)
+            or np.any(forest >= trees.n_forests)
+            or known.shape != (n_outcomes,)
+            or known.dtype.kind != "i"
+            or any(t.n_draws + 1 != draws for t in linears)
+            or mix.shape[0] != draws
+            or prior.shape != (draws, n_outcomes)
+            or prior.dtype.kind != "f"
+        ):
             raise ValueError("the blend's arrays do not match its tables")
-        return vector, cls.build(linears, trees, beta=float(beta), draw_forest=forest, known=known,
-                                 mix=mix, prior=prior, vector=vector)
+        return vector, cls.build(
+            linears,
+            trees,
+            beta=float(beta),
+            draw_forest=forest,
+            known=known,
+            mix=mix,
+            prior=prior,
+            vector=vector,
+        )
 
     @property
     def n_draws(self) -> int:
         return self.linear.n_draws
 
-    def _mix(self, lins: Sequence[np.ndarray], tree: np.ndarray, prior: np.ndarray,
-             mix: np.ndarray) -> np.ndarray:
+    def _mix(
+        self, lins: Sequence[np.ndarray], tree: np.ndarray, prior: np.ndarray, mix: np.ndarray
+    ) -> np.ndarray:
         """The mixture of the members' probabilities (each (…, offers, K)) and ``prior`` (…, K),
         broadcast over the offers, with ``mix`` (…, members + 2) the weights of each row."""
         m = len(lins)
@@ -217,9 +277,12 @@ class BlendTables:
     def point_proba(self, x: np.ndarray) -> np.ndarray:
         """(m, offers, outcomes) point-model probabilities for a stack of vectors."""
         p = self.linear.weights.shape[-1]
-        return self._mix([t.point_proba(x[:, :p]) for t in self.linears],
-                         self._trees(x[:, p:], np.array([0]))[0], self.prior[0][None, :],
-                         self.mix[0][None, :])
+        return self._mix(
+            [t.point_proba(x[:, :p]) for t in self.linears],
+            self._trees(x[:, p:], np.array([0]))[0],
+            self.prior[0][None, :],
+            self.mix[0][None, :],
+        )
 
     def citizen(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For a stack of vectors (m, …), a citizen and its input variants: the first row's draws
@@ -229,11 +292,14 @@ class BlendTables:
         used, back = np.unique(self.draw_forest, return_inverse=True)
         point_trees = self._trees(x[:, p:], np.array([0]))[0]
         first_trees = self._trees(x[:1, p:], used)[back][:, 0]
-        draws = self._mix([t.proba(x[0, :p]) for t in self.linears], first_trees, self.prior,
-                          self.mix)
-        point = self._mix([t.point_proba(x[:, :p]) for t in self.linears], point_trees,
-                          self.prior[0][None, :], self.mix[0][None, :])
+        draws = self._mix([t.proba(x[0, :p]) for t in self.linears], first_trees, self.prior, self.mix)
+        point = self._mix(
+            [t.point_proba(x[:, :p]) for t in self.linears],
+            point_trees,
+            self.prior[0][None, :],
+            self.mix[0][None, :],
+        )
         return draws, point
 
     def propensity(self, x: np.ndarray) -> np.ndarray:
-        return self.linear.propensity(x[:self.linear.weights.shape[-1]])
+        return self.linear.propensity(x[: self.linear.weights.shape[-1]])

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from typing import TYPE_CHECKING, Any
 
 from recommender.modelling.schema import OTHER, UNKNOWN, FeatureSchema
 
@@ -38,8 +38,9 @@ class CitizenVector:
     (a model file).
     """
 
-    def __init__(self, schema: FeatureSchema, columns: Sequence[tuple[str, str]],
-                 mean: np.ndarray, scale: np.ndarray):
+    def __init__(
+        self, schema: FeatureSchema, columns: Sequence[tuple[str, str]], mean: np.ndarray, scale: np.ndarray
+    ):
         self.schema = schema
         self.columns = tuple((str(n), str(v)) for n, v in columns)
         self.index: dict[tuple[str, str], int] = {c: pos for pos, c in enumerate(self.columns)}
@@ -50,8 +51,9 @@ class CitizenVector:
         self.scale = np.asarray(scale, dtype=float)
         self.width = pos + len(schema.numeric)
         self._known = {name: set(c) for name, c in schema.categorical}
-        self._field_cols = {name: np.array([i for i, (n, _) in enumerate(self.columns) if n == name])
-                            for name in self._names}
+        self._field_cols = {
+            name: np.array([i for i, (n, _) in enumerate(self.columns) if n == name]) for name in self._names
+        }
 
     @classmethod
     def from_encoder(cls, schema: FeatureSchema, encoder: ColumnTransformer) -> CitizenVector:
@@ -59,8 +61,9 @@ class CitizenVector:
         file may list its fields in another order)."""
         onehot = encoder.named_transformers_["citizen"]
         names = list(encoder.transformers_[0][2])
-        columns = [(name, str(value)) for name, categories in zip(names, onehot.categories_)
-                   for value in categories]
+        columns = [
+            (name, str(value)) for name, categories in zip(names, onehot.categories_) for value in categories
+        ]
         if schema.numeric:
             scaler = encoder.named_transformers_["numeric"]
             return cls(schema, columns, scaler.mean_, scaler.scale_)
@@ -68,9 +71,12 @@ class CitizenVector:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The vector's arrays for a model file (strings and floats, no objects)."""
-        return {"vector_fields": np.array([n for n, _ in self.columns], dtype=str),
-                "vector_values": np.array([v for _, v in self.columns], dtype=str),
-                "vector_mean": self.mean, "vector_scale": self.scale}
+        return {
+            "vector_fields": np.array([n for n, _ in self.columns], dtype=str),
+            "vector_values": np.array([v for _, v in self.columns], dtype=str),
+            "vector_mean": self.mean,
+            "vector_scale": self.scale,
+        }
 
     @classmethod
     def from_arrays(cls, schema: FeatureSchema, arrays: Mapping[str, np.ndarray]) -> CitizenVector:
@@ -79,8 +85,9 @@ class CitizenVector:
         known = schema.categories
         if sorted(columns) != sorted((n, c) for n, cats in known.items() for c in cats):
             raise ValueError("the encoded columns do not match the feature schema")
-        if arrays["vector_mean"].shape != (len(schema.numeric),) or \
-                arrays["vector_scale"].shape != (len(schema.numeric),):
+        if arrays["vector_mean"].shape != (len(schema.numeric),) or arrays["vector_scale"].shape != (
+            len(schema.numeric),
+        ):
             raise ValueError("the numeric standardisation does not match the feature schema")
         return cls(schema, columns, arrays["vector_mean"], arrays["vector_scale"])
 
@@ -155,9 +162,19 @@ class LinearTables:
     prop_bias: np.ndarray
 
     @classmethod
-    def build(cls, clfs: Sequence, *, p: int, n_offers: int, scale: float, class_perm: np.ndarray,
-              beta: float, prop_clf: Any, prop_perm: np.ndarray, confounders: tuple | None = None
-              ) -> LinearTables:
+    def build(
+        cls,
+        clfs: Sequence,
+        *,
+        p: int,
+        n_offers: int,
+        scale: float,
+        class_perm: np.ndarray,
+        beta: float,
+        prop_clf: Any,
+        prop_perm: np.ndarray,
+        confounders: tuple | None = None,
+    ) -> LinearTables:
         """From fitted LogisticRegressions on ``[X, O, s·O⊗X]`` (``p`` citizen columns), followed
         by ``D = X·A.T + a`` when ``confounders`` is ``(A, a)`` (see ``OfferInteractions``)."""
         k_all = len(class_perm)
@@ -165,14 +182,14 @@ class LinearTables:
         bias = np.full((len(clfs), n_offers, k_all), -np.inf)
         for b, clf in enumerate(clfs):
             coef = np.asarray(clf.coef_, dtype=float)
-            shared, offer_w = coef[:, :p], coef[:, p:p + n_offers]
+            shared, offer_w = coef[:, :p], coef[:, p : p + n_offers]
             extra = np.zeros(len(coef))
             if confounders is not None:
-                w_d = coef[:, p + n_offers * (p + 1):]
+                w_d = coef[:, p + n_offers * (p + 1) :]
                 shared = shared + w_d @ confounders[0]
                 extra = w_d @ confounders[1]
             for o in range(n_offers):
-                inter = coef[:, p + n_offers + o * p: p + n_offers + (o + 1) * p]
+                inter = coef[:, p + n_offers + o * p : p + n_offers + (o + 1) * p]
                 eff = shared + scale * inter
                 for k, src in enumerate(class_perm):
                     if src >= 0:
@@ -188,24 +205,34 @@ class LinearTables:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The tables as plain float arrays for a model file."""
-        return {"weights": self.weights, "bias": self.bias, "beta": np.array(self.beta),
-                "prop_weights": self.prop_weights, "prop_bias": self.prop_bias}
+        return {
+            "weights": self.weights,
+            "bias": self.bias,
+            "beta": np.array(self.beta),
+            "prop_weights": self.prop_weights,
+            "prop_bias": self.prop_bias,
+        }
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray], *, p: int, n_offers: int,
-                    n_outcomes: int) -> LinearTables:
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], *, p: int, n_offers: int, n_outcomes: int
+    ) -> LinearTables:
         """Inverse of :meth:`to_arrays`; refuses arrays of the wrong shape or type."""
         got = {k: np.asarray(arrays[k]) for k in TABLE_ARRAYS}
         if any(a.dtype.kind != "f" for a in got.values()):
             raise ValueError("the serving tables must hold numbers")
         b = got["weights"].shape[0] if got["weights"].ndim == 4 else -1
-        expected = {"weights": (b, n_offers, n_outcomes, p), "bias": (b, n_offers, n_outcomes),
-                    "beta": (), "prop_weights": (n_offers, p), "prop_bias": (n_offers,)}
+        expected = {
+            "weights": (b, n_offers, n_outcomes, p),
+            "bias": (b, n_offers, n_outcomes),
+            "beta": (),
+            "prop_weights": (n_offers, p),
+            "prop_bias": (n_offers,),
+        }
         for key, shape in expected.items():
             if b < 1 or got[key].shape != shape:
                 raise ValueError(f"serving table {key!r} has shape {got[key].shape}, expected {shape}")
-        return cls(got["weights"], got["bias"], float(got["beta"]), got["prop_weights"],
-                   got["prop_bias"])
+        return cls(got["weights"], got["bias"], float(got["beta"]), got["prop_weights"], got["prop_bias"])
 
     @property
     def n_draws(self) -> int:

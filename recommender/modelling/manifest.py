@@ -84,8 +84,15 @@ class ModelManifest:
         """The JSON form written to a model file (inverse of :func:`check_manifest`)."""
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["schema"] = self.schema.to_dict()
-        for key in ("training_cohort", "selection", "offer_evidence", "baseline", "outcome_prior",
-                    "libraries", "package"):
+        for key in (
+            "training_cohort",
+            "selection",
+            "offer_evidence",
+            "baseline",
+            "outcome_prior",
+            "libraries",
+            "package",
+        ):
             out[key] = dict(out[key])  # type: ignore[call-overload]
         if self.intake_profile is None:
             del out["intake_profile"]  # files written before it existed keep their exact bytes
@@ -97,8 +104,10 @@ class ModelManifest:
 def _fail(where: str | None, key: str, expected: str, got: object) -> NoReturn:
     if where is None:
         raise RecommenderError(f"{key}: expected {expected}; got {show_value(got)}")
-    raise ModelFileError(f"unreadable manifest: {key}: expected {expected}; got {show_value(got)} / "
-                         f"manifestet kan ikke læses", path=where)
+    raise ModelFileError(
+        f"unreadable manifest: {key}: expected {expected}; got {show_value(got)} / manifestet kan ikke læses",
+        path=where,
+    )
 
 
 def _is_int(value: object) -> bool:
@@ -150,22 +159,33 @@ class _Reader:
             return value
         self.fail(key, "true/false")
 
-    def mapping(self, key: str, keys: tuple[str, ...] | None, check: Callable[[object], bool],
-                expected: str) -> dict:
+    def mapping(
+        self, key: str, keys: tuple[str, ...] | None, check: Callable[[object], bool], expected: str
+    ) -> dict:
         value = self.data.get(key)
-        if (isinstance(value, Mapping) and all(isinstance(k, str) for k in value)
-                and (keys is None or set(value) == set(keys)) and all(check(v) for v in value.values())):
+        if (
+            isinstance(value, Mapping)
+            and all(isinstance(k, str) for k in value)
+            and (keys is None or set(value) == set(keys))
+            and all(check(v) for v in value.values())
+        ):
             return dict(value)
         self.fail(key, expected)
 
 
 def _schema(r: _Reader) -> FeatureSchema:
     data = r.data.get("schema")
-    ok = (isinstance(data, Mapping) and isinstance(data.get("categorical"), Mapping)
-          and isinstance(data.get("numeric"), list) and isinstance(data.get("allow_protected"), bool)
-          and all(name in FIELDS and isinstance(cats, list) and cats and
-                  all(isinstance(c, str) for c in cats) for name, cats in data["categorical"].items())
-          and all(name in FIELDS and FIELDS[name].kind == "int" for name in data["numeric"]))
+    ok = (
+        isinstance(data, Mapping)
+        and isinstance(data.get("categorical"), Mapping)
+        and isinstance(data.get("numeric"), list)
+        and isinstance(data.get("allow_protected"), bool)
+        and all(
+            name in FIELDS and isinstance(cats, list) and cats and all(isinstance(c, str) for c in cats)
+            for name, cats in data["categorical"].items()
+        )
+        and all(name in FIELDS and FIELDS[name].kind == "int" for name in data["numeric"])
+    )
     if not ok:
         r.fail("schema", "the feature schema object (known fields, a list of categories each)")
     return FeatureSchema.from_dict(data)  # type: ignore[arg-type]
@@ -198,42 +218,78 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
     allow_protected = r.flag("allow_protected")
     if allow_protected != schema.allow_protected:
         r.fail("allow_protected", f"the schema's allow_protected ({schema.allow_protected})")
-    cohort = r.mapping("training_cohort", None, lambda v: isinstance(v, str),
-                       "an object with a fingerprint and a source (text)")
+    cohort = r.mapping(
+        "training_cohort",
+        None,
+        lambda v: isinstance(v, str),
+        "an object with a fingerprint and a source (text)",
+    )
     if "fingerprint" not in cohort:
         r.fail("training_cohort", "an object with a fingerprint and a source (text)")
     selection = r.mapping("selection", None, lambda v: True, "the model-selection record")
     if not isinstance(selection.get("selected"), str) or not isinstance(selection.get("calibrated"), bool):
         r.fail("selection", "the model-selection record (selected: text, calibrated: true/false)")
-    prior = r.mapping("outcome_prior", OUTCOME.codes, lambda v: isinstance(v, (int, float)) and _is_number(v) and 0 <= v <= 1,
-                      f"a share between 0 and 1 for each outcome {list(OUTCOME.codes)}")
-    baseline = r.mapping("baseline", None, lambda v: isinstance(v, (str, int, float, bool)),
-                         "a value (text, number or true/false) for every feature")
+    prior = r.mapping(
+        "outcome_prior",
+        OUTCOME.codes,
+        lambda v: isinstance(v, (int, float)) and _is_number(v) and 0 <= v <= 1,
+        f"a share between 0 and 1 for each outcome {list(OUTCOME.codes)}",
+    )
+    baseline = r.mapping(
+        "baseline",
+        None,
+        lambda v: isinstance(v, (str, int, float, bool)),
+        "a value (text, number or true/false) for every feature",
+    )
     if not set(features) <= set(baseline):
         r.fail("baseline", f"a value for every feature ({sorted(set(features) - set(baseline))} missing)")
     profile = data.get("intake_profile")
     if profile is not None and not (
-            isinstance(profile, Mapping) and all(f in FIELDS for f in profile)
-            and all(isinstance(s, Mapping) and all(isinstance(c, str) and _is_number(v) and 0 <= v <= 1
-                                                   for c, v in s.items()) for s in profile.values())):
+        isinstance(profile, Mapping)
+        and all(f in FIELDS for f in profile)
+        and all(
+            isinstance(s, Mapping)
+            and all(isinstance(c, str) and _is_number(v) and 0 <= v <= 1 for c, v in s.items())
+            for s in profile.values()
+        )
+    ):
         r.fail("intake_profile", "per intake field, a share between 0 and 1 per category")
     return ModelManifest(
-        version=r.text("version") or "", created=r.text("created") or "",
-        schema=schema, training_cohort=cohort,
-        n_rows=n_rows, n_with_offer=n_with_offer, n_left_out=n_rows - n_with_offer,
-        evidence_size=r.count("evidence_size"), n_bootstrap=r.count("n_bootstrap", 1),
-        bootstrap_C=r.number("bootstrap_C", optional=True), interval_level=r.share("interval_level"),
-        selection=selection, interaction_scale=r.number("interaction_scale", optional=True),
-        seed=r.count("seed"), allow_protected=allow_protected,
+        version=r.text("version") or "",
+        created=r.text("created") or "",
+        schema=schema,
+        training_cohort=cohort,
+        n_rows=n_rows,
+        n_with_offer=n_with_offer,
+        n_left_out=n_rows - n_with_offer,
+        evidence_size=r.count("evidence_size"),
+        n_bootstrap=r.count("n_bootstrap", 1),
+        bootstrap_C=r.number("bootstrap_C", optional=True),
+        interval_level=r.share("interval_level"),
+        selection=selection,
+        interaction_scale=r.number("interaction_scale", optional=True),
+        seed=r.count("seed"),
+        allow_protected=allow_protected,
         support_threshold=r.share("support_threshold"),
-        offer_evidence=r.mapping("offer_evidence", OFFER.codes,
-                                 lambda v: isinstance(v, int) and _is_int(v) and v >= 0, "a count (whole number ≥ 0) per offer"),
-        baseline=baseline, outcome_prior=prior,
-        rules_version=r.text("rules_version", optional=True), synthetic=r.flag("synthetic"),
-        libraries=r.mapping("libraries", None, lambda v: isinstance(v, str),
-                            "an object of library versions (text)"),
-        package=r.mapping("package", ("version", "reader"), lambda v: isinstance(v, str),
-                          "the build that wrote the model (version, reader)"),
+        offer_evidence=r.mapping(
+            "offer_evidence",
+            OFFER.codes,
+            lambda v: isinstance(v, int) and _is_int(v) and v >= 0,
+            "a count (whole number ≥ 0) per offer",
+        ),
+        baseline=baseline,
+        outcome_prior=prior,
+        rules_version=r.text("rules_version", optional=True),
+        synthetic=r.flag("synthetic"),
+        libraries=r.mapping(
+            "libraries", None, lambda v: isinstance(v, str), "an object of library versions (text)"
+        ),
+        package=r.mapping(
+            "package",
+            ("version", "reader"),
+            lambda v: isinstance(v, str),
+            "the build that wrote the model (version, reader)",
+        ),
         intake_profile=None if profile is None else {f: dict(s) for f, s in profile.items()},
     )
 
@@ -263,14 +319,27 @@ def example_manifest() -> dict[str, object]:
     for name in schema.numeric:
         baseline[name] = FIELDS[name].low or 0
     return {
-        "version": "om-000000000000", "created": "2026-01-01T00:00:00+00:00",
-        "schema": schema.to_dict(), "training_cohort": {"fingerprint": "ab" * 32, "source": "<synth>"},
-        "n_rows": 240, "n_with_offer": 220, "n_left_out": 20, "evidence_size": 220,
-        "n_bootstrap": 5, "bootstrap_C": None, "interval_level": 0.9,
-        "selection": {"selected": "logit", "calibrated": False}, "interaction_scale": 0.15,
-        "seed": 0, "allow_protected": False, "support_threshold": 0.1,
+        "version": "om-000000000000",
+        "created": "2026-01-01T00:00:00+00:00",
+        "schema": schema.to_dict(),
+        "training_cohort": {"fingerprint": "ab" * 32, "source": "<synth>"},
+        "n_rows": 240,
+        "n_with_offer": 220,
+        "n_left_out": 20,
+        "evidence_size": 220,
+        "n_bootstrap": 5,
+        "bootstrap_C": None,
+        "interval_level": 0.9,
+        "selection": {"selected": "logit", "calibrated": False},
+        "interaction_scale": 0.15,
+        "seed": 0,
+        "allow_protected": False,
+        "support_threshold": 0.1,
         "offer_evidence": {"wage_subsidy": 53, "internship": 60, "clarification": 53, "counselling": 54},
         "baseline": baseline,
-        "outcome_prior": {k: 0.25 for k in OUTCOME.codes}, "rules_version": None,
-        "synthetic": True, "libraries": {"numpy": "2.0"}, "package": package_stamp(),
+        "outcome_prior": {k: 0.25 for k in OUTCOME.codes},
+        "rules_version": None,
+        "synthetic": True,
+        "libraries": {"numpy": "2.0"},
+        "package": package_stamp(),
     }

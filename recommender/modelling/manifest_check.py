@@ -31,10 +31,20 @@ __all__ = ["READER_SOURCES", "check_manifest_contents", "package_stamp", "reader
 #: The code that gives a model file's contents their meaning when read (the sources of the payload's
 #: classes, the manifest's reader and the fast path built from it). Another version of any of them may
 #: read an old file differently, so a file records their fingerprint and is refused when it differs.
-READER_SOURCES = ("model.py", "modelling/persist.py", "modelling/features.py", "modelling/linear.py",
-                  "modelling/trees.py", "modelling/lean_blend.py", "modelling/blend.py",
-                  "modelling/fitted.py", "modelling/estimates.py", "modelling/schema.py",
-                  "modelling/manifest.py", "modelling/manifest_check.py")
+READER_SOURCES = (
+    "model.py",
+    "modelling/persist.py",
+    "modelling/features.py",
+    "modelling/linear.py",
+    "modelling/trees.py",
+    "modelling/lean_blend.py",
+    "modelling/blend.py",
+    "modelling/fitted.py",
+    "modelling/estimates.py",
+    "modelling/schema.py",
+    "modelling/manifest.py",
+    "modelling/manifest_check.py",
+)
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _VERSION = re.compile(r"^om-[0-9a-f]{12}$")
 _fingerprint: str | None = None
@@ -55,6 +65,7 @@ def reader_fingerprint() -> str:
 def package_stamp() -> dict[str, str]:
     """What a new model file records about the build that wrote it."""
     from recommender import __version__
+
     return {"version": __version__, "reader": reader_fingerprint()}
 
 
@@ -63,8 +74,12 @@ def _is_int(value: object, low: int = 0, high: float = math.inf) -> bool:
 
 
 def _is_number(value: object, low: float = -math.inf, high: float = math.inf) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-            and low <= value <= high)
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and low <= value <= high
+    )
 
 
 def _is_text(value: object, limit: int = 500) -> bool:
@@ -92,15 +107,23 @@ def check_manifest_contents(manifest: Mapping[str, object], where: str | None = 
 
     stamp = manifest.get("package")
     here = package_stamp()
-    if not isinstance(stamp, Mapping) or stamp.get("version") != here["version"] or \
-            stamp.get("reader") != here["reader"]:
-        old = (f"recommender {show_value(stamp.get('version'))[1:-1] if isinstance(stamp.get('version'), str) else '?'}"
-               f" (model code {show_value(stamp.get('reader'))})" if isinstance(stamp, Mapping)
-               else "an older build of recommender (no build stamp)")
-        raise ModelFileError(f"written by {old}; this is recommender {__version__} (model code "
-                             f"{here['reader']}): retrain the model with this installation, `recommender "
-                             f"train COHORT.csv --out MODEL` / træn modellen igen med denne installation",
-                             path=where)
+    if (
+        not isinstance(stamp, Mapping)
+        or stamp.get("version") != here["version"]
+        or stamp.get("reader") != here["reader"]
+    ):
+        old = (
+            f"recommender {show_value(stamp.get('version'))[1:-1] if isinstance(stamp.get('version'), str) else '?'}"
+            f" (model code {show_value(stamp.get('reader'))})"
+            if isinstance(stamp, Mapping)
+            else "an older build of recommender (no build stamp)"
+        )
+        raise ModelFileError(
+            f"written by {old}; this is recommender {__version__} (model code "
+            f"{here['reader']}): retrain the model with this installation, `recommender "
+            f"train COHORT.csv --out MODEL` / træn modellen igen med denne installation",
+            path=where,
+        )
 
     if not isinstance(manifest.get("version"), str) or not _VERSION.match(str(manifest["version"])):
         raise refuse("version", "om- and 12 hex digits")
@@ -128,31 +151,50 @@ def check_manifest_contents(manifest: Mapping[str, object], where: str | None = 
         raise refuse("evidence_size", f"20–{n_offer} (at most the cases with an offer)")
 
     cohort = manifest.get("training_cohort")
-    if not isinstance(cohort, Mapping) or not _HEX64.match(str(cohort.get("fingerprint"))) \
-            or not _is_text(cohort.get("source", ""), 4096):
+    if (
+        not isinstance(cohort, Mapping)
+        or not _HEX64.match(str(cohort.get("fingerprint")))
+        or not _is_text(cohort.get("source", ""), 4096)
+    ):
         raise refuse("training_cohort", "an object with a 64-hex fingerprint and a source")
     evidence = manifest.get("offer_evidence")
-    if not isinstance(evidence, Mapping) or set(evidence) != set(OFFER.codes) or not all(
-            _is_int(v) for v in evidence.values()):
+    if (
+        not isinstance(evidence, Mapping)
+        or set(evidence) != set(OFFER.codes)
+        or not all(_is_int(v) for v in evidence.values())
+    ):
         raise refuse("offer_evidence", f"a whole number for each of {', '.join(OFFER.codes)}")
     if abs(sum(evidence.values()) - manifest["evidence_size"]) > len(OFFER.codes):  # type: ignore[operator]
-        raise refuse("offer_evidence", f"counts adding up to evidence_size {manifest['evidence_size']}",
-                     sum(evidence.values()))
+        raise refuse(
+            "offer_evidence",
+            f"counts adding up to evidence_size {manifest['evidence_size']}",
+            sum(evidence.values()),
+        )
     prior = manifest.get("outcome_prior")
-    if not isinstance(prior, Mapping) or set(prior) != set(OUTCOME.codes) or not all(
-            _is_number(v, 0, 1) for v in prior.values()) or abs(sum(prior.values()) - 1) > 1e-6:
+    if (
+        not isinstance(prior, Mapping)
+        or set(prior) != set(OUTCOME.codes)
+        or not all(_is_number(v, 0, 1) for v in prior.values())
+        or abs(sum(prior.values()) - 1) > 1e-6
+    ):
         raise refuse("outcome_prior", f"shares of {', '.join(OUTCOME.codes)} summing to 1")
     libraries = manifest.get("libraries")
     if not isinstance(libraries, Mapping) or not all(_is_text(v, 50) for v in libraries.values()):
         raise refuse("libraries", "an object of library versions")
     selection = manifest.get("selection")
-    if not isinstance(selection, Mapping) or not _is_text(selection.get("selected"), 100) or \
-            not isinstance(selection.get("calibrated"), bool):
+    if (
+        not isinstance(selection, Mapping)
+        or not _is_text(selection.get("selected"), 100)
+        or not isinstance(selection.get("calibrated"), bool)
+    ):
         raise refuse("selection", "the model-selection record (selected, calibrated, …)")
 
     schema = manifest.get("schema")
-    if not isinstance(schema, Mapping) or not isinstance(schema.get("categorical"), Mapping) or \
-            not isinstance(schema.get("numeric"), list):
+    if (
+        not isinstance(schema, Mapping)
+        or not isinstance(schema.get("categorical"), Mapping)
+        or not isinstance(schema.get("numeric"), list)
+    ):
         raise refuse("schema", "the feature schema object")
     allow = manifest.get("allow_protected")
     if schema.get("allow_protected") is not allow:
@@ -162,8 +204,12 @@ def check_manifest_contents(manifest: Mapping[str, object], where: str | None = 
         if not isinstance(name, str) or name not in FIELDS:
             raise refuse("schema", "features among the intake fields", name)
         if FIELDS[name].protected and allow is not True:
-            raise refuse("allow_protected", f"true, since the features include the protected attribute {name}"
-                         " / beskyttede oplysninger bruges som input", allow)
+            raise refuse(
+                "allow_protected",
+                f"true, since the features include the protected attribute {name}"
+                " / beskyttede oplysninger bruges som input",
+                allow,
+            )
     for name in schema["numeric"]:
         if FIELDS[name].kind != "int":
             raise refuse("schema", "numeric features that are whole-number fields", name)
@@ -187,8 +233,12 @@ def check_manifest_contents(manifest: Mapping[str, object], where: str | None = 
     for name in features:
         value = baseline[name]
         spec = FIELDS[name]
-        ok = (_is_int(value, spec.low or 0, spec.high or 10**9) if spec.kind == "int"  # type: ignore[arg-type]
-              else isinstance(value, bool) if spec.kind == "bool"
-              else isinstance(value, str) and value in schema["categorical"][name])
+        ok = (
+            _is_int(value, spec.low or 0, spec.high or 10**9)
+            if spec.kind == "int"  # type: ignore[arg-type]
+            else isinstance(value, bool)
+            if spec.kind == "bool"
+            else isinstance(value, str) and value in schema["categorical"][name]
+        )
         if not ok:
             raise refuse("baseline", f"a value of {name} from its vocabulary", value)

@@ -43,8 +43,17 @@ from recommender.errors import ModelFileError, show_value
 from recommender.files import read_input, write_bytes_atomic
 from recommender.modelling.manifest import ModelManifest, check_manifest
 
-__all__ = ["FORMAT_VERSION", "MAGIC", "MAX_MODEL_BYTES", "TRUSTED", "ModelFile", "library_versions", "load_objects",
-           "read_model_file", "write_model_file"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MAGIC",
+    "MAX_MODEL_BYTES",
+    "TRUSTED",
+    "ModelFile",
+    "library_versions",
+    "load_objects",
+    "read_model_file",
+    "write_model_file",
+]
 
 MAGIC = b"P500-RECOMMENDER-MODEL\n"
 FORMAT_VERSION = 2
@@ -89,8 +98,9 @@ def _major_minor(version: str) -> tuple[str, ...]:
 
 
 def _dump_json(data: dict) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode("utf-8")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode(
+        "utf-8"
+    )
 
 
 def _tables_bytes(tables: Mapping[str, np.ndarray] | None) -> bytes:
@@ -101,23 +111,35 @@ def _tables_bytes(tables: Mapping[str, np.ndarray] | None) -> bytes:
     return buffer.getvalue()
 
 
-def model_bytes(manifest: ModelManifest, tables: Mapping[str, np.ndarray] | None,
-                objects: Mapping[str, object]) -> list[bytes]:
+def model_bytes(
+    manifest: ModelManifest, tables: Mapping[str, np.ndarray] | None, objects: Mapping[str, object]
+) -> list[bytes]:
     """The file's content as chunks: magic, manifest line, manifest checksum line, tables, payload."""
     import skops.io as sio
 
     payload = sio.dumps(dict(objects), compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     table_bytes = _tables_bytes(tables)
-    line = _dump_json({**manifest.to_dict(), "format_version": FORMAT_VERSION,
-                       "tables_size": len(table_bytes),
-                       "tables_sha256": hashlib.sha256(table_bytes).hexdigest(),
-                       "payload_size": len(payload), "payload_sha256": hashlib.sha256(payload).hexdigest()})
+    line = _dump_json(
+        {
+            **manifest.to_dict(),
+            "format_version": FORMAT_VERSION,
+            "tables_size": len(table_bytes),
+            "tables_sha256": hashlib.sha256(table_bytes).hexdigest(),
+            "payload_size": len(payload),
+            "payload_sha256": hashlib.sha256(payload).hexdigest(),
+        }
+    )
     return [MAGIC, line + b"\n", hashlib.sha256(line).hexdigest().encode() + b"\n", table_bytes, payload]
 
 
-def write_model_file(path: str | os.PathLike[str], manifest: ModelManifest,
-                     tables: Mapping[str, np.ndarray] | None, objects: Mapping[str, object], *,
-                     inputs: tuple = ()) -> Path:
+def write_model_file(
+    path: str | os.PathLike[str],
+    manifest: ModelManifest,
+    tables: Mapping[str, np.ndarray] | None,
+    objects: Mapping[str, object],
+    *,
+    inputs: tuple = (),
+) -> Path:
     """Save a model's manifest, serving tables and scikit-learn objects to ``path`` atomically.
 
     ``path`` must be a new path or a regular file that is none of ``inputs``
@@ -128,16 +150,18 @@ def write_model_file(path: str | os.PathLike[str], manifest: ModelManifest,
 
 def _split(raw: bytes, where: str) -> tuple[dict, bytes]:
     if not raw.startswith(MAGIC):
-        raise ModelFileError("not a recommender model file (wrong magic line) / ikke en modelfil",
-                             path=where)
-    rest = raw[len(MAGIC):]
+        raise ModelFileError("not a recommender model file (wrong magic line) / ikke en modelfil", path=where)
+    rest = raw[len(MAGIC) :]
     parts = rest.split(b"\n", 2)
     if len(parts) < 3:
         raise ModelFileError("truncated: the manifest is incomplete / afkortet fil", path=where)
     line, digest, payload = parts
     if hashlib.sha256(line).hexdigest().encode() != digest:
-        raise ModelFileError("manifest checksum mismatch: the file was altered or damaged / "
-                             "manifestets kontrolsum passer ikke", path=where)
+        raise ModelFileError(
+            "manifest checksum mismatch: the file was altered or damaged / "
+            "manifestets kontrolsum passer ikke",
+            path=where,
+        )
     try:
         manifest = json.loads(line.decode("utf-8"))
     except ValueError as exc:
@@ -151,32 +175,46 @@ def check_compatible(manifest: dict, where: str) -> None:
     """Refuse another format version or other library versions than the ones installed."""
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
-        raise ModelFileError(f"format version {version!r} is not supported (this program reads "
-                             f"version {FORMAT_VERSION}) / formatversionen understøttes ikke",
-                             path=where)
+        raise ModelFileError(
+            f"format version {version!r} is not supported (this program reads "
+            f"version {FORMAT_VERSION}) / formatversionen understøttes ikke",
+            path=where,
+        )
     here, there = library_versions(), manifest.get("libraries")
     if not isinstance(there, dict):  # a list or text here crashed with AttributeError
-        raise ModelFileError(f"unreadable manifest: libraries must be an object; got "
-                             f"{show_value(there)} / manifestet kan ikke læses", path=where)
+        raise ModelFileError(
+            f"unreadable manifest: libraries must be an object; got "
+            f"{show_value(there)} / manifestet kan ikke læses",
+            path=where,
+        )
     for lib in _COMPATIBLE:
         if _major_minor(str(there.get(lib, "?"))) != _major_minor(here[lib]):
             raise ModelFileError(
                 f"written with {lib} {there.get(lib, '?')}, installed is {here[lib]}: retrain the "
-                f"model with this installation / træn modellen igen", path=where)
+                f"model with this installation / træn modellen igen",
+                path=where,
+            )
 
 
 def _section(manifest: dict, name: str, data: bytes, where: str) -> bytes:
     """The first ``<name>_size`` bytes of ``data``, checked against ``<name>_sha256``."""
     size = manifest.get(f"{name}_size")
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise ModelFileError(f"unreadable manifest: {name}_size must be a whole number ≥ 0; got "
-                             f"{show_value(size)} / manifestet kan ikke læses", path=where)
+        raise ModelFileError(
+            f"unreadable manifest: {name}_size must be a whole number ≥ 0; got "
+            f"{show_value(size)} / manifestet kan ikke læses",
+            path=where,
+        )
     if len(data) < size:
-        raise ModelFileError(f"truncated: the {name} section has {len(data)} bytes, the manifest "
-                             f"says {size} / afkortet fil", path=where)
+        raise ModelFileError(
+            f"truncated: the {name} section has {len(data)} bytes, the manifest says {size} / afkortet fil",
+            path=where,
+        )
     if hashlib.sha256(data[:size]).hexdigest() != manifest.get(f"{name}_sha256"):
-        raise ModelFileError(f"{name} checksum mismatch: the file was altered or damaged / "
-                             "kontrolsummen passer ikke", path=where)
+        raise ModelFileError(
+            f"{name} checksum mismatch: the file was altered or damaged / kontrolsummen passer ikke",
+            path=where,
+        )
     return data[:size]
 
 
@@ -187,11 +225,11 @@ def _read_tables(data: bytes, where: str) -> dict[str, np.ndarray] | None:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             tables = {key: archive[key] for key in archive.files}
     except Exception as exc:  # not an npz of plain arrays (object arrays need pickle: refused)
-        raise ModelFileError(f"serving tables refused ({type(exc).__name__}: {str(exc)[:200]})",
-                             path=where) from None
+        raise ModelFileError(
+            f"serving tables refused ({type(exc).__name__}: {str(exc)[:200]})", path=where
+        ) from None
     if any(a.dtype.kind not in "fiU" for a in tables.values()):
-        raise ModelFileError("serving tables refused: only number and text arrays are allowed",
-                             path=where)
+        raise ModelFileError("serving tables refused: only number and text arrays are allowed", path=where)
     return tables
 
 
@@ -199,16 +237,23 @@ def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
     """Read and check a model file; see the module docstring for the checks. The payload stays
     serialised (see :func:`load_objects`)."""
     where = str(path)
-    raw = read_input(path, limit=MAX_MODEL_BYTES, what="model file",
-                     error=lambda message: ModelFileError(message, path=where))
+    raw = read_input(
+        path,
+        limit=MAX_MODEL_BYTES,
+        what="model file",
+        error=lambda message: ModelFileError(message, path=where),
+    )
     data, rest = _split(raw, where)
     check_compatible(data, where)
     manifest = check_manifest({k: v for k, v in data.items() if k not in _FILE_KEYS}, where=where)
     tables = _section(data, "tables", rest, where)
-    payload = rest[len(tables):]
+    payload = rest[len(tables) :]
     if len(payload) != data.get("payload_size"):
-        raise ModelFileError(f"truncated or padded: payload has {len(payload)} bytes, the manifest "
-                             f"says {show_value(data.get('payload_size'))} / afkortet fil", path=where)
+        raise ModelFileError(
+            f"truncated or padded: payload has {len(payload)} bytes, the manifest "
+            f"says {show_value(data.get('payload_size'))} / afkortet fil",
+            path=where,
+        )
     _section(data, "payload", payload, where)
     return ModelFile(where, manifest, _read_tables(tables, where), payload)
 
@@ -222,6 +267,7 @@ def load_objects(payload: bytes, where: str) -> dict[str, Any]:
         if not isinstance(objects, dict):
             raise TypeError("not a mapping of objects")
     except Exception as exc:  # an untrusted type or a malformed archive: refuse, never run it
-        raise ModelFileError(f"payload refused ({type(exc).__name__}: {str(exc)[:200]})",
-                             path=where) from None
+        raise ModelFileError(
+            f"payload refused ({type(exc).__name__}: {str(exc)[:200]})", path=where
+        ) from None
     return objects

@@ -32,9 +32,15 @@ __all__ = ["MIN_PROPENSITY", "dr_contributions", "offer_means", "paired_se"]
 MIN_PROPENSITY = 0.05
 
 
-def dr_contributions(proba: Mapping[str, np.ndarray], *, offer_idx: np.ndarray, y_idx: np.ndarray,
-                     weights: np.ndarray, propensity: np.ndarray, nuisance: np.ndarray
-                     ) -> dict[str, np.ndarray]:
+def dr_contributions(
+    proba: Mapping[str, np.ndarray],
+    *,
+    offer_idx: np.ndarray,
+    y_idx: np.ndarray,
+    weights: np.ndarray,
+    propensity: np.ndarray,
+    nuisance: np.ndarray,
+) -> dict[str, np.ndarray]:
     """Per-row doubly-robust contributions (their mean is the policy value) for each candidate.
 
     ``proba``: name → (n, offers, outcomes) out-of-fold probabilities; ``offer_idx``/``y_idx``: the
@@ -57,8 +63,9 @@ def paired_se(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.std(a - b, ddof=1) / np.sqrt(len(a))) if len(a) > 1 else float("inf")
 
 
-def offer_means(offer_idx: np.ndarray, y_idx: np.ndarray, folds: list, n_offers: int,
-                n_classes: int) -> np.ndarray:
+def offer_means(
+    offer_idx: np.ndarray, y_idx: np.ndarray, folds: list, n_offers: int, n_classes: int
+) -> np.ndarray:
     """Cross-fitted outcome shares per offer, (n, offers, outcomes): the judge's outcome model
     ``m``. It is none of the candidates, so no candidate is judged by its own predictions (a
     policy that maximises the judge's model would look better than it is). An offer missing from
@@ -72,7 +79,12 @@ def offer_means(offer_idx: np.ndarray, y_idx: np.ndarray, folds: list, n_offers:
     out = np.zeros((len(y_idx), n_offers, n_classes))
     for train, test in folds:
         overall = onehot[train].mean(axis=0)
-        out[test] = np.stack([onehot[train][offer_idx[train] == o].mean(axis=0)
-                              if np.any(offer_idx[train] == o) else overall
-                              for o in range(n_offers)])
+        out[test] = np.stack(
+            [
+                onehot[train][offer_idx[train] == o].mean(axis=0)
+                if np.any(offer_idx[train] == o)
+                else overall
+                for o in range(n_offers)
+            ]
+        )
     return out

@@ -33,8 +33,10 @@ BINS: Mapping[str, tuple[tuple[str, int], ...]] = {
 OTHER, UNKNOWN = "other", "unknown"
 #: The fields a profile describes, in the order of spec §3.
 PROFILE_FIELDS: tuple[str, ...] = tuple(
-    name for name, spec in FIELDS.items()
-    if name not in ("citizen_id", "job_goal", "nationality") and spec.model_feature)
+    name
+    for name, spec in FIELDS.items()
+    if name not in ("citizen_id", "job_goal", "nationality") and spec.model_feature
+)
 
 
 def categories(field: str) -> tuple[str, ...]:
@@ -103,8 +105,10 @@ def _frame_counts(frame: Any, fields: Sequence[str]) -> tuple[dict[str, dict[str
     return counts, len(frame)
 
 
-def category_counts(rows: Iterable[Mapping[str, object]], fields: Sequence[str] = PROFILE_FIELDS,
-                    ) -> tuple[dict[str, dict[str, int]], int]:
+def category_counts(
+    rows: Iterable[Mapping[str, object]],
+    fields: Sequence[str] = PROFILE_FIELDS,
+) -> tuple[dict[str, dict[str, int]], int]:
     """How many of ``rows`` (intake mappings) fall in each category of each field, and how many rows.
 
     >>> counts, n = category_counts([{"education_plan": True}, {"education_plan": False}], ["education_plan"])

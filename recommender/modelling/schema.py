@@ -41,17 +41,25 @@ class FeatureSchema:
         return dict(self.categorical)
 
     def to_dict(self) -> dict[str, object]:
-        return {"categorical": {k: list(v) for k, v in self.categorical},
-                "numeric": list(self.numeric), "allow_protected": self.allow_protected}
+        return {
+            "categorical": {k: list(v) for k, v in self.categorical},
+            "numeric": list(self.numeric),
+            "allow_protected": self.allow_protected,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> FeatureSchema:
         cats: Any = data["categorical"]  # a mapping read back from a model file is in sorted order
         numeric: Any = data["numeric"]
         pairs = cats.items() if isinstance(cats, Mapping) else cats
-        return cls(tuple((str(k), tuple(str(c) for c in v)) for k, v in pairs),
-                   tuple(str(n) for n in numeric), bool(data["allow_protected"]))
+        return cls(
+            tuple((str(k), tuple(str(c) for c in v)) for k, v in pairs),
+            tuple(str(n) for n in numeric),
+            bool(data["allow_protected"]),
+        )
 
     def __repr__(self) -> str:
-        return (f"FeatureSchema({len(self.categorical)} categorical, numeric={list(self.numeric)}, "
-                f"allow_protected={self.allow_protected})")
+        return (
+            f"FeatureSchema({len(self.categorical)} categorical, numeric={list(self.numeric)}, "
+            f"allow_protected={self.allow_protected})"
+        )

@@ -57,8 +57,7 @@ class Scorer(Protocol):
     def rows(self, X: pd.DataFrame) -> Any:
         """The scorer's rows of a prepared frame (``modelling.features.prepare``)."""
 
-    def citizen_rows(self, record: Mapping[str, object],
-                     changes: Sequence[tuple[str, object]] = ()) -> Any:
+    def citizen_rows(self, record: Mapping[str, object], changes: Sequence[tuple[str, object]] = ()) -> Any:
         """Rows of one record (codes, e.g. ``Citizen.to_dict()``), then one per (field, value) change."""
 
     def point(self, rows: Any) -> np.ndarray:
@@ -87,8 +86,9 @@ class _TableScorer:
     def rows(self, X: pd.DataFrame) -> np.ndarray:
         return self.vector.encode_frame(X)
 
-    def citizen_rows(self, record: Mapping[str, object],
-                     changes: Sequence[tuple[str, object]] = ()) -> np.ndarray:
+    def citizen_rows(
+        self, record: Mapping[str, object], changes: Sequence[tuple[str, object]] = ()
+    ) -> np.ndarray:
         x = self.vector.encode(record)
         return np.stack([x, *(self.vector.patch(x, name, value) for name, value in changes)])
 
@@ -98,7 +98,7 @@ class _TableScorer:
     def draws(self, rows: np.ndarray) -> np.ndarray:
         out = np.empty((self.tables.n_draws + 1, len(rows), len(OFFER.codes), len(OUTCOME.codes)))
         for start in range(0, len(rows), BLOCK_ROWS):  # bounds the trees' work arrays
-            out[:, start:start + BLOCK_ROWS] = self.tables.proba(rows[start:start + BLOCK_ROWS])
+            out[:, start : start + BLOCK_ROWS] = self.tables.proba(rows[start : start + BLOCK_ROWS])
         return out
 
     def canonical(self, name: str, value: object) -> object:
@@ -119,8 +119,9 @@ class LinearScorer(_TableScorer):
         self.vector, self.tables = vector, tables
 
     def citizen(self, rows: np.ndarray) -> CitizenScores:
-        return CitizenScores(self.tables.proba(rows[0]), self.tables.point_proba(rows),
-                             self.tables.propensity(rows[0]))
+        return CitizenScores(
+            self.tables.proba(rows[0]), self.tables.point_proba(rows), self.tables.propensity(rows[0])
+        )
 
     def propensity(self, rows: np.ndarray) -> np.ndarray:
         return self.tables.propensity_many(rows)
@@ -140,7 +141,7 @@ class BlendScorer(_TableScorer):
         return CitizenScores(draws, points, self.tables.propensity(rows[0]))
 
     def propensity(self, rows: np.ndarray) -> np.ndarray:
-        return self.tables.linear.propensity_many(rows[:, :self.vector.width])
+        return self.tables.linear.propensity_many(rows[:, : self.vector.width])
 
 
 class PipelineScorer:
@@ -154,11 +155,13 @@ class PipelineScorer:
     def rows(self, X: pd.DataFrame) -> pd.DataFrame:
         return X
 
-    def citizen_rows(self, record: Mapping[str, object],
-                     changes: Sequence[tuple[str, object]] = ()) -> pd.DataFrame:
+    def citizen_rows(
+        self, record: Mapping[str, object], changes: Sequence[tuple[str, object]] = ()
+    ) -> pd.DataFrame:
         import pandas as pd
 
         from recommender.modelling.features import prepare
+
         records = [record, *({**record, name: value} for name, value in changes)]
         return prepare(pd.DataFrame(records), self._schema)
 

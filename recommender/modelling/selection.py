@@ -51,20 +51,31 @@ from sklearn.pipeline import Pipeline
 from recommender.modelling.blend import AverageClassifier, mixture_weights
 from recommender.modelling.features import FeatureSchema, OfferInteractions, citizen_encoder
 from recommender.modelling.policy import dr_contributions, offer_means, paired_se
-from recommender.modelling.stacking import (CREDIBILITY_ROWS, committee, credibility, credible, floored,
-                                            observed, stack)
+from recommender.modelling.stacking import (
+    CREDIBILITY_ROWS,
+    committee,
+    credibility,
+    credible,
+    floored,
+    observed,
+    stack,
+)
 from recommender.modelling.uncertainty import fit_propensity
 from recommender.vocab import OFFER, OUTCOME
 
-__all__ = ["CandidateResult", "Selection", "blend_members", "candidate", "candidates",
-           "refit_plan", "select"]
+__all__ = ["CandidateResult", "Selection", "blend_members", "candidate", "candidates", "refit_plan", "select"]
 
 LOGIT_C = (0.1, 0.3, 1.0)
 INTERACTION_SCALES = (0.0, 0.1, 0.3, 1.0)
 COMMITTEE_C = 0.1  # the committee: one linear candidate per interaction scale at this C, and hgb
 COMMITTEE = [f"logit_s{s:g}_C{COMMITTEE_C:g}" for s in INTERACTION_SCALES] + ["hgb"]
-HGB_PARAMS = {"learning_rate": 0.05, "max_iter": 100, "max_depth": 3, "min_samples_leaf": 20,
-              "l2_regularization": 1.0}
+HGB_PARAMS = {
+    "learning_rate": 0.05,
+    "max_iter": 100,
+    "max_depth": 3,
+    "min_samples_leaf": 20,
+    "l2_regularization": 1.0,
+}
 DEFAULT_WEIGHTS = np.array([1.0, 0.8, 0.4, 0.0])  # job, education, active, other (rules.yaml)
 BLEND = "blend:"
 SWITCH_SE = 2.0  # leave the blend only for a policy value this many paired SE higher
@@ -87,11 +98,13 @@ class CandidateResult:
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
-            "name": self.name, "params": dict(self.params),
+            "name": self.name,
+            "params": dict(self.params),
             "cv_log_loss": round(self.cv_log_loss, 6),
             "cv_log_loss_std": round(self.cv_log_loss_std, 6),
             "policy_value": round(self.policy_value, 6),
-            "policy_value_se": round(self.policy_value_se, 6)}
+            "policy_value_se": round(self.policy_value_se, 6),
+        }
         if np.isfinite(self.stack_weight):
             out["stack_weight"] = round(self.stack_weight, 6)
         return out
@@ -115,12 +128,18 @@ class Selection:
     mix: Mapping[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        return {"candidates": [c.to_dict() for c in self.candidates],
-                "baseline": self.baseline.to_dict(), "selected": self.selected,
-                "calibrated": self.calibrated,
-                "calibrated_cv_log_loss": round(self.calibrated_cv_log_loss, 6),
-                "n_folds": self.n_folds, "n_cv_rows": self.n_cv_rows,
-                "fit_choice": self.fit_choice, "reason": self.reason, "mix": dict(self.mix)}
+        return {
+            "candidates": [c.to_dict() for c in self.candidates],
+            "baseline": self.baseline.to_dict(),
+            "selected": self.selected,
+            "calibrated": self.calibrated,
+            "calibrated_cv_log_loss": round(self.calibrated_cv_log_loss, 6),
+            "n_folds": self.n_folds,
+            "n_cv_rows": self.n_cv_rows,
+            "fit_choice": self.fit_choice,
+            "reason": self.reason,
+            "mix": dict(self.mix),
+        }
 
 
 def logit_name(scale: float, C: float) -> str:
@@ -129,30 +148,38 @@ def logit_name(scale: float, C: float) -> str:
 
 def _parse(name: str) -> tuple[float, float]:
     """(scale, C) of a linear candidate's name."""
-    scale, C = name[len("logit_s"):].split("_C")
+    scale, C = name[len("logit_s") :].split("_C")
     return float(scale), float(C)
 
 
 def _linear(schema: FeatureSchema, C: float, scale: float) -> Pipeline:
-    return Pipeline([
-        ("encode", citizen_encoder(schema, with_offer=True, kind="onehot")),
-        # propensity columns: a strong penalty on the citizen effects must not push who got which
-        # offer into the offer effects (regularisation-induced confounding; issue 11, docs/model.md)
-        ("interact", OfferInteractions(scale=scale, propensity=True)),
-        # newton-cg: 7-8 iterations where lbfgs took 45-380, faster at every size from 274 to
-        # 100,000 rows and closer to the exact optimum (benchmarks/bench_train.py, issue 11)
-        ("clf", LogisticRegression(C=C, solver="newton-cg", max_iter=2000, tol=1e-4)),
-    ])
+    return Pipeline(
+        [
+            ("encode", citizen_encoder(schema, with_offer=True, kind="onehot")),
+            # propensity columns: a strong penalty on the citizen effects must not push who got which
+            # offer into the offer effects (regularisation-induced confounding; issue 11, docs/model.md)
+            ("interact", OfferInteractions(scale=scale, propensity=True)),
+            # newton-cg: 7-8 iterations where lbfgs took 45-380, faster at every size from 274 to
+            # 100,000 rows and closer to the exact optimum (benchmarks/bench_train.py, issue 11)
+            ("clf", LogisticRegression(C=C, solver="newton-cg", max_iter=2000, tol=1e-4)),
+        ]
+    )
 
 
 def _trees(schema: FeatureSchema, seed: int) -> Pipeline:
     n_cat = len(schema.categorical) + 1
     mask = [True] * n_cat + [False] * len(schema.numeric)
-    return Pipeline([
-        ("encode", citizen_encoder(schema, with_offer=True, kind="ordinal")),
-        ("clf", HistGradientBoostingClassifier(
-            **HGB_PARAMS, categorical_features=mask, early_stopping=False, random_state=seed)),
-    ])
+    return Pipeline(
+        [
+            ("encode", citizen_encoder(schema, with_offer=True, kind="ordinal")),
+            (
+                "clf",
+                HistGradientBoostingClassifier(
+                    **HGB_PARAMS, categorical_features=mask, early_stopping=False, random_state=seed
+                ),
+            ),
+        ]
+    )
 
 
 def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
@@ -163,19 +190,21 @@ def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
     >>> len(names), names[:2], names[-1]
     (13, ['logit_s0_C0.1', 'logit_s0.1_C0.1'], 'hgb')
     """
-    out: dict[str, Pipeline] = {logit_name(s, C): _linear(schema, C, s)
-                                for C in sorted(LOGIT_C) for s in sorted(INTERACTION_SCALES)}
+    out: dict[str, Pipeline] = {
+        logit_name(s, C): _linear(schema, C, s) for C in sorted(LOGIT_C) for s in sorted(INTERACTION_SCALES)
+    }
     out["hgb"] = _trees(schema, seed)
     return out
 
 
 def blend_members(name: str) -> list[str]:
     """The candidates of a blend's name, ``hgb`` last: ``blend:a+b`` → ``['a', 'b', 'hgb']``."""
-    return [*name[len(BLEND):].split("+"), "hgb"]
+    return [*name[len(BLEND) :].split("+"), "hgb"]
 
 
-def candidate(schema: FeatureSchema, name: str, seed: int = 0,
-              mix: Mapping[str, object] | None = None) -> Pipeline:
+def candidate(
+    schema: FeatureSchema, name: str, seed: int = 0, mix: Mapping[str, object] | None = None
+) -> Pipeline:
     """One candidate pipeline by name (unfitted), including ``blend:<linear>+…``: the mixture of
     those linear candidates, ``hgb`` and the prior with the weights ``mix`` (``{"weights": one per
     linear candidate and hgb, "prior_weight": …}``; default equal weights, no prior share).
@@ -190,11 +219,15 @@ def candidate(schema: FeatureSchema, name: str, seed: int = 0,
     if name.startswith(BLEND):
         members = blend_members(name)
         if any(m not in pool or m == "hgb" for m in members[:-1]):
-            raise ValueError(f"candidate: expected blend:<one or more of {list(pool)[:-1]} joined "
-                             f"by +>; got {name!r}")
+            raise ValueError(
+                f"candidate: expected blend:<one or more of {list(pool)[:-1]} joined by +>; got {name!r}"
+            )
         mix = dict(mix or {})
-        clf = AverageClassifier([pool[m] for m in members], weights=mix.get("weights"),  # type: ignore[arg-type]
-                                prior_weight=float(mix.get("prior_weight", 0.0)))  # type: ignore[arg-type]
+        clf = AverageClassifier(
+            [pool[m] for m in members],
+            weights=mix.get("weights"),  # type: ignore[arg-type]
+            prior_weight=float(mix.get("prior_weight", 0.0)),
+        )  # type: ignore[arg-type]
         return Pipeline([("encode", "passthrough"), ("clf", clf)])
     if name not in pool:
         raise ValueError(f"candidate: expected one of {list(pool)}; got {name!r}")
@@ -204,8 +237,7 @@ def candidate(schema: FeatureSchema, name: str, seed: int = 0,
 def candidate_params(name: str) -> dict[str, object]:
     if name.startswith("logit_s"):
         scale, C = _parse(name)
-        return {"kind": "logistic_regression_offer_interactions", "C": C,
-                "interaction_scale": scale}
+        return {"kind": "logistic_regression_offer_interactions", "C": C, "interaction_scale": scale}
     if name.startswith(BLEND):
         return {"kind": "stacked_mixture_with_prior", "of": blend_members(name)}
     return {"kind": "hist_gradient_boosting", **HGB_PARAMS}
@@ -221,8 +253,10 @@ def _fold_proba(estimator, X: pd.DataFrame, y: np.ndarray, train, test, classes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         fitted = clone(estimator).fit(X.iloc[train], y[train])
-    return np.stack([_aligned(fitted.predict_proba(Xo), fitted.classes_, classes)
-                     for Xo in _offer_frames(X.iloc[test])], axis=1)
+    return np.stack(
+        [_aligned(fitted.predict_proba(Xo), fitted.classes_, classes) for Xo in _offer_frames(X.iloc[test])],
+        axis=1,
+    )
 
 
 def _aligned(proba: np.ndarray, have, classes) -> np.ndarray:
@@ -236,8 +270,9 @@ def _loss(y_idx: np.ndarray, proba: np.ndarray) -> float:
     return float(log_loss(y_idx, np.clip(proba, 1e-15, 1.0), labels=range(proba.shape[1])))
 
 
-def _logit_path(schema: FeatureSchema, X: pd.DataFrame, y: np.ndarray, train, test,
-                scales=INTERACTION_SCALES, Cs=LOGIT_C) -> dict[str, np.ndarray]:
+def _logit_path(
+    schema: FeatureSchema, X: pd.DataFrame, y: np.ndarray, train, test, scales=INTERACTION_SCALES, Cs=LOGIT_C
+) -> dict[str, np.ndarray]:
     """Test-fold probabilities (n_test, offers, outcomes) of the linear candidates by name: the
     citizen encoding and each scale's propensity columns are fitted once per fold, and for each
     interaction scale the fits run along ``C`` (ascending), each warm-started from the previous,
@@ -256,8 +291,9 @@ def _logit_path(schema: FeatureSchema, X: pd.DataFrame, y: np.ndarray, train, te
             for C in sorted(Cs):
                 clf.set_params(C=C).fit(interact.transform(E_tr), y[train])
                 out[logit_name(scale, C)] = np.stack(
-                    [_aligned(clf.predict_proba(interact.transform(E)), clf.classes_, classes)
-                     for E in E_te], axis=1)
+                    [_aligned(clf.predict_proba(interact.transform(E)), clf.classes_, classes) for E in E_te],
+                    axis=1,
+                )
     return out
 
 
@@ -271,14 +307,27 @@ def _subsample(X: pd.DataFrame, y: np.ndarray, seed: int) -> tuple[pd.DataFrame,
     if len(y) <= MAX_CV_ROWS:
         return X, y
     rng = np.random.default_rng(seed)
-    keep = np.sort(np.concatenate([
-        rng.choice(np.flatnonzero(y == k), size=max(1, round(MAX_CV_ROWS * np.mean(y == k))),
-                   replace=False) for k in np.unique(y)]))
+    keep = np.sort(
+        np.concatenate(
+            [
+                rng.choice(
+                    np.flatnonzero(y == k), size=max(1, round(MAX_CV_ROWS * np.mean(y == k))), replace=False
+                )
+                for k in np.unique(y)
+            ]
+        )
+    )
     return X.iloc[keep], y[keep]
 
 
-def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int = 0,
-           weights: np.ndarray = DEFAULT_WEIGHTS) -> Selection:
+def select(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    schema: FeatureSchema,
+    *,
+    seed: int = 0,
+    weights: np.ndarray = DEFAULT_WEIGHTS,
+) -> Selection:
     """Cross-validate every candidate (stratified, seeded folds), stack them, choose by decision
     quality.
 
@@ -307,14 +356,18 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
         oof["hgb"][te] = _fold_proba(pool["hgb"], X, y, tr, te, classes)
         oof["prior"][te] = _fold_proba(DummyClassifier(strategy="prior"), X, y, tr, te, classes)
         prop = fit_propensity(citizens.iloc[tr], X["offer"].to_numpy()[tr], schema)
-        propensity[te] = _aligned(prop.predict_proba(citizens.iloc[te]), prop.classes_,
-                                  list(OFFER.codes))
+        propensity[te] = _aligned(prop.predict_proba(citizens.iloc[te]), prop.classes_, list(OFFER.codes))
     linear = [n for n in pool if n.startswith("logit_s")]
     members, full, weightings = stack(oof, linear, offer_idx, y_idx, folds)
     stack_lead, stacked = members[0], BLEND + "+".join(members[:-1])
     w = np.array([weights[OUTCOME.codes.index(c)] for c in classes])
-    judge = dict(offer_idx=offer_idx, y_idx=y_idx, weights=w, propensity=propensity,
-                 nuisance=offer_means(offer_idx, y_idx, folds, len(OFFER.codes), len(classes)))
+    judge = dict(
+        offer_idx=offer_idx,
+        y_idx=y_idx,
+        weights=w,
+        propensity=propensity,
+        nuisance=offer_means(offer_idx, y_idx, folds, len(OFFER.codes), len(classes)),
+    )
     # the finalists are judged as the blend would serve them: with their prior share
     led = {stack_lead: "linear", "hgb": "hgb", stacked: "stack"}
     finalists = dr_contributions({n: weightings[v][1] for n, v in led.items()}, **judge)
@@ -325,26 +378,49 @@ def select(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int =
     served, mix = credible((members, fitted), (COMMITTEE, equal), z)
     blend = BLEND + "+".join(served[:-1])
     oof[blend] = z * fitted_oof + (1 - z) * equal_oof
-    losses = {n: [_loss(y_idx[te], observed(oof[n][te], offer_idx[te])) for _, te in folds]
-              for n in oof}
+    losses = {n: [_loss(y_idx[te], observed(oof[n][te], offer_idx[te])) for _, te in folds] for n in oof}
     dr = dr_contributions(oof, **judge)
     share = dict(zip([*linear, "hgb", "prior"], full))
-    results = [CandidateResult(n, candidate_params(n) if n != "prior" else {"kind": "dummy_prior"},
-                               float(np.mean(losses[n])), float(np.std(losses[n])),
-                               float(np.mean(dr[n])), float(np.std(dr[n], ddof=1) / np.sqrt(len(y))),
-                               float(share.get(n, float("nan"))))
-               for n in [*linear, "hgb", blend, "prior"]]
+    results = [
+        CandidateResult(
+            n,
+            candidate_params(n) if n != "prior" else {"kind": "dummy_prior"},
+            float(np.mean(losses[n])),
+            float(np.std(losses[n])),
+            float(np.mean(dr[n])),
+            float(np.std(dr[n], ddof=1) / np.sqrt(len(y))),
+            float(share.get(n, float("nan"))),
+        )
+        for n in [*linear, "hgb", blend, "prior"]
+    ]
     baseline = results.pop()
     fit_choice = served[0]  # the heaviest linear member of the served blend
-    reason += (f". Served: {z:.3f} x that weighting + {1 - z:.3f} x the committee's equal weights "
-               f"(the linear candidates at C = {COMMITTEE_C:g} and hgb); credibility "
-               f"n/(n + {CREDIBILITY_ROWS:,}) at n = {len(y):,}, as fitted weights are noisy on "
-               f"few rows")
-    mixture = {"members": served, "led_by": led[chosen], "credibility": round(z, 6),
-               "committee": list(COMMITTEE), "weights": [round(float(v), 6) for v in mix[:-1]],
-               "prior_weight": round(float(mix[-1]), 6)}
-    return Selection(tuple(results), baseline, blend, False, float(np.mean(losses[blend])),
-                     n_folds, len(y), fit_choice, reason, mixture)
+    reason += (
+        f". Served: {z:.3f} x that weighting + {1 - z:.3f} x the committee's equal weights "
+        f"(the linear candidates at C = {COMMITTEE_C:g} and hgb); credibility "
+        f"n/(n + {CREDIBILITY_ROWS:,}) at n = {len(y):,}, as fitted weights are noisy on "
+        f"few rows"
+    )
+    mixture = {
+        "members": served,
+        "led_by": led[chosen],
+        "credibility": round(z, 6),
+        "committee": list(COMMITTEE),
+        "weights": [round(float(v), 6) for v in mix[:-1]],
+        "prior_weight": round(float(mix[-1]), 6),
+    }
+    return Selection(
+        tuple(results),
+        baseline,
+        blend,
+        False,
+        float(np.mean(losses[blend])),
+        n_folds,
+        len(y),
+        fit_choice,
+        reason,
+        mixture,
+    )
 
 
 def _decide(dr: dict[str, np.ndarray], fit_choice: str, blend: str) -> tuple[str, str]:
@@ -359,19 +435,30 @@ def _decide(dr: dict[str, np.ndarray], fit_choice: str, blend: str) -> tuple[str
         if gain > SWITCH_SE * se and gain - SWITCH_SE * se > margin:
             best, margin = other, gain - SWITCH_SE * se
     if best == blend:
-        return blend, (f"the stacked mixture (weights by out-of-fold likelihood) ranks at least "
-                       f"as well: neither its linear members nor hgb alone has a clearly higher "
-                       f"policy value (within {SWITCH_SE:g} paired SE)")
+        return blend, (
+            f"the stacked mixture (weights by out-of-fold likelihood) ranks at least "
+            f"as well: neither its linear members nor hgb alone has a clearly higher "
+            f"policy value (within {SWITCH_SE:g} paired SE)"
+        )
     gain = float(np.mean(dr[best] - dr[blend]))
     alone = "its linear members" if best == fit_choice else "hgb"
-    return best, (f"{alone} alone (with the prior share) rank better: policy value "
-                  f"{gain:+.4f} over the full stack, more than {SWITCH_SE:g} paired SE "
-                  f"({paired_se(dr[best], dr[blend]):.4f}); the other members get weight 0")
+    return best, (
+        f"{alone} alone (with the prior share) rank better: policy value "
+        f"{gain:+.4f} over the full stack, more than {SWITCH_SE:g} paired SE "
+        f"({paired_se(dr[best], dr[blend]):.4f}); the other members get weight 0"
+    )
 
 
-def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
-               members: list[str], *, seed: int = 0, repeats: int = 3
-               ) -> tuple[list[float], np.ndarray]:
+def refit_plan(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    schema: FeatureSchema,
+    size: int,
+    members: list[str],
+    *,
+    seed: int = 0,
+    repeats: int = 3,
+) -> tuple[list[float], np.ndarray]:
     """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
     per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale
     (a committee member keeps its own), and the weights (members + prior) at that size: the stack
@@ -389,9 +476,16 @@ def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
     losses: dict[str, list[float]] = {}
     lik: dict[str, list[np.ndarray]] = {}
     for r in range(repeats):
-        rows = np.concatenate([rng.choice(np.flatnonzero(y == k), replace=False,
-                                          size=min(int(np.sum(y == k)), max(5, round(size * s))))
-                               for k, s in share.items()])
+        rows = np.concatenate(
+            [
+                rng.choice(
+                    np.flatnonzero(y == k),
+                    replace=False,
+                    size=min(int(np.sum(y == k)), max(5, round(size * s))),
+                )
+                for k, s in share.items()
+            ]
+        )
         Xs, ys = X.iloc[rows], y[rows]
         classes = np.unique(ys)
         yi = np.searchsorted(classes, ys)
@@ -404,9 +498,12 @@ def refit_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, size: int,
                 seen = observed(proba, own)
                 losses.setdefault(name, []).append(_loss(yi[te], seen))
                 lik.setdefault(name, []).append(seen[np.arange(len(te)), yi[te]])
-    Cs = [_parse(m)[1] if m in COMMITTEE else
-          min(LOGIT_C, key=lambda C: float(np.mean(losses[logit_name(_parse(m)[0], C)])))
-          for m in linear]
+    Cs = [
+        _parse(m)[1]
+        if m in COMMITTEE
+        else min(LOGIT_C, key=lambda C: float(np.mean(losses[logit_name(_parse(m)[0], C)])))
+        for m in linear
+    ]
     parts = [logit_name(_parse(m)[0], C) for m, C in zip(linear, Cs)] + ["hgb", "prior"]
     L = np.column_stack([np.concatenate(lik[n]) for n in parts])
     fitted = floored(mixture_weights(L))

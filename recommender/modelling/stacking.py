@@ -19,8 +19,20 @@ import numpy as np
 
 from recommender.modelling.blend import mixture_weights
 
-__all__ = ["CREDIBILITY_ROWS", "LEAD_ROWS", "MAX_LINEAR", "MIN_MODEL_SHARE", "MIN_SHARE", "committee",
-           "credibility", "credible", "floored", "mixture", "observed", "stack"]
+__all__ = [
+    "CREDIBILITY_ROWS",
+    "LEAD_ROWS",
+    "MAX_LINEAR",
+    "MIN_MODEL_SHARE",
+    "MIN_SHARE",
+    "committee",
+    "credibility",
+    "credible",
+    "floored",
+    "mixture",
+    "observed",
+    "stack",
+]
 
 MAX_LINEAR = 3  # at most this many linear candidates in the blend (those the stack weighs most)
 MIN_SHARE = 0.02  # a linear candidate with a smaller stack weight is left out of the blend
@@ -48,8 +60,9 @@ def floored(w: np.ndarray) -> np.ndarray:
     return np.append(MIN_MODEL_SHARE * share, 1.0 - MIN_MODEL_SHARE)
 
 
-def mixture(parts: list[str], lik: dict[str, np.ndarray], oof: dict[str, np.ndarray],
-            folds: list) -> tuple[np.ndarray, np.ndarray]:
+def mixture(
+    parts: list[str], lik: dict[str, np.ndarray], oof: dict[str, np.ndarray], folds: list
+) -> tuple[np.ndarray, np.ndarray]:
     """The stack weights of ``parts`` (the last is ``prior``), fitted on all rows and floored, and
     the mixture's out-of-fold probabilities with cross-fitted weights (each fold's weights from
     the other folds' rows), so its own log loss and policy value are not flattered."""
@@ -61,9 +74,9 @@ def mixture(parts: list[str], lik: dict[str, np.ndarray], oof: dict[str, np.ndar
     return floored(mixture_weights(L)), out
 
 
-def stack(oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray,
-          y_idx: np.ndarray, folds: list
-          ) -> tuple[list[str], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+def stack(
+    oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray, y_idx: np.ndarray, folds: list
+) -> tuple[list[str], np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """The blend's members (the linear candidates the full stack weighs most, then ``hgb``), every
     candidate's weight in the full stack, and three weightings of the members with the prior —
     ``stack`` (all members), ``linear`` (the linear members only) and ``hgb`` (the trees only) —
@@ -80,8 +93,9 @@ def stack(oof: dict[str, np.ndarray], linear: list[str], offer_idx: np.ndarray,
     full = mixture_weights(np.column_stack([lik[n] for n in [*linear, "hgb", "prior"]]))
     order = sorted(range(len(linear)), key=lambda j: -full[j])
     if len(y_idx) > LEAD_ROWS:
-        lead = max(range(len(linear)),
-                   key=lambda j: float(np.mean(np.log(np.clip(lik[linear[j]], 1e-15, None)))))
+        lead = max(
+            range(len(linear)), key=lambda j: float(np.mean(np.log(np.clip(lik[linear[j]], 1e-15, None))))
+        )
         order = [lead] + [j for j in order if j != lead and full[j] >= MIN_SHARE]
         kept = [linear[j] for j in order[:MAX_LINEAR]]
     else:
@@ -105,8 +119,9 @@ def credibility(n_rows: int) -> float:
     return n_rows / (n_rows + CREDIBILITY_ROWS)
 
 
-def committee(names: list[str], oof: dict[str, np.ndarray], offer_idx: np.ndarray,
-              y_idx: np.ndarray, folds: list) -> tuple[np.ndarray, np.ndarray]:
+def committee(
+    names: list[str], oof: dict[str, np.ndarray], offer_idx: np.ndarray, y_idx: np.ndarray, folds: list
+) -> tuple[np.ndarray, np.ndarray]:
     """Equal weights on ``names`` with the prior share that predicts the held-out folds best: the
     weights (names…, prior), fitted on all rows and floored, and the committee's cross-fitted
     out-of-fold probabilities (each fold's prior share from the other folds' rows).
@@ -114,8 +129,9 @@ def committee(names: list[str], oof: dict[str, np.ndarray], offer_idx: np.ndarra
     Only the prior share is estimated: one number, which cannot change the ranking."""
     rows = np.arange(len(y_idx))
     mean = np.mean([oof[n] for n in names], axis=0)
-    L = np.column_stack([observed(mean, offer_idx)[rows, y_idx],
-                         observed(oof["prior"], offer_idx)[rows, y_idx]])
+    L = np.column_stack(
+        [observed(mean, offer_idx)[rows, y_idx], observed(oof["prior"], offer_idx)[rows, y_idx]]
+    )
     out = np.zeros_like(oof["prior"])
     for train, test in folds:
         w = floored(mixture_weights(L[train]))
@@ -124,8 +140,9 @@ def committee(names: list[str], oof: dict[str, np.ndarray], offer_idx: np.ndarra
     return np.append(np.full(len(names), w[0] / len(names)), w[1]), out
 
 
-def credible(fitted: tuple[list[str], np.ndarray], equal: tuple[list[str], np.ndarray],
-             share: float) -> tuple[list[str], np.ndarray]:
+def credible(
+    fitted: tuple[list[str], np.ndarray], equal: tuple[list[str], np.ndarray], share: float
+) -> tuple[list[str], np.ndarray]:
     """The mixture ``share · fitted + (1 - share) · equal`` of two weightings, each (members with
     ``hgb`` last, weights over members + prior): the union of the members (the linear ones by
     weight, heaviest first, ``hgb`` last) and their weights. A linear member left under ``MIN_SHARE``
@@ -146,9 +163,10 @@ def credible(fitted: tuple[list[str], np.ndarray], equal: tuple[list[str], np.nd
     for (members, weights), part in ((fitted, share), (equal, 1.0 - share)):
         for m, v in zip([*members, "prior"], weights):
             w[names.index(m) if m != "prior" else -1] += part * v
-    top = int(np.argmax(w[:len(linear)]))  # at least one linear member, as in stack()
-    keep = sorted((j for j in range(len(linear)) if w[j] >= MIN_SHARE or j == top),
-                  key=lambda j: -w[j]) + [len(linear)]
+    top = int(np.argmax(w[: len(linear)]))  # at least one linear member, as in stack()
+    keep = sorted((j for j in range(len(linear)) if w[j] >= MIN_SHARE or j == top), key=lambda j: -w[j]) + [
+        len(linear)
+    ]
     models = w[:-1].sum()
     kept = w[keep] * (models / w[keep].sum()) if w[keep].sum() > 0 else w[keep]
     return [names[j] for j in keep], np.append(kept, w[-1])

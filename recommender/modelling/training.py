@@ -15,8 +15,8 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime, timezone
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,18 +25,17 @@ from sklearn.pipeline import Pipeline
 
 from recommender.cohort import Cohort
 from recommender.errors import CohortError, RecommenderError, show_value
+from recommender.modelling.blend import AverageClassifier
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
 from recommender.modelling.manifest import ModelManifest, check_manifest, check_settings
-from recommender.modelling.profile import intake_profile
 from recommender.modelling.manifest_check import package_stamp
 from recommender.modelling.persist import library_versions
-from recommender.modelling.blend import AverageClassifier
+from recommender.modelling.profile import intake_profile
 from recommender.modelling.selection import Selection, candidate, refit_plan, select
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
-__all__ = ["FittedParts", "PointFit", "build_manifest", "fit", "fit_bootstrap", "fit_point",
-           "training_rows"]
+__all__ = ["FittedParts", "PointFit", "build_manifest", "fit", "fit_bootstrap", "fit_point", "training_rows"]
 
 
 @dataclass(frozen=True)
@@ -67,16 +66,23 @@ def training_rows(cohort: Cohort, evidence_size: int | None) -> tuple[pd.DataFra
     data = frame.loc[has_offer].reset_index(drop=True)
     y = data["outcome"].astype(str).to_numpy()
     if n_with_offer < 20 or len(np.unique(y)) < 2:
-        raise CohortError(f"too few rows with an offer to train on: {n_with_offer} rows, "
-                          f"{len(np.unique(y))} outcomes (need at least 20 rows and 2 outcomes)")
+        raise CohortError(
+            f"too few rows with an offer to train on: {n_with_offer} rows, "
+            f"{len(np.unique(y))} outcomes (need at least 20 rows and 2 outcomes)"
+        )
     if evidence_size is None:
         evidence_size = n_with_offer
-    if (isinstance(evidence_size, bool) or not isinstance(evidence_size, (int, np.integer))
-            or not 20 <= evidence_size <= n_with_offer):
+    if (
+        isinstance(evidence_size, bool)
+        or not isinstance(evidence_size, (int, np.integer))
+        or not 20 <= evidence_size <= n_with_offer
+    ):
         # more citizens than had an offer would make the screen claim evidence that never existed
-        raise RecommenderError(f"evidence_size (--evidence-size): expected a whole number 20–{n_with_offer:,} "
-                               f"(at most the {n_with_offer:,} cases with an offer) / et heltal højst antallet "
-                               f"af forløb med tilbud; got {show_value(evidence_size)}")
+        raise RecommenderError(
+            f"evidence_size (--evidence-size): expected a whole number 20–{n_with_offer:,} "
+            f"(at most the {n_with_offer:,} cases with an offer) / et heltal højst antallet "
+            f"af forløb med tilbud; got {show_value(evidence_size)}"
+        )
     return data, y, int(evidence_size)
 
 
@@ -84,8 +90,9 @@ def _integer_classes(classes: object) -> bool:
     return bool(np.issubdtype(np.asarray(classes).dtype, np.integer))
 
 
-def fit_point(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int,
-              weights: np.ndarray | None = None) -> PointFit:
+def fit_point(
+    X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int, weights: np.ndarray | None = None
+) -> PointFit:
     """Select the blend and its weighting (see :func:`~recommender.modelling.selection.select`;
     ``weights`` the outcome weights in ``OUTCOME.codes`` order) and fit it on all rows."""
     selection = select(X, y, schema, seed=seed, **({} if weights is None else {"weights": weights}))
@@ -99,9 +106,16 @@ def _needs_plan(selection: Selection, evidence_size: int, n_rows: int) -> bool:
     return evidence_size < n_rows / 2 and selection.selected.startswith("blend:")
 
 
-def _fit_point_and_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *, seed: int,
-                        weights: np.ndarray | None, evidence_size: int, n_jobs: int | None
-                        ) -> tuple[PointFit, tuple[list[float], np.ndarray] | None]:
+def _fit_point_and_plan(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    schema: FeatureSchema,
+    *,
+    seed: int,
+    weights: np.ndarray | None,
+    evidence_size: int,
+    n_jobs: int | None,
+) -> tuple[PointFit, tuple[list[float], np.ndarray] | None]:
     """:func:`fit_point` and the refits' plan (:func:`~recommender.modelling.selection.refit_plan`).
     Both need only the selection, so with ``n_jobs`` other than 1 they run side by side in two
     processes (joblib; threads stalled on the interpreter lock on a busy machine); the results are
@@ -118,15 +132,27 @@ def _fit_point_and_plan(X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *
     else:
         from joblib import Parallel, delayed
 
-        fitted, planned = Parallel(n_jobs=2)([
-            delayed(pipeline.fit)(X, y),
-            delayed(refit_plan)(X, y, schema, evidence_size, members, seed=seed)])
+        fitted, planned = Parallel(n_jobs=2)(
+            [
+                delayed(pipeline.fit)(X, y),
+                delayed(refit_plan)(X, y, schema, evidence_size, members, seed=seed),
+            ]
+        )
     return PointFit(fitted, fitted, selection), planned
 
 
-def fit_bootstrap(point: PointFit, X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema, *,
-                  evidence_size: int, n_bootstrap: int, seed: int, n_jobs: int | None = 1,
-                  plan: tuple[list[float], np.ndarray] | None = None) -> tuple[list, float | None]:
+def fit_bootstrap(
+    point: PointFit,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    schema: FeatureSchema,
+    *,
+    evidence_size: int,
+    n_bootstrap: int,
+    seed: int,
+    n_jobs: int | None = 1,
+    plan: tuple[list[float], np.ndarray] | None = None,
+) -> tuple[list, float | None]:
     """The bootstrap refits of the selected classifier at the evidence size, and the penalty the
     (main) linear refits used when it differs from the point model's (``None`` otherwise).
 
@@ -140,17 +166,29 @@ def fit_bootstrap(point: PointFit, X: pd.DataFrame, y: np.ndarray, schema: Featu
     clf, boot_C, start = fitted[-1], None, fitted[-1]
     if evidence_size < len(y) / 2 and isinstance(clf, AverageClassifier):
         members = [str(m) for m in point.selection.mix.get("members") or []]  # type: ignore[attr-defined]
-        Cs, weights = plan if plan is not None else refit_plan(X, y, schema, evidence_size, members,
-                                                               seed=seed)
+        Cs, weights = (
+            plan if plan is not None else refit_plan(X, y, schema, evidence_size, members, seed=seed)
+        )
         *linear, trees = clf.estimators
         used = np.array(clf.mixture()[0]) > 0  # a member the weighting left out stays at 0
         w = np.where(np.append(used, True), weights, 0.0)
         clf = clone(clf).set_params(
             estimators=[*(clone(m).set_params(clf__C=C) for m, C in zip(linear, Cs)), trees],
-            weights=list(w[:-1]), prior_weight=float(w[-1]))
+            weights=list(w[:-1]),
+            prior_weight=float(w[-1]),
+        )
         boot_C, start = Cs[0], None
-    boot = bootstrap_refits(clf, Z, y_fit, evidence_size=evidence_size, n_bootstrap=n_bootstrap,
-                            seed=seed, n_jobs=n_jobs, start=start, point=fitted[-1])
+    boot = bootstrap_refits(
+        clf,
+        Z,
+        y_fit,
+        evidence_size=evidence_size,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        n_jobs=n_jobs,
+        start=start,
+        point=fitted[-1],
+    )
     return boot, boot_C
 
 
@@ -177,9 +215,20 @@ def _cohort_record(cohort: Cohort) -> dict[str, str]:
     return out
 
 
-def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: FeatureSchema,
-                   point: PointFit, *, evidence_size: int, n_bootstrap: int, bootstrap_C: float | None,
-                   seed: int, support_threshold: float, rules_version: str | None) -> ModelManifest:
+def build_manifest(
+    cohort: Cohort,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    schema: FeatureSchema,
+    point: PointFit,
+    *,
+    evidence_size: int,
+    n_bootstrap: int,
+    bootstrap_C: float | None,
+    seed: int,
+    support_threshold: float,
+    rules_version: str | None,
+) -> ModelManifest:
     """The model's manifest, checked by the same function that checks it when a file is loaded."""
     n_with_offer = len(y)
     counts = X["offer"].value_counts()
@@ -187,15 +236,21 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
     data: dict[str, object] = {
         "schema": schema.to_dict(),
         "training_cohort": _cohort_record(cohort),
-        "n_rows": cohort.n_rows, "n_with_offer": n_with_offer,
-        "n_left_out": cohort.n_rows - n_with_offer, "evidence_size": evidence_size,
-        "n_bootstrap": n_bootstrap, "bootstrap_C": bootstrap_C, "interval_level": INTERVAL_LEVEL,
+        "n_rows": cohort.n_rows,
+        "n_with_offer": n_with_offer,
+        "n_left_out": cohort.n_rows - n_with_offer,
+        "evidence_size": evidence_size,
+        "n_bootstrap": n_bootstrap,
+        "bootstrap_C": bootstrap_C,
+        "interval_level": INTERVAL_LEVEL,
         "selection": point.selection.to_dict(),
         "interaction_scale": steps["interact"].scale if "interact" in steps else None,
-        "seed": seed, "allow_protected": schema.allow_protected,
+        "seed": seed,
+        "allow_protected": schema.allow_protected,
         "support_threshold": support_threshold,
-        "offer_evidence": {o: int(round(counts.get(o, 0) / n_with_offer * evidence_size))
-                           for o in OFFER.codes},
+        "offer_evidence": {
+            o: int(round(counts.get(o, 0) / n_with_offer * evidence_size)) for o in OFFER.codes
+        },
         "baseline": _baseline_values(X, schema),
         "outcome_prior": {k: float(np.mean(y == k)) for k in OUTCOME.codes},
         "rules_version": rules_version,
@@ -210,10 +265,19 @@ def build_manifest(cohort: Cohort, X: pd.DataFrame, y: np.ndarray, schema: Featu
     return check_manifest(data)
 
 
-def fit(cohort: Cohort, *, seed: int, allow_protected: bool, evidence_size: int | None,
-        n_bootstrap: int, rules_version: str | None, support_threshold: float,
-        n_jobs: int | None = 1, weights: np.ndarray | None = None,
-        progress: Callable[[str], None] = lambda _: None) -> FittedParts:
+def fit(
+    cohort: Cohort,
+    *,
+    seed: int,
+    allow_protected: bool,
+    evidence_size: int | None,
+    n_bootstrap: int,
+    rules_version: str | None,
+    support_threshold: float,
+    n_jobs: int | None = 1,
+    weights: np.ndarray | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> FittedParts:
     """Fit the point model, the bootstrap refits and the propensity model; write the manifest.
 
     The settings the manifest records are checked first, by the manifest's own check, so a model
@@ -225,14 +289,34 @@ def fit(cohort: Cohort, *, seed: int, allow_protected: bool, evidence_size: int 
     X = prepare(data, schema)
     X["offer"] = offer_column(data).to_numpy()
     progress(f"1/3 modelvalg ved krydsvalidering / model selection by cross-validation ({len(y):,} rows)")
-    point, plan = _fit_point_and_plan(X, y, schema, seed=seed, weights=weights,
-                                      evidence_size=evidence_size, n_jobs=n_jobs)
+    point, plan = _fit_point_and_plan(
+        X, y, schema, seed=seed, weights=weights, evidence_size=evidence_size, n_jobs=n_jobs
+    )
     progress(f"2/3 usikkerhed / intervals: {n_bootstrap} bootstrap refits of {point.selection.selected}")
-    boot, boot_C = fit_bootstrap(point, X, y, schema, evidence_size=evidence_size,
-                                 n_bootstrap=n_bootstrap, seed=seed, n_jobs=n_jobs, plan=plan)
+    boot, boot_C = fit_bootstrap(
+        point,
+        X,
+        y,
+        schema,
+        evidence_size=evidence_size,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        n_jobs=n_jobs,
+        plan=plan,
+    )
     progress("3/3 støtte / support: propensity model")
     propensity = fit_propensity(X.drop(columns="offer"), X["offer"].to_numpy(), schema)
-    manifest = build_manifest(cohort, X, y, schema, point, evidence_size=evidence_size,
-                              n_bootstrap=n_bootstrap, bootstrap_C=boot_C, seed=seed,
-                              support_threshold=float(support_threshold), rules_version=rules_version)
+    manifest = build_manifest(
+        cohort,
+        X,
+        y,
+        schema,
+        point,
+        evidence_size=evidence_size,
+        n_bootstrap=n_bootstrap,
+        bootstrap_C=boot_C,
+        seed=seed,
+        support_threshold=float(support_threshold),
+        rules_version=rules_version,
+    )
     return FittedParts(point.estimator, tuple(boot), propensity, manifest)

@@ -64,7 +64,7 @@ class HeapForests:
             nxt[:, 0::2], nxt[:, 1::2] = trees.left[level], trees.right[level]
             level = nxt
         self.depth = len(levels)
-        nodes = (np.concatenate(levels, axis=1) if levels else np.zeros((len(level), 0), np.int64))
+        nodes = np.concatenate(levels, axis=1) if levels else np.zeros((len(level), 0), np.int64)
         self.n_inner, self.n_leaves = nodes.shape[1], level.shape[1]
         self.value = trees.value[level].ravel()
         node = nodes.ravel()
@@ -82,7 +82,8 @@ class HeapForests:
                 k = np.searchsorted(self.thresholds[col], trees.threshold[node[on]])
                 lut[on] = bins[None, :] > k[:, None]
         missing = self.n_codes[self.feature] + np.where(
-            self.is_cat[self.feature], 0, np.array([len(t) + 1 for t in self.thresholds])[self.feature])
+            self.is_cat[self.feature], 0, np.array([len(t) + 1 for t in self.thresholds])[self.feature]
+        )
         lut[np.flatnonzero(split), missing[split]] = 1 - trees.missing_left[node[split]]
         self.lut = lut.ravel()
         # which columns each tree splits on (a tree that never reads a column gives every value of it
@@ -110,11 +111,12 @@ class HeapForests:
         forests = np.asarray(forests, dtype=np.intp)
         slots, seg = self._slots(forests)
         sums = self._sums(bins, slots, seg, len(forests) * self.n_classes)
-        return sums.reshape(len(bins), len(forests), self.n_classes).transpose(1, 0, 2) + \
-            self.baseline[forests][:, None, :]
+        return (
+            sums.reshape(len(bins), len(forests), self.n_classes).transpose(1, 0, 2)
+            + self.baseline[forests][:, None, :]
+        )
 
-    def raw_by(self, bins: np.ndarray, column: int, codes: np.ndarray, forests: np.ndarray
-               ) -> np.ndarray:
+    def raw_by(self, bins: np.ndarray, column: int, codes: np.ndarray, forests: np.ndarray) -> np.ndarray:
         """(len(forests), m, len(codes), K') raw scores of the rows ``bins`` with ``column`` set to
         each of ``codes`` in turn (e.g. each offer). A tree that never splits on ``column`` is
         walked once per row, not once per code."""
@@ -127,8 +129,10 @@ class HeapForests:
         each[:, :, column] = codes
         per_code = self._sums(each.reshape(m * n_codes, n_cols), slots[varying], seg[varying], n_seg)
         total = per_code.reshape(m, n_codes, n_seg) + fixed[:, None, :]
-        return total.reshape(m, n_codes, len(forests), self.n_classes).transpose(2, 0, 1, 3) + \
-            self.baseline[forests][:, None, None, :]
+        return (
+            total.reshape(m, n_codes, len(forests), self.n_classes).transpose(2, 0, 1, 3)
+            + self.baseline[forests][:, None, None, :]
+        )
 
     def _slots(self, forests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The forests' tree slots, each forest's class by class (slot = iteration·K' + class), and
@@ -137,7 +141,7 @@ class HeapForests:
         if key not in self._layouts:  # a handful of distinct forest lists per model: kept
             order = np.arange(self.n_slots).reshape(-1, self.n_classes).T.ravel()
             slots = (forests[:, None] * self.n_slots + order[None, :]).ravel()
-            seg = (np.arange(len(forests))[:, None] * self.n_classes + order[None, :] % self.n_classes)
+            seg = np.arange(len(forests))[:, None] * self.n_classes + order[None, :] % self.n_classes
             self._layouts[key] = (slots, seg.ravel())
         return self._layouts[key]
 
@@ -157,12 +161,12 @@ class HeapForests:
             row_off = ((start + np.arange(r)) * n_cols)[:, None]
             pos = np.zeros((r, len(slots)), dtype=np.intp)
             for d in range(self.depth):
-                node = pos + (node_base + (2 ** d - 1))
+                node = pos + (node_base + (2**d - 1))
                 b = flat.take(self.feature.take(node) + row_off)
                 node *= self.width
                 node += b
                 pos <<= 1
                 pos += self.lut.take(node)
             pos += leaf_base
-            out[start:start + r, seg[starts]] = np.add.reduceat(self.value.take(pos), starts, axis=1)
+            out[start : start + r, seg[starts]] = np.add.reduceat(self.value.take(pos), starts, axis=1)
         return out

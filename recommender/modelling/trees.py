@@ -29,10 +29,23 @@ from recommender.modelling.tree_eval import HeapForests
 __all__ = ["TREE_ARRAYS", "TreeTables"]
 
 #: The arrays the trees are stored as (see :meth:`TreeTables.to_arrays`).
-TREE_ARRAYS = ("tree_feature", "tree_threshold", "tree_missing_left", "tree_left", "tree_right",
-               "tree_leaf", "tree_value", "tree_cat_row", "tree_cat_left", "tree_roots",
-               "tree_baseline", "tree_class_perm", "tree_inputs", "tree_cat_fields",
-               "tree_cat_values")
+TREE_ARRAYS = (
+    "tree_feature",
+    "tree_threshold",
+    "tree_missing_left",
+    "tree_left",
+    "tree_right",
+    "tree_leaf",
+    "tree_value",
+    "tree_cat_row",
+    "tree_cat_left",
+    "tree_roots",
+    "tree_baseline",
+    "tree_class_perm",
+    "tree_inputs",
+    "tree_cat_fields",
+    "tree_cat_values",
+)
 _CODES = 256  # scikit-learn's bitsets hold 256 category codes (its limit on categories)
 
 
@@ -62,15 +75,31 @@ class TreeTables:
     cat_values: tuple[str, ...]
 
     @classmethod
-    def build(cls, forests: Sequence[Any], *, inputs: Sequence[str],
-              categories: Mapping[str, Sequence[str]], class_perms: Sequence[np.ndarray]
-              ) -> TreeTables:
+    def build(
+        cls,
+        forests: Sequence[Any],
+        *,
+        inputs: Sequence[str],
+        categories: Mapping[str, Sequence[str]],
+        class_perms: Sequence[np.ndarray],
+    ) -> TreeTables:
         """From fitted HistGradientBoostingClassifiers whose input columns are ``inputs`` (field
         names; a field in ``categories`` is coded as the position of its value in that list)."""
-        nodes: list[np.ndarray] = [np.zeros(1, dtype=[("feature", "i8"), ("threshold", "f8"),
-                                                      ("missing_left", "i8"), ("left", "i8"),
-                                                      ("right", "i8"), ("leaf", "i8"),
-                                                      ("value", "f8"), ("cat_row", "i8")])]
+        nodes: list[np.ndarray] = [
+            np.zeros(
+                1,
+                dtype=[
+                    ("feature", "i8"),
+                    ("threshold", "f8"),
+                    ("missing_left", "i8"),
+                    ("left", "i8"),
+                    ("right", "i8"),
+                    ("leaf", "i8"),
+                    ("value", "f8"),
+                    ("cat_row", "i8"),
+                ],
+            )
+        ]
         nodes[0]["leaf"], nodes[0]["cat_row"] = 1, -1
         cat_tables: list[np.ndarray] = []
         size, roots, baselines = 1, [], []
@@ -94,9 +123,16 @@ class TreeTables:
                     part["cat_row"] = -1
                     for i in np.flatnonzero(raw["is_categorical"] & ~raw["is_leaf"].astype(bool)):
                         part["cat_row"][i] = len(cat_tables)
-                        cat_tables.append(_categorical_split(
-                            raw[i], predictor.raw_left_cat_bitsets, known, f_idx_map,
-                            internal[int(raw[i]["feature_idx"])], width))
+                        cat_tables.append(
+                            _categorical_split(
+                                raw[i],
+                                predictor.raw_left_cat_bitsets,
+                                known,
+                                f_idx_map,
+                                internal[int(raw[i]["feature_idx"])],
+                                width,
+                            )
+                        )
                     nodes.append(part)
                     slots.append(size)
                     size += len(raw)
@@ -105,40 +141,72 @@ class TreeTables:
         slots_max = max(len(s) for s in roots)
         flat = np.concatenate(nodes)
         cats = [(f, str(v)) for f in inputs if f in categories for v in categories[f]]
-        return cls(flat["feature"], flat["threshold"], flat["missing_left"].astype(np.int8),
-                   flat["left"], flat["right"], flat["leaf"].astype(np.int8), flat["value"],
-                   flat["cat_row"], np.array(cat_tables, dtype=np.int8).reshape(-1, width),
-                   np.array([s + [0] * (slots_max - len(s)) for s in roots], dtype=np.int64),
-                   np.array(baselines, dtype=float), np.array(class_perms, dtype=np.int64),
-                   tuple(inputs), tuple(f for f, _ in cats), tuple(v for _, v in cats))
+        return cls(
+            flat["feature"],
+            flat["threshold"],
+            flat["missing_left"].astype(np.int8),
+            flat["left"],
+            flat["right"],
+            flat["leaf"].astype(np.int8),
+            flat["value"],
+            flat["cat_row"],
+            np.array(cat_tables, dtype=np.int8).reshape(-1, width),
+            np.array([s + [0] * (slots_max - len(s)) for s in roots], dtype=np.int64),
+            np.array(baselines, dtype=float),
+            np.array(class_perms, dtype=np.int64),
+            tuple(inputs),
+            tuple(f for f, _ in cats),
+            tuple(v for _, v in cats),
+        )
 
     # ------------------------------------------------------------------ file
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The trees as plain number and text arrays for a model file."""
-        return {"tree_feature": self.feature, "tree_threshold": self.threshold,
-                "tree_missing_left": self.missing_left, "tree_left": self.left,
-                "tree_right": self.right, "tree_leaf": self.leaf, "tree_value": self.value,
-                "tree_cat_row": self.cat_row, "tree_cat_left": self.cat_left,
-                "tree_roots": self.roots, "tree_baseline": self.baseline,
-                "tree_class_perm": self.class_perm,
-                "tree_inputs": np.array(self.inputs, dtype=str),
-                "tree_cat_fields": np.array(self.cat_fields, dtype=str),
-                "tree_cat_values": np.array(self.cat_values, dtype=str)}
+        return {
+            "tree_feature": self.feature,
+            "tree_threshold": self.threshold,
+            "tree_missing_left": self.missing_left,
+            "tree_left": self.left,
+            "tree_right": self.right,
+            "tree_leaf": self.leaf,
+            "tree_value": self.value,
+            "tree_cat_row": self.cat_row,
+            "tree_cat_left": self.cat_left,
+            "tree_roots": self.roots,
+            "tree_baseline": self.baseline,
+            "tree_class_perm": self.class_perm,
+            "tree_inputs": np.array(self.inputs, dtype=str),
+            "tree_cat_fields": np.array(self.cat_fields, dtype=str),
+            "tree_cat_values": np.array(self.cat_values, dtype=str),
+        }
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray], *, n_outcomes: int) -> TreeTables:
         """Inverse of :meth:`to_arrays`; refuses arrays of the wrong kind, shape or references (a
         child before its parent, a column or table that does not exist), so evaluation always ends."""
         got = {k: np.asarray(arrays[k]) for k in TREE_ARRAYS}
-        kinds = {"tree_threshold": "f", "tree_value": "f", "tree_baseline": "f", "tree_inputs": "U",
-                 "tree_cat_fields": "U", "tree_cat_values": "U"}
+        kinds = {
+            "tree_threshold": "f",
+            "tree_value": "f",
+            "tree_baseline": "f",
+            "tree_inputs": "U",
+            "tree_cat_fields": "U",
+            "tree_cat_values": "U",
+        }
         for key, a in got.items():
             if a.dtype.kind != kinds.get(key, "i"):
                 raise ValueError(f"tree table {key!r} has type {a.dtype}")
         n = len(got["tree_feature"])
         inputs = tuple(got["tree_inputs"].tolist())
-        for key in ("tree_threshold", "tree_missing_left", "tree_left", "tree_right", "tree_leaf",
-                    "tree_value", "tree_cat_row"):
+        for key in (
+            "tree_threshold",
+            "tree_missing_left",
+            "tree_left",
+            "tree_right",
+            "tree_leaf",
+            "tree_value",
+            "tree_cat_row",
+        ):
             if got[key].shape != (n,):
                 raise ValueError(f"tree table {key!r} has shape {got[key].shape}, expected ({n},)")
         own, inner = np.arange(n), got["tree_leaf"] == 0
@@ -147,22 +215,46 @@ class TreeTables:
                 raise ValueError(f"tree table {key!r} points outside its tree")
         cat_left, cat_row = got["tree_cat_left"], got["tree_cat_row"]
         counts = np.unique(got["tree_cat_fields"], return_counts=True)[1]
-        if cat_left.ndim != 2 or not 0 < cat_left.shape[1] <= _CODES or \
-                cat_left.shape[1] < max(counts.tolist() or [0]) or np.any(cat_row >= len(cat_left)):
+        if (
+            cat_left.ndim != 2
+            or not 0 < cat_left.shape[1] <= _CODES
+            or cat_left.shape[1] < max(counts.tolist() or [0])
+            or np.any(cat_row >= len(cat_left))
+        ):
             raise ValueError("tree table 'tree_cat_left' does not match the categorical splits")
         if np.any(inner & ((got["tree_feature"] < 0) | (got["tree_feature"] >= len(inputs)))):
             raise ValueError("tree table 'tree_feature' names a column that does not exist")
         roots, base, perm = got["tree_roots"], got["tree_baseline"], got["tree_class_perm"]
-        if roots.ndim != 2 or np.any(roots < 0) or np.any(roots >= n) or base.ndim != 2 or \
-                len(base) != len(roots) or perm.shape != (len(roots), n_outcomes) or \
-                np.any(perm >= max(base.shape[1], 2)) or roots.shape[1] % base.shape[1]:
+        if (
+            roots.ndim != 2
+            or np.any(roots < 0)
+            or np.any(roots >= n)
+            or base.ndim != 2
+            or len(base) != len(roots)
+            or perm.shape != (len(roots), n_outcomes)
+            or np.any(perm >= max(base.shape[1], 2))
+            or roots.shape[1] % base.shape[1]
+        ):
             raise ValueError("tree tables 'tree_roots'/'tree_baseline'/'tree_class_perm' disagree")
         if got["tree_cat_fields"].shape != got["tree_cat_values"].shape:
             raise ValueError("tree tables 'tree_cat_fields'/'tree_cat_values' disagree")
-        return cls(got["tree_feature"], got["tree_threshold"], got["tree_missing_left"],
-                   got["tree_left"], got["tree_right"], got["tree_leaf"], got["tree_value"],
-                   cat_row, cat_left, roots, base, perm, inputs,
-                   tuple(got["tree_cat_fields"].tolist()), tuple(got["tree_cat_values"].tolist()))
+        return cls(
+            got["tree_feature"],
+            got["tree_threshold"],
+            got["tree_missing_left"],
+            got["tree_left"],
+            got["tree_right"],
+            got["tree_leaf"],
+            got["tree_value"],
+            cat_row,
+            cat_left,
+            roots,
+            base,
+            perm,
+            inputs,
+            tuple(got["tree_cat_fields"].tolist()),
+            tuple(got["tree_cat_values"].tolist()),
+        )
 
     @property
     def n_forests(self) -> int:
@@ -188,16 +280,14 @@ class TreeTables:
         forests = np.asarray(forests, dtype=np.intp)
         return self._proba(self.heaps.raw(bins, forests), forests)
 
-    def proba_by(self, X: np.ndarray, column: int, codes: Sequence[float], forests: np.ndarray
-                 ) -> np.ndarray:
+    def proba_by(self, X: np.ndarray, column: int, codes: Sequence[float], forests: np.ndarray) -> np.ndarray:
         """(len(forests), m, len(codes), K) :meth:`proba` of the rows ``X`` with ``column`` set to
         each of ``codes`` in turn (each offer: a tree that does not split on it is walked once)."""
         forests = np.asarray(forests, dtype=np.intp)
         heaps = self.heaps
         code_bins = heaps.bins(np.tile(np.asarray(codes, dtype=float)[:, None], (1, X.shape[1])))
         raw = heaps.raw_by(heaps.bins(X), column, code_bins[:, column], forests)
-        return self._proba(raw.reshape(len(forests), -1, raw.shape[-1]), forests).reshape(
-            *raw.shape[:3], -1)
+        return self._proba(raw.reshape(len(forests), -1, raw.shape[-1]), forests).reshape(*raw.shape[:3], -1)
 
     def _proba(self, raw: np.ndarray, forests: np.ndarray) -> np.ndarray:
         """(forests, m, K) probabilities in outcome order from raw scores (forests, m, K')."""
@@ -213,8 +303,9 @@ class TreeTables:
         return out
 
 
-def _internal_codes(hgb: Any, inputs: Sequence[str], categories: Mapping[str, Sequence[str]]
-                    ) -> dict[int, np.ndarray]:
+def _internal_codes(
+    hgb: Any, inputs: Sequence[str], categories: Mapping[str, Sequence[str]]
+) -> dict[int, np.ndarray]:
     """For each categorical input column: the classifier's internal code of each of our codes
     (NaN for a code it never saw, which it treats as missing)."""
     out: dict[int, np.ndarray] = {}
@@ -228,8 +319,14 @@ def _internal_codes(hgb: Any, inputs: Sequence[str], categories: Mapping[str, Se
     return out
 
 
-def _categorical_split(node: Any, left_bitsets: np.ndarray, known: np.ndarray,
-                       f_idx_map: np.ndarray, internal: np.ndarray, width: int) -> np.ndarray:
+def _categorical_split(
+    node: Any,
+    left_bitsets: np.ndarray,
+    known: np.ndarray,
+    f_idx_map: np.ndarray,
+    internal: np.ndarray,
+    width: int,
+) -> np.ndarray:
     """Whether each of our codes (0..width-1) goes left at a categorical split."""
     out = np.full(width, int(node["missing_go_to_left"]), dtype=np.int8)
 

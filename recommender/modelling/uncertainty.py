@@ -17,7 +17,6 @@ scikit-learn and joblib are imported inside the fitting functions: serving reads
 from __future__ import annotations
 
 import warnings
-
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,8 +53,12 @@ def _refit(clf: Any, Z: Any, y: np.ndarray, rows: np.ndarray, start: Any = None)
     sample = Z.iloc[rows] if hasattr(Z, "iloc") else Z[rows]  # a prepared frame for a blend
     est = clone(clf)
     last, init = (est[-1], start[-1]) if hasattr(est, "steps") and start is not None else (est, start)
-    if isinstance(last, LogisticRegression) and isinstance(init, LogisticRegression) and \
-            hasattr(init, "coef_") and len(init.classes_) == len(np.unique(y[rows])):
+    if (
+        isinstance(last, LogisticRegression)
+        and isinstance(init, LogisticRegression)
+        and hasattr(init, "coef_")
+        and len(init.classes_) == len(np.unique(y[rows]))
+    ):
         last.set_params(warm_start=True)
         last.coef_, last.intercept_ = init.coef_.copy(), init.intercept_.copy()
     with warnings.catch_warnings():
@@ -63,8 +66,9 @@ def _refit(clf: Any, Z: Any, y: np.ndarray, rows: np.ndarray, start: Any = None)
         return est.fit(sample, y[rows])
 
 
-def _encoded_members(fitted: Any, Z: Any, resamples: list[np.ndarray]
-                     ) -> tuple[list[Any], np.ndarray, list[np.ndarray]]:
+def _encoded_members(
+    fitted: Any, Z: Any, resamples: list[np.ndarray]
+) -> tuple[list[Any], np.ndarray, list[np.ndarray]]:
     """Each fitted member's encoded matrix of the resampled rows only (encoded once, not per
     refit), those rows' numbers in ``Z``, and the resamples as row numbers into the matrices."""
     used, inverse = np.unique(np.concatenate(resamples), return_inverse=True)
@@ -73,8 +77,18 @@ def _encoded_members(fitted: Any, Z: Any, resamples: list[np.ndarray]
     return [m[:-1].transform(part) for m in fitted.estimators_], used, rows
 
 
-def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_bootstrap: int,
-                     seed: int, n_jobs: int | None = 1, start: Any = None, point: Any = None) -> list:
+def bootstrap_refits(
+    clf: Any,
+    Z: Any,
+    y: np.ndarray,
+    *,
+    evidence_size: int,
+    n_bootstrap: int,
+    seed: int,
+    n_jobs: int | None = 1,
+    start: Any = None,
+    point: Any = None,
+) -> list:
     """``n_bootstrap`` clones of the fitted final classifier ``clf`` refitted on resamples of
     ``evidence_size`` rows of the encoded matrix ``Z`` (outcomes ``y``).
 
@@ -103,11 +117,12 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
         y_enc = y[used]
         *linear, tree = clf.estimators
         starts = [s[-1] for s in start.estimators_] if start is not None else [None] * len(members)
-        owner = [j for _ in rows_in for j in range(len(linear))] + \
-            [len(members) - 1] * len(rows_in[:TREE_REFITS])  # the member each job refits
-        jobs = [(lin[-1], encoded[j], y_enc, rows, starts[j]) for rows in rows_in
-                for j, lin in enumerate(linear)] + [
-            (tree[-1], encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
+        owner = [j for _ in rows_in for j in range(len(linear))] + [len(members) - 1] * len(
+            rows_in[:TREE_REFITS]
+        )  # the member each job refits
+        jobs = [
+            (lin[-1], encoded[j], y_enc, rows, starts[j]) for rows in rows_in for j, lin in enumerate(linear)
+        ] + [(tree[-1], encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
     else:
         jobs = [(clf, Z, y, rows, clf if start is None else start) for rows in resamples]
     if n_jobs == 1:
@@ -115,24 +130,38 @@ def bootstrap_refits(clf: Any, Z: Any, y: np.ndarray, *, evidence_size: int, n_b
     else:
         from joblib import Parallel, delayed
 
-        fitted = list(Parallel(n_jobs=n_jobs)(delayed(_refit)(est, data, target, rows, start)
-                                              for est, data, target, rows, start in jobs))
+        fitted = list(
+            Parallel(n_jobs=n_jobs)(
+                delayed(_refit)(est, data, target, rows, start) for est, data, target, rows, start in jobs
+            )
+        )
     if not blend:
         return fitted
     k = len(linear)
     fitted = [Pipeline([*members[j].steps[:-1], ("clf", est)]) for j, est in zip(owner, fitted)]
-    lin, trees = fitted[:n_bootstrap * k], fitted[n_bootstrap * k:]
+    lin, trees = fitted[: n_bootstrap * k], fitted[n_bootstrap * k :]
     classes = getattr(clf, "classes_", None)  # an unfitted clone is allowed too
     classes = np.unique(y) if classes is None else classes
-    return [AverageClassifier.from_fitted(
-                [*lin[b * k:(b + 1) * k], trees[b % len(trees)]], classes, weights=clf.weights,
-                prior_weight=clf.prior_weight,
-                prior=[np.mean(y[rows] == c) for c in classes])
-            for b, rows in enumerate(resamples)]
+    return [
+        AverageClassifier.from_fitted(
+            [*lin[b * k : (b + 1) * k], trees[b % len(trees)]],
+            classes,
+            weights=clf.weights,
+            prior_weight=clf.prior_weight,
+            prior=[np.mean(y[rows] == c) for c in classes],
+        )
+        for b, rows in enumerate(resamples)
+    ]
 
 
-def centred_interval(point: np.ndarray, draws: np.ndarray, *, low: float = 0.0,
-                     high: float = 1.0, level: float = INTERVAL_LEVEL) -> tuple[np.ndarray, np.ndarray]:
+def centred_interval(
+    point: np.ndarray,
+    draws: np.ndarray,
+    *,
+    low: float = 0.0,
+    high: float = 1.0,
+    level: float = INTERVAL_LEVEL,
+) -> tuple[np.ndarray, np.ndarray]:
     """Interval around ``point`` whose half-widths are the bootstrap spread of ``draws`` (axis 0).
 
     >>> import numpy as np
@@ -154,8 +183,10 @@ def fit_propensity(X: pd.DataFrame, offers: np.ndarray, schema: FeatureSchema) -
 
     from recommender.modelling.features import citizen_encoder
 
-    model = Pipeline([
-        ("encode", citizen_encoder(schema, with_offer=False, kind="onehot")),
-        ("clf", LogisticRegression(C=PROPENSITY_C, solver="newton-cg", max_iter=500, tol=1e-6)),
-    ])
+    model = Pipeline(
+        [
+            ("encode", citizen_encoder(schema, with_offer=False, kind="onehot")),
+            ("clf", LogisticRegression(C=PROPENSITY_C, solver="newton-cg", max_iter=500, tol=1e-6)),
+        ]
+    )
     return model.fit(X, offers)

@@ -32,8 +32,9 @@ CLEAR_P_BEST = 0.6
 NAMED_P_BEST = 0.1
 
 
-def p_best(draw_scores: np.ndarray, advised: np.ndarray, preferred: np.ndarray | None = None,
-           tie_margin: float = 0.0) -> np.ndarray:
+def p_best(
+    draw_scores: np.ndarray, advised: np.ndarray, preferred: np.ndarray | None = None, tie_margin: float = 0.0
+) -> np.ndarray:
     """(n, k) share of draws in which each offer comes first among the advised.
 
     ``draw_scores``: (B, n, k) expected value of each offer in each bootstrap draw; ``advised``: (n, k);
@@ -49,8 +50,9 @@ def p_best(draw_scores: np.ndarray, advised: np.ndarray, preferred: np.ndarray |
     advised = np.asarray(advised, dtype=bool)
     if preferred is not None:
         b, n, k = draw_scores.shape
-        ranks = rank_matrix(draw_scores.reshape(b * n, k), np.tile(~advised, (b, 1)),
-                            np.tile(preferred, (b, 1)), tie_margin).reshape(b, n, k)
+        ranks = rank_matrix(
+            draw_scores.reshape(b * n, k), np.tile(~advised, (b, 1)), np.tile(preferred, (b, 1)), tie_margin
+        ).reshape(b, n, k)
         first = (ranks == 1) & advised[None]
         return first.mean(axis=0)
     masked = np.where(advised[None], draw_scores, -np.inf)
@@ -61,8 +63,9 @@ def p_best(draw_scores: np.ndarray, advised: np.ndarray, preferred: np.ndarray |
     return share.mean(axis=0)
 
 
-def distinguishable(pb: np.ndarray, ranks: np.ndarray, advised: np.ndarray,
-                    sparse: np.ndarray | None = None) -> np.ndarray:
+def distinguishable(
+    pb: np.ndarray, ranks: np.ndarray, advised: np.ndarray, sparse: np.ndarray | None = None
+) -> np.ndarray:
     """(n,) whether the first-ranked offer is a clear first choice (its ``p_best`` ≥ 0.6, data not thin).
 
     >>> distinguishable(np.array([[0.7, 0.3], [0.5, 0.5]]), np.array([[1, 2], [1, 2]]),
@@ -85,15 +88,24 @@ class Verdict:
     distinguishable: bool
     first: str | None
     p_best_first: float
-    indistinct: tuple[str, ...]   # the first offer and the offers it cannot be told apart from
+    indistinct: tuple[str, ...]  # the first offer and the offers it cannot be told apart from
 
     def to_dict(self) -> dict[str, object]:
-        return {"distinguishable": self.distinguishable, "first": self.first,
-                "p_best_first": self.p_best_first, "indistinct": list(self.indistinct)}
+        return {
+            "distinguishable": self.distinguishable,
+            "first": self.first,
+            "p_best_first": self.p_best_first,
+            "indistinct": list(self.indistinct),
+        }
 
 
-def verdicts(pb: np.ndarray, ranks: np.ndarray, advised: np.ndarray, offers: tuple[str, ...],
-             sparse: np.ndarray | None = None) -> list[Verdict]:
+def verdicts(
+    pb: np.ndarray,
+    ranks: np.ndarray,
+    advised: np.ndarray,
+    offers: tuple[str, ...],
+    sparse: np.ndarray | None = None,
+) -> list[Verdict]:
     """One :class:`Verdict` per citizen from ``p_best`` (n, k), ranks (n, k, 1 = first), advised and
     (optionally) whether the citizen's data are thin (n,).
 
@@ -118,6 +130,5 @@ def verdicts(pb: np.ndarray, ranks: np.ndarray, advised: np.ndarray, offers: tup
         named = (first,) if clear else (first, *(j for j in later if pb[i, j] >= NAMED_P_BEST))
         if not clear and len(named) == 1:
             named = (first, *later)  # thin data: nothing tells the advised offers apart
-        out.append(Verdict(clear, offers[first], float(pb[i, first]),
-                           tuple(offers[j] for j in named)))
+        out.append(Verdict(clear, offers[first], float(pb[i, first]), tuple(offers[j] for j in named)))
     return out

@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from recommender.errors import InvalidCitizenError, FieldProblem, RecommenderError
 from recommender.citizen import Citizen
+from recommender.errors import FieldProblem, InvalidCitizenError, RecommenderError
 from recommender.files import read_input
 from recommender.text import show_key
 
@@ -17,8 +17,10 @@ MAX_BYTES = 1_000_000  # an intake record is a few hundred bytes; anything near 
 
 
 def _reject_constant(name: str) -> None:
-    raise RecommenderError(f"citizen JSON: expected numbers, strings, true/false or null; got {name} "
-                           f"/ borger-JSON: {name} er ikke en gyldig værdi")
+    raise RecommenderError(
+        f"citizen JSON: expected numbers, strings, true/false or null; got {name} "
+        f"/ borger-JSON: {name} er ikke en gyldig værdi"
+    )
 
 
 class _HugeNumber:
@@ -40,8 +42,9 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
-            raise InvalidCitizenError([FieldProblem(
-                show_key(key), value, "each field once / hvert felt én gang", show=False)])
+            raise InvalidCitizenError(
+                [FieldProblem(show_key(key), value, "each field once / hvert felt én gang", show=False)]
+            )
         out[key] = value
     return out
 
@@ -54,32 +57,53 @@ def parse_citizen_json(text: str, source: str = "<json>") -> Citizen:
     recommender.errors.RecommenderError: <json>: expected one JSON object {...} with the intake fields; got a list ...
     """
     if not text.strip():
-        raise RecommenderError(f"{source}: expected one JSON object with the intake fields; got an empty "
-                               f"file / tom fil")
+        raise RecommenderError(
+            f"{source}: expected one JSON object with the intake fields; got an empty file / tom fil"
+        )
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int,
-                          object_pairs_hook=_no_duplicates)
+        data = json.loads(
+            text, parse_constant=_reject_constant, parse_int=_parse_int, object_pairs_hook=_no_duplicates
+        )
     except json.JSONDecodeError as exc:
-        raise RecommenderError(f"{source}: expected JSON; got invalid JSON at line {exc.lineno}, column "
-                               f"{exc.colno}: {exc.msg} / ugyldig JSON") from None
+        raise RecommenderError(
+            f"{source}: expected JSON; got invalid JSON at line {exc.lineno}, column "
+            f"{exc.colno}: {exc.msg} / ugyldig JSON"
+        ) from None
     except RecursionError:
-        raise RecommenderError(f"{source}: expected one flat JSON object; got one nested too deeply") from None
+        raise RecommenderError(
+            f"{source}: expected one flat JSON object; got one nested too deeply"
+        ) from None
     if not isinstance(data, dict):
-        kind = {list: "a list", str: "a string", int: "a number", float: "a number",
-                bool: "true/false", type(None): "null"}.get(type(data), type(data).__name__)
-        raise RecommenderError(f"{source}: expected one JSON object {{...}} with the intake fields; got "
-                               f"{kind} / forventede ét JSON-objekt med borgerens felter")
+        kind = {
+            list: "a list",
+            str: "a string",
+            int: "a number",
+            float: "a number",
+            bool: "true/false",
+            type(None): "null",
+        }.get(type(data), type(data).__name__)
+        raise RecommenderError(
+            f"{source}: expected one JSON object {{...}} with the intake fields; got "
+            f"{kind} / forventede ét JSON-objekt med borgerens felter"
+        )
     return Citizen.from_dict(data)
 
 
 def read_citizen_json(path: str | os.PathLike[str]) -> Citizen:
     """Read and validate one citizen from a JSON file (UTF-8)."""
     p = Path(path)
-    data = read_input(p, limit=MAX_BYTES, what="JSON file", error=lambda message: RecommenderError(
-        f"{p}: expected one intake record (a JSON file of a few hundred bytes); {message}"))
+    data = read_input(
+        p,
+        limit=MAX_BYTES,
+        what="JSON file",
+        error=lambda message: RecommenderError(
+            f"{p}: expected one intake record (a JSON file of a few hundred bytes); {message}"
+        ),
+    )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RecommenderError(f"{p}: expected UTF-8 JSON text; got bytes that are not UTF-8 "
-                               f"/ ikke UTF-8-tekst") from None
+        raise RecommenderError(
+            f"{p}: expected UTF-8 JSON text; got bytes that are not UTF-8 / ikke UTF-8-tekst"
+        ) from None
     return parse_citizen_json(text, str(p))

@@ -37,7 +37,7 @@ class FieldDirection:
     name: str
     field: str
     source: str
-    measure: str              # "labour_force" or "job_or_education"
+    measure: str  # "labour_force" or "job_or_education"
     levels: tuple[tuple[str, int], ...]
     figures: str
     quote: str
@@ -67,23 +67,44 @@ class OfferDirection:
 
 
 def _data() -> dict:
-    text = process_cache.remember("directions", lambda: resources.files("recommender").joinpath(
-        "data/directions.yaml").read_text(encoding="utf-8"))
+    text = process_cache.remember(
+        "directions",
+        lambda: resources.files("recommender").joinpath("data/directions.yaml").read_text(encoding="utf-8"),
+    )
     return yaml.safe_load(text)
 
 
 def field_directions() -> tuple[FieldDirection, ...]:
     """The documented directions between an intake answer and the closure, in the file's order."""
-    return tuple(FieldDirection(d["name"], d["field"], d["source"], d["measure"],
-                                tuple((str(k), int(v)) for k, v in d["levels"].items()),
-                                d["figures"], " ".join(d["quote"].split())) for d in _data()["fields"])
+    return tuple(
+        FieldDirection(
+            d["name"],
+            d["field"],
+            d["source"],
+            d["measure"],
+            tuple((str(k), int(v)) for k, v in d["levels"].items()),
+            d["figures"],
+            " ".join(d["quote"].split()),
+        )
+        for d in _data()["fields"]
+    )
 
 
 def offer_directions() -> tuple[OfferDirection, ...]:
     """The documented directions by offer (tabel 38), in the file's order."""
-    return tuple(OfferDirection(d["name"], d["source"], d["figures"], " ".join(d["quote"].split()),
-                                d.get("offer"), d.get("more"), d.get("less"), tuple(d.get("recipients", ())))
-                 for d in _data()["offers"])
+    return tuple(
+        OfferDirection(
+            d["name"],
+            d["source"],
+            d["figures"],
+            " ".join(d["quote"].split()),
+            d.get("offer"),
+            d.get("more"),
+            d.get("less"),
+            tuple(d.get("recipients", ())),
+        )
+        for d in _data()["offers"]
+    )
 
 
 def against_report(reason: Reason) -> FieldDirection | None:

@@ -75,8 +75,9 @@ def shrink_draws(draws: np.ndarray, propensity: np.ndarray, weight: np.ndarray) 
     return np.stack([shrink_values(d, propensity, weight) for d in draws])
 
 
-def _moved(point: np.ndarray, shrunk: np.ndarray, low: np.ndarray, high: np.ndarray, top: float
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _moved(
+    point: np.ndarray, shrunk: np.ndarray, low: np.ndarray, high: np.ndarray, top: float
+) -> tuple[np.ndarray, np.ndarray]:
     shift = shrunk - point
     lo = np.clip(np.minimum(low + shift, point), 0.0, top)
     hi = np.clip(np.maximum(high + shift, point), 0.0, top)
@@ -94,6 +95,11 @@ def shrink_estimates(est: OfferEstimates, like: np.ndarray | float, weights: np.
     s_lo, s_hi = _moved(est.score, score, est.score_low, est.score_high, float(weights.max()))
     nan_p, nan_s = np.isnan(est.proba_low), np.isnan(est.score_low)
     return dataclasses.replace(
-        est, proba=proba, score=score,
-        proba_low=np.where(nan_p, np.nan, p_lo), proba_high=np.where(nan_p, np.nan, p_hi),
-        score_low=np.where(nan_s, np.nan, s_lo), score_high=np.where(nan_s, np.nan, s_hi))
+        est,
+        proba=proba,
+        score=score,
+        proba_low=np.where(nan_p, np.nan, p_lo),
+        proba_high=np.where(nan_p, np.nan, p_hi),
+        score_low=np.where(nan_s, np.nan, s_lo),
+        score_high=np.where(nan_s, np.nan, s_hi),
+    )

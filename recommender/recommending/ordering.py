@@ -58,8 +58,14 @@ class Ordered:
     p_best: np.ndarray
 
 
-def order_offers(est: OfferEstimates, draw_scores: np.ndarray, blocked: np.ndarray, preferred: np.ndarray,
-                 rules: RuleSet, like: np.ndarray) -> Ordered:
+def order_offers(
+    est: OfferEstimates,
+    draw_scores: np.ndarray,
+    blocked: np.ndarray,
+    preferred: np.ndarray,
+    rules: RuleSet,
+    like: np.ndarray,
+) -> Ordered:
     """Shrink, rank and count ``p_best`` for ``n`` citizens.
 
     ``est``: the model's estimates (n citizens); ``draw_scores``: (B, n, k) the model's bootstrap draws
@@ -71,5 +77,9 @@ def order_offers(est: OfferEstimates, draw_scores: np.ndarray, blocked: np.ndarr
     centred = draw_scores - np.median(draw_scores, axis=0) + est.score[None]
     draws = shrink_draws(centred, est.propensity, evidence_weights(est.propensity, like))
     ranks = rank_matrix(shrunk.score, blocked, preferred, rules.tie_margin)
-    return Ordered(shrunk, ranks, rank_reasons(shrunk.score, blocked, ranks),
-                   p_best(draws, ~np.asarray(blocked, dtype=bool), preferred, rules.tie_margin))
+    return Ordered(
+        shrunk,
+        ranks,
+        rank_reasons(shrunk.score, blocked, ranks),
+        p_best(draws, ~np.asarray(blocked, dtype=bool), preferred, rules.tie_margin),
+    )

@@ -28,8 +28,13 @@ from recommender.vocab import TYPOLOGY, FieldSpec
 __all__ = ["REASON", "TypologyOverride", "adviser_typology"]
 
 #: The reason is free text like any other: checked for length, control characters and CPR numbers.
-REASON = FieldSpec("typology_reason", "str", "begrundelse for rådgiverens typologi",
-                   "reason for the adviser's typology", max_length=500)
+REASON = FieldSpec(
+    "typology_reason",
+    "str",
+    "begrundelse for rådgiverens typologi",
+    "reason for the adviser's typology",
+    max_length=500,
+)
 _TYPOLOGY = FieldSpec("typology", "code", "typologi", "typology", scale=TYPOLOGY)
 
 
@@ -46,9 +51,14 @@ class TypologyOverride:
         return self.code != self.rules_code
 
     def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "label_da": TYPOLOGY.label(self.code, "da"),
-                "label_en": TYPOLOGY.label(self.code, "en"), "reason": self.reason,
-                "rules_code": self.rules_code, "rules_label_da": TYPOLOGY.label(self.rules_code, "da")}
+        return {
+            "code": self.code,
+            "label_da": TYPOLOGY.label(self.code, "da"),
+            "label_en": TYPOLOGY.label(self.code, "en"),
+            "reason": self.reason,
+            "rules_code": self.rules_code,
+            "rules_label_da": TYPOLOGY.label(self.rules_code, "da"),
+        }
 
 
 def adviser_typology(typology: object, reason: object, rules_code: str) -> TypologyOverride:
@@ -58,12 +68,19 @@ def adviser_typology(typology: object, reason: object, rules_code: str) -> Typol
         if isinstance(typology, str) and problem.suggestion is None:
             words = [w for item in TYPOLOGY.items for w in (item.code, item.da, item.en)]
             match = did_you_mean(typology, words)
-            problem = FieldProblem(problem.field, problem.value, problem.expected, problem.label_da,
-                                   problem.allowed, TYPOLOGY.parse(match) if match else None)
+            problem = FieldProblem(
+                problem.field,
+                problem.value,
+                problem.expected,
+                problem.label_da,
+                problem.allowed,
+                TYPOLOGY.parse(match) if match else None,
+            )
         raise InvalidOverrideError(problem)
     if reason is None or (isinstance(reason, str) and not reason.strip()):
-        raise InvalidOverrideError(FieldProblem(
-            REASON.name, reason, "en begrundelse (påkrævet) / a reason (required)", REASON.da))
+        raise InvalidOverrideError(
+            FieldProblem(REASON.name, reason, "en begrundelse (påkrævet) / a reason (required)", REASON.da)
+        )
     text, problem = parse_value(REASON, reason)
     if problem is not None:
         raise InvalidOverrideError(problem)

@@ -28,10 +28,10 @@ __all__ = ["REASON_CODES", "rank_matrix", "rank_offers", "rank_reasons"]
 REASON_CODES: dict[str, str] = {
     "highest_score": "first, and no advised offer has a higher expected value",
     "tie_preferred_order": "a neighbour within tie_margin has a higher value; the preferred order put "
-                           "this offer first (on the offer placed first)",
+    "this offer first (on the offer placed first)",
     "lower_score": "the offer before it has an equal or higher value",
     "tie_after": "its value is higher than that of the offer before it, by less than tie_margin; the "
-                 "preferred order put that offer first",
+    "preferred order put that offer first",
     "blocked": "a readiness guard blocks it (not advised)",
 }
 
@@ -63,8 +63,9 @@ def rank_offers(
     return ranked
 
 
-def rank_matrix(scores: np.ndarray, blocked: np.ndarray, preferred: np.ndarray, tie_margin: float
-                ) -> np.ndarray:
+def rank_matrix(
+    scores: np.ndarray, blocked: np.ndarray, preferred: np.ndarray, tie_margin: float
+) -> np.ndarray:
     """Vectorised :func:`rank_offers` for many citizens at once.
 
     ``scores`` and ``blocked`` are (n, k); ``preferred`` is (n, k) with each offer's position in that
@@ -108,13 +109,16 @@ def rank_reasons(scores: np.ndarray, blocked: np.ndarray, ranks: np.ndarray) -> 
     n, k = scores.shape
     blocked = np.asarray(blocked, dtype=bool)
     advised = ~blocked
-    order = np.argsort(ranks, axis=1)                      # offer index at each position
+    order = np.argsort(ranks, axis=1)  # offer index at each position
     rows = np.arange(n)[:, None]
     s_sorted, b_sorted = scores[rows, order], blocked[rows, order]
     out = np.empty((n, k), dtype=object)
     best_advised = np.where(advised, scores, -np.inf).max(axis=1)
-    first = np.where(b_sorted[:, 0], "blocked",
-                     np.where(s_sorted[:, 0] >= best_advised, "highest_score", "tie_preferred_order"))
+    first = np.where(
+        b_sorted[:, 0],
+        "blocked",
+        np.where(s_sorted[:, 0] >= best_advised, "highest_score", "tie_preferred_order"),
+    )
     out[rows[:, 0], order[:, 0]] = first
     for pos in range(1, k):
         j = order[:, pos]

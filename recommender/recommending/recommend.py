@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recommender.errors import RecommenderError, did_you_mean, show_value
 from recommender.citizen import Citizen
+from recommender.errors import RecommenderError, did_you_mean, show_value
+from recommender.model import load_model
+from recommender.numbers import decimal, percent
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation
-from recommender.numbers import percent
 from recommender.recommending.certainty import verdicts
 from recommender.recommending.directions import against_report
 from recommender.recommending.ordering import citizens_like, order_offers
@@ -23,9 +24,13 @@ from recommender.recommending.override import adviser_typology
 from recommender.recommending.scope import scope_verdict
 from recommender.recommending.sparse import sparse_fields, sparse_warning
 from recommender.recommending.wording import (
-    NOT_ACTIONABLE, input_reason, order_rule, provenance_message, rank_reason, verdict_message,
+    NOT_ACTIONABLE,
+    input_reason,
+    order_rule,
+    provenance_message,
+    rank_reason,
+    verdict_message,
 )
-from recommender.model import load_model
 from recommender.typology import GuardResult, RuleSet, load_rules
 from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER, OUTCOME
 
@@ -82,9 +87,14 @@ def recommend(
     blocked = np.array([[g is not None and g.level == "block" for g in guards]])
     preferred = rules.preferred_order[result.typology.code]
     record = citizen.to_dict()
-    ordered = order_offers(raw, assessed.score_draws, blocked,
-                           np.array([[preferred.index(o) for o in codes]]), rules,
-                           citizens_like(record, model, rules.sparse_data_min))
+    ordered = order_offers(
+        raw,
+        assessed.score_draws,
+        blocked,
+        np.array([[preferred.index(o) for o in codes]]),
+        rules,
+        citizens_like(record, model, rules.sparse_data_min),
+    )
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons[0], ordered.p_best
     thin = sparse_fields(record, model, rules.sparse_data_min)
     verdict = verdicts(pb, ranks, ~blocked, codes, sparse=np.array([bool(thin)]))[0]
@@ -94,42 +104,70 @@ def recommend(
     for rank, offer in enumerate(order, start=1):
         j = codes.index(offer)
         previous = order[rank - 2] if rank > 1 else None
-        inputs = [r for r in explanations[offer] if r.field not in NOT_ACTIONABLE and r.size >= MIN_REASON
-                  and against_report(r) is None]
-        offers.append(RankedOffer(
-            rank=rank, offer=offer, advised=not blocked[0, j], score=float(est.score[0, j]),
-            score_interval=(float(est.score_low[0, j]), float(est.score_high[0, j])),
-            probabilities={k: float(est.proba[0, j, m]) for m, k in enumerate(OUTCOME.codes)},
-            intervals={k: (float(est.proba_low[0, j, m]), float(est.proba_high[0, j, m]))
-                       for m, k in enumerate(OUTCOME.codes)},
-            support=str(est.support[0, j]), propensity=float(est.propensity[0, j]),
-            evidence=int(est.evidence[j]), guard=result.guards[offer],
-            reasons=(rank_reason(str(why[j]), offer, previous, order, est, result, rules),
-                     *(input_reason(r, note_fields) for r in inputs[:N_REASONS])),
-            warnings=_warnings(offer, j, est, result.guards[offer]),
-            p_best=float(pb[0, j]),
-        ))
+        inputs = [
+            r
+            for r in explanations[offer]
+            if r.field not in NOT_ACTIONABLE and r.size >= MIN_REASON and against_report(r) is None
+        ]
+        offers.append(
+            RankedOffer(
+                rank=rank,
+                offer=offer,
+                advised=not blocked[0, j],
+                score=float(est.score[0, j]),
+                score_interval=(float(est.score_low[0, j]), float(est.score_high[0, j])),
+                probabilities={k: float(est.proba[0, j, m]) for m, k in enumerate(OUTCOME.codes)},
+                intervals={
+                    k: (float(est.proba_low[0, j, m]), float(est.proba_high[0, j, m]))
+                    for m, k in enumerate(OUTCOME.codes)
+                },
+                support=str(est.support[0, j]),
+                propensity=float(est.propensity[0, j]),
+                evidence=int(est.evidence[j]),
+                guard=result.guards[offer],
+                reasons=(
+                    rank_reason(str(why[j]), offer, previous, order, est, result, rules),
+                    *(input_reason(r, note_fields) for r in inputs[:N_REASONS]),
+                ),
+                warnings=_warnings(offer, j, est, result.guards[offer]),
+                p_best=float(pb[0, j]),
+            )
+        )
     info = model_info(model)
     warnings: tuple[Message, ...] = ()
     thin_warning = sparse_warning(thin, record, rules.sparse_data_min)
     if thin_warning is not None:
         warnings += (thin_warning,)
     if info.allow_protected:
-        warnings = (*warnings, Message(
-            "protected_attributes_used",
-            "Modellen bruger køn, oprindelse eller nationalitet som input (valgt af en analytiker).",
-            "The model uses gender, origin or nationality as inputs (chosen by an analyst)."))
+        warnings = (
+            *warnings,
+            Message(
+                "protected_attributes_used",
+                "Modellen bruger køn, oprindelse eller nationalitet som input (valgt af en analytiker).",
+                "The model uses gender, origin or nationality as inputs (chosen by an analyst).",
+            ),
+        )
     unseen = _municipality_warning(citizen.municipality, model)
     if unseen is not None:
         warnings += (unseen,)
     ranking = verdict_message(verdict, sparse=bool(thin))
     first, notes = scope_verdict(rules, result, offers, ranking)  # target group, no offer fits (issue 26)
     return Recommendation(
-        citizen_id=citizen.citizen_id, typology=result.typology, labour_force=result.labour_force,
-        offers=tuple(offers), notes=notes, model=info, rules_version=rules.version,
-        weights=dict(rules.outcome_weights), warnings=warnings,
-        verdict=verdict, verdict_message=first, ranking_message=None if first is ranking else ranking,
-        typology_override=override, provenance=provenance(model), order_rule=order_rule(rules.tie_margin),
+        citizen_id=citizen.citizen_id,
+        typology=result.typology,
+        labour_force=result.labour_force,
+        offers=tuple(offers),
+        notes=notes,
+        model=info,
+        rules_version=rules.version,
+        weights=dict(rules.outcome_weights),
+        warnings=warnings,
+        verdict=verdict,
+        verdict_message=first,
+        ranking_message=None if first is ranking else ranking,
+        typology_override=override,
+        provenance=provenance(model),
+        order_rule=order_rule(rules.tie_margin),
     )
 
 
@@ -150,11 +188,15 @@ def _check_kind(model: object, rules: object) -> None:
     from recommender.model import OutcomeModel
 
     if not isinstance(model, OutcomeModel):
-        raise RecommenderError(f"model: expected an OutcomeModel, e.g. load_model(path); got "
-                               f"{type(model).__name__} {show_value(model)} / brug load_model(sti)")
+        raise RecommenderError(
+            f"model: expected an OutcomeModel, e.g. load_model(path); got "
+            f"{type(model).__name__} {show_value(model)} / brug load_model(sti)"
+        )
     if not isinstance(rules, RuleSet):
-        raise RecommenderError(f"rules: expected a RuleSet, e.g. load_rules(path); got "
-                               f"{type(rules).__name__} {show_value(rules)} / brug load_rules(sti)")
+        raise RecommenderError(
+            f"rules: expected a RuleSet, e.g. load_rules(path); got "
+            f"{type(rules).__name__} {show_value(rules)} / brug load_rules(sti)"
+        )
 
 
 def _municipality_warning(name: str, model: OutcomeModel) -> Message | None:
@@ -169,16 +211,23 @@ def _municipality_warning(name: str, model: OutcomeModel) -> Message | None:
         f"Kommunen {name!r} kendes ikke af modellen; estimaterne bygger på borgere fra andre kommuner."
         + (f" Mente du {guess}?" if guess else f" Kendte kommuner: {', '.join(seen)}."),
         f"The model has not seen the municipality {name!r}; the estimates rest on citizens from other "
-        "municipalities." + (f" Did you mean {guess}?" if guess else f" Known: {', '.join(seen)}."))
+        "municipalities." + (f" Did you mean {guess}?" if guess else f" Known: {', '.join(seen)}."),
+    )
 
 
 def model_info(model: OutcomeModel) -> ModelInfo:
     """The provenance block of a recommendation, from the model's manifest."""
     m = model.manifest
     return ModelInfo(
-        version=m.version, cohort_fingerprint=m.training_cohort["fingerprint"], cohort_size=m.n_rows,
-        evidence_size=m.evidence_size, created=m.created, trained_with_rules=str(m.rules_version),
-        allow_protected=m.allow_protected, interval_level=m.interval_level, synthetic=m.synthetic,
+        version=m.version,
+        cohort_fingerprint=m.training_cohort["fingerprint"],
+        cohort_size=m.n_rows,
+        evidence_size=m.evidence_size,
+        created=m.created,
+        trained_with_rules=str(m.rules_version),
+        allow_protected=m.allow_protected,
+        interval_level=m.interval_level,
+        synthetic=m.synthetic,
     )
 
 
@@ -187,17 +236,24 @@ def _warnings(offer: str, j: int, est: OfferEstimates, guard: GuardResult | None
     if guard is not None and guard.level == "caution":
         out.append(Message("caution", guard.reason_da, guard.reason_en))
     if est.support[0, j] == "low":
-        out.append(Message(
-            "low_support",
-            f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. {percent(est.propensity[0, j])} "
-            f"af dem), så estimatet hviler på lidt erfaring: det er trukket mod gennemsnittet for borgere som "
-            "denne, og intervallet er bredere.",
-            f"Citizens like this one seldom had {OFFER.label(offer, 'en')} (about "
-            f"{percent(est.propensity[0, j])} of them), so the estimate rests on little experience: it is pulled "
-            "towards the average for citizens like this one, and the interval is wider."))
+        out.append(
+            Message(
+                "low_support",
+                f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. {percent(est.propensity[0, j])} "
+                f"af dem), så estimatet hviler på lidt erfaring: det er trukket mod gennemsnittet for borgere som "
+                "denne, og intervallet er bredere.",
+                f"Citizens like this one seldom had {OFFER.label(offer, 'en')} (about "
+                f"{percent(est.propensity[0, j])} of them), so the estimate rests on little experience: it is pulled "
+                "towards the average for citizens like this one, and the interval is wider.",
+            )
+        )
     width = float(est.score_high[0, j] - est.score_low[0, j])
     if width > WIDE_INTERVAL:
-        out.append(Message(
-            "wide_interval", f"Meget usikkert estimat (intervallet er {decimal(width)} bredt).",
-            f"Very uncertain estimate (the interval is {width:.2f} wide)."))
+        out.append(
+            Message(
+                "wide_interval",
+                f"Meget usikkert estimat (intervallet er {decimal(width)} bredt).",
+                f"Very uncertain estimate (the interval is {width:.2f} wide).",
+            )
+        )
     return tuple(out)

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from recommender.recommendation import Message, RankedOffer
 from recommender.numbers import percent as pct
+from recommender.recommendation import Message, RankedOffer
 from recommender.typology import Note, RuleResult, RuleSet
 
 __all__ = ["SCOPE_CODES", "scope_verdict"]
@@ -36,8 +36,9 @@ __all__ = ["SCOPE_CODES", "scope_verdict"]
 SCOPE_CODES = ("outside_target_group", "already_active", "no_offer_fits")
 
 
-def scope_verdict(rules: RuleSet, result: RuleResult, offers: Sequence[RankedOffer],
-                  ranking: Message) -> tuple[Message, tuple[Note, ...]]:
+def scope_verdict(
+    rules: RuleSet, result: RuleResult, offers: Sequence[RankedOffer], ranking: Message
+) -> tuple[Message, tuple[Note, ...]]:
     """The verdict message to show first, and the notes (with the no-offer-fits note added if due)."""
     if result.target is not None:
         return Message(result.target.verdict, result.target.da, result.target.en), result.notes
@@ -47,8 +48,9 @@ def scope_verdict(rules: RuleSet, result: RuleResult, offers: Sequence[RankedOff
         return ranking, result.notes
     if all(o.probabilities["other"] >= fits.other_at_least for o in advised):
         share = pct(fits.other_at_least)
-        message = Message("no_offer_fits", fits.da.replace("{threshold}", share),
-                          fits.en.replace("{threshold}", share))
+        message = Message(
+            "no_offer_fits", fits.da.replace("{threshold}", share), fits.en.replace("{threshold}", share)
+        )
         notes = result.notes
         if all(n.name != fits.note for n in notes):
             notes += tuple(n for n in rules.notes if n.name == fits.note)

@@ -24,8 +24,8 @@ from recommender.files import atomic_output, check_output, spreadsheet_safe
 from recommender.recommending.certainty import distinguishable
 from recommender.recommending.ordering import citizens_like, order_offers
 from recommender.recommending.sparse import fewest_answers
-from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 from recommender.typology import RuleSet, load_rules
+from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 
 if TYPE_CHECKING:
     from recommender.model import OutcomeModel
@@ -34,10 +34,24 @@ __all__ = ["PROVENANCE_COLUMNS", "SCORE_COLUMNS", "ScoreSummary", "score_file", 
 
 _P = {"job": "p_job", "education": "p_education", "active": "p_active", "other": "p_other"}
 SCORE_COLUMNS: tuple[str, ...] = (
-    "citizen_id", "typology", "labour_force_active", "top_offer", "distinguishable",
-    *(f"{o}_{c}" for o in OFFER.codes
-      for c in ("rank", "advised", "score", *(_P[k] for k in OUTCOME.codes), "support", "p_best",
-                "rank_reason")),
+    "citizen_id",
+    "typology",
+    "labour_force_active",
+    "top_offer",
+    "distinguishable",
+    *(
+        f"{o}_{c}"
+        for o in OFFER.codes
+        for c in (
+            "rank",
+            "advised",
+            "score",
+            *(_P[k] for k in OUTCOME.codes),
+            "support",
+            "p_best",
+            "rank_reason",
+        )
+    ),
 )
 
 #: Written after the §8 columns on every row of a score file: which model made it, and whether that model
@@ -64,8 +78,9 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
     t_index = pd.Categorical(typology, categories=list(TYPOLOGY.codes)).codes
     preferred = np.array([position[t] for t in TYPOLOGY.codes])[t_index]
-    ordered = order_offers(est, draws, blocked, preferred, rules,
-                           citizens_like(frame, model, rules.sparse_data_min))
+    ordered = order_offers(
+        est, draws, blocked, preferred, rules, citizens_like(frame, model, rules.sparse_data_min)
+    )
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons, ordered.p_best
     thin = fewest_answers(frame, model) < rules.sparse_data_min
     first = ranks.argmin(axis=1)
@@ -121,8 +136,9 @@ def _progress_printer(total: int) -> Callable[[int], None]:
         frac = done / total if total else 1.0
         bar = "#" * int(30 * frac)
         rate = done / max(time.perf_counter() - start, 1e-9)
-        sys.stderr.write(f"\r[{bar:<30}] {100 * frac:5.1f} %  {done:,}/{total:,} borgere/citizens "
-                         f"({rate:,.0f}/s)")
+        sys.stderr.write(
+            f"\r[{bar:<30}] {100 * frac:5.1f} %  {done:,}/{total:,} borgere/citizens ({rate:,.0f}/s)"
+        )
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -166,10 +182,14 @@ def score_file(
     with atomic_output(target, "w", inputs=(source,), encoding="utf-8", newline="") as handle:
         for chunk in read_citizens_chunks(src, chunksize=chunksize):
             scored = score_frame(chunk, model, rules)
-            exact = {c: np.char.mod("%.12g", scored[c].to_numpy(dtype=float))
-                     for c in scored.columns if c.endswith("_p_best")}  # agree with recommend() to 1e-9
-            written = spreadsheet_safe(scored.assign(**exact, model_version=model.version,
-                                                     protected_attributes_used=protected))
+            exact = {
+                c: np.char.mod("%.12g", scored[c].to_numpy(dtype=float))
+                for c in scored.columns
+                if c.endswith("_p_best")
+            }  # agree with recommend() to 1e-9
+            written = spreadsheet_safe(
+                scored.assign(**exact, model_version=model.version, protected_attributes_used=protected)
+            )
             written.to_csv(handle, header=chunks == 0, index=False, float_format="%.6f")
             rows += len(scored)
             chunks += 1
@@ -177,5 +197,6 @@ def score_file(
                 tops[str(k)] = tops.get(str(k), 0) + int(v)
             if printer:
                 printer(rows)
-    return ScoreSummary(rows, chunks, time.perf_counter() - start, str(target), tops, model.version,
-                        protected)
+    return ScoreSummary(
+        rows, chunks, time.perf_counter() - start, str(target), tops, model.version, protected
+    )

@@ -55,7 +55,8 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add(f"  {head[0]:<2} {head[1]:<20} {head[2]:<10} {head[3]:>11}  {head[4]}")
     weights = ", ".join(
         f"{OUTCOME.label(k, lang).split(' /')[0]} {decimal(w, lang=lang).rstrip('0').rstrip(',.')}"
-        for k, w in rec.weights.items())
+        for k, w in rec.weights.items()
+    )
     add(f"  {phrase('legend', lang).format(w=weights, lvl=round(100 * rec.model.interval_level))}")
     if rec.order_rule is not None:
         add(f"  {rec.order_rule.text(lang)}")
@@ -63,17 +64,23 @@ def render(rec: Recommendation, lang: str = "da") -> str:
         name = o.label_da if lang == "da" else o.label_en
         advised = phrase("yes" if o.advised else "advised_against", lang)
         lo, hi = o.score_interval
-        add(f"  {o.rank:<2} {name:<20} {advised:<10} {decimal(o.score, lang=lang):>11}  "
-            f"{decimal(lo, lang=lang)}–{decimal(hi, lang=lang)}")
+        add(
+            f"  {o.rank:<2} {name:<20} {advised:<10} {decimal(o.score, lang=lang):>11}  "
+            f"{decimal(lo, lang=lang)}–{decimal(hi, lang=lang)}"
+        )
         chances = ", ".join(
             f"{OUTCOME.label(k, lang)} {percent(p)} "
             f"({percent(o.intervals[k][0])}–{percent(o.intervals[k][1])})"
-            for k, p in o.probabilities.items())
+            for k, p in o.probabilities.items()
+        )
         add(f"       {phrase('chances', lang)}: {chances}")
         support = SUPPORT_WORDS[o.support][i]
-        add(f"       {phrase('support', lang).format(support=support, n=o.evidence)}; "
-            f"{phrase('p_best', lang).format(p=percent(o.p_best))}" if o.advised else
-            f"       {phrase('support', lang).format(support=support, n=o.evidence)}")
+        add(
+            f"       {phrase('support', lang).format(support=support, n=o.evidence)}; "
+            f"{phrase('p_best', lang).format(p=percent(o.p_best))}"
+            if o.advised
+            else f"       {phrase('support', lang).format(support=support, n=o.evidence)}"
+        )
         for reason in o.reasons:
             add(f"       {phrase('why', lang)}: {reason.text(lang)}")
         for warning in o.warnings:
@@ -90,7 +97,10 @@ def render(rec: Recommendation, lang: str = "da") -> str:
     add("")
     m = rec.model
     kind = phrase("synthetic" if m.synthetic else "cohort", lang)
-    add(phrase("model", lang).format(v=m.version, kind=kind, n=m.cohort_size, e=m.evidence_size,
-                                 r=rec.rules_version))
+    add(
+        phrase("model", lang).format(
+            v=m.version, kind=kind, n=m.cohort_size, e=m.evidence_size, r=rec.rules_version
+        )
+    )
     add(rec.statement.text(lang))
     return "\n".join(out) + "\n"

@@ -49,12 +49,16 @@ def answer_counts(model: OutcomeModel) -> dict[str, dict[str, float]]:
     if not profile:
         return {}
     size, used = real_size(model), set(model.schema.fields)
-    return {f: {c: share * size for c, share in profile[f].items()} for f in PROFILE_FIELDS
-            if f != "municipality" and f in used and f in profile}
+    return {
+        f: {c: share * size for c, share in profile[f].items()}
+        for f in PROFILE_FIELDS
+        if f != "municipality" and f in used and f in profile
+    }
 
 
-def sparse_fields(record: Mapping[str, object], model: OutcomeModel, minimum: int
-                  ) -> tuple[tuple[str, float], ...]:
+def sparse_fields(
+    record: Mapping[str, object], model: OutcomeModel, minimum: int
+) -> tuple[tuple[str, float], ...]:
     """The fields whose answer fewer than ``minimum`` earlier citizens gave, with that number."""
     out = []
     for field, counts in answer_counts(model).items():
@@ -82,8 +86,9 @@ def fewest_answers(rows: pd.DataFrame | Mapping[str, object], model: OutcomeMode
     return out
 
 
-def sparse_warning(fields: tuple[tuple[str, float], ...], record: Mapping[str, object],
-                   minimum: int) -> Message | None:
+def sparse_warning(
+    fields: tuple[tuple[str, float], ...], record: Mapping[str, object], minimum: int
+) -> Message | None:
     """The ``sparse_data`` warning naming the fields in Danish (and English), or ``None``.
 
     >>> sparse_warning((("wants_employment", 2.8),), {"wants_employment": "no"}, 10).da[:60]
@@ -92,12 +97,14 @@ def sparse_warning(fields: tuple[tuple[str, float], ...], record: Mapping[str, o
     if not fields:
         return None
     da = "; ".join(f"{FIELDS[f].da}: {value_label(f, record.get(f))} (ca. {round(n)})" for f, n in fields)
-    en = "; ".join(f"{FIELDS[f].en}: {value_label(f, record.get(f), 'en')} (about {round(n)})"
-                   for f, n in fields)
+    en = "; ".join(
+        f"{FIELDS[f].en}: {value_label(f, record.get(f), 'en')} (about {round(n)})" for f, n in fields
+    )
     return Message(
         "sparse_data",
         f"Tynde data: få tidligere borgere svarede som denne borger på {da} – færre end {minimum}. "
         "Tallene bygger derfor mest på modellens antagelser, og intet tilbud kan kaldes et klart førstevalg.",
         f"Thin data: few earlier citizens answered as this citizen did on {en} – fewer than {minimum}. "
         "The numbers therefore rest mostly on the model's assumptions, and no offer can be called a clear "
-        "first choice.")
+        "first choice.",
+    )

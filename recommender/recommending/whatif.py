@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from recommender.citizen import Citizen
+from recommender.numbers import decimal as num_da
 from recommender.recommendation import Message, Recommendation, value_label
 from recommender.recommending.recommend import recommend
-from recommender.numbers import decimal as num_da
 from recommender.vocab import FIELDS, OFFER, TYPOLOGY
 
 if TYPE_CHECKING:
@@ -39,8 +39,14 @@ __all__ = ["LEVERS", "VERDICT_NAMES", "Lever", "Option", "WhatIf", "render_what_
 
 #: The answers an adviser and a citizen can work on, in the order shown.
 LEVERS: tuple[str, ...] = (
-    "active_job_seeker", "searches_broadly", "geographically_mobile", "can_start_within_14_days",
-    "wants_employment", "danish_course", "network_use", "language_sufficient",
+    "active_job_seeker",
+    "searches_broadly",
+    "geographically_mobile",
+    "can_start_within_14_days",
+    "wants_employment",
+    "danish_course",
+    "network_use",
+    "language_sufficient",
 )
 #: Values never offered as a change: not something one works towards.
 _NOT_A_CHANGE = frozenset({"unknown", "not_relevant"})
@@ -65,7 +71,7 @@ class Option:
     value: str
     typology: tuple[str, str] | None
     criteria_met: tuple[int, int]
-    guards: tuple[tuple[str, str | None, str | None], ...]   # (offer, level before, level after)
+    guards: tuple[tuple[str, str | None, str | None], ...]  # (offer, level before, level after)
     verdict: tuple[str, str] | None
     top_offer: tuple[str | None, str | None] | None
     estimate: tuple[str, float, float, float, float] | None  # (offer, before, after, low, high)
@@ -74,22 +80,37 @@ class Option:
     @property
     def changes_anything(self) -> bool:
         """Whether the change moves the typology, the criteria met, a guard, the verdict or rank 1."""
-        return bool(self.typology or self.criteria_met[0] != self.criteria_met[1] or self.guards
-                    or self.verdict or self.top_offer)
+        return bool(
+            self.typology
+            or self.criteria_met[0] != self.criteria_met[1]
+            or self.guards
+            or self.verdict
+            or self.top_offer
+        )
 
     def to_dict(self) -> dict[str, object]:
-        est = None if self.estimate is None else {
-            "offer": self.estimate[0], "before": self.estimate[1], "after": self.estimate[2],
-            "interval": [self.estimate[3], self.estimate[4]], "kind": "association"}
+        est = (
+            None
+            if self.estimate is None
+            else {
+                "offer": self.estimate[0],
+                "before": self.estimate[1],
+                "after": self.estimate[2],
+                "interval": [self.estimate[3], self.estimate[4]],
+                "kind": "association",
+            }
+        )
         return {
-            "value": self.value, "label_da": value_label(self.field, self.value),
+            "value": self.value,
+            "label_da": value_label(self.field, self.value),
             "changes_anything": self.changes_anything,
             "typology": None if self.typology is None else list(self.typology),
             "criteria_met": list(self.criteria_met),
             "guards": [{"offer": o, "before": a, "after": b} for o, a, b in self.guards],
             "verdict": None if self.verdict is None else list(self.verdict),
             "top_offer": None if self.top_offer is None else list(self.top_offer),
-            "estimate": est, "message": self.message.to_dict(),
+            "estimate": est,
+            "message": self.message.to_dict(),
         }
 
 
@@ -105,9 +126,14 @@ class Lever:
         return next(o for o in self.options if o.value == value)
 
     def to_dict(self) -> dict[str, object]:
-        return {"field": self.field, "label_da": FIELDS[self.field].da, "label_en": FIELDS[self.field].en,
-                "current": self.current, "current_label_da": value_label(self.field, self.current),
-                "options": [o.to_dict() for o in self.options]}
+        return {
+            "field": self.field,
+            "label_da": FIELDS[self.field].da,
+            "label_en": FIELDS[self.field].en,
+            "current": self.current,
+            "current_label_da": value_label(self.field, self.current),
+            "options": [o.to_dict() for o in self.options],
+        }
 
 
 @dataclass(frozen=True)
@@ -121,16 +147,27 @@ class WhatIf:
         return next(lv for lv in self.levers if lv.field == field)
 
     def to_dict(self) -> dict[str, object]:
-        return {"citizen_id": self.citizen_id, "levers": [lv.to_dict() for lv in self.levers],
-                "note": {"da": "Hver ændring er kørt igennem reglerne og anbefalingen igen. Ændringer i "
-                               "modellens estimater er sammenhænge, ikke virkninger.",
-                         "en": "Each change was run through the rules and the recommendation again. "
-                               "Changes in the model's estimates are associations, not effects."}}
+        return {
+            "citizen_id": self.citizen_id,
+            "levers": [lv.to_dict() for lv in self.levers],
+            "note": {
+                "da": "Hver ændring er kørt igennem reglerne og anbefalingen igen. Ændringer i "
+                "modellens estimater er sammenhænge, ikke virkninger.",
+                "en": "Each change was run through the rules and the recommendation again. "
+                "Changes in the model's estimates are associations, not effects.",
+            },
+        }
 
 
-def what_if(citizen: Citizen | Mapping[str, object], *, model: OutcomeModel | None = None,
-            rules: RuleSet | None = None, typology: str | None = None,
-            reason: str | None = None, base: Recommendation | None = None) -> WhatIf:
+def what_if(
+    citizen: Citizen | Mapping[str, object],
+    *,
+    model: OutcomeModel | None = None,
+    rules: RuleSet | None = None,
+    typology: str | None = None,
+    reason: str | None = None,
+    base: Recommendation | None = None,
+) -> WhatIf:
     """For each lever and each other value: what the rules and the recommendation say then."""
     citizen = Citizen.from_dict(citizen)
     kwargs: dict[str, object] = {"model": model, "rules": rules, "typology": typology, "reason": reason}
@@ -154,12 +191,14 @@ def _met(rec: Recommendation) -> int:
     return sum(r.met for r in rec.labour_force.criteria.values())
 
 
-def _compare(field: str, value: str, current: object, before: Recommendation,
-             after: Recommendation) -> Option:
+def _compare(
+    field: str, value: str, current: object, before: Recommendation, after: Recommendation
+) -> Option:
     typ = (before.typology.code, after.typology.code) if before.typology.code != after.typology.code else None
     met = (_met(before), _met(after))
-    guards = tuple((o, _level(before, o), _level(after, o)) for o in OFFER.codes
-                   if _level(before, o) != _level(after, o))
+    guards = tuple(
+        (o, _level(before, o), _level(after, o)) for o in OFFER.codes if _level(before, o) != _level(after, o)
+    )
     code_a = before.verdict_message.code if before.verdict_message else ""
     code_b = after.verdict_message.code if after.verdict_message else ""
     verdict = (code_a, code_b) if code_a != code_b else None
@@ -179,18 +218,22 @@ def _level(rec: Recommendation, offer: str) -> str | None:
 
 def _message(o: Option, current: object, after: Recommendation) -> Message:
     name = FIELDS[o.field]
-    da = [f"Hvis «{name.da}» ændres fra {value_label(o.field, current)} til "
-          f"{value_label(o.field, o.value)}:"]
-    en = [f"If «{name.en}» changes from {value_label(o.field, current, 'en')} to "
-          f"{value_label(o.field, o.value, 'en')}:"]
+    da = [f"Hvis «{name.da}» ændres fra {value_label(o.field, current)} til {value_label(o.field, o.value)}:"]
+    en = [
+        f"If «{name.en}» changes from {value_label(o.field, current, 'en')} to "
+        f"{value_label(o.field, o.value, 'en')}:"
+    ]
     if o.typology:
         da.append(f"typologien bliver {TYPOLOGY.label(o.typology[1])} (nu {TYPOLOGY.label(o.typology[0])});")
-        en.append(f"the typology becomes {TYPOLOGY.label(o.typology[1], 'en')} (now "
-                  f"{TYPOLOGY.label(o.typology[0], 'en')});")
+        en.append(
+            f"the typology becomes {TYPOLOGY.label(o.typology[1], 'en')} (now "
+            f"{TYPOLOGY.label(o.typology[0], 'en')});"
+        )
     if o.criteria_met[0] != o.criteria_met[1]:
         n = len(after.labour_force.criteria)
-        da.append(f"{o.criteria_met[1]} af {n} kriterier for arbejdsstyrken opfyldt "
-                  f"(nu {o.criteria_met[0]});")
+        da.append(
+            f"{o.criteria_met[1]} af {n} kriterier for arbejdsstyrken opfyldt (nu {o.criteria_met[0]});"
+        )
         en.append(f"{o.criteria_met[1]} of {n} labour-force criteria met (now {o.criteria_met[0]});")
     for offer, a, b in o.guards:
         da.append(f"{OFFER.label(offer)}: {_LEVEL_DA[b]} (nu {_LEVEL_DA[a]});")
@@ -210,12 +253,15 @@ def _message(o: Option, current: object, after: Recommendation) -> Message:
         en.append("no change in typology, criteria, offers advised against or verdict;")
     if o.estimate is not None:
         first, now, then, lo, hi = o.estimate
-        da.append(f"forventet værdi for {OFFER.label(first)} {num_da(then)} (interval "
-                  f"{num_da(lo)}–{num_da(hi)}; nu {num_da(now)}) – en sammenhæng, ikke en virkning.")
-        en.append(f"expected value for {OFFER.label(first, 'en')} {then:.2f} (interval {lo:.2f}–{hi:.2f}; "
-                  f"now {now:.2f}) – an association, not an effect.")
+        da.append(
+            f"forventet værdi for {OFFER.label(first)} {num_da(then)} (interval "
+            f"{num_da(lo)}–{num_da(hi)}; nu {num_da(now)}) – en sammenhæng, ikke en virkning."
+        )
+        en.append(
+            f"expected value for {OFFER.label(first, 'en')} {then:.2f} (interval {lo:.2f}–{hi:.2f}; "
+            f"now {now:.2f}) – an association, not an effect."
+        )
     return Message(f"what_if:{o.field}={o.value}", " ".join(da), " ".join(en))
-
 
 
 def render_what_if(wi: WhatIf, lang: str = "da") -> str:

@@ -58,8 +58,12 @@ class Overlap:
     example: Mapping[str, object]
 
     def to_dict(self) -> dict[str, object]:
-        return {"rules": [self.rule_a, self.rule_b], "typologies": [self.typology_a, self.typology_b],
-                "records": self.records, "example": dict(self.example)}
+        return {
+            "rules": [self.rule_a, self.rule_b],
+            "typologies": [self.typology_a, self.typology_b],
+            "records": self.records,
+            "example": dict(self.example),
+        }
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,15 @@ class CheckReport:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "path": self.path, "version": self.version, "complete": self.complete,
-            "records": self.n_records, "fields": {k: list(v) for k, v in self.fields.items()},
+            "path": self.path,
+            "version": self.version,
+            "complete": self.complete,
+            "records": self.n_records,
+            "fields": {k: list(v) for k, v in self.fields.items()},
             "uncovered": self.n_uncovered,
             "uncovered_example": dict(self.uncovered_example) if self.uncovered_example else None,
-            "fires_first": dict(self.fires_first), "never_fires": list(self.never_fires),
+            "fires_first": dict(self.fires_first),
+            "never_fires": list(self.never_fires),
             "records_with_several_typologies": self.n_several_typologies,
             "overlaps": [o.to_dict() for o in self.overlaps],
             "free_fields": dict(self.free_fields),
@@ -97,8 +105,7 @@ class CheckReport:
 
     def __repr__(self) -> str:
         state = "complete" if self.complete else f"{self.n_uncovered} uncovered"
-        return (f"CheckReport({state}, {self.n_records} records, never fires: "
-                f"{list(self.never_fires)})")
+        return f"CheckReport({state}, {self.n_records} records, never fires: {list(self.never_fires)})"
 
 
 def field_values(rules: RuleSet) -> dict[str, tuple[object, ...]]:
@@ -154,13 +161,20 @@ def check_rules(rules: RuleSet) -> CheckReport:
     total = math.prod(len(v) for v in values.values())
     if total > MAX_RECORDS:
         sizes = ", ".join(f"{k} {len(v)}" for k, v in values.items())
-        raise RulesError(f"the typology rules read too many fields to enumerate: {total:,} combinations "
-                         f"({sizes}); at most {MAX_RECORDS:,} / for mange kombinationer", path=rules.path)
+        raise RulesError(
+            f"the typology rules read too many fields to enumerate: {total:,} combinations "
+            f"({sizes}); at most {MAX_RECORDS:,} / for mange kombinationer",
+            path=rules.path,
+        )
     names = [r.name for r in rules.typology_rules]
     typologies = sorted({r.typology for r in rules.typology_rules})
     first_counts = dict.fromkeys(names, 0)
-    pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))
-             if rules.typology_rules[i].typology != rules.typology_rules[j].typology]
+    pairs = [
+        (i, j)
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+        if rules.typology_rules[i].typology != rules.typology_rules[j].typology
+    ]
     pair_counts = dict.fromkeys(pairs, 0)
     pair_examples: dict[tuple[int, int], dict[str, object]] = {}
     uncovered, several = 0, 0
@@ -175,8 +189,12 @@ def check_rules(rules: RuleSet) -> CheckReport:
         if example is None and not done.all():
             example = _record(frame, int(np.flatnonzero(~done)[0]))
         uncovered += int((~done).sum())
-        per_typology = [np.logical_or.reduce([m for r, m in zip(rules.typology_rules, masks, strict=True)
-                                              if r.typology == t]) for t in typologies]
+        per_typology = [
+            np.logical_or.reduce(
+                [m for r, m in zip(rules.typology_rules, masks, strict=True) if r.typology == t]
+            )
+            for t in typologies
+        ]
         several += int((np.sum(per_typology, axis=0) > 1).sum())
         for i, j in pairs:
             both = masks[i] & masks[j]
@@ -185,19 +203,37 @@ def check_rules(rules: RuleSet) -> CheckReport:
                 pair_examples[(i, j)] = _record(frame, int(np.flatnonzero(both)[0]))
             pair_counts[(i, j)] += count
     overlaps = tuple(
-        Overlap(names[i], rules.typology_rules[i].typology, names[j], rules.typology_rules[j].typology,
-                count, MappingProxyType(pair_examples[(i, j)]))
-        for (i, j), count in pair_counts.items() if count)
-    free = {name: len(FIELDS[name].scale.codes)  # type: ignore[union-attr]
-            for name in RULE_ONLY if name not in values}
+        Overlap(
+            names[i],
+            rules.typology_rules[i].typology,
+            names[j],
+            rules.typology_rules[j].typology,
+            count,
+            MappingProxyType(pair_examples[(i, j)]),
+        )
+        for (i, j), count in pair_counts.items()
+        if count
+    )
+    free = {
+        name: len(FIELDS[name].scale.codes)  # type: ignore[union-attr]
+        for name in RULE_ONLY
+        if name not in values
+    }
     k = math.prod(free.values())
     overlaps = tuple(dataclasses.replace(o, records=o.records * k) for o in overlaps)
     return CheckReport(
-        path=rules.path, version=rules.version, fields=MappingProxyType(values), n_records=total * k,
-        n_uncovered=uncovered * k, uncovered_example=MappingProxyType(example) if example else None,
+        path=rules.path,
+        version=rules.version,
+        fields=MappingProxyType(values),
+        n_records=total * k,
+        n_uncovered=uncovered * k,
+        uncovered_example=MappingProxyType(example) if example else None,
         fires_first=MappingProxyType({n: c * k for n, c in first_counts.items()}),
         never_fires=tuple(n for n in names if first_counts[n] == 0),
-        n_several_typologies=several * k, overlaps=overlaps, free_fields=MappingProxyType(free))
+        n_several_typologies=several * k,
+        overlaps=overlaps,
+        free_fields=MappingProxyType(free),
+    )
 
 
 def show_record(record: Mapping[str, object]) -> str:
@@ -215,28 +251,40 @@ def show_record(record: Mapping[str, object]) -> str:
 def format_report(report: CheckReport) -> str:
     """The report as text for a domain expert (Danish first, English after the slash)."""
     free = ", ".join(f"{k} ({n})" for k, n in report.free_fields.items())
-    lines = [f"Regelcheck / rules check: {report.path} (version {report.version})",
-             "Felter / fields: " + ", ".join(f"{k} ({len(v)})" for k, v in report.fields.items()),
-             *([f"Felter, som ingen typologiregel læser (hver kombination gælder for alle deres værdier) / "
-                f"fields no typology rule reads (each combination holds for all their values): {free}"]
-               if free else []),
-             f"Kombinationer / combinations: {report.n_records:,}",
-             "Regler, første der passer / rules, first match:"]
+    lines = [
+        f"Regelcheck / rules check: {report.path} (version {report.version})",
+        "Felter / fields: " + ", ".join(f"{k} ({len(v)})" for k, v in report.fields.items()),
+        *(
+            [
+                f"Felter, som ingen typologiregel læser (hver kombination gælder for alle deres værdier) / "
+                f"fields no typology rule reads (each combination holds for all their values): {free}"
+            ]
+            if free
+            else []
+        ),
+        f"Kombinationer / combinations: {report.n_records:,}",
+        "Regler, første der passer / rules, first match:",
+    ]
     width = max(len(n) for n in report.fires_first)
     for number, (name, count) in enumerate(report.fires_first.items(), 1):
         lines.append(f"  {number}. {name:<{width}}  {count:>12,}")
     never = ", ".join(report.never_fires) or "ingen / none"
     lines.append(f"Kan aldrig give typologien / never fires: {never}")
-    lines.append(f"Flere typologier mulige (kun information) / several typologies hold (information "
-                 f"only): {report.n_several_typologies:,}")
+    lines.append(
+        f"Flere typologier mulige (kun information) / several typologies hold (information "
+        f"only): {report.n_several_typologies:,}"
+    )
     for o in report.overlaps:
         lines.append(f"  {o.rule_a} ({o.typology_a}) & {o.rule_b} ({o.typology_b}): {o.records:,}")
     if report.complete:
-        lines.append("OK: hver kombination får præcis én typologi / every combination gets exactly one "
-                     "typology")
+        lines.append(
+            "OK: hver kombination får præcis én typologi / every combination gets exactly one typology"
+        )
     else:
         assert report.uncovered_example is not None
-        lines.append(f"FEJL / ERROR: {report.n_uncovered:,} kombinationer får ingen typologi / "
-                     "combinations get no typology")
+        lines.append(
+            f"FEJL / ERROR: {report.n_uncovered:,} kombinationer får ingen typologi / "
+            "combinations get no typology"
+        )
         lines.append(f"  fx / e.g.: {show_record(report.uncovered_example)}")
     return "\n".join(lines)

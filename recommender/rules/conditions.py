@@ -27,16 +27,25 @@ from typing import TYPE_CHECKING, NoReturn
 import numpy as np
 import yaml
 
+from recommender.citizen import parse_value
 from recommender.errors import RulesError, did_you_mean, show_value
 from recommender.vocab import FIELDS, FieldSpec
-from recommender.citizen import parse_value
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "AllOf", "AnyOf", "Condition", "ConditionResult", "Context", "Leaf", "Not", "YamlMap", "YamlSeq",
-    "compile_condition", "load_yaml",
+    "AllOf",
+    "AnyOf",
+    "Condition",
+    "ConditionResult",
+    "Context",
+    "Leaf",
+    "Not",
+    "YamlMap",
+    "YamlSeq",
+    "compile_condition",
+    "load_yaml",
 ]
 
 LEAF_TESTS = ("equals", "in", "at_least", "at_most")
@@ -46,6 +55,7 @@ _SYMBOL = {"equals": "=", "in": "in", "at_least": ">=", "at_most": "<="}
 
 
 # --- YAML with line numbers -------------------------------------------------------------------------
+
 
 class YamlMap(dict):
     """A YAML mapping that remembers its line, each key's line and each scalar value's source text."""
@@ -98,7 +108,8 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[Yaml
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word / en nøgle skal være et ord", key_node.start_mark)
+                None, None, "a key must be a plain word / en nøgle skal være et ord", key_node.start_mark
+            )
         if key in result:
             raise _DuplicateKey(key, line, result.key_lines[key])
         result[key] = loader.construct_object(value_node, deep=True)
@@ -125,8 +136,9 @@ def load_yaml(data: bytes, path: str | None) -> object:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RulesError(f"not UTF-8 text / ikke UTF-8-tekst ({exc.reason} at byte {exc.start})",
-                         path=path) from None
+        raise RulesError(
+            f"not UTF-8 text / ikke UTF-8-tekst ({exc.reason} at byte {exc.start})", path=path
+        ) from None
     loader = _LineLoader(text)
     try:
         node = loader.get_single_node()
@@ -135,11 +147,16 @@ def load_yaml(data: bytes, path: str | None) -> object:
         _check_size(node, path)
         return loader.construct_document(node)
     except RecursionError:
-        raise RulesError(f"nested more deeply than a rules file can be (at most {MAX_DEPTH} levels) / for "
-                         "dybt indlejret", path=path) from None
+        raise RulesError(
+            f"nested more deeply than a rules file can be (at most {MAX_DEPTH} levels) / for dybt indlejret",
+            path=path,
+        ) from None
     except _DuplicateKey as exc:
-        raise RulesError(f"key {show_value(exc.key)} appears twice (first on line {exc.first}) / nøglen står to "
-                         "gange", path=path, line=exc.line) from None
+        raise RulesError(
+            f"key {show_value(exc.key)} appears twice (first on line {exc.first}) / nøglen står to gange",
+            path=path,
+            line=exc.line,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -168,25 +185,41 @@ def _check_size(root: yaml.Node, path: str | None) -> None:
     while stack:
         node, done = stack.pop()
         key = id(node)
-        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
-                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        children = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else list(node.value)
+            if isinstance(node, yaml.SequenceNode)
+            else []
+        )
         if done:
             on_stack.discard(key)
             size[key] = min(1 + sum(size[id(c)] for c in children), MAX_NODES + 1)
             depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
             if size[key] > MAX_NODES:
-                raise RulesError(f"the YAML expands to more than {MAX_NODES:,} values (aliases used over "
-                                 "and over); a rules file is far smaller / YAML-aliaser udfolder sig for "
-                                 "meget", path=path, line=node.start_mark.line + 1)
+                raise RulesError(
+                    f"the YAML expands to more than {MAX_NODES:,} values (aliases used over "
+                    "and over); a rules file is far smaller / YAML-aliaser udfolder sig for "
+                    "meget",
+                    path=path,
+                    line=node.start_mark.line + 1,
+                )
             if depth[key] > MAX_DEPTH:
-                raise RulesError(f"nested more deeply than a rules file can be (at most {MAX_DEPTH} levels) "
-                                 "/ for dybt indlejret", path=path, line=node.start_mark.line + 1)
+                raise RulesError(
+                    f"nested more deeply than a rules file can be (at most {MAX_DEPTH} levels) "
+                    "/ for dybt indlejret",
+                    path=path,
+                    line=node.start_mark.line + 1,
+                )
             continue
         if key in size:
             continue
         if key in on_stack:  # a recursive alias (a node inside itself): never finite
-            raise RulesError("a YAML alias refers to itself / et YAML-alias henviser til sig selv", path=path,
-                             line=node.start_mark.line + 1)
+            raise RulesError(
+                "a YAML alias refers to itself / et YAML-alias henviser til sig selv",
+                path=path,
+                line=node.start_mark.line + 1,
+            )
         on_stack.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in size)
@@ -208,6 +241,7 @@ class Context:
 
 # --- compiled conditions -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ConditionResult:
     """One leaf of a condition checked against one citizen: what was asked, what they have, met or not."""
@@ -220,13 +254,20 @@ class ConditionResult:
 
     def to_dict(self) -> dict[str, object]:
         expected = list(self.expected) if isinstance(self.expected, tuple) else self.expected
-        return {"field": self.field, "operator": self.operator, "expected": expected,
-                "value": self.value, "met": self.met}
+        return {
+            "field": self.field,
+            "operator": self.operator,
+            "expected": expected,
+            "value": self.value,
+            "met": self.met,
+        }
 
     def __repr__(self) -> str:
         mark = "✓" if self.met else "✗"
-        return f"ConditionResult({self.field} {_SYMBOL[self.operator]} {_show(self.expected)}: " \
-               f"{self.value!r} {mark})"
+        return (
+            f"ConditionResult({self.field} {_SYMBOL[self.operator]} {_show(self.expected)}: "
+            f"{self.value!r} {mark})"
+        )
 
 
 class Condition:
@@ -252,8 +293,10 @@ class Condition:
 
     def explain(self, record: Mapping[str, object]) -> tuple[ConditionResult, ...]:
         """Every leaf with the record's value and whether that leaf holds."""
-        return tuple(ConditionResult(leaf.field, leaf.op, leaf.expected, record[leaf.field],
-                                     leaf.test(record)) for leaf in self.leaves())
+        return tuple(
+            ConditionResult(leaf.field, leaf.op, leaf.expected, record[leaf.field], leaf.test(record))
+            for leaf in self.leaves()
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.describe()} (line {self.line})>"
@@ -348,33 +391,47 @@ class Not(Condition):
 
 # --- compiling ---------------------------------------------------------------------------------------
 
+
 def compile_condition(node: object, ctx: Context, line: int = 0) -> Condition:
     """Check one condition mapping against the intake schema and compile it; errors name the line."""
     if not isinstance(node, dict):
-        ctx.fail("a condition must be a mapping with 'field' and 'equals'/'in', or 'all'/'any'/'not'; "
-                 f"got {show_value(node)} / en betingelse skal være et felt med equals/in eller all/any/not",
-                 line)
+        ctx.fail(
+            "a condition must be a mapping with 'field' and 'equals'/'in', or 'all'/'any'/'not'; "
+            f"got {show_value(node)} / en betingelse skal være et felt med equals/in eller all/any/not",
+            line,
+        )
     line = getattr(node, "line", line)
     lines = node.key_lines if isinstance(node, YamlMap) else {}
     for key in node:
         if key not in KEYWORDS:
-            ctx.fail(f"unknown word {show_value(key)} in a condition (allowed: {', '.join(KEYWORDS)}) / ukendt ord",
-                     lines.get(key, line), field=str(key), suggestion=did_you_mean(key, KEYWORDS))
+            ctx.fail(
+                f"unknown word {show_value(key)} in a condition (allowed: {', '.join(KEYWORDS)}) / ukendt ord",
+                lines.get(key, line),
+                field=str(key),
+                suggestion=did_you_mean(key, KEYWORDS),
+            )
     combinators = [k for k in COMBINATORS if k in node]
     if combinators:
         if len(node) != 1:
-            ctx.fail(f"'{combinators[0]}' must stand alone in its condition, not with "
-                     f"{', '.join(repr(k) for k in node if k != combinators[0])}; nest them instead / "
-                     "skal stå alene", line)
+            ctx.fail(
+                f"'{combinators[0]}' must stand alone in its condition, not with "
+                f"{', '.join(repr(k) for k in node if k != combinators[0])}; nest them instead / "
+                "skal stå alene",
+                line,
+            )
         word = combinators[0]
         body, body_line = node[word], lines.get(word, line)
         if word == "not":
             return Not(compile_condition(body, ctx, body_line), body_line)
         if not isinstance(body, list) or not body:
-            ctx.fail(f"'{word}' needs a non-empty list of conditions; got {_got(body)} / "
-                     "skal have en liste af betingelser", body_line)
-        parts = tuple(compile_condition(item, ctx, _item_line(body, i, body_line))
-                      for i, item in enumerate(body))
+            ctx.fail(
+                f"'{word}' needs a non-empty list of conditions; got {_got(body)} / "
+                "skal have en liste af betingelser",
+                body_line,
+            )
+        parts = tuple(
+            compile_condition(item, ctx, _item_line(body, i, body_line)) for i, item in enumerate(body)
+        )
         return (AllOf if word == "all" else AnyOf)(parts, body_line)
     return _compile_leaf(node, ctx, line)
 
@@ -394,32 +451,56 @@ def _compile_leaf(node: dict, ctx: Context, line: int) -> Leaf:
     name = node["field"]
     field_line = lines.get("field", line)
     if not isinstance(name, str) or name.strip() not in FIELDS:
-        ctx.fail(f"unknown field {show_value(name)} / ukendt felt", field_line, field=str(name),
-                 value=name, suggestion=did_you_mean(name, FIELDS))
+        ctx.fail(
+            f"unknown field {show_value(name)} / ukendt felt",
+            field_line,
+            field=str(name),
+            value=name,
+            suggestion=did_you_mean(name, FIELDS),
+        )
     spec = FIELDS[name.strip()]
     if spec.kind == "str":
-        ctx.fail(f"field {spec.name!r} is free text and cannot be used in a rule / fritekstfelt kan ikke "
-                 "bruges i en regel", field_line, field=spec.name)
+        ctx.fail(
+            f"field {spec.name!r} is free text and cannot be used in a rule / fritekstfelt kan ikke "
+            "bruges i en regel",
+            field_line,
+            field=spec.name,
+        )
     if spec.protected:
-        ctx.fail(f"field {spec.name!r} is a protected attribute (for fairness audits only) and cannot be "
-                 "used in a rule / beskyttet oplysning kan ikke bruges i en regel", field_line,
-                 field=spec.name)
+        ctx.fail(
+            f"field {spec.name!r} is a protected attribute (for fairness audits only) and cannot be "
+            "used in a rule / beskyttet oplysning kan ikke bruges i en regel",
+            field_line,
+            field=spec.name,
+        )
     tests = [k for k in LEAF_TESTS if k in node]
     if len(tests) != 1:
         got = " and ".join(repr(t) for t in tests) if tests else "none"
-        ctx.fail(f"field {spec.name!r} needs exactly one of 'equals', 'in', 'at_least', 'at_most'; got "
-                 f"{got} / brug præcis én af equals, in, at_least, at_most", line, field=spec.name)
+        ctx.fail(
+            f"field {spec.name!r} needs exactly one of 'equals', 'in', 'at_least', 'at_most'; got "
+            f"{got} / brug præcis én af equals, in, at_least, at_most",
+            line,
+            field=spec.name,
+        )
     op = tests[0]
     value_line = lines.get(op, line)
     raw = node.raw.get(op) if isinstance(node, YamlMap) else None
     if op in ("at_least", "at_most") and spec.kind != "int":
-        ctx.fail(f"'{op}' is only for whole-number fields, not {spec.name!r} ({spec.kind}) / kun for "
-                 "heltalsfelter", value_line, field=spec.name)
+        ctx.fail(
+            f"'{op}' is only for whole-number fields, not {spec.name!r} ({spec.kind}) / kun for "
+            "heltalsfelter",
+            value_line,
+            field=spec.name,
+        )
     if op == "in":
         items = node["in"]
         if not isinstance(items, list) or not items:
-            ctx.fail(f"'in' for {spec.name!r} needs a non-empty list, e.g. [ja, delvist]; got "
-                     f"{_got(items)} / 'in' skal have en ikke-tom liste", value_line, field=spec.name)
+            ctx.fail(
+                f"'in' for {spec.name!r} needs a non-empty list, e.g. [ja, delvist]; got "
+                f"{_got(items)} / 'in' skal have en ikke-tom liste",
+                value_line,
+                field=spec.name,
+            )
         values = []
         for i, item in enumerate(items):
             item_raw = items.raw[i] if isinstance(items, YamlSeq) else None
@@ -436,12 +517,23 @@ def _value(spec: FieldSpec, value: object, raw: str | None, ctx: Context, line: 
         assert spec.scale is not None
         word = raw if raw is not None else str(value).lower()
         example = word if spec.scale.parse(word) else spec.scale.codes[0]
-        ctx.fail(f"{spec.name}: bare {word} is read by YAML as the boolean {str(value).lower()}, not a "
-                 f'code; write it in quotes: "{example}" / skriv det i anførselstegn: "{example}"', line,
-                 field=spec.name, value=value, allowed=spec.scale.codes)
+        ctx.fail(
+            f"{spec.name}: bare {word} is read by YAML as the boolean {str(value).lower()}, not a "
+            f'code; write it in quotes: "{example}" / skriv det i anførselstegn: "{example}"',
+            line,
+            field=spec.name,
+            value=value,
+            allowed=spec.scale.codes,
+        )
     parsed, problem = parse_value(spec, value)
     if problem is None:
         return parsed
     allowed = spec.scale.codes if spec.scale is not None else ()
-    ctx.fail(f"{spec.name}: unknown value {show_value(value)}; expected {problem.expected} / ukendt værdi",
-             line, field=spec.name, value=value, allowed=allowed, suggestion=problem.suggestion)
+    ctx.fail(
+        f"{spec.name}: unknown value {show_value(value)}; expected {problem.expected} / ukendt værdi",
+        line,
+        field=spec.name,
+        value=value,
+        allowed=allowed,
+        suggestion=problem.suggestion,
+    )

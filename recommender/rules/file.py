@@ -12,16 +12,45 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from recommender.rules.conditions import Condition, Context, Leaf, YamlMap, YamlSeq, compile_condition, load_yaml
 from recommender.errors import did_you_mean, show_value
+from recommender.rules.conditions import (
+    Condition,
+    Context,
+    Leaf,
+    YamlMap,
+    YamlSeq,
+    compile_condition,
+    load_yaml,
+)
 from recommender.text import CONTROL, normalise
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY, Scale
 
-__all__ = ["LEVELS", "OPTIONAL_SECTIONS", "SECTIONS", "TARGET_VERDICTS", "Criterion", "Guard", "NoOfferFits",
-           "Note", "ParsedRules", "TargetRule", "TypologyRule", "parse_rules"]
+__all__ = [
+    "LEVELS",
+    "OPTIONAL_SECTIONS",
+    "SECTIONS",
+    "TARGET_VERDICTS",
+    "Criterion",
+    "Guard",
+    "NoOfferFits",
+    "Note",
+    "ParsedRules",
+    "TargetRule",
+    "TypologyRule",
+    "parse_rules",
+]
 
-SECTIONS = ("version", "criteria", "typology_rules", "guards", "typology_notes", "cross_cutting_notes",
-            "outcome_weights", "tie_margin", "preferred_order")
+SECTIONS = (
+    "version",
+    "criteria",
+    "typology_rules",
+    "guards",
+    "typology_notes",
+    "cross_cutting_notes",
+    "outcome_weights",
+    "tie_margin",
+    "preferred_order",
+)
 #: Sections a rules file may leave out (issue 26, issue 24): an older file still loads, without
 #: these checks (``sparse_data_min`` is then :data:`SPARSE_DATA_MIN`).
 OPTIONAL_SECTIONS = ("target_group", "no_offer_fits", "sparse_data_min")
@@ -138,13 +167,19 @@ def parse_rules(data: bytes, path: str | None) -> ParsedRules:
     ctx = Context(path)
     top = load_yaml(data, path)
     if not isinstance(top, dict):
-        ctx.fail(f"the rules file must be a mapping of sections ({', '.join(SECTIONS)}); got "
-                 f"{show_value(top)} / regelfilen skal bestå af afsnit", getattr(top, "line", 1) or 1)
+        ctx.fail(
+            f"the rules file must be a mapping of sections ({', '.join(SECTIONS)}); got "
+            f"{show_value(top)} / regelfilen skal bestå af afsnit",
+            getattr(top, "line", 1) or 1,
+        )
     _keys(top, SECTIONS + OPTIONAL_SECTIONS, SECTIONS, ctx, "the rules file / regelfilen")
     version = top["version"]
     if not isinstance(version, str) or not version.strip():
-        ctx.fail(f'version must be text in quotes, e.g. version: "2026.1"; got {show_value(version)} / '
-                 "version skal stå i anførselstegn", _line(top, "version"))
+        ctx.fail(
+            f'version must be text in quotes, e.g. version: "2026.1"; got {show_value(version)} / '
+            "version skal stå i anførselstegn",
+            _line(top, "version"),
+        )
     return ParsedRules(
         version=version.strip(),
         criteria=_criteria(top, ctx),
@@ -163,6 +198,7 @@ def parse_rules(data: bytes, path: str | None) -> ParsedRules:
 
 # --- helpers -------------------------------------------------------------------------------------------
 
+
 def _line(node: object, key: object = None) -> int:
     if isinstance(node, YamlMap):
         return node.line_of(key) if key is not None else node.line
@@ -174,8 +210,12 @@ def _line(node: object, key: object = None) -> int:
 def _keys(node: dict, allowed: tuple[str, ...], required: tuple[str, ...], ctx: Context, what: str) -> None:
     for key in node:
         if key not in allowed:
-            ctx.fail(f"unknown key {show_value(key)} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
-                     _line(node, key), field=str(key)[:100], suggestion=did_you_mean(key, allowed))
+            ctx.fail(
+                f"unknown key {show_value(key)} in {what} (allowed: {', '.join(allowed)}) / ukendt nøgle",
+                _line(node, key),
+                field=str(key)[:100],
+                suggestion=did_you_mean(key, allowed),
+            )
     for key in required:
         if key not in node:
             ctx.fail(f"{what} lacks {key!r} / mangler {key!r}", _line(node))
@@ -183,28 +223,35 @@ def _keys(node: dict, allowed: tuple[str, ...], required: tuple[str, ...], ctx: 
 
 def _mapping(node: object, ctx: Context, what: str, line: int) -> dict:
     if not isinstance(node, dict):
-        ctx.fail(f"{what} must be a mapping (key: value); got {show_value(node)} / skal være nøgle: værdi",
-                 line)
+        ctx.fail(
+            f"{what} must be a mapping (key: value); got {show_value(node)} / skal være nøgle: værdi", line
+        )
     return node
 
 
 def _list(node: object, ctx: Context, what: str, line: int, *, empty: bool = False) -> list:
     if not isinstance(node, list) or (not node and not empty):
         kind = "a list" if empty else "a non-empty list"
-        ctx.fail(f"{what} must be {kind} (lines starting with '-'); got {show_value(node)} / skal være en "
-                 "liste", line)
+        ctx.fail(
+            f"{what} must be {kind} (lines starting with '-'); got {show_value(node)} / skal være en liste",
+            line,
+        )
     return node
 
 
 def _text(node: dict, key: str, ctx: Context) -> str:
     value = node[key]
     if not isinstance(value, str) or not value.strip():
-        ctx.fail(f"{key!r} must be non-empty text; got {show_value(value)} / skal være tekst",
-                 _line(node, key))
+        ctx.fail(
+            f"{key!r} must be non-empty text; got {show_value(value)} / skal være tekst", _line(node, key)
+        )
     text = " ".join(normalise(value).split())
     if CONTROL.search(text):  # shown to advisers on a terminal: never escape sequences
-        ctx.fail(f"{key!r} must be text without control characters; got {show_value(value)} / tekst uden "
-                 "kontroltegn", _line(node, key))
+        ctx.fail(
+            f"{key!r} must be text without control characters; got {show_value(value)} / tekst uden "
+            "kontroltegn",
+            _line(node, key),
+        )
     return text
 
 
@@ -217,34 +264,49 @@ def _code(scale: Scale, value: object, ctx: Context, line: int, what: str) -> st
         words = [w for item in scale.items for w in (item.code, item.da, item.en)]
         match = did_you_mean(value, words)
         what_da = _WHAT_DA.get(what.split()[0], what.split()[0])
-        ctx.fail(f"unknown {what} {show_value(value)}; allowed: {scale.describe()} / ukendt {what_da}", line,
-                 value=value, allowed=scale.codes, suggestion=scale.parse(match) if match else None)
+        ctx.fail(
+            f"unknown {what} {show_value(value)}; allowed: {scale.describe()} / ukendt {what_da}",
+            line,
+            value=value,
+            allowed=scale.codes,
+            suggestion=scale.parse(match) if match else None,
+        )
     return code
 
 
 def _name(node: dict, ctx: Context, seen: dict[str, int], what: str) -> str:
     name = _text(node, "name", ctx)
     if name in seen:
-        ctx.within(name).fail(f"duplicate {what} name {show_value(name)} (first on line {seen[name]}) / navnet er "
-                              "brugt to gange", _line(node, "name"))
+        ctx.within(name).fail(
+            f"duplicate {what} name {show_value(name)} (first on line {seen[name]}) / navnet er "
+            "brugt to gange",
+            _line(node, "name"),
+        )
     seen[name] = _line(node, "name")
     return name
 
 
 # --- sections ------------------------------------------------------------------------------------------
 
+
 def _criteria(top: dict, ctx: Context) -> tuple[Criterion, ...]:
     items = _list(top["criteria"], ctx, "criteria", _line(top, "criteria"))
     out: dict[str, Criterion] = {}
     for i, item in enumerate(items):
         line = _line(items, i)
-        _keys(_mapping(item, ctx, "a criterion", line), ("field", "equals", "in"), ("field",), ctx,
-              "a criterion / et kriterium")
+        _keys(
+            _mapping(item, ctx, "a criterion", line),
+            ("field", "equals", "in"),
+            ("field",),
+            ctx,
+            "a criterion / et kriterium",
+        )
         leaf = compile_condition(item, ctx, line)
         assert isinstance(leaf, Leaf)
         if leaf.field in out:
-            ctx.fail(f"criterion {leaf.field!r} appears twice / kriteriet står to gange", line,
-                     field=leaf.field)
+            ctx.fail(
+                f"criterion {leaf.field!r} appears twice / kriteriet står to gange", line, field=leaf.field
+            )
         out[leaf.field] = Criterion(leaf.field, leaf, line)
     return tuple(out.values())
 
@@ -263,9 +325,17 @@ def _typology_rules(top: dict, ctx: Context) -> tuple[TypologyRule, ...]:
         _keys(item, allowed, keys, here, f"rule {name!r}")
         typology = _code(TYPOLOGY, item["typology"], here, _line(item, "typology"), "typology")
         condition = compile_condition(item["when"], here, _line(item, "when"))
-        rules.append(TypologyRule(name, typology, _text(item, "description_da", here),
-                                  _text(item, "description_en", here), condition, line,
-                                  _text(item, "name_da", here) if "name_da" in item else None))
+        rules.append(
+            TypologyRule(
+                name,
+                typology,
+                _text(item, "description_da", here),
+                _text(item, "description_en", here),
+                condition,
+                line,
+                _text(item, "name_da", here) if "name_da" in item else None,
+            )
+        )
     return tuple(rules)
 
 
@@ -276,20 +346,40 @@ def _guards(top: dict, ctx: Context) -> tuple[Guard, ...]:
     for i, item in enumerate(items):
         line = _line(items, i)
         keys = ("name", "offer", "level", "when", "reason_da", "reason_en")
-        _keys(_mapping(item, ctx, "a guard", line), (*keys, "passage"), ("name",), ctx,
-              "a guard / en regel, der fraråder")
+        _keys(
+            _mapping(item, ctx, "a guard", line),
+            (*keys, "passage"),
+            ("name",),
+            ctx,
+            "a guard / en regel, der fraråder",
+        )
         name = _name(item, ctx, seen, "guard")
         here = ctx.within(name)
         _keys(item, (*keys, "passage"), keys, here, f"guard {name!r}")
         offer = _code(OFFER, item["offer"], here, _line(item, "offer"), "offer")
         level = item["level"]
         if level not in LEVELS:
-            here.fail(f"level must be block or caution; got {show_value(level)} / niveau skal være block "
-                      "eller caution", _line(item, "level"), value=level, allowed=LEVELS,
-                      suggestion=did_you_mean(level, LEVELS))
+            here.fail(
+                f"level must be block or caution; got {show_value(level)} / niveau skal være block "
+                "eller caution",
+                _line(item, "level"),
+                value=level,
+                allowed=LEVELS,
+                suggestion=did_you_mean(level, LEVELS),
+            )
         condition = compile_condition(item["when"], here, _line(item, "when"))
-        guards.append(Guard(name, offer, level, condition, _text(item, "reason_da", here),
-                            _text(item, "reason_en", here), line, _passage(item, here)))
+        guards.append(
+            Guard(
+                name,
+                offer,
+                level,
+                condition,
+                _text(item, "reason_da", here),
+                _text(item, "reason_en", here),
+                line,
+                _passage(item, here),
+            )
+        )
     return tuple(guards)
 
 
@@ -332,8 +422,9 @@ def _typology_notes(top: dict, ctx: Context) -> dict[str, tuple[Note, ...]]:
 
 
 def _cross_cutting_notes(top: dict, ctx: Context) -> tuple[Note, ...]:
-    items = _list(top["cross_cutting_notes"], ctx, "cross_cutting_notes", _line(top, "cross_cutting_notes"),
-                  empty=True)
+    items = _list(
+        top["cross_cutting_notes"], ctx, "cross_cutting_notes", _line(top, "cross_cutting_notes"), empty=True
+    )
     seen: dict[str, int] = {}
     notes = []
     for i, item in enumerate(items):
@@ -341,8 +432,9 @@ def _cross_cutting_notes(top: dict, ctx: Context) -> tuple[Note, ...]:
         name = _name(item, ctx, seen, "note")
         here = ctx.within(name)
         condition = compile_condition(item["when"], here, _line(item, "when"))
-        notes.append(Note(_text(item, "da", here), _text(item, "en", here), name, condition,
-                          _passage(item, here)))
+        notes.append(
+            Note(_text(item, "da", here), _text(item, "en", here), name, condition, _passage(item, here))
+        )
     return tuple(notes)
 
 
@@ -355,27 +447,51 @@ def _target_group(top: dict, ctx: Context) -> tuple[TargetRule, ...]:
     for i, item in enumerate(items):
         line = _line(items, i)
         keys = ("name", "verdict", "when", "all_criteria_met", "da", "en", "passage")
-        _keys(_mapping(item, ctx, "a target-group rule", line), keys, ("name",), ctx,
-              "a target-group rule / en målgrupperegel")
+        _keys(
+            _mapping(item, ctx, "a target-group rule", line),
+            keys,
+            ("name",),
+            ctx,
+            "a target-group rule / en målgrupperegel",
+        )
         name = _name(item, ctx, seen, "target-group rule")
         here = ctx.within(name)
         _keys(item, keys, ("verdict", "da", "en", "passage"), here, f"target-group rule {name!r}")
         verdict = item["verdict"]
         if verdict not in TARGET_VERDICTS:
-            here.fail(f"verdict must be one of {', '.join(TARGET_VERDICTS)}; got {show_value(verdict)} / "
-                      "ukendt vurdering", _line(item, "verdict"), value=verdict, allowed=TARGET_VERDICTS,
-                      suggestion=did_you_mean(verdict, TARGET_VERDICTS))
+            here.fail(
+                f"verdict must be one of {', '.join(TARGET_VERDICTS)}; got {show_value(verdict)} / "
+                "ukendt vurdering",
+                _line(item, "verdict"),
+                value=verdict,
+                allowed=TARGET_VERDICTS,
+                suggestion=did_you_mean(verdict, TARGET_VERDICTS),
+            )
         if ("when" in item) == ("all_criteria_met" in item):
-            here.fail("a target-group rule needs exactly one of 'when' and 'all_criteria_met: true' / "
-                      "skriv enten when eller all_criteria_met: true", line)
+            here.fail(
+                "a target-group rule needs exactly one of 'when' and 'all_criteria_met: true' / "
+                "skriv enten when eller all_criteria_met: true",
+                line,
+            )
         condition = None
         if "when" in item:
             condition = compile_condition(item["when"], here, _line(item, "when"))
         elif item["all_criteria_met"] is not True:
-            here.fail(f"all_criteria_met must be true; got {show_value(item['all_criteria_met'])} / skal "
-                      "være true", _line(item, "all_criteria_met"))
-        out.append(TargetRule(name, verdict, condition, _text(item, "da", here), _text(item, "en", here),
-                              _text(item, "passage", here), line))
+            here.fail(
+                f"all_criteria_met must be true; got {show_value(item['all_criteria_met'])} / skal være true",
+                _line(item, "all_criteria_met"),
+            )
+        out.append(
+            TargetRule(
+                name,
+                verdict,
+                condition,
+                _text(item, "da", here),
+                _text(item, "en", here),
+                _text(item, "passage", here),
+                line,
+            )
+        )
     return tuple(out)
 
 
@@ -387,16 +503,25 @@ def _no_offer_fits(top: dict, ctx: Context, notes: tuple[Note, ...]) -> NoOfferF
     _keys(node, keys, keys, ctx, "no_offer_fits")
     value = node["other_at_least"]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        ctx.fail(f"other_at_least must be a share above 0 and at most 1, e.g. 0.8; got {show_value(value)} "
-                 "/ skal være en andel over 0 og højst 1", _line(node, "other_at_least"), value=value)
+        ctx.fail(
+            f"other_at_least must be a share above 0 and at most 1, e.g. 0.8; got {show_value(value)} "
+            "/ skal være en andel over 0 og højst 1",
+            _line(node, "other_at_least"),
+            value=value,
+        )
     names = [n.name for n in notes if n.name]
     note = node["note"]
     if note not in names:
-        ctx.fail(f"note must name a note in cross_cutting_notes ({', '.join(names)}); got "
-                 f"{show_value(note)} / ukendt note", _line(node, "note"), value=note,
-                 suggestion=did_you_mean(note, names))
-    return NoOfferFits(float(value), note, _text(node, "da", ctx), _text(node, "en", ctx),
-                       _text(node, "passage", ctx))
+        ctx.fail(
+            f"note must name a note in cross_cutting_notes ({', '.join(names)}); got "
+            f"{show_value(note)} / ukendt note",
+            _line(node, "note"),
+            value=note,
+            suggestion=did_you_mean(note, names),
+        )
+    return NoOfferFits(
+        float(value), note, _text(node, "da", ctx), _text(node, "en", ctx), _text(node, "passage", ctx)
+    )
 
 
 def _weights(top: dict, ctx: Context) -> dict[str, float]:
@@ -408,8 +533,12 @@ def _weights(top: dict, ctx: Context) -> dict[str, float]:
         if code in out:
             ctx.fail(f"outcome {code!r} appears twice in outcome_weights / står to gange", line)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            ctx.fail(f"the weight of {code!r} must be a number, e.g. 0.8; got {show_value(value)} / vægten "
-                     "skal være et tal", line, value=value)
+            ctx.fail(
+                f"the weight of {code!r} must be a number, e.g. 0.8; got {show_value(value)} / vægten "
+                "skal være et tal",
+                line,
+                value=value,
+            )
         out[code] = float(value)
     missing = [code for code in OUTCOME.codes if code not in out]
     if missing:
@@ -420,9 +549,12 @@ def _weights(top: dict, ctx: Context) -> dict[str, float]:
 def _tie_margin(top: dict, ctx: Context) -> float:
     value = top["tie_margin"]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        ctx.fail(f"tie_margin must be a number from 0 up to (not including) 1, e.g. 0.02; got "
-                 f"{show_value(value)} / skal være et tal fra 0 til under 1", _line(top, "tie_margin"),
-                 value=value)
+        ctx.fail(
+            f"tie_margin must be a number from 0 up to (not including) 1, e.g. 0.02; got "
+            f"{show_value(value)} / skal være et tal fra 0 til under 1",
+            _line(top, "tie_margin"),
+            value=value,
+        )
     return float(value)
 
 
@@ -430,8 +562,12 @@ def _sparse_data_min(top: dict, ctx: Context) -> int:
     """How many earlier citizens must have given an answer before its estimates count as clear."""
     value = top.get("sparse_data_min", SPARSE_DATA_MIN)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
-        ctx.fail(f"sparse_data_min must be a whole number from 0 to 100000, e.g. 10; got {show_value(value)} "
-                 "/ skal være et heltal fra 0 til 100000", _line(top, "sparse_data_min"), value=value)
+        ctx.fail(
+            f"sparse_data_min must be a whole number from 0 to 100000, e.g. 10; got {show_value(value)} "
+            "/ skal være et heltal fra 0 til 100000",
+            _line(top, "sparse_data_min"),
+            value=value,
+        )
     return int(value)
 
 
@@ -443,8 +579,11 @@ def _preferred_order(top: dict, ctx: Context) -> dict[str, tuple[str, ...]]:
         if sorted(offers) != sorted(OFFER.codes):
             missing = [o for o in OFFER.codes if o not in offers]
             twice = sorted({o for o in offers if offers.count(o) > 1})
-            ctx.fail(f"preferred_order for {code} must list each of the four offers once "
-                     f"({', '.join(OFFER.codes)}); missing: {', '.join(missing) or '-'}, twice: "
-                     f"{', '.join(twice) or '-'} / skal nævne hvert tilbud én gang", line)
+            ctx.fail(
+                f"preferred_order for {code} must list each of the four offers once "
+                f"({', '.join(OFFER.codes)}); missing: {', '.join(missing) or '-'}, twice: "
+                f"{', '.join(twice) or '-'} / skal nævne hvert tilbud én gang",
+                line,
+            )
         out[code] = offers
     return out

@@ -11,8 +11,21 @@ closing registrations); ``sampling`` holds the shared drawing helpers; ``fidelit
 """
 
 from recommender.synth.generator import (
-    ASSUMPTION_BASIS, ASSUMPTIONS, MAX_N, ZERO_CELL, generate_cohort, is_synthetic, load_figures,
+    ASSUMPTION_BASIS,
+    ASSUMPTIONS,
+    MAX_N,
+    ZERO_CELL,
+    generate_cohort,
+    is_synthetic,
+    load_figures,
 )
 
-__all__ = ["ASSUMPTION_BASIS", "ASSUMPTIONS", "MAX_N", "ZERO_CELL", "generate_cohort", "is_synthetic",
-           "load_figures"]
+__all__ = [
+    "ASSUMPTION_BASIS",
+    "ASSUMPTIONS",
+    "MAX_N",
+    "ZERO_CELL",
+    "generate_cohort",
+    "is_synthetic",
+    "load_figures",
+]

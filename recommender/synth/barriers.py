@@ -30,11 +30,9 @@ _OTHER = OUTCOME.codes.index("other")
 INTEGRATION = np.array([0.0, 0.95, 0.05])
 #: P(health barrier | labour force / other closure) over not_at_all, low, lesser, some, high,
 #: not_relevant, unknown.
-HEALTH = np.array([[0.47, 0.20, 0.15, 0.10, 0.03, 0.0, 0.05],
-                   [0.20, 0.10, 0.15, 0.25, 0.25, 0.0, 0.05]])
+HEALTH = np.array([[0.47, 0.20, 0.15, 0.10, 0.03, 0.0, 0.05], [0.20, 0.10, 0.15, 0.25, 0.25, 0.0, 0.05]])
 #: P(work experience | labour force / other closure) over none, home_country, denmark, both, unknown.
-WORK = np.array([[0.25, 0.35, 0.15, 0.20, 0.05],
-                 [0.40, 0.35, 0.07, 0.08, 0.10]])
+WORK = np.array([[0.25, 0.35, 0.15, 0.20, 0.05], [0.40, 0.35, 0.07, 0.08, 0.10]])
 
 BARRIER_ASSUMPTIONS: list[str] = [
     "integration_programme: 'no' for 95 % and 'unknown' (not recorded) for 5 %; never 'yes'.",

@@ -42,12 +42,15 @@ def draw_dates(rng, duration: np.ndarray) -> dict[str, np.ndarray]:
     span = (PERIOD[1] - PERIOD[0]).astype(int)
     offset = duration + np.floor(rng.random(len(duration)) * (span - duration + 1)).astype(np.int64)
     closed = PERIOD[0] + offset.astype("timedelta64[D]")
-    return {"enrolled_on": (closed - duration.astype("timedelta64[D]")).astype("datetime64[ns]"),
-            "closed_on": closed.astype("datetime64[ns]")}
+    return {
+        "enrolled_on": (closed - duration.astype("timedelta64[D]")).astype("datetime64[ns]"),
+        "closed_on": closed.astype("datetime64[ns]"),
+    }
 
 
-def draw_closing(rng, fig: dict, group: np.ndarray, pattern: np.ndarray,
-                 network: np.ndarray) -> dict[str, np.ndarray]:
+def draw_closing(
+    rng, fig: dict, group: np.ndarray, pattern: np.ndarray, network: np.ndarray
+) -> dict[str, np.ndarray]:
     """The closing registrations (-1 where absent), by rank of the intake answer plus noise."""
     prog = fig["progression"]
     n = len(group)
@@ -57,14 +60,13 @@ def draw_closing(rng, fig: dict, group: np.ndarray, pattern: np.ndarray,
     for c, name in enumerate(CRITERIA):
         block = prog[name]["closing"]
         shares = [[block[code][g] for code in ("no", "partly", "yes")] for g in (0, 1)]
-        rank = rank_cut(rng, level[:, c] + CLOSING_NOISE * rng.standard_normal(n), present, shares,
-                        group)
+        rank = rank_cut(rng, level[:, c] + CLOSING_NOISE * rng.standard_normal(n), present, shares, group)
         out[f"{name}_closing"] = np.where(rank >= 0, 2 - rank, -1)
     block = prog["network_use"]["closing"]
     ordered = DEGREE.codes[:5]
     shares = [[block[c][0] for c in ordered]] * 2
     not_relevant = [block["not_relevant"][0] / sum(block[c][0] for c in DEGREE.codes)] * 2
     out["network_use_closing"] = rank_cut(
-        rng, network + NETWORK_CLOSING_NOISE * rng.standard_normal(n), present, shares, group,
-        not_relevant)
+        rng, network + NETWORK_CLOSING_NOISE * rng.standard_normal(n), present, shares, group, not_relevant
+    )
     return out

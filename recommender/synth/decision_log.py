@@ -61,8 +61,12 @@ class SyntheticCase:
 
     def closure(self, top_offer: str | None) -> dict[str, Any]:
         """The closure body (JSON-ready)."""
-        return {"offer": self.given(top_offer), "outcome": self.outcome, "closed": self.closed.isoformat(),
-                "duration_days": self.duration_days}
+        return {
+            "offer": self.given(top_offer),
+            "outcome": self.outcome,
+            "closed": self.closed.isoformat(),
+            "duration_days": self.duration_days,
+        }
 
 
 def _plain(value: object) -> object:
@@ -71,8 +75,9 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def synthetic_cases(n: int, seed: int, *, share_first: float = 2 / 3, first: date = FIRST_PERIOD,
-                    second: date = SECOND_PERIOD) -> Iterator[SyntheticCase]:
+def synthetic_cases(
+    n: int, seed: int, *, share_first: float = 2 / 3, first: date = FIRST_PERIOD, second: date = SECOND_PERIOD
+) -> Iterator[SyntheticCase]:
     """``n`` synthetic cases (see the module docstring); the same ``n`` and ``seed`` give the same cases."""
     from recommender.synth import generate_cohort
 
@@ -83,7 +88,10 @@ def synthetic_cases(n: int, seed: int, *, share_first: float = 2 / 3, first: dat
         intake = {k: v for k, v in ((name, _plain(row.get(name))) for name in FIELDS) if v is not None}
         duration = _plain(row.get("duration_days"))
         yield SyntheticCase(
-            intake=intake, offer=row["offer"] if isinstance(row.get("offer"), str) else None,
-            outcome=str(row["outcome"]), closed=(first if i < cut else second) + timedelta(days=i % 60),
+            intake=intake,
+            offer=row["offer"] if isinstance(row.get("offer"), str) else None,
+            outcome=str(row["outcome"]),
+            closed=(first if i < cut else second) + timedelta(days=i % 60),
             duration_days=int(duration) if duration is not None else 120,  # type: ignore[call-overload]
-            reason=REASONS[int(rng.integers(len(REASONS)))])
+            reason=REASONS[int(rng.integers(len(REASONS)))],
+        )

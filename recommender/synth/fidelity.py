@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from recommender.vocab import ANSWER, CRITERIA, DEGREE, OFFER, OUTCOME
 from recommender.cohort import Cohort, read_cohort
+from recommender.vocab import ANSWER, CRITERIA, DEGREE, OFFER, OUTCOME
 
 __all__ = ["SHARE_TOLERANCE_PP", "FidelityRow", "fidelity_report", "fidelity_verdict", "format_fidelity"]
 
@@ -52,8 +52,10 @@ class FidelityRow:
 
     def __repr__(self) -> str:
         mark = "ok" if self.within else "OUT"
-        return (f"FidelityRow({self.figure!r} [{self.table}]: published {self.published:.2f}, "
-                f"generated {self.generated:.2f}, {self.difference:+.2f} {self.unit} {mark})")
+        return (
+            f"FidelityRow({self.figure!r} [{self.table}]: published {self.published:.2f}, "
+            f"generated {self.generated:.2f}, {self.difference:+.2f} {self.unit} {mark})"
+        )
 
 
 class _Report:
@@ -64,15 +66,35 @@ class _Report:
         """Shares given as fractions; compared in percentage points."""
         pub, gen = 100.0 * published, 100.0 * generated
         diff = gen - pub
-        self.rows.append(FidelityRow(figure, table, round(pub, 4), round(gen, 4), round(diff, 4), "pp",
-                                     SHARE_TOLERANCE_PP, bool(abs(diff) <= SHARE_TOLERANCE_PP)))
+        self.rows.append(
+            FidelityRow(
+                figure,
+                table,
+                round(pub, 4),
+                round(gen, 4),
+                round(diff, 4),
+                "pp",
+                SHARE_TOLERANCE_PP,
+                bool(abs(diff) <= SHARE_TOLERANCE_PP),
+            )
+        )
 
-    def value(self, figure: str, table: str, published: float, generated: float, unit: str,
-              tolerance: float) -> None:
+    def value(
+        self, figure: str, table: str, published: float, generated: float, unit: str, tolerance: float
+    ) -> None:
         diff = generated - published
-        self.rows.append(FidelityRow(figure, table, float(published), round(float(generated), 4),
-                                     round(float(diff), 4), unit, tolerance,
-                                     bool(abs(diff) <= tolerance)))
+        self.rows.append(
+            FidelityRow(
+                figure,
+                table,
+                float(published),
+                round(float(generated), 4),
+                round(float(diff), 4),
+                unit,
+                tolerance,
+                bool(abs(diff) <= tolerance),
+            )
+        )
 
 
 def _codes(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -104,13 +126,18 @@ def fidelity_report(cohort: Cohort | pd.DataFrame, figures: dict | None = None) 
 
     totals = fig["cohort"]["outcome"]
     for code in OUTCOME.codes:
-        rep.share(f"outcome={code}", "tabel 11", totals[code] / fig["cohort"]["n"],
-                  _mean(outcome == code, everyone))
+        rep.share(
+            f"outcome={code}", "tabel 11", totals[code] / fig["cohort"]["n"], _mean(outcome == code, everyone)
+        )
     muni = _codes(frame, "municipality")
     for name, counts in fig["by_municipality_and_outcome"]["rows"].items():
         for code, count in zip(OUTCOME.codes, counts):
-            rep.share(f"outcome={code} | municipality={name}", "tabel 12", count / sum(counts),
-                      _mean(outcome == code, muni == name))
+            rep.share(
+                f"outcome={code} | municipality={name}",
+                "tabel 12",
+                count / sum(counts),
+                _mean(outcome == code, muni == name),
+            )
     _marginals(rep, fig, frame)
     _two_groups(rep, fig, frame, groups)
     _offers(rep, fig, frame, outcome)
@@ -127,9 +154,16 @@ def _severity(row: FidelityRow) -> float:
     return abs(row.difference) / (row.tolerance or 1.0)
 
 
-def _distribution(rep: _Report, figure: str, table: str, counts: dict, values: np.ndarray,
-                  within: np.ndarray, match: Callable[[np.ndarray, str], np.ndarray] | None = None,
-                  column: int | None = None) -> None:
+def _distribution(
+    rep: _Report,
+    figure: str,
+    table: str,
+    counts: dict,
+    values: np.ndarray,
+    within: np.ndarray,
+    match: Callable[[np.ndarray, str], np.ndarray] | None = None,
+    column: int | None = None,
+) -> None:
     pub = {k: (v if column is None else v[column]) for k, v in counts.items()}
     total = sum(pub.values())
     for key, count in pub.items():
@@ -150,53 +184,104 @@ def _children(kids: np.ndarray, key: str) -> np.ndarray:
 def _marginals(rep: _Report, fig: dict, frame: pd.DataFrame) -> None:
     m = fig["marginals"]
     everyone = np.ones(len(frame), dtype=bool)
-    for name, table in (("gender", "tabel 2"), ("education_dk", "tabel 6"),
-                        ("education_home", "tabel 7"), ("contact_route", "tabel 8")):
+    for name, table in (
+        ("gender", "tabel 2"),
+        ("education_dk", "tabel 6"),
+        ("education_home", "tabel 7"),
+        ("contact_route", "tabel 8"),
+    ):
         _distribution(rep, name, table, m[name], _codes(frame, name), everyone)
     _distribution(rep, "origin", "section 2/6", m["origin"], _codes(frame, "origin"), everyone)
     nat = _codes(frame, "nationality")
     named = [k for k in m["nationality"] if k != "other"]
-    _distribution(rep, "nationality", "tabel 3", m["nationality"], nat, everyone,
-                  lambda v, k: ~np.isin(v, named) if k == "other" else v == k)
+    _distribution(
+        rep,
+        "nationality",
+        "tabel 3",
+        m["nationality"],
+        nat,
+        everyone,
+        lambda v, k: ~np.isin(v, named) if k == "other" else v == k,
+    )
     years = frame["years_in_denmark"].to_numpy()
-    _distribution(rep, "years_in_denmark", "tabel 4", m["years_in_denmark_band"], years, everyone,
-                  _band)
+    _distribution(rep, "years_in_denmark", "tabel 4", m["years_in_denmark_band"], years, everyone, _band)
     kids = frame["children_under_18"].to_numpy()
-    _distribution(rep, "children_under_18", "tabel 5", m["children_under_18"], kids, everyone,
-                  _children)
+    _distribution(rep, "children_under_18", "tabel 5", m["children_under_18"], kids, everyone, _children)
     plan = frame["education_plan"].to_numpy()
-    rep.share("education_plan=true", "section 4", m["education_plan_at_intake"]["true"] / 274,
-              _mean(plan, everyone))
-    rep.value("mean years_in_denmark", "section 2 (5 years 9 months)", 5.75, float(years.mean()),
-              "years", _YEARS_TOLERANCE)
+    rep.share(
+        "education_plan=true", "section 4", m["education_plan_at_intake"]["true"] / 274, _mean(plan, everyone)
+    )
+    rep.value(
+        "mean years_in_denmark",
+        "section 2 (5 years 9 months)",
+        5.75,
+        float(years.mean()),
+        "years",
+        _YEARS_TOLERANCE,
+    )
     rep.value("longest years_in_denmark", "tabel 4 note", 31, float(years.max()), "years", 0.5)
 
 
-def _two_groups(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
+def _two_groups(
+    rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]
+) -> None:
     two = fig["by_labour_force_and_other"]
     years = frame["years_in_denmark"].to_numpy()
     kids = frame["children_under_18"].to_numpy()
     course = _codes(frame, "danish_course")
     home = _codes(frame, "education_home")
     for g, (gname, rows) in enumerate(groups):
-        _distribution(rep, f"years_in_denmark | {gname}", "tabel 15", two["years_in_denmark_band"],
-                      years, rows, _band, column=g)
-        _distribution(rep, f"children_under_18 | {gname}", "tabel 16", two["children_under_18"],
-                      kids, rows, _children, column=g)
-        _distribution(rep, f"danish_course (known) | {gname}", "tabel 14", two["danish_course"],
-                      course, rows & (course != "unknown"), column=g)
-        _distribution(rep, f"education_home | {gname}", "tabel 17", two["education_home"], home,
-                      rows, column=g)
+        _distribution(
+            rep,
+            f"years_in_denmark | {gname}",
+            "tabel 15",
+            two["years_in_denmark_band"],
+            years,
+            rows,
+            _band,
+            column=g,
+        )
+        _distribution(
+            rep,
+            f"children_under_18 | {gname}",
+            "tabel 16",
+            two["children_under_18"],
+            kids,
+            rows,
+            _children,
+            column=g,
+        )
+        _distribution(
+            rep,
+            f"danish_course (known) | {gname}",
+            "tabel 14",
+            two["danish_course"],
+            course,
+            rows & (course != "unknown"),
+            column=g,
+        )
+        _distribution(
+            rep, f"education_home | {gname}", "tabel 17", two["education_home"], home, rows, column=g
+        )
         unknown = (34, 198) if g == 0 else (12, 76)
-        rep.share(f"danish_course=unknown | {gname}", "tabel 14 note", unknown[0] / unknown[1],
-                  _mean(course == "unknown", rows))
-    rep.share("danish_course=unknown", "tabel 14 note", 46 / 274,
-              _mean(course == "unknown", np.ones(len(frame), dtype=bool)))
+        rep.share(
+            f"danish_course=unknown | {gname}",
+            "tabel 14 note",
+            unknown[0] / unknown[1],
+            _mean(course == "unknown", rows),
+        )
+    rep.share(
+        "danish_course=unknown",
+        "tabel 14 note",
+        46 / 274,
+        _mean(course == "unknown", np.ones(len(frame), dtype=bool)),
+    )
     outcome = _codes(frame, "outcome")
     t18 = fig["by_labour_force_outcome"]["education_home"]
     for o, code in enumerate(t18["columns"]):
-        _distribution(rep, f"education_home | outcome={code}", "tabel 18", t18["rows"], home,
-                      outcome == code, column=o)
+        _distribution(
+            rep, f"education_home | outcome={code}", "tabel 18", t18["rows"], home, outcome == code, column=o
+        )
 
 
 def _offers(rep: _Report, fig: dict, frame: pd.DataFrame, outcome: np.ndarray) -> None:
@@ -206,11 +291,16 @@ def _offers(rep: _Report, fig: dict, frame: pd.DataFrame, outcome: np.ndarray) -
     n_offer = sum(sum(v) for v in rows.values())
     rep.share("has an offer", "tabel 38", n_offer / fig["cohort"]["n"], _mean(has, np.ones_like(has)))
     for code in OFFER.codes:
-        rep.share(f"offer={code} (among offers)", "tabel 38", sum(rows[code]) / n_offer,
-                  _mean(offer == code, has))
+        rep.share(
+            f"offer={code} (among offers)", "tabel 38", sum(rows[code]) / n_offer, _mean(offer == code, has)
+        )
         for o, out in enumerate(OUTCOME.codes):
-            rep.share(f"outcome={out} | offer={code}", "tabel 38", rows[code][o] / sum(rows[code]),
-                      _mean(outcome == out, offer == code))
+            rep.share(
+                f"outcome={out} | offer={code}",
+                "tabel 38",
+                rows[code][o] / sum(rows[code]),
+                _mean(outcome == out, offer == code),
+            )
 
 
 def _standardised(mask: np.ndarray, groups: tuple[tuple[str, np.ndarray], ...], weights: np.ndarray) -> float:
@@ -223,11 +313,14 @@ def _registered(fig: dict) -> np.ndarray:
     return counts / counts.sum()
 
 
-def _progression(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
+def _progression(
+    rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]
+) -> None:
     prog = fig["progression"]
     weights = _registered(fig)
-    closing_rows = frame[f"{CRITERIA[0]}_closing"].notna().to_numpy() if (
-        f"{CRITERIA[0]}_closing" in frame) else None
+    closing_rows = (
+        frame[f"{CRITERIA[0]}_closing"].notna().to_numpy() if (f"{CRITERIA[0]}_closing" in frame) else None
+    )
     for name in (*CRITERIA, "language_sufficient", "spouse_support"):
         scale = ANSWER if name in CRITERIA else DEGREE
         if name in CRITERIA:
@@ -244,8 +337,15 @@ def _progression(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tup
             values = _codes(frame, col)
             for g, (gname, rows) in enumerate(groups):
                 within = rows if stage == "intake" else rows & pd.notna(values)
-                _distribution(rep, f"{col} | {gname}", tno, {c: prog[name][stage][c] for c in
-                                                               scale.codes}, values, within, column=g)
+                _distribution(
+                    rep,
+                    f"{col} | {gname}",
+                    tno,
+                    {c: prog[name][stage][c] for c in scale.codes},
+                    values,
+                    within,
+                    column=g,
+                )
     for stage, col in (("intake", "network_use"), ("closing", "network_use_closing")):
         if col not in frame:
             continue
@@ -253,36 +353,60 @@ def _progression(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tup
         block = prog["network_use"][stage]
         total = sum(block[c][0] for c in DEGREE.codes)
         for code in DEGREE.codes:
-            generated = (_standardised(values == code, groups, weights) if stage == "intake"
-                         else _mean(values == code, pd.notna(values)))
-            rep.share(f"{col}={code}", "tabel 36" if stage == "intake" else "tabel 37",
-                      block[code][0] / total, generated)
+            generated = (
+                _standardised(values == code, groups, weights)
+                if stage == "intake"
+                else _mean(values == code, pd.notna(values))
+            )
+            rep.share(
+                f"{col}={code}",
+                "tabel 36" if stage == "intake" else "tabel 37",
+                block[code][0] / total,
+                generated,
+            )
     if closing_rows is not None:
-        rep.share("has closing registrations", "tabel 19–37 (N = 199)", 199 / 274,
-                  _mean(closing_rows, np.ones(len(frame), dtype=bool)))
+        rep.share(
+            "has closing registrations",
+            "tabel 19–37 (N = 199)",
+            199 / 274,
+            _mean(closing_rows, np.ones(len(frame), dtype=bool)),
+        )
 
 
-def _cooccurrence(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
+def _cooccurrence(
+    rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]
+) -> None:
     block = fig["intake_yes_cooccurrence"]
     matrix = np.array(block["matrix"], dtype=float)
     weights = _registered(fig)
     total = 196.0
     yes = np.column_stack([_codes(frame, name) == "yes" for name in block["order"]])
     for i, j in itertools.combinations_with_replacement(range(len(CRITERIA)), 2):
-        label = (f"yes: {CRITERIA[i]}" if i == j else f"yes: {CRITERIA[i]} & {CRITERIA[j]}")
-        rep.share(label, "tabel 10", matrix[i, j] / total,
-                  _standardised(yes[:, i] & yes[:, j], groups, weights))
+        label = f"yes: {CRITERIA[i]}" if i == j else f"yes: {CRITERIA[i]} & {CRITERIA[j]}"
+        rep.share(
+            label, "tabel 10", matrix[i, j] / total, _standardised(yes[:, i] & yes[:, j], groups, weights)
+        )
     n_yes = yes.sum(axis=1)
     nested = block["criteria_met_at_intake"]
     can, wants = CRITERIA.index("can_start_within_14_days"), CRITERIA.index("wants_employment")
     for k, key in ((5, "five"), (4, "four"), (3, "three")):
-        rep.share(f"exactly {k} criteria yes", "section 6", nested[key] / total,
-                  _standardised(n_yes == k, groups, weights))
-    rep.share("exactly can_start + wants_employment yes", "section 6", nested["two"] / total,
-              _standardised((n_yes == 2) & yes[:, can] & yes[:, wants], groups, weights))
+        rep.share(
+            f"exactly {k} criteria yes",
+            "section 6",
+            nested[key] / total,
+            _standardised(n_yes == k, groups, weights),
+        )
+    rep.share(
+        "exactly can_start + wants_employment yes",
+        "section 6",
+        nested["two"] / total,
+        _standardised((n_yes == 2) & yes[:, can] & yes[:, wants], groups, weights),
+    )
 
 
-def _duration(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]) -> None:
+def _duration(
+    rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[str, np.ndarray], ...]
+) -> None:
     if "duration_days" not in frame:
         return
     d = fig["duration_days"]
@@ -291,17 +415,24 @@ def _duration(rep: _Report, fig: dict, frame: pd.DataFrame, groups: tuple[tuple[
     values = days.fillna(0).to_numpy(dtype=np.int64)
     if not known.any():
         return
-    rep.value("mean duration_days", "section 5", d["mean"], values[known].mean(), "days",
-              _DAYS_TOLERANCE)
+    rep.value("mean duration_days", "section 5", d["mean"], values[known].mean(), "days", _DAYS_TOLERANCE)
     for (gname, rows), key in zip(groups, ("mean_labour_force", "mean_other")):
         if (rows & known).any():
-            rep.value(f"mean duration_days | {gname}", "section 5", d[key],
-                      values[rows & known].mean(), "days", _DAYS_TOLERANCE)
+            rep.value(
+                f"mean duration_days | {gname}",
+                "section 5",
+                d[key],
+                values[rows & known].mean(),
+                "days",
+                _DAYS_TOLERANCE,
+            )
     rep.value("shortest duration_days", "section 5", d["min"], values[known].min(), "days", 5.0)
     rep.value("longest duration_days", "section 5", d["max"], values[known].max(), "days", 50.0)
-    for key, mask in (("share_under_2_months", values <= 60),
-                      ("share_2_to_12_months", (values > 60) & (values <= 365)),
-                      ("share_over_1_year", values > 365)):
+    for key, mask in (
+        ("share_under_2_months", values <= 60),
+        ("share_2_to_12_months", (values > 60) & (values <= 365)),
+        ("share_over_1_year", values > 365),
+    ):
         rep.share(f"duration {key.removeprefix('share_')}", "section 5", d[key], _mean(mask, known))
 
 
@@ -318,14 +449,18 @@ def fidelity_verdict(rows: list[FidelityRow], n_cases: int | None = None) -> str
     """
     outside = [r for r in rows if not r.within]
     if not outside:
-        return (f"Dom / verdict: OK – alle {len(rows)} offentliggjorte tal inden for tolerancen / every "
-                "published figure within tolerance")
+        return (
+            f"Dom / verdict: OK – alle {len(rows)} offentliggjorte tal inden for tolerancen / every "
+            "published figure within tolerance"
+        )
     worst = max(outside, key=_severity)
-    line = (f"Dom / verdict: IKKE OK – {len(outside)} af {len(rows)} tal uden for tolerancen / figures "
-            f"outside tolerance (værst / worst: {worst.figure}, {worst.table}, {worst.difference:+.2f} "
-            f"{worst.unit})")
+    line = (
+        f"Dom / verdict: IKKE OK – {len(outside)} af {len(rows)} tal uden for tolerancen / figures "
+        f"outside tolerance (værst / worst: {worst.figure}, {worst.table}, {worst.difference:+.2f} "
+        f"{worst.unit})"
+    )
     if n_cases is not None and n_cases < 20_000:
-        line += (f"; en lille kohorte (n = {n_cases}) afviger ved tilfældighed – prøv / try --n 20000")
+        line += f"; en lille kohorte (n = {n_cases}) afviger ved tilfældighed – prøv / try --n 20000"
     return line
 
 
@@ -333,12 +468,16 @@ def format_fidelity(rows: list[FidelityRow], limit: int | None = None) -> str:
     """A plain-text table of the report (worst first), with a one-line summary at the end."""
     shown = rows if limit is None else rows[:limit]
     width = max([len(r.figure) for r in shown] + [6])
-    lines = [f"{'figure':<{width}}  {'table':<22} {'published':>10} {'generated':>10} "
-             f"{'diff':>8} {'unit':<5} {'tol':>5}  ok"]
+    lines = [
+        f"{'figure':<{width}}  {'table':<22} {'published':>10} {'generated':>10} "
+        f"{'diff':>8} {'unit':<5} {'tol':>5}  ok"
+    ]
     for r in shown:
-        lines.append(f"{r.figure:<{width}}  {r.table:<22} {r.published:>10.2f} {r.generated:>10.2f} "
-                     f"{r.difference:>+8.2f} {r.unit:<5} {r.tolerance:>5.1f}  "
-                     f"{'ja/yes' if r.within else 'NEJ/NO'}")
+        lines.append(
+            f"{r.figure:<{width}}  {r.table:<22} {r.published:>10.2f} {r.generated:>10.2f} "
+            f"{r.difference:>+8.2f} {r.unit:<5} {r.tolerance:>5.1f}  "
+            f"{'ja/yes' if r.within else 'NEJ/NO'}"
+        )
     n_ok = sum(r.within for r in rows)
     lines.append(f"{n_ok} af/of {len(rows)} tal inden for tolerancen / figures within tolerance")
     return "\n".join(lines)

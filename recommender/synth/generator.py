@@ -29,23 +29,43 @@ import pandas as pd
 import yaml
 
 from recommender import process_cache
+from recommender.cohort import SYNTHETIC_ID_PREFIX, Cohort, read_cohort
 from recommender.errors import RecommenderError
 from recommender.synth.barriers import BARRIER_ASSUMPTIONS, BARRIER_BASIS, draw_barriers
 from recommender.synth.closing import draw_closing, draw_dates, draw_durations
 from recommender.synth.intake import (
-    OTHER, draw_criteria, draw_danish_course, draw_degrees, draw_education_home, draw_job_goal,
+    OTHER,
+    draw_criteria,
+    draw_danish_course,
+    draw_degrees,
+    draw_education_home,
+    draw_job_goal,
     draw_plans,
 )
 from recommender.synth.offers import assign_offers
 from recommender.synth.people import draw_people
 from recommender.synth.sampling import pick
 from recommender.vocab import (
-    ANSWER, CRITERIA, DANISH_COURSE, DEGREE, EDUCATION_HOME, JOB_GOAL_LEVEL, OFFER, OUTCOME,
+    ANSWER,
+    CRITERIA,
+    DANISH_COURSE,
+    DEGREE,
+    EDUCATION_HOME,
+    JOB_GOAL_LEVEL,
+    OFFER,
+    OUTCOME,
 )
-from recommender.cohort import SYNTHETIC_ID_PREFIX, Cohort, read_cohort
 
-__all__ = ["ASSUMPTIONS", "ASSUMPTION_BASIS", "ID_PREFIX", "MAX_N", "ZERO_CELL", "generate_cohort",
-           "is_synthetic", "load_figures"]
+__all__ = [
+    "ASSUMPTIONS",
+    "ASSUMPTION_BASIS",
+    "ID_PREFIX",
+    "MAX_N",
+    "ZERO_CELL",
+    "generate_cohort",
+    "is_synthetic",
+    "load_figures",
+]
 
 #: Every synthetic citizen id is this prefix and seven digits (``syn0000001``; the cohort's own rule).
 ID_PREFIX = SYNTHETIC_ID_PREFIX
@@ -171,8 +191,10 @@ assert len(ASSUMPTION_BASIS) == len(ASSUMPTIONS)
 
 
 def _figures_text() -> str:
-    return process_cache.remember("figures", lambda: resources.files("recommender").joinpath(
-        "data/projekt500.yaml").read_text(encoding="utf-8"))
+    return process_cache.remember(
+        "figures",
+        lambda: resources.files("recommender").joinpath("data/projekt500.yaml").read_text(encoding="utf-8"),
+    )
 
 
 def load_figures() -> dict:
@@ -197,6 +219,7 @@ def _smoothed(fig: dict) -> dict:
     >>> fig["progression"]["spouse_support"]["intake"]["not_at_all"]   # absent in every group
     [0.0, 0.0]
     """
+
     def smooth(rows: dict) -> None:
         keys = [k for k, v in rows.items() if isinstance(v, list)]
         table = np.array([rows[k] for k in keys], dtype=float)
@@ -216,13 +239,17 @@ def _smoothed(fig: dict) -> dict:
 
 # ----------------------------------------------------------------------------------- generation
 
+
 def _check(n: object, seed: object) -> tuple[int, int]:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_N:
-        raise RecommenderError(f"n (antal rækker): forventede et heltal 1–{MAX_N:,} / expected a whole "
-                               f"number 1–{MAX_N:,}; fik/got {n!r}")
+        raise RecommenderError(
+            f"n (antal rækker): forventede et heltal 1–{MAX_N:,} / expected a whole "
+            f"number 1–{MAX_N:,}; fik/got {n!r}"
+        )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
-        raise RecommenderError(f"seed (frø): forventede et heltal ≥ 0 / expected a whole number ≥ 0; "
-                               f"fik/got {seed!r}")
+        raise RecommenderError(
+            f"seed (frø): forventede et heltal ≥ 0 / expected a whole number ≥ 0; fik/got {seed!r}"
+        )
     return int(n), int(seed)
 
 
@@ -288,16 +315,27 @@ def generate_cohort(n: int, seed: int) -> Cohort:
 
 
 def _to_cohort(cols: dict, n: int, seed: int) -> Cohort:
-    scales = {name: ANSWER for name in CRITERIA} | {f"{name}_closing": ANSWER for name in CRITERIA} | {
-        "language_sufficient": DEGREE, "spouse_support": DEGREE, "network_use": DEGREE,
-        "network_use_closing": DEGREE, "danish_course": DANISH_COURSE,
-        "education_home": EDUCATION_HOME, "offer": OFFER, "outcome": OUTCOME,
-        "job_goal_level": JOB_GOAL_LEVEL}
+    scales = (
+        {name: ANSWER for name in CRITERIA}
+        | {f"{name}_closing": ANSWER for name in CRITERIA}
+        | {
+            "language_sufficient": DEGREE,
+            "spouse_support": DEGREE,
+            "network_use": DEGREE,
+            "network_use_closing": DEGREE,
+            "danish_course": DANISH_COURSE,
+            "education_home": EDUCATION_HOME,
+            "offer": OFFER,
+            "outcome": OUTCOME,
+            "job_goal_level": JOB_GOAL_LEVEL,
+        }
+    )
     frame = {}
     for name, values in cols.items():
         if name in scales:
-            frame[name] = pd.Categorical.from_codes(np.asarray(values, dtype=np.int64),
-                                                    categories=list(scales[name].codes))
+            frame[name] = pd.Categorical.from_codes(
+                np.asarray(values, dtype=np.int64), categories=list(scales[name].codes)
+            )
         else:
             frame[name] = values
     cohort = read_cohort(pd.DataFrame(frame))

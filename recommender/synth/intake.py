@@ -17,12 +17,22 @@ import numpy as np
 
 from recommender.synth.joint import PATTERNS, criteria_joint
 from recommender.synth.sampling import match_by_rank, pick, pick_stratified, rank_cut
-from recommender.vocab import CRITERIA, DANISH_COURSE, DEGREE, EDUCATION_HOME, JOB_GOAL_LEVEL, OUTCOME
+from recommender.vocab import CRITERIA, DEGREE, EDUCATION_HOME, JOB_GOAL_LEVEL, OUTCOME
 
 __all__ = [
-    "COURSE_LEVEL", "DANISH_SHIFT", "GOAL_BY_TIER", "GOAL_BY_OUTCOME", "HOME_LEVEL", "READINESS_SHIFT",
-    "draw_criteria", "draw_danish_course", "draw_degrees", "draw_education_home", "draw_job_goal",
-    "draw_plans", "readiness",
+    "COURSE_LEVEL",
+    "DANISH_SHIFT",
+    "GOAL_BY_TIER",
+    "GOAL_BY_OUTCOME",
+    "HOME_LEVEL",
+    "READINESS_SHIFT",
+    "draw_criteria",
+    "draw_danish_course",
+    "draw_degrees",
+    "draw_education_home",
+    "draw_job_goal",
+    "draw_plans",
+    "readiness",
 ]
 
 JOB, EDUCATION, ACTIVE, OTHER = (OUTCOME.codes.index(c) for c in ("job", "education", "active", "other"))
@@ -55,14 +65,22 @@ NETWORK_FROM_SEEKING = 0.5
 
 #: P(job-goal level | education tier) before the outcome factors: none, unclear, unskilled, skilled,
 #: higher.
-GOAL_BY_TIER = np.array([[.13, .22, .50, .12, .03],   # none / primary / unknown education
-                         [.10, .18, .35, .30, .07],   # upper secondary / vocational
-                         [.10, .15, .20, .20, .35]])  # higher education
+GOAL_BY_TIER = np.array(
+    [
+        [0.13, 0.22, 0.50, 0.12, 0.03],  # none / primary / unknown education
+        [0.10, 0.18, 0.35, 0.30, 0.07],  # upper secondary / vocational
+        [0.10, 0.15, 0.20, 0.20, 0.35],
+    ]
+)  # higher education
 #: Relative weight of each job-goal level by closure (rows job, education, active, other).
-GOAL_BY_OUTCOME = np.array([[0.7, 0.7, 1.6, 1.0, 0.7],
-                            [0.4, 1.2, 0.4, 2.2, 2.0],
-                            [1.0, 1.2, 1.1, 1.0, 0.9],
-                            [1.6, 1.4, 1.0, 1.0, 1.0]])
+GOAL_BY_OUTCOME = np.array(
+    [
+        [0.7, 0.7, 1.6, 1.0, 0.7],
+        [0.4, 1.2, 0.4, 2.2, 2.0],
+        [1.0, 1.2, 1.1, 1.0, 0.9],
+        [1.6, 1.4, 1.0, 1.0, 1.0],
+    ]
+)
 #: Relative weight of "none"/"unclear" goals when the citizen does not fully want work.
 GOAL_NOT_WANTING = np.array([2.0, 1.5, 1.0, 1.0, 1.0])
 
@@ -73,14 +91,36 @@ ENTREPRENEURSHIP_JOB_FACTOR, ENTREPRENEURSHIP_EDUCATED_FACTOR = 2.0, 1.5
 
 _TITLES = {
     JOB_GOAL_LEVEL.codes.index("unskilled"): (
-        "rengøringsassistent", "køkkenmedhjælper", "lagermedarbejder", "butiksassistent",
-        "hotelmedarbejder", "produktionsmedarbejder", "kantinemedhjælper", "pædagogmedhjælper"),
+        "rengøringsassistent",
+        "køkkenmedhjælper",
+        "lagermedarbejder",
+        "butiksassistent",
+        "hotelmedarbejder",
+        "produktionsmedarbejder",
+        "kantinemedhjælper",
+        "pædagogmedhjælper",
+    ),
     JOB_GOAL_LEVEL.codes.index("skilled"): (
-        "social- og sundhedshjælper", "frisør", "kok", "tømrer", "elektriker", "ernæringsassistent",
-        "kontorassistent", "dagplejer"),
+        "social- og sundhedshjælper",
+        "frisør",
+        "kok",
+        "tømrer",
+        "elektriker",
+        "ernæringsassistent",
+        "kontorassistent",
+        "dagplejer",
+    ),
     JOB_GOAL_LEVEL.codes.index("higher"): (
-        "ingeniør", "lærer", "sygeplejerske", "økonom", "læge", "revisor", "IT-udvikler", "arkitekt",
-        "tolk"),
+        "ingeniør",
+        "lærer",
+        "sygeplejerske",
+        "økonom",
+        "læge",
+        "revisor",
+        "IT-udvikler",
+        "arkitekt",
+        "tolk",
+    ),
 }
 
 
@@ -108,11 +148,13 @@ def draw_danish_course(rng, fig: dict, outcome: np.ndarray, group: np.ndarray) -
     labour-force group's education closures (:data:`DANISH_SHIFT`)."""
     two = fig["by_labour_force_and_other"]
     known = np.array([_counts(two["danish_course"], ("none", "du1", "du2", "du3"), g) for g in (0, 1)])
-    table = np.hstack([known / known.sum(axis=1, keepdims=True) * (1 - UNKNOWN_DANISH[:, None]),
-                       UNKNOWN_DANISH[:, None]])
+    table = np.hstack(
+        [known / known.sum(axis=1, keepdims=True) * (1 - UNKNOWN_DANISH[:, None]), UNKNOWN_DANISH[:, None]]
+    )
     course = pick(rng, table, group)
-    return match_by_rank(rng, course, COURSE_LEVEL[course], DANISH_SHIFT[outcome],
-                         _labour_force_rows(outcome))
+    return match_by_rank(
+        rng, course, COURSE_LEVEL[course], DANISH_SHIFT[outcome], _labour_force_rows(outcome)
+    )
 
 
 def draw_education_home(rng, fig: dict, outcome: np.ndarray) -> np.ndarray:
@@ -120,8 +162,9 @@ def draw_education_home(rng, fig: dict, outcome: np.ndarray) -> np.ndarray:
     codes = EDUCATION_HOME.codes
     t18 = fig["by_labour_force_outcome"]["education_home"]["rows"]
     other = _counts(fig["by_labour_force_and_other"]["education_home"], codes, 1)
-    by_outcome = np.array([[t18[c][o] for c in codes] for o in (JOB, EDUCATION, ACTIVE)] + [other],
-                          dtype=float)
+    by_outcome = np.array(
+        [[t18[c][o] for c in codes] for o in (JOB, EDUCATION, ACTIVE)] + [other], dtype=float
+    )
     return pick(rng, by_outcome, outcome)
 
 
@@ -131,13 +174,15 @@ def draw_criteria(rng, fig: dict, outcome: np.ndarray, group: np.ndarray) -> np.
     labour-force group's job closures and away from its education closures (:data:`READINESS_SHIFT`).
     """
     which = pick_stratified(rng, criteria_joint(fig), group)
-    which = match_by_rank(rng, which, readiness(PATTERNS[which]), READINESS_SHIFT[outcome],
-                          _labour_force_rows(outcome))
+    which = match_by_rank(
+        rng, which, readiness(PATTERNS[which]), READINESS_SHIFT[outcome], _labour_force_rows(outcome)
+    )
     return PATTERNS[which]
 
 
-def draw_degrees(rng, fig: dict, group: np.ndarray, course: np.ndarray, home: np.ndarray,
-                 pattern: np.ndarray) -> dict[str, np.ndarray]:
+def draw_degrees(
+    rng, fig: dict, group: np.ndarray, course: np.ndarray, home: np.ndarray, pattern: np.ndarray
+) -> dict[str, np.ndarray]:
     """language_sufficient, spouse_support, network_use (DEGREE indices) by rank of a latent score
     per group in the shares of tabel 34-36 ('not relevant' at random at its published share)."""
     prog = fig["progression"]
@@ -155,16 +200,18 @@ def draw_degrees(rng, fig: dict, group: np.ndarray, course: np.ndarray, home: np
 
     noise = rng.standard_normal((3, len(group)))
     return {
-        "language_sufficient": degree("language_sufficient", LANGUAGE_FROM_COURSE * COURSE_LEVEL[course]
-                                      + LANGUAGE_FROM_HOME * HOME_LEVEL[home] + noise[0]),
+        "language_sufficient": degree(
+            "language_sufficient",
+            LANGUAGE_FROM_COURSE * COURSE_LEVEL[course] + LANGUAGE_FROM_HOME * HOME_LEVEL[home] + noise[0],
+        ),
         "spouse_support": degree("spouse_support", SPOUSE_FROM_WISH * level[:, _WANTS] + noise[1]),
-        "network_use": degree("network_use", NETWORK_FROM_SEEKING * level[:, _SEEKS] + noise[2],
-                              pooled=True),
+        "network_use": degree("network_use", NETWORK_FROM_SEEKING * level[:, _SEEKS] + noise[2], pooled=True),
     }
 
 
-def draw_job_goal(rng, outcome: np.ndarray, home: np.ndarray, pattern: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def draw_job_goal(
+    rng, outcome: np.ndarray, home: np.ndarray, pattern: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Job-goal level (indices) and a plausible Danish job title (None for none/unclear)."""
     probs = GOAL_BY_TIER[EDUCATION_TIER[home]] * GOAL_BY_OUTCOME[outcome]
     probs = probs * np.where((pattern[:, _WANTS] != _YES)[:, None], GOAL_NOT_WANTING, 1.0)
@@ -179,6 +226,9 @@ def draw_job_goal(rng, outcome: np.ndarray, home: np.ndarray, pattern: np.ndarra
 def draw_plans(rng, outcome: np.ndarray, home: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Education plan at intake (section 4) and interest in entrepreneurship (assumed)."""
     plan = rng.random(len(outcome)) < PLAN_SHARE[outcome]
-    entre = (ENTREPRENEURSHIP_BASE * np.where(outcome == JOB, ENTREPRENEURSHIP_JOB_FACTOR, 1.0)
-             * np.where(EDUCATION_TIER[home] > 0, ENTREPRENEURSHIP_EDUCATED_FACTOR, 1.0))
+    entre = (
+        ENTREPRENEURSHIP_BASE
+        * np.where(outcome == JOB, ENTREPRENEURSHIP_JOB_FACTOR, 1.0)
+        * np.where(EDUCATION_TIER[home] > 0, ENTREPRENEURSHIP_EDUCATED_FACTOR, 1.0)
+    )
     return plan, rng.random(len(outcome)) < entre

@@ -78,8 +78,7 @@ def _constraints(figures: dict) -> list[tuple[np.ndarray, np.ndarray, float, str
 def _registered(figures: dict) -> np.ndarray:
     """Citizens with an intake registration per group (168, 28): the mix of tabel 10's 196."""
     intake = figures["progression"]["wants_employment"]["intake"]
-    return np.array([sum(intake[code][g] for code in ANSWER.codes) for g in range(len(GROUPS))],
-                    dtype=float)
+    return np.array([sum(intake[code][g] for code in ANSWER.codes) for g in range(len(GROUPS))], dtype=float)
 
 
 def _rake(figures: dict, iterations: int = 300) -> tuple[np.ndarray, list]:
@@ -120,8 +119,7 @@ def criteria_joint(figures: dict) -> np.ndarray:
     >>> joint.shape, [round(float(s), 6) for s in joint.sum(axis=1)]
     ((2, 243), [1.0, 1.0])
     """
-    key = json.dumps({k: figures[k] for k in ("progression", "intake_yes_cooccurrence")},
-                     sort_keys=True)
+    key = json.dumps({k: figures[k] for k in ("progression", "intake_yes_cooccurrence")}, sort_keys=True)
     if key not in _CACHE:
         table, _ = _rake(figures)
         table = table / table.sum(axis=1, keepdims=True)
@@ -133,5 +131,7 @@ def criteria_joint(figures: dict) -> np.ndarray:
 def fit_report(figures: dict) -> list[tuple[str, float, float]]:
     """(figure, target share, fitted share) for every raking target, to show the fit is exact."""
     table, constraints = _rake(figures)
-    return [(name, target, float(table[cells].sum() / table[universe].sum()))
-            for cells, universe, target, name in constraints]
+    return [
+        (name, target, float(table[cells].sum() / table[universe].sum()))
+        for cells, universe, target, name in constraints
+    ]

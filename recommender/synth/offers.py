@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.synth.intake import EDUCATION_TIER, readiness
 from recommender.modelling.linear import softmax
+from recommender.synth.intake import EDUCATION_TIER, readiness
 from recommender.synth.sampling import pick
 from recommender.vocab import JOB_GOAL_LEVEL, OFFER, OUTCOME
 
@@ -38,7 +38,7 @@ OFFER_SLOPES: dict[str, tuple[float, float, float, float]] = {
     "wage_subsidy_close_to_work": (2.4, 0.0, 1.6, 0.0),
     "internship_close_to_work": (2.0, 0.0, 1.2, 0.0),
     "internship_unskilled_goal": (0.8, 0.0, 0.3, 0.0),
-    "reluctant_higher_educated": (-0.9, -0.9, -0.9, -0.9),      # wage subsidy and internship
+    "reluctant_higher_educated": (-0.9, -0.9, -0.9, -0.9),  # wage subsidy and internship
     "clarification_close_to_work": (-0.3, -0.3, -0.3, -0.3),
     "clarification_unclear_goal": (0.6, 0.8, 0.6, 1.6),
     "clarification_education_goal": (1.2, 2.4, 1.2, 1.2),
@@ -47,8 +47,9 @@ OFFER_SLOPES: dict[str, tuple[float, float, float, float]] = {
 _CALIBRATION_STEPS = 100
 
 
-def _slopes(outcome: np.ndarray, pattern: np.ndarray, goal: np.ndarray, plan: np.ndarray,
-            home: np.ndarray) -> np.ndarray:
+def _slopes(
+    outcome: np.ndarray, pattern: np.ndarray, goal: np.ndarray, plan: np.ndarray, home: np.ndarray
+) -> np.ndarray:
     def by(name: str) -> np.ndarray:
         return np.asarray(OFFER_SLOPES[name])[outcome]
 
@@ -61,11 +62,17 @@ def _slopes(outcome: np.ndarray, pattern: np.ndarray, goal: np.ndarray, plan: np
     slope = np.zeros((len(outcome), len(OFFER.codes)))
     ws, intern, clar = (OFFER.codes.index(c) for c in ("wage_subsidy", "internship", "clarification"))
     slope[:, ws] = close * by("wage_subsidy_close_to_work") + reluctant * by("reluctant_higher_educated")
-    slope[:, intern] = (close * by("internship_close_to_work") + unskilled * by("internship_unskilled_goal")
-                        + reluctant * by("reluctant_higher_educated"))
-    slope[:, clar] = (close * by("clarification_close_to_work") + unclear * by("clarification_unclear_goal")
-                      + education_goal * by("clarification_education_goal")
-                      + (EDUCATION_TIER[home] == 2) * by("clarification_educated"))
+    slope[:, intern] = (
+        close * by("internship_close_to_work")
+        + unskilled * by("internship_unskilled_goal")
+        + reluctant * by("reluctant_higher_educated")
+    )
+    slope[:, clar] = (
+        close * by("clarification_close_to_work")
+        + unclear * by("clarification_unclear_goal")
+        + education_goal * by("clarification_education_goal")
+        + (EDUCATION_TIER[home] == 2) * by("clarification_educated")
+    )
     return slope
 
 
@@ -85,8 +92,15 @@ def _calibrated_intercepts(target: np.ndarray, outcome: np.ndarray, slope: np.nd
     return intercept
 
 
-def assign_offers(rng, fig: dict, outcome: np.ndarray, pattern: np.ndarray, goal: np.ndarray,
-                  plan: np.ndarray, home: np.ndarray) -> np.ndarray:
+def assign_offers(
+    rng,
+    fig: dict,
+    outcome: np.ndarray,
+    pattern: np.ndarray,
+    goal: np.ndarray,
+    plan: np.ndarray,
+    home: np.ndarray,
+) -> np.ndarray:
     """Offer indices (-1 for none registered): presence per closure, type by the calibrated logit."""
     rows = fig["offers"]["rows"]
     table = np.array([rows[c] for c in OFFER.codes], dtype=float).T  # closure x offer

@@ -15,23 +15,99 @@ __all__ = ["NATIONALITIES_OTHER", "WESTERN", "draw_people"]
 
 # Statistics Denmark: western = EU/EEA, Andorra, Monaco, San Marino, Switzerland, the Vatican, Canada,
 # the USA, Australia and New Zealand. Named nationalities of tabel 3 that are western: Rumænien.
-WESTERN: frozenset[str] = frozenset({
-    "Rumænien", "Polen", "Tyskland", "Litauen", "Bulgarien", "Storbritannien", "USA", "Letland",
-    "Spanien", "Italien", "Frankrig", "Ungarn", "Holland", "Norge", "Sverige", "Grækenland", "Portugal",
-    "Canada", "Australien",
-})
+WESTERN: frozenset[str] = frozenset(
+    {
+        "Rumænien",
+        "Polen",
+        "Tyskland",
+        "Litauen",
+        "Bulgarien",
+        "Storbritannien",
+        "USA",
+        "Letland",
+        "Spanien",
+        "Italien",
+        "Frankrig",
+        "Ungarn",
+        "Holland",
+        "Norge",
+        "Sverige",
+        "Grækenland",
+        "Portugal",
+        "Canada",
+        "Australien",
+    }
+)
 #: The 68 further nationalities behind tabel 3's "Andet" (77 nationalities in all).
 NATIONALITIES_OTHER: tuple[str, ...] = (
-    "Polen", "Tyskland", "Litauen", "Bulgarien", "Storbritannien", "USA", "Letland", "Spanien",
-    "Italien", "Frankrig", "Ungarn", "Holland", "Norge", "Sverige", "Grækenland", "Portugal", "Canada",
+    "Polen",
+    "Tyskland",
+    "Litauen",
+    "Bulgarien",
+    "Storbritannien",
+    "USA",
+    "Letland",
+    "Spanien",
+    "Italien",
+    "Frankrig",
+    "Ungarn",
+    "Holland",
+    "Norge",
+    "Sverige",
+    "Grækenland",
+    "Portugal",
+    "Canada",
     "Australien",
-    "Syrien", "Iran", "Afghanistan", "Pakistan", "Somalia", "Marokko", "Bosnien-Hercegovina",
-    "Rusland", "Indien", "Sri Lanka", "Eritrea", "Egypten", "Brasilien", "Colombia", "Peru", "Ghana",
-    "Nigeria", "Kenya", "Etiopien", "Indonesien", "Nepal", "Bangladesh", "Japan", "Kosovo", "Serbien",
-    "Albanien", "Nordmakedonien", "Hviderusland", "Moldova", "Georgien", "Armenien", "Aserbajdsjan",
-    "Kasakhstan", "Usbekistan", "Mongoliet", "Sydkorea", "Malaysia", "Myanmar", "Cambodja", "Jordan",
-    "Tunesien", "Algeriet", "Gambia", "Cameroun", "Uganda", "Cuba", "Den Dominikanske Republik",
-    "Mexico", "Chile", "Argentina",
+    "Syrien",
+    "Iran",
+    "Afghanistan",
+    "Pakistan",
+    "Somalia",
+    "Marokko",
+    "Bosnien-Hercegovina",
+    "Rusland",
+    "Indien",
+    "Sri Lanka",
+    "Eritrea",
+    "Egypten",
+    "Brasilien",
+    "Colombia",
+    "Peru",
+    "Ghana",
+    "Nigeria",
+    "Kenya",
+    "Etiopien",
+    "Indonesien",
+    "Nepal",
+    "Bangladesh",
+    "Japan",
+    "Kosovo",
+    "Serbien",
+    "Albanien",
+    "Nordmakedonien",
+    "Hviderusland",
+    "Moldova",
+    "Georgien",
+    "Armenien",
+    "Aserbajdsjan",
+    "Kasakhstan",
+    "Usbekistan",
+    "Mongoliet",
+    "Sydkorea",
+    "Malaysia",
+    "Myanmar",
+    "Cambodja",
+    "Jordan",
+    "Tunesien",
+    "Algeriet",
+    "Gambia",
+    "Cameroun",
+    "Uganda",
+    "Cuba",
+    "Den Dominikanske Republik",
+    "Mexico",
+    "Chile",
+    "Argentina",
 )
 
 
@@ -45,13 +121,17 @@ def _nationality_weights(fig: dict) -> tuple[list[str], np.ndarray]:
     west = [x for x in NATIONALITIES_OTHER if x in WESTERN]
     rest = [x for x in NATIONALITIES_OTHER if x not in WESTERN]
     names = [*named, *west, *rest]
-    weights = [*named.values(), *([western_other / len(west)] * len(west)),
-               *([(other_total - western_other) / len(rest)] * len(rest))]
+    weights = [
+        *named.values(),
+        *([western_other / len(west)] * len(west)),
+        *([(other_total - western_other) / len(rest)] * len(rest)),
+    ]
     return names, np.array(weights, dtype=float)
 
 
-def draw_people(rng: np.random.Generator, fig: dict, outcome: np.ndarray,
-                group: np.ndarray) -> dict[str, np.ndarray]:
+def draw_people(
+    rng: np.random.Generator, fig: dict, outcome: np.ndarray, group: np.ndarray
+) -> dict[str, np.ndarray]:
     """Years in Denmark, children, education from Denmark, contact route, gender, origin, nationality."""
     n = len(outcome)
     two = fig["by_labour_force_and_other"]

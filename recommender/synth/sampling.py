@@ -52,8 +52,14 @@ def pick_stratified(rng: np.random.Generator, table: np.ndarray, index: np.ndarr
     return np.minimum(out, table.shape[1] - 1)
 
 
-def rank_cut(rng: np.random.Generator, score: np.ndarray, rows: np.ndarray, shares_by_group,
-             group: np.ndarray, extra_share=None) -> np.ndarray:
+def rank_cut(
+    rng: np.random.Generator,
+    score: np.ndarray,
+    rows: np.ndarray,
+    shares_by_group,
+    group: np.ndarray,
+    extra_share=None,
+) -> np.ndarray:
     """Ordered categories by rank of ``score`` within each group, in exactly the published shares.
 
     ``shares_by_group[g]`` lists shares from the lowest to the highest category; ``extra_share[g]``
@@ -80,8 +86,13 @@ def rank_cut(rng: np.random.Generator, score: np.ndarray, rows: np.ndarray, shar
     return out
 
 
-def match_by_rank(rng: np.random.Generator, values: np.ndarray, value_rank: np.ndarray,
-                  row_shift: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def match_by_rank(
+    rng: np.random.Generator,
+    values: np.ndarray,
+    value_rank: np.ndarray,
+    row_shift: np.ndarray,
+    rows: np.ndarray,
+) -> np.ndarray:
     """Reassign ``values`` among ``rows`` so that rows with a higher ``row_shift`` (plus standard
     normal noise) tend to get values with a higher ``value_rank``.
 
@@ -100,4 +111,3 @@ def match_by_rank(rng: np.random.Generator, values: np.ndarray, value_rank: np.n
     by_row = np.argsort(row_shift[idx] + rng.standard_normal(len(idx)), kind="stable")
     out[idx[by_row]] = values[idx[by_value]]
     return out
-

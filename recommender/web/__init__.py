@@ -45,8 +45,11 @@ def install(app: FastAPI, settings: Settings) -> None:
     for module in (login, intake, result, typology, printouts, closure, history, monitor):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(WebSession, secret=_secret(settings),  # type: ignore[arg-type]
-                       secure=settings.cookie_secure)
+    app.add_middleware(
+        WebSession,
+        secret=_secret(settings),  # type: ignore[arg-type]
+        secure=settings.cookie_secure,
+    )
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:

@@ -45,13 +45,22 @@ def closure_body(form: dict[str, str]) -> ClosureIn | str:
     days = form.get("duration_days", "").strip()
     if not days.isdigit() or len(days) > 6:
         return "duration_days"
-    return ClosureIn(offer=form.get("offer", "")[:64], outcome=form["outcome"].strip()[:64], closed=closed,
-                     duration_days=int(days))
+    return ClosureIn(
+        offer=form.get("offer", "")[:64],
+        outcome=form["outcome"].strip()[:64],
+        closed=closed,
+        duration_days=int(days),
+    )
 
 
 @router.post("/recommendations/{recommendation_id}/closure", response_class=HTMLResponse)
-async def record_closure(request: Request, session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
-                         recommendation_id: RecommendationId) -> Response:
+async def record_closure(
+    request: Request,
+    session: DbSession,
+    pseudonyms: Pseudonyms,
+    user: Adviser,
+    recommendation_id: RecommendationId,
+) -> Response:
     form = await read_form(request)
     check_csrf(request, form)
     try:
@@ -64,8 +73,15 @@ async def record_closure(request: Request, session: DbSession, pseudonyms: Pseud
     if citizen is None or row.decision is None:  # the page offers the form only with both
         return redirect(f"/recommendations/{row.id}#closure")
     if isinstance(body, str):
-        return result_page(request, session, user, row, 422, closure_form=form,
-                           closure_errors={body: closure_sentence(body, lang, high=MAX_DURATION)})
+        return result_page(
+            request,
+            session,
+            user,
+            row,
+            422,
+            closure_form=form,
+            closure_errors={body: closure_sentence(body, lang, high=MAX_DURATION)},
+        )
     try:
         close(session, pseudonyms, user, citizen, body)
     except CaseError as exc:
@@ -73,8 +89,20 @@ async def record_closure(request: Request, session: DbSession, pseudonyms: Pseud
             return error_page(request, user, exc)
         session.expire_all()
         row = find(session, user, recommendation_id, "closure.create")
-        message = (closure_sentence(exc.field, lang, high=MAX_DURATION) if exc.status == 422
-                   else exc.da if lang == "da" else exc.en)
-        return result_page(request, session, user, row, exc.status, closure_form=form,
-                           closure_errors={exc.field or "outcome": message})
+        message = (
+            closure_sentence(exc.field, lang, high=MAX_DURATION)
+            if exc.status == 422
+            else exc.da
+            if lang == "da"
+            else exc.en
+        )
+        return result_page(
+            request,
+            session,
+            user,
+            row,
+            exc.status,
+            closure_form=form,
+            closure_errors={exc.field or "outcome": message},
+        )
     return redirect(f"/recommendations/{row.id}#closure")

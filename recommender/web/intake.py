@@ -41,13 +41,32 @@ __all__ = ["CONTROLS", "GROUPS", "Control", "record_from_form", "router"]
 router = APIRouter(include_in_schema=False)
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("group_person", ("citizen_id", "municipality", "years_in_denmark", "children_under_18",
-                      "contact_route")),
+    (
+        "group_person",
+        ("citizen_id", "municipality", "years_in_denmark", "children_under_18", "contact_route"),
+    ),
     ("group_education", ("danish_course", "education_home", "education_dk", "language_sufficient")),
-    ("group_criteria", ("active_job_seeker", "geographically_mobile", "searches_broadly",
-                        "can_start_within_14_days", "wants_employment")),
-    ("group_resources", ("spouse_support", "network_use", "job_goal_level", "job_goal", "education_plan",
-                         "entrepreneurship_interest")),
+    (
+        "group_criteria",
+        (
+            "active_job_seeker",
+            "geographically_mobile",
+            "searches_broadly",
+            "can_start_within_14_days",
+            "wants_employment",
+        ),
+    ),
+    (
+        "group_resources",
+        (
+            "spouse_support",
+            "network_use",
+            "job_goal_level",
+            "job_goal",
+            "education_plan",
+            "entrepreneurship_interest",
+        ),
+    ),
     ("group_situation", ("integration_programme", "health_barrier", "work_experience")),
     ("group_audit", ("gender", "origin", "nationality")),
 )
@@ -100,10 +119,20 @@ def record_from_form(form: dict[str, str]) -> dict[str, object]:
     return record
 
 
-def _form_page(request: Request, user: User, values: dict[str, str], errors: dict[str, str],
-               status: int = 200) -> Response:
-    return page(request, "intake.html", status, user=user, groups=_GROUPED, values=values, errors=errors,
-                municipalities=MUNICIPALITIES, help=HELP)
+def _form_page(
+    request: Request, user: User, values: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
+    return page(
+        request,
+        "intake.html",
+        status,
+        user=user,
+        groups=_GROUPED,
+        values=values,
+        errors=errors,
+        municipalities=MUNICIPALITIES,
+        help=HELP,
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -112,8 +141,9 @@ def intake_form(request: Request, user: Adviser) -> Response:
 
 
 @router.post("/", response_class=HTMLResponse)
-async def submit_intake(request: Request, session: DbSession, engine: CurrentEngine, pseudonyms: Pseudonyms,
-                        user: Adviser) -> Response:
+async def submit_intake(
+    request: Request, session: DbSession, engine: CurrentEngine, pseudonyms: Pseudonyms, user: Adviser
+) -> Response:
     form = await read_form(request)
     check_csrf(request, form)
     values = {c.name: form.get(c.name, "") for c in CONTROLS}

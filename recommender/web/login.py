@@ -21,9 +21,9 @@ import hashlib
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -31,16 +31,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recommender.text import has_cpr
-from recommender.cases import accounts, audit
 from recommender.api.deps import DbSession
+from recommender.cases import accounts, audit
 from recommender.cases.tables import AuditEvent, User, utcnow
+from recommender.text import has_cpr
 from recommender.web.pages import WEB_ROLES, home, page, redirect
 from recommender.web.session import check_csrf, read_form, session_key, start_session
 from recommender.web.text import LANGUAGES
 
-__all__ = ["LOGIN_QUEUE", "LOGIN_WORKERS", "MAX_FAILURES", "WINDOW", "locked_until", "login_url", "router",
-           "safe_next"]
+__all__ = [
+    "LOGIN_QUEUE",
+    "LOGIN_WORKERS",
+    "MAX_FAILURES",
+    "WINDOW",
+    "locked_until",
+    "login_url",
+    "router",
+    "safe_next",
+]
 
 router = APIRouter(include_in_schema=False)
 MAX_FAILURES = 5
@@ -58,13 +66,18 @@ def locked_until(session: Session, name: str, now: datetime | None = None) -> da
     """When the lock on ``name`` ends, or ``None`` when it may try to log in."""
     now = now or utcnow()
     resource = _resource(name)
-    last_ok = session.scalar(select(func.max(AuditEvent.at)).where(
-        AuditEvent.action == "login.ok", AuditEvent.resource == resource))
+    last_ok = session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == "login.ok", AuditEvent.resource == resource
+        )
+    )
     start = now - WINDOW if last_ok is None else max(now - WINDOW, last_ok)
     failures = session.scalars(
-        select(AuditEvent.at).where(AuditEvent.action == "login.failed", AuditEvent.resource == resource,
-                                    AuditEvent.at > start)
-        .order_by(AuditEvent.at.desc()).limit(MAX_FAILURES)).all()
+        select(AuditEvent.at)
+        .where(AuditEvent.action == "login.failed", AuditEvent.resource == resource, AuditEvent.at > start)
+        .order_by(AuditEvent.at.desc())
+        .limit(MAX_FAILURES)
+    ).all()
     if len(failures) < MAX_FAILURES:
         return None
     return min(failures) + WINDOW
@@ -133,8 +146,14 @@ def _checked(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyp
     with db.session() as session:
         until = locked_until(session, name)
         if until is not None:
-            audit.record(session, "login.locked", status=429, actor=None, resource=_resource(name),
-                         detail="web login refused: too many failures")
+            audit.record(
+                session,
+                "login.locked",
+                status=429,
+                actor=None,
+                resource=_resource(name),
+                detail="web login refused: too many failures",
+            )
             return _Outcome(429, minutes=max(1, math.ceil((until - utcnow()).total_seconds() / 60)))
         found = session.scalar(select(User).where(User.name == name)) if name and password else None
         user_id = found.id if found is not None and found.active else None
@@ -149,8 +168,14 @@ def _checked(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyp
             audit.record(session, "login.failed", status=401, resource=_resource(name), detail="web login")
             return _Outcome(401)
         if user.role not in WEB_ROLES:
-            audit.record(session, "login.failed", status=403, user=user, resource=_resource(name),
-                         detail="web login: not an adviser or analyst")
+            audit.record(
+                session,
+                "login.failed",
+                status=403,
+                user=user,
+                resource=_resource(name),
+                detail="web login: not an adviser or analyst",
+            )
             return _Outcome(403, role=user.role)
         audit.record(session, "login.ok", status=200, user=user, resource=_resource(name), detail="web login")
         return _Outcome(200, user.id, user.role)
@@ -164,7 +189,11 @@ async def login(request: Request) -> Response:
     password = form.get("password", "")
     check_csrf(request, form)
     if _Gate.loop is not asyncio.get_running_loop():  # one gate per event loop (a test client has its own)
-        _Gate.slots, _Gate.loop, _Gate.waiting = asyncio.Semaphore(LOGIN_WORKERS), asyncio.get_running_loop(), 0
+        _Gate.slots, _Gate.loop, _Gate.waiting = (
+            asyncio.Semaphore(LOGIN_WORKERS),
+            asyncio.get_running_loop(),
+            0,
+        )
     if _Gate.waiting >= LOGIN_QUEUE:  # bounded work: refuse at once, without hashing or writing
         response = page(request, "login.html", 503, next=target, username=name, error=("login_busy", {}))
         response.headers["Retry-After"] = "5"
@@ -173,18 +202,31 @@ async def login(request: Request) -> Response:
     try:
         assert _Gate.slots is not None
         async with _Gate.slots:
-            outcome = await asyncio.to_thread(_check_login, request.app.state.db,
-                                              request.app.state.settings.data_dir, name, password)
+            outcome = await asyncio.to_thread(
+                _check_login, request.app.state.db, request.app.state.settings.data_dir, name, password
+            )
     finally:
         _Gate.waiting -= 1
     if outcome.status == 429:
-        return page(request, "login.html", 429, next=target, username=name,
-                    error=("login_locked", {"m": outcome.minutes}))
+        return page(
+            request,
+            "login.html",
+            429,
+            next=target,
+            username=name,
+            error=("login_locked", {"m": outcome.minutes}),
+        )
     if outcome.status == 401:
         return page(request, "login.html", 401, next=target, username=name, error=("login_failed", {}))
     if outcome.status == 403:
-        return page(request, "login.html", 403, next=target, username=name,
-                    error=("login_role", {"role": outcome.role}))
+        return page(
+            request,
+            "login.html",
+            403,
+            next=target,
+            username=name,
+            error=("login_role", {"role": outcome.role}),
+        )
     assert outcome.user_id is not None and outcome.role is not None
     start_session(request, outcome.user_id)  # a fresh session id, start and CSRF token
     return redirect(home(outcome.role) if target == "/" else target)
@@ -198,8 +240,14 @@ async def logout(request: Request, session: DbSession) -> Response:
     user = session.get(User, uid) if isinstance(uid, int) else None
     key = session_key(request)
     if user is not None:  # the session's id is recorded: a copy of this cookie no longer works
-        audit.record(session, "logout", status=200, user=user, resource=_resource(user.name),
-                     detail=f"web {key}" if key else "web")
+        audit.record(
+            session,
+            "logout",
+            status=200,
+            user=user,
+            resource=_resource(user.name),
+            detail=f"web {key}" if key else "web",
+        )
         session.commit()
     lang = request.session.get("lang")
     request.session.clear()

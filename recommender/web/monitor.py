@@ -35,22 +35,44 @@ def parse_since(text: str) -> date | None:
 
 
 @router.get("/monitor", response_class=HTMLResponse)
-def monitoring_page(request: Request, session: DbSession, engine: CurrentEngine, user: Analyst,
-                    since: str = "") -> Response:
+def monitoring_page(
+    request: Request, session: DbSession, engine: CurrentEngine, user: Analyst, since: str = ""
+) -> Response:
     lang = language(request)
     shown = since.strip()[:40]
     try:
         day = parse_since(shown)
     except ValueError:
-        return page(request, "monitor.html", 422, user=user, since=shown, report=None,
-                    error=("since_invalid", {"value": shown}))
+        return page(
+            request,
+            "monitor.html",
+            422,
+            user=user,
+            since=shown,
+            report=None,
+            error=("since_invalid", {"value": shown}),
+        )
     report = monitor(session, since=day, model=engine.model, offpolicy=False)
-    audit.record(session, "monitor.read", status=200, user=user,
-                 detail=f"since={day.isoformat() if day else 'all'} (web)")
+    audit.record(
+        session,
+        "monitor.read",
+        status=200,
+        user=user,
+        detail=f"since={day.isoformat() if day else 'all'} (web)",
+    )
     session.commit()
-    return page(request, "monitor.html", user=user, since=shown, report=report, error=None,
-                thresholds=THRESHOLDS, min_intakes=MIN_INTAKES, outcome_codes=OUTCOME.codes,
-                field_label=lambda name: getattr(FIELDS[name], lang) if name in FIELDS else name,
-                typology_label=lambda code: TYPOLOGY.label(code, lang) if code in TYPOLOGY.codes else code,
-                outcome_label=lambda code: OUTCOME.label(code, lang),
-                reason_label=lambda code: reason_label(code, lang))
+    return page(
+        request,
+        "monitor.html",
+        user=user,
+        since=shown,
+        report=report,
+        error=None,
+        thresholds=THRESHOLDS,
+        min_intakes=MIN_INTAKES,
+        outcome_codes=OUTCOME.codes,
+        field_label=lambda name: getattr(FIELDS[name], lang) if name in FIELDS else name,
+        typology_label=lambda code: TYPOLOGY.label(code, lang) if code in TYPOLOGY.codes else code,
+        outcome_label=lambda code: OUTCOME.label(code, lang),
+        reason_label=lambda code: reason_label(code, lang),
+    )

@@ -26,9 +26,25 @@ from recommender.text import redact
 from recommender.web.session import csrf_token, language, session_key
 from recommender.web.text import translate
 
-__all__ = ["HEADERS", "LOCAL", "STATIC", "Adviser", "Analyst", "LoginRequired", "Visitor", "WEB_ROLES",
-           "WrongRole", "adviser", "analyst", "error_page", "home", "local_day", "local_time", "page",
-           "redirect"]
+__all__ = [
+    "HEADERS",
+    "LOCAL",
+    "STATIC",
+    "Adviser",
+    "Analyst",
+    "LoginRequired",
+    "Visitor",
+    "WEB_ROLES",
+    "WrongRole",
+    "adviser",
+    "analyst",
+    "error_page",
+    "home",
+    "local_day",
+    "local_time",
+    "page",
+    "redirect",
+]
 
 WEB_ROLES = ("adviser", "analyst")  # who may log in to the page; each role has its own pages
 
@@ -36,8 +52,8 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                               "base-uri 'none'",
+    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
     "Referrer-Policy": "same-origin",
 }  # Cache-Control: no-store and nosniff come from the service's NoStore middleware for every response
 
@@ -54,8 +70,14 @@ def _unbroken(value: Any) -> Any:
     return type(value)(redact(_NUMBER_SPACE.sub("\u00a0", value)))
 
 
-_env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_unbroken)
+_env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    finalize=_unbroken,
+)
 
 
 _env.filters["pct"] = percent  # "46 %", printed with a no-break space by ``_unbroken``
@@ -66,10 +88,36 @@ def _decimal(x: float, lang: str) -> str:  # the templates' ``num(lang)``
 
 
 LOCAL = ZoneInfo("Europe/Copenhagen")  # every time on the page and the printouts is Danish local time
-_MONTHS = {"da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-                  "oktober", "november", "december"),
-           "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                  "October", "November", "December")}
+_MONTHS = {
+    "da": (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 def local_time(moment: datetime) -> str:
@@ -133,16 +181,26 @@ def home(role: str) -> str:
 def _revoked(session: DbSession, key: str, since: int) -> bool:
     """Whether the session ``key`` was logged out (the audit trail's ``logout`` events since it began)."""
     start = datetime.fromtimestamp(since, timezone.utc)
-    return session.scalar(select(AuditEvent.id).where(
-        AuditEvent.action == "logout", AuditEvent.at >= start, AuditEvent.detail == f"web {key}").limit(1)) is not None
+    return (
+        session.scalar(
+            select(AuditEvent.id)
+            .where(AuditEvent.action == "logout", AuditEvent.at >= start, AuditEvent.detail == f"web {key}")
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _logged_in(request: Request, session: DbSession, role: str) -> User:
     uid = request.session.get("uid")
     key = session_key(request)  # None: no session id, or older than the absolute lifetime
     user = session.get(User, uid) if isinstance(uid, int) and key is not None else None
-    if (user is None or not user.active or user.role not in WEB_ROLES
-            or _revoked(session, key or "", request.session.get("iat", 0))):
+    if (
+        user is None
+        or not user.active
+        or user.role not in WEB_ROLES
+        or _revoked(session, key or "", request.session.get("iat", 0))
+    ):
         request.session.clear()
         raise LoginRequired
     if user.role != role:
@@ -166,8 +224,9 @@ Adviser = Annotated[User, Depends(adviser)]
 Analyst = Annotated[User, Depends(analyst)]
 
 
-def page(request: Request, template: str, status: int = 200, user: User | Visitor | None = None,
-         **context: Any) -> HTMLResponse:
+def page(
+    request: Request, template: str, status: int = 200, user: User | Visitor | None = None, **context: Any
+) -> HTMLResponse:
     """Render ``template`` in the session's language."""
     lang = language(request)
 
@@ -176,7 +235,8 @@ def page(request: Request, template: str, status: int = 200, user: User | Visito
         return text.format(**values) if values else text
 
     html = _env.get_template(template).render(
-        t=t, lang=lang, csrf=csrf_token(request), user=user, path=request.url.path, **context)
+        t=t, lang=lang, csrf=csrf_token(request), user=user, path=request.url.path, **context
+    )
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 

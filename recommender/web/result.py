@@ -29,10 +29,10 @@ from recommender.cases.errors import CaseError
 from recommender.cases.inputs import DecisionIn
 from recommender.cases.recommendations import find
 from recommender.cases.tables import RecommendationRow, User
-from recommender.numbers import decimal
-from recommender.phrases import DECISION_REASONS, support_label
 from recommender.citizen import parse_value
 from recommender.errors import InvalidCitizenError
+from recommender.numbers import decimal
+from recommender.phrases import DECISION_REASONS, support_label
 from recommender.recommendation import value_label
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
@@ -69,12 +69,26 @@ def _offer(o: dict[str, Any], lang: str) -> dict[str, Any]:
     lo, hi = o["score_interval"]
     guard = o.get("guard") or None
     return {
-        "rank": o["rank"], "code": o["offer"], "label": o["label_da"] if lang == "da" else o["label_en"],
-        "advised": o["advised"], "score": o["score"], "low": lo, "high": hi,
-        "chances": [{"code": k, "label": OUTCOME.label(k, lang), "p": p,
-                     "low": o["intervals"][k][0], "high": o["intervals"][k][1]}
-                    for k, p in o["probabilities"].items()],
-        "support": o["support"], "evidence": o["evidence"], "p_best": o.get("p_best"),
+        "rank": o["rank"],
+        "code": o["offer"],
+        "label": o["label_da"] if lang == "da" else o["label_en"],
+        "advised": o["advised"],
+        "score": o["score"],
+        "low": lo,
+        "high": hi,
+        "chances": [
+            {
+                "code": k,
+                "label": OUTCOME.label(k, lang),
+                "p": p,
+                "low": o["intervals"][k][0],
+                "high": o["intervals"][k][1],
+            }
+            for k, p in o["probabilities"].items()
+        ],
+        "support": o["support"],
+        "evidence": o["evidence"],
+        "p_best": o.get("p_best"),
         "blocked_reason": _text(guard["reason"], lang) if guard and guard.get("level") == "block" else None,
         "reasons": [_text(r, lang) for r in o["reasons"] if r.get("code") != "blocked"],
         "warnings": [_text(w, lang) for w in o["warnings"]],
@@ -119,25 +133,37 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
             "label": typ["label_da"] if lang == "da" else typ["label_en"],
             "rule": rule_name(typ, lang),
             "description": _text(typ["description"], lang),
-            "conditions": [{"met": c["met"], "field": _field(c["field"], lang),
-                            "value": value_label(c["field"], c["value"], lang)} for c in typ["conditions"]],
+            "conditions": [
+                {
+                    "met": c["met"],
+                    "field": _field(c["field"], lang),
+                    "value": value_label(c["field"], c["value"], lang),
+                }
+                for c in typ["conditions"]
+            ],
             "notes": [_text(n, lang) for n in typ["notes"]],
         },
         "labour_force": {
-            "active": lf["active"], "met": sum(bool(c["met"]) for c in lf["criteria"].values()),
-            "criteria": [{"met": c["met"], "field": _field(name, lang), "value": value_label(name, c["value"], lang)}
-                         for name, c in lf["criteria"].items()],
+            "active": lf["active"],
+            "met": sum(bool(c["met"]) for c in lf["criteria"].values()),
+            "criteria": [
+                {"met": c["met"], "field": _field(name, lang), "value": value_label(name, c["value"], lang)}
+                for name, c in lf["criteria"].items()
+            ],
             "missing": [_field(name, lang) for name, c in lf["criteria"].items() if not c["met"]],
         },
         "offers": sorted(offers, key=lambda o: o["rank"]),
         "advised": [o for o in offers if o["advised"]],
         "blocked": [o for o in offers if not o["advised"]],
         "top_offer": contract.get("top_offer"),
-        "weights": ", ".join(f"{OUTCOME.label(k, lang).split(' /')[0]} {decimal(w, None, lang)}"
-                             for k, w in contract["outcome_weights"].items()),
+        "weights": ", ".join(
+            f"{OUTCOME.label(k, lang).split(' /')[0]} {decimal(w, None, lang)}"
+            for k, w in contract["outcome_weights"].items()
+        ),
         "notes": [_text(n, lang) for n in contract["notes"]],
         "warnings": [_text(w, lang) for w in contract["warnings"] if w.get("code") != "sparse_data"],
-        "model": contract["model"], "rules_version": contract["rules_version"],
+        "model": contract["model"],
+        "rules_version": contract["rules_version"],
         "statement": _text(contract["statement"], lang),
     }
 
@@ -145,17 +171,22 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
 def _decision_body(form: dict[str, str]) -> DecisionIn:
     """The API's decision body from the form (a too-long text is the API's 422)."""
     try:
-        return DecisionIn(offer=form.get("offer", ""), reason=form.get("reason") or None,
-                          comment=form.get("comment") or None)
+        return DecisionIn(
+            offer=form.get("offer", ""),
+            reason=form.get("reason") or None,
+            comment=form.get("comment") or None,
+        )
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "comment"
-        raise CaseError(422, "invalid_input", field=field, da=f"{field}: {err['msg']}",
-                       en=f"{field}: {err['msg']}") from None
+        raise CaseError(
+            422, "invalid_input", field=field, da=f"{field}: {err['msg']}", en=f"{field}: {err['msg']}"
+        ) from None
 
 
-def result_page(request: Request, session: Session, user: User, row: RecommendationRow, status: int = 200,
-                **context: Any) -> Response:
+def result_page(
+    request: Request, session: Session, user: User, row: RecommendationRow, status: int = 200, **context: Any
+) -> Response:
     """The result page for ``row``; ``context`` carries a refused form's values and errors
     (``form``/``errors`` for the decision, ``closure_form``/``closure_errors``, ``id_error``) and,
     for the what-if of issue 26, ``engine``."""
@@ -165,24 +196,42 @@ def result_page(request: Request, session: Session, user: User, row: Recommendat
     engine: RecommenderEngine | None = context.pop("engine", None)
     rec = view(row.contract, lang)
     rec["extra"] = extra_view(row, lang, engine, request.query_params.get("fejl"))
-    return page(request, "result.html", status, user=user, rec=rec, row=row,
-                citizen_shown=shown or translate("unknown_id", lang), citizen_known=shown is not None,
-                existing=before, decision=row.decision, closure_latest=newest,
-                offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
-                outcome_codes=OUTCOME.codes,
-                offer_label=lambda code: OFFER.label(code, lang),
-                outcome_label=lambda code: OUTCOME.label(code, lang),
-                support_label=lambda support: support_label(support, lang),
-                reasons=[(code, da if lang == "da" else en) for code, (da, en) in DECISION_REASONS.items()],
-                reused=context.pop("reused", None),
-                form=context.pop("form", None) or {"offer": row.top_offer or ""},
-                errors=context.pop("errors", None) or {}, closure_form=context.pop("closure_form", None),
-                closure_errors=context.pop("closure_errors", None), id_error=context.pop("id_error", None))
+    return page(
+        request,
+        "result.html",
+        status,
+        user=user,
+        rec=rec,
+        row=row,
+        citizen_shown=shown or translate("unknown_id", lang),
+        citizen_known=shown is not None,
+        existing=before,
+        decision=row.decision,
+        closure_latest=newest,
+        offers=[(i.code, i.da if lang == "da" else i.en) for i in OFFER.items],
+        outcome_codes=OUTCOME.codes,
+        offer_label=lambda code: OFFER.label(code, lang),
+        outcome_label=lambda code: OUTCOME.label(code, lang),
+        support_label=lambda support: support_label(support, lang),
+        reasons=[(code, da if lang == "da" else en) for code, (da, en) in DECISION_REASONS.items()],
+        reused=context.pop("reused", None),
+        form=context.pop("form", None) or {"offer": row.top_offer or ""},
+        errors=context.pop("errors", None) or {},
+        closure_form=context.pop("closure_form", None),
+        closure_errors=context.pop("closure_errors", None),
+        id_error=context.pop("id_error", None),
+    )
 
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
-def result(request: Request, session: DbSession, user: Adviser, engine: CurrentEngine,
-           recommendation_id: RecommendationId, hvad: bool = False) -> Response:
+def result(
+    request: Request,
+    session: DbSession,
+    user: Adviser,
+    engine: CurrentEngine,
+    recommendation_id: RecommendationId,
+    hvad: bool = False,
+) -> Response:
     try:
         row = find(session, user, recommendation_id, "recommendation.read")
     except CaseError as exc:
@@ -191,13 +240,17 @@ def result(request: Request, session: DbSession, user: Adviser, engine: CurrentE
     session.commit()
     reused = request.session.pop("reused", None)
     moment = row.created_at if reused == row.id else None
-    return result_page(request, session, user, row, reused=moment,
-                       engine=engine if hvad else None)
+    return result_page(request, session, user, row, reused=moment, engine=engine if hvad else None)
 
 
 @router.post("/recommendations/{recommendation_id}/decision", response_class=HTMLResponse)
-async def record_decision(request: Request, session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
-                          recommendation_id: RecommendationId) -> Response:
+async def record_decision(
+    request: Request,
+    session: DbSession,
+    pseudonyms: Pseudonyms,
+    user: Adviser,
+    recommendation_id: RecommendationId,
+) -> Response:
     form = await read_form(request)
     check_csrf(request, form)
     try:
@@ -207,16 +260,25 @@ async def record_decision(request: Request, session: DbSession, pseudonyms: Pseu
             return error_page(request, user, exc)
         row = find(session, user, recommendation_id, "decision.create")
         lang = language(request)
-        message = decision_sentence(exc.field, form, lang) if exc.status == 422 else (
-            exc.da if lang == "da" else exc.en)
-        return result_page(request, session, user, row, exc.status, form=form,
-                           errors={exc.field or "offer": message})
+        message = (
+            decision_sentence(exc.field, form, lang)
+            if exc.status == 422
+            else (exc.da if lang == "da" else exc.en)
+        )
+        return result_page(
+            request, session, user, row, exc.status, form=form, errors={exc.field or "offer": message}
+        )
     return redirect(f"/recommendations/{recommendation_id}#decision")
 
 
 @router.post("/recommendations/{recommendation_id}/citizen", response_class=HTMLResponse)
-async def type_citizen(request: Request, session: DbSession, pseudonyms: Pseudonyms, user: Adviser,
-                       recommendation_id: RecommendationId) -> Response:
+async def type_citizen(
+    request: Request,
+    session: DbSession,
+    pseudonyms: Pseudonyms,
+    user: Adviser,
+    recommendation_id: RecommendationId,
+) -> Response:
     """The adviser types the citizen id again (a new session): checked against the stored pseudonym,
     then kept in the signed session for this recommendation and the citizen's others."""
     form = await read_form(request)
@@ -230,8 +292,7 @@ async def type_citizen(request: Request, session: DbSession, pseudonyms: Pseudon
     try:
         ref = citizen_ref(pseudonyms, typed)
     except InvalidCitizenError as exc:
-        return result_page(request, session, user, row, 422,
-                           id_error=field_sentence(exc.problems[0], lang))
+        return result_page(request, session, user, row, 422, id_error=field_sentence(exc.problems[0], lang))
     if ref != row.citizen_ref:
         return result_page(request, session, user, row, 422, id_error=translate("ask_id_wrong", lang))
     rows = history(session, user, ref)

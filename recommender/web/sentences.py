@@ -42,8 +42,11 @@ def field_sentence(problem: FieldProblem, lang: str) -> str:
     """One intake field's problem as a sentence (the field's label, never its code)."""
     spec = FIELDS.get(problem.field)
     if spec is None:  # a field the page does not have (a forged form): nothing useful to name
-        return _pick(lang, "Formularen havde et felt, siden ikke kender. Udfyld formularen igen.",
-                     "The form had a field the page does not know. Fill in the form again.")
+        return _pick(
+            lang,
+            "Formularen havde et felt, siden ikke kender. Udfyld formularen igen.",
+            "The form had a field the page does not know. Fill in the form again.",
+        )
     label = spec.da if lang == "da" else spec.en
     value = problem.value
     choice = spec.kind in ("code", "bool")
@@ -54,26 +57,44 @@ def field_sentence(problem: FieldProblem, lang: str) -> str:
     shown = _typed(value)
     typed = _pick(lang, f" (du skrev {shown})", f" (you typed {shown})") if problem.show else ""
     if spec.kind == "int":
-        return _pick(lang, f"Skriv et helt tal fra {spec.low} til {spec.high} ved »{label}«{typed}.",
-                     f"Type a whole number from {spec.low} to {spec.high} for '{label}'{typed}.")
+        return _pick(
+            lang,
+            f"Skriv et helt tal fra {spec.low} til {spec.high} ved »{label}«{typed}.",
+            f"Type a whole number from {spec.low} to {spec.high} for '{label}'{typed}.",
+        )
     if choice:
-        return _pick(lang, f"Vælg et af svarene på listen ved »{label}«{typed}.",
-                     f"Choose one of the listed answers for '{label}'{typed}.")
+        return _pick(
+            lang,
+            f"Vælg et af svarene på listen ved »{label}«{typed}.",
+            f"Choose one of the listed answers for '{label}'{typed}.",
+        )
     text = value if isinstance(value, str) else str(value)
     if not problem.show or has_cpr(text):
         if spec.name == "citizen_id":
-            return _pick(lang, "Borger-id må aldrig være et CPR-nummer. Brug sagssystemets id.",
-                         "The citizen id must never be a CPR number. Use the case system's id.")
+            return _pick(
+                lang,
+                "Borger-id må aldrig være et CPR-nummer. Brug sagssystemets id.",
+                "The citizen id must never be a CPR number. Use the case system's id.",
+            )
         return _pick(lang, f"Skriv ikke CPR-numre ved »{label}«.", f"Do not write CPR numbers in '{label}'.")
     if spec.max_length is not None and len(text.strip()) > spec.max_length:
-        return _pick(lang, f"Skriv højst {spec.max_length} tegn ved »{label}«.",
-                     f"Write at most {spec.max_length} characters in '{label}'.")
+        return _pick(
+            lang,
+            f"Skriv højst {spec.max_length} tegn ved »{label}«.",
+            f"Write at most {spec.max_length} characters in '{label}'.",
+        )
     if text.strip().startswith(FORMULA_START):
-        return _pick(lang, f"»{label}« må ikke begynde med =, +, - eller @.",
-                     f"'{label}' must not start with =, +, - or @.")
+        return _pick(
+            lang,
+            f"»{label}« må ikke begynde med =, +, - eller @.",
+            f"'{label}' must not start with =, +, - or @.",
+        )
     if CONTROL.search(text):
-        return _pick(lang, f"Fjern usynlige kontroltegn fra »{label}«.",
-                     f"Remove invisible control characters from '{label}'.")
+        return _pick(
+            lang,
+            f"Fjern usynlige kontroltegn fra »{label}«.",
+            f"Remove invisible control characters from '{label}'.",
+        )
     return _pick(lang, f"Ret »{label}«{typed}.", f"Correct '{label}'{typed}.")
 
 
@@ -88,24 +109,38 @@ def decision_sentence(field: str | None, form: dict[str, str], lang: str) -> str
         return _pick(lang, "Vælg et tilbud.", "Choose an offer.")
     if field == "reason":
         if not form.get("reason", "").strip():
-            return _pick(lang, "Vælg en begrundelse, når I vælger et andet tilbud end det foreslåede.",
-                         "Choose a reason when you choose another offer than the suggested one.")
+            return _pick(
+                lang,
+                "Vælg en begrundelse, når I vælger et andet tilbud end det foreslåede.",
+                "Choose a reason when you choose another offer than the suggested one.",
+            )
         return _pick(lang, "Vælg en af begrundelserne på listen.", "Choose one of the listed reasons.")
     if field == "comment":
         comment = form.get("comment", "")
         if not comment.strip():
-            return _pick(lang, "Skriv en kommentar, når begrundelsen er »andet«.",
-                         "Write a comment when the reason is 'other'.")
+            return _pick(
+                lang,
+                "Skriv en kommentar, når begrundelsen er »andet«.",
+                "Write a comment when the reason is 'other'.",
+            )
         if has_cpr(comment):
-            return _pick(lang, "Skriv ikke CPR-numre i kommentaren.",
-                         "Do not write CPR numbers in the comment.")
+            return _pick(
+                lang, "Skriv ikke CPR-numre i kommentaren.", "Do not write CPR numbers in the comment."
+            )
         if CONTROL.search(comment):
-            return _pick(lang, "Fjern usynlige kontroltegn fra kommentaren.",
-                         "Remove invisible control characters from the comment.")
-        return _pick(lang, "Gør kommentaren kortere (højst 2000 tegn).",
-                     "Make the comment shorter (at most 2000 characters).")
-    return _pick(lang, "Beslutningen kunne ikke gemmes. Prøv igen.",
-                 "The decision could not be saved. Try again.")
+            return _pick(
+                lang,
+                "Fjern usynlige kontroltegn fra kommentaren.",
+                "Remove invisible control characters from the comment.",
+            )
+        return _pick(
+            lang,
+            "Gør kommentaren kortere (højst 2000 tegn).",
+            "Make the comment shorter (at most 2000 characters).",
+        )
+    return _pick(
+        lang, "Beslutningen kunne ikke gemmes. Prøv igen.", "The decision could not be saved. Try again."
+    )
 
 
 def closure_sentence(field: str | None, lang: str, *, high: int = 3650) -> str:
@@ -117,12 +152,19 @@ def closure_sentence(field: str | None, lang: str, *, high: int = 3650) -> str:
     if field == "outcome":
         return _pick(lang, "Vælg forløbets udfald.", "Choose the case's outcome.")
     if field == "closed":
-        return _pick(lang, "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden.",
-                     "Write a day as YYYY-MM-DD that is not in the future.")
+        return _pick(
+            lang,
+            "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden.",
+            "Write a day as YYYY-MM-DD that is not in the future.",
+        )
     if field == "duration_days":
-        return _pick(lang, f"Skriv varigheden som et helt antal dage fra 0 til {high}.",
-                     f"Write the length as a whole number of days from 0 to {high}.")
+        return _pick(
+            lang,
+            f"Skriv varigheden som et helt antal dage fra 0 til {high}.",
+            f"Write the length as a whole number of days from 0 to {high}.",
+        )
     if field == "offer":
         return _pick(lang, "Vælg det tilbud, borgeren fik.", "Choose the offer the citizen had.")
-    return _pick(lang, "Afslutningen kunne ikke gemmes. Prøv igen.",
-                 "The closure could not be saved. Try again.")
+    return _pick(
+        lang, "Afslutningen kunne ikke gemmes. Prøv igen.", "The closure could not be saved. Try again."
+    )

@@ -27,8 +27,21 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from recommender.web.text import LANGUAGES
 
-__all__ = ["COOKIE", "MAX_AGE", "CsrfError", "WebSession", "check_csrf", "csrf_token", "language",
-           "SHOWN_MAX", "read_form", "remember_citizen", "session_key", "shown_citizen", "start_session"]
+__all__ = [
+    "COOKIE",
+    "MAX_AGE",
+    "CsrfError",
+    "WebSession",
+    "check_csrf",
+    "csrf_token",
+    "language",
+    "SHOWN_MAX",
+    "read_form",
+    "remember_citizen",
+    "session_key",
+    "shown_citizen",
+    "start_session",
+]
 
 COOKIE = "p500_session"
 MAX_AGE = 8 * 3600  # one working day
@@ -67,8 +80,14 @@ def start_session(request: Request, uid: int) -> None:
     """A fresh session for the user who just logged in: a new id, its start, a new CSRF token."""
     lang = request.session.get("lang")
     request.session.clear()
-    request.session.update({"uid": uid, "sid": secrets.token_urlsafe(24), "iat": int(time.time()),
-                            **({"lang": lang} if lang else {})})
+    request.session.update(
+        {
+            "uid": uid,
+            "sid": secrets.token_urlsafe(24),
+            "iat": int(time.time()),
+            **({"lang": lang} if lang else {}),
+        }
+    )
 
 
 def session_key(request: Request) -> str | None:
@@ -117,7 +136,9 @@ SHOWN_MAX = 20  # citizen ids remembered per session (newest kept)
 def remember_citizen(request: Request, recommendation_ids: list[int], citizen_id: str) -> None:
     """Remember the citizen id the adviser typed for these recommendations (the database keeps only
     its pseudonym), so their pages show it; at most :data:`SHOWN_MAX`, the newest kept."""
-    shown = {k: v for k, v in (request.session.get("shown") or {}).items() if k not in map(str, recommendation_ids)}
+    shown = {
+        k: v for k, v in (request.session.get("shown") or {}).items() if k not in map(str, recommendation_ids)
+    }
     shown.update({str(i): citizen_id for i in recommendation_ids})
     request.session["shown"] = dict(list(shown.items())[-SHOWN_MAX:])
 

@@ -80,15 +80,42 @@ def test_evaluate_against_prints_side_by_side_and_a_verdict(fitted, holdout, tmp
     cohort = write_cohort(holdout, tmp_path / "holdout.csv").source
     assert main(["models", "export-default", "--out", str(tmp_path / "i-brug.p500model")]) == 0
     capsys.readouterr()
-    assert main(["evaluate", cohort, "--model", str(model), "--against",
-                 str(tmp_path / "i-brug.p500model"), "--bootstrap", "100"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                cohort,
+                "--model",
+                str(model),
+                "--against",
+                str(tmp_path / "i-brug.p500model"),
+                "--bootstrap",
+                "100",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out.splitlines()
     assert out[-1].startswith("Dom / verdict: bedre (better)")
     header = next(line for line in out if line.startswith("model "))
     row = next(line for line in out if line.startswith("log loss "))
     assert len(header) <= len(row)  # the version columns line up over the figures
-    assert main(["evaluate", cohort, "--model", str(model), "--against",
-                 str(tmp_path / "i-brug.p500model"), "--bootstrap", "100", "--json"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                cohort,
+                "--model",
+                str(model),
+                "--against",
+                str(tmp_path / "i-brug.p500model"),
+                "--bootstrap",
+                "100",
+                "--json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["comparison"]["verdict"] == "better" and data["in_sample"] is False
     assert main(["evaluate", cohort, "--against", str(model), "--bootstrap", "2"]) == 2

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-import yaml
 
 from recommender import RecommenderError
-from recommender.cli import main
 from recommender.analysis.invest import InvestmentError, investment_model
+from recommender.cli import main
 from recommender.synth import load_figures
-
 
 
 def _published() -> dict:
@@ -36,8 +33,12 @@ def test_defaults_reproduce_bilag_b() -> None:
 def test_break_even_is_rounded_up_to_the_citizens_needed_to_cover_the_cost() -> None:
     r = investment_model()
     assert (r.break_even_citizens_tax_needed, r.break_even_citizens_result_subsidy_needed) == (8, 5)
-    for kwargs in ({}, {"hourly_rate_dkk": 300}, {"municipal_tax_per_citizen_dkk": 20_000},
-                   {"adviser_hours_per_month": 40}):
+    for kwargs in (
+        {},
+        {"hourly_rate_dkk": 300},
+        {"municipal_tax_per_citizen_dkk": 20_000},
+        {"adviser_hours_per_month": 40},
+    ):
         x = investment_model(**kwargs)
         n = x.break_even_citizens_tax_needed
         assert n * x.assumptions.municipal_tax_per_citizen_dkk >= x.annual_cost_dkk
@@ -59,8 +60,10 @@ def test_every_assumption_changes_the_arithmetic() -> None:
     assert investment_model(result_subsidy_dkk=0).break_even_citizens_result_subsidy is None
     assert investment_model(annual_wage_dkk=310_000).implied_municipal_tax_rate == 0.1
     assert investment_model(share_in_integration_programme=1).citizens_with_result_subsidy == 25
-    assert investment_model(share_in_integration_programme=0).net_gain_with_result_subsidy_dkk == \
-        base.net_gain_year_1_dkk
+    assert (
+        investment_model(share_in_integration_programme=0).net_gain_with_result_subsidy_dkk
+        == base.net_gain_year_1_dkk
+    )
 
 
 def test_result_subsidy_counts_only_citizens_within_the_programme() -> None:
@@ -70,17 +73,20 @@ def test_result_subsidy_counts_only_citizens_within_the_programme() -> None:
     assert r.net_gain_with_result_subsidy_dkk == r.net_gain_year_1_dkk + r.result_subsidy_total_dkk
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"adviser_hours_per_month": -5}, "adviser_hours_per_month"),
-    ({"job_share": 1.2}, "job_share"),
-    ({"education_share": "-0.1"}, "education_share"),
-    ({"job_share": 0.6, "education_share": 0.3, "active_share": 0.2}, "job_share+education_share"),
-    ({"hourly_rate_dkk": "mange"}, "hourly_rate_dkk"),
-    ({"hourly_rate_dkk": float("nan")}, "hourly_rate_dkk"),
-    ({"completions_per_year": True}, "completions_per_year"),
-    ({"municipal_tax_per_citizen_dkk": 300_000}, "municipal_tax_per_citizen_dkk"),
-    ({"job_shares": 0.3}, "job_shares"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"adviser_hours_per_month": -5}, "adviser_hours_per_month"),
+        ({"job_share": 1.2}, "job_share"),
+        ({"education_share": "-0.1"}, "education_share"),
+        ({"job_share": 0.6, "education_share": 0.3, "active_share": 0.2}, "job_share+education_share"),
+        ({"hourly_rate_dkk": "mange"}, "hourly_rate_dkk"),
+        ({"hourly_rate_dkk": float("nan")}, "hourly_rate_dkk"),
+        ({"completions_per_year": True}, "completions_per_year"),
+        ({"municipal_tax_per_citizen_dkk": 300_000}, "municipal_tax_per_citizen_dkk"),
+        ({"job_shares": 0.3}, "job_shares"),
+    ],
+)
 def test_bad_assumptions_are_named(kwargs: dict, field: str) -> None:
     with pytest.raises(InvestmentError) as info:
         investment_model(**kwargs)
@@ -103,9 +109,15 @@ def test_danish_decimal_comma_accepted() -> None:
 def test_cli_danish_screen(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["invest"]) == 0
     out = capsys.readouterr().out
-    for text in ("231.000 kr.", "230.400 kr.", "16 borgere", "496.000 kr.", "265.000 kr.",
-                 "Break-even på skat:         8 borgere (7,45 rundet op; rapporten: ca. 7)",
-                 "Break-even på resultattilskud: 5 borgere (4,53 rundet op; rapporten: ca. 5)"):
+    for text in (
+        "231.000 kr.",
+        "230.400 kr.",
+        "16 borgere",
+        "496.000 kr.",
+        "265.000 kr.",
+        "Break-even på skat:         8 borgere (7,45 rundet op; rapporten: ca. 7)",
+        "Break-even på resultattilskud: 5 borgere (4,53 rundet op; rapporten: ca. 5)",
+    ):
         assert text in out
 
 
@@ -117,13 +129,16 @@ def test_cli_json_with_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["citizens_into_job"] == 18
 
 
-@pytest.mark.parametrize("argv", [
-    ["invest", "--adviser-hours", "-80"],
-    ["invest", "--job-share", "1.5"],
-    ["invest", "--job-share", "0.7", "--education-share", "0.4"],
-    ["invest", "--hourly-rate", "abc"],
-    ["invest", "--no-such-option", "1"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["invest", "--adviser-hours", "-80"],
+        ["invest", "--job-share", "1.5"],
+        ["invest", "--job-share", "0.7", "--education-share", "0.4"],
+        ["invest", "--hourly-rate", "abc"],
+        ["invest", "--no-such-option", "1"],
+    ],
+)
 def test_cli_bad_options_exit_2_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err

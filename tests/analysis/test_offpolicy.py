@@ -33,8 +33,9 @@ def test_recovers_the_known_value_of_the_best_policy(cohort) -> None:
     assert r.status == "ok"
     assert r.dr_interval[0] <= truth <= r.dr_interval[1]
     assert r.ipw_interval[0] <= truth <= r.ipw_interval[1]
-    truth_given = float((true_all(cohort) @ W)[np.arange(len(cohort)), [OFFER.codes.index(o) for o in
-                                                                      cohort["offer"]]].mean())
+    truth_given = float(
+        (true_all(cohort) @ W)[np.arange(len(cohort)), [OFFER.codes.index(o) for o in cohort["offer"]]].mean()
+    )
     assert r.difference_interval[0] <= truth - truth_given <= r.difference_interval[1]
     assert r.difference_interval[0] > 0  # following the truly best offer is better than what was done
     o = r.overlap
@@ -61,7 +62,8 @@ def test_too_poor_overlap_gives_no_estimate(cohort) -> None:
     assert r.status == "poor_overlap" and r.dr is None and r.ipw is None and r.difference is None
     assert "Overlap for ringe til at sige noget" in r.message_da
     assert r.overlap.n_followed == 10 and r.observed == pytest.approx(
-        float(np.mean([WEIGHTS[o] for o in few["outcome"]])))
+        float(np.mean([WEIGHTS[o] for o in few["outcome"]]))
+    )
     assert "–" in r.text()
 
 

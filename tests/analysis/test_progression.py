@@ -7,27 +7,49 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _rules_support import STANDARD
 
 from recommender import RecommenderError
+from recommender.analysis.progression import GROUPS, PROGRESSION_ITEMS, progression_tables
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.synth import generate_cohort, load_figures
-from recommender.analysis.progression import GROUPS, PROGRESSION_ITEMS, progression_tables
 
-from _rules_support import STANDARD
-
-BASE = dict(STANDARD, citizen_id="X", years_in_denmark=3, children_under_18=0, active_job_seeker="no",
-            searches_broadly="no", network_use="low", offer="internship", outcome="job")
+BASE = dict(
+    STANDARD,
+    citizen_id="X",
+    years_in_denmark=3,
+    children_under_18=0,
+    active_job_seeker="no",
+    searches_broadly="no",
+    network_use="low",
+    offer="internship",
+    outcome="job",
+)
 
 
 def _small_cohort() -> pd.DataFrame:
     # 4 labour-force rows, 2 other rows; active_job_seeker at intake / closing ("" = not registered).
-    spec = [("job", "no", "yes"), ("education", "partly", "yes"), ("active", "no", "partly"),
-            ("job", "yes", ""), ("other", "no", "no"), ("other", "partly", "")]
+    spec = [
+        ("job", "no", "yes"),
+        ("education", "partly", "yes"),
+        ("active", "no", "partly"),
+        ("job", "yes", ""),
+        ("other", "no", "no"),
+        ("other", "partly", ""),
+    ]
     rows = []
     for i, (outcome, intake, closing) in enumerate(spec):
-        rows.append(dict(BASE, citizen_id=f"C{i}", outcome=outcome, active_job_seeker=intake,
-                         active_job_seeker_closing=closing, network_use_closing="i høj grad"))
+        rows.append(
+            dict(
+                BASE,
+                citizen_id=f"C{i}",
+                outcome=outcome,
+                active_job_seeker=intake,
+                active_job_seeker_closing=closing,
+                network_use_closing="i høj grad",
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -42,9 +64,11 @@ def test_shares_and_progression_by_hand() -> None:
     everyone = report.tables["active_job_seeker"]["all"]
     assert everyone["yes"].intake == pytest.approx(100 / 6, abs=0.01)
     assert everyone["yes"].closing == 50.0
-    assert report.counts["active_job_seeker"] == {"labour_force": {"intake": 4, "closing": 3},
-                                                  "other": {"intake": 2, "closing": 1},
-                                                  "all": {"intake": 6, "closing": 4}}
+    assert report.counts["active_job_seeker"] == {
+        "labour_force": {"intake": 4, "closing": 3},
+        "other": {"intake": 2, "closing": 1},
+        "all": {"intake": 6, "closing": 4},
+    }
     net = report.tables["network_use"]["all"]
     assert set(net) == {"not_at_all", "low", "lesser", "some", "high", "not_relevant"}
     assert (net["low"].intake, net["low"].progression, net["high"].progression) == (100.0, -100.0, 100.0)
@@ -57,8 +81,9 @@ def test_missing_closing_column_gives_intake_only() -> None:
     assert report.counts["wants_employment"]["all"]["closing"] == 0
 
 
-def test_json_shape_is_exactly_criterion_group_answer(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_shape_is_exactly_criterion_group_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "kohorte.csv"
     write_cohort(_small_cohort(), path)
     assert main(["progression", str(path), "--json"]) == 0
@@ -70,7 +95,10 @@ def test_json_shape_is_exactly_criterion_group_answer(tmp_path: Path,
             for cell in answers.values():
                 assert set(cell) == {"intake", "closing", "progression"}
     assert data["active_job_seeker"]["labour_force"]["yes"] == {
-        "intake": 25.0, "closing": 66.67, "progression": 41.67}
+        "intake": 25.0,
+        "closing": 66.67,
+        "progression": 41.67,
+    }
 
 
 def test_screen_table_is_danish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,8 +141,10 @@ def _reference() -> dict:
             }
     net = published["network_use"]  # tabel 36 / 37: all citizens only
     n_in, n_out = (sum(v[0] for v in net[t].values()) for t in ("intake", "closing"))
-    out["network_use"] = {code: {"all": 100 * net["closing"][code][0] / n_out
-                                 - 100 * net["intake"][code][0] / n_in} for code in net["intake"]}
+    out["network_use"] = {
+        code: {"all": 100 * net["closing"][code][0] / n_out - 100 * net["intake"][code][0] / n_in}
+        for code in net["intake"]
+    }
     return out
 
 
@@ -128,9 +158,11 @@ def test_printed_progression_agrees_with_counts_except_known_typos() -> None:
         for answer, groups in answers.items():
             printed = dict(zip(GROUPS, published[item]["relative_progression_printed"][answer]))
             off |= {(item, answer, g) for g in GROUPS if abs(printed[g] - groups[g]) > 1.0}
-    assert off == {("active_job_seeker", "yes", "other"),            # sign typo: -10,3 for +10,3
-                   ("can_start_within_14_days", "partly", "all"),    # -10,5 for -15,5
-                   ("can_start_within_14_days", "no", "all")}        # -32,8 for -3,2
+    assert off == {
+        ("active_job_seeker", "yes", "other"),  # sign typo: -10,3 for +10,3
+        ("can_start_within_14_days", "partly", "all"),  # -10,5 for -15,5
+        ("can_start_within_14_days", "no", "all"),
+    }  # -32,8 for -3,2
 
 
 @pytest.mark.slow
@@ -140,6 +172,8 @@ def test_large_synthetic_cohort_reproduces_the_reports_progression() -> None:
     reference = _reference()
     worst = max(
         (abs(report.tables[item][group][answer].progression - value), item, group, answer)
-        for item, answers in reference.items() for answer, groups in answers.items()
-        for group, value in groups.items())
+        for item, answers in reference.items()
+        for answer, groups in answers.items()
+        for group, value in groups.items()
+    )
     assert worst[0] < 4.0, f"largest deviation {worst[0]:.1f} pp at {worst[1:]}"

@@ -9,17 +9,24 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from recommender.analysis.report import ReportError, write_report
 from recommender.cli import main
 from recommender.cohort import write_cohort
-from recommender.model import load_model
-from recommender.analysis.report import ReportError, write_report
 from recommender.errors import OutputError
+from recommender.model import load_model
 from recommender.synth import generate_cohort
 
 pytestmark = pytest.mark.slow  # trains models and draws every figure: minutes
 
-REQUIRED = ("calibration_job.png", "calibration_education.png", "calibration_active.png",
-            "calibration_other.png", "offer_outcome.png", "groups_gender.png", "groups_origin.png")
+REQUIRED = (
+    "calibration_job.png",
+    "calibration_education.png",
+    "calibration_active.png",
+    "calibration_other.png",
+    "offer_outcome.png",
+    "groups_gender.png",
+    "groups_origin.png",
+)
 
 
 class _Page(HTMLParser):
@@ -89,7 +96,16 @@ def test_page_is_danish_with_model_card_and_table_38(rendered: Path, model) -> N
     assert "Beskyttede oplysninger" in text and "Nej – køn, oprindelse og nationalitet" in text
     assert "tabel 38" in text and "18 (50,0 %)" in text and "30 (30,9 %)" in text  # tabel 38 rows
     assert "Kalibrering" in text and "Typologier" in text and "Støtte" in text
-    for code in ("job", "education", "active", "other", "wage_subsidy", "counselling", "female", "non_western"):
+    for code in (
+        "job",
+        "education",
+        "active",
+        "other",
+        "wage_subsidy",
+        "counselling",
+        "female",
+        "non_western",
+    ):
         assert code in text
 
 
@@ -100,8 +116,9 @@ def test_rerun_replaces_an_earlier_report(cohort_csv: Path, rendered: Path) -> N
     assert not [p for p in rendered.parent.iterdir() if p.name.startswith(".rapport.")]
 
 
-def test_failed_run_leaves_no_half_written_report(cohort_csv: Path, rendered: Path, model,
-                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_run_leaves_no_half_written_report(
+    cohort_csv: Path, rendered: Path, model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recommender.analysis.report import _plots
 
     def broken(*args, **kwargs):
@@ -119,8 +136,9 @@ def test_failed_run_leaves_no_half_written_report(cohort_csv: Path, rendered: Pa
     assert not [p for p in rendered.parent.iterdir() if p.name.startswith(".rapport.")]
 
 
-def test_refuses_a_foreign_directory_and_bad_input(cohort_csv: Path, tmp_path: Path, model,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_refuses_a_foreign_directory_and_bad_input(
+    cohort_csv: Path, tmp_path: Path, model, capsys: pytest.CaptureFixture[str]
+) -> None:
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")
@@ -131,8 +149,19 @@ def test_refuses_a_foreign_directory_and_bad_input(cohort_csv: Path, tmp_path: P
     bad = tmp_path / "bad.csv"
     bad.write_text(cohort_csv.read_text(encoding="utf-8").replace(",job,", ",jobb,", 1), encoding="utf-8")
     assert main(["report", str(bad), "--out", str(tmp_path / "x")]) == 2
-    assert main(["report", str(cohort_csv), "--out", str(tmp_path / "y"), "--model",
-                 str(tmp_path / "missing.model")]) == 2
+    assert (
+        main(
+            [
+                "report",
+                str(cohort_csv),
+                "--out",
+                str(tmp_path / "y"),
+                "--model",
+                str(tmp_path / "missing.model"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.count("fejl/error:") == 3 and "Traceback" not in err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
@@ -144,6 +173,7 @@ def test_refuses_a_foreign_directory_and_bad_input(cohort_csv: Path, tmp_path: P
 
 # --------------------------------------------------------------------------- the analyst's full picture
 
+
 @pytest.fixture(scope="module")
 def compared(cohort_csv: Path, tmp_path_factory: pytest.TempPathFactory, model):
     """A report of a small challenger against the built-in model (the one in use)."""
@@ -154,8 +184,21 @@ def compared(cohort_csv: Path, tmp_path_factory: pytest.TempPathFactory, model):
     save_model(challenger, folder / "ny.p500model")
     save_model(model, folder / "i-brug.p500model")
     out = folder / "rapport"
-    assert main(["report", str(cohort_csv), "--out", str(out), "--model", str(folder / "ny.p500model"),
-                 "--against", str(folder / "i-brug.p500model")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(cohort_csv),
+                "--out",
+                str(out),
+                "--model",
+                str(folder / "ny.p500model"),
+                "--against",
+                str(folder / "i-brug.p500model"),
+            ]
+        )
+        == 0
+    )
     return out, challenger
 
 

@@ -43,10 +43,12 @@ def test_the_api_recommendation_is_recommend_to_dict(service, engine, name):
 
 def test_responses_are_never_cached(service):
     headers = service.user("anna")
-    for r in (service.client.post(f"{API}/recommendations", json=example(), headers=headers),
-              service.client.get(f"{API}/recommendations/1", headers=headers),
-              service.client.get(f"{API}/recommendations/99", headers=headers),
-              service.client.get(f"{API}/model")):
+    for r in (
+        service.client.post(f"{API}/recommendations", json=example(), headers=headers),
+        service.client.get(f"{API}/recommendations/1", headers=headers),
+        service.client.get(f"{API}/recommendations/99", headers=headers),
+        service.client.get(f"{API}/model"),
+    ):
         assert r.headers["cache-control"] == "no-store"
         assert r.headers["x-content-type-options"] == "nosniff"
 
@@ -79,8 +81,11 @@ def test_decision_rules_reason_codes_and_finality(service):
     rec = _create(service, headers)
     rid, top = rec["id"], rec["recommendation"]["top_offer"]
     other = next(o["offer"] for o in rec["recommendation"]["offers"] if o["offer"] != top)
-    post = lambda body: service.client.post(f"{API}/recommendations/{rid}/decision",  # noqa: E731
-                                            json=body, headers=headers)
+    post = lambda body: service.client.post(
+        f"{API}/recommendations/{rid}/decision",  # noqa: E731
+        json=body,
+        headers=headers,
+    )
     e = _error(post({"offer": other}), 422, "invalid_input", "reason")
     assert "citizen_preference" in e["message_en"] and top in e["message_en"]
     _error(post({"offer": other, "reason": "citizen_preferance"}), 422, field="reason")
@@ -106,8 +111,9 @@ def test_following_the_advice_needs_no_reason_and_labels_are_accepted(service):
     rec = _create(service, headers)
     top = rec["recommendation"]["top_offer"]
     label = next(o["label_da"] for o in rec["recommendation"]["offers"] if o["offer"] == top)
-    r = service.client.post(f"{API}/recommendations/{rec['id']}/decision", json={"offer": label},
-                            headers=headers)
+    r = service.client.post(
+        f"{API}/recommendations/{rec['id']}/decision", json={"offer": label}, headers=headers
+    )
     assert r.status_code == 201, r.text
     assert r.json()["offer"] == top and r.json()["followed"] is True and r.json()["reason"] is None
 
@@ -117,16 +123,30 @@ def test_municipalities_are_kept_apart(service):
     bo = service.user("bo", municipality="Rødovre")
     rec = _create(service, anna)
     _error(service.client.get(f"{API}/recommendations/{rec['id']}", headers=bo), 404, "not_found")
-    _error(service.client.post(f"{API}/recommendations/{rec['id']}/decision",
-                               json={"offer": "counselling", "reason": "other", "comment": "x"},
-                               headers=bo), 404)
+    _error(
+        service.client.post(
+            f"{API}/recommendations/{rec['id']}/decision",
+            json={"offer": "counselling", "reason": "other", "comment": "x"},
+            headers=bo,
+        ),
+        404,
+    )
     hist = service.client.get(f"{API}/citizens/{example()['citizen_id']}/recommendations", headers=bo)
     assert hist.status_code == 200 and hist.json()["recommendations"] == []
-    _error(service.client.post(f"{API}/citizens/{example()['citizen_id']}/closure", headers=bo,
-                               json={"offer": "counselling", "outcome": "job", "closed": "2026-01-02",
-                                     "duration_days": 30}), 404)
-    _error(service.client.post(f"{API}/recommendations", json=example(), headers=bo), 403,
-           "other_municipality", "municipality")
+    _error(
+        service.client.post(
+            f"{API}/citizens/{example()['citizen_id']}/closure",
+            headers=bo,
+            json={"offer": "counselling", "outcome": "job", "closed": "2026-01-02", "duration_days": 30},
+        ),
+        404,
+    )
+    _error(
+        service.client.post(f"{API}/recommendations", json=example(), headers=bo),
+        403,
+        "other_municipality",
+        "municipality",
+    )
     _error(service.client.get(f"{API}/recommendations/999999", headers=anna), 404)
 
 
@@ -136,8 +156,12 @@ def test_authentication_and_roles(service):
     anna = service.user("anna")
     analyst = service.user("ida", role="analyst", municipality=None)
     admin = service.user("root", role="admin", municipality=None)
-    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic YTpi"},
-                    {"Authorization": anna["Authorization"] + "x"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Basic YTpi"},
+        {"Authorization": anna["Authorization"] + "x"},
+    ):
         r = service.client.post(f"{API}/recommendations", json=example(), headers=headers)
         _error(r, 401, "unauthorized")
         assert r.headers["www-authenticate"] == "Bearer"
@@ -163,10 +187,17 @@ def test_expired_token_is_refused(service):
     _error(service.client.get(f"{API}/model", headers=headers), 401)
 
 
-@pytest.mark.parametrize("change", [
-    {"wants_employment": "maybe"}, {"wants_employmnt": "yes"}, {"children_under_18": 2.5},
-    {"citizen_id": "010190-1234"}, {"municipality": None}, {"years_in_denmark": "x" * 5000},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"wants_employment": "maybe"},
+        {"wants_employmnt": "yes"},
+        {"children_under_18": 2.5},
+        {"citizen_id": "010190-1234"},
+        {"municipality": None},
+        {"years_in_denmark": "x" * 5000},
+    ],
+)
 def test_bad_intake_is_422_naming_the_field_like_the_cli(service, change):
     headers = service.user("anna")
     record = {**example(), **change}
@@ -179,7 +210,7 @@ def test_bad_intake_is_422_naming_the_field_like_the_cli(service, change):
     assert e["message_da"] != e["message_en"]
 
 
-@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b"\"text\"", b"{\"a\": NaN}", b"\xff\xfe{}"])
+@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b'"text"', b'{"a": NaN}', b"\xff\xfe{}"])
 def test_malformed_bodies_are_422(service, body):
     headers = {**service.user("anna"), "Content-Type": "application/json"}
     _error(service.client.post(f"{API}/recommendations", content=body, headers=headers), 422)
@@ -189,8 +220,7 @@ def test_unknown_routes_methods_and_huge_bodies_get_json_errors(service):
     headers = service.user("anna")
     _error(service.client.get(f"{API}/nothing"), 404)
     _error(service.client.delete(f"{API}/recommendations/1", headers=headers), 405)
-    _error(service.client.get(f"{API}/recommendations/abc", headers=headers), 422,
-           field="recommendation_id")
+    _error(service.client.get(f"{API}/recommendations/abc", headers=headers), 422, field="recommendation_id")
     _error(service.client.get(f"{API}/recommendations/{10**30}", headers=headers), 422)
     big = {**example(), "job_goal": "x" * 100_000}
     _error(service.client.post(f"{API}/recommendations", json=big, headers=headers), 413)
@@ -201,8 +231,9 @@ def test_unknown_routes_methods_and_huge_bodies_get_json_errors(service):
             yield b"x" * 1000
         yield b'"}'
 
-    r = service.client.post(f"{API}/recommendations", content=chunks(),
-                            headers={**headers, "Content-Type": "application/json"})
+    r = service.client.post(
+        f"{API}/recommendations", content=chunks(), headers={**headers, "Content-Type": "application/json"}
+    )
     _error(r, 413)
 
 
@@ -229,14 +260,18 @@ def test_closure(service):
 
     # issue 28: a closure is on or after its recommendation (made today here)
     body = {"offer": "internship", "outcome": "job", "closed": date.today().isoformat(), "duration_days": 120}
-    _error(service.client.post(url, json={**body, "outcome": "jobb"}, headers=headers), 422,
-           field="outcome")
-    _error(service.client.post(url, json={**body, "closed": "2999-01-01"}, headers=headers), 422,
-           field="closed")
-    _error(service.client.post(url, json={**body, "closed": "01-03-2026"}, headers=headers), 422,
-           field="closed")
-    _error(service.client.post(url, json={**body, "duration_days": -1}, headers=headers), 422,
-           field="duration_days")
+    _error(service.client.post(url, json={**body, "outcome": "jobb"}, headers=headers), 422, field="outcome")
+    _error(
+        service.client.post(url, json={**body, "closed": "2999-01-01"}, headers=headers), 422, field="closed"
+    )
+    _error(
+        service.client.post(url, json={**body, "closed": "01-03-2026"}, headers=headers), 422, field="closed"
+    )
+    _error(
+        service.client.post(url, json={**body, "duration_days": -1}, headers=headers),
+        422,
+        field="duration_days",
+    )
     _error(service.client.post(f"{API}/citizens/P500-NOBODY/closure", json=body, headers=headers), 404)
     r = service.client.post(url, json=body, headers=headers)
     assert r.status_code == 201, r.text
@@ -254,7 +289,7 @@ def test_model_endpoint_and_atomic_engine_swap(service, engine, tmp_path):
     info = service.client.get(f"{API}/model", headers=headers).json()
     assert info["model"]["version"] == engine.model_version
     assert info["rules_version"] == engine.rules_version and "selection" in info["summary"]
-    text = (tmp_path / "r.yaml")
+    text = tmp_path / "r.yaml"
     from pathlib import Path
 
     import recommender
@@ -281,9 +316,15 @@ def test_offline_docs_and_schema(service):
     assert "cdn" not in page.text.lower()
     assert service.client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
     schema = service.client.get(f"{API}/openapi.json").json()
-    assert {f"{API}/recommendations", f"{API}/recommendations/{{recommendation_id}}",
-            f"{API}/recommendations/{{recommendation_id}}/decision",
-            f"{API}/recommendations/{{recommendation_id}}/typology",  # issue 26
-            f"{API}/recommendations/{{recommendation_id}}/what-if",  # issue 26
-            f"{API}/citizens/{{citizen_id}}/recommendations", f"{API}/citizens/{{citizen_id}}/closure",
-            f"{API}/model", f"{API}/monitor", "/healthz"} == set(schema["paths"])
+    assert {
+        f"{API}/recommendations",
+        f"{API}/recommendations/{{recommendation_id}}",
+        f"{API}/recommendations/{{recommendation_id}}/decision",
+        f"{API}/recommendations/{{recommendation_id}}/typology",  # issue 26
+        f"{API}/recommendations/{{recommendation_id}}/what-if",  # issue 26
+        f"{API}/citizens/{{citizen_id}}/recommendations",
+        f"{API}/citizens/{{citizen_id}}/closure",
+        f"{API}/model",
+        f"{API}/monitor",
+        "/healthz",
+    } == set(schema["paths"])

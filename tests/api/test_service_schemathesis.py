@@ -12,13 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 pytestmark = pytest.mark.slow  # hundreds of generated requests against the whole schema
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,9 @@ def adviser_service(tmp_path_factory, engine):
     with svc.client:
         headers = svc.user("anna")
         for _ in range(3):
-            assert svc.client.post("/api/v1/recommendations", json=example(), headers=headers).status_code == 201
+            assert (
+                svc.client.post("/api/v1/recommendations", json=example(), headers=headers).status_code == 201
+            )
         svc.headers = headers
         yield svc
     svc.db.dispose()
@@ -45,9 +49,9 @@ def test_no_server_error_and_responses_match_the_schema(adviser_service, mode):
     assert len(operations) == 8
     tested = []
     for operation in operations:
+
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=40, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def check(case):
             case.call_and_validate(headers=adviser_service.headers, checks=CHECKS)
 

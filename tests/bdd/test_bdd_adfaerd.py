@@ -6,9 +6,9 @@ the feature file's `Baggrund` table (Danish field names and values)."""
 from __future__ import annotations
 
 import numpy as np
+from _rules_support import STANDARD
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from _rules_support import STANDARD
 from recommender import Citizen, Recommendation, load_model, load_rules, recommend
 from recommender.recommending.certainty import CLEAR_P_BEST
 from recommender.recommending.directions import field_directions
@@ -42,8 +42,9 @@ def _offer(danish: str) -> str:
 
 
 def _outcome(danish: str) -> str:
-    code = next((c for c in OUTCOME.codes if OUTCOME.label(c, "da").casefold().startswith(danish.casefold())),
-                None)
+    code = next(
+        (c for c in OUTCOME.codes if OUTCOME.label(c, "da").casefold().startswith(danish.casefold())), None
+    )
     assert code is not None, f"ukendt afslutning {danish!r}"
     return code
 
@@ -148,8 +149,9 @@ def _verdict_names_first(forslag: Recommendation) -> None:
     assert forslag.verdict is not None and forslag.verdict.indistinct[0] == forslag.top_offer
     label = OFFER.label(forslag.top_offer, "da")
     message = forslag.verdict_message.da if forslag.verdict_message else ""
-    assert label in message and all(message.index(label) <= message.index(OFFER.label(o, "da"))
-                                    for o in forslag.verdict.indistinct)
+    assert label in message and all(
+        message.index(label) <= message.index(OFFER.label(o, "da")) for o in forslag.verdict.indistinct
+    )
 
 
 @then("er det første tilbud det, der oftest er bedst i modellens genberegninger")
@@ -198,8 +200,12 @@ def _not_advised(forslag: Recommendation, tilbud: str) -> None:
     assert not forslag.offer(_offer(tilbud)).advised
 
 
-@then(parsers.parse('siger vurderingen "{klar}", når det første tilbud er bedst i mindst 60 % af '
-                    'genberegningerne og data ikke er tynde, og ellers "{uklar}"'))
+@then(
+    parsers.parse(
+        'siger vurderingen "{klar}", når det første tilbud er bedst i mindst 60 % af '
+        'genberegningerne og data ikke er tynde, og ellers "{uklar}"'
+    )
+)
 def _verdict(forslag: Recommendation, klar: str, uklar: str) -> None:
     first = forslag.offers[0]
     thin = any(w.code == "sparse_data" for w in forslag.warnings)

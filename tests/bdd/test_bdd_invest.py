@@ -67,19 +67,29 @@ def _net(state: dict, kr: int) -> None:
     assert _result(state).net_gain_year_1_dkk == kr
 
 
-@then(parsers.parse("skal {n:d} borgere i arbejde før skatteindtægten dækker lønudgiften "
-                    "(rapporten skriver ca. {printed:d})"))
+@then(
+    parsers.parse(
+        "skal {n:d} borgere i arbejde før skatteindtægten dækker lønudgiften "
+        "(rapporten skriver ca. {printed:d})"
+    )
+)
 def _break_even_tax(state: dict, n: int, printed: int) -> None:
     r = _result(state)
     assert (r.break_even_citizens_tax_needed, r.break_even_citizens_tax_approx) == (n, printed)
 
 
-@then(parsers.parse("skal {n:d} borgere i job eller uddannelse før resultattilskuddet dækker lønudgiften "
-                    "(rapporten skriver ca. {printed:d})"))
+@then(
+    parsers.parse(
+        "skal {n:d} borgere i job eller uddannelse før resultattilskuddet dækker lønudgiften "
+        "(rapporten skriver ca. {printed:d})"
+    )
+)
 def _break_even_subsidy(state: dict, n: int, printed: int) -> None:
     r = _result(state)
-    assert (r.break_even_citizens_result_subsidy_needed,
-            r.break_even_citizens_result_subsidy_approx) == (n, printed)
+    assert (r.break_even_citizens_result_subsidy_needed, r.break_even_citizens_result_subsidy_approx) == (
+        n,
+        printed,
+    )
 
 
 @then(parsers.parse('afvises forudsætningerne med en besked der nævner "{text}"'))

@@ -65,6 +65,7 @@ def _recommend(borger: dict[str, object], ctx: dict[str, object]) -> Recommendat
 
 # --- target group, health, no offer fits ----------------------------------------------------------
 
+
 @then(parsers.re(r'er vurderingen "(?P<kode>[^"]+)"$'))
 def _verdict(anbefaling: Recommendation, kode: str) -> None:
     assert anbefaling.verdict_message is not None
@@ -107,8 +108,12 @@ def _advised_against(anbefaling: Recommendation, tilbud: str, svar: str) -> None
     assert (not anbefaling.offer(_offer(tilbud)).advised) == _yes(svar)
 
 
-@then(parsers.parse('er vurderingen "no_offer_fits" præcis når hvert anbefalet tilbuds chance for "anden '
-                    'årsag" er mindst "{taerskel}"'))
+@then(
+    parsers.parse(
+        'er vurderingen "no_offer_fits" præcis når hvert anbefalet tilbuds chance for "anden '
+        'årsag" er mindst "{taerskel}"'
+    )
+)
 def _no_offer_fits_rule(anbefaling: Recommendation, taerskel: str) -> None:
     advised = [o for o in anbefaling.offers if o.advised]
     expected = bool(advised) and all(o.probabilities["other"] >= float(taerskel) for o in advised)
@@ -120,10 +125,14 @@ def _no_offer_fits_rule(anbefaling: Recommendation, taerskel: str) -> None:
 
 # --- the adviser's typology --------------------------------------------------------------------------
 
-@when(parsers.parse('rådgiveren sætter typologien "{typologi}" med begrundelsen "{begrundelse}"'),
-      target_fixture="anbefaling")
-def _override(borger: dict[str, object], ctx: dict[str, object], typologi: str,
-              begrundelse: str) -> Recommendation | None:
+
+@when(
+    parsers.parse('rådgiveren sætter typologien "{typologi}" med begrundelsen "{begrundelse}"'),
+    target_fixture="anbefaling",
+)
+def _override(
+    borger: dict[str, object], ctx: dict[str, object], typologi: str, begrundelse: str
+) -> Recommendation | None:
     ctx["plain"] = recommend(borger)
     try:
         return recommend(borger, typology=typologi, reason=begrundelse)
@@ -197,6 +206,7 @@ def _error_mentions(ctx: dict[str, object], tekst: str) -> None:
 
 # --- what-if ------------------------------------------------------------------------------------------
 
+
 @when("hvad-nu-hvis beregnes", target_fixture="hvis")
 def _what_if(borger: dict[str, object]) -> WhatIf:
     return what_if(borger)
@@ -231,8 +241,10 @@ def _changes_guard(hvis: WhatIf, felt: str, vaerdi: str, tilbud: str) -> None:
     assert "frarådes" in option.message.da
 
 
-@then("giver hver ændring samme typologi, kriterier, frarådede tilbud, vurdering og estimat som en ny "
-      "anbefaling")
+@then(
+    "giver hver ændring samme typologi, kriterier, frarådede tilbud, vurdering og estimat som en ny "
+    "anbefaling"
+)
 def _exact(hvis: WhatIf, borger: dict[str, object]) -> None:
     record = Citizen.from_dict(borger).to_dict()
     for lever in hvis.levers:

@@ -6,13 +6,13 @@ intake form) to a Danish label; the default rules are applied; the steps check t
 
 from __future__ import annotations
 
+from _rules_support import STANDARD
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from _rules_support import STANDARD
 from recommender import Citizen
 from recommender.errors import did_you_mean
-from recommender.vocab import CRITERIA, FIELDS, OFFER, TYPOLOGY
 from recommender.typology import RuleResult, load_rules
+from recommender.vocab import CRITERIA, FIELDS, OFFER, TYPOLOGY
 
 scenarios("typologi.feature", "arbejdsstyrke.feature", "tilbudsvagter.feature")
 

@@ -17,9 +17,23 @@ import pytest
 from recommender import recommend
 from recommender.recommending.screen import render
 from recommender.typology import load_rules
-from tests._web_browser_support import (CONTACT, DESKTOP, PASSWORD, PHONE, ROOT, axe_violations,  # noqa: F401
-                                        browser, fill_intake, guide_block, guide_screenshot, log_in, page,
-                                        pdf_pages, screenshot, server)
+from tests._web_browser_support import (  # noqa: F401
+    CONTACT,
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    ROOT,
+    axe_violations,
+    browser,
+    fill_intake,
+    guide_block,
+    guide_screenshot,
+    log_in,
+    page,
+    pdf_pages,
+    screenshot,
+    server,
+)
 
 pytestmark = pytest.mark.slow  # a real server and Chromium: minutes
 
@@ -45,8 +59,10 @@ def assert_accessible(page, name: str) -> None:
 
 def ranking_on_page(page) -> list[tuple[str, int]]:
     items = page.locator("[data-offer][data-rank]")
-    pairs = [(items.nth(i).get_attribute("data-offer"), int(items.nth(i).get_attribute("data-rank")))
-             for i in range(items.count())]
+    pairs = [
+        (items.nth(i).get_attribute("data-offer"), int(items.nth(i).get_attribute("data-rank")))
+        for i in range(items.count())
+    ]
     return sorted(pairs, key=lambda pair: pair[1])
 
 
@@ -101,14 +117,20 @@ def test_intake_to_decision_closure_history_and_both_printouts(page, default_mod
     expected = recommend(record, model=default_model)
     assert ranking_on_page(page) == [(o.offer, o.rank) for o in expected.offers]
     assert page.locator("h1").inner_text() == f"Anbefaling for borger {record['citizen_id']}"
-    for selector in (".provenance-line", ".verdict", "[data-typology]", "[data-criteria]",
-                     *(f"tr[data-rank='{n}']" for n in range(1, 5))):
+    for selector in (
+        ".provenance-line",
+        ".verdict",
+        "[data-typology]",
+        "[data-criteria]",
+        *(f"tr[data-rank='{n}']" for n in range(1, 5)),
+    ):
         assert bottom(page, selector) <= DESKTOP["height"], f"{selector} is below the first screen"
     verdict_top = page.locator(".verdict").bounding_box()["y"]
     assert bottom(page, ".provenance-line") <= verdict_top, "provenance first"
     assert page.locator("details[open]").count() == 0 and page.locator("details.more").count() >= 4
     assert page.locator("[data-typology]").inner_text() == (
-        f"Jobmålstypologi: {expected.typology.label_da} (regel: {expected.typology.rule_da})")
+        f"Jobmålstypologi: {expected.typology.label_da} (regel: {expected.typology.rule_da})"
+    )
     assert expected.statement.da in page.locator(".statement").inner_text()
     assert page.locator("[data-to-decision]").is_visible(), "a visible link to the decision form"
     assert page.locator("[data-existing-case]").count() == 0, "a new citizen: no earlier case"
@@ -141,9 +163,16 @@ def test_intake_to_decision_closure_history_and_both_printouts(page, default_mod
     page.click("a[data-print=summary]")
     page.wait_for_url("**/summary")
     text = page.locator("main").inner_text()
-    for shown in (record["citizen_id"], "anna.adviser", expected.typology.label_da, "4 af 5 kriterier",
-                  "borgerens ønske", expected.model.version, expected.rules_version,
-                  "Afviger fra anbefalingen"):
+    for shown in (
+        record["citizen_id"],
+        "anna.adviser",
+        expected.typology.label_da,
+        "4 af 5 kriterier",
+        "borgerens ønske",
+        expected.model.version,
+        expected.rules_version,
+        "Afviger fra anbefalingen",
+    ):
         assert shown in text, f"the summary lacks {shown!r}"
     assert page.locator("[data-summary-offer]").count() == 4
     assert_accessible(page, "12-summary")
@@ -192,7 +221,8 @@ def test_intake_to_decision_closure_history_and_both_printouts(page, default_mod
     page.fill("#closure-duration_days", "90")
     page.locator("form[data-form=closure] button[type=submit]").click()
     assert page.locator("[data-error-for=closure-closed]").inner_text() == (
-        "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden.")
+        "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden."
+    )
     assert page.input_value("#closure-duration_days") == "90", "the typed values are kept"
     assert_accessible(page, "15-closure-refused")
     page.check("#closure-outcome-job")
@@ -231,7 +261,8 @@ def test_field_errors_are_sentences_next_to_the_field(page):
     assert "/recommendations/" not in page.url
     assert page.locator("[data-error-for]").all_inner_texts() == [
         "Skriv et helt tal fra 0 til 80 ved »opholdsanciennitet (år)« (du skrev 120).",
-        "Vælg et svar ved »ønsker overordnet set at komme i arbejde«."]
+        "Vælg et svar ved »ønsker overordnet set at komme i arbejde«.",
+    ]
     assert page.get_attribute("input[name=years_in_denmark]", "aria-invalid") == "true"
     assert page.input_value("input[name=years_in_denmark]") == "120", "the typed value is kept"
     assert page.input_value("input[name=citizen_id]") == "P500-ERR-01"
@@ -253,8 +284,11 @@ def test_field_errors_are_sentences_next_to_the_field(page):
 def test_the_apis_json_errors_keep_their_structure(page, server):
     issued = server.cli("tokens", "issue", "anna.adviser")
     assert issued.returncode == 0, issued.stderr
-    answer = page.request.post("/api/v1/recommendations", data={"citizen_id": ""},
-                               headers={"Authorization": f"Bearer {issued.stdout.strip()}"})
+    answer = page.request.post(
+        "/api/v1/recommendations",
+        data={"citizen_id": ""},
+        headers={"Authorization": f"Bearer {issued.stdout.strip()}"},
+    )
     assert answer.status == 422
     error = answer.json()["error"]
     assert set(error) == {"code", "field", "message_da", "message_en"} and error["code"] == "invalid_input"
@@ -297,7 +331,8 @@ def test_the_case_id_stays_and_an_existing_case_is_shown(page):
     page.fill("form.ask-id input[name=citizen_id]", "P500-OTHER")
     page.click("form.ask-id button[type=submit]")
     assert page.locator("[data-error-for=citizen_id]").inner_text() == (
-        "Det borger-id hører ikke til denne anbefaling.")
+        "Det borger-id hører ikke til denne anbefaling."
+    )
     assert_accessible(page, "17-ask-id")
     page.fill("form.ask-id input[name=citizen_id]", record["citizen_id"])
     page.click("form.ask-id button[type=submit]")
@@ -346,6 +381,7 @@ def test_no_horizontal_scrolling_on_a_phone(browser, server):
     context.set_default_timeout(30_000)
     phone = context.new_page()
     try:
+
         def fits(name: str) -> None:
             phone.wait_for_load_state("load")
             width = phone.evaluate("document.documentElement.scrollWidth")
@@ -398,11 +434,15 @@ def test_the_guide_example_is_what_the_page_and_the_screen_show(page, default_mo
     log_in(page)
     page.wait_for_url("**/")
     submit(page, {**record, "citizen_id": "P500-EX-01"})
-    lines = [f"> {page.locator(s).inner_text().strip()}  " for s in (".verdict-text", "[data-typology]",
-                                                                      "[data-criteria]")]
+    lines = [
+        f"> {page.locator(s).inner_text().strip()}  "
+        for s in (".verdict-text", "[data-typology]", "[data-criteria]")
+    ]
     head = "| " + " | ".join(page.locator("table.ranked thead th").all_inner_texts()) + " |"
-    rows = ["| " + " | ".join(" ".join(c.split()) for c in row.locator("th, td").all_inner_texts()) + " |"
-            for row in page.locator("table.ranked tbody tr").all()]
+    rows = [
+        "| " + " | ".join(" ".join(c.split()) for c in row.locator("th, td").all_inner_texts()) + " |"
+        for row in page.locator("table.ranked tbody tr").all()
+    ]
     table = "\n".join([head, "|" + "---|" * (head.count("|") - 1), *rows])
     stored, made = guide_block("example-page", "\n".join(lines) + "\n\n" + table + "\n")
     assert stored == made, "the guide's page example is stale (RECOMMENDER_WRITE_SCREENSHOTS=1)"
@@ -419,8 +459,10 @@ def test_keyboard_only_login_and_visible_focus(page):
     assert page.locator("h1").inner_text() == "Indledende samtale: borgerens svar"
     page.keyboard.press("Tab")  # the first stop is the skip link, visible when focused
     assert page.evaluate("document.activeElement.className") == "skip"
-    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
-                          " return [s.outlineStyle, s.outlineWidth]; })()")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth]; })()"
+    )
     assert style[0] != "none" and style[1] != "0px", "focus is visible"
     assert page.locator("a.skip").bounding_box()["x"] >= 0, "the focused skip link is on screen"
     page.keyboard.press("Enter")

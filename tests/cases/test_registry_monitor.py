@@ -57,33 +57,113 @@ def test_registry_refusals_name_the_problem(db, model_file, capsys, tmp_path):
     # registering the same file again is harmless and prints the same version
     assert main(["models", "register", str(model_file), "--database", url]) == 0
     assert capsys.readouterr().out.strip() == registered
-    _fails(capsys, ["models", "promote", registered[:-1], "--by", "ana", "--reason", "a long enough reason",
-                    "--database", url], "no registered model", f"did you mean {registered!r}")
-    _fails(capsys, ["models", "promote", registered, "--by", "bo", "--reason", "a long enough reason",
-                    "--database", url], "--by bo", "role analyst", "got role adviser")
-    _fails(capsys, ["models", "promote", registered, "--by", "anna", "--reason", "a long enough reason",
-                    "--database", url], "no user 'anna'", "did you mean 'ana'")
-    _fails(capsys, ["models", "promote", registered, "--by", "ana", "--reason", "   ok  ",
-                    "--database", url], "--reason", "at least 10 characters")
-    _fails(capsys, ["models", "rollback", "--by", "ana", "--reason", "nothing to roll back",
-                    "--database", url], "no earlier champion")
+    _fails(
+        capsys,
+        [
+            "models",
+            "promote",
+            registered[:-1],
+            "--by",
+            "ana",
+            "--reason",
+            "a long enough reason",
+            "--database",
+            url,
+        ],
+        "no registered model",
+        f"did you mean {registered!r}",
+    )
+    _fails(
+        capsys,
+        [
+            "models",
+            "promote",
+            registered,
+            "--by",
+            "bo",
+            "--reason",
+            "a long enough reason",
+            "--database",
+            url,
+        ],
+        "--by bo",
+        "role analyst",
+        "got role adviser",
+    )
+    _fails(
+        capsys,
+        [
+            "models",
+            "promote",
+            registered,
+            "--by",
+            "anna",
+            "--reason",
+            "a long enough reason",
+            "--database",
+            url,
+        ],
+        "no user 'anna'",
+        "did you mean 'ana'",
+    )
+    _fails(
+        capsys,
+        ["models", "promote", registered, "--by", "ana", "--reason", "   ok  ", "--database", url],
+        "--reason",
+        "at least 10 characters",
+    )
+    _fails(
+        capsys,
+        ["models", "rollback", "--by", "ana", "--reason", "nothing to roll back", "--database", url],
+        "no earlier champion",
+    )
     _fails(capsys, ["models", "compare", "--database", url], "--champion", "promote one first")
     broken = tmp_path / "broken.p500model"
     broken.write_bytes(model_file.read_bytes()[:-100])
     _fails(capsys, ["models", "register", str(broken), "--database", url], "broken.p500model")
-    _fails(capsys, ["models", "register", str(tmp_path / "none.p500model"), "--database", url], "none.p500model")
-    assert main(["models", "promote", registered, "--by", "ana", "--reason", "the first champion",
-                 "--database", url]) == 0
-    _fails(capsys, ["models", "promote", registered, "--by", "ana", "--reason", "the same model again",
-                    "--database", url], "already the model in use")
+    _fails(
+        capsys, ["models", "register", str(tmp_path / "none.p500model"), "--database", url], "none.p500model"
+    )
+    assert (
+        main(
+            [
+                "models",
+                "promote",
+                registered,
+                "--by",
+                "ana",
+                "--reason",
+                "the first champion",
+                "--database",
+                url,
+            ]
+        )
+        == 0
+    )
+    _fails(
+        capsys,
+        [
+            "models",
+            "promote",
+            registered,
+            "--by",
+            "ana",
+            "--reason",
+            "the same model again",
+            "--database",
+            url,
+        ],
+        "already the model in use",
+    )
     assert main(["models", "list", "--json", "--database", url]) == 0
     listing = json.loads(capsys.readouterr().out)
     assert [m["in_use"] for m in listing["models"]] == [True]
     assert listing["champion_history"][0]["reason"] == "the first champion"
 
 
-def test_a_champion_that_cannot_be_loaded_leaves_the_served_model_in_place(db, model_file, engine, tmp_path,
-                                                                            caplog):  # noqa: F811
+def test_a_champion_that_cannot_be_loaded_leaves_the_served_model_in_place(
+    db, model_file, engine, tmp_path, caplog
+):  # noqa: F811
     from sqlalchemy import update
 
     from recommender.cases import registry
@@ -113,8 +193,8 @@ def test_export_pools_small_municipalities_and_hides_small_cells(db, engine, tmp
     from sqlalchemy import select
 
     from recommender import Citizen
-    from recommender.cohort import read_cohort
     from recommender.cases.tables import Closure, RecommendationRow, User, utcnow
+    from recommender.cohort import read_cohort
 
     base = example()
     with db.session() as session:
@@ -123,17 +203,33 @@ def test_export_pools_small_municipalities_and_hides_small_cells(db, engine, tmp
             citizen = Citizen.from_dict({**base, "citizen_id": f"C-{i}", "municipality": municipality})
             rec = engine.recommend(citizen)
             ref = f"{i % 7:02d}" + "7" * 62  # stored pseudonyms of digits only; case 7 is citizen 0's second
-            row = RecommendationRow(citizen_ref=ref, municipality=municipality, adviser_id=bo.id,
-                                    created_at=utcnow(), intake={**citizen.to_dict(), "citizen_id": ref},
-                                    contract=rec.to_dict(), model_version=engine.model_version,
-                                    rules_version=engine.rules_version, top_offer=rec.top_offer,
-                                    typology=rec.typology.code)
+            row = RecommendationRow(
+                citizen_ref=ref,
+                municipality=municipality,
+                adviser_id=bo.id,
+                created_at=utcnow(),
+                intake={**citizen.to_dict(), "citizen_id": ref},
+                contract=rec.to_dict(),
+                model_version=engine.model_version,
+                rules_version=engine.rules_version,
+                top_offer=rec.top_offer,
+                typology=rec.typology.code,
+            )
             session.add(row)
             session.flush()
-            session.add(Closure(recommendation_id=row.id, citizen_ref=ref, municipality=municipality,
-                                offer="internship", outcome="job" if i % 2 else "other",
-                                closed=date(2025, 5, 1) + timedelta(days=i), duration_days=90,
-                                recorded_by=bo.id, recorded_at=utcnow()))
+            session.add(
+                Closure(
+                    recommendation_id=row.id,
+                    citizen_ref=ref,
+                    municipality=municipality,
+                    offer="internship",
+                    outcome="job" if i % 2 else "other",
+                    closed=date(2025, 5, 1) + timedelta(days=i),
+                    duration_days=90,
+                    recorded_by=bo.id,
+                    recorded_at=utcnow(),
+                )
+            )
     out = tmp_path / "cohort.csv"
     capsys.readouterr()
     assert main(["cohort", "export", "--out", str(out), "--database", db.url]) == 0
@@ -157,21 +253,36 @@ def test_psi_thresholds_and_small_samples():
     assert psi(ref, shifted) > 0.25
     assert psi(ref, {"a": 0, "b": 0, "c": 0, "d": 1000}) < 10  # empty categories stay finite
     report = drift_report({"f": ref}, {"f": shifted}, n=MIN_INTAKES - 1)
-    assert report["f"] == {"psi": None, "level": None, "flag": False, "reason": f"under_{MIN_INTAKES}_intakes"}
+    assert report["f"] == {
+        "psi": None,
+        "level": None,
+        "flag": False,
+        "reason": f"under_{MIN_INTAKES}_intakes",
+    }
     assert drift_report(None, {"f": shifted}, n=1000)["f"]["reason"] == "no_reference"
     assert drift_report({"f": ref}, {"f": shifted}, n=1000)["f"]["flag"] is True
 
 
 def test_monitoring_never_shows_a_cell_under_five():
-    rows = pd.DataFrame({
-        "municipality": ["Aarhus"] * 8 + ["Hjørring"] * 3, "typology": ["flexible"] * 11,
-        "top_offer": ["internship"] * 11, "low_evidence": [True] * 2 + [False] * 9,
-        "decided": [True] * 11, "followed": [True] * 6 + [False] * 5,
-        "reason": [None] * 6 + ["not_available"] * 4 + ["other"],
-        "outcome": ["job"] * 3 + ["other"] * 3 + ["job"] * 5})
+    rows = pd.DataFrame(
+        {
+            "municipality": ["Aarhus"] * 8 + ["Hjørring"] * 3,
+            "typology": ["flexible"] * 11,
+            "top_offer": ["internship"] * 11,
+            "low_evidence": [True] * 2 + [False] * 9,
+            "decided": [True] * 11,
+            "followed": [True] * 6 + [False] * 5,
+            "reason": [None] * 6 + ["not_available"] * 4 + ["other"],
+            "outcome": ["job"] * 3 + ["other"] * 3 + ["job"] * 5,
+        }
+    )
     report = monitoring_report(rows, [], reference=None)
     # issue 28: Hjørring's 3 is hidden, and so is Aarhus's 8 (the overall 11 would give the 3 back)
-    assert report["follow_rate"]["by_municipality"]["Hjørring"] == {"n": "..", "rate": None, "suppressed": True}
+    assert report["follow_rate"]["by_municipality"]["Hjørring"] == {
+        "n": "..",
+        "rate": None,
+        "suppressed": True,
+    }
     assert report["follow_rate"]["by_municipality"]["Aarhus"] == {"n": "..", "rate": None, "suppressed": True}
     assert report["follow_rate"]["n_decisions"] == 11 and report["follow_rate"]["overall"] == 0.5455
     assert report["departure_reasons"] == {"not_available": "..", "other": ".."}  # 4 + 1 = the 5 shown
@@ -187,10 +298,26 @@ def test_monitor_and_export_refuse_bad_input(db, capsys, tmp_path):
     url = db.url
     _fails(capsys, ["monitor", "--min-cell", "3", "--database", url], "--min-cell", "≥ 5")
     _fails(capsys, ["monitor", "--since", "2025-13-01", "--database", url], "--since", "YYYY-MM-DD")
-    _fails(capsys, ["cohort", "export", "--out", str(tmp_path / "c.csv"), "--database", url],
-           "no closed cases")
-    _fails(capsys, ["cohort", "export", "--out", str(tmp_path / "c.csv"), "--since", "2025-02-01",
-                    "--until", "2025-01-01", "--database", url], "--until", "on or after --since")
+    _fails(
+        capsys, ["cohort", "export", "--out", str(tmp_path / "c.csv"), "--database", url], "no closed cases"
+    )
+    _fails(
+        capsys,
+        [
+            "cohort",
+            "export",
+            "--out",
+            str(tmp_path / "c.csv"),
+            "--since",
+            "2025-02-01",
+            "--until",
+            "2025-01-01",
+            "--database",
+            url,
+        ],
+        "--until",
+        "on or after --since",
+    )
     assert not (tmp_path / "c.csv").exists()
     with pytest.raises(RecommenderError, match="--min-cell"):
         from recommender.cases.export import closed_cases

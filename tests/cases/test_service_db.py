@@ -9,15 +9,20 @@ import stat
 from datetime import timedelta
 
 import pytest
-from _service_support import (PASSWORD, database_url, engine, example, fresh_url,  # noqa: F401
-                              make_service, service)
+from _service_support import PASSWORD, database_url, engine, example, fresh_url, make_service, service  # noqa: F401
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.exc import DBAPIError
 
 from recommender import RecommenderError
 from recommender.cases import audit
-from recommender.cases.db import (SchemaError, current_revision, head_revision, make_engine,
-                                    open_database, upgrade)
+from recommender.cases.db import (
+    SchemaError,
+    current_revision,
+    head_revision,
+    make_engine,
+    open_database,
+    upgrade,
+)
 from recommender.cases.tables import AuditEvent, Base, utcnow
 
 
@@ -29,8 +34,9 @@ def test_migrations_create_exactly_the_orm_schema(database_url):
     try:
         assert current_revision(db.engine) == head_revision()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                    Base.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            )
         assert diff == []
     finally:
         db.dispose()
@@ -106,8 +112,11 @@ def test_retention_purges_only_events_older_than_the_retention(database_url):
     try:
         with db.engine.begin() as conn:
             for days, actor in ((800, "old"), (400, "year"), (10, "new")):
-                conn.execute(insert(AuditEvent).values(at=now - timedelta(days=days), actor=actor,
-                                                       action="test", status=200))
+                conn.execute(
+                    insert(AuditEvent).values(
+                        at=now - timedelta(days=days), actor=actor, action="test", status=200
+                    )
+                )
         with db.session() as session:
             assert audit.purge(session, 24) == 1
         with db.session() as session:
@@ -126,18 +135,35 @@ def test_every_personal_data_request_is_audited_without_raw_ids(service):
     record = example()
     rec = service.client.post("/api/v1/recommendations", json=record, headers=headers).json()
     service.client.get(f"/api/v1/recommendations/{rec['id']}", headers=headers)
-    service.client.post(f"/api/v1/recommendations/{rec['id']}/decision",
-                        json={"offer": rec["recommendation"]["top_offer"]}, headers=headers)
+    service.client.post(
+        f"/api/v1/recommendations/{rec['id']}/decision",
+        json={"offer": rec["recommendation"]["top_offer"]},
+        headers=headers,
+    )
     service.client.get(f"/api/v1/citizens/{record['citizen_id']}/recommendations", headers=headers)
-    service.client.post(f"/api/v1/citizens/{record['citizen_id']}/closure", headers=headers,
-                        json={"offer": "internship", "outcome": "job",  # on or after the recommendation
-                              "closed": __import__("datetime").date.today().isoformat(), "duration_days": 3})
+    service.client.post(
+        f"/api/v1/citizens/{record['citizen_id']}/closure",
+        headers=headers,
+        json={
+            "offer": "internship",
+            "outcome": "job",  # on or after the recommendation
+            "closed": __import__("datetime").date.today().isoformat(),
+            "duration_days": 3,
+        },
+    )
     service.client.get("/api/v1/model", headers={"Authorization": "Bearer p500_wrong"})
     events = service.audit()
     actions = [(e.action, e.status) for e in events]
-    assert actions == [("user.add", 201), ("token.issue", 201), ("recommendation.create", 201),
-                       ("recommendation.read", 200), ("decision.create", 201), ("citizen.history", 200),
-                       ("closure.create", 201), ("auth.denied", 401)]
+    assert actions == [
+        ("user.add", 201),
+        ("token.issue", 201),
+        ("recommendation.create", 201),
+        ("recommendation.read", 200),
+        ("decision.create", 201),
+        ("citizen.history", 200),
+        ("closure.create", 201),
+        ("auth.denied", 401),
+    ]
     create = events[2]
     assert create.actor == "anna" and create.municipality == "Aarhus"
     assert create.model_version and create.rules_version and len(create.input_hash) == 64
@@ -162,19 +188,25 @@ def test_audit_export_cli(service, capsys, tmp_path):
 
 
 def test_database_unavailable_is_503_never_500(database_url, tmp_path, engine):
-    from recommender.cases.db import Database
     from sqlalchemy.orm import sessionmaker
+
+    from recommender.cases.db import Database
 
     svc = make_service(database_url, tmp_path, engine)
     with svc.client:
         headers = svc.user("anna")
-        broken_url = (f"sqlite:///{tmp_path}/missing/dir/x.sqlite3" if database_url.startswith("sqlite")
-                      else "postgresql+psycopg://postgres@/nodb?host=/nonexistent-socket-dir")
+        broken_url = (
+            f"sqlite:///{tmp_path}/missing/dir/x.sqlite3"
+            if database_url.startswith("sqlite")
+            else "postgresql+psycopg://postgres@/nodb?host=/nonexistent-socket-dir"
+        )
         broken = create_engine(broken_url)
         svc.app.state.db = Database(engine=broken, sessions=sessionmaker(broken), url=broken_url)
-        for r in (svc.client.post("/api/v1/recommendations", json=example(), headers=headers),
-                  svc.client.get("/api/v1/recommendations/1", headers=headers),
-                  svc.client.get("/healthz")):
+        for r in (
+            svc.client.post("/api/v1/recommendations", json=example(), headers=headers),
+            svc.client.get("/api/v1/recommendations/1", headers=headers),
+            svc.client.get("/healthz"),
+        ):
             assert r.status_code == 503, r.text
             assert r.json()["error"]["code"] == "database_unavailable"
             assert "nonexistent" not in r.text and "missing" not in r.text
@@ -197,7 +229,9 @@ def test_settings_from_environment_and_file(tmp_path, monkeypatch):
 
     monkeypatch.setenv("RECOMMENDER_DATABASE_URL", "sqlite:///env.sqlite3")
     assert load_settings().resolved_database_url() == "sqlite:///env.sqlite3"
-    assert load_settings(database_url="sqlite:///flag.sqlite3").resolved_database_url().endswith("flag.sqlite3")
+    assert (
+        load_settings(database_url="sqlite:///flag.sqlite3").resolved_database_url().endswith("flag.sqlite3")
+    )
     monkeypatch.delenv("RECOMMENDER_DATABASE_URL")
     config = tmp_path / "recommender.env"
     config.write_text("RECOMMENDER_AUDIT_RETENTION_MONTHS=36\nRECOMMENDER_DATA_DIR=/srv/rec\n")
@@ -260,8 +294,13 @@ def test_two_advisers_deciding_at_once_get_one_201_and_one_409(service, monkeypa
             with db.sessions() as session:
                 user = session.query(User).filter_by(name="anna").one()
                 try:
-                    d = decisions.decide(session, service.app.state.pseudonyms, user, rec["id"],
-                                         DecisionIn(offer=offer, reason="adviser_judgement"))
+                    d = decisions.decide(
+                        session,
+                        service.app.state.pseudonyms,
+                        user,
+                        rec["id"],
+                        DecisionIn(offer=offer, reason="adviser_judgement"),
+                    )
                     outcomes.append(("201", d.offer))
                 except CaseError as exc:
                     outcomes.append((str(exc.status), exc.code))

@@ -5,7 +5,6 @@ nothing), the history, ``cohort export`` (``typology_adviser``; round trip to ``
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 import pandas as pd
@@ -14,12 +13,12 @@ from _service_support import database_url, engine, example, service  # noqa: F40
 from sqlalchemy import func, select, text
 
 from recommender import train
+from recommender.cases.db import current_revision, head_revision, make_engine, open_database, upgrade
+from recommender.cases.tables import AuditEvent, RecommendationRow
 from recommender.cli import main
 from recommender.cohort import read_cohort
 from recommender.synth import generate_cohort
 from recommender.vocab import FIELDS
-from recommender.cases.db import current_revision, head_revision, make_engine, open_database, upgrade
-from recommender.cases.tables import AuditEvent, RecommendationRow
 
 API = "/api/v1"
 REASON = "Vil gerne arbejde i rengøring; svarede 'intet jobmål'"
@@ -41,22 +40,44 @@ def test_migration_0004_upgrades_a_database_of_the_current_release_keeping_its_r
     upgrade(engine_, "0003")  # the schema of the release before issue 26
     intake = {**example(), "citizen_id": "ab" * 32}
     with engine_.begin() as conn:
-        conn.execute(text("INSERT INTO users (name, role, municipality, password_hash, active, created_at) "
-                          "VALUES ('anna', 'adviser', 'Aarhus', 'x', true, '2026-12-01 10:00:00')"))
-        conn.execute(text(
-            "INSERT INTO recommendations (citizen_ref, municipality, adviser_id, created_at, intake, "
-            "contract, model_version, rules_version, top_offer, typology) VALUES (:ref, 'Aarhus', 1, "
-            "'2026-12-01 10:00:00', :intake, :contract, 'm1', 'r1', 'internship', 'flexible')"),
-            {"ref": "ab" * 32, "intake": json.dumps(intake),
-             "contract": json.dumps({"top_offer": "internship"})})
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, municipality, password_hash, active, created_at) "
+                "VALUES ('anna', 'adviser', 'Aarhus', 'x', true, '2026-12-01 10:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO recommendations (citizen_ref, municipality, adviser_id, created_at, intake, "
+                "contract, model_version, rules_version, top_offer, typology) VALUES (:ref, 'Aarhus', 1, "
+                "'2026-12-01 10:00:00', :intake, :contract, 'm1', 'r1', 'internship', 'flexible')"
+            ),
+            {
+                "ref": "ab" * 32,
+                "intake": json.dumps(intake),
+                "contract": json.dumps({"top_offer": "internship"}),
+            },
+        )
     upgrade(engine_, "head")
     assert current_revision(engine_) == head_revision() == "0004"
     with engine_.connect() as conn:
-        row = conn.execute(text("SELECT citizen_ref, typology, typology_rules, typology_adviser, "
-                                "integration_programme, health_barrier, work_experience, top_offer "
-                                "FROM recommendations")).one()
-    assert tuple(row) == ("ab" * 32, "flexible", "flexible", None, "unknown", "unknown", "unknown",
-                          "internship")
+        row = conn.execute(
+            text(
+                "SELECT citizen_ref, typology, typology_rules, typology_adviser, "
+                "integration_programme, health_barrier, work_experience, top_offer "
+                "FROM recommendations"
+            )
+        ).one()
+    assert tuple(row) == (
+        "ab" * 32,
+        "flexible",
+        "flexible",
+        None,
+        "unknown",
+        "unknown",
+        "unknown",
+        "internship",
+    )
     engine_.dispose()
     db = open_database(database_url)  # the service accepts the upgraded schema
     db.dispose()
@@ -64,8 +85,9 @@ def test_migration_0004_upgrades_a_database_of_the_current_release_keeping_its_r
 
 def test_the_new_fields_are_stored_with_the_recommendation(service):
     headers = service.user("anna")
-    rec = _create(service, headers,
-                  {**example(), "health_barrier": "i høj grad", "integration_programme": "nej"})
+    rec = _create(
+        service, headers, {**example(), "health_barrier": "i høj grad", "integration_programme": "nej"}
+    )
     with service.db.session() as session:
         row = session.get(RecommendationRow, rec["id"])
         fields = (row.health_barrier, row.integration_programme, row.work_experience)
@@ -80,8 +102,11 @@ def test_the_adviser_sets_a_typology_recorded_audited_and_in_the_history(service
     record = {**example(), "job_goal_level": "none"}  # the rules say "Usikkert jobmål"
     rec = _create(service, headers, record)
     assert rec["recommendation"]["typology"]["code"] == "uncertain"
-    r = service.client.post(f"{API}/recommendations/{rec['id']}/typology", headers=headers,
-                            json={"typology": "Fleksibelt jobmål", "reason": REASON})
+    r = service.client.post(
+        f"{API}/recommendations/{rec['id']}/typology",
+        headers=headers,
+        json={"typology": "Fleksibelt jobmål", "reason": REASON},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["typology"] == "flexible" and body["recommendation"]["typology"]["code"] == "flexible"
@@ -91,24 +116,37 @@ def test_the_adviser_sets_a_typology_recorded_audited_and_in_the_history(service
     assert override["rules_typology"] == "uncertain" and override["reason"] == REASON
     events = [e for e in service.audit() if e.action == "recommendation.typology"]
     assert len(events) == 1 and events[0].status == 200 and "typology=flexible" in events[0].detail
-    history = service.client.get(f"{API}/citizens/{record['citizen_id']}/recommendations",
-                                 headers=headers).json()
+    history = service.client.get(
+        f"{API}/citizens/{record['citizen_id']}/recommendations", headers=headers
+    ).json()
     assert history["recommendations"][0]["typology_override"]["typology"] == "flexible"
     # the decision follows the recomputed ranking; afterwards the typology is final
     top = body["recommendation"]["top_offer"]
-    assert service.client.post(f"{API}/recommendations/{rec['id']}/decision", json={"offer": top},
-                               headers=headers).json()["followed"] is True
-    late = service.client.post(f"{API}/recommendations/{rec['id']}/typology", headers=headers,
-                               json={"typology": "ambitious", "reason": "x"})
+    assert (
+        service.client.post(
+            f"{API}/recommendations/{rec['id']}/decision", json={"offer": top}, headers=headers
+        ).json()["followed"]
+        is True
+    )
+    late = service.client.post(
+        f"{API}/recommendations/{rec['id']}/typology",
+        headers=headers,
+        json={"typology": "ambitious", "reason": "x"},
+    )
     assert late.status_code == 409 and late.json()["error"]["code"] == "decision_exists"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"typology": "flexible"}, "reason"), ({"typology": "flexible", "reason": "  "}, "reason"),
-    ({"typology": "superflexible", "reason": "r"}, "typology"), ({"reason": "r"}, "typology"),
-    ({"typology": "flexible", "reason": "borger 010203-1234"}, "reason"),
-    ({"typology": "flexible", "reason": "r", "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"typology": "flexible"}, "reason"),
+        ({"typology": "flexible", "reason": "  "}, "reason"),
+        ({"typology": "superflexible", "reason": "r"}, "typology"),
+        ({"reason": "r"}, "typology"),
+        ({"typology": "flexible", "reason": "borger 010203-1234"}, "reason"),
+        ({"typology": "flexible", "reason": "r", "extra": 1}, "extra"),
+    ],
+)
 def test_a_bad_override_is_422_naming_the_field_and_changes_nothing(service, body, field):
     headers = service.user("anna")
     rec = _create(service, headers)
@@ -117,14 +155,19 @@ def test_a_bad_override_is_422_naming_the_field_and_changes_nothing(service, bod
     assert r.json()["error"]["field"] == field and "010203-1234" not in r.text
     stored = service.client.get(f"{API}/recommendations/{rec['id']}", headers=headers).json()
     assert stored["typology_override"] is None and stored["recommendation"] == {
-        **rec["recommendation"], "citizen_id": stored["recommendation"]["citizen_id"]}
+        **rec["recommendation"],
+        "citizen_id": stored["recommendation"]["citizen_id"],
+    }
 
 
 def test_another_municipalitys_recommendation_is_404(service):
     rec = _create(service, service.user("anna"))
     other = service.user("bo", municipality="Rødovre")
-    r = service.client.post(f"{API}/recommendations/{rec['id']}/typology", headers=other,
-                            json={"typology": "flexible", "reason": "r"})
+    r = service.client.post(
+        f"{API}/recommendations/{rec['id']}/typology",
+        headers=other,
+        json={"typology": "flexible", "reason": "r"},
+    )
     assert r.status_code == 404
     assert service.client.get(f"{API}/recommendations/{rec['id']}/what-if", headers=other).status_code == 404
 
@@ -136,8 +179,15 @@ def test_what_if_through_the_api_stores_and_logs_nothing(service):
     r = service.client.get(f"{API}/recommendations/{rec['id']}/what-if", headers=headers)
     assert r.status_code == 200, r.text
     levers = {lv["field"] for lv in r.json()["what_if"]["levers"]}
-    assert {"active_job_seeker", "searches_broadly", "geographically_mobile", "can_start_within_14_days",
-            "danish_course", "network_use", "language_sufficient"} <= levers
+    assert {
+        "active_job_seeker",
+        "searches_broadly",
+        "geographically_mobile",
+        "can_start_within_14_days",
+        "danish_course",
+        "network_use",
+        "language_sufficient",
+    } <= levers
     assert (_count(service, RecommendationRow), _count(service, AuditEvent)) == before
 
 
@@ -147,17 +197,23 @@ def _closed_case(service, headers, record, override: bool, outcome: str) -> str:
     rec = _create(service, headers, record)
     rules_typology = rec["recommendation"]["typology"]["code"]
     if override:
-        r = service.client.post(f"{API}/recommendations/{rec['id']}/typology", headers=headers,
-                                json={"typology": "no_goal", "reason": "Helbred først"})
+        r = service.client.post(
+            f"{API}/recommendations/{rec['id']}/typology",
+            headers=headers,
+            json={"typology": "no_goal", "reason": "Helbred først"},
+        )
         assert r.status_code == 200, r.text
         rec["recommendation"] = r.json()["recommendation"]
     top = rec["recommendation"]["top_offer"] or "counselling"
     reason = None if top == rec["recommendation"]["top_offer"] else "adviser_judgement"
-    service.client.post(f"{API}/recommendations/{rec['id']}/decision", json={"offer": top, "reason": reason},
-                        headers=headers)
-    r = service.client.post(f"{API}/citizens/{record['citizen_id']}/closure", headers=headers,
-                            json={"offer": top, "outcome": outcome, "closed": date.today().isoformat(),
-                                  "duration_days": 100})
+    service.client.post(
+        f"{API}/recommendations/{rec['id']}/decision", json={"offer": top, "reason": reason}, headers=headers
+    )
+    r = service.client.post(
+        f"{API}/citizens/{record['citizen_id']}/closure",
+        headers=headers,
+        json={"offer": top, "outcome": outcome, "closed": date.today().isoformat(), "duration_days": 100},
+    )
     assert r.status_code == 201, r.text
     return rules_typology
 
@@ -168,8 +224,11 @@ def test_export_train_round_trip_and_monitor_override_rate(service, database_url
     cohort = generate_cohort(30, seed=26).frame
     rules: dict[int, str] = {}
     for i, row in cohort.iterrows():  # varied intake records (the synthetic cohort's), all in Aarhus
-        record = {name: (None if pd.isna(row[name]) else row[name]) for name in FIELDS
-                  if name in row and not (isinstance(row[name], float) and pd.isna(row[name]))}
+        record = {
+            name: (None if pd.isna(row[name]) else row[name])
+            for name in FIELDS
+            if name in row and not (isinstance(row[name], float) and pd.isna(row[name]))
+        }
         record = {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items() if v is not None}
         record.update(citizen_id=f"P500-T{i:03d}", municipality="Aarhus")
         rules[i] = _closed_case(service, headers, record, override=i < 15, outcome=str(row["outcome"]))
@@ -179,8 +238,9 @@ def test_export_train_round_trip_and_monitor_override_rate(service, database_url
     assert list(frame["typology_adviser"]).count("no_goal") == 15
     assert set(frame["health_barrier"]) == set(cohort["health_barrier"].astype(str))
     stripped = tmp_path / "stripped.csv"  # the same cases as a file made before issue 26
-    frame.drop(columns=["typology_adviser", "integration_programme", "health_barrier", "work_experience"]
-               ).to_csv(stripped, index=False)
+    frame.drop(
+        columns=["typology_adviser", "integration_programme", "health_barrier", "work_experience"]
+    ).to_csv(stripped, index=False)
     for path in (out, stripped):  # export -> train, with and without the new columns
         cohort = read_cohort(path)
         assert (cohort.frame["health_barrier"] == "unknown").all() == (path == stripped)
@@ -216,11 +276,17 @@ def test_the_page_sets_the_typology_and_shows_what_if(tmp_path, engine):  # noqa
         assert "Hvis «" not in page  # the what-if is computed only when asked for
         rec_id = int(result_url.rstrip("/").split("/")[-1])
         token = web.csrf(result_url)
-        r = web.client.post(f"/recommendations/{rec_id}/typology", follow_redirects=True,
-                            data={"typology": "ambitious", "reason": "", "csrf_token": token})
+        r = web.client.post(
+            f"/recommendations/{rec_id}/typology",
+            follow_redirects=True,
+            data={"typology": "ambitious", "reason": "", "csrf_token": token},
+        )
         assert "Skriv en begrundelse for typologien" in r.text
-        r = web.client.post(f"/recommendations/{rec_id}/typology", follow_redirects=True,
-                            data={"typology": "ambitious", "reason": REASON, "csrf_token": token})
+        r = web.client.post(
+            f"/recommendations/{rec_id}/typology",
+            follow_redirects=True,
+            data={"typology": "ambitious", "reason": REASON, "csrf_token": token},
+        )
         assert r.status_code == 200 and 'data-typology-override="ambitious"' in r.text
         assert len(web.audit("recommendation.typology")) == 2  # the refusal and the change
         with web.db.session() as session:

@@ -18,8 +18,7 @@ def test_no_arguments_lists_every_command(capsys) -> None:
     assert captured.err.count("\n") == 1 and "recommender COMMAND --help" in captured.err
 
 
-def test_models_is_a_group_and_export_default_writes_a_loadable_file(tmp_path, capsys,
-                                                                       default_model) -> None:
+def test_models_is_a_group_and_export_default_writes_a_loadable_file(tmp_path, capsys, default_model) -> None:
     assert main(["models"]) == 2
     assert "SUBCOMMAND" in capsys.readouterr().err
     out = tmp_path / "i-brug.p500model"
@@ -40,9 +39,14 @@ def test_score_accepts_a_cohort_file_and_ignores_its_outcome_columns(tmp_path, c
     intake = tmp_path / "borgere.csv"
     frame = pd.read_csv(cohort, dtype=str, keep_default_na=False)
     assert {"offer", "outcome"} <= set(frame.columns)
-    frame[[c for c in frame.columns if c not in ("offer", "outcome", "duration_days", "enrolled_on",
-                                                  "closed_on") and not c.endswith("_closing")]
-          ].to_csv(intake, index=False)
+    frame[
+        [
+            c
+            for c in frame.columns
+            if c not in ("offer", "outcome", "duration_days", "enrolled_on", "closed_on")
+            and not c.endswith("_closing")
+        ]
+    ].to_csv(intake, index=False)
     assert main(["score", str(cohort), "--out", str(tmp_path / "a.csv")]) == 0
     assert main(["score", str(intake), "--out", str(tmp_path / "b.csv")]) == 0
     a, b = (pd.read_csv(tmp_path / name) for name in ("a.csv", "b.csv"))

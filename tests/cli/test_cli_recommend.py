@@ -41,20 +41,36 @@ def test_recommend_json_contract(capsys) -> None:
     assert data["typology"]["code"] == "flexible" and data["typology"]["rule"]
     assert len(data["offers"]) == 4 and [o["rank"] for o in data["offers"]] == [1, 2, 3, 4]
     first = data["offers"][0]
-    for key in ("offer", "label_da", "label_en", "advised", "score", "score_interval", "probabilities",
-                "intervals", "support", "reasons", "warnings"):
+    for key in (
+        "offer",
+        "label_da",
+        "label_en",
+        "advised",
+        "score",
+        "score_interval",
+        "probabilities",
+        "intervals",
+        "support",
+        "reasons",
+        "warnings",
+    ):
         assert key in first
-    assert {"version", "cohort_fingerprint", "cohort_size", "created", "allow_protected"} <= set(data["model"])
+    assert {"version", "cohort_fingerprint", "cohort_size", "created", "allow_protected"} <= set(
+        data["model"]
+    )
     assert data["rules_version"]
 
 
-@pytest.mark.parametrize("content, needle", [
-    ("", "empty"),
-    ("not json", "invalid JSON"),
-    ("[1, 2]", "got a list"),
-    ('{"citizen_id": NaN}', "NaN"),
-    ('{"citizen_id": "a", "citizen_id": "b"}', "citizen_id"),
-])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ("", "empty"),
+        ("not json", "invalid JSON"),
+        ("[1, 2]", "got a list"),
+        ('{"citizen_id": NaN}', "NaN"),
+        ('{"citizen_id": "a", "citizen_id": "b"}', "citizen_id"),
+    ],
+)
 def test_recommend_bad_files_exit_2_with_one_line(tmp_path, capsys, content, needle) -> None:
     path = tmp_path / "citizen.json"
     path.write_text(content, encoding="utf-8")
@@ -84,8 +100,9 @@ def _citizens_csv(path: Path, n: int) -> None:
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
-def test_score_writes_the_section_8_columns_and_agrees_with_recommend(tmp_path, capsys,
-                                                                       default_model) -> None:
+def test_score_writes_the_section_8_columns_and_agrees_with_recommend(
+    tmp_path, capsys, default_model
+) -> None:
     from recommender import recommend
 
     src, out = tmp_path / "citizens.csv", tmp_path / "scores.csv"

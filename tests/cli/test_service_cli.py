@@ -43,14 +43,17 @@ def test_users_tokens_and_the_api(database_url, monkeypatch, capsys, tmp_path, e
     svc.db.dispose()
 
 
-@pytest.mark.parametrize("argv, password, needle", [
-    (["Anna Larsen", "--role", "adviser", "--municipality", "Aarhus"], PASSWORD, "NAME"),
-    (["anna", "--role", "advisor", "--municipality", "Aarhus"], PASSWORD, "did you mean 'adviser'"),
-    (["anna", "--role", "adviser"], PASSWORD, "--municipality"),
-    (["anna", "--role", "adviser", "--municipality", "Aarhus\x00"], PASSWORD, "--municipality"),
-    (["anna", "--role", "adviser", "--municipality", "Aarhus"], "short", "at least 12"),
-    (["anna", "--role", "adviser", "--municipality", "Aarhus"], "", "at least 12"),
-])
+@pytest.mark.parametrize(
+    "argv, password, needle",
+    [
+        (["Anna Larsen", "--role", "adviser", "--municipality", "Aarhus"], PASSWORD, "NAME"),
+        (["anna", "--role", "advisor", "--municipality", "Aarhus"], PASSWORD, "did you mean 'adviser'"),
+        (["anna", "--role", "adviser"], PASSWORD, "--municipality"),
+        (["anna", "--role", "adviser", "--municipality", "Aarhus\x00"], PASSWORD, "--municipality"),
+        (["anna", "--role", "adviser", "--municipality", "Aarhus"], "short", "at least 12"),
+        (["anna", "--role", "adviser", "--municipality", "Aarhus"], "", "at least 12"),
+    ],
+)
 def test_bad_user_input_is_one_line_exit_2(database_url, monkeypatch, capsys, argv, password, needle):
     assert _add(monkeypatch, database_url, *argv, password=password) == 2
     err = capsys.readouterr().err

@@ -5,34 +5,71 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from recommender.cohort import COHORT_COLUMNS, Cohort, read_cohort, write_cohort
 from recommender.errors import CohortError, RecommenderError
 from recommender.vocab import ANSWER, FIELDS, OFFER, OUTCOME
-from recommender.cohort import COHORT_COLUMNS, Cohort, read_cohort, write_cohort
 
 ROW = {
-    "citizen_id": "P500-0001", "municipality": "Aarhus", "years_in_denmark": 4,
-    "children_under_18": 2, "danish_course": "du2", "education_home": "primary",
-    "education_dk": "none", "contact_route": "outreach", "active_job_seeker": "partly",
-    "geographically_mobile": "yes", "searches_broadly": "no", "can_start_within_14_days": "yes",
-    "wants_employment": "yes", "language_sufficient": "some", "spouse_support": "high",
-    "network_use": "low", "job_goal_level": "unskilled", "job_goal": "rengøringsassistent",
-    "education_plan": False, "entrepreneurship_interest": False, "gender": "female",
-    "origin": "non_western", "nationality": "Tyrkiet", "offer": "internship", "outcome": "job",
-    "duration_days": 120, "enrolled_on": "2015-03-02", "closed_on": "2015-06-30",
-    "active_job_seeker_closing": "yes", "geographically_mobile_closing": "",
-    "searches_broadly_closing": "partly", "can_start_within_14_days_closing": "yes",
-    "wants_employment_closing": "yes", "network_use_closing": "some",
+    "citizen_id": "P500-0001",
+    "municipality": "Aarhus",
+    "years_in_denmark": 4,
+    "children_under_18": 2,
+    "danish_course": "du2",
+    "education_home": "primary",
+    "education_dk": "none",
+    "contact_route": "outreach",
+    "active_job_seeker": "partly",
+    "geographically_mobile": "yes",
+    "searches_broadly": "no",
+    "can_start_within_14_days": "yes",
+    "wants_employment": "yes",
+    "language_sufficient": "some",
+    "spouse_support": "high",
+    "network_use": "low",
+    "job_goal_level": "unskilled",
+    "job_goal": "rengøringsassistent",
+    "education_plan": False,
+    "entrepreneurship_interest": False,
+    "gender": "female",
+    "origin": "non_western",
+    "nationality": "Tyrkiet",
+    "offer": "internship",
+    "outcome": "job",
+    "duration_days": 120,
+    "enrolled_on": "2015-03-02",
+    "closed_on": "2015-06-30",
+    "active_job_seeker_closing": "yes",
+    "geographically_mobile_closing": "",
+    "searches_broadly_closing": "partly",
+    "can_start_within_14_days_closing": "yes",
+    "wants_employment_closing": "yes",
+    "network_use_closing": "some",
 }
 DANISH = {
-    "danish_course": "Danskuddannelse 2", "education_home": "grundskole", "education_dk": "ingen",
-    "contact_route": "opsøgende kontakt", "active_job_seeker": "Delvist", "geographically_mobile": "JA",
-    "searches_broadly": "nej", "can_start_within_14_days": "ja", "wants_employment": " ja ",
-    "language_sufficient": "i nogen grad", "spouse_support": "i høj grad", "network_use": "i lav grad",
-    "job_goal_level": "ufaglært", "education_plan": "nej", "entrepreneurship_interest": "nej",
-    "gender": "kvinde", "origin": "ikke-vestlig", "offer": "virksomhedspraktik",
-    "outcome": "ordinær beskæftigelse / selvstændig", "active_job_seeker_closing": "ja",
-    "searches_broadly_closing": "delvist", "can_start_within_14_days_closing": "Ja",
-    "wants_employment_closing": "ja", "network_use_closing": "i nogen grad",
+    "danish_course": "Danskuddannelse 2",
+    "education_home": "grundskole",
+    "education_dk": "ingen",
+    "contact_route": "opsøgende kontakt",
+    "active_job_seeker": "Delvist",
+    "geographically_mobile": "JA",
+    "searches_broadly": "nej",
+    "can_start_within_14_days": "ja",
+    "wants_employment": " ja ",
+    "language_sufficient": "i nogen grad",
+    "spouse_support": "i høj grad",
+    "network_use": "i lav grad",
+    "job_goal_level": "ufaglært",
+    "education_plan": "nej",
+    "entrepreneurship_interest": "nej",
+    "gender": "kvinde",
+    "origin": "ikke-vestlig",
+    "offer": "virksomhedspraktik",
+    "outcome": "ordinær beskæftigelse / selvstændig",
+    "active_job_seeker_closing": "ja",
+    "searches_broadly_closing": "delvist",
+    "can_start_within_14_days_closing": "Ja",
+    "wants_employment_closing": "ja",
+    "network_use_closing": "i nogen grad",
 }
 
 
@@ -55,7 +92,7 @@ def test_canonical_columns_and_dtypes(tmp_path) -> None:
     cohort = read_cohort(path)
     frame = cohort.frame
     assert tuple(frame.columns[: len(COHORT_COLUMNS)]) == COHORT_COLUMNS
-    assert list(frame.columns[len(COHORT_COLUMNS):])[:3] == ["duration_days", "enrolled_on", "closed_on"]
+    assert list(frame.columns[len(COHORT_COLUMNS) :])[:3] == ["duration_days", "enrolled_on", "closed_on"]
     assert list(frame["active_job_seeker"].cat.categories) == list(ANSWER.codes)
     assert list(frame["offer"].cat.categories) == list(OFFER.codes)
     assert list(frame["outcome"].cat.categories) == list(OUTCOME.codes)
@@ -87,8 +124,9 @@ def test_semicolon_files_and_frames_are_accepted(tmp_path) -> None:
 
 
 def test_optional_intake_columns_may_be_absent() -> None:
-    frame = pd.DataFrame(_rows(3)).drop(columns=["job_goal", "entrepreneurship_interest", "gender",
-                                                   "origin", "nationality", "duration_days"])
+    frame = pd.DataFrame(_rows(3)).drop(
+        columns=["job_goal", "entrepreneurship_interest", "gender", "origin", "nationality", "duration_days"]
+    )
     cohort = read_cohort(frame)
     assert tuple(cohort.frame.columns[: len(COHORT_COLUMNS)]) == COHORT_COLUMNS
     assert not cohort.frame["entrepreneurship_interest"].any()
@@ -126,8 +164,15 @@ def test_every_kind_of_bad_value_is_reported_and_nothing_dropped() -> None:
         read_cohort(pd.DataFrame(rows))
     err = info.value
     found = {(line, p.field) for line, p in err.problems}
-    assert found == {(3, "years_in_denmark"), (4, "children_under_18"), (5, "citizen_id"),
-                     (6, "outcome"), (7, "enrolled_on"), (8, "citizen_id"), (9, "closed_on")}
+    assert found == {
+        (3, "years_in_denmark"),
+        (4, "children_under_18"),
+        (5, "citizen_id"),
+        (6, "outcome"),
+        (7, "enrolled_on"),
+        (8, "citizen_id"),
+        (9, "closed_on"),
+    }
     assert err.n_bad_rows == 7
     assert "010190-1234" not in str(err)  # CPR-shaped ids are never echoed
 
@@ -189,8 +234,10 @@ def test_cpr_shaped_id_is_found_among_many_ids() -> None:
     rows[2600]["citizen_id"] = "x" * 70
     with pytest.raises(CohortError) as info:
         read_cohort(pd.DataFrame(rows))
-    assert [(line, p.field) for line, p in info.value.problems] == [(2502, "citizen_id"),
-                                                                    (2602, "citizen_id")]
+    assert [(line, p.field) for line, p in info.value.problems] == [
+        (2502, "citizen_id"),
+        (2602, "citizen_id"),
+    ]
     assert "311299" not in str(info.value)
 
 

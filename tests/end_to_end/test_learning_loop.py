@@ -29,8 +29,8 @@ def loop(database_url, tmp_path, engine):  # noqa: F811
     from fastapi.testclient import TestClient
 
     from recommender.cases import Settings, accounts
-    from recommender.server import create_app
     from recommender.cases.db import open_database
+    from recommender.server import create_app
 
     db = open_database(database_url)
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url, registry_check_seconds=0)
@@ -38,10 +38,13 @@ def loop(database_url, tmp_path, engine):  # noqa: F811
     with TestClient(app, raise_server_exceptions=False) as client:
         headers = {}
         with db.session() as session:
-            for i, municipality in enumerate(("Aarhus", "Frederiksberg", "Hjørring", "Holstebro",
-                                              "Lyngby-Taarbæk", "Rødovre")):
+            for i, municipality in enumerate(
+                ("Aarhus", "Frederiksberg", "Hjørring", "Holstebro", "Lyngby-Taarbæk", "Rødovre")
+            ):
                 accounts.add_user(session, f"adv{i}", "adviser", PASSWORD, municipality)
-                headers[municipality] = {"Authorization": f"Bearer {accounts.issue_token(session, f'adv{i}')[0]}"}
+                headers[municipality] = {
+                    "Authorization": f"Bearer {accounts.issue_token(session, f'adv{i}')[0]}"
+                }
             accounts.add_user(session, "ana", "analyst", PASSWORD)
             headers["analyst"] = {"Authorization": f"Bearer {accounts.issue_token(session, 'ana')[0]}"}
         yield client, headers, db, database_url
@@ -63,7 +66,9 @@ def _backdate(db, rec_id: int, when) -> None:
     from recommender.cases.tables import RecommendationRow
 
     with db.session() as session:
-        session.execute(update(RecommendationRow).where(RecommendationRow.id == rec_id).values(created_at=when))
+        session.execute(
+            update(RecommendationRow).where(RecommendationRow.id == rec_id).values(created_at=when)
+        )
 
 
 def _actions(db) -> Counter:
@@ -90,8 +95,8 @@ def _served(client, headers, expected: str) -> str:
 @pytest.mark.slow
 def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     from recommender import load_model, train
-    from recommender.model import save_model
     from recommender.cohort import read_cohort
+    from recommender.model import save_model
     from recommender.synth.decision_log import SECOND_PERIOD as SECOND
     from recommender.synth.decision_log import synthetic_cases
 
@@ -109,18 +114,38 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
         followed[case.intake["municipality"]] += int(case.given(top) == top)
         assert r.json()["followed"] == (case.given(top) == top)
         _backdate(db, rec_id, case.recommended_at)  # issue 28: a closure never predates its recommendation
-        r = client.post(f"{API}/citizens/{case.intake['citizen_id']}/closure", json=case.closure(top), headers=h)
+        r = client.post(
+            f"{API}/citizens/{case.intake['citizen_id']}/closure", json=case.closure(top), headers=h
+        )
         assert r.status_code == 201, r.text
     actions = _actions(db)
     assert actions["recommendation.create"] == actions["decision.create"] == actions["closure.create"] == 300
 
     # Export: the training period and the held-out period, pseudonymised.
     train_csv, holdout_csv = tmp_path / "train.csv", tmp_path / "holdout.csv"
-    _, err = _run(capsys, "cohort", "export", "--database", url, "--out", str(train_csv),
-                  "--until", (SECOND - timedelta(days=1)).isoformat())
+    _, err = _run(
+        capsys,
+        "cohort",
+        "export",
+        "--database",
+        url,
+        "--out",
+        str(train_csv),
+        "--until",
+        (SECOND - timedelta(days=1)).isoformat(),
+    )
     assert "200 afsluttede forløb" in err
-    _run(capsys, "cohort", "export", "--database", url, "--out", str(holdout_csv),
-         "--since", SECOND.isoformat())
+    _run(
+        capsys,
+        "cohort",
+        "export",
+        "--database",
+        url,
+        "--out",
+        str(holdout_csv),
+        "--since",
+        SECOND.isoformat(),
+    )
     training, holdout = read_cohort(train_csv), read_cohort(holdout_csv)
     assert (training.n_rows, holdout.n_rows) == (200, 100)
     text = train_csv.read_text(encoding="utf-8")
@@ -133,16 +158,36 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     old, _ = _run(capsys, "models", "register", str(in_use), "--by", "ana", "--database", url)
     old = old.strip()
     assert old == default_model.version
-    _run(capsys, "models", "promote", old, "--by", "ana", "--reason", "the built-in model in use",
-         "--database", url)
+    _run(
+        capsys,
+        "models",
+        "promote",
+        old,
+        "--by",
+        "ana",
+        "--reason",
+        "the built-in model in use",
+        "--database",
+        url,
+    )
     challenger = train(training, n_bootstrap=5, seed=1)
     save_model(challenger, tmp_path / "challenger.p500model")
     new, _ = _run(capsys, "models", "register", str(tmp_path / "challenger.p500model"), "--database", url)
     assert new == challenger.version + "\n"  # the version alone on standard output
     new = new.strip()
 
-    out, _ = _run(capsys, "models", "compare", "--since", SECOND.isoformat(), "--n-bootstrap", "50",
-                  "--json", "--database", url)
+    out, _ = _run(
+        capsys,
+        "models",
+        "compare",
+        "--since",
+        SECOND.isoformat(),
+        "--n-bootstrap",
+        "50",
+        "--json",
+        "--database",
+        url,
+    )
     result = json.loads(out)
     assert (result["champion_version"], result["challenger_version"]) == (old, new)
     assert result["n_evaluated"] == 100 and result["verdict"] in ("better", "worse", "no_certain_difference")
@@ -159,14 +204,37 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     thread.start()
     try:
         against = [] if result["promote"] else ["--against-verdict", "the test exercises the promote path"]
-        _run(capsys, "models", "promote", new, "--by", "ana", "--reason", "better on held-out cases",
-             *against, "--database", url)  # issue 28: against a don't-promote verdict only with a reason
+        _run(
+            capsys,
+            "models",
+            "promote",
+            new,
+            "--by",
+            "ana",
+            "--reason",
+            "better on held-out cases",
+            *against,
+            "--database",
+            url,
+        )  # issue 28: against a don't-promote verdict only with a reason
         assert _served(client, headers["Aarhus"], new) == new
-        r = client.post(f"{API}/recommendations", json=cases[0].intake | {"citizen_id": "new-1"},
-                        headers=headers[cases[0].intake["municipality"]])
+        r = client.post(
+            f"{API}/recommendations",
+            json=cases[0].intake | {"citizen_id": "new-1"},
+            headers=headers[cases[0].intake["municipality"]],
+        )
         assert r.status_code == 201 and r.json()["recommendation"]["model"]["version"] == new
-        _run(capsys, "models", "rollback", "--by", "ana", "--reason", "checking the rollback path",
-             "--database", url)
+        _run(
+            capsys,
+            "models",
+            "rollback",
+            "--by",
+            "ana",
+            "--reason",
+            "checking the rollback path",
+            "--database",
+            url,
+        )
         assert _served(client, headers["Aarhus"], old) == old
     finally:
         stop.set()
@@ -175,7 +243,10 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
     assert {v for _, v in seen} <= {old, new}
 
     # Refusals: not an analyst, no reason, nothing earlier to roll back to.
-    assert main(["models", "promote", new, "--by", "adv0", "--reason", "an adviser tries", "--database", url]) == 2
+    assert (
+        main(["models", "promote", new, "--by", "adv0", "--reason", "an adviser tries", "--database", url])
+        == 2
+    )
     assert "analyst" in capsys.readouterr().err
     assert main(["models", "rollback", "--by", "ana", "--reason", "second rollback", "--database", url]) == 2
     assert "no earlier champion" in capsys.readouterr().err
@@ -202,14 +273,22 @@ def test_learning_loop_end_to_end(loop, tmp_path, capsys, default_model):
 
     # A shifted population: long residence, many children, no Danish course.
     for k, case in enumerate(cases[:120]):
-        intake = case.intake | {"citizen_id": f"shift-{k}", "years_in_denmark": 30, "children_under_18": 5,
-                                "danish_course": "none"}
+        intake = case.intake | {
+            "citizen_id": f"shift-{k}",
+            "years_in_denmark": 30,
+            "children_under_18": 5,
+            "danish_course": "none",
+        }
         r = client.post(f"{API}/recommendations", json=intake, headers=headers[intake["municipality"]])
         assert r.status_code == 201, r.text
     r = client.get(f"{API}/monitor", headers=headers["analyst"])
     assert r.status_code == 200, r.text
     drift = r.json()["drift"]
-    assert {f for f, d in drift.items() if d["flag"]} >= {"years_in_denmark", "children_under_18", "danish_course"}
+    assert {f for f, d in drift.items() if d["flag"]} >= {
+        "years_in_denmark",
+        "children_under_18",
+        "danish_course",
+    }
     assert not drift["spouse_support"]["flag"]
     assert r.json()["follow_rate"]["overall"] == report["follow_rate"]["overall"]  # no new decisions
     assert r.json()["offpolicy"] == {"status": "not_requested"}  # the API computes it on request only

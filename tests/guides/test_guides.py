@@ -37,11 +37,13 @@ def blocks(path: Path) -> list[tuple[int, str, str | None]]:
         lang, body = match.group(1), match.group(2)
         if lang not in ("sh", "console"):
             continue
-        before = text[:match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
         marker = _NO_TEST.search(before)
         if marker is not None and not marker.group(1):
-            raise AssertionError(f"{path.name}: <!-- no-test --> without a reason before line "
-                                 f"{text[:match.start()].count(chr(10)) + 1}")
+            raise AssertionError(
+                f"{path.name}: <!-- no-test --> without a reason before line "
+                f"{text[: match.start()].count(chr(10)) + 1}"
+            )
         if lang == "console":  # only the typed commands: "$ cmd" lines and their continuations
             lines, keep = [], False
             for line in body.splitlines():
@@ -52,13 +54,21 @@ def blocks(path: Path) -> list[tuple[int, str, str | None]]:
                     lines.append(line)
                     keep = line.endswith("\\")
             body = "\n".join(lines) + "\n"
-        out.append((text[:match.start()].count("\n") + 1, body, marker.group(1) if marker else None))
+        out.append((text[: match.start()].count("\n") + 1, body, marker.group(1) if marker else None))
     return out
 
 
 def _fresh_copy(dest: Path) -> Path:
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, files):
         src = ROOT / name
         if src.is_file():
@@ -81,8 +91,9 @@ def test_every_guide_points_into_the_project_and_no_test_is_rare() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("doc", [d for d in DOCS if any(r is None for _, _, r in blocks(d))],
-                         ids=lambda d: d.name)
+@pytest.mark.parametrize(
+    "doc", [d for d in DOCS if any(r is None for _, _, r in blocks(d))], ids=lambda d: d.name
+)
 def test_guide_commands_run_in_a_fresh_copy(doc: Path, tmp_path: Path) -> None:
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.fail("the guide test needs git and the project's repository")
@@ -93,9 +104,12 @@ def test_guide_commands_run_in_a_fresh_copy(doc: Path, tmp_path: Path) -> None:
             script += [f"echo '::: {doc.name} line {line}' >&2", body]
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
-    done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=clone, env=env, capture_output=True,
-                          text=True, timeout=1200)
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(script)], cwd=clone, env=env, capture_output=True, text=True, timeout=1200
+    )
     where = [ln for ln in done.stderr.splitlines() if ln.startswith("::: ")]
-    assert done.returncode == 0, (f"{where[-1] if where else doc.name} failed (exit {done.returncode}):\n"
-                                  f"{done.stderr[-3000:]}\n{done.stdout[-2000:]}")
+    assert done.returncode == 0, (
+        f"{where[-1] if where else doc.name} failed (exit {done.returncode}):\n"
+        f"{done.stderr[-3000:]}\n{done.stdout[-2000:]}"
+    )
     assert "Traceback" not in done.stderr

@@ -43,8 +43,17 @@ def test_ci_starts_a_throwaway_postgresql_for_the_service_tests() -> None:
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     install_test = _readme_commands()[1]
     text = "\n".join(lines)
-    for needed in ("initdb", "pg_ctl", "runuser -u postgres", "mktemp -d", "trap stop_postgres EXIT",
-                   "listen_addresses=''", "apt-get install"):
+    for needed in (
+        "initdb",
+        "pg_ctl",
+        "runuser -u postgres",
+        "mktemp -d",
+        "trap stop_postgres EXIT",
+        "listen_addresses=''",
+        "apt-get install",
+    ):
         assert needed in text, needed
-    export = next(i for i, line in enumerate(lines) if line.startswith("export RECOMMENDER_TEST_POSTGRES_URL="))
+    export = next(
+        i for i, line in enumerate(lines) if line.startswith("export RECOMMENDER_TEST_POSTGRES_URL=")
+    )
     assert export < lines.index(install_test)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from _truth import TRUTHS, decision_metrics, fresh, plain_peer, simulate
+
 from recommender.model import train
 
 
@@ -21,8 +21,9 @@ def test_regret_at_most_plain_logistic_regression_at_1000_rows(truth):
         model = train(frame, seed=seed, n_bootstrap=1)
         ours.append(decision_metrics(model.predict_offers(test, intervals=False).proba, exact))
         plain.append(decision_metrics(plain_peer("logit", frame, test), exact))
-    regret = {name: float(np.mean([m["regret"] for m in runs]))
-              for name, runs in (("ours", ours), ("plain", plain))}
+    regret = {
+        name: float(np.mean([m["regret"] for m in runs])) for name, runs in (("ours", ours), ("plain", plain))
+    }
     print(truth, regret)
     assert regret["ours"] <= regret["plain"]
 

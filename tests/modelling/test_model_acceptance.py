@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
+from _dgp import WEIGHTS, simulate, true_all
 from conftest import copy_of
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -15,11 +15,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from _dgp import WEIGHTS, simulate, true_all
+from recommender.cli import main
+from recommender.model import train
 from recommender.modelling.features import build_schema, prepare
 from recommender.vocab import OFFER, OUTCOME
-from recommender.cli import main
-from recommender.model import save_model, train
 
 W = np.array([WEIGHTS[k] for k in OUTCOME.codes])
 
@@ -27,8 +26,12 @@ W = np.array([WEIGHTS[k] for k in OUTCOME.codes])
 def _plain(kind: str, schema):
     cats = [n for n, _ in schema.categorical] + ["offer"]
     if kind == "logit":
-        enc = ColumnTransformer([("c", OneHotEncoder(handle_unknown="ignore"), cats),
-                                 ("n", StandardScaler(), list(schema.numeric))])
+        enc = ColumnTransformer(
+            [
+                ("c", OneHotEncoder(handle_unknown="ignore"), cats),
+                ("n", StandardScaler(), list(schema.numeric)),
+            ]
+        )
         return make_pipeline(enc, LogisticRegression(max_iter=2000))
     enc = ColumnTransformer([("c", OrdinalEncoder(), cats), ("n", "passthrough", list(schema.numeric))])
     return make_pipeline(enc, HistGradientBoostingClassifier(random_state=0))
@@ -55,7 +58,9 @@ def dgp():
     ``small`` (three real-size cohorts: 244 rows, about 219 with an offer)."""
     train_frame, test_frame = simulate(3000, seed=21), simulate(2000, seed=22)
     return {
-        "train": train_frame, "test": test_frame, "truth": true_all(test_frame),
+        "train": train_frame,
+        "test": test_frame,
+        "truth": true_all(test_frame),
         "ours": train(train_frame, seed=0, n_bootstrap=20),
         "honest": train(train_frame, seed=0, n_bootstrap=20, evidence_size=219),
         "small": [train(simulate(244, seed=seed), seed=0, n_bootstrap=20) for seed in (31, 32, 33)],
@@ -78,7 +83,8 @@ def test_recovers_true_probabilities_better_than_plain_models(dgp):
     X_test = prepare(test_frame, schema)
     maes, regrets = {}, {}
     for name, proba in [("ours", ours)] + [
-            (kind, _all_offers(_plain(kind, schema).fit(X, y), X_test)) for kind in ("logit", "hgb")]:
+        (kind, _all_offers(_plain(kind, schema).fit(X, y), X_test)) for kind in ("logit", "hgb")
+    ]:
         maes[name] = float(np.abs(proba - truth).mean())
         regrets[name] = _regret(proba, truth)
     print("MAE", maes, "regret", regrets)
@@ -115,28 +121,31 @@ def test_default_model_intervals_rest_on_219_citizens(default_model):
     # The same large-sample model without evidence_size: bootstrap refits at the sample size.
     from sklearn.base import clone
 
+    from recommender.model import OutcomeModel
     from recommender.modelling.default import DEFAULT_N, DEFAULT_SEED
     from recommender.modelling.uncertainty import bootstrap_refits
-    from recommender.model import OutcomeModel
 
     rows = generate_cohort(DEFAULT_N, DEFAULT_SEED).frame.dropna(subset=["offer"])
     X = prepare(rows, default_model.schema).assign(offer=rows["offer"].to_numpy())
     pipeline = default_model.pipeline
     Z, y = pipeline[:-1].transform(X), rows["outcome"].astype(str).to_numpy()
-    boot = bootstrap_refits(clone(pipeline[-1]), Z, y, evidence_size=len(y), n_bootstrap=8, seed=0,
-                            point=pipeline[-1])
-    naive = OutcomeModel.from_fitted(default_model.estimator, boot, default_model.propensity,
-                                     default_model.manifest)
+    boot = bootstrap_refits(
+        clone(pipeline[-1]), Z, y, evidence_size=len(y), n_bootstrap=8, seed=0, point=pipeline[-1]
+    )
+    naive = OutcomeModel.from_fitted(
+        default_model.estimator, boot, default_model.propensity, default_model.manifest
+    )
     w_naive = _median_width(naive, probe)
     print("default / 274-row model median width", ratio, "naive / default", w_naive / w_default)
     assert 0.7 < ratio < 2.0
     assert w_naive < 0.5 * w_default
 
 
-def test_evaluate_default_model_prints_calibration_and_groups(default_model, default_model_file, tmp_path,
-                                                              capsys):
-    from recommender.cohort import write_cohort
+def test_evaluate_default_model_prints_calibration_and_groups(
+    default_model, default_model_file, tmp_path, capsys
+):
     from recommender.analysis.evaluation import evaluate
+    from recommender.cohort import write_cohort
     from recommender.synth import generate_cohort
 
     cohort = generate_cohort(600, seed=3)
@@ -155,8 +164,9 @@ def test_evaluate_default_model_prints_calibration_and_groups(default_model, def
     assert "ECE" in out and "gender" in out and "origin" in out and "labour_force" in out
 
     model_path = copy_of(default_model_file, tmp_path / "m.p500")
-    assert main(["evaluate", str(path), "--model", str(model_path), "--against", str(model_path),
-                 "--json"]) == 0
+    assert (
+        main(["evaluate", str(path), "--model", str(model_path), "--against", str(model_path), "--json"]) == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["difference"]["log_loss"] == pytest.approx(0.0)
 
@@ -183,7 +193,7 @@ def test_train_cli_prints_the_summary(tmp_path, capsys):
     lines = text.splitlines()
     head = next(i for i, line in enumerate(lines) if "kandidat / candidate" in line)
     weight_col = lines[head].index("stack weight") + len("stack weight")
-    rows = [line for line in lines[head + 1:] if line.startswith("  ")]
+    rows = [line for line in lines[head + 1 :] if line.startswith("  ")]
     assert len(rows) >= 11 and all(line[weight_col - 1] != " " for line in rows)
     assert "Hvorfor / why: " in text and "Blanding / mixture: " in text and "prior 0." in text
     assert "og ændrer ikke rækkefølgen / the prior share pulls the probabilities toward" in text

@@ -7,12 +7,12 @@ import json
 
 import numpy as np
 import pytest
-
 from _dgp import simulate
-from recommender.modelling import persist as _persist
-from recommender.errors import ModelFileError
+
 from recommender.cli import main
+from recommender.errors import ModelFileError
 from recommender.model import load_model, save_model, train
+from recommender.modelling import persist as _persist
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +40,22 @@ def test_round_trip_keeps_estimates_and_manifest(model, saved, cohort):
     # the file keeps the schema's fields in sorted order; the encoded columns keep theirs
     assert back.schema.categories == model.schema.categories
     assert dataclasses.replace(back.manifest, schema=model.schema) == model.manifest
-    header = json.loads(saved.read_bytes()[len(_persist.MAGIC):].split(b"\n", 1)[0])
-    for key in ("format_version", "libraries", "schema", "training_cohort", "n_with_offer",
-                "evidence_size", "selection", "created", "rules_version", "allow_protected",
-                "support_threshold", "tables_sha256", "payload_sha256"):
+    header = json.loads(saved.read_bytes()[len(_persist.MAGIC) :].split(b"\n", 1)[0])
+    for key in (
+        "format_version",
+        "libraries",
+        "schema",
+        "training_cohort",
+        "n_with_offer",
+        "evidence_size",
+        "selection",
+        "created",
+        "rules_version",
+        "allow_protected",
+        "support_threshold",
+        "tables_sha256",
+        "payload_sha256",
+    ):
         assert key in header
     assert header["format_version"] == 2
     assert set(back.manifest.libraries) == {"sklearn", "numpy", "pandas", "skops", "python"}
@@ -78,22 +90,25 @@ def test_truncated_and_foreign_files_are_refused(saved, tmp_path):
 
 def _rewrite_manifest(path, change) -> None:
     import hashlib
+
     raw = path.read_bytes()
-    rest = raw[len(_persist.MAGIC):]
+    rest = raw[len(_persist.MAGIC) :]
     line, _digest, payload = rest.split(b"\n", 2)
     manifest = json.loads(line)
     change(manifest)
     new = json.dumps(manifest, sort_keys=True).encode()
-    path.write_bytes(_persist.MAGIC + new + b"\n" + hashlib.sha256(new).hexdigest().encode()
-                     + b"\n" + payload)
+    path.write_bytes(
+        _persist.MAGIC + new + b"\n" + hashlib.sha256(new).hexdigest().encode() + b"\n" + payload
+    )
 
 
 def test_other_format_version_or_library_is_refused(saved):
     _rewrite_manifest(saved, lambda m: m.update(format_version=99))
     with pytest.raises(ModelFileError, match="format version 99"):
         load_model(saved)
-    _rewrite_manifest(saved, lambda m: m.update(format_version=2, libraries={
-        **m["libraries"], "sklearn": "0.23.2"}))
+    _rewrite_manifest(
+        saved, lambda m: m.update(format_version=2, libraries={**m["libraries"], "sklearn": "0.23.2"})
+    )
     with pytest.raises(ModelFileError, match="sklearn 0.23.2"):
         load_model(saved)
 
@@ -106,8 +121,7 @@ def test_untrusted_type_in_payload_is_refused(saved, monkeypatch):
 
 
 @pytest.mark.slow  # runs the training command up to its interruption (half a minute)
-def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tmp_path,
-                                                             monkeypatch):
+def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tmp_path, monkeypatch):
     before = saved.read_bytes()
     bad = tmp_path / "bad.csv"
     bad.write_text("citizen_id,offer\nA,praktik\n", encoding="utf-8")
@@ -118,9 +132,11 @@ def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tm
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(training_module, "bootstrap_refits", interrupt)
     path = tmp_path / "cohort.csv"
     from recommender.cohort import write_cohort
+
     write_cohort(cohort, path)
     assert main(["train", str(path), "--out", str(saved)]) == 130
     assert saved.read_bytes() == before
@@ -128,6 +144,7 @@ def test_failed_or_interrupted_training_never_replaces_a_model(saved, cohort, tm
 
     def fail_midway(*args, **kwargs):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(_persist.os, "replace", fail_midway)
     with pytest.raises(KeyboardInterrupt):
         save_model(train(cohort, n_bootstrap=2), saved)
@@ -143,8 +160,9 @@ def test_fast_path_of_a_loaded_model_matches_its_batch_path(saved, cohort):
     rows = cohort.head(8).drop(columns=["offer", "outcome"])
     batch = back.predict_offers(rows)
     for i, record in enumerate(rows.to_dict("records")):
-        one = back.predict_citizen(Citizen.from_dict({k: v for k, v in record.items()
-                                                      if v is not None and v == v}))
+        one = back.predict_citizen(
+            Citizen.from_dict({k: v for k, v in record.items() if v is not None and v == v})
+        )
         np.testing.assert_allclose(one.score[0], batch.score[i], atol=1e-9, rtol=0)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from _dgp import simulate
-from recommender.errors import InvalidCitizenError, RecommenderError
-from recommender.vocab import OFFER, OUTCOME, PROTECTED
+
 from recommender.citizen import Citizen
+from recommender.errors import InvalidCitizenError, RecommenderError
 from recommender.model import OutcomeModel, train
+from recommender.vocab import OFFER, OUTCOME, PROTECTED
 
 WEIGHTS = {"job": 1.0, "education": 0.8, "active": 0.4, "other": 0.0}
 
@@ -52,8 +52,10 @@ def model(cohort) -> OutcomeModel:
 
 def _citizens(frame: pd.DataFrame, k: int) -> list[Citizen]:
     cols = [c for c in frame.columns if c not in ("offer", "outcome")]
-    return [Citizen.from_dict({c: v for c, v in row.items() if c in cols and pd.notna(v)})
-            for row in frame.head(k).to_dict("records")]
+    return [
+        Citizen.from_dict({c: v for c, v in row.items() if c in cols and pd.notna(v)})
+        for row in frame.head(k).to_dict("records")
+    ]
 
 
 def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohort):
@@ -67,8 +69,7 @@ def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohor
     assert "hgb" in names and sum(n.startswith("logit_s") for n in names) >= 8
     blend = next(n for n in names if n.startswith("blend:"))
     assert blend.startswith(f"blend:{sel['fit_choice']}") and sel["reason"]
-    assert all(np.isfinite(c["policy_value"]) and c["policy_value_se"] > 0
-               for c in sel["candidates"])
+    assert all(np.isfinite(c["policy_value"]) and c["policy_value_se"] > 0 for c in sel["candidates"])
     # every linear candidate, hgb and the prior carry their weight in the full stack (summing to 1)
     stack = [c["stack_weight"] for c in sel["candidates"] if "stack_weight" in c]
     assert len(stack) == len(names) - 1
@@ -134,8 +135,7 @@ def test_fast_path_is_exact_against_the_sklearn_pipeline(model, cohort):
         ref = _pipeline_proba(model, frame)
         np.testing.assert_allclose(fast.proba[0], ref, atol=1e-9, rtol=0)
         slow = model.predict_offers(pd.DataFrame([citizen.to_dict()]), WEIGHTS)
-        for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high",
-                     "propensity"):
+        for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high", "propensity"):
             np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), atol=1e-9, rtol=0)
         np.testing.assert_array_equal(fast.support, slow.support)
 
@@ -175,8 +175,7 @@ def test_trees_fall_back_to_the_pipeline(cohort, monkeypatch):
     frame = pd.DataFrame([citizen.to_dict()] * 4).assign(offer=list(OFFER.codes))
     np.testing.assert_allclose(one.proba[0], _pipeline_proba(trees, frame), atol=1e-9)
     assert len(trees.explain(citizen, "counselling", top=2)) <= 2
-    assert trees.explain_offers(citizen, top=2)["counselling"] == trees.explain(citizen, "counselling",
-                                                                               top=2)
+    assert trees.explain_offers(citizen, top=2)["counselling"] == trees.explain(citizen, "counselling", top=2)
 
 
 def test_too_small_or_bad_evidence_size_is_refused(cohort):
@@ -187,12 +186,12 @@ def test_too_small_or_bad_evidence_size_is_refused(cohort):
 
 
 def test_batch_fast_path_matches_the_pipeline_including_intervals(model, cohort):
-    slow = OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity, model.manifest,
-                                    serving_tables=False)  # the sklearn pipeline path
+    slow = OutcomeModel.from_fitted(
+        model.estimator, model.boot, model.propensity, model.manifest, serving_tables=False
+    )  # the sklearn pipeline path
     frame = cohort.head(40)
     fast, ref = model.predict_offers(frame, WEIGHTS), slow.predict_offers(frame, WEIGHTS)
-    for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high",
-                 "propensity"):
+    for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high", "propensity"):
         np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), atol=1e-9, rtol=0)
 
 
@@ -219,8 +218,7 @@ def test_blend_is_an_average_served_by_the_pipeline_with_bootstrap_draws(cohort)
     from recommender.modelling.blend import AverageClassifier
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_selection, "_decide",
-                   lambda dr, fit_choice, blend: (blend, "forced"))
+        mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
         blend = train(cohort.head(400), seed=1, n_bootstrap=4)
     sel = blend.manifest.selection
     assert sel["selected"].startswith(f"blend:{sel['fit_choice']}") and not blend.is_linear
@@ -280,8 +278,9 @@ def test_the_prior_share_shrinks_probabilities_but_keeps_the_ranking(cohort):
         model = train(cohort.head(400), seed=2, n_bootstrap=2)
     clf = model.estimator[-1]
     assert clf.prior_weight > 0
-    unshrunk = OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity,
-                                        model.manifest, serving_tables=False)
+    unshrunk = OutcomeModel.from_fitted(
+        model.estimator, model.boot, model.propensity, model.manifest, serving_tables=False
+    )
     clf_prior = clf.prior_weight
     try:
         clf.prior_weight = 0.0

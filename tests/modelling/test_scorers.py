@@ -47,8 +47,9 @@ def linear() -> OutcomeModel:
 
 
 def _pipeline(model: OutcomeModel) -> OutcomeModel:
-    return OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity, model.manifest,
-                                    serving_tables=False)
+    return OutcomeModel.from_fitted(
+        model.estimator, model.boot, model.propensity, model.manifest, serving_tables=False
+    )
 
 
 def _reference(model: OutcomeModel, frame: pd.DataFrame) -> np.ndarray:
@@ -80,10 +81,12 @@ def test_each_scorer_is_exact_against_the_pipeline(family, linear, blend) -> Non
     prop = reorder(model.propensity.predict_proba(prepare(frame, model.schema)), model._sk().prop_perm)
     np.testing.assert_allclose(scorer.propensity(rows), prop, atol=1e-9, rtol=0)
     # one citizen and its input variants, from one encoding (each variant: one field changed)
-    record, other = ({k: v for k, v in frame.iloc[i].to_dict().items() if v is not None and pd.notna(v)}
-                     for i in (0, 1))
-    changes = [(k, other[k]) for k in ("danish_course", "years_in_denmark", "municipality",
-                                       "active_job_seeker")]
+    record, other = (
+        {k: v for k, v in frame.iloc[i].to_dict().items() if v is not None and pd.notna(v)} for i in (0, 1)
+    )
+    changes = [
+        (k, other[k]) for k in ("danish_course", "years_in_denmark", "municipality", "active_job_seeker")
+    ]
     scores = scorer.citizen(scorer.citizen_rows(record, changes))
     variants = pd.DataFrame([record, *({**record, k: v} for k, v in changes)])
     ref_variants = _reference(model, variants)
@@ -108,8 +111,11 @@ def test_one_pass_batch_equals_estimates_and_draws_apart(blend) -> None:
 
 
 def test_assess_is_predict_explain_and_draws_at_once(blend) -> None:
-    citizen = {k: v for k, v in simulate(3, seed=2).drop(columns=["offer", "outcome"]).iloc[1]
-               .to_dict().items() if v is not None and pd.notna(v)}
+    citizen = {
+        k: v
+        for k, v in simulate(3, seed=2).drop(columns=["offer", "outcome"]).iloc[1].to_dict().items()
+        if v is not None and pd.notna(v)
+    }
     whole = blend.assess(citizen, top=4)
     one = blend.predict_citizen(citizen)
     for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high", "propensity"):

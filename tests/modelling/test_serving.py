@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from _dgp import simulate
+
 from recommender.citizen import Citizen
 from recommender.model import OutcomeModel, load_model, save_model, train
 
@@ -39,8 +39,14 @@ print(json.dumps({"heavy": sorted(m for m in %r if m in sys.modules), "rec": rec
 
 
 def _serve(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", _SERVE, *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ}, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", _SERVE, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -57,8 +63,9 @@ def saved(model, tmp_path_factory) -> Path:
 
 def test_importing_the_package_loads_neither_scikit_learn_nor_pandas() -> None:
     code = "import recommender, sys; recommender.recommend; print([m for m in %r if m in sys.modules])"
-    done = subprocess.run([sys.executable, "-c", code % (HEAVY,)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code % (HEAVY,)], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -67,19 +74,20 @@ def test_importing_the_package_loads_neither_scikit_learn_nor_pandas() -> None:
 def test_a_saved_model_serves_without_sklearn_and_matches_the_pipeline(model, saved) -> None:
     out = _serve(str(EXAMPLE), str(saved))
     assert out["heavy"] == []
-    pipeline = OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity, model.manifest,
-                                        serving_tables=False)
+    pipeline = OutcomeModel.from_fitted(
+        model.estimator, model.boot, model.propensity, model.manifest, serving_tables=False
+    )
     citizen = Citizen.from_dict(json.loads(EXAMPLE.read_text(encoding="utf-8")))
     ref = pipeline.predict_citizen(citizen)
     for name, values in out["est"].items():
-        np.testing.assert_allclose(np.array(values), getattr(ref, name), atol=1e-9, rtol=0,
-                                   err_msg=name)
+        np.testing.assert_allclose(np.array(values), getattr(ref, name), atol=1e-9, rtol=0, err_msg=name)
     point, draws = pipeline.citizen_draws(citizen)
     np.testing.assert_allclose(np.array(out["point"]), point, atol=1e-9, rtol=0)
     np.testing.assert_allclose(np.array(out["draws"]), draws, atol=1e-9, rtol=0)
     assert np.array(out["draws"]).shape == (6, 4, 4)
     # the whole recommendation (ranking, reasons, warnings) is the one the in-memory model gives
     from recommender import recommend
+
     assert out["rec"] == json.loads(json.dumps(recommend(citizen, model=model).to_dict()))
 
 
@@ -90,12 +98,13 @@ def test_the_cached_default_model_serves_without_sklearn(default_model) -> None:
 
 
 def test_the_cli_recommends_from_the_cached_model_without_sklearn(default_model) -> None:
-    code = ("import sys, runpy; sys.argv = ['recommender', 'recommend', %r]\n"
-            "from recommender.cli import main\ncode = main(sys.argv[1:])\n"
-            "print('HEAVY', [m for m in %r if m in sys.modules], file=sys.stderr)\nsys.exit(code)"
-            % (str(EXAMPLE), HEAVY))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600)
+    code = (
+        "import sys, runpy; sys.argv = ['recommender', 'recommend', %r]\n"
+        "from recommender.cli import main\ncode = main(sys.argv[1:])\n"
+        "print('HEAVY', [m for m in %r if m in sys.modules], file=sys.stderr)\nsys.exit(code)"
+        % (str(EXAMPLE), HEAVY)
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "HEAVY []" in done.stderr
 
@@ -129,7 +138,9 @@ def test_train_jobs_spreads_the_refits_and_gives_the_same_model(tmp_path, monkey
     cohort = tmp_path / "k.csv"
     simulate(300, seed=4).to_csv(cohort, index=False)
     for jobs in ("1", "2", "0"):
-        assert main(["train", str(cohort), "--out", str(tmp_path / f"m{jobs}.p500model"), "--jobs", jobs]) == 0
+        assert (
+            main(["train", str(cohort), "--out", str(tmp_path / f"m{jobs}.p500model"), "--jobs", jobs]) == 0
+        )
     assert seen == [1, 2, -1]
     versions = {load_model(tmp_path / f"m{jobs}.p500model").version for jobs in ("1", "2", "0")}
     assert len(versions) == 1
@@ -170,8 +181,9 @@ def blend() -> OutcomeModel:
 
 
 def _pipeline(model: OutcomeModel) -> OutcomeModel:
-    return OutcomeModel.from_fitted(model.estimator, model.boot, model.propensity, model.manifest,
-                                    serving_tables=False)
+    return OutcomeModel.from_fitted(
+        model.estimator, model.boot, model.propensity, model.manifest, serving_tables=False
+    )
 
 
 @pytest.mark.slow  # trains a blend (module fixture)
@@ -183,13 +195,11 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     assert blend.is_lean and not blend.is_linear
     assert len(blend.tables.linears) == len(members) - 1 >= 3 and blend.tables.mix[0, -1] > 0  # a prior share
     assert blend.tables.trees.n_forests == TREE_REFITS + 1  # the point model's and the refits'
-    assert blend.tables.draw_forest.tolist()[1:] == [1 + b % TREE_REFITS
-                                                     for b in range(TREE_REFITS + 2)]
+    assert blend.tables.draw_forest.tolist()[1:] == [1 + b % TREE_REFITS for b in range(TREE_REFITS + 2)]
     ref = _pipeline(blend)
     cohort = simulate(10, seed=5)  # many more rows in the batch test below
     rows = cohort.drop(columns=["offer", "outcome"]).to_dict("records")
-    citizens = [Citizen.from_dict({k: v for k, v in r.items() if v is not None and v == v})
-                for r in rows]
+    citizens = [Citizen.from_dict({k: v for k, v in r.items() if v is not None and v == v}) for r in rows]
     for citizen in citizens:
         point, draws = blend.citizen_draws(citizen)
         ref_point, ref_draws = ref.citizen_draws(citizen)
@@ -212,8 +222,7 @@ def test_a_blend_scores_a_batch_from_its_tables_like_the_pipeline(blend) -> None
 
     frame = simulate(BATCH_ROWS + 30, seed=8)
     fast, ref = blend.predict_offers(frame), _pipeline(blend).predict_offers(frame)
-    for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high",
-                 "propensity"):
+    for name in ("proba", "proba_low", "proba_high", "score", "score_low", "score_high", "propensity"):
         np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), atol=1e-9, rtol=0)
     quick = blend.predict_offers(frame.head(20), intervals=False)
     np.testing.assert_allclose(quick.proba, fast.proba[:20], atol=1e-12, rtol=0)
@@ -229,6 +238,7 @@ def test_a_saved_blend_serves_without_sklearn_and_matches_the_pipeline(blend, tm
     np.testing.assert_allclose(np.array(out["point"]), point, atol=1e-9, rtol=0)
     np.testing.assert_allclose(np.array(out["draws"]), draws, atol=1e-9, rtol=0)
     from recommender import recommend
+
     assert out["rec"] == json.loads(json.dumps(recommend(citizen, model=blend).to_dict()))
     # the file holds the point estimator only; its draws come from the tables, batch scoring too
     back = load_model(path)

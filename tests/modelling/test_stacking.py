@@ -26,12 +26,14 @@ def _oof(n: int, seed: int = 1) -> tuple[dict[str, np.ndarray], list[str], np.nd
         return p / p.sum(-1, keepdims=True)
 
     levels = truth.mean(axis=1, keepdims=True).repeat(4, axis=1)  # no offer contrast at all
-    oof = {"a": noisy(0.45), "hgb": noisy(0.2, (n, 1, 4)),
-           "prior": np.broadcast_to(np.bincount(y_idx, minlength=4) / n, (n, 4, 4)).copy()}
+    oof = {
+        "a": noisy(0.45),
+        "hgb": noisy(0.2, (n, 1, 4)),
+        "prior": np.broadcast_to(np.bincount(y_idx, minlength=4) / n, (n, 4, 4)).copy(),
+    }
     for k in range(3):
         oof[f"b{k}"] = 0.6 * levels + 0.4 * noisy(0.3)
-    folds = [(np.flatnonzero(np.arange(n) % 3 != k), np.flatnonzero(np.arange(n) % 3 == k))
-             for k in range(3)]
+    folds = [(np.flatnonzero(np.arange(n) % 3 != k), np.flatnonzero(np.arange(n) % 3 == k)) for k in range(3)]
     return oof, ["b0", "b1", "b2", "a"], offer_idx, y_idx, folds
 
 
@@ -44,7 +46,7 @@ def test_on_many_rows_the_best_linear_candidate_alone_leads_the_members():
     oof, linear, offer_idx, y_idx, folds = _oof(LEAD_ROWS + 1000)
     members, full, weightings = stack(oof, linear, offer_idx, y_idx, folds)
     alone = _alone(oof, linear, offer_idx, y_idx)
-    best, heaviest = max(alone, key=alone.get), linear[int(np.argmax(full[:len(linear)]))]
+    best, heaviest = max(alone, key=alone.get), linear[int(np.argmax(full[: len(linear)]))]
     assert best != heaviest  # the case the rule is for: the stack's favourite is not the best alone
     assert members[0] == best
     assert members[-1] == "hgb" and 2 <= len(members) <= MAX_LINEAR + 1
@@ -57,5 +59,5 @@ def test_on_many_rows_the_best_linear_candidate_alone_leads_the_members():
 def test_on_fewer_rows_the_members_are_those_the_stack_weighs_most():
     oof, linear, offer_idx, y_idx, folds = _oof(LEAD_ROWS)
     members, full, _ = stack(oof, linear, offer_idx, y_idx, folds)
-    order = np.argsort(-full[:len(linear)], kind="stable")[:MAX_LINEAR]
+    order = np.argsort(-full[: len(linear)], kind="stable")[:MAX_LINEAR]
     assert members[:-1] == [linear[j] for j in order if full[j] >= MIN_SHARE]

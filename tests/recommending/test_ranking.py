@@ -38,8 +38,12 @@ def test_ranking_satisfies_the_contract_scalar_and_vectorised(case) -> None:
     blocked = dict(zip(OFFERS, raw_blocked))
     ranked = rank_offers(scores, blocked, list(preferred), margin)
     _check_contract(ranked, scores, blocked, list(preferred), margin)
-    ranks = rank_matrix(np.array([raw_scores]), np.array([raw_blocked]),
-                        np.array([[list(preferred).index(o) for o in OFFERS]]), margin)[0]
+    ranks = rank_matrix(
+        np.array([raw_scores]),
+        np.array([raw_blocked]),
+        np.array([[list(preferred).index(o) for o in OFFERS]]),
+        margin,
+    )[0]
     assert [OFFERS[i] for i in np.argsort(ranks)] == ranked
 
 
@@ -47,6 +51,14 @@ def test_within_the_margin_the_preferred_order_decides() -> None:
     scores = {"wage_subsidy": 0.61, "internship": 0.60, "clarification": 0.30, "counselling": 0.59}
     preferred = ["internship", "wage_subsidy", "counselling", "clarification"]
     assert rank_offers(scores, {}, preferred, 0.02) == [
-        "internship", "wage_subsidy", "counselling", "clarification"]
+        "internship",
+        "wage_subsidy",
+        "counselling",
+        "clarification",
+    ]
     assert rank_offers(scores, {}, preferred, 0.0) == [
-        "wage_subsidy", "internship", "counselling", "clarification"]
+        "wage_subsidy",
+        "internship",
+        "counselling",
+        "clarification",
+    ]

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from recommender import Citizen, RecommenderError, recommend
-from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.typology import load_rules
+from recommender.vocab import FIELDS, OFFER, OUTCOME
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -77,8 +77,12 @@ def check_contract(rec, record, rules) -> None:
     assert d["statement"]["da"].startswith("Rådgiveren beslutter")
     assert d["model"]["allow_protected"] is False
     assert set(d["labour_force"]["criteria"]) == {
-        "active_job_seeker", "geographically_mobile", "searches_broadly", "can_start_within_14_days",
-        "wants_employment"}
+        "active_job_seeker",
+        "geographically_mobile",
+        "searches_broadly",
+        "can_start_within_14_days",
+        "wants_employment",
+    }
 
 
 def test_contract_holds_for_random_valid_citizens(default_model, rules) -> None:
@@ -115,8 +119,11 @@ def test_recommend_agrees_with_the_model_batch_path(default_model, rules) -> Non
     rng = random.Random(3)
     citizens = [Citizen.from_dict(random_record(rng, i)) for i in range(40)]
     frame = pd.DataFrame([c.to_dict() for c in citizens])
-    batch = shrink_estimates(default_model.predict_offers(frame, rules.outcome_weights),
-                             citizens_like(frame, default_model, rules.sparse_data_min), weights_vector(rules))
+    batch = shrink_estimates(
+        default_model.predict_offers(frame, rules.outcome_weights),
+        citizens_like(frame, default_model, rules.sparse_data_min),
+        weights_vector(rules),
+    )
     for i, c in enumerate(citizens):
         rec = recommend(c, model=default_model, rules=rules)
         for j, offer in enumerate(OFFER.codes):
@@ -140,8 +147,7 @@ def test_concurrent_calls_equal_sequential_calls(default_model, rules) -> None:
     records = [random_record(rng, i) for i in range(64)]
     sequential = [recommend(r, model=default_model, rules=rules).to_dict() for r in records]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        parallel = list(pool.map(lambda r: recommend(r, model=default_model, rules=rules).to_dict(),
-                                 records))
+        parallel = list(pool.map(lambda r: recommend(r, model=default_model, rules=rules).to_dict(), records))
     assert parallel == sequential
 
 

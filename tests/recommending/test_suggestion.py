@@ -41,6 +41,7 @@ def figures() -> dict:
 
 # --- 1 and 2: one order, p_best and the verdict agree with it ------------------------------------
 
+
 def test_no_list_shows_a_lower_value_above_a_higher_one_by_more_than_the_margin(figures) -> None:
     assert figures["n"] == 2000 and figures["inversions"] == 0
 
@@ -57,9 +58,17 @@ def _estimates(score: list[float], propensity: list[float]) -> OfferEstimates:
     for j, s in enumerate(score):  # job share s, the rest "other": expected value s
         proba[0, j] = [s, 0.0, 0.0, 1 - s]
     sc = proba @ w
-    return OfferEstimates(proba, proba - 0.05, np.minimum(proba + 0.05, 1), sc, sc - 0.05, sc + 0.05,
-                          np.array([propensity]), np.array([["ok", "ok", "ok", "low"]]),
-                          np.array([36, 58, 28, 97]))
+    return OfferEstimates(
+        proba,
+        proba - 0.05,
+        np.minimum(proba + 0.05, 1),
+        sc,
+        sc - 0.05,
+        sc + 0.05,
+        np.array([propensity]),
+        np.array([["ok", "ok", "ok", "low"]]),
+        np.array([36, 58, 28, 97]),
+    )
 
 
 def test_an_offer_few_citizens_had_is_pulled_towards_the_centre_and_its_interval_reaches_the_model() -> None:
@@ -90,11 +99,14 @@ def test_the_verdict_names_rank_one_or_a_group_containing_it(name) -> None:
 
 # --- 3: provenance first -------------------------------------------------------------------------
 
+
 def test_a_synthetic_model_says_so_first_on_the_screen_and_in_the_json() -> None:
     rec = recommend(dict(STANDARD))
     contract = json.loads(json.dumps(rec.to_dict()))
     assert contract["model"]["synthetic"] is True
-    assert contract["provenance"]["code"] == "synthetic_model" and contract["provenance"]["da"].startswith(DEMO)
+    assert contract["provenance"]["code"] == "synthetic_model" and contract["provenance"]["da"].startswith(
+        DEMO
+    )
     lines = render(rec).splitlines()
     assert lines[2].startswith(DEMO) and lines[3].startswith("Vurdering: ")
     assert render(rec, "en").splitlines()[2].startswith("Demonstration model: trained on synthetic data")
@@ -136,7 +148,7 @@ def test_page_cli_screen_and_api_say_the_same(tmp_path, engine) -> None:  # noqa
     # provenance: first on the screen, above the verdict on the page, the same words in the API
     provenance = contract["provenance"]["da"]
     assert screen.splitlines()[2] == provenance
-    assert page.index(page_text(provenance)) < page.index('data-verdict=')
+    assert page.index(page_text(provenance)) < page.index("data-verdict=")
     # verdict
     verdict = contract["verdict"]["message"]["da"]
     assert f"Vurdering: {verdict}" in screen and page_text(verdict) in page
@@ -149,6 +161,7 @@ def test_page_cli_screen_and_api_say_the_same(tmp_path, engine) -> None:  # noqa
 
 
 # --- 4: the report's directions ------------------------------------------------------------------
+
 
 def test_the_directions_file_quotes_the_report() -> None:
     report = Path("/work/shared/projekt500/evalueringsrapport.txt")
@@ -226,9 +239,12 @@ def test_no_why_line_states_an_association_against_the_report() -> None:
 
 # --- 5: thin data --------------------------------------------------------------------------------
 
+
 def test_an_answer_few_earlier_citizens_gave_warns_and_is_never_clear() -> None:
-    for field, value, words in (("wants_employment", "no", "ønsker overordnet set at komme i arbejde"),
-                                ("spouse_support", "not_at_all", "ægtefælle og familie bakker op om arbejde")):
+    for field, value, words in (
+        ("wants_employment", "no", "ønsker overordnet set at komme i arbejde"),
+        ("spouse_support", "not_at_all", "ægtefælle og familie bakker op om arbejde"),
+    ):
         rec = recommend(dict(STANDARD, **{field: value}))
         warning = next(w for w in rec.warnings if w.code == "sparse_data")
         assert words in warning.da and "færre end 10" in warning.da
@@ -257,8 +273,12 @@ def test_the_score_file_agrees_with_recommend_on_thin_data(tmp_path) -> None:
 
     from recommender.recommending.scoring import score_frame
 
-    records = [dict(STANDARD, citizen_id=f"T{i}", **extra) for i, extra in enumerate(
-        ({}, {"wants_employment": "no"}, {"spouse_support": "not_at_all"}, {"children_under_18": 6}))]
+    records = [
+        dict(STANDARD, citizen_id=f"T{i}", **extra)
+        for i, extra in enumerate(
+            ({}, {"wants_employment": "no"}, {"spouse_support": "not_at_all"}, {"children_under_18": 6})
+        )
+    ]
     scored = score_frame(pd.DataFrame(records), load_model(), load_rules())
     for i, record in enumerate(records):
         rec = recommend(record)

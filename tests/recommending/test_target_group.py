@@ -31,21 +31,34 @@ NEW = ("integration_programme", "health_barrier", "work_experience")
 
 # --- the intake fields ---------------------------------------------------------------------------------
 
+
 def test_the_new_fields_are_optional_and_default_to_unknown() -> None:
     citizen = Citizen.from_dict(STANDARD)
     assert [getattr(citizen, n) for n in NEW] == ["unknown"] * 3
-    given = Citizen.from_dict({**STANDARD, "integration_programme": "Nej", "health_barrier": "i nogen grad",
-                               "work_experience": "fra Danmark"})
+    given = Citizen.from_dict(
+        {
+            **STANDARD,
+            "integration_programme": "Nej",
+            "health_barrier": "i nogen grad",
+            "work_experience": "fra Danmark",
+        }
+    )
     assert (given.integration_programme, given.health_barrier, given.work_experience) == (
-        "no", "some", "denmark")
+        "no",
+        "some",
+        "denmark",
+    )
     assert RULE_ONLY == NEW
 
 
-@pytest.mark.parametrize(("field", "value", "allowed"), [
-    ("integration_programme", "måske", "yes (ja), no (nej), unknown (uoplyst)"),
-    ("health_barrier", "meget", "high (i høj grad)"),
-    ("work_experience", "lidt", "home_country (fra hjemlandet)"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "allowed"),
+    [
+        ("integration_programme", "måske", "yes (ja), no (nej), unknown (uoplyst)"),
+        ("health_barrier", "meget", "high (i høj grad)"),
+        ("work_experience", "lidt", "home_country (fra hjemlandet)"),
+    ],
+)
 def test_a_bad_value_names_the_field_the_value_and_the_allowed_codes(field, value, allowed) -> None:
     with pytest.raises(InvalidCitizenError) as caught:
         Citizen.from_dict({**STANDARD, field: value})
@@ -61,6 +74,7 @@ def test_the_model_does_not_read_the_rules_only_fields() -> None:
 
 
 # --- cohort files ---------------------------------------------------------------------------------------
+
 
 def test_an_old_cohort_file_reads_with_unknown_and_keeps_its_fingerprint(tmp_path: Path) -> None:
     cohort = generate_cohort(300, seed=4)
@@ -102,10 +116,11 @@ def test_rules_evaluate_a_table_without_the_new_columns() -> None:
 
 # --- rules.yaml: target group, health, no offer fits ---------------------------------------------------
 
+
 def test_an_older_rules_file_without_the_new_sections_still_loads(tmp_path: Path) -> None:
-    text = (Path(load_rules().path).read_text(encoding="utf-8"))
+    text = Path(load_rules().path).read_text(encoding="utf-8")
     head, rest = text.split("# --- Målgruppen", 1)
-    tail = rest[rest.index("# --- Vægte"):]
+    tail = rest[rest.index("# --- Vægte") :]
     path = tmp_path / "old.yaml"
     path.write_text(head + tail, encoding="utf-8")
     rules = load_rules(path)
@@ -114,13 +129,19 @@ def test_an_older_rules_file_without_the_new_sections_still_loads(tmp_path: Path
     assert rec.verdict_message is not None and rec.verdict_message.code != "outside_target_group"
 
 
-@pytest.mark.parametrize(("old", "new", "says"), [
-    ("    verdict: already_active\n", "    verdict: already_aktiv\n", "did you mean"),
-    ("    all_criteria_met: true\n",
-     "    all_criteria_met: true\n    when: {field: wants_employment, equals: ja}\n", "exactly one of"),
-    ("  note: health_social\n", "  note: health\n", "ukendt note"),
-    ("  other_at_least: 0.8\n", "  other_at_least: 80\n", "share above 0"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("    verdict: already_active\n", "    verdict: already_aktiv\n", "did you mean"),
+        (
+            "    all_criteria_met: true\n",
+            "    all_criteria_met: true\n    when: {field: wants_employment, equals: ja}\n",
+            "exactly one of",
+        ),
+        ("  note: health_social\n", "  note: health\n", "ukendt note"),
+        ("  other_at_least: 0.8\n", "  other_at_least: 80\n", "share above 0"),
+    ],
+)
 def test_bad_target_group_and_threshold_sections_are_refused(tmp_path, old, new, says) -> None:
     with pytest.raises(RulesError) as caught:
         load_rules(write_rules(tmp_path, (old, new)))
@@ -159,10 +180,14 @@ def test_no_offer_fits_follows_the_threshold_and_brings_the_note(tmp_path: Path)
 
 # --- the rule checker ----------------------------------------------------------------------------------
 
+
 def test_rules_check_covers_a_new_field_a_typology_rule_reads(tmp_path: Path) -> None:
-    rule = ("  - name: no_wish_for_work\n", "  - name: health_first\n    typology: no_goal\n"
-            "    description_da: Helbred først.\n    description_en: Health first.\n"
-            "    when: {field: health_barrier, equals: i høj grad}\n\n  - name: no_wish_for_work\n")
+    rule = (
+        "  - name: no_wish_for_work\n",
+        "  - name: health_first\n    typology: no_goal\n"
+        "    description_da: Helbred først.\n    description_en: Health first.\n"
+        "    when: {field: health_barrier, equals: i høj grad}\n\n  - name: no_wish_for_work\n",
+    )
     report = check_rules(load_rules(write_rules(tmp_path, rule)))
     assert report.complete and "health_barrier" in report.fields
     assert dict(report.free_fields) == {"integration_programme": 3, "work_experience": 5}
@@ -171,6 +196,7 @@ def test_rules_check_covers_a_new_field_a_typology_rule_reads(tmp_path: Path) ->
 
 
 # --- the adviser's typology ----------------------------------------------------------------------------
+
 
 def test_the_override_recomputes_the_ranking_with_that_typologys_order() -> None:
     rules = load_rules()
@@ -184,14 +210,20 @@ def test_the_override_recomputes_the_ranking_with_that_typologys_order() -> None
     a = recommend(STANDARD, typology="flexible", reason="r")
     b = recommend(STANDARD, typology="no_goal", reason="r")
     assert [o.offer for o in a.offers] != [o.offer for o in b.offers] or all(
-        abs(x.score - y.score) >= rules.tie_margin for x, y in zip(a.offers, a.offers[1:]))
+        abs(x.score - y.score) >= rules.tie_margin for x, y in zip(a.offers, a.offers[1:])
+    )
 
 
-@pytest.mark.parametrize(("typology", "reason", "field"), [
-    ("superflexible", "r", "typology"), ("flexible", None, "typology_reason"),
-    ("flexible", "  ", "typology_reason"), (None, "a reason", "typology"),
-    ("flexible", "Borger 010203-1234 sagde", "typology_reason"),
-])
+@pytest.mark.parametrize(
+    ("typology", "reason", "field"),
+    [
+        ("superflexible", "r", "typology"),
+        ("flexible", None, "typology_reason"),
+        ("flexible", "  ", "typology_reason"),
+        (None, "a reason", "typology"),
+        ("flexible", "Borger 010203-1234 sagde", "typology_reason"),
+    ],
+)
 def test_a_bad_override_is_refused_naming_the_field(typology, reason, field) -> None:
     with pytest.raises(InvalidOverrideError) as caught:
         recommend(STANDARD, typology=typology, reason=reason)
@@ -200,6 +232,7 @@ def test_a_bad_override_is_refused_naming_the_field(typology, reason, field) -> 
 
 
 # --- what-if -------------------------------------------------------------------------------------------
+
 
 def test_what_if_covers_the_levers_and_is_exact() -> None:
     wi = what_if(STANDARD)
@@ -220,6 +253,7 @@ def test_what_if_reaches_the_target_group_verdict() -> None:
 
 # --- CLI -------------------------------------------------------------------------------------------------
 
+
 def _write(tmp_path: Path, record: dict) -> str:
     path = tmp_path / "c.json"
     path.write_text(json.dumps(record), encoding="utf-8")
@@ -238,10 +272,13 @@ def test_cli_typology_override_and_what_if(tmp_path: Path, capsys) -> None:
     assert "Hvad kunne ændre anbefalingen?" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["--typology", "flexible"], "typology_reason"),
-    (["--typology", "flexi", "--reason", "x"], "did you mean 'flexible'"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--typology", "flexible"], "typology_reason"),
+        (["--typology", "flexi", "--reason", "x"], "did you mean 'flexible'"),
+    ],
+)
 def test_cli_bad_override_is_one_line_exit_2(tmp_path: Path, capsys, args, says) -> None:
     assert main(["recommend", _write(tmp_path, STANDARD), *args]) == 2
     err = capsys.readouterr().err

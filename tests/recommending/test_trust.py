@@ -17,8 +17,8 @@ from recommender.cli import main
 from recommender.model import load_model
 from recommender.recommending.certainty import CLEAR_P_BEST, NAMED_P_BEST, p_best
 from recommender.recommending.ranking import REASON_CODES, rank_matrix, rank_offers, rank_reasons
-from recommender.recommending.screen import render
 from recommender.recommending.scoring import score_frame
+from recommender.recommending.screen import render
 from recommender.recommending.sparse import fewest_answers
 from recommender.synth import generate_cohort
 from recommender.typology import load_rules
@@ -124,8 +124,9 @@ def test_p_best_from_recommend_and_from_score_agree(intake, tmp_path) -> None:
 
 
 def test_p_best_counts_draws_where_the_offer_is_best_among_advised() -> None:
-    draws = np.array([[[0.9, 0.5, 0.4, 0.1]], [[0.2, 0.5, 0.6, 0.1]], [[0.2, 0.7, 0.6, 0.1]],
-                      [[0.2, 0.7, 0.6, 0.1]]])
+    draws = np.array(
+        [[[0.9, 0.5, 0.4, 0.1]], [[0.2, 0.5, 0.6, 0.1]], [[0.2, 0.7, 0.6, 0.1]], [[0.2, 0.7, 0.6, 0.1]]]
+    )
     assert p_best(draws, np.array([[False, True, True, True]])).tolist() == [[0.0, 0.75, 0.25, 0.0]]
     assert p_best(draws, np.zeros((1, 4), bool)).tolist() == [[0.0, 0.0, 0.0, 0.0]]
 
@@ -137,7 +138,8 @@ def test_the_order_follows_the_value_whatever_the_evidence() -> None:
     r = rank_matrix(s, np.zeros((1, 3), bool), np.array([[2, 1, 0]]), 0.02)
     assert r.tolist() == [[1, 2, 3]]
     assert rank_reasons(s, np.zeros((1, 3), bool), r).tolist() == [
-        ["highest_score", "lower_score", "lower_score"]]
+        ["highest_score", "lower_score", "lower_score"]
+    ]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -180,11 +182,6 @@ def test_a_reason_that_seems_to_contradict_a_note_says_so() -> None:
 
 
 def test_the_adviser_guide_shows_the_new_screen() -> None:
-<<<<<<< HEAD:tests/recommending/test_trust.py
     guide = (Path(__file__).resolve().parents[2] / "docs" / "adviser-guide.md").read_text(encoding="utf-8")
-    assert "\nVurdering: " in guide and "bedst i " in guide and "evidensreglen" in guide
-=======
-    guide = (Path(__file__).resolve().parents[1] / "docs" / "adviser-guide.md").read_text(encoding="utf-8")
     assert "\nVurdering: " in guide and "bedst i " in guide and "Rækkefølge: " in guide
->>>>>>> issue-24:tests/test_trust.py
     assert "hænger sammen med" in guide and "Advarsel: Forsigtighed" not in guide

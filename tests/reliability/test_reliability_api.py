@@ -70,26 +70,35 @@ def test_a_path_or_other_object_for_model_or_rules_is_a_clear_error(default_mode
     assert "load_" in str(err.value)
 
 
-@pytest.mark.parametrize("field,value,expected", [
-    ("years_in_denmark", np.int64(4), 4),
-    ("children_under_18", np.int32(2), 2),
-    ("children_under_18", np.uint8(0), 0),
-    ("education_plan", np.bool_(False), False),
-    ("wants_employment", np.str_("ja"), "yes"),
-    ("job_goal", pd.NA, None),
-    ("job_goal", np.nan, None),
-    ("gender", None, None),
-    ("nationality", pd.NaT, None),
-    ("entrepreneurship_interest", np.bool_(True), True),
-])
+@pytest.mark.parametrize(
+    "field,value,expected",
+    [
+        ("years_in_denmark", np.int64(4), 4),
+        ("children_under_18", np.int32(2), 2),
+        ("children_under_18", np.uint8(0), 0),
+        ("education_plan", np.bool_(False), False),
+        ("wants_employment", np.str_("ja"), "yes"),
+        ("job_goal", pd.NA, None),
+        ("job_goal", np.nan, None),
+        ("gender", None, None),
+        ("nationality", pd.NaT, None),
+        ("entrepreneurship_interest", np.bool_(True), True),
+    ],
+)
 def test_numpy_scalars_and_pandas_na_are_read_like_csv_cells(field, value, expected) -> None:
     assert getattr(Citizen.from_dict({**STANDARD, field: value}), field) == expected
 
 
-@pytest.mark.parametrize("field,value", [
-    ("years_in_denmark", np.float64(4.5)), ("children_under_18", np.int64(99)),
-    ("wants_employment", pd.NA), ("years_in_denmark", np.nan), ("education_plan", np.int64(1)),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("years_in_denmark", np.float64(4.5)),
+        ("children_under_18", np.int64(99)),
+        ("wants_employment", pd.NA),
+        ("years_in_denmark", np.nan),
+        ("education_plan", np.int64(1)),
+    ],
+)
 def test_numpy_and_pandas_values_a_csv_cell_would_not_give_are_refused(field, value) -> None:
     with pytest.raises(RecommenderError, match=field):
         Citizen.from_dict({**STANDARD, field: value})
@@ -97,9 +106,17 @@ def test_numpy_and_pandas_values_a_csv_cell_would_not_give_are_refused(field, va
 
 def _spellings(name: str) -> list[str]:
     folded = name.replace("ø", "o").replace("æ", "ae").replace("å", "aa")
-    return [name.upper(), name.lower(), folded, unicodedata.normalize("NFD", name),
-            name.replace("-", "\u2013"), name.replace("-", " "), name.replace("-", "\u2011"),
-            f"  {name}\u200b ", name.replace("Aa", "Å")]
+    return [
+        name.upper(),
+        name.lower(),
+        folded,
+        unicodedata.normalize("NFD", name),
+        name.replace("-", "\u2013"),
+        name.replace("-", " "),
+        name.replace("-", "\u2011"),
+        f"  {name}\u200b ",
+        name.replace("Aa", "Å"),
+    ]
 
 
 @pytest.mark.parametrize("name", MUNICIPALITIES)
@@ -112,10 +129,12 @@ def test_every_spelling_of_a_known_municipality_is_that_municipality(name, defau
         assert recommend(c, model=default_model).to_dict()["offers"] == plain.to_dict()["offers"]
 
 
-@pytest.mark.parametrize("given,guess", [("Hjorringg", "Hjørring"), ("Frederiksbjerg", "Frederiksberg"),
-                                         ("Odense", None)])
+@pytest.mark.parametrize(
+    "given,guess", [("Hjorringg", "Hjørring"), ("Frederiksbjerg", "Frederiksberg"), ("Odense", None)]
+)
 def test_a_municipality_the_model_has_not_seen_gets_a_warning_on_screen_and_in_json(
-        given, guess, default_model) -> None:
+    given, guess, default_model
+) -> None:
     rec = recommend({**STANDARD, "municipality": given}, model=default_model)
     warnings = [w for w in rec.to_dict()["warnings"] if w["code"] == "unknown_municipality"]
     assert len(warnings) == 1

@@ -19,15 +19,21 @@ from recommender import process_cache
 from recommender.modelling import default as default_module
 
 ROOT = Path(__file__).resolve().parents[2]
-_SMALL = ("import sys, recommender.modelling.default as d; d.DEFAULT_N = 800; "
-          "m = d.default_model(); print(m.version)")
+_SMALL = (
+    "import sys, recommender.modelling.default as d; d.DEFAULT_N = 800; "
+    "m = d.default_model(); print(m.version)"
+)
 
 
 @pytest.mark.slow  # builds the default model in fresh processes
 def test_eight_processes_on_an_empty_cache_build_the_default_model_once(tmp_path) -> None:
     env = {**os.environ, "RECOMMENDER_CACHE": str(tmp_path / "cache")}
-    procs = [subprocess.Popen([sys.executable, "-c", _SMALL], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE) for _ in range(8)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SMALL], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(8)
+    ]
     results = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0] * 8, [r[1][-300:] for r in results]
     builds = sum(b"bygger standardmodellen" in err for _, err in results)

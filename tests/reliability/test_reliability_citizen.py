@@ -10,17 +10,20 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_recommend import check_contract
 
 from recommender import Citizen, RecommenderError, recommend
 from recommender.errors import InvalidCitizenError
-from recommender.vocab import BOOLEAN, FIELDS
 from recommender.text import FORMULA_START, has_cpr
 from recommender.typology import load_rules
-from test_recommend import check_contract
+from recommender.vocab import BOOLEAN, FIELDS
 
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 REQUIRED = tuple(name for name, spec in FIELDS.items() if spec.required)
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzæøåÆØÅ0123456789-_ ."
 
@@ -46,7 +49,8 @@ def _valid_value(name: str) -> st.SearchStrategy[object]:
         return st.one_of(st.booleans(), st.sampled_from(words).flatmap(_spelling))
     size = 64 if name == "citizen_id" else spec.max_length
     return st.text(_ID_ALPHABET, min_size=1, max_size=size).filter(
-        lambda s: bool(s.strip()) and not has_cpr(s) and not s.strip().startswith(FORMULA_START))
+        lambda s: bool(s.strip()) and not has_cpr(s) and not s.strip().startswith(FORMULA_START)
+    )
 
 
 @st.composite
@@ -62,8 +66,24 @@ def valid_records(draw) -> dict[str, object]:
 
 # Values that are wrong for a field of each kind, as advisers and broken exports produce them.
 _WRONG = {
-    "int": [True, False, 2.5, 3.0, -1, 81, 10**30, "tre", "2,5", "", " ", [], [2], {"n": 2}, float("nan"),
-            float("inf")],
+    "int": [
+        True,
+        False,
+        2.5,
+        3.0,
+        -1,
+        81,
+        10**30,
+        "tre",
+        "2,5",
+        "",
+        " ",
+        [],
+        [2],
+        {"n": 2},
+        float("nan"),
+        float("inf"),
+    ],
     "code": [True, False, 0, 1, 2.0, "", "   ", "maybe", "ja nej", ["yes"], {"code": "yes"}, "x" * 5000],
     "bool": [0, 1, 0.0, "", "maybe", "ja!", ["true"], {"v": True}, "x" * 5000],
     "str": [0, 12, 1.5, True, False, ["a"], {"a": 1}, "x" * 5000],
@@ -87,8 +107,9 @@ def invalid_records(draw) -> tuple[dict[str, object], str]:
         record[name] = draw(_valid_value("municipality"))
         return record, name
     if how == "cpr":
-        record["citizen_id"] = draw(st.sampled_from(["010190-1234", "0101901234", "Borger 311299 4321",
-                                                     "150575-0007"]))
+        record["citizen_id"] = draw(
+            st.sampled_from(["010190-1234", "0101901234", "Borger 311299 4321", "150575-0007"])
+        )
         return record, "citizen_id"
     if how == "control":
         name = draw(st.sampled_from(["citizen_id", "municipality"]))
@@ -96,8 +117,21 @@ def invalid_records(draw) -> tuple[dict[str, object], str]:
         return record, name
     if how == "misspelt":
         name = draw(st.sampled_from([n for n, s in FIELDS.items() if s.kind == "code"]))
-        record[name] = draw(st.sampled_from(["delvis", "i høj grd", "faglaert!", "du4", "intet jobmal",
-                                             "opsøgende kontak", "vestligt", "kvinder", "ja tak"]))
+        record[name] = draw(
+            st.sampled_from(
+                [
+                    "delvis",
+                    "i høj grd",
+                    "faglaert!",
+                    "du4",
+                    "intet jobmal",
+                    "opsøgende kontak",
+                    "vestligt",
+                    "kvinder",
+                    "ja tak",
+                ]
+            )
+        )
         return record, name
     name = draw(st.sampled_from([n for n, s in FIELDS.items() if s.kind != "str" or s.required]))
     spec = FIELDS[name]
@@ -113,8 +147,9 @@ def rules():
 
 @SETTINGS
 @given(record=valid_records())
-def test_every_valid_record_gets_a_recommendation_that_keeps_the_contract(record, default_model,
-                                                                          rules) -> None:
+def test_every_valid_record_gets_a_recommendation_that_keeps_the_contract(
+    record, default_model, rules
+) -> None:
     rec = recommend(record, model=default_model, rules=rules)
     check_contract(rec, record, rules)
     again = Citizen.from_dict(Citizen.from_dict(record).to_dict())
@@ -134,16 +169,30 @@ def test_every_invalid_record_is_refused_naming_the_field(case, default_model, r
     assert "\n" not in str(error) and "\x00" not in str(error) and "\x1b" not in str(error)
 
 
-_json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-                          st.text(max_size=30), st.sampled_from(["ja", "nej", "du2", "12", "yes"]))
-_json_values = st.recursive(_json_scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=6)
+_json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(["ja", "nej", "du2", "12", "yes"]),
+)
+_json_values = st.recursive(
+    _json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 @SETTINGS
-@given(base=valid_records(),
-       changes=st.dictionaries(st.one_of(st.sampled_from(list(FIELDS)), st.text(max_size=12)),
-                               _json_values, min_size=1, max_size=4))
+@given(
+    base=valid_records(),
+    changes=st.dictionaries(
+        st.one_of(st.sampled_from(list(FIELDS)), st.text(max_size=12)), _json_values, min_size=1, max_size=4
+    ),
+)
 def test_any_json_value_in_any_field_is_accepted_or_refused_never_crashes(base, changes) -> None:
     record = {**base, **changes}
     try:
@@ -157,8 +206,15 @@ def test_any_json_value_in_any_field_is_accepted_or_refused_never_crashes(base, 
 
 
 @SETTINGS
-@given(data=st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(_json_scalars, max_size=3),
-                      st.dictionaries(st.integers(), _json_scalars, min_size=1, max_size=3)))
+@given(
+    data=st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=20),
+        st.lists(_json_scalars, max_size=3),
+        st.dictionaries(st.integers(), _json_scalars, min_size=1, max_size=3),
+    )
+)
 def test_what_is_not_a_record_of_named_fields_is_refused(data) -> None:
     with pytest.raises(RecommenderError):
         Citizen.from_dict(data)  # type: ignore[arg-type]
@@ -181,9 +237,10 @@ def test_eight_threads_from_a_cold_start_equal_sequential_calls(default_model, m
     import random
     from concurrent.futures import ThreadPoolExecutor
 
+    from test_recommend import random_record
+
     from recommender import process_cache
     from recommender.modelling import default as default_module
-    from test_recommend import random_record
 
     rng = random.Random(8)
     records: list[dict[str, object]] = []

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from recommender import RecommenderError, load_model, load_rules
-from recommender.recommending.citizen_json import read_citizen_json
 from recommender.cli import main
+from recommender.recommending.citizen_json import read_citizen_json
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID: dict[str, object] = json.loads((ROOT / "examples" / "flexible.json").read_text(encoding="utf-8"))
@@ -45,8 +45,11 @@ Case = tuple[str, object, tuple[str, ...]]
 CITIZEN_CORPUS: list[Case] = [
     # missing / unknown fields
     ("missing_required", _without("wants_employment"), ("wants_employment", "required")),
-    ("missing_several", _without("citizen_id", "education_plan", "network_use"),
-     ("citizen_id", "education_plan", "network_use")),
+    (
+        "missing_several",
+        _without("citizen_id", "education_plan", "network_use"),
+        ("citizen_id", "education_plan", "network_use"),
+    ),
     ("only_an_id", {"citizen_id": "P-1"}, ("municipality", "17")),
     ("empty_object", {}, ("citizen_id", "required")),
     ("unknown_field", _with(cpr_nummer="x"), ("cpr_nummer", "known field")),
@@ -118,8 +121,7 @@ CITIZEN_CORPUS: list[Case] = [
     ("two_objects", (json.dumps(VALID) * 2).encode(), ("invalid JSON", "Extra data")),
     ("truncated", json.dumps(VALID).encode()[:100], ("invalid JSON",)),
     ("single_quotes", b"{'citizen_id': 'P-1'}", ("invalid JSON",)),
-    ("latin1", json.dumps(_with(municipality="Hjørring"), ensure_ascii=False).encode("latin-1"),
-     ("UTF-8",)),
+    ("latin1", json.dumps(_with(municipality="Hjørring"), ensure_ascii=False).encode("latin-1"), ("UTF-8",)),
     ("utf16", json.dumps(VALID).encode("utf-16"), ("UTF-8",)),
     ("binary", bytes(range(256)) * 4, ("UTF-8",)),
     ("deep_nesting", b"[" * 50_000 + b"]" * 50_000, ("nested",)),
@@ -152,8 +154,7 @@ def _default_model_cached(default_model):
 
 
 @pytest.mark.parametrize("name, content, words", CITIZEN_CORPUS, ids=[c[0] for c in CITIZEN_CORPUS])
-def test_citizen_corpus_exit_2_one_line_naming_the_problem(tmp_path, capsys, name, content,
-                                                           words) -> None:
+def test_citizen_corpus_exit_2_one_line_naming_the_problem(tmp_path, capsys, name, content, words) -> None:
     path = _materialise(tmp_path, name, content)
     assert main(["recommend", str(path), "--json"]) == 2
     captured = capsys.readouterr()
@@ -177,11 +178,13 @@ def test_cpr_numbers_never_reach_stderr(tmp_path, capsys, cpr) -> None:
 
 # --- --rules, --model, score and train with broken files -------------------------------------------
 
+
 def _bad_file(content: bytes) -> Callable[[Path], Path]:
     def make(tmp: Path) -> Path:
         path = tmp / "file.bin"
         path.write_bytes(content)
         return path
+
     return make
 
 
@@ -193,33 +196,83 @@ OPTION_CORPUS: list[tuple[str, list[str], Callable[[Path], Path], tuple[str, ...
     ("rules_empty", ["recommend", FLEXIBLE, "--rules", "{path}"], _bad_file(b""), ("rules",)),
     ("rules_json_list", ["recommend", FLEXIBLE, "--rules", "{path}"], _bad_file(b"[1, 2]"), ("rules",)),
     ("rules_binary", ["recommend", FLEXIBLE, "--rules", "{path}"], _bad_file(bytes(range(256))), ("UTF-8",)),
-    ("rules_python_tag", ["recommend", FLEXIBLE, "--rules", "{path}"],
-     _bad_file(b"!!python/object/apply:os.system ['echo pwned']\n"), ("YAML",)),
-    ("rules_unknown_field", ["recommend", FLEXIBLE, "--rules", "{path}"],
-     _bad_file(RULES_TEXT.replace(b"      field: wants_employment\n", b"      field: wants_employmnt\n", 1)),
-     ("wants_employmnt", "wants_employment")),
-    ("model_missing", ["recommend", FLEXIBLE, "--model", "{path}"], lambda t: t / "none.p500", ("no such file",)),
+    (
+        "rules_python_tag",
+        ["recommend", FLEXIBLE, "--rules", "{path}"],
+        _bad_file(b"!!python/object/apply:os.system ['echo pwned']\n"),
+        ("YAML",),
+    ),
+    (
+        "rules_unknown_field",
+        ["recommend", FLEXIBLE, "--rules", "{path}"],
+        _bad_file(
+            RULES_TEXT.replace(b"      field: wants_employment\n", b"      field: wants_employmnt\n", 1)
+        ),
+        ("wants_employmnt", "wants_employment"),
+    ),
+    (
+        "model_missing",
+        ["recommend", FLEXIBLE, "--model", "{path}"],
+        lambda t: t / "none.p500",
+        ("no such file",),
+    ),
     ("model_directory", ["recommend", FLEXIBLE, "--model", "{path}"], lambda t: t, ("directory",)),
     ("model_empty", ["recommend", FLEXIBLE, "--model", "{path}"], _bad_file(b""), ("model file refused",)),
-    ("model_pickle", ["recommend", FLEXIBLE, "--model", "{path}"], _bad_file(b"\x80\x04\x95cos\nsystem\n."),
-     ("magic",)),
-    ("model_json", ["recommend", FLEXIBLE, "--model", "{path}"], _bad_file(b'{"format_version": 1}'), ("magic",)),
+    (
+        "model_pickle",
+        ["recommend", FLEXIBLE, "--model", "{path}"],
+        _bad_file(b"\x80\x04\x95cos\nsystem\n."),
+        ("magic",),
+    ),
+    (
+        "model_json",
+        ["recommend", FLEXIBLE, "--model", "{path}"],
+        _bad_file(b'{"format_version": 1}'),
+        ("magic",),
+    ),
     ("score_missing", ["score", "{path}", "--out", "{out}"], lambda t: t / "none.csv", ("file not found",)),
     ("score_empty", ["score", "{path}", "--out", "{out}"], _bad_file(b""), ("empty",)),
-    ("score_json", ["score", "{path}", "--out", "{out}"], _bad_file(json.dumps(VALID).encode()),
-     ("unknown columns",)),
+    (
+        "score_json",
+        ["score", "{path}", "--out", "{out}"],
+        _bad_file(json.dumps(VALID).encode()),
+        ("unknown columns",),
+    ),
     ("score_binary", ["score", "{path}", "--out", "{out}"], _bad_file(b"\x00\x01" * 100), ("binary",)),
-    ("score_bad_row", ["score", "{path}", "--out", "{out}"], _bad_file(
-        (",".join(VALID) + "\n" + ",".join(str(v) for v in _with(children_under_18=2.5).values())
-         + "\n").encode()), ("line 2", "children_under_18")),
+    (
+        "score_bad_row",
+        ["score", "{path}", "--out", "{out}"],
+        _bad_file(
+            (
+                ",".join(VALID)
+                + "\n"
+                + ",".join(str(v) for v in _with(children_under_18=2.5).values())
+                + "\n"
+            ).encode()
+        ),
+        ("line 2", "children_under_18"),
+    ),
     ("train_missing", ["train", "{path}", "--out", "{out}"], lambda t: t / "none.csv", ("file not found",)),
     ("train_directory", ["train", "{path}", "--out", "{out}"], lambda t: t, ("directory",)),
-    ("train_header_only", ["train", "{path}", "--out", "{out}"], _bad_file(
-        (",".join([*VALID, "offer", "outcome"]) + "\n").encode()), ("no data rows",)),
-    ("train_not_utf8", ["train", "{path}", "--out", "{out}"], _bad_file(
-        (",".join([*VALID, "offer", "outcome"]) + "\n" + ",".join(
-            str(v) for v in _with(municipality="Hjørring").values()) + ",praktik,job\n").encode("latin-1")),
-     ("UTF-8",)),
+    (
+        "train_header_only",
+        ["train", "{path}", "--out", "{out}"],
+        _bad_file((",".join([*VALID, "offer", "outcome"]) + "\n").encode()),
+        ("no data rows",),
+    ),
+    (
+        "train_not_utf8",
+        ["train", "{path}", "--out", "{out}"],
+        _bad_file(
+            (
+                ",".join([*VALID, "offer", "outcome"])
+                + "\n"
+                + ",".join(str(v) for v in _with(municipality="Hjørring").values())
+                + ",praktik,job\n"
+            ).encode("latin-1")
+        ),
+        ("UTF-8",),
+    ),
 ]
 
 
@@ -243,9 +296,14 @@ def test_broken_rules_model_and_csv_files_exit_2(tmp_path, capsys, name, argv, m
 
 
 def test_usage_errors_are_one_line_exit_2(capsys) -> None:
-    for argv in (["recommend"], ["bogus"], ["recommend", FLEXIBLE, "--lang", "fr"],
-                 ["score", FLEXIBLE], ["train", "x.csv", "--out", "m", "--seed", "abc"],
-                 ["train", "x.csv", "--out", "m", "--jobs", "-1"]):
+    for argv in (
+        ["recommend"],
+        ["bogus"],
+        ["recommend", FLEXIBLE, "--lang", "fr"],
+        ["score", FLEXIBLE],
+        ["train", "x.csv", "--out", "m", "--seed", "abc"],
+        ["train", "x.csv", "--out", "m", "--jobs", "-1"],
+    ):
         assert main(argv) == 2
         _one_line(capsys.readouterr().err)
     assert main(["train", "x.csv", "--out", "m", "--jobs", "many"]) == 2
@@ -259,15 +317,23 @@ def test_usage_errors_are_one_line_exit_2(capsys) -> None:
 
 # --- a real process: nothing but one line on stderr -----------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["not_json", "huge_number", "cpr_id_0", "lone_surrogate", "directory"])
 def test_real_process_prints_no_traceback(tmp_path, name) -> None:
     content = next(c for n, c, _ in CITIZEN_CORPUS if n == name)
     path = _materialise(tmp_path, name, content)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("RECOMMENDER_DEBUG", None)
-    proc = subprocess.run([sys.executable, "-m", "recommender", "recommend", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", errors="replace", env=env,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "recommender", "recommend", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""
     lines = [line for line in proc.stderr.splitlines() if line.startswith("fejl/error:")]

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import copy_of
 
-from recommender.modelling import persist as _persist
-from recommender.errors import CohortError, RecommenderError
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
+from recommender.errors import CohortError, RecommenderError
 from recommender.model import load_model, save_model, train
+from recommender.modelling import persist as _persist
 from recommender.synth import generate_cohort
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,8 +73,7 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize("name, column, value, field", BAD_ROWS, ids=[b[0] for b in BAD_ROWS])
-def test_one_bad_row_refuses_the_file_with_its_line(text_frame, tmp_path, name, column, value,
-                                                    field) -> None:
+def test_one_bad_row_refuses_the_file_with_its_line(text_frame, tmp_path, name, column, value, field) -> None:
     frame = text_frame.copy()
     if column not in frame.columns:
         frame[column] = ""
@@ -113,8 +111,9 @@ def test_ragged_and_quoted_rows_are_refused_not_shifted(cohort, tmp_path) -> Non
 
 
 @pytest.mark.parametrize("how", ["bad_row", "no_offers", "one_outcome", "two_rows", "header_only"])
-def test_failed_training_exits_2_and_leaves_the_model_byte_identical(text_frame, existing_model,
-                                                                     tmp_path, capsys, how) -> None:
+def test_failed_training_exits_2_and_leaves_the_model_byte_identical(
+    text_frame, existing_model, tmp_path, capsys, how
+) -> None:
     before = existing_model.read_bytes()
     frame = text_frame.copy()
     if how == "bad_row":
@@ -138,8 +137,9 @@ def test_failed_training_exits_2_and_leaves_the_model_byte_identical(text_frame,
 
 @pytest.mark.parametrize("where", ["write", "fsync", "replace"])
 @pytest.mark.parametrize("error", [KeyboardInterrupt, OSError])
-def test_an_interrupted_or_failed_save_leaves_the_model_byte_identical(small_model, existing_model,
-                                                                       monkeypatch, where, error) -> None:
+def test_an_interrupted_or_failed_save_leaves_the_model_byte_identical(
+    small_model, existing_model, monkeypatch, where, error
+) -> None:
     """Interrupt the save at each step of the atomic write: the old file stays, no temp file is left."""
     model = small_model
     before = existing_model.read_bytes()
@@ -179,19 +179,21 @@ def test_an_interrupted_or_failed_save_leaves_the_model_byte_identical(small_mod
     assert load_model(existing_model).version == load_model(existing_model).version
 
 
-def test_a_real_sigint_during_training_never_leaves_a_broken_model(cohort, existing_model,
-                                                                   tmp_path) -> None:
+def test_a_real_sigint_during_training_never_leaves_a_broken_model(cohort, existing_model, tmp_path) -> None:
     """SIGINT to a real ``recommender train`` process: exit 130 and the old file, or (if training won
     the race) exit 0 and a complete new model; never half a file, a temp file or a traceback."""
     path = tmp_path / "cohort.csv"
     write_cohort(cohort, path)
     before = existing_model.read_bytes()
     ready = tmp_path / "ready"
-    code = ("import sys; import recommender.cli as cli; import recommender.model; "
-            f"open({str(ready)!r}, 'w').close(); "
-            f"sys.exit(cli.main(['train', {str(path)!r}, '--out', {str(existing_model)!r}]))")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    code = (
+        "import sys; import recommender.cli as cli; import recommender.model; "
+        f"open({str(ready)!r}, 'w').close(); "
+        f"sys.exit(cli.main(['train', {str(path)!r}, '--out', {str(existing_model)!r}]))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -39,6 +39,7 @@ def _fifo(tmp_path: Path, content: bytes, name: str = "pipe") -> Path:
                 handle.write(content)
         except BrokenPipeError:
             pass
+
     threading.Thread(target=feed, daemon=True).start()
     return path
 
@@ -46,20 +47,27 @@ def _fifo(tmp_path: Path, content: bytes, name: str = "pipe") -> Path:
 def _cohort_text(n: int = 40) -> str:
     frame = generate_cohort(n, 2).frame
     from recommender.cohort.reader import _to_csv_text
+
     return _to_csv_text(frame)
 
 
 def _citizens_text(n: int = 40) -> str:
     frame = pd.read_csv(pd.io.common.StringIO(_cohort_text(n)), dtype=str, keep_default_na=False)
-    keep = [c for c in frame.columns if c not in ("offer", "outcome", "duration_days", "enrolled_on",
-                                                  "closed_on") and not c.endswith("_closing")]
+    keep = [
+        c
+        for c in frame.columns
+        if c not in ("offer", "outcome", "duration_days", "enrolled_on", "closed_on")
+        and not c.endswith("_closing")
+    ]
     return frame[keep].to_csv(index=False, lineterminator="\n")
 
 
 def test_every_reader_reads_a_pipe_once_and_gets_the_same_result(tmp_path) -> None:
     record = json.dumps(STANDARD).encode()
-    assert read_citizen_json(_fifo(tmp_path, record, "c.json")).to_dict() == read_citizen_json(
-        _write(tmp_path / "c2.json", record)).to_dict()
+    assert (
+        read_citizen_json(_fifo(tmp_path, record, "c.json")).to_dict()
+        == read_citizen_json(_write(tmp_path / "c2.json", record)).to_dict()
+    )
     cohort = _cohort_text().encode()
     assert read_cohort(_fifo(tmp_path, cohort, "k.csv")) == read_cohort(_write(tmp_path / "k2.csv", cohort))
     citizens = _citizens_text().encode()
@@ -67,8 +75,10 @@ def test_every_reader_reads_a_pipe_once_and_gets_the_same_result(tmp_path) -> No
     plain = pd.concat(list(read_citizens_chunks(_write(tmp_path / "s2.csv", citizens), chunksize=7)))
     pd.testing.assert_frame_equal(piped.reset_index(drop=True), plain.reset_index(drop=True))
     rules = (ROOT / "recommender" / "rules.yaml").read_bytes()
-    assert load_rules(_fifo(tmp_path, rules, "r.yaml")).version == load_rules(ROOT / "recommender"
-                                                                               / "rules.yaml").version
+    assert (
+        load_rules(_fifo(tmp_path, rules, "r.yaml")).version
+        == load_rules(ROOT / "recommender" / "rules.yaml").version
+    )
 
 
 def test_a_bad_record_from_a_pipe_names_its_own_values_only(tmp_path, capsys) -> None:
@@ -87,17 +97,27 @@ def _write(path: Path, content: bytes) -> Path:
 @pytest.mark.parametrize("reader", ["citizen", "cohort", "citizens", "rules", "model"])
 def test_dev_zero_and_endless_pipes_are_refused_by_the_bytes_read(reader, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(cohort_reader, "MAX_CSV_BYTES", 200_000)
-    from recommender.modelling import persist
     from recommender import typology
+    from recommender.modelling import persist
+
     monkeypatch.setattr(persist, "MAX_MODEL_BYTES", 200_000)
     monkeypatch.setattr(typology, "MAX_RULES_BYTES", 200_000)
-    read = {"citizen": read_citizen_json, "cohort": read_cohort, "rules": load_rules, "model": load_model,
-            "citizens": lambda p: list(read_citizens_chunks(p))}[reader]
+    read = {
+        "citizen": read_citizen_json,
+        "cohort": read_cohort,
+        "rules": load_rules,
+        "model": load_model,
+        "citizens": lambda p: list(read_citizens_chunks(p)),
+    }[reader]
     with pytest.raises(RecommenderError):
         read("/dev/zero")
     # a pipe that reports no size and sends more than the cap: refused after the cap, not read whole
     header = _citizens_text(2).splitlines()[0] if reader == "citizens" else _cohort_text(2).splitlines()[0]
-    big = (header + "\n" + "x," * 200_000).encode() if reader in ("cohort", "citizens") else b"{" + b" " * 3_000_000
+    big = (
+        (header + "\n" + "x," * 200_000).encode()
+        if reader in ("cohort", "citizens")
+        else b"{" + b" " * 3_000_000
+    )
     with pytest.raises(RecommenderError, match="too large|for stor"):
         read(_fifo(tmp_path, big))
 
@@ -114,7 +134,8 @@ def test_read_input_counts_bytes_read_not_the_reported_size(tmp_path) -> None:
 def test_every_line_ending_is_read_alike_by_train_and_score(ending, tmp_path) -> None:
     cohort = _cohort_text().replace("\n", ending).encode()
     assert read_cohort(_write(tmp_path / "k.csv", cohort)) == read_cohort(
-        _write(tmp_path / "k0.csv", _cohort_text().encode()))
+        _write(tmp_path / "k0.csv", _cohort_text().encode())
+    )
     citizens = _citizens_text().replace("\n", ending).encode()
     frames = list(read_citizens_chunks(_write(tmp_path / "s.csv", citizens), chunksize=9))
     assert sum(len(f) for f in frames) == 40
@@ -127,8 +148,10 @@ def test_blank_lines_are_treated_alike_with_the_same_line_number(ending, chunksi
     for text, name in ((_cohort_text(12), "cohort"), (_citizens_text(12), "citizens")):
         lines = text.splitlines()
         trailing = _write(tmp_path / f"t_{name}.csv", (ending.join(lines) + ending * 4).encode())
-        inside = _write(tmp_path / f"i_{name}.csv",
-                        ending.join([*lines[:5], "", "", *lines[5:]]).encode() + ending.encode())
+        inside = _write(
+            tmp_path / f"i_{name}.csv",
+            ending.join([*lines[:5], "", "", *lines[5:]]).encode() + ending.encode(),
+        )
         late_bad = lines[:]
         late_bad[9] = late_bad[9].replace("P500", "P500", 1).replace(",yes,", ",jein,", 1)
         shifted = _write(tmp_path / f"s_{name}.csv", ending.join([*late_bad[:3], "", *late_bad[3:]]).encode())

@@ -16,12 +16,11 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_of
 
 from recommender.cli import main
 from recommender.errors import ModelFileError
-from recommender.model import load_model, save_model
+from recommender.model import load_model
 from recommender.modelling import persist as _persist
 from recommender.modelling.manifest_check import check_manifest_contents, package_stamp
 
@@ -33,7 +32,7 @@ def model_file(default_model_file, tmp_path_factory) -> Path:
 
 def _rewrite(path: Path, out: Path, edit) -> Path:
     raw = path.read_bytes()
-    line, _digest, payload = raw[len(_persist.MAGIC):].split(b"\n", 2)
+    line, _digest, payload = raw[len(_persist.MAGIC) :].split(b"\n", 2)
     manifest = json.loads(line)
     edit(manifest)
     new = json.dumps(manifest, sort_keys=True).encode()
@@ -51,6 +50,7 @@ def _set(path: str, value: object):
             del node[last]
         else:
             node[last] = value
+
     return edit
 
 
@@ -87,8 +87,11 @@ EDITS = [
     ("offer_evidence_sum", _set("offer_evidence.counselling", 5000), "offer_evidence"),
     ("prior_sum", _set("outcome_prior.job", 0.99), "outcome_prior"),
     ("schema_allow_disagrees", _set("schema.allow_protected", True), "schema"),
-    ("protected_feature_not_allowed", _set("schema.categorical.gender", ["female", "male", "unknown"]),
-     "allow_protected"),
+    (
+        "protected_feature_not_allowed",
+        _set("schema.categorical.gender", ["female", "male", "unknown"]),
+        "allow_protected",
+    ),
     # another build
     ("older_package_version", _set("package.version", "0.0.9"), "retrain"),
     ("other_reader_code", _set("package.reader", "0" * 16), "retrain"),
@@ -98,7 +101,8 @@ EDITS = [
 
 @pytest.mark.parametrize("name,edit,field", EDITS, ids=[e[0] for e in EDITS])
 def test_an_edited_manifest_with_valid_checksums_is_refused_naming_the_field(
-        model_file, tmp_path, capsys, name, edit, field) -> None:
+    model_file, tmp_path, capsys, name, edit, field
+) -> None:
     bad = _rewrite(model_file, tmp_path / "bad.p500model", edit)
     with pytest.raises(ModelFileError) as err:
         load_model(bad)

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import copy_of
 
-from recommender.modelling import persist as _persist
 from recommender.errors import ModelFileError, RecommenderError
-from recommender.model import load_model, save_model
+from recommender.model import load_model
+from recommender.modelling import persist as _persist
 
 
 @pytest.fixture(scope="module")
@@ -33,21 +32,27 @@ def model_file(default_model_file, tmp_path_factory) -> Path:
 
 def _parts(raw: bytes) -> tuple[dict, bytes, bytes]:
     """The manifest, the serving tables section and the scikit-learn payload of a model file."""
-    line, _digest, rest = raw[len(_persist.MAGIC):].split(b"\n", 2)
+    line, _digest, rest = raw[len(_persist.MAGIC) :].split(b"\n", 2)
     manifest = json.loads(line)
-    return manifest, rest[:manifest["tables_size"]], rest[manifest["tables_size"]:]
+    return manifest, rest[: manifest["tables_size"]], rest[manifest["tables_size"] :]
 
 
-def _assemble(manifest: object, payload: bytes, *, tables: bytes = b"",
-              fix_payload_hash: bool = True) -> bytes:
+def _assemble(
+    manifest: object, payload: bytes, *, tables: bytes = b"", fix_payload_hash: bool = True
+) -> bytes:
     """A file with a valid magic line and manifest checksum, as an attacker would build one."""
     if fix_payload_hash and isinstance(manifest, dict):
-        manifest = {**manifest, "payload_size": len(payload),
-                    "payload_sha256": hashlib.sha256(payload).hexdigest(),
-                    "tables_size": len(tables), "tables_sha256": hashlib.sha256(tables).hexdigest()}
+        manifest = {
+            **manifest,
+            "payload_size": len(payload),
+            "payload_sha256": hashlib.sha256(payload).hexdigest(),
+            "tables_size": len(tables),
+            "tables_sha256": hashlib.sha256(tables).hexdigest(),
+        }
     line = json.dumps(manifest, sort_keys=True).encode()
-    return (_persist.MAGIC + line + b"\n" + hashlib.sha256(line).hexdigest().encode() + b"\n" + tables
-            + payload)
+    return (
+        _persist.MAGIC + line + b"\n" + hashlib.sha256(line).hexdigest().encode() + b"\n" + tables + payload
+    )
 
 
 class _Payload:
@@ -73,27 +78,59 @@ def _crafted_payloads(marker: Path) -> dict[str, bytes]:
     evil = pickle.dumps(_Payload(str(marker)))
     skops_with_pickle = io.BytesIO()
     with zipfile.ZipFile(skops_with_pickle, "w") as archive:  # a skops archive carrying a pickle file
-        archive.writestr("schema.json", json.dumps({
-            "__class__": "touch", "__module__": "pathlib", "__loader__": "FunctionNode",
-            "content": {"module_path": "pathlib", "function": "touch"}, "protocol": 2,
-            "_skops_version": sio.__version__ if hasattr(sio, "__version__") else "0.16"}))
+        archive.writestr(
+            "schema.json",
+            json.dumps(
+                {
+                    "__class__": "touch",
+                    "__module__": "pathlib",
+                    "__loader__": "FunctionNode",
+                    "content": {"module_path": "pathlib", "function": "touch"},
+                    "protocol": 2,
+                    "_skops_version": sio.__version__ if hasattr(sio, "__version__") else "0.16",
+                }
+            ),
+        )
         archive.writestr("evil.pkl", evil)
     return {
         "raw_pickle": evil,
         "pickle_in_zip": skops_with_pickle.getvalue(),
         "skops_object_of_untrusted_class": sio.dumps(_Payload(str(marker))),
-        "skops_reduce_to_os_system": _skops_archive({
-            "__class__": "system", "__module__": "os", "__loader__": "ReduceNode", "protocol": 2,
-            "content": {"args": {"__class__": "tuple", "__module__": "builtins",
-                                 "__loader__": "TupleNode", "content": [
-                                     {"__class__": "str", "__module__": "builtins",
-                                      "__loader__": "JsonNode", "content": json.dumps(f"touch {marker}"),
-                                      "is_json": True}]}},
-            "_skops_version": "0.16.0"}),
-        "skops_function_node": _skops_archive({
-            "__class__": "touch", "__module__": "pathlib", "__loader__": "FunctionNode",
-            "content": {"module_path": "pathlib.Path", "function": "touch"}, "protocol": 2,
-            "_skops_version": "0.16.0"}),
+        "skops_reduce_to_os_system": _skops_archive(
+            {
+                "__class__": "system",
+                "__module__": "os",
+                "__loader__": "ReduceNode",
+                "protocol": 2,
+                "content": {
+                    "args": {
+                        "__class__": "tuple",
+                        "__module__": "builtins",
+                        "__loader__": "TupleNode",
+                        "content": [
+                            {
+                                "__class__": "str",
+                                "__module__": "builtins",
+                                "__loader__": "JsonNode",
+                                "content": json.dumps(f"touch {marker}"),
+                                "is_json": True,
+                            }
+                        ],
+                    }
+                },
+                "_skops_version": "0.16.0",
+            }
+        ),
+        "skops_function_node": _skops_archive(
+            {
+                "__class__": "touch",
+                "__module__": "pathlib",
+                "__loader__": "FunctionNode",
+                "content": {"module_path": "pathlib.Path", "function": "touch"},
+                "protocol": 2,
+                "_skops_version": "0.16.0",
+            }
+        ),
         "joblib_pickle": _joblib_bytes(_Payload(str(marker))),
     }
 
@@ -113,10 +150,18 @@ def test_the_crafted_payload_really_runs_code_under_plain_pickle(tmp_path) -> No
     assert marker.exists()
 
 
-@pytest.mark.parametrize("kind", ["raw_pickle", "pickle_in_zip", "skops_object_of_untrusted_class",
-                                  "skops_reduce_to_os_system", "skops_function_node", "joblib_pickle"])
-def test_crafted_payload_with_valid_checksums_is_refused_and_never_runs(model_file, tmp_path,
-                                                                       kind) -> None:
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "raw_pickle",
+        "pickle_in_zip",
+        "skops_object_of_untrusted_class",
+        "skops_reduce_to_os_system",
+        "skops_function_node",
+        "joblib_pickle",
+    ],
+)
+def test_crafted_payload_with_valid_checksums_is_refused_and_never_runs(model_file, tmp_path, kind) -> None:
     """Beside genuine serving tables (the model loads and serves from them) or without any (a
     non-linear model): the payload is refused when the scikit-learn objects are first needed."""
     marker = tmp_path / "ran.txt"
@@ -127,7 +172,9 @@ def test_crafted_payload_with_valid_checksums_is_refused_and_never_runs(model_fi
         model = load_model(crafted)
         if beside:
             from test_reliability_cli import VALID
+
             from recommender import recommend
+
             assert recommend(VALID, model=model).model.version == manifest["version"]
         with pytest.raises(ModelFileError, match="payload refused"):
             model.estimator
@@ -168,7 +215,7 @@ def test_a_bare_pickle_or_joblib_file_is_refused_at_the_magic_line(tmp_path) -> 
 
 def test_every_flipped_byte_in_the_header_is_refused(model_file, tmp_path) -> None:
     raw = model_file.read_bytes()
-    header = len(_persist.MAGIC) + raw[len(_persist.MAGIC):].index(b"\n") + 66  # magic+manifest+digest
+    header = len(_persist.MAGIC) + raw[len(_persist.MAGIC) :].index(b"\n") + 66  # magic+manifest+digest
     path = tmp_path / "m.p500"
     for pos in range(0, header, 3):
         damaged = bytearray(raw)
@@ -200,8 +247,15 @@ def test_tampered_payload_is_refused_even_with_recomputed_checksums(model_file, 
 def test_truncated_anywhere_is_refused(model_file, tmp_path) -> None:
     raw = model_file.read_bytes()
     path = tmp_path / "m.p500"
-    cuts = [0, 1, len(_persist.MAGIC) - 1, len(_persist.MAGIC), len(_persist.MAGIC) + 10,
-            *range(200, len(raw), max(1, len(raw) // 40)), len(raw) - 1]
+    cuts = [
+        0,
+        1,
+        len(_persist.MAGIC) - 1,
+        len(_persist.MAGIC),
+        len(_persist.MAGIC) + 10,
+        *range(200, len(raw), max(1, len(raw) // 40)),
+        len(raw) - 1,
+    ]
     for cut in cuts:
         path.write_bytes(raw[:cut])
         with pytest.raises(ModelFileError):
@@ -211,13 +265,28 @@ def test_truncated_anywhere_is_refused(model_file, tmp_path) -> None:
         load_model(path)
 
 
-@pytest.mark.parametrize("change", [
-    {"format_version": 1}, {"format_version": 3}, {"format_version": "2"}, {"format_version": None},
-    {"format_version": [1]}, {"libraries": None}, {"libraries": "sklearn 1.9"}, {"libraries": [1, 2]},
-    {"libraries": {"sklearn": 1.9}}, {"libraries": {}}, {"payload_size": "many"},
-    {"payload_sha256": None}, {"tables_size": "many"}, {"tables_size": -1}, {"tables_sha256": None},
-    {"tables_size": 10**9},
-], ids=lambda c: "-".join(f"{k}={v!r}" for k, v in c.items()))
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"format_version": 1},
+        {"format_version": 3},
+        {"format_version": "2"},
+        {"format_version": None},
+        {"format_version": [1]},
+        {"libraries": None},
+        {"libraries": "sklearn 1.9"},
+        {"libraries": [1, 2]},
+        {"libraries": {"sklearn": 1.9}},
+        {"libraries": {}},
+        {"payload_size": "many"},
+        {"payload_sha256": None},
+        {"tables_size": "many"},
+        {"tables_size": -1},
+        {"tables_sha256": None},
+        {"tables_size": 10**9},
+    ],
+    ids=lambda c: "-".join(f"{k}={v!r}" for k, v in c.items()),
+)
 def test_foreign_or_malformed_manifests_are_refused(model_file, tmp_path, change) -> None:
     manifest, tables, payload = _parts(model_file.read_bytes())
     path = tmp_path / "m.p500"
@@ -241,17 +310,30 @@ def test_a_valid_file_still_loads_after_all_this(model_file, default_model) -> N
     assert issubclass(ModelFileError, RecommenderError)
 
 
-_READ_BY_RECOMMEND = ["version", "created", "n_rows", "n_with_offer", "evidence_size", "support_threshold",
-                      "interval_level", "allow_protected", "training_cohort", "offer_evidence", "schema",
-                      "baseline"]
+_READ_BY_RECOMMEND = [
+    "version",
+    "created",
+    "n_rows",
+    "n_with_offer",
+    "evidence_size",
+    "support_threshold",
+    "interval_level",
+    "allow_protected",
+    "training_cohort",
+    "offer_evidence",
+    "schema",
+    "baseline",
+]
 
 
 @pytest.mark.parametrize("key", _READ_BY_RECOMMEND)
 def test_a_hand_edited_manifest_is_refused_at_load_not_in_a_later_recommendation(
-        model_file, tmp_path, key) -> None:
+    model_file, tmp_path, key
+) -> None:
     """Checksums recomputed, payload intact: only the manifest's shape betrays the edit."""
-    from recommender import recommend
     from test_reliability_cli import VALID
+
+    from recommender import recommend
 
     manifest, tables, payload = _parts(model_file.read_bytes())
     path = tmp_path / "m.p500"

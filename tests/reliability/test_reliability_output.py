@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import copy_of
 
 from recommender.analysis.report import MARKER
@@ -45,7 +44,8 @@ def cohort_csv(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def citizens_csv(tmp_path_factory, cohort_csv) -> Path:
     frame = pd.read_csv(cohort_csv, dtype=str, keep_default_na=False).drop(
-        columns=["offer", "outcome", "duration_days", "enrolled_on", "closed_on"], errors="ignore")
+        columns=["offer", "outcome", "duration_days", "enrolled_on", "closed_on"], errors="ignore"
+    )
     frame = frame[[c for c in frame.columns if not c.endswith("_closing")]]
     path = tmp_path_factory.mktemp("citizens") / "citizens.csv"
     frame.head(50).to_csv(path, index=False)
@@ -60,8 +60,10 @@ def model_file(tmp_path_factory, default_model_file) -> Path:
 def _commands(tmp: Path, cohort_csv: Path, citizens_csv: Path, model_file: Path) -> dict:
     """Each writing command, as (argv with OUT for the output, its input files)."""
     return {
-        "score": (["score", str(citizens_csv), "--out", "OUT", "--model", str(model_file)],
-                  [citizens_csv, model_file]),
+        "score": (
+            ["score", str(citizens_csv), "--out", "OUT", "--model", str(model_file)],
+            [citizens_csv, model_file],
+        ),
         "train": (["train", str(cohort_csv), "--out", "OUT"], [cohort_csv]),
         "synth": (["synth", "--n", "50", "--seed", "1", "--out", "OUT"], []),
     }
@@ -111,8 +113,9 @@ def _snapshot(paths) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("command", ["score", "train", "synth"])
-def test_every_writing_command_refuses_every_dangerous_target(tmp_path, capsys, cohort_csv, citizens_csv,
-                                                              model_file, command) -> None:
+def test_every_writing_command_refuses_every_dangerous_target(
+    tmp_path, capsys, cohort_csv, citizens_csv, model_file, command
+) -> None:
     argv, inputs = _commands(tmp_path, cohort_csv, citizens_csv, model_file)[command]
     targets = _targets(tmp_path, inputs)
     watched = [*inputs, *targets.values(), tmp_path / "elsewhere.txt"]
@@ -148,7 +151,8 @@ def test_the_python_api_writers_use_the_same_guard(tmp_path, cohort_csv, citizen
 
 @pytest.mark.slow  # writes HTML reports
 def test_report_replaces_only_an_earlier_report_and_never_a_folder_holding_an_input(
-        tmp_path, capsys, cohort_csv, model_file) -> None:
+    tmp_path, capsys, cohort_csv, model_file
+) -> None:
     # a folder with other files (here: the input cohort itself) is never replaced
     folder = tmp_path / "work"
     folder.mkdir()
@@ -211,8 +215,13 @@ def test_a_target_swapped_for_a_symlink_during_the_write_is_refused(tmp_path) ->
 
 
 def _spawn(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "recommender", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "recommender", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +240,7 @@ def _feed(fifo: Path, data: bytes, release: threading.Event) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         release.wait(120)
     except BrokenPipeError:  # the reader was stopped first
         pass
@@ -249,7 +258,8 @@ def _holds_rows(folder: Path) -> bool:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_output(
-        tmp_path, big_citizens, model_file, signum) -> None:
+    tmp_path, big_citizens, model_file, signum
+) -> None:
     # The input is a FIFO the test keeps open: the process has scored and written chunks and waits
     # for more rows, so it cannot finish before the signal however fast the machine is.
     out = tmp_path / "scores.csv"
@@ -259,8 +269,7 @@ def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_out
     release = threading.Event()
     feeder = threading.Thread(target=_feed, args=(fifo, big_citizens.read_bytes(), release), daemon=True)
     feeder.start()
-    proc = _spawn(["score", str(fifo), "--out", str(out), "--model", str(model_file),
-                   "--chunksize", "200"])
+    proc = _spawn(["score", str(fifo), "--out", str(out), "--model", str(model_file), "--chunksize", "200"])
     try:
         deadline = time.time() + 120
         while not _holds_rows(tmp_path) and time.time() < deadline and proc.poll() is None:
@@ -298,19 +307,28 @@ def test_sigint_at_any_moment_of_score_is_exit_130(tmp_path, big_citizens, model
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-@pytest.mark.parametrize("args", [
-    ["recommend", "examples/flexible.json"],
-    ["recommend", "examples/flexible.json", "--json"],
-    ["rules", "check"],
-    ["invest"],
-    ["progression", "COHORT"],
-    ["--help"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["recommend", "examples/flexible.json"],
+        ["recommend", "examples/flexible.json", "--json"],
+        ["rules", "check"],
+        ["invest"],
+        ["progression", "COHORT"],
+        ["--help"],
+    ],
+)
 def test_a_closed_pipe_ends_quietly_with_exit_0(args, cohort_csv) -> None:
     argv = [str(cohort_csv) if a == "COHORT" else a for a in args]
-    proc = subprocess.run(f"{sys.executable} -m recommender {' '.join(argv)} | head -c 1 >/dev/null; "
-                          "exit ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", cwd=ROOT,
-                          capture_output=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}, timeout=300)
+    proc = subprocess.run(
+        f"{sys.executable} -m recommender {' '.join(argv)} | head -c 1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b"" or b"bygger" in proc.stderr, proc.stderr
 
@@ -322,15 +340,16 @@ def test_spreadsheet_formulas_are_neutralised_in_every_csv_written(tmp_path, def
 
     for start in ("=", "+", "-", "@"):
         with pytest.raises(RecommenderError, match="= \\+ - or @"):
-            Citizen.from_dict({**STANDARD, "citizen_id": f"{start}HYPERLINK(\"http://x\")"})
+            Citizen.from_dict({**STANDARD, "citizen_id": f'{start}HYPERLINK("http://x")'})
     frame = pd.DataFrame({"citizen_id": ["=1+1", "@SUM(A1)", "ok", "-2"], "score": [-0.5, 1.0, 2.0, 3.0]})
     safe = spreadsheet_safe(frame)
     assert safe["citizen_id"].tolist() == ["'=1+1", "'@SUM(A1)", "ok", "'-2"]
     assert safe["score"].tolist() == [-0.5, 1.0, 2.0, 3.0]
 
 
-def test_score_output_and_stderr_name_the_model_and_protected_attributes(tmp_path, capsys, citizens_csv, default_model,
-                                                                         default_model_file) -> None:
+def test_score_output_and_stderr_name_the_model_and_protected_attributes(
+    tmp_path, capsys, citizens_csv, default_model, default_model_file
+) -> None:
     model_path = copy_of(default_model_file, tmp_path / "m.p500model")
     out = tmp_path / "s.csv"
     assert main(["score", str(citizens_csv), "--out", str(out), "--model", str(model_path)]) == 0

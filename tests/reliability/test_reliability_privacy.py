@@ -14,17 +14,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from recommender import Citizen, RecommenderError, recommend
-from recommender.errors import show_value
-from recommender.vocab import FIELDS
-from recommender.cli import main
-from recommender.cohort import read_cohort, write_cohort
-from recommender.synth import generate_cohort
 from test_reliability_cli import VALID
 
-SECRETS = {"citizen_id": "SEKRET-ID-7f3a", "municipality": "Sekretby-91c2",
-           "job_goal": "sekret-jobmål-5d8e", "nationality": "sekret-land-0b4f"}
+from recommender import Citizen, RecommenderError, recommend
+from recommender.cli import main
+from recommender.cohort import read_cohort, write_cohort
+from recommender.errors import show_value
+from recommender.synth import generate_cohort
+from recommender.vocab import FIELDS
+
+SECRETS = {
+    "citizen_id": "SEKRET-ID-7f3a",
+    "municipality": "Sekretby-91c2",
+    "job_goal": "sekret-jobmål-5d8e",
+    "nationality": "sekret-land-0b4f",
+}
 RECORD = {**VALID, **SECRETS, "gender": "female", "origin": "non_western"}
 MAX_SHOWN = 80  # show_value keeps 40 characters plus quotes, an ellipsis and the length
 
@@ -55,8 +59,12 @@ def test_a_too_long_text_is_shown_truncated(field) -> None:
 def test_cpr_numbers_are_never_echoed_anywhere(tmp_path, capsys) -> None:
     cprs = ["010190-1234", "0101901234", "241285 4321"]
     for cpr in cprs:
-        for record in ({**RECORD, "citizen_id": cpr}, {**RECORD, "citizen_id": f"borger {cpr}"},
-                       {**RECORD, cpr: "x"}, {**RECORD, f"note {cpr}": "x"}):
+        for record in (
+            {**RECORD, "citizen_id": cpr},
+            {**RECORD, "citizen_id": f"borger {cpr}"},
+            {**RECORD, cpr: "x"},
+            {**RECORD, f"note {cpr}": "x"},
+        ):
             with pytest.raises(RecommenderError) as info:
                 Citizen.from_dict(record)
             for text in (str(info.value), repr(info.value)):
@@ -92,7 +100,8 @@ def test_the_cli_stderr_and_the_logs_carry_no_record(tmp_path, capsys, caplog, d
     bad.write_text(json.dumps({**RECORD, "children_under_18": 2.5}, ensure_ascii=False), encoding="utf-8")
     csv = tmp_path / "citizens.csv"
     pd.DataFrame([{**RECORD, "citizen_id": f"{SECRETS['citizen_id']}-{i}"} for i in range(5)]).to_csv(
-        csv, index=False)
+        csv, index=False
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert main(["recommend", str(bad)]) == 2
@@ -108,8 +117,17 @@ def test_the_cli_stderr_and_the_logs_carry_no_record(tmp_path, capsys, caplog, d
 
 
 def test_show_value_never_returns_more_than_a_short_text() -> None:
-    for value in ("x" * 10**6, ["a"] * 10**5, {"k": "v" * 10**5}, 10**10000, -(10**5000), 1.5e300,
-                  b"y" * 10**5, object(), frozenset(range(10**4))):
+    for value in (
+        "x" * 10**6,
+        ["a"] * 10**5,
+        {"k": "v" * 10**5},
+        10**10000,
+        -(10**5000),
+        1.5e300,
+        b"y" * 10**5,
+        object(),
+        frozenset(range(10**4)),
+    ):
         assert len(show_value(value)) <= MAX_SHOWN
 
 

@@ -13,21 +13,57 @@ import re
 from importlib.resources import files
 
 import pytest
+from test_recommend import random_record
 
 from recommender import RecommenderError
 from recommender.errors import RulesError
 from recommender.typology import RuleSet, _build
-from test_recommend import random_record
 
 TEXT = files("recommender").joinpath("rules.yaml").read_text(encoding="utf-8")
 LINES = TEXT.splitlines(keepends=True)
 TOKEN = re.compile(r"[A-Za-zæøåÆØÅ_][\wæøåÆØÅ\-]*|\d+(?:\.\d+)?")
 VALUE = re.compile(r"^(\s*(?:- )?[\w]+:)\s*(\S.*)?$")
 REPLACEMENTS = (
-    "true", "false", "yes", "no", "on", "null", "~", "''", "[]", "{}", "[1, 2]", "{a: 1}", "[ja, [nej]]",
-    "0", "-1", "3", "0.5", "1e308", "-.inf", ".nan", "2026-01-01", "x" * 20_000, "'" + "y" * 5000 + "'",
-    "!!python/object/apply:os.system ['echo pwned']", "!!binary aGVq", "&anchor x", "*anchor",
-    "*undefined", "'", '"', "- ", ": ", "? key", "|", ">-", "%YAML 1.2", "---", "...", "\t", "#",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "null",
+    "~",
+    "''",
+    "[]",
+    "{}",
+    "[1, 2]",
+    "{a: 1}",
+    "[ja, [nej]]",
+    "0",
+    "-1",
+    "3",
+    "0.5",
+    "1e308",
+    "-.inf",
+    ".nan",
+    "2026-01-01",
+    "x" * 20_000,
+    "'" + "y" * 5000 + "'",
+    "!!python/object/apply:os.system ['echo pwned']",
+    "!!binary aGVq",
+    "&anchor x",
+    "*anchor",
+    "*undefined",
+    "'",
+    '"',
+    "- ",
+    ": ",
+    "? key",
+    "|",
+    ">-",
+    "%YAML 1.2",
+    "---",
+    "...",
+    "\t",
+    "#",
 )
 N_MUTATIONS = 360
 
@@ -35,8 +71,9 @@ N_MUTATIONS = 360
 def _mutate(rng: random.Random) -> tuple[str, bytes]:
     lines = list(LINES)
     i = rng.randrange(len(lines))
-    kind = rng.choice(["delete", "duplicate", "swap", "indent", "value", "misspell", "token", "insert",
-                       "key"])
+    kind = rng.choice(
+        ["delete", "duplicate", "swap", "indent", "value", "misspell", "token", "insert", "key"]
+    )
     if kind == "delete":
         del lines[i]
     elif kind == "duplicate":
@@ -60,7 +97,7 @@ def _mutate(rng: random.Random) -> tuple[str, bytes]:
             key = head.rstrip(":")
             cut = rng.randrange(len(key.strip(" -")))
             stem = key.strip(" -")
-            lines[i] = lines[i].replace(stem + ":", stem[:cut] + stem[cut + 1:] + ":", 1)
+            lines[i] = lines[i].replace(stem + ":", stem[:cut] + stem[cut + 1 :] + ":", 1)
     elif kind in ("misspell", "token"):
         tokens = list(TOKEN.finditer(lines[i]))
         if tokens:
@@ -68,11 +105,11 @@ def _mutate(rng: random.Random) -> tuple[str, bytes]:
             word = m.group()
             if kind == "misspell":
                 cut = rng.randrange(len(word))
-                new = word[:cut] + word[cut + 1:] if len(word) > 1 else word + "x"
+                new = word[:cut] + word[cut + 1 :] if len(word) > 1 else word + "x"
             else:
                 other = list(TOKEN.finditer(rng.choice(LINES))) or [m]
                 new = rng.choice(other).group()
-            lines[i] = lines[i][:m.start()] + new + lines[i][m.end():]
+            lines[i] = lines[i][: m.start()] + new + lines[i][m.end() :]
     else:
         text = "".join(lines)
         at = rng.randrange(len(text))
@@ -109,19 +146,33 @@ def test_random_mutations_load_or_raise_rules_error(citizens) -> None:
             except RecommenderError:  # a gap the checker would report: still a RulesError
                 tally["gap"] += 1
                 continue
-            assert result.typology.code in ("flexible", "ambitious", "unrealistic", "uncertain",
-                                            "no_goal")
+            assert result.typology.code in ("flexible", "ambitious", "unrealistic", "uncertain", "no_goal")
     # The mutations must exercise both sides, or the test proves nothing.
     assert tally["refused"] > N_MUTATIONS // 4 and tally["loaded"] > N_MUTATIONS // 10, tally
 
 
-@pytest.mark.parametrize("section, value", [
-    ("version", "[1, 2]"), ("version", "2026"), ("version", "{a: 1}"), ("tie_margin", "-0.1"),
-    ("tie_margin", ".nan"), ("tie_margin", "ja"), ("tie_margin", "'0.02'"), ("tie_margin", "1e999"),
-    ("outcome_weights", "[1, 2]"), ("outcome_weights", "7"), ("preferred_order", "true"),
-    ("criteria", "{}"), ("criteria", "null"), ("typology_rules", "'tekst'"), ("guards", "3"),
-    ("typology_notes", "[]"), ("cross_cutting_notes", "x"),
-])
+@pytest.mark.parametrize(
+    "section, value",
+    [
+        ("version", "[1, 2]"),
+        ("version", "2026"),
+        ("version", "{a: 1}"),
+        ("tie_margin", "-0.1"),
+        ("tie_margin", ".nan"),
+        ("tie_margin", "ja"),
+        ("tie_margin", "'0.02'"),
+        ("tie_margin", "1e999"),
+        ("outcome_weights", "[1, 2]"),
+        ("outcome_weights", "7"),
+        ("preferred_order", "true"),
+        ("criteria", "{}"),
+        ("criteria", "null"),
+        ("typology_rules", "'tekst'"),
+        ("guards", "3"),
+        ("typology_notes", "[]"),
+        ("cross_cutting_notes", "x"),
+    ],
+)
 def test_each_section_replaced_by_a_wrong_type_is_refused(section, value) -> None:
     """Every top-level section given a value of the wrong type: a RulesError naming the section."""
     pattern = re.compile(rf"^{section}:.*?(?=^\S|\Z)", re.M | re.S)

@@ -42,7 +42,8 @@ CASES = {
     "huge_explicit_key": "? " + "k" * 2_000_000 + "\n: 1\n",
     "huge_quoted_key": '"' + "k" * 2_000_000 + '": 1\n',
     "huge_unknown_key_in_section": RULES.read_text(encoding="utf-8").replace(
-        "typology_rules:", "typology_rules:\n- ? " + "z" * 2_000_000 + "\n  : 1", 1),
+        "typology_rules:", "typology_rules:\n- ? " + "z" * 2_000_000 + "\n  : 1", 1
+    ),
 }
 
 
@@ -70,8 +71,13 @@ def test_the_packaged_rules_are_well_within_the_bounds() -> None:
     while stack:
         n, d = stack.pop()
         count, deepest = count + 1, max(deepest, d)
-        kids = ([c for pair in n.value for c in pair] if isinstance(n, yaml.MappingNode)
-                else n.value if isinstance(n, yaml.SequenceNode) else [])
+        kids = (
+            [c for pair in n.value for c in pair]
+            if isinstance(n, yaml.MappingNode)
+            else n.value
+            if isinstance(n, yaml.SequenceNode)
+            else []
+        )
         stack.extend((c, d + 1) for c in kids)
     assert count * 10 < MAX_NODES and deepest * 3 < MAX_DEPTH
 

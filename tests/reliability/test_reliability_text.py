@@ -94,8 +94,12 @@ def test_every_spelling_of_a_cpr_number_is_refused_in_a_cohort_cell_and_column(n
     assert "CPR" in str(err.value) and not _digits_leak(str(err.value))
 
 
-@given(st.sampled_from(sorted(DISGUISES)), st.sampled_from(sorted(DISGUISES)),
-       st.dates().map(lambda d: d.strftime("%d%m%y")), st.integers(0, 9999))
+@given(
+    st.sampled_from(sorted(DISGUISES)),
+    st.sampled_from(sorted(DISGUISES)),
+    st.dates().map(lambda d: d.strftime("%d%m%y")),
+    st.integers(0, 9999),
+)
 @settings(max_examples=150, deadline=None)
 def test_any_two_disguises_of_any_cpr_number_are_still_found(first, second, birth, serial) -> None:
     cpr = DISGUISES[second](DISGUISES[first](f"{birth}-{serial:04d}"))
@@ -129,16 +133,21 @@ def test_look_alike_keys_are_one_field() -> None:
     for key in ("citizen\u200b_id", "ｃｉｔｉｚｅｎ_id", "citizen\u00ad_id"):
         with pytest.raises(RecommenderError, match="each field once"):
             Citizen.from_dict({**STANDARD, key: "P-2"})
-        assert Citizen.from_dict({**{k: v for k, v in STANDARD.items() if k != "citizen_id"},
-                                  key: "P-2"}).citizen_id == "P-2"
+        assert (
+            Citizen.from_dict(
+                {**{k: v for k, v in STANDARD.items() if k != "citizen_id"}, key: "P-2"}
+            ).citizen_id
+            == "P-2"
+        )
     frame = pd.DataFrame([{**STANDARD, "offer": "internship", "outcome": "job"}])
     frame = frame.rename(columns={"wants_employment": "wants\u2060_employment"})
     assert read_cohort(frame).frame.loc[0, "wants_employment"] == "yes"
 
 
 def test_codes_and_numbers_in_other_spellings_are_read_as_the_same_value() -> None:
-    c = Citizen.from_dict({**STANDARD, "years_in_denmark": "٤", "wants_employment": "ｙｅｓ",
-                           "danish_course": "du\u200b2"})
+    c = Citizen.from_dict(
+        {**STANDARD, "years_in_denmark": "٤", "wants_employment": "ｙｅｓ", "danish_course": "du\u200b2"}
+    )
     assert (c.years_in_denmark, c.wants_employment, c.danish_course) == (4, "yes", "du2")
 
 
@@ -155,8 +164,9 @@ ESCAPES = ["\x1b[2J", "\x1b]0;owned\x07", "\x9b31m", "\x1bP+q\x1b\\", "\u202e"]
 
 
 @pytest.mark.parametrize("escape", ESCAPES)
-def test_terminal_escapes_in_keys_values_rules_and_paths_never_reach_the_terminal(escape, tmp_path,
-                                                                               capsys) -> None:
+def test_terminal_escapes_in_keys_values_rules_and_paths_never_reach_the_terminal(
+    escape, tmp_path, capsys
+) -> None:
     from pathlib import Path
 
     from recommender.cli import main
@@ -168,7 +178,9 @@ def test_terminal_escapes_in_keys_values_rules_and_paths_never_reach_the_termina
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     odd = tmp_path / f"odd{escape}.json"
     odd.write_text("{", encoding="utf-8")
-    rules_text = (Path(__file__).resolve().parents[2] / "recommender" / "rules.yaml").read_text(encoding="utf-8")
+    rules_text = (Path(__file__).resolve().parents[2] / "recommender" / "rules.yaml").read_text(
+        encoding="utf-8"
+    )
     rules = tmp_path / "r.yaml"
     for argv in (["recommend", str(path)], ["recommend", str(odd)], ["recommend", str(tmp_path / escape)]):
         assert main(argv) == 2
@@ -179,8 +191,9 @@ def test_terminal_escapes_in_keys_values_rules_and_paths_never_reach_the_termina
     # rules text is shown to advisers: control characters in it are refused (a YAML "\e" escape here)
     line = "    description_da: Borgeren ønsker ikke at komme i arbejde."
     assert line in rules_text
-    rules.write_text(rules_text.replace(line, f"    description_da: {json.dumps('Borgeren' + escape)}"),
-                     encoding="utf-8")
+    rules.write_text(
+        rules_text.replace(line, f"    description_da: {json.dumps('Borgeren' + escape)}"), encoding="utf-8"
+    )
     # a bidirectional override is refused too (issue 28: it reverses text on screen), not removed
     with pytest.raises(RulesError, match="control characters"):
         load_rules(rules)

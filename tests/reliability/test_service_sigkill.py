@@ -32,9 +32,24 @@ def _free_port() -> int:
 def _start(url: str, tmp_path, port: int) -> subprocess.Popen:
     env = {**os.environ, "RECOMMENDER_DATA_DIR": str(tmp_path / "data")}
     log = open(tmp_path / f"serve-{port}.log", "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "recommender", "serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--database", url], env=env, stdout=log, stderr=log,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "recommender",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database",
+            url,
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -48,13 +63,16 @@ def _start(url: str, tmp_path, port: int) -> subprocess.Popen:
     raise AssertionError("recommender serve did not start within 180 s")
 
 
-def test_sigkill_during_a_burst_of_decisions_loses_no_acknowledged_decision(tmp_path, monkeypatch,
-                                                                           capsys, default_model):
+def test_sigkill_during_a_burst_of_decisions_loses_no_acknowledged_decision(
+    tmp_path, monkeypatch, capsys, default_model
+):
     url = f"sqlite:///{tmp_path / 'service.sqlite3'}"
     monkeypatch.setenv("RECOMMENDER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert main(["users", "add", "anna", "--role", "adviser", "--municipality", "Aarhus",
-                 "--database", url]) == 0
+    assert (
+        main(["users", "add", "anna", "--role", "adviser", "--municipality", "Aarhus", "--database", url])
+        == 0
+    )
     assert main(["tokens", "issue", "anna", "--database", url]) == 0
     headers = {"Authorization": f"Bearer {capsys.readouterr().out.strip()}"}
 
@@ -65,8 +83,11 @@ def test_sigkill_during_a_burst_of_decisions_loses_no_acknowledged_decision(tmp_
         with httpx.Client(timeout=30) as client:
             ids = []
             for i in range(60):
-                r = client.post(f"{base}/recommendations", headers=headers,
-                                json={**example(), "citizen_id": f"P500-KILL-{i:03d}"})
+                r = client.post(
+                    f"{base}/recommendations",
+                    headers=headers,
+                    json={**example(), "citizen_id": f"P500-KILL-{i:03d}"},
+                )
                 assert r.status_code == 201, r.text
                 ids.append((r.json()["id"], r.json()["recommendation"]["top_offer"]))
         acknowledged: list[int] = []
@@ -77,8 +98,9 @@ def test_sigkill_during_a_burst_of_decisions_loses_no_acknowledged_decision(tmp_
             rid, offer = item
             try:
                 with httpx.Client(timeout=10) as c:
-                    r = c.post(f"{base}/recommendations/{rid}/decision", json={"offer": offer},
-                               headers=headers)
+                    r = c.post(
+                        f"{base}/recommendations/{rid}/decision", json={"offer": offer}, headers=headers
+                    )
             except httpx.HTTPError:
                 return  # the server died before answering: no promise was made
             if r.status_code == 201:
@@ -127,9 +149,12 @@ def test_sigkill_during_a_burst_of_decisions_loses_no_acknowledged_decision(tmp_
         with db.session() as session:
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
             rows = {d.recommendation_id for d in session.scalars(select(Decision))}
-            audited = {int(e.resource.split(":")[1]) for e in session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "decision.create",
-                                         AuditEvent.status == 201))}
+            audited = {
+                int(e.resource.split(":")[1])
+                for e in session.scalars(
+                    select(AuditEvent).where(AuditEvent.action == "decision.create", AuditEvent.status == 201)
+                )
+            }
         assert rows == decided == audited  # each decision was written whole, with its audit event
     finally:
         db.dispose()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from _rules_support import RULE_6, spec_typology, write_rules
+
+from recommender.cli import main
 from recommender.errors import RulesError
 from recommender.rules.check import CheckReport, check_rules, field_values
-from recommender.cli import main
 from recommender.typology import load_rules
 
 SHADOWED = """  - name: unclear_but_broad
@@ -92,10 +92,19 @@ def test_too_many_combinations_are_refused_before_enumerating(tmp_path) -> None:
     description_en: Every field.
     when:
       any:
-""" + "".join(f"        - {{field: {name}, in: [{value}]}}\n" for name, value in [
-        ("contact_route", "outreach"), ("active_job_seeker", "ja"), ("geographically_mobile", "ja"),
-        ("can_start_within_14_days", "ja"), ("spouse_support", "i høj grad"), ("network_use", "i høj grad"),
-        ("years_in_denmark", "3"), ("children_under_18", "2")])
+""" + "".join(
+        f"        - {{field: {name}, in: [{value}]}}\n"
+        for name, value in [
+            ("contact_route", "outreach"),
+            ("active_job_seeker", "ja"),
+            ("geographically_mobile", "ja"),
+            ("can_start_within_14_days", "ja"),
+            ("spouse_support", "i høj grad"),
+            ("network_use", "i høj grad"),
+            ("years_in_denmark", "3"),
+            ("children_under_18", "2"),
+        ]
+    )
     rules = load_rules(write_rules(tmp_path, (RULE_6, RULE_6 + every_field)))
     with pytest.raises(RulesError, match="too many fields to enumerate"):
         check_rules(rules)

@@ -10,15 +10,22 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import pytest
-
 from _rules_support import (
-    RULE_6, STANDARD, random_record, spec_guards, spec_labour_force, spec_notes, spec_typology, write_rules,
+    RULE_6,
+    STANDARD,
+    random_record,
+    spec_guards,
+    spec_labour_force,
+    spec_notes,
+    spec_typology,
+    write_rules,
 )
+
 from recommender import Citizen, RecommenderError
-from recommender.rules.conditions import Context, compile_condition
 from recommender.errors import RulesError
-from recommender.vocab import FIELDS, OFFER
+from recommender.rules.conditions import Context, compile_condition
 from recommender.typology import GuardResult, RuleResult, load_rules
+from recommender.vocab import FIELDS, OFFER
 
 N = 5000
 RULES = load_rules()
@@ -42,7 +49,8 @@ def test_random_records_agree_with_the_spec_tables(sample) -> None:
         assert result.labour_force.active == active
         assert {name: r.met for name, r in result.labour_force.criteria.items()} == met
         assert {name: r.value for name, r in result.labour_force.criteria.items()} == {
-            name: codes[name] for name in met}
+            name: codes[name] for name in met
+        }
         assert {o: (g.level if g else None) for o, g in result.guards.items()} == spec_guards(codes)
         assert [n.name for n in result.notes] == spec_notes(codes)
     assert seen_rules == {1, 2, 3, 4, 5, 6}
@@ -71,8 +79,13 @@ def test_the_table_path_agrees_with_the_one_citizen_path(sample) -> None:
     frame.index = frame.index * 3 + 7  # any index is kept
     out = RULES.evaluate_frame(frame)
     assert list(out.index) == list(frame.index)
-    expected_columns = ["typology", "rule", "labour_force_active", *[f"{c.name}_met" for c in RULES.criteria],
-                        *[f"{o}_guard" for o in OFFER.codes]]
+    expected_columns = [
+        "typology",
+        "rule",
+        "labour_force_active",
+        *[f"{c.name}_met" for c in RULES.criteria],
+        *[f"{o}_guard" for o in OFFER.codes],
+    ]
     assert list(out.columns) == expected_columns
     for (given, _), (_, row) in zip(sample, out.iterrows(), strict=True):
         result = RULES.evaluate(Citizen.from_dict(given))
@@ -121,16 +134,21 @@ def test_scalar_and_vectorised_conditions_agree_on_random_records(sample) -> Non
 
 
 def test_to_dict_has_the_contract_shape_and_is_json() -> None:
-    citizen = Citizen.from_dict(dict(STANDARD, wants_employment="nej", can_start_within_14_days="nej",
-                                     entrepreneurship_interest=True))
+    citizen = Citizen.from_dict(
+        dict(STANDARD, wants_employment="nej", can_start_within_14_days="nej", entrepreneurship_interest=True)
+    )
     data = RULES.evaluate(citizen).to_dict()
     json.dumps(data)
     typology = data["typology"]
     assert {"code", "label_da", "label_en", "rule", "conditions"} <= set(typology)
     assert (typology["code"], typology["label_da"], typology["rule"]) == (
-        "no_goal", "Intet jobmål", "no_wish_for_work")
+        "no_goal",
+        "Intet jobmål",
+        "no_wish_for_work",
+    )
     assert typology["conditions"] == [
-        {"field": "wants_employment", "operator": "equals", "expected": "no", "value": "no", "met": True}]
+        {"field": "wants_employment", "operator": "equals", "expected": "no", "value": "no", "met": True}
+    ]
     assert len(typology["notes"]) == 3 and all({"da", "en"} <= set(n) for n in typology["notes"])
     assert data["labour_force"]["active"] is False
     assert data["labour_force"]["criteria"]["wants_employment"] == {"value": "no", "met": False}
@@ -146,7 +164,10 @@ def test_block_wins_over_caution_and_every_reason_is_kept() -> None:
     guard = RULES.evaluate(citizen).guards["internship"]
     assert isinstance(guard, GuardResult)
     assert guard.level == "block"
-    assert [h.guard for h in guard.hits] == ["internship_needs_wish_for_work", "internship_not_ready_to_start"]
+    assert [h.guard for h in guard.hits] == [
+        "internship_needs_wish_for_work",
+        "internship_not_ready_to_start",
+    ]
     assert [h.level for h in guard.hits] == ["block", "caution"]
     assert "ikke ønsker at komme i arbejde" in guard.reason_da and "14 dage" in guard.reason_da
     assert "does not want employment" in guard.reason_en and "14 days" in guard.reason_en
@@ -168,9 +189,13 @@ def test_a_caution_listed_before_a_block_still_loses(tmp_path) -> None:
     worried = Citizen.from_dict(dict(STANDARD, children_under_18=4, wants_employment="delvist"))
     guard = rules.evaluate(worried).guards["wage_subsidy"]
     assert guard.level == "block" and [h.guard for h in guard.hits] == [
-        "wage_subsidy_needs_readiness", "early_caution"]
-    assert rules.evaluate(Citizen.from_dict(dict(STANDARD, children_under_18=4))).guards[
-        "wage_subsidy"].level == "caution"
+        "wage_subsidy_needs_readiness",
+        "early_caution",
+    ]
+    assert (
+        rules.evaluate(Citizen.from_dict(dict(STANDARD, children_under_18=4))).guards["wage_subsidy"].level
+        == "caution"
+    )
     frame = rules.evaluate_frame(_frame([worried.to_dict(), dict(STANDARD, children_under_18=4), STANDARD]))
     assert frame["wage_subsidy_guard"].tolist() == ["block", "caution", None]
 
@@ -208,12 +233,15 @@ def test_a_record_that_no_rule_covers_is_an_error_not_a_guess(tmp_path) -> None:
         gappy.evaluate_frame(_frame([STANDARD, dict(STANDARD, citizen_id="X", wants_employment="nej")]))
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (lambda f: f.drop(columns=["job_goal_level", "danish_course"]), ["danish_course, job_goal_level"]),
-    (lambda f: f.assign(wants_employment="ja"), ["'wants_employment'", "'ja'", "codes"]),
-    (lambda f: f.assign(education_plan="nej"), ["'education_plan'", "'nej'"]),
-    (lambda f: f.assign(job_goal_level=None), ["'job_goal_level'", "None"]),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda f: f.drop(columns=["job_goal_level", "danish_course"]), ["danish_course, job_goal_level"]),
+        (lambda f: f.assign(wants_employment="ja"), ["'wants_employment'", "'ja'", "codes"]),
+        (lambda f: f.assign(education_plan="nej"), ["'education_plan'", "'nej'"]),
+        (lambda f: f.assign(job_goal_level=None), ["'job_goal_level'", "None"]),
+    ],
+)
 def test_a_table_with_missing_or_unnormalised_columns_is_refused(change, words) -> None:
     frame = change(_frame([STANDARD, dict(STANDARD, citizen_id="P2")]))
     with pytest.raises(RecommenderError) as info:

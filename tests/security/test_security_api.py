@@ -18,14 +18,16 @@ DISGUISED = ["010190-1234", "0101901234", "010190\u00b71234", "01,01,90,1234", "
 
 
 def _leaks(text: str) -> bool:
-    return "0101901234" in re.sub(r"\D", "", __import__("recommender.text", fromlist=["normalise"]).normalise(
-        text))
+    return "0101901234" in re.sub(
+        r"\D", "", __import__("recommender.text", fromlist=["normalise"]).normalise(text)
+    )
 
 
 def _created(service) -> tuple[dict, int, str]:
     headers = service.user("anna")
-    r = service.client.post("/api/v1/recommendations", json={**example(), "citizen_id": "P500-E1"},
-                            headers=headers)
+    r = service.client.post(
+        "/api/v1/recommendations", json={**example(), "citizen_id": "P500-E1"}, headers=headers
+    )
     assert r.status_code == 201, r.text
     return headers, r.json()["id"], r.json()["recommendation"]["top_offer"]
 
@@ -43,14 +45,26 @@ def test_no_api_error_echoes_a_cpr_number(service, cpr) -> None:  # noqa: F811
         ("post", "/api/v1/recommendations", {**example(), "citizen_id": "x" * 300 + cpr}),
         ("post", "/api/v1/recommendations", {**example(), "danish_course": cpr}),
         ("post", "/api/v1/recommendations", {**example(), cpr: "x"}),
-        ("post", "/api/v1/citizens/P500-E1/closure", {"offer": cpr, "outcome": "job", "closed": "2026-01-01",
-                                                      "duration_days": 9}),
-        ("post", "/api/v1/citizens/P500-E1/closure", {"offer": top, "outcome": cpr, "closed": "2026-01-01",
-                                                      "duration_days": 9}),
-        ("post", "/api/v1/citizens/P500-E1/closure", {"offer": top, "outcome": "job", "closed": cpr,
-                                                      "duration_days": 9}),
-        ("post", "/api/v1/citizens/P500-E1/closure", {"offer": top, "outcome": "job", "closed": "2026-01-01",
-                                                      "duration_days": cpr}),
+        (
+            "post",
+            "/api/v1/citizens/P500-E1/closure",
+            {"offer": cpr, "outcome": "job", "closed": "2026-01-01", "duration_days": 9},
+        ),
+        (
+            "post",
+            "/api/v1/citizens/P500-E1/closure",
+            {"offer": top, "outcome": cpr, "closed": "2026-01-01", "duration_days": 9},
+        ),
+        (
+            "post",
+            "/api/v1/citizens/P500-E1/closure",
+            {"offer": top, "outcome": "job", "closed": cpr, "duration_days": 9},
+        ),
+        (
+            "post",
+            "/api/v1/citizens/P500-E1/closure",
+            {"offer": top, "outcome": "job", "closed": "2026-01-01", "duration_days": cpr},
+        ),
         ("get", f"/api/v1/citizens/{cpr}/recommendations", None),
         ("get", "/api/v1/monitor?since=" + cpr, None),
     ]
@@ -70,17 +84,20 @@ def test_impossible_closures_are_refused_naming_the_field(service) -> None:  # n
     from datetime import date, timedelta
 
     today = date.today()
-    for body, field in [({**good, "closed": (today - timedelta(days=400)).isoformat()}, "closed"),  # before
-                        ({**good, "closed": "1900-01-01"}, "closed"),
-                        ({**good, "closed": 0}, "closed"),
-                        ({**good, "closed": today.isoformat(), "duration_days": True}, "duration_days"),
-                        ({**good, "closed": today.isoformat(), "duration_days": 30.0}, "duration_days"),
-                        ({**good, "closed": today.isoformat(), "duration_days": "30"}, "duration_days")]:
+    for body, field in [
+        ({**good, "closed": (today - timedelta(days=400)).isoformat()}, "closed"),  # before
+        ({**good, "closed": "1900-01-01"}, "closed"),
+        ({**good, "closed": 0}, "closed"),
+        ({**good, "closed": today.isoformat(), "duration_days": True}, "duration_days"),
+        ({**good, "closed": today.isoformat(), "duration_days": 30.0}, "duration_days"),
+        ({**good, "closed": today.isoformat(), "duration_days": "30"}, "duration_days"),
+    ]:
         r = service.client.post("/api/v1/citizens/P500-E1/closure", json=body, headers=headers)
         assert r.status_code == 422, (body, r.text)
         assert r.json()["error"]["field"] == field, (body, r.text)
-    r = service.client.post("/api/v1/citizens/P500-E1/closure", json={**good, "closed": today.isoformat()},
-                            headers=headers)
+    r = service.client.post(
+        "/api/v1/citizens/P500-E1/closure", json={**good, "closed": today.isoformat()}, headers=headers
+    )
     assert r.status_code == 201, r.text
 
 

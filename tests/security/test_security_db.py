@@ -60,8 +60,13 @@ def test_replace_into_the_audit_trail_is_refused(tmp_path) -> None:
             event_id, at = event.id, event.at
         with pytest.raises(Exception):
             with db.engine.begin() as conn:
-                conn.execute(text("REPLACE INTO audit_events (id, at, action, status, detail) "
-                                  "VALUES (:id, :at, 'login.ok', 200, 'rewritten')"), {"id": event_id, "at": at})
+                conn.execute(
+                    text(
+                        "REPLACE INTO audit_events (id, at, action, status, detail) "
+                        "VALUES (:id, :at, 'login.ok', 200, 'rewritten')"
+                    ),
+                    {"id": event_id, "at": at},
+                )
         with db.session() as session:
             assert session.query(AuditEvent).one().detail == "the original"
     finally:

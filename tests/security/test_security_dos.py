@@ -37,7 +37,7 @@ def _status(sock: socket.socket, timeout: float = 10.0) -> int | None:
             if not chunk:
                 break
             data += chunk
-    except (socket.timeout, ConnectionResetError):
+    except (TimeoutError, ConnectionResetError):
         pass
     return int(data.split()[1]) if data.startswith(b"HTTP/1.1 ") else None
 
@@ -47,7 +47,9 @@ def test_more_idle_connections_than_open_files_do_not_stop_healthz(server) -> No
     idle = [server.open() for _ in range(400)]
     time.sleep(1.0)
     took = server.healthz_seconds(timeout=8)
-    assert took is not None, "healthz got no answer with 400 idle connections open: " + server.log_text()[-800:]
+    assert took is not None, (
+        "healthz got no answer with 400 idle connections open: " + server.log_text()[-800:]
+    )
     # the oldest idle connections were closed to make room (the cap is below the file limit)
     assert sum(closed_by_server(s, within=0.05) for s in idle[:100]) >= 90
     for s in idle:

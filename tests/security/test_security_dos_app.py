@@ -34,8 +34,12 @@ def server(tmp_path_factory, default_model):
 def _slow_body(server, path: str, headers: dict[str, str]) -> object:
     """Send a POST's headers and 5 bytes of a 2,000-byte body, then nothing."""
     sock = server.open(timeout=30)
-    head = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Length: 2000", *(
-        f"{k}: {v}" for k, v in headers.items())]
+    head = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Length: 2000",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + b"csrf_")
     return sock
 
@@ -45,14 +49,18 @@ def test_slow_bodies_hold_no_database_connection(server) -> None:
     cookie = "; ".join(f"{k}={v}" for k, v in adviser.cookies.items())
     form = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
     api = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
-    stuck = [_slow_body(server, "/", form), _slow_body(server, "/login", form),
-             _slow_body(server, "/api/v1/recommendations", api)]
+    stuck = [
+        _slow_body(server, "/", form),
+        _slow_body(server, "/login", form),
+        _slow_body(server, "/api/v1/recommendations", api),
+    ]
     time.sleep(1.0)
     # while they wait on their clients, everyone else is served at once
     assert server.healthz_seconds(timeout=5) is not None, "healthz hung behind a slow form body"
     start = time.monotonic()
-    r = httpx.get(server.url + "/api/v1/model", headers={"Authorization": f"Bearer {server.token}"},
-                  timeout=5)
+    r = httpx.get(
+        server.url + "/api/v1/model", headers={"Authorization": f"Bearer {server.token}"}, timeout=5
+    )
     assert r.status_code == 200 and time.monotonic() - start < 5
     other = web_login(server)  # another adviser logs in and reads her history
     assert other.get("/history").status_code == 200
@@ -69,8 +77,15 @@ def test_a_login_flood_does_not_stop_other_requests(server) -> None:
             while not stop.is_set():
                 try:
                     token = csrf_of(client.get("/login").text)
-                    r = client.post("/login", data={"username": secrets.token_hex(6), "password": "x" * 12,
-                                                    "csrf_token": token, "next": "/"})
+                    r = client.post(
+                        "/login",
+                        data={
+                            "username": secrets.token_hex(6),
+                            "password": "x" * 12,
+                            "csrf_token": token,
+                            "next": "/",
+                        },
+                    )
                     attempts.append(r.status_code)
                 except httpx.HTTPError:
                     attempts.append(0)
@@ -98,6 +113,6 @@ def test_a_cut_off_login_body_is_not_an_internal_fault(server) -> None:
         sock = _slow_body(server, "/login", {"Content-Type": "application/x-www-form-urlencoded"})
         sock.close()
     time.sleep(1.5)
-    added = server.log_text()[len(before):]
+    added = server.log_text()[len(before) :]
     assert "Traceback" not in added and added.count("\n") <= 5, added[-2000:]
     assert closed_by_server(server.open(), within=0.1) is False  # the server still takes connections

@@ -42,7 +42,8 @@ def _version(capsys, path, url) -> str:
 
 
 def test_promoting_against_the_comparisons_verdict_needs_a_written_reason_and_is_audited(
-        tmp_path, capsys, default_model_file, small_model_file, held_out):
+    tmp_path, capsys, default_model_file, small_model_file, held_out
+):
     import json
 
     from sqlalchemy import select
@@ -58,38 +59,113 @@ def test_promoting_against_the_comparisons_verdict_needs_a_written_reason_and_is
     db.dispose()
     champion = _version(capsys, default_model_file, url)
     challenger = _version(capsys, small_model_file, url)
-    assert main(["models", "promote", champion, "--by", "ana", "--reason", "the built-in model in use",
-                 "--database", url]) == 0  # the first champion: nothing to compare with
+    assert (
+        main(
+            [
+                "models",
+                "promote",
+                champion,
+                "--by",
+                "ana",
+                "--reason",
+                "the built-in model in use",
+                "--database",
+                url,
+            ]
+        )
+        == 0
+    )  # the first champion: nothing to compare with
     capsys.readouterr()
 
     # not compared yet: refused, saying what to run
-    assert main(["models", "promote", challenger, "--by", "ana", "--reason", "a newer model, untested",
-                 "--database", url]) == 2
+    assert (
+        main(
+            [
+                "models",
+                "promote",
+                challenger,
+                "--by",
+                "ana",
+                "--reason",
+                "a newer model, untested",
+                "--database",
+                url,
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--against-verdict" in err and "models compare" in err and err.count("\n") == 1
 
-    assert main(["models", "compare", challenger, "--cohort", str(held_out), "--n-bootstrap", "50", "--json",
-                 "--database", url]) == 0
+    assert (
+        main(
+            [
+                "models",
+                "compare",
+                challenger,
+                "--cohort",
+                str(held_out),
+                "--n-bootstrap",
+                "50",
+                "--json",
+                "--database",
+                url,
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["promote"] is False and result["verdict"] in ("worse", "no_certain_difference")
 
     # the comparison says don't promote: refused without --against-verdict, and with a reason too short
     for extra in ([], ["--against-verdict", "ok"]):
-        assert main(["models", "promote", challenger, "--by", "ana", "--reason", "better on the new cohort",
-                     "--database", url, *extra]) == 2
+        assert (
+            main(
+                [
+                    "models",
+                    "promote",
+                    challenger,
+                    "--by",
+                    "ana",
+                    "--reason",
+                    "better on the new cohort",
+                    "--database",
+                    url,
+                    *extra,
+                ]
+            )
+            == 2
+        )
         err = capsys.readouterr().err
         assert "--against-verdict" in err and result["verdict"] in err and "don't promote" in err
     # with a written reason it goes through, says so on stderr and in the audit trail
     why = "pilot in Aarhus only, agreed with the steering group 2026-01-12"
-    assert main(["models", "promote", challenger, "--by", "ana", "--reason", "a pilot of the new model",
-                 "--against-verdict", why, "--database", url]) == 0
+    assert (
+        main(
+            [
+                "models",
+                "promote",
+                challenger,
+                "--by",
+                "ana",
+                "--reason",
+                "a pilot of the new model",
+                "--against-verdict",
+                why,
+                "--database",
+                url,
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "against the comparison's verdict" in err and result["verdict"] in err
     db = open_database(url)
     try:
         with db.session() as session:
-            promoted = session.scalars(select(AuditEvent).where(AuditEvent.action == "model.promote")
-                                       .order_by(AuditEvent.id)).all()
+            promoted = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "model.promote").order_by(AuditEvent.id)
+            ).all()
         assert len(promoted) == 2 and promoted[-1].resource == f"model:{challenger}"
         assert f"against verdict {result['verdict']}: {why}" in promoted[-1].detail
     finally:

@@ -17,12 +17,20 @@ pytestmark = pytest.mark.slow
 
 def test_parallel_wrong_passwords_get_exactly_five_checks_across_two_workers(tmp_path, default_model) -> None:
     with serve(tmp_path, workers=2) as server:
+
         def guess(_: int) -> int:
             with httpx.Client(base_url=server.url, timeout=60) as client:
                 for _ in range(40):  # 503 = the login queue is full: come back, as a browser user would
                     token = csrf_of(client.get("/login").text)
-                    status = client.post("/login", data={"username": ADVISER, "password": "wrong password!",
-                                                         "csrf_token": token, "next": "/"}).status_code
+                    status = client.post(
+                        "/login",
+                        data={
+                            "username": ADVISER,
+                            "password": "wrong password!",
+                            "csrf_token": token,
+                            "next": "/",
+                        },
+                    ).status_code
                     if status != 503:
                         return status
                     time.sleep(0.5)
@@ -38,8 +46,11 @@ def test_parallel_wrong_passwords_get_exactly_five_checks_across_two_workers(tmp
     db = open_database(url)
     try:
         with db.session() as session:
-            failed = session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failed",
-                                                              AuditEvent.resource == f"user:{ADVISER}")).all()
+            failed = session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.action == "login.failed", AuditEvent.resource == f"user:{ADVISER}"
+                )
+            ).all()
     finally:
         db.dispose()
     assert len(failed) == 5 and statuses.count(401) == 5 and statuses.count(429) == 25

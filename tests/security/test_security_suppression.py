@@ -26,8 +26,12 @@ def _expression(position, n_rows: int, n_cols: int) -> np.ndarray:
     row = np.zeros(n_rows * n_cols)
     for r in range(n_rows):
         for c in range(n_cols):
-            if (kind == "cell" and (r, c) == (i, j)) or (kind == "row" and r == i) or (
-                    kind == "col" and c == j) or kind == "all":
+            if (
+                (kind == "cell" and (r, c) == (i, j))
+                or (kind == "row" and r == i)
+                or (kind == "col" and c == j)
+                or kind == "all"
+            ):
                 row[r * n_cols + c] = 1
     return row
 
@@ -50,7 +54,8 @@ def attack(shown: dict, n_rows: int, n_cols: int, hidden: list) -> dict:
 def _published(t: Protected) -> tuple[dict, list]:
     n_rows, n_cols = len(t.cells), len(t.cells[0])
     positions = [("cell", i, j) for i in range(n_rows) for j in range(n_cols)] + [
-        ("row", i, -1) for i in range(n_rows)]
+        ("row", i, -1) for i in range(n_rows)
+    ]
     if t.column_totals:
         positions += [("col", -1, j) for j in range(n_cols)] + [("all", -1, -1)]
     shown = {p: t.value(p) for p in positions if not t.is_hidden(p)}
@@ -68,11 +73,13 @@ def _primary_only(cells, min_cell=5, column_totals=False) -> Protected:
     probe = Protected(tuple(map(tuple, cells)), frozenset(), min_cell, column_totals)
     n_rows, n_cols = len(cells), len(cells[0])
     positions = [("cell", i, j) for i in range(n_rows) for j in range(n_cols)] + [
-        ("row", i, -1) for i in range(n_rows)]
+        ("row", i, -1) for i in range(n_rows)
+    ]
     if column_totals:
         positions += [("col", -1, j) for j in range(n_cols)] + [("all", -1, -1)]
-    return Protected(probe.cells, frozenset(p for p in positions if 0 < probe.value(p) < min_cell),
-                     min_cell, column_totals)
+    return Protected(
+        probe.cells, frozenset(p for p in positions if 0 < probe.value(p) < min_cell), min_cell, column_totals
+    )
 
 
 FREDERIKSBERG = [[8, 0, 4, 6]]  # closed cases by outcome: 18 = 8 + 0 + "<5" + 6
@@ -80,14 +87,16 @@ MONITOR = [[2, 9]]  # followed / not followed: n = 11, overall 0.1818, n_followe
 MUNICIPALITIES = [[1, 4], [12, 8], [6, 7], [3, 9]]  # Holstebro n = 5, one followed; with overall totals
 
 
-@pytest.mark.parametrize("cells, column_totals", [(FREDERIKSBERG, False), (MONITOR, False),
-                                                   (MUNICIPALITIES, True)])
+@pytest.mark.parametrize(
+    "cells, column_totals", [(FREDERIKSBERG, False), (MONITOR, False), (MUNICIPALITIES, True)]
+)
 def test_the_attacker_works_out_the_hidden_cells_of_primary_suppression(cells, column_totals) -> None:
     assert _recovered(_primary_only(cells, column_totals=column_totals))  # the attack works
 
 
-@pytest.mark.parametrize("cells, column_totals", [(FREDERIKSBERG, False), (MONITOR, False),
-                                                   (MUNICIPALITIES, True)])
+@pytest.mark.parametrize(
+    "cells, column_totals", [(FREDERIKSBERG, False), (MONITOR, False), (MUNICIPALITIES, True)]
+)
 def test_the_attacker_works_out_nothing_after_complementary_suppression(cells, column_totals) -> None:
     t = protect(cells, column_totals=column_totals)
     assert t.hidden and not _recovered(t)
@@ -105,9 +114,15 @@ def test_a_rate_is_not_shown_when_it_tells_a_hidden_count() -> None:
 small_counts = st.one_of(st.integers(0, 4), st.integers(0, 30))
 
 
-@given(st.integers(1, 5).flatmap(lambda r: st.integers(1, 5).flatmap(
-    lambda c: st.lists(st.lists(small_counts, min_size=c, max_size=c), min_size=r, max_size=r))),
-    st.booleans(), st.sampled_from([3, 5, 10]))
+@given(
+    st.integers(1, 5).flatmap(
+        lambda r: st.integers(1, 5).flatmap(
+            lambda c: st.lists(st.lists(small_counts, min_size=c, max_size=c), min_size=r, max_size=r)
+        )
+    ),
+    st.booleans(),
+    st.sampled_from([3, 5, 10]),
+)
 @settings(max_examples=150, deadline=None)
 def test_no_hidden_figure_of_any_table_can_be_worked_out(cells, column_totals, min_cell) -> None:
     t = protect(cells, min_cell=min_cell, column_totals=column_totals)
@@ -120,20 +135,30 @@ def test_no_hidden_figure_of_any_table_can_be_worked_out(cells, column_totals, m
 
 
 def test_the_monitor_hides_complementary_cells_and_rates() -> None:
-    rows = pd.DataFrame({
-        "municipality": ["Holstebro"] * 5 + ["Aarhus"] * 20 + ["Vejle"] * 13,
-        "typology": ["flexible"] * 38, "top_offer": ["internship"] * 38, "low_evidence": [False] * 38,
-        "decided": [True] * 38,
-        "followed": [True] + [False] * 4 + [True] * 12 + [False] * 8 + [True] * 6 + [False] * 7,
-        "reason": [None] + ["other"] * 4 + [None] * 12 + ["other"] * 8 + [None] * 6 + ["other"] * 7,
-        "outcome": [None] * 38})
+    rows = pd.DataFrame(
+        {
+            "municipality": ["Holstebro"] * 5 + ["Aarhus"] * 20 + ["Vejle"] * 13,
+            "typology": ["flexible"] * 38,
+            "top_offer": ["internship"] * 38,
+            "low_evidence": [False] * 38,
+            "decided": [True] * 38,
+            "followed": [True] + [False] * 4 + [True] * 12 + [False] * 8 + [True] * 6 + [False] * 7,
+            "reason": [None] + ["other"] * 4 + [None] * 12 + ["other"] * 8 + [None] * 6 + ["other"] * 7,
+            "outcome": [None] * 38,
+        }
+    )
     report = monitoring_report(rows, [], reference=None)
     by = report["follow_rate"]["by_municipality"]
     assert by["Holstebro"]["rate"] is None  # n = 5 with rate 0.2 would say: exactly one
     # the attacker reads the follow table back from the report: nothing hidden comes out
     names = sorted(by)
-    cells = [[int(rows[(rows.municipality == m) & rows.followed].shape[0]),
-              int(rows[(rows.municipality == m) & ~rows.followed].shape[0])] for m in names]
+    cells = [
+        [
+            int(rows[(rows.municipality == m) & rows.followed].shape[0]),
+            int(rows[(rows.municipality == m) & ~rows.followed].shape[0]),
+        ]
+        for m in names
+    ]
     shown = {}
     for i, m in enumerate(names):
         if by[m]["n"] != HIDDEN:

@@ -27,8 +27,10 @@ CPR = "010190-1234"
 # The disguises the third attack found (each missed by the check before issue 28), and relatives.
 DISGUISES = {
     "combining_grapheme_joiner": lambda s: s[:4] + "\u034f" + s[4:],
-    **{f"variation_selector_{i:x}": (lambda i: lambda s: s[:2] + chr(0xFE00 + i) + s[2:])(i)
-       for i in (0, 7, 15)},
+    **{
+        f"variation_selector_{i:x}": (lambda i: lambda s: s[:2] + chr(0xFE00 + i) + s[2:])(i)
+        for i in (0, 7, 15)
+    },
     "hangul_filler": lambda s: s[:6] + "\u3164" + s[6:],
     "halfwidth_hangul_filler": lambda s: s + "\uffa0",
     "mongolian_selector": lambda s: s[:3] + "\u180b" + s[3:],
@@ -57,11 +59,13 @@ def test_every_new_disguise_is_found_refused_in_every_free_text_field_and_never_
         assert field in str(err.value) and "CPR" in str(err.value)
         assert not _digits_leak(str(err.value))
         assert redact(f"got {cpr!s} here") == f"got {CPR_SHOWN} here" or not _digits_leak(
-            redact(f"got {cpr!s} here"))
+            redact(f"got {cpr!s} here")
+        )
 
 
-@pytest.mark.parametrize("text", [REVERSED, "Lager\u202emedarbejder", "a\u2066b\u2069", "x\u200fy",
-                                  "\u061cx", "kok\u202a"])
+@pytest.mark.parametrize(
+    "text", [REVERSED, "Lager\u202emedarbejder", "a\u2066b\u2069", "x\u200fy", "\u061cx", "kok\u202a"]
+)
 def test_text_with_a_bidirectional_control_is_refused_outright(text) -> None:
     for field in ("job_goal", "nationality"):
         with pytest.raises(RecommenderError) as err:
@@ -71,8 +75,19 @@ def test_text_with_a_bidirectional_control_is_refused_outright(text) -> None:
     assert has_cpr(REVERSED)
 
 
-@pytest.mark.parametrize("text", ["P500-0001", "2026-01-01", "ring +45 20 12 34 56", "01.01.1990",
-                                  "12345678901", "Lyngby-Taarbæk", "kok 😀\ufe0f", "3 børn, 12 år"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "P500-0001",
+        "2026-01-01",
+        "ring +45 20 12 34 56",
+        "01.01.1990",
+        "12345678901",
+        "Lyngby-Taarbæk",
+        "kok 😀\ufe0f",
+        "3 børn, 12 år",
+    ],
+)
 def test_ordinary_text_is_not_taken_for_a_cpr_number(text) -> None:
     assert not has_cpr(text)
     assert redact(text) == text

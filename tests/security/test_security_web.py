@@ -7,9 +7,10 @@ import re
 import time
 from contextlib import contextmanager
 
-from tests._service_support import PASSWORD, engine  # noqa: F401 (fixture)
 from test_web import Web
 from test_web import running as _running
+
+from tests._service_support import PASSWORD, engine  # noqa: F401 (fixture)
 
 running = contextmanager(_running)
 
@@ -56,8 +57,10 @@ def test_no_form_shows_a_cpr_number_back(tmp_path, engine) -> None:  # noqa: F81
     with running(Web(tmp_path, engine)) as web:
         web.user("anna")
         for cpr in CPR_FORMS:  # the login name box, refilled after a failed login
-            page = web.client.post("/login", data={"username": cpr, "password": "wrong password",
-                                                    "csrf_token": web.csrf(), "next": "/"})
+            page = web.client.post(
+                "/login",
+                data={"username": cpr, "password": "wrong password", "csrf_token": web.csrf(), "next": "/"},
+            )
             assert page.status_code == 401 and "0101901234" not in _digits(page.text)
         assert web.login("anna").status_code == 303
         from tests._service_support import example
@@ -74,10 +77,27 @@ def test_logins_with_unknown_names_do_not_grow_the_audit_trail_one_row_each(tmp_
     with running(Web(tmp_path, engine)) as web:
         web.user("anna")
         for i in range(30):
-            assert web.client.post("/login", data={"username": f"nobody{i}", "password": "wrong password",
-                                                    "csrf_token": web.csrf(), "next": "/"}).status_code == 401
+            assert (
+                web.client.post(
+                    "/login",
+                    data={
+                        "username": f"nobody{i}",
+                        "password": "wrong password",
+                        "csrf_token": web.csrf(),
+                        "next": "/",
+                    },
+                ).status_code
+                == 401
+            )
         assert len(web.audit("login.failed")) == 1
         for _ in range(2):
-            web.client.post("/login", data={"username": "anna", "password": "wrong password",
-                                            "csrf_token": web.csrf(), "next": "/"})
+            web.client.post(
+                "/login",
+                data={
+                    "username": "anna",
+                    "password": "wrong password",
+                    "csrf_token": web.csrf(),
+                    "next": "/",
+                },
+            )
         assert len([e for e in web.audit("login.failed") if e.resource == "user:anna"]) == 2

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from recommender.synth.fidelity import SHARE_TOLERANCE_PP, FidelityRow, fidelity_report, format_fidelity
 from recommender.cli import main
 from recommender.cohort import read_cohort, write_cohort
 from recommender.synth import generate_cohort
+from recommender.synth.fidelity import SHARE_TOLERANCE_PP, FidelityRow, fidelity_report, format_fidelity
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fidelity_report.py"
 
@@ -33,10 +33,31 @@ def test_every_published_figure_is_within_tolerance(rows) -> None:
 
 def test_the_report_covers_every_published_table(rows) -> None:
     tables = {r.table.split("–")[0] for r in rows}
-    for table in ("tabel 2", "tabel 3", "tabel 4", "tabel 5", "tabel 6", "tabel 7", "tabel 8",
-                  "tabel 10", "tabel 11", "tabel 12", "tabel 14", "tabel 15", "tabel 16", "tabel 17",
-                  "tabel 18", "tabel 19", "tabel 34", "tabel 35", "tabel 36", "tabel 37", "tabel 38",
-                  "section 5", "section 6"):
+    for table in (
+        "tabel 2",
+        "tabel 3",
+        "tabel 4",
+        "tabel 5",
+        "tabel 6",
+        "tabel 7",
+        "tabel 8",
+        "tabel 10",
+        "tabel 11",
+        "tabel 12",
+        "tabel 14",
+        "tabel 15",
+        "tabel 16",
+        "tabel 17",
+        "tabel 18",
+        "tabel 19",
+        "tabel 34",
+        "tabel 35",
+        "tabel 36",
+        "tabel 37",
+        "tabel 38",
+        "section 5",
+        "section 6",
+    ):
         assert table in tables, table
     names = {r.figure for r in rows}
     assert "yes: can_start_within_14_days & wants_employment" in names
@@ -69,8 +90,16 @@ def test_a_cohort_far_from_the_report_is_flagged_worst_first(cohort) -> None:
 def test_row_serialises_and_reads_well(rows) -> None:
     row = rows[0]
     data = row.to_dict()
-    assert set(data) == {"figure", "table", "published", "generated", "difference", "unit",
-                         "tolerance", "within"}
+    assert set(data) == {
+        "figure",
+        "table",
+        "published",
+        "generated",
+        "difference",
+        "unit",
+        "tolerance",
+        "within",
+    }
     assert data["difference"] == pytest.approx(data["generated"] - data["published"], abs=1e-3)
     assert row.figure in repr(row) and ("ok" in repr(row) or "OUT" in repr(row))
     text = format_fidelity(rows, limit=5)

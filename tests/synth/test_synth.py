@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recommender.cli import main
+from recommender.cohort import CLOSING_COLUMNS, COHORT_COLUMNS, read_cohort
 from recommender.errors import RecommenderError
+from recommender.synth import ASSUMPTION_BASIS, ASSUMPTIONS, generate_cohort, load_figures
 from recommender.synth.joint import criteria_joint, fit_report
 from recommender.synth.people import WESTERN
 from recommender.vocab import CRITERIA, FIELDS
-from recommender.cli import main
-from recommender.cohort import CLOSING_COLUMNS, COHORT_COLUMNS, read_cohort
-from recommender.synth import ASSUMPTION_BASIS, ASSUMPTIONS, generate_cohort, load_figures
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "synthetic-cohort.md"
 REPORT = Path(__file__).resolve().parents[3] / "shared" / "projekt500" / "evalueringsrapport.txt"

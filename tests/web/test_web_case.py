@@ -8,10 +8,10 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from test_web import Web, errors_on, running
 
 from recommender.cases.tables import Closure, RecommendationRow
 from tests._service_support import database_url, engine, example  # noqa: F401
-from test_web import Web, errors_on, running
 
 
 @pytest.fixture
@@ -26,9 +26,16 @@ def stored(web: Web) -> int:
 
 def decide(web: Web, location: str, offer: str) -> None:
     rec_id = location.rsplit("/", 1)[1]
-    answer = web.client.post(f"/recommendations/{rec_id}/decision", follow_redirects=False,
-                             data={"offer": offer, "reason": "citizen_preference", "comment": "",
-                                   "csrf_token": web.csrf(location)})
+    answer = web.client.post(
+        f"/recommendations/{rec_id}/decision",
+        follow_redirects=False,
+        data={
+            "offer": offer,
+            "reason": "citizen_preference",
+            "comment": "",
+            "csrf_token": web.csrf(location),
+        },
+    )
     assert answer.status_code == 303
 
 
@@ -57,19 +64,28 @@ def test_the_closure_form_is_the_apis_closure(web):
     assert 'data-form="closure"' not in web.client.get(location).text, "only after the decision"
     decide(web, location, "internship")
     token = web.csrf(location)
-    form = {"offer": "internship", "outcome": "job", "closed": "2026-13-01", "duration_days": "90",
-            "csrf_token": token}
+    form = {
+        "offer": "internship",
+        "outcome": "job",
+        "closed": "2026-13-01",
+        "duration_days": "90",
+        "csrf_token": token,
+    }
     refused = web.client.post(f"/recommendations/{rec_id}/closure", data=form)
     assert refused.status_code == 422
-    assert errors_on(refused.text) == {"closure-closed": "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i "
-                                                         "fremtiden."}
-    refused = web.client.post(f"/recommendations/{rec_id}/closure",
-                              data={**form, "closed": "2026-01-31", "duration_days": "4000"})
+    assert errors_on(refused.text) == {
+        "closure-closed": "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden."
+    }
+    refused = web.client.post(
+        f"/recommendations/{rec_id}/closure", data={**form, "closed": "2026-01-31", "duration_days": "4000"}
+    )
     assert refused.status_code == 422, "the API's own range check"
-    assert errors_on(refused.text) == {"closure-duration_days": "Skriv varigheden som et helt antal dage "
-                                                                "fra 0 til 3650."}
-    done = web.client.post(f"/recommendations/{rec_id}/closure", data={**form, "closed": "2026-01-31"},
-                           follow_redirects=True)
+    assert errors_on(refused.text) == {
+        "closure-duration_days": "Skriv varigheden som et helt antal dage fra 0 til 3650."
+    }
+    done = web.client.post(
+        f"/recommendations/{rec_id}/closure", data={**form, "closed": "2026-01-31"}, follow_redirects=True
+    )
     assert 'data-closure="job"' in done.text
     with web.db.session() as session:
         closure = session.scalars(select(Closure)).one()
@@ -93,15 +109,20 @@ def test_a_new_session_asks_for_the_case_id_and_checks_it(web):
     page = web.client.get(location).text
     assert "Anbefaling for borger (borger-id ikke indtastet)" in page and "P500-EX-01" not in page
     token = web.csrf(location)
-    wrong = web.client.post(f"/recommendations/{rec_id}/citizen",
-                            data={"citizen_id": "P500-EX-02", "csrf_token": token})
+    wrong = web.client.post(
+        f"/recommendations/{rec_id}/citizen", data={"citizen_id": "P500-EX-02", "csrf_token": token}
+    )
     assert wrong.status_code == 422
     assert errors_on(wrong.text) == {"citizen_id": "Det borger-id hører ikke til denne anbefaling."}
-    cpr = web.client.post(f"/recommendations/{rec_id}/citizen",
-                          data={"citizen_id": "010203-1234", "csrf_token": token})
+    cpr = web.client.post(
+        f"/recommendations/{rec_id}/citizen", data={"citizen_id": "010203-1234", "csrf_token": token}
+    )
     assert cpr.status_code == 422 and "010203" not in cpr.text
-    right = web.client.post(f"/recommendations/{rec_id}/citizen", follow_redirects=True,
-                            data={"citizen_id": "P500-EX-01", "csrf_token": token})
+    right = web.client.post(
+        f"/recommendations/{rec_id}/citizen",
+        follow_redirects=True,
+        data={"citizen_id": "P500-EX-01", "csrf_token": token},
+    )
     assert "Anbefaling for borger P500-EX-01" in right.text
     for view in ("summary", "letter"):
         assert "P500-EX-01" in web.client.get(f"{location}/{view}").text
@@ -129,4 +150,5 @@ def test_the_monitoring_pages_date_error_is_a_sentence(web):
     refused = web.client.get("/monitor", params={"since": "31-01-2026"})
     assert refused.status_code == 422
     assert errors_on(refused.text) == {
-        "since": "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »31-01-2026«)."}
+        "since": "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »31-01-2026«)."
+    }

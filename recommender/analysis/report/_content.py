@@ -13,15 +13,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recommender.analysis.compare import (
+    Comparison,
+    compare_models,
+    mean_interval,
+    per_case_losses,
+    top_offer_shares,
+)
+from recommender.analysis.evaluation import evaluate, is_training_cohort
+from recommender.cohort import Cohort
 from recommender.errors import RecommenderError
 from recommender.synth import load_figures
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OFFER, OUTCOME, TYPOLOGY
-from recommender.cohort import Cohort
-from recommender.analysis.compare import Comparison, compare_models, mean_interval, per_case_losses, top_offer_shares
-from recommender.analysis.evaluation import evaluate, is_training_cohort
 
-__all__ = ["GroupMetric", "MunicipalityRow", "OfferOutcome", "ReportContent", "ReportError", "compute_content",
-           "table38"]
+__all__ = [
+    "GroupMetric",
+    "MunicipalityRow",
+    "OfferOutcome",
+    "ReportContent",
+    "ReportError",
+    "compute_content",
+    "table38",
+]
 
 MIN_CELL = 5  # municipalities with fewer cases are pooled (no figure about fewer than 5 citizens)
 
@@ -134,9 +147,11 @@ class ReportContent:
         return out
 
     def __repr__(self) -> str:
-        return (f"ReportContent(n_evaluated={self.n_evaluated}, model={self.model.get('version')!r}, "
-                f"in_sample={self.in_sample}, little_support="
-                f"{[s.offer for s in self.support if s.little_support]})")
+        return (
+            f"ReportContent(n_evaluated={self.n_evaluated}, model={self.model.get('version')!r}, "
+            f"in_sample={self.in_sample}, little_support="
+            f"{[s.offer for s in self.support if s.little_support]})"
+        )
 
 
 def table38() -> dict[str, tuple[int, ...]]:
@@ -172,9 +187,17 @@ def _calibration(p: np.ndarray, y: np.ndarray, n_bins: int) -> tuple[Calibration
                 obs.append(float(hit[mask].mean()))
                 counts.append(int(mask.sum()))
         brier = float(np.mean((prob - hit) ** 2)) if len(y) else float("nan")
-        out.append(Calibration(outcome, tuple(pred), tuple(obs), tuple(counts), brier,
-                               float(hit.mean()) if len(y) else float("nan"),
-                               float(prob.mean()) if len(y) else float("nan")))
+        out.append(
+            Calibration(
+                outcome,
+                tuple(pred),
+                tuple(obs),
+                tuple(counts),
+                brier,
+                float(hit.mean()) if len(y) else float("nan"),
+                float(prob.mean()) if len(y) else float("nan"),
+            )
+        )
     return tuple(out)
 
 
@@ -202,59 +225,108 @@ def _municipalities(frame: pd.DataFrame, p: np.ndarray, y: np.ndarray) -> tuple[
         mask = names == name
         if mask.sum() < MIN_CELL:  # "andre" itself may still be too small: then it is not shown
             continue
-        out.append(MunicipalityRow(name, int(mask.sum()), float(lf_y[mask].mean()), float(lf_p[mask].mean()),
-                                   float(np.mean((lf_p[mask] - lf_y[mask]) ** 2))))
+        out.append(
+            MunicipalityRow(
+                name,
+                int(mask.sum()),
+                float(lf_y[mask].mean()),
+                float(lf_p[mask].mean()),
+                float(np.mean((lf_p[mask] - lf_y[mask]) ** 2)),
+            )
+        )
     return tuple(out)
 
 
-def _summary(comparison: Comparison | None, overall: dict[str, float],
-             intervals: dict[str, tuple[float, float]], in_sample: bool) -> str:
+def _summary(
+    comparison: Comparison | None,
+    overall: dict[str, float],
+    intervals: dict[str, tuple[float, float]],
+    in_sample: bool,
+) -> str:
     """The promote / don't-promote line at the top of the report."""
     if comparison is not None:
         line = comparison.verdict_line()
-        return line + ("; målt på træningsdata (in-sample) – forfrem ikke på dette grundlag"
-                       if in_sample or any(comparison.in_sample.values()) else "")
+        return line + (
+            "; målt på træningsdata (in-sample) – forfrem ikke på dette grundlag"
+            if in_sample or any(comparison.in_sample.values())
+            else ""
+        )
     beats = intervals["log_loss"][1] < overall["log_loss_prior"]
     if in_sample:
-        return ("Forfrem ikke på dette grundlag / don't promote on this basis: kohorten er modellens "
-                "træningsdata (in-sample); sammenlign på nye forløb med report --against MODEL.")
+        return (
+            "Forfrem ikke på dette grundlag / don't promote on this basis: kohorten er modellens "
+            "træningsdata (in-sample); sammenlign på nye forløb med report --against MODEL."
+        )
     if not beats:
-        return ("Forfrem ikke / don't promote: modellens log loss er ikke sikkert bedre end basislinjen "
-                "(prior) på denne kohorte.")
-    return ("Modellen slår basislinjen (prior) sikkert; om den skal afløse modellen i brug, afgør "
-            "report --against MODEL (ingen sammenligning i denne rapport) / no comparison in this report.")
+        return (
+            "Forfrem ikke / don't promote: modellens log loss er ikke sikkert bedre end basislinjen "
+            "(prior) på denne kohorte."
+        )
+    return (
+        "Modellen slår basislinjen (prior) sikkert; om den skal afløse modellen i brug, afgør "
+        "report --against MODEL (ingen sammenligning i denne rapport) / no comparison in this report."
+    )
 
 
-def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int = 30,
-                    n_bins: int = 10, against: Any = None, n_bootstrap: int = 500) -> ReportContent:
+def compute_content(
+    cohort: Cohort,
+    model: Any,
+    rules: Any,
+    *,
+    min_support: int = 30,
+    n_bins: int = 10,
+    against: Any = None,
+    n_bootstrap: int = 500,
+) -> ReportContent:
     """Score the cohort with ``model`` and gather every number the report shows.
 
     ``against``: the model in use (champion); the report then compares ``model`` (the challenger)
     with it (:func:`~recommender.analysis.compare.compare_models`).
     """
     from recommender.synth import is_synthetic
+
     frame = cohort.frame
     typology = rules.evaluate_frame(frame)["typology"].to_numpy(dtype=object)
     estimates = model.predict_offers(frame, rules.outcome_weights)
     has_offer = frame["offer"].notna().to_numpy()
-    offer_idx = np.array([OFFER.codes.index(o) if isinstance(o, str) else -1
-                          for o in frame["offer"].astype(object)])
+    offer_idx = np.array(
+        [OFFER.codes.index(o) if isinstance(o, str) else -1 for o in frame["offer"].astype(object)]
+    )
     y_all = np.array([OUTCOME.codes.index(o) for o in frame["outcome"].astype(str)])
     rows = np.flatnonzero(has_offer)
     if len(rows) == 0:
-        raise ReportError(f"{cohort.source}: ingen forløb med registreret tilbud; intet at evaluere / "
-                          "no case has a registered offer; nothing to evaluate")
+        raise ReportError(
+            f"{cohort.source}: ingen forløb med registreret tilbud; intet at evaluere / "
+            "no case has a registered offer; nothing to evaluate"
+        )
     p = estimates.proba[rows, offer_idx[rows], :]
     y = y_all[rows]
     evaluation = evaluate(cohort, model=model)
-    overall = {"log_loss": evaluation.model["log_loss"], "brier": evaluation.model["brier_multiclass"],
-               "accuracy": _accuracy(p, y), "log_loss_prior": evaluation.baseline["log_loss"],
-               "brier_prior": evaluation.baseline["brier_multiclass"]}
-    per_outcome = {k: dict(v, brier_prior=evaluation.baseline["per_outcome"][k]["brier"])
-                   for k, v in evaluation.model["per_outcome"].items()}
-    groups = tuple(GroupMetric(attribute, r["group"], int(r["n"]), r["observed_lf"], r["predicted_lf"],
-                               r["brier_lf"], r["auc_lf"], r["ece_lf"])
-                   for attribute, rows_ in evaluation.groups.items() for r in rows_)
+    overall = {
+        "log_loss": evaluation.model["log_loss"],
+        "brier": evaluation.model["brier_multiclass"],
+        "accuracy": _accuracy(p, y),
+        "log_loss_prior": evaluation.baseline["log_loss"],
+        "brier_prior": evaluation.baseline["brier_multiclass"],
+    }
+    per_outcome = {
+        k: dict(v, brier_prior=evaluation.baseline["per_outcome"][k]["brier"])
+        for k, v in evaluation.model["per_outcome"].items()
+    }
+    groups = tuple(
+        GroupMetric(
+            attribute,
+            r["group"],
+            int(r["n"]),
+            r["observed_lf"],
+            r["predicted_lf"],
+            r["brier_lf"],
+            r["auc_lf"],
+            r["ece_lf"],
+        )
+        for attribute, rows_ in evaluation.groups.items()
+        for r in rows_
+    )
 
     reference = table38()
     offers = []
@@ -264,8 +336,16 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
         n = int(mask.sum())
         observed = counts / n if n else np.zeros(len(OUTCOME.codes))
         predicted = p[mask].mean(axis=0) if n else np.zeros(len(OUTCOME.codes))
-        offers.append(OfferOutcome(offer, n, tuple(map(int, counts)), tuple(map(float, observed)),
-                                   tuple(map(float, predicted)), reference[offer]))
+        offers.append(
+            OfferOutcome(
+                offer,
+                n,
+                tuple(map(int, counts)),
+                tuple(map(float, observed)),
+                tuple(map(float, predicted)),
+                reference[offer],
+            )
+        )
 
     typology_counts = {}
     for code in TYPOLOGY.codes:
@@ -278,43 +358,76 @@ def compute_content(cohort: Cohort, model: Any, rules: Any, *, min_support: int 
         n_cohort = int(np.sum(offer_idx == j))
         n_training = int(evidence.get(offer, n_cohort))
         low = float(np.mean(estimates.support[:, j] == "low")) if estimates.n else 0.0
-        support.append(SupportRow(offer, n_cohort, n_training, low,
-                                  min(n_cohort, n_training) < min_support or low > 0.5))
+        support.append(
+            SupportRow(offer, n_cohort, n_training, low, min(n_cohort, n_training) < min_support or low > 0.5)
+        )
 
     m = model.manifest
     training = m.training_cohort
     in_sample = is_training_cohort(model, cohort)
     model_info = {
-        "version": m.version, "created": m.created,
-        "training_fingerprint": training.get("fingerprint"), "training_source": training.get("source"),
-        "n_rows": m.n_rows, "n_with_offer": m.n_with_offer, "evidence_size": m.evidence_size,
-        "allow_protected": m.allow_protected, "selected": m.selected, "calibrated": m.calibrated,
-        "support_threshold": m.support_threshold, "interval_level": m.interval_level,
-        "rules_version": m.rules_version, "features": list(m.schema.fields),
+        "version": m.version,
+        "created": m.created,
+        "training_fingerprint": training.get("fingerprint"),
+        "training_source": training.get("source"),
+        "n_rows": m.n_rows,
+        "n_with_offer": m.n_with_offer,
+        "evidence_size": m.evidence_size,
+        "allow_protected": m.allow_protected,
+        "selected": m.selected,
+        "calibrated": m.calibrated,
+        "support_threshold": m.support_threshold,
+        "interval_level": m.interval_level,
+        "rules_version": m.rules_version,
+        "features": list(m.schema.fields),
     }
     notes = []
     if in_sample:
-        notes.append("Kohorten er modellens egne træningsdata: tallene er målt i stikprøven og derfor "
-                     "for optimistiske. / The cohort is the model's training data (in-sample).")
+        notes.append(
+            "Kohorten er modellens egne træningsdata: tallene er målt i stikprøven og derfor "
+            "for optimistiske. / The cohort is the model's training data (in-sample)."
+        )
     n_left = int((~has_offer).sum())
     if n_left:
-        notes.append(f"{n_left} forløb uden registreret tilbud indgår ikke i kalibrering og metrikker "
-                     f"(men i typologifordelingen). / {n_left} cases without an offer are not scored.")
+        notes.append(
+            f"{n_left} forløb uden registreret tilbud indgår ikke i kalibrering og metrikker "
+            f"(men i typologifordelingen). / {n_left} cases without an offer are not scored."
+        )
     losses = per_case_losses(p, y)
     intervals = {k: mean_interval(v, n_bootstrap=n_bootstrap) for k, v in losses.items()}
-    comparison = (compare_models(cohort, champion=against, challenger=model, rules=rules,
-                                 n_bootstrap=n_bootstrap) if against is not None else None)
+    comparison = (
+        compare_models(cohort, champion=against, challenger=model, rules=rules, n_bootstrap=n_bootstrap)
+        if against is not None
+        else None
+    )
     synthetic_cohort = is_synthetic(cohort)
     return ReportContent(
-        report_date=date.today().isoformat(), period=_period(frame), synthetic_cohort=synthetic_cohort,
-        synthetic_model=bool(m.synthetic), intervals=intervals,
+        report_date=date.today().isoformat(),
+        period=_period(frame),
+        synthetic_cohort=synthetic_cohort,
+        synthetic_model=bool(m.synthetic),
+        intervals=intervals,
         municipalities=_municipalities(frame.iloc[rows], p, y),
-        top_offers=top_offer_shares(frame, model, rules), comparison=comparison,
+        top_offers=top_offer_shares(frame, model, rules),
+        comparison=comparison,
         summary=_summary(comparison, overall, intervals, in_sample),
-        cohort={"source": cohort.source, "fingerprint": cohort.fingerprint, "n_rows": cohort.n_rows,
-                "n_with_offer": cohort.n_with_offer},
-        model=model_info, rules_version=str(getattr(rules, "version", "")), in_sample=in_sample,
-        n_evaluated=int(len(rows)), overall=overall, calibration=_calibration(p, y, n_bins),
-        offer_outcomes=tuple(offers), groups=groups, per_outcome=per_outcome,
-        typology_counts=typology_counts, support=tuple(support), min_support=min_support,
-        notes=tuple(notes))
+        cohort={
+            "source": cohort.source,
+            "fingerprint": cohort.fingerprint,
+            "n_rows": cohort.n_rows,
+            "n_with_offer": cohort.n_with_offer,
+        },
+        model=model_info,
+        rules_version=str(getattr(rules, "version", "")),
+        in_sample=in_sample,
+        n_evaluated=int(len(rows)),
+        overall=overall,
+        calibration=_calibration(p, y, n_bins),
+        offer_outcomes=tuple(offers),
+        groups=groups,
+        per_outcome=per_outcome,
+        typology_counts=typology_counts,
+        support=tuple(support),
+        min_support=min_support,
+        notes=tuple(notes),
+    )

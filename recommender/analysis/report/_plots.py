@@ -35,12 +35,14 @@ def _save(fig: Figure, path: Path) -> None:
 def _legend_below(fig: Figure, ax, ncols: int) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=max(1, ncols), fontsize=8,
-                   frameon=False)
+        fig.legend(
+            handles, labels, loc="outside lower center", ncols=max(1, ncols), fontsize=8, frameon=False
+        )
 
 
-def calibration_plot(path: Path, title: str, mean_predicted: Sequence[float],
-                     observed: Sequence[float], counts: Sequence[int]) -> None:
+def calibration_plot(
+    path: Path, title: str, mean_predicted: Sequence[float], observed: Sequence[float], counts: Sequence[int]
+) -> None:
     """A reliability diagram: observed frequency against mean predicted probability per bin."""
     fig = _figure(4.2, 4.4)
     ax = fig.add_subplot()
@@ -48,8 +50,14 @@ def calibration_plot(path: Path, title: str, mean_predicted: Sequence[float],
     if len(mean_predicted):
         sizes = 20 + 180 * np.asarray(counts, dtype=float) / max(1, max(counts))
         ax.plot(mean_predicted, observed, color=_COLOURS[0], marker="", linewidth=1.2)
-        ax.scatter(mean_predicted, observed, s=sizes, color=_COLOURS[0], zorder=3,
-                   label="model (punktstørrelse = antal)")
+        ax.scatter(
+            mean_predicted,
+            observed,
+            s=sizes,
+            color=_COLOURS[0],
+            zorder=3,
+            label="model (punktstørrelse = antal)",
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("forudsagt sandsynlighed")
@@ -59,10 +67,18 @@ def calibration_plot(path: Path, title: str, mean_predicted: Sequence[float],
     _save(fig, path)
 
 
-def grouped_bars(path: Path, title: str, categories: Sequence[str], series: Mapping[str, Sequence[float]],
-                 ylabel: str, *, ylim: tuple[float, float] | None = (0, 1), ncols: int = 1,
-                 panels: Mapping[str, Mapping[str, Sequence[float]]] | None = None,
-                 xlabel: str = "") -> None:
+def grouped_bars(
+    path: Path,
+    title: str,
+    categories: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    ylabel: str,
+    *,
+    ylim: tuple[float, float] | None = (0, 1),
+    ncols: int = 1,
+    panels: Mapping[str, Mapping[str, Sequence[float]]] | None = None,
+    xlabel: str = "",
+) -> None:
     """Grouped bars: one group per category, one bar per series; one shared legend below.
 
     With ``panels`` (panel title → series), one small panel per entry, at most two per row.
@@ -72,8 +88,13 @@ def grouped_bars(path: Path, title: str, categories: Sequence[str], series: Mapp
     n = len(panel_map)
     cols = min(2, n)
     rows = math.ceil(n / cols)
-    width = max(4.8, min(MAX_WIDTH_IN, 0.5 * len(categories) * max(1, len(next(iter(panel_map.values()))))
-                         * cols + 1.5 * cols))
+    width = max(
+        4.8,
+        min(
+            MAX_WIDTH_IN,
+            0.5 * len(categories) * max(1, len(next(iter(panel_map.values())))) * cols + 1.5 * cols,
+        ),
+    )
     fig = _figure(width, 3.2 * rows + 0.9)
     ax = None
     for k, (panel_title, panel_series) in enumerate(panel_map.items()):
@@ -81,10 +102,20 @@ def grouped_bars(path: Path, title: str, categories: Sequence[str], series: Mapp
         x = np.arange(len(categories))
         w = 0.8 / max(1, len(panel_series))
         for j, (name, values) in enumerate(panel_series.items()):
-            ax.bar(x + (j - (len(panel_series) - 1) / 2) * w, values, w, label=name,
-                   color=_COLOURS[j % len(_COLOURS)])
-        ax.set_xticks(x, list(categories), rotation=25 if len(categories) > 3 else 0,
-                      ha="right" if len(categories) > 3 else "center", fontsize=8)
+            ax.bar(
+                x + (j - (len(panel_series) - 1) / 2) * w,
+                values,
+                w,
+                label=name,
+                color=_COLOURS[j % len(_COLOURS)],
+            )
+        ax.set_xticks(
+            x,
+            list(categories),
+            rotation=25 if len(categories) > 3 else 0,
+            ha="right" if len(categories) > 3 else "center",
+            fontsize=8,
+        )
         if ylim is not None:
             ax.set_ylim(*ylim)
         if panels is not None:
@@ -98,15 +129,23 @@ def grouped_bars(path: Path, title: str, categories: Sequence[str], series: Mapp
         # panels may carry different series (e.g. "andel" and "Brier / ECE"): one legend per panel below it
         for a in fig.axes:
             handles, labels = a.get_legend_handles_labels()
-            a.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22),
-                     ncols=len(labels), frameon=False)
+            a.legend(
+                handles,
+                labels,
+                fontsize=7,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.22),
+                ncols=len(labels),
+                frameon=False,
+            )
     elif ax is not None:
         _legend_below(fig, ax, len(panel_map[title]))
     _save(fig, path)
 
 
-def stacked_shares(path: Path, title: str, rows: Sequence[str], columns: Sequence[str],
-                   counts: np.ndarray) -> None:
+def stacked_shares(
+    path: Path, title: str, rows: Sequence[str], columns: Sequence[str], counts: np.ndarray
+) -> None:
     """Horizontal 100 % stacked bars: each row's split over the columns, with the row's N."""
     counts = np.asarray(counts, dtype=float)
     totals = counts.sum(axis=1)
@@ -126,22 +165,36 @@ def stacked_shares(path: Path, title: str, rows: Sequence[str], columns: Sequenc
     _save(fig, path)
 
 
-def bars_by_category(path: Path, title: str, categories: Sequence[str], values: Sequence[float],
-                     ylabel: str, *, threshold: float | None = None,
-                     highlight: Sequence[bool] | None = None, xlabel: str = "") -> None:
+def bars_by_category(
+    path: Path,
+    title: str,
+    categories: Sequence[str],
+    values: Sequence[float],
+    ylabel: str,
+    *,
+    threshold: float | None = None,
+    highlight: Sequence[bool] | None = None,
+    xlabel: str = "",
+) -> None:
     """Simple bars, one per category; ``highlight`` marks bars in a warning colour."""
     fig = _figure(5.6, 4.0)
     ax = fig.add_subplot()
-    colours = [("#d62728" if highlight is not None and highlight[i] else _COLOURS[0])
-               for i in range(len(categories))]
+    colours = [
+        ("#d62728" if highlight is not None and highlight[i] else _COLOURS[0]) for i in range(len(categories))
+    ]
     ax.bar(range(len(categories)), values, color=colours)
     top = max([float(v) for v in values] + [float(threshold or 0), 1e-9])
     ax.set_ylim(0, top * 1.15)  # room for the value labels above the bars
     for i, v in enumerate(values):
         ax.annotate(f"{v:g}", (i, v), ha="center", va="bottom", fontsize=8)
     if threshold is not None:
-        ax.axhline(threshold, linestyle="--", color="#d62728", linewidth=1,
-                   label=f"grænse for lav støtte ({threshold:g})")
+        ax.axhline(
+            threshold,
+            linestyle="--",
+            color="#d62728",
+            linewidth=1,
+            label=f"grænse for lav støtte ({threshold:g})",
+        )
     ax.set_xticks(range(len(categories)), list(categories), rotation=15, ha="right", fontsize=8)
     ax.set_ylabel(ylabel)
     if xlabel:

@@ -15,13 +15,16 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export-default", help="gem den indbyggede model som en modelfil / export the built-in model",
+        "export-default",
+        help="gem den indbyggede model som en modelfil / export the built-in model",
         description="Gemmer den indbyggede standardmodel (trænet på den syntetiske Projekt 500-kohorte) "
-                    "som en modelfil, fx som den model der er i brug. / Writes the built-in default "
-                    "model to a model file.")
+        "som en modelfil, fx som den model der er i brug. / Writes the built-in default "
+        "model to a model file.",
+    )
     parser.add_argument("--out", required=True, metavar="PATH", help="modelfil / model file to write")
-    parser.add_argument("--force", action="store_true",
-                        help="erstat en eksisterende fil / replace an existing file")
+    parser.add_argument(
+        "--force", action="store_true", help="erstat en eksisterende fil / replace an existing file"
+    )
     parser.set_defaults(func=_run)
 
 
@@ -33,10 +36,14 @@ def _run(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise RecommenderError(f"--out {out}: expected a file path; got a directory / en mappe")
     if out.exists() and not args.force:
-        raise RecommenderError(f"--out {out}: filen findes allerede; brug --force for at erstatte den / "
-                               "the file exists; use --force to replace it")
+        raise RecommenderError(
+            f"--out {out}: filen findes allerede; brug --force for at erstatte den / "
+            "the file exists; use --force to replace it"
+        )
     model = load_model()
     save_model(model, out)
-    print(f"Standardmodellen gemt / default model written: {out} (version {model.version}; trænet på en "
-          f"syntetisk kohorte / trained on a synthetic cohort)")
+    print(
+        f"Standardmodellen gemt / default model written: {out} (version {model.version}; trænet på en "
+        f"syntetisk kohorte / trained on a synthetic cohort)"
+    )
     return 0

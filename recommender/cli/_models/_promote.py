@@ -31,13 +31,17 @@ def add_change_flags(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("promote", help="tag en model i brug / make a model the one in use",
-                              description=__doc__)
+    p = subparsers.add_parser(
+        "promote", help="tag en model i brug / make a model the one in use", description=__doc__
+    )
     p.add_argument("version", metavar="VERSION", help="en registreret version / a registered version")
     add_change_flags(p)
-    p.add_argument("--against-verdict", metavar="TEXT",
-                   help="skriftlig begrundelse for at forfremme mod sammenligningens dom / written reason to "
-                        "promote although models compare said worse or uncertain")
+    p.add_argument(
+        "--against-verdict",
+        metavar="TEXT",
+        help="skriftlig begrundelse for at forfremme mod sammenligningens dom / written reason to "
+        "promote although models compare said worse or uncertain",
+    )
     p.set_defaults(func=_run)
 
 
@@ -46,8 +50,10 @@ def report_change(args: argparse.Namespace, change) -> int:  # type: ignore[no-u
     try:
         with db.session() as session:
             event = change(session)
-            line = (f"{event.action}: {event.model.version} er nu i brug / is now in use "
-                    f"(#{event.id}, af/by {event.by})")
+            line = (
+                f"{event.action}: {event.model.version} er nu i brug / is now in use "
+                f"(#{event.id}, af/by {event.by})"
+            )
     finally:
         db.dispose()
     print(line)
@@ -60,9 +66,15 @@ def last_comparison(session, champion: str, challenger: str) -> tuple[str, bool]
 
     from recommender.cases.tables import AuditEvent
 
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "model.compare", AuditEvent.resource == f"model:{challenger}",
-        AuditEvent.model_version == champion).order_by(AuditEvent.id.desc()))
+    events = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "model.compare",
+            AuditEvent.resource == f"model:{challenger}",
+            AuditEvent.model_version == champion,
+        )
+        .order_by(AuditEvent.id.desc())
+    )
     for event in events:
         found = _COMPARED.search(event.detail or "")
         if found and (found.group(1), found.group(2)) == (champion, challenger):
@@ -85,20 +97,28 @@ def _run(args: argparse.Namespace) -> int:
                 if args.against_verdict is not None:
                     raise registry.RegistryError(
                         f"--against-verdict: models compare said {verdict} (promote) for {args.version}; "
-                        "there is no verdict to go against / dommen siger forfrem, udelad --against-verdict")
+                        "there is no verdict to go against / dommen siger forfrem, udelad --against-verdict"
+                    )
             elif len(against) < registry.MIN_REASON:
-                said = (f"models compare said {verdict} (don't promote / forfrem ikke)" if compared else
-                        f"{args.version} has not been compared with {current.model.version}, the model in use "
-                        f"(run `recommender models compare {args.version}`)")
+                said = (
+                    f"models compare said {verdict} (don't promote / forfrem ikke)"
+                    if compared
+                    else f"{args.version} has not been compared with {current.model.version}, the model in use "
+                    f"(run `recommender models compare {args.version}`)"
+                )
                 raise registry.RegistryError(
-                    f"--against-verdict: {said}; promote only with --against-verdict \"a written reason of at "
-                    f"least {registry.MIN_REASON} characters\" / forfrem kun med en skriftlig begrundelse"
-                    + (f"; got {against[:40]!r}" if args.against_verdict is not None else ""))
+                    f'--against-verdict: {said}; promote only with --against-verdict "a written reason of at '
+                    f'least {registry.MIN_REASON} characters" / forfrem kun med en skriftlig begrundelse'
+                    + (f"; got {against[:40]!r}" if args.against_verdict is not None else "")
+                )
             else:
                 if len(" ".join(str(args.reason or "").split())) >= registry.MIN_REASON:
                     reason = f"{args.reason} | against verdict {verdict}: {against}"
-                print(f"advarsel/warning: {args.version} forfremmes mod sammenligningens dom / promoted against "
-                      f"the comparison's verdict ({verdict}); the reason is in the audit trail", file=sys.stderr)
+                print(
+                    f"advarsel/warning: {args.version} forfremmes mod sammenligningens dom / promoted against "
+                    f"the comparison's verdict ({verdict}); the reason is in the audit trail",
+                    file=sys.stderr,
+                )
         return registry.promote(session, args.version, args.by, reason)
 
     return report_change(args, change)

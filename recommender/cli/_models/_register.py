@@ -13,8 +13,9 @@ __all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("register", help="registrér en modelfil / register a model file",
-                              description=__doc__)
+    p = subparsers.add_parser(
+        "register", help="registrér en modelfil / register a model file", description=__doc__
+    )
     p.add_argument("path", metavar="PATH", help="modelfil / model file")
     p.add_argument("--by", metavar="NAME", help="hvem registrerer / who registers (default: your login)")
     add_database_flag(p)

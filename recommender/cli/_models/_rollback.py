@@ -11,8 +11,9 @@ __all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("rollback", help="tilbage til den forrige model / back to the previous model",
-                              description=__doc__)
+    p = subparsers.add_parser(
+        "rollback", help="tilbage til den forrige model / back to the previous model", description=__doc__
+    )
     add_change_flags(p)
     p.set_defaults(func=_run)
 

@@ -37,8 +37,13 @@ def upgrade() -> None:
     op.create_table(
         "decisions",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("recommendation_id", sa.Integer(), sa.ForeignKey("recommendations.id"),
-                  nullable=False, unique=True),
+        sa.Column(
+            "recommendation_id",
+            sa.Integer(),
+            sa.ForeignKey("recommendations.id"),
+            nullable=False,
+            unique=True,
+        ),
         sa.Column("offer", sa.String(32), nullable=False),
         sa.Column("followed", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.String(32), nullable=True),
@@ -49,8 +54,13 @@ def upgrade() -> None:
     op.create_table(
         "closures",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("recommendation_id", sa.Integer(), sa.ForeignKey("recommendations.id"),
-                  nullable=False, unique=True),
+        sa.Column(
+            "recommendation_id",
+            sa.Integer(),
+            sa.ForeignKey("recommendations.id"),
+            nullable=False,
+            unique=True,
+        ),
         sa.Column("citizen_ref", sa.String(64), nullable=False),
         sa.Column("municipality", sa.String(64), nullable=False),
         sa.Column("offer", sa.String(32), nullable=False),

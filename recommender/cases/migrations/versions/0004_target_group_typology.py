@@ -32,15 +32,26 @@ def upgrade() -> None:
         batch.add_column(sa.Column("typology_rules", sa.String(32), nullable=True))
         batch.add_column(sa.Column("typology_adviser", sa.String(32), nullable=True))
         batch.add_column(sa.Column("typology_reason", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("typology_by", sa.Integer(),
-                                   sa.ForeignKey("users.id", name="fk_recommendations_typology_by"),
-                                   nullable=True))
+        batch.add_column(
+            sa.Column(
+                "typology_by",
+                sa.Integer(),
+                sa.ForeignKey("users.id", name="fk_recommendations_typology_by"),
+                nullable=True,
+            )
+        )
         batch.add_column(sa.Column("typology_at", sa.DateTime(), nullable=True))
     op.execute("UPDATE recommendations SET typology_rules = typology WHERE typology_rules IS NULL")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("recommendations") as batch:
-        for name in ("typology_at", "typology_by", "typology_reason", "typology_adviser", "typology_rules",
-                     *reversed(_FIELDS)):
+        for name in (
+            "typology_at",
+            "typology_by",
+            "typology_reason",
+            "typology_adviser",
+            "typology_rules",
+            *reversed(_FIELDS),
+        ):
             batch.drop_column(name)
