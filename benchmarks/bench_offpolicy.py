@@ -87,7 +87,8 @@ def main(n: int = 2000, replications: int = 10) -> None:
     for name, s in rows.items():
         k = len(s["dr_cover"])
         print(
-            f"  {name:<26} ok {sum(s['status_ok'])}/{replications}; coverage IPW {np.mean(s['ipw_cover']):.0%}"
+            f"  {name:<26} ok {sum(s['status_ok'])}/{replications}; "
+            f"coverage IPW {np.mean(s['ipw_cover']):.0%}"
             f", DR {np.mean(s['dr_cover']):.0%}; mean error IPW {np.mean(s['ipw_err']):+.4f}, DR "
             f"{np.mean(s['dr_err']):+.4f}, naive {np.mean(s['naive_err']):+.4f}; RMSE DR "
             f"{np.sqrt(np.mean(np.square(s['dr_err']))):.4f}; mean DR width {np.mean(s['dr_width']):.3f}"

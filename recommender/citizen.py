@@ -158,7 +158,7 @@ class Citizen:
     >>> Citizen.from_dict({"citizen_id": "x"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     recommender.errors.InvalidCitizenError: Ugyldigt borgerdata / invalid citizen record (17 fejl/problems): municipality (kommune): forventede/expected en værdi / a value (påkrævet/required); fik/got <missing>; ...
-    """
+    """  # noqa: E501
 
     citizen_id: str = _MISSING
     municipality: str = _MISSING

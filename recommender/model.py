@@ -67,9 +67,10 @@ class OutcomeModel:
 
     Attributes: ``manifest`` (:class:`~recommender.modelling.manifest.ModelManifest`: schema,
     training cohort, candidates' CV metrics, selection, library versions, …), ``version`` (str),
-    ``schema`` (FeatureSchema), ``is_linear`` (a linear model), ``is_lean`` (exact numpy serving tables: linear or blend),
-    ``vector`` and ``tables`` (those tables; ``None`` when the model is not linear), and, loaded from
-    the file only when first used, the scikit-learn objects ``estimator``, ``boot``, ``propensity``.
+    ``schema`` (FeatureSchema), ``is_linear`` (a linear model), ``is_lean`` (exact numpy serving
+    tables: linear or blend), ``vector`` and ``tables`` (those tables; ``None`` when the model is not
+    linear), and, loaded from the file only when first used, the scikit-learn objects ``estimator``,
+    ``boot``, ``propensity``.
     """
 
     def __init__(
@@ -367,8 +368,9 @@ class OutcomeModel:
         block: int = 5_000,
     ) -> np.ndarray:
         """(B, n, offers) expected value Σ weight·P of each offer under each bootstrap refit: for one
-        citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model or a blend) or a
-        frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep memory flat).
+        citizen (n = 1, through :meth:`citizen_draws`, without scikit-learn for a linear model or a
+        blend) or a frame of citizens (as in :meth:`predict_offers`, ``block`` rows at a time to keep
+        memory flat).
         These are the draws behind the score intervals; ``p_best`` is computed from them."""
         if isinstance(citizens, (Citizen, Mapping)):
             return self.citizen_draws(citizens)[1][:, None] @ weights_vector(weights)

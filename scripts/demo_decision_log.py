@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fejl/error: {exc}", file=sys.stderr)
         return 2
     print(
-        f"{args.n} syntetiske afsluttede forløb / synthetic closed cases → {settings.resolved_database_url()}",
+        f"{args.n} syntetiske afsluttede forløb / synthetic closed cases → "
+        f"{settings.resolved_database_url()}",
         file=sys.stderr,
     )
     return 0

@@ -217,16 +217,18 @@ def _parse(assumptions: Mapping[str, object]) -> Assumptions:
                     "andele i alt",
                 )
             )
-    if not any(p.field in ("municipal_tax_per_citizen_dkk", "annual_wage_dkk") for p in problems):
-        if parsed["municipal_tax_per_citizen_dkk"] > parsed["annual_wage_dkk"]:
-            problems.append(
-                FieldProblem(
-                    "municipal_tax_per_citizen_dkk",
-                    parsed["municipal_tax_per_citizen_dkk"],
-                    f"at most the annual wage / højst årslønnen ({parsed['annual_wage_dkk']:g})",
-                    _SPECS["municipal_tax_per_citizen_dkk"].da,
-                )
+    if (
+        not any(p.field in ("municipal_tax_per_citizen_dkk", "annual_wage_dkk") for p in problems)
+        and parsed["municipal_tax_per_citizen_dkk"] > parsed["annual_wage_dkk"]
+    ):
+        problems.append(
+            FieldProblem(
+                "municipal_tax_per_citizen_dkk",
+                parsed["municipal_tax_per_citizen_dkk"],
+                f"at most the annual wage / højst årslønnen ({parsed['annual_wage_dkk']:g})",
+                _SPECS["municipal_tax_per_citizen_dkk"].da,
             )
+        )
     if problems:
         raise InvestmentError(problems)
     return Assumptions(**parsed)
@@ -254,7 +256,7 @@ def investment_model(**assumptions: object) -> InvestmentResult:
     Traceback (most recent call last):
     ...
     recommender.analysis.invest.InvestmentError: Ugyldige forudsætninger / invalid assumptions: adviser_hours_per_month (rådgivertimer pr. måned): forventede/expected et tal / a number 0–744; fik/got -1
-    """
+    """  # noqa: E501
     a = _parse(assumptions)
     cost_exact = a.adviser_hours_per_month * MONTHS_PER_YEAR * a.hourly_rate_dkk
     cost = math.ceil(round(cost_exact, 6) / 1000) * 1000  # the report rounds up: 230.400 → 231.000

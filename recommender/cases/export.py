@@ -5,8 +5,9 @@
 actually had (the closure's), the outcome, the duration, ``closed_on`` and ``enrolled_on`` (the closing
 date minus the duration the closure recorded), and ``typology_adviser``: the typology the adviser set
 (issue 26; empty when she kept the rules'). A record stored before the rules-only intake fields existed
-has none of them; a column no exported record has stays out of the file (read back as ``unknown``). It returns a frame in the cohort format together with the
-top offer the service advised for each case (for monitoring and the off-policy estimate).
+has none of them; a column no exported record has stays out of the file (read back as ``unknown``).
+It returns a frame in the cohort format together with the top offer the service advised for each
+case (for monitoring and the off-policy estimate).
 
 Privacy: ``citizen_id`` is a pseudonym of the case (:func:`case_pseudonym`: a hash of the stored
 keyed-hash pseudonym and the recommendation, 96 bits written in letters only, as digits could form

@@ -98,7 +98,8 @@ def render(r: InvestmentResult) -> str:
         f"{_num(a.weekly_hours)} timer/uge)",
         f"Gevinst efter 1 år:         {_num(r.net_gain_year_1_dkk)} kr.  "
         f"({_num(r.municipal_tax_total_dkk)} − {_num(r.annual_cost_dkk)})",
-        f"Break-even på skat:         {be(r.break_even_citizens_tax, r.break_even_citizens_tax_needed, r.break_even_citizens_tax_approx)}"
+        f"Break-even på skat:         "
+        f"{be(r.break_even_citizens_tax, r.break_even_citizens_tax_needed, r.break_even_citizens_tax_approx)}"
         " i ordinær beskæftigelse",
         "",
         f"Resultattilskud:            {_num(a.result_subsidy_dkk)} kr. pr. borger i job eller uddannelse, "

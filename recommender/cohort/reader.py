@@ -420,7 +420,7 @@ def read_cohort(source: Source) -> Cohort:
     >>> read_cohort(frame.assign(outcome="job?"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     recommender.errors.CohortError: Kohortefil afvist / cohort file refused: 1 af/of 1 rækker/rows har fejl/are invalid: line 2: outcome (afslutningsårsag): forventede/expected en af / one of: job (...); fik/got 'job?'; mente du/did you mean 'job'?
-    """
+    """  # noqa: E501
     if isinstance(source, Cohort):
         return source
     if isinstance(source, pd.DataFrame):
@@ -441,8 +441,9 @@ def read_citizens_chunks(path: str | os.PathLike[str], chunksize: int = 50_000) 
     """Read a CSV of intake records as validated frames of ``chunksize`` rows.
 
     A cohort file is accepted too: its columns beyond the intake record (``offer``, ``outcome``,
-    ``duration_days``, the dates and the closing registrations) are ignored, not validated. Each chunk is validated like a cohort (codes or labels, vectorised); a bad row raises
-    :class:`CohortError` with its file line. A ``citizen_id`` seen in an earlier chunk is refused too.
+    ``duration_days``, the dates and the closing registrations) are ignored, not validated. Each chunk
+    is validated like a cohort (codes or labels, vectorised); a bad row raises :class:`CohortError`
+    with its file line. A ``citizen_id`` seen in an earlier chunk is refused too.
     Memory stays flat: only one chunk (and the set of ids seen) is held at a time.
     """
     p = Path(path)

@@ -64,7 +64,7 @@ def check_output(path: str | os.PathLike[str], *, inputs: Iterable[object] = (),
     >>> check_output("/dev/null")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     recommender.errors.OutputError: Uddata afvist / output refused: /dev/null: --out er en enhed / a device node; ...
-    """
+    """  # noqa: E501
     target = Path(path)
     where = str(target)
     try:

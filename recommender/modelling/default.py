@@ -4,8 +4,9 @@ The synthetic cohort (``synth.generate_cohort(DEFAULT_N, DEFAULT_SEED)``) reprod
 tables; it steadies the point estimates, while ``evidence_size=219`` (the real citizens with a
 registered offer) keeps the intervals as wide as the real evidence warrants.
 
-The model is built on first use (a note on stderr at each stage, with the seconds so far) and cached in a per-user directory
-(``$RECOMMENDER_CACHE``, else ``$XDG_CACHE_HOME/recommender``, else ``~/.cache/recommender``) under
+The model is built on first use (a note on stderr at each stage, with the seconds so far) and cached
+in a per-user directory (``$RECOMMENDER_CACHE``, else ``$XDG_CACHE_HOME/recommender``, else
+``~/.cache/recommender``) under
 a name keyed by the install (the package's folder: two installs sharing one cache folder each keep
 their own model and never delete the other's), the package version, the library versions and a hash
 of the sources that determine it (model code, synthetic generator and its published figures, cohort

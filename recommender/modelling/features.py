@@ -98,7 +98,7 @@ def prepare(frame: pd.DataFrame, schema: FeatureSchema) -> pd.DataFrame:
     >>> prepare(pd.DataFrame({"danish_course": ["du4"]}), schema)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     recommender.errors.InvalidCitizenError: ... municipality (kommune): forventede/expected en kolonne / a column; ...
-    """
+    """  # noqa: E501
     problems: list[FieldProblem] = []
     out: dict[str, pd.Series] = {}
     for name, categories in schema.categorical:

@@ -17,7 +17,7 @@ recommender.errors.RecommenderError: support_threshold: expected a number betwee
 >>> check_manifest({**data, "n_left_out": 3}, where="m.p500")
 Traceback (most recent call last):
 recommender.errors.ModelFileError: Modelfil afvist / model file refused: m.p500: unreadable manifest: n_left_out: expected n_rows - n_with_offer (20); got 3 / manifestet kan ikke læses
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -113,7 +113,8 @@ def check_manifest_contents(manifest: Mapping[str, object], where: str | None = 
         or stamp.get("reader") != here["reader"]
     ):
         old = (
-            f"recommender {show_value(stamp.get('version'))[1:-1] if isinstance(stamp.get('version'), str) else '?'}"
+            f"recommender "
+            f"{show_value(stamp.get('version'))[1:-1] if isinstance(stamp.get('version'), str) else '?'}"
             f" (model code {show_value(stamp.get('reader'))})"
             if isinstance(stamp, Mapping)
             else "an older build of recommender (no build stamp)"

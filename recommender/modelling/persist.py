@@ -12,8 +12,9 @@ Layout (bytes, format version 2)::
 
 The manifest holds each section's size and sha256. Reading checks, in order: the magic line, the
 manifest's own checksum, the format version, the library versions (same scikit-learn, skops and
-numpy major.minor as the writer), the manifest itself (:func:`~recommender.modelling.manifest.check_manifest`),
-each section's size (truncation) and sha256 (tampering), and that the tables are plain arrays. The
+numpy major.minor as the writer), the manifest itself
+(:func:`~recommender.modelling.manifest.check_manifest`), each section's size (truncation) and
+sha256 (tampering), and that the tables are plain arrays. The
 payload is deserialised only when the scikit-learn objects are first needed (training-side work:
 batch scoring, evaluation, a non-linear model), with ``skops.io.loads`` trusting a fixed list of type
 names; serving a recommendation from the tables needs neither scikit-learn nor pandas. Any failure

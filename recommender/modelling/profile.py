@@ -9,7 +9,9 @@ monitoring can compare the citizens the service sees with the citizens the model
 (:mod:`recommender.analysis.drift`). Only shares are stored: no row of the cohort.
 
 >>> import pandas as pd
->>> frame = pd.DataFrame({"years_in_denmark": [0, 3, 12, 30], "municipality": ["Aarhus", "Aarhus", "Vejle", "Aarhus"]})
+>>> frame = pd.DataFrame(
+...     {"years_in_denmark": [0, 3, 12, 30], "municipality": ["Aarhus", "Aarhus", "Vejle", "Aarhus"]}
+... )
 >>> intake_profile(frame, fields=("years_in_denmark", "municipality"))["years_in_denmark"]
 {'0-1': 0.25, '2-4': 0.25, '5-9': 0.0, '10-19': 0.25, '20+': 0.25}
 >>> intake_profile(frame, fields=("municipality",))["municipality"]["other"]

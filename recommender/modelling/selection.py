@@ -226,8 +226,8 @@ def candidate(
         clf = AverageClassifier(
             [pool[m] for m in members],
             weights=mix.get("weights"),  # type: ignore[arg-type]
-            prior_weight=float(mix.get("prior_weight", 0.0)),
-        )  # type: ignore[arg-type]
+            prior_weight=float(mix.get("prior_weight", 0.0)),  # type: ignore[arg-type]
+        )
         return Pipeline([("encode", "passthrough"), ("clf", clf)])
     if name not in pool:
         raise ValueError(f"candidate: expected one of {list(pool)}; got {name!r}")

@@ -55,7 +55,7 @@ def parse_citizen_json(text: str, source: str = "<json>") -> Citizen:
     >>> parse_citizen_json('[1, 2]')  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     recommender.errors.RecommenderError: <json>: expected one JSON object {...} with the intake fields; got a list ...
-    """
+    """  # noqa: E501
     if not text.strip():
         raise RecommenderError(
             f"{source}: expected one JSON object with the intake fields; got an empty file / tom fil"

@@ -239,12 +239,12 @@ def _warnings(offer: str, j: int, est: OfferEstimates, guard: GuardResult | None
         out.append(
             Message(
                 "low_support",
-                f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} (ca. {percent(est.propensity[0, j])} "
-                f"af dem), så estimatet hviler på lidt erfaring: det er trukket mod gennemsnittet for borgere som "
-                "denne, og intervallet er bredere.",
+                f"Borgere som denne fik sjældent {OFFER.label(offer, 'da')} "
+                f"(ca. {percent(est.propensity[0, j])} af dem), så estimatet hviler på lidt erfaring: "
+                "det er trukket mod gennemsnittet for borgere som denne, og intervallet er bredere.",
                 f"Citizens like this one seldom had {OFFER.label(offer, 'en')} (about "
-                f"{percent(est.propensity[0, j])} of them), so the estimate rests on little experience: it is pulled "
-                "towards the average for citizens like this one, and the interval is wider.",
+                f"{percent(est.propensity[0, j])} of them), so the estimate rests on little experience: "
+                "it is pulled towards the average for citizens like this one, and the interval is wider.",
             )
         )
     width = float(est.score_high[0, j] - est.score_low[0, j])

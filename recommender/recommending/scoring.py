@@ -1,10 +1,10 @@
 """Batch scoring (spec §8): one CSV row per citizen, vectorised, streamed in chunks.
 
 Rules are evaluated with ``RuleSet.evaluate_frame``, the model with ``OutcomeModel.predict_batch``
-and the ranking with :func:`~recommender.recommending.ranking.rank_matrix`: there is no per-citizen Python loop.
-The input is read in chunks, so memory stays flat however many citizens the file holds; the output is
-written to a temporary file beside the target and renamed into place only when every chunk is done,
-so a failed or interrupted run never leaves a half-written or replaced file.
+and the ranking with :func:`~recommender.recommending.ranking.rank_matrix`: there is no per-citizen
+Python loop. The input is read in chunks, so memory stays flat however many citizens the file holds;
+the output is written to a temporary file beside the target and renamed into place only when every
+chunk is done, so a failed or interrupted run never leaves a half-written or replaced file.
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     the share of the model's bootstrap draws in which the ordering rule puts the offer first among the
     advised offers; ``<offer>_score`` and the chances are the evidence-shrunk estimates
     (:mod:`recommender.recommending.ordering`); ``distinguishable`` whether the first offer is a clear
-    first choice (:mod:`recommender.recommending.certainty`; never with thin data); ``<offer>_rank_reason`` the rule that placed it
-    (:data:`recommender.recommending.ranking.REASON_CODES`).
+    first choice (:mod:`recommender.recommending.certainty`; never with thin data);
+    ``<offer>_rank_reason`` the rule that placed it (:data:`recommender.recommending.ranking.REASON_CODES`).
     """
     n, codes = len(frame), OFFER.codes
     ruled = rules.evaluate_frame(frame)

@@ -182,7 +182,8 @@ def order_rule(tie_margin: float) -> Message:
     """
     return Message(
         "order_rule",
-        f"Rækkefølge: de anbefalede tilbud efter forventet værdi (ved en forskel under {decimal(tie_margin, lang='da')} "
+        f"Rækkefølge: de anbefalede tilbud efter forventet værdi (ved en forskel under "
+        f"{decimal(tie_margin, lang='da')} "
         "afgør typologiens foretrukne rækkefølge), derefter de frarådede. Lidt erfaring med et tilbud "
         "trækker estimatet mod gennemsnittet og gør intervallet bredere; det flytter ikke tilbuddet.",
         f"Order: the advised offers by expected value (below a difference of {tie_margin:.2f} the "
@@ -201,7 +202,7 @@ def provenance_message(
     'Demonstrationsmodel: trænet på syntetisk'
     >>> provenance_message(False, 312, "2021-01-04..2023-12-20", ("Aarhus", "Vejle")).da
     'Model trænet på 312 afsluttede forløb fra Aarhus og Vejle, afsluttet 2021-01-04 til 2023-12-20. Tallene er sammenhænge i de forløb, ikke virkninger af tilbuddene.'
-    """
+    """  # noqa: E501
     if synthetic:
         return Message(
             "synthetic_model",

@@ -309,7 +309,8 @@ def _show(values: object) -> str:
 
 
 class Leaf(Condition):
-    """``field`` compared with one value (``equals``), a set (``in``) or a bound (``at_least``/``at_most``)."""
+    """``field`` compared with one value (``equals``), a set (``in``) or a bound
+    (``at_least``/``at_most``)."""
 
     def __init__(self, field: str, op: str, values: tuple[object, ...], line: int):
         self.field, self.op, self.values, self.line = field, op, values, line
@@ -405,7 +406,8 @@ def compile_condition(node: object, ctx: Context, line: int = 0) -> Condition:
     for key in node:
         if key not in KEYWORDS:
             ctx.fail(
-                f"unknown word {show_value(key)} in a condition (allowed: {', '.join(KEYWORDS)}) / ukendt ord",
+                f"unknown word {show_value(key)} in a condition "
+                f"(allowed: {', '.join(KEYWORDS)}) / ukendt ord",
                 lines.get(key, line),
                 field=str(key),
                 suggestion=did_you_mean(key, KEYWORDS),

@@ -446,7 +446,7 @@ def fidelity_verdict(rows: list[FidelityRow], n_cases: int | None = None) -> str
     >>> fidelity_verdict([bad, ok], n_cases=300)  # doctest: +NORMALIZE_WHITESPACE
     'Dom / verdict: IKKE OK – 1 af 2 tal uden for tolerancen / figures outside tolerance (værst / worst: b,
     tabel 2, +6.00 pp); en lille kohorte (n = 300) afviger ved tilfældighed – prøv / try --n 20000'
-    """
+    """  # noqa: E501
     outside = [r for r in rows if not r.within]
     if not outside:
         return (

@@ -89,7 +89,7 @@ def test_json_shape_is_exactly_criterion_group_answer(
     assert main(["progression", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == list(PROGRESSION_ITEMS)
-    for item, groups in data.items():
+    for _item, groups in data.items():
         assert list(groups) == list(GROUPS)
         for answers in groups.values():
             for cell in answers.values():

@@ -84,7 +84,8 @@ def test_every_guide_points_into_the_project_and_no_test_is_rare() -> None:
         assert "../shared" not in doc.read_text(encoding="utf-8"), f"{doc.name} points outside the project"
         skipped += [(doc.name, "pip install '.[test]'" in body) for _, body, reason in blocks(doc) if reason]
     # only the install-and-test line, and the service guide's blocks that start a server (or need
-    # PostgreSQL, a terminal): their steps run in tests/cli/test_service_cli.py and tests/api/test_service_api.py
+    # PostgreSQL, a terminal): their steps run in tests/cli/test_service_cli.py and
+    # tests/api/test_service_api.py
     assert [s for s in skipped if s[0] != "service.md"] == [("README.md", True)], skipped
     assert len([s for s in skipped if s[0] == "service.md"]) <= 5
     assert (ROOT / "docs" / "spec.md").is_file()

@@ -144,7 +144,8 @@ def test_every_line_ending_is_read_alike_by_train_and_score(ending, tmp_path) ->
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
 @pytest.mark.parametrize("chunksize", [3, 50])
 def test_blank_lines_are_treated_alike_with_the_same_line_number(ending, chunksize, tmp_path) -> None:
-    """Trailing blank lines are layout in both readers; a blank line inside the data is a bad row at its line."""
+    """Trailing blank lines are layout in both readers; a blank line inside the data is a bad row at its
+    line."""
     for text, name in ((_cohort_text(12), "cohort"), (_citizens_text(12), "citizens")):
         lines = text.splitlines()
         trailing = _write(tmp_path / f"t_{name}.csv", (ending.join(lines) + ending * 4).encode())
@@ -157,7 +158,7 @@ def test_blank_lines_are_treated_alike_with_the_same_line_number(ending, chunksi
         shifted = _write(tmp_path / f"s_{name}.csv", ending.join([*late_bad[:3], "", *late_bad[3:]]).encode())
         if name == "cohort":
             assert read_cohort(trailing).n_rows == 12
-            read, expect = read_cohort, None
+            read = read_cohort
         else:
             assert sum(len(f) for f in read_citizens_chunks(trailing, chunksize=chunksize)) == 12
             read = lambda p: list(read_citizens_chunks(p, chunksize=chunksize))  # noqa: E731

@@ -334,7 +334,8 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(args, cohort_csv) -> None:
 
 
 def test_spreadsheet_formulas_are_neutralised_in_every_csv_written(tmp_path, default_model) -> None:
-    """Refused at the boundary (CSV files, JSON, frames) and neutralised by the writer for any other caller."""
+    """Refused at the boundary (CSV files, JSON, frames) and neutralised by the writer for any other
+    caller."""
     from recommender import Citizen
     from tests._rules_support import STANDARD
 

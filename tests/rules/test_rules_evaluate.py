@@ -1,4 +1,5 @@
-"""Evaluating the rules (spec §4–6): one citizen and a whole table agree with the spec tables and each other."""
+"""Evaluating the rules (spec §4–6): one citizen and a whole table agree with the spec tables and each
+other."""
 
 from __future__ import annotations
 

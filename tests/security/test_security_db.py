@@ -9,6 +9,7 @@ import stat
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 
 def _mode(path) -> int:
@@ -58,7 +59,7 @@ def test_replace_into_the_audit_trail_is_refused(tmp_path) -> None:
         with db.session() as session:
             event = session.query(AuditEvent).one()
             event_id, at = event.id, event.at
-        with pytest.raises(Exception):
+        with pytest.raises(IntegrityError):
             with db.engine.begin() as conn:
                 conn.execute(
                     text(

@@ -27,10 +27,7 @@ CPR = "010190-1234"
 # The disguises the third attack found (each missed by the check before issue 28), and relatives.
 DISGUISES = {
     "combining_grapheme_joiner": lambda s: s[:4] + "\u034f" + s[4:],
-    **{
-        f"variation_selector_{i:x}": (lambda i: lambda s: s[:2] + chr(0xFE00 + i) + s[2:])(i)
-        for i in (0, 7, 15)
-    },
+    **{f"variation_selector_{i:x}": lambda s, i=i: s[:2] + chr(0xFE00 + i) + s[2:] for i in (0, 7, 15)},
     "hangul_filler": lambda s: s[:6] + "\u3164" + s[6:],
     "halfwidth_hangul_filler": lambda s: s + "\uffa0",
     "mongolian_selector": lambda s: s[:3] + "\u180b" + s[3:],

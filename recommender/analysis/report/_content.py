@@ -77,8 +77,8 @@ class OfferOutcome:
 
 @dataclass(frozen=True)
 class GroupMetric:
-    """Labour-force figures for one group of a protected attribute (from :func:`~recommender.analysis.evaluation.evaluate`;
-    ``unknown`` where not registered)."""
+    """Labour-force figures for one group of a protected attribute (from
+    :func:`~recommender.analysis.evaluation.evaluate`; ``unknown`` where not registered)."""
 
     attribute: str
     group: str

@@ -435,27 +435,33 @@ def _header(c: ReportContent) -> str:
         else ""
     )
     promote = c.comparison.promote if c.comparison is not None else False
-    return f"""<p>Kohorte: <code>{_e(c.cohort["source"])}</code>{" (syntetisk)" if c.synthetic_cohort else ""},
+    return (
+        f"""<p>Kohorte: <code>{_e(c.cohort["source"])}</code>"""
+        f"""{" (syntetisk)" if c.synthetic_cohort else ""},
 {c.cohort["n_rows"]} forløb, heraf {c.cohort["n_with_offer"]} med registreret tilbud; {period};
 fingeraftryk <code>{_e(c.cohort["fingerprint"])}</code>. Model <code>{_e(c.model.get("version"))}</code>.
 Rapporten er dannet {_e(c.report_date)}.</p>
 {synth_html}
 <p class="verdict{"" if promote else " no"}">{_e(c.summary)}</p>"""
+    )
 
 
 def render_html(content: ReportContent, images: dict[str, str]) -> str:
     """The whole page; ``images`` maps a figure key to its file name beside ``index.html``."""
     c = content
     notes = "".join(f"<p class='warn'>{_e(n)}</p>" for n in c.notes)
-    return f"""<!DOCTYPE html>
+    return (
+        f"""<!DOCTYPE html>
 <html lang="da">
-<head><meta charset="utf-8"><title>Evalueringsrapport – tilbudsanbefaling (model {_e(c.model.get("version"))})</title>
+<head><meta charset="utf-8"><title>Evalueringsrapport – tilbudsanbefaling """
+        f"""(model {_e(c.model.get("version"))})</title>
 <style>{_CSS}</style></head>
 <body>
 <h1>Evalueringsrapport for udfaldsmodellen / model evaluation report</h1>
 {_header(c)}
 {notes}
-<p>{'<a href="#sammenligning">Sammenligning</a> · ' if c.comparison is not None else ""}<a href="#modelkort">Modelkort</a> ·
+<p>{'<a href="#sammenligning">Sammenligning</a> · ' if c.comparison is not None else ""}"""
+        f"""<a href="#modelkort">Modelkort</a> ·
 <a href="#kalibrering">Kalibrering</a> · <a href="#tilbud">Tilbud</a> · <a href="#grupper">Grupper</a> ·
 <a href="#kommuner">Kommuner</a> · <a href="#typologi">Typologier</a> · <a href="#foerste">Første tilbud</a> ·
 <a href="#stoette">Støtte</a></p>
@@ -472,3 +478,4 @@ def render_html(content: ReportContent, images: dict[str, str]) -> str:
 associations, not causal effects. The adviser decides.</small></p>
 </body></html>
 """
+    )

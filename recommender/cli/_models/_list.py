@@ -62,7 +62,8 @@ def _run(args: argparse.Namespace) -> int:
         print("ingen registrerede modeller / no registered models")
     for r in rows:
         print(
-            f"{'*' if r['in_use'] else ' '} {r['version']:<18}{r['registered_at']:<27}{r['registered_by']:<16}"
+            f"{'*' if r['in_use'] else ' '} {r['version']:<18}{r['registered_at']:<27}"
+            f"{r['registered_by']:<16}"
             f"{r['training_rows']!s:>6} rækker/rows{'  syntetisk' if r['synthetic'] else ''}"
         )
     for e in history:

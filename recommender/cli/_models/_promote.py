@@ -103,8 +103,8 @@ def _run(args: argparse.Namespace) -> int:
                 said = (
                     f"models compare said {verdict} (don't promote / forfrem ikke)"
                     if compared
-                    else f"{args.version} has not been compared with {current.model.version}, the model in use "
-                    f"(run `recommender models compare {args.version}`)"
+                    else f"{args.version} has not been compared with {current.model.version}, "
+                    f"the model in use (run `recommender models compare {args.version}`)"
                 )
                 raise registry.RegistryError(
                     f'--against-verdict: {said}; promote only with --against-verdict "a written reason of at '
@@ -115,8 +115,9 @@ def _run(args: argparse.Namespace) -> int:
                 if len(" ".join(str(args.reason or "").split())) >= registry.MIN_REASON:
                     reason = f"{args.reason} | against verdict {verdict}: {against}"
                 print(
-                    f"advarsel/warning: {args.version} forfremmes mod sammenligningens dom / promoted against "
-                    f"the comparison's verdict ({verdict}); the reason is in the audit trail",
+                    f"advarsel/warning: {args.version} forfremmes mod sammenligningens dom / "
+                    f"promoted against the comparison's verdict ({verdict}); "
+                    "the reason is in the audit trail",
                     file=sys.stderr,
                 )
         return registry.promote(session, args.version, args.by, reason)

@@ -1,5 +1,6 @@
 """``recommender models register PATH [--by NAME] [--database URL]``: register a model file; prints
-the model's version alone on standard output (for scripts: ``V=$(recommender models register m.p500model)``)."""
+the model's version alone on standard output (for scripts:
+``V=$(recommender models register m.p500model)``)."""
 
 from __future__ import annotations
 
