@@ -34,6 +34,7 @@ from recommender.errors import InvalidCitizenError
 from recommender.numbers import decimal
 from recommender.phrases import DECISION_REASONS, support_label
 from recommender.recommendation import value_label
+from recommender.recommending.scope import SCOPE_CODES
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 from recommender.web.pages import Adviser, error_page, page, redirect
 from recommender.web.sentences import decision_sentence, field_sentence
@@ -101,8 +102,10 @@ def _verdict(contract: dict[str, Any], lang: str, labels: dict[str, str]) -> dic
     verdict = contract.get("verdict")
     if isinstance(verdict, dict):
         message = verdict.get("message")
-        if message:
-            return {"state": _state(verdict.get("distinguishable")), "text": _text(message, lang)}
+        if message:  # a target-group or no-offer-fits verdict (issue 26) is never shown as a clear choice
+            scope = verdict.get("code") in SCOPE_CODES
+            state = "unclear" if scope else _state(verdict.get("distinguishable"))
+            return {"state": state, "text": _text(message, lang)}
         names = [labels.get(c, c) for c in verdict.get("indistinct") or ()]
         if verdict.get("distinguishable") and verdict.get("first"):
             return {"state": "clear", "key": "clear_first", "offer": labels.get(verdict["first"], "")}

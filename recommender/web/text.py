@@ -429,6 +429,7 @@ RULE_NAMES_EN: dict[str, str] = {
     "language_gap": "Language gap",
     "own_level_narrow_search": "Job goal at own level, narrow job search",
     "open_to_realistic_jobs": "Open to realistic jobs",
+    "adviser": "The adviser's judgement",  # the typology the adviser set (issue 26)
 }
 
 
