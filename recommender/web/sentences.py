@@ -147,15 +147,15 @@ def closure_sentence(field: str | None, lang: str, *, high: int = 3650) -> str:
     """The API's refusal of a closure (:func:`~recommender.cases.closures.close`) for ``field``.
 
     >>> closure_sentence("closed", "da")
-    'Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden.'
+    'Skriv en dato som ÅÅÅÅ-MM-DD, tidligst anbefalingens dato og ikke i fremtiden.'
     """
     if field == "outcome":
         return _pick(lang, "Vælg forløbets udfald.", "Choose the case's outcome.")
     if field == "closed":
         return _pick(
             lang,
-            "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden.",
-            "Write a day as YYYY-MM-DD that is not in the future.",
+            "Skriv en dato som ÅÅÅÅ-MM-DD, tidligst anbefalingens dato og ikke i fremtiden.",
+            "Write a day as YYYY-MM-DD, not before the recommendation and not in the future.",
         )
     if field == "duration_days":
         return _pick(

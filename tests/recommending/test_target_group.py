@@ -300,4 +300,5 @@ def test_the_three_example_citizens_get_their_verdict(name: str) -> None:
     rec = recommend(record)
     assert rec.verdict_message is not None and rec.verdict_message.code == name
     screen = (folder / f"{name}.txt").read_text(encoding="utf-8")
-    assert screen.splitlines()[2] == f"Vurdering: {rec.verdict_message.da}"
+    assert screen.splitlines()[2].startswith("Demonstrationsmodel:")  # provenance first (issue 24)
+    assert screen.splitlines()[3] == f"Vurdering: {rec.verdict_message.da}"

@@ -5,6 +5,7 @@ case id is asked for again in a new session, and the letter to the citizen says 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -56,6 +57,9 @@ def test_the_same_answers_the_same_day_show_the_open_recommendation(web):
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", existing) and "UTC" not in page
 
 
+TODAY = date.today().isoformat()  # a closure is never dated before its recommendation (issue 28)
+
+
 def test_the_closure_form_is_the_apis_closure(web):
     headers = web.user("anna")
     web.login("anna")
@@ -74,25 +78,25 @@ def test_the_closure_form_is_the_apis_closure(web):
     refused = web.client.post(f"/recommendations/{rec_id}/closure", data=form)
     assert refused.status_code == 422
     assert errors_on(refused.text) == {
-        "closure-closed": "Skriv en dato som ÅÅÅÅ-MM-DD, der ikke ligger i fremtiden."
+        "closure-closed": "Skriv en dato som ÅÅÅÅ-MM-DD, tidligst anbefalingens dato og ikke i fremtiden."
     }
     refused = web.client.post(
-        f"/recommendations/{rec_id}/closure", data={**form, "closed": "2026-01-31", "duration_days": "4000"}
+        f"/recommendations/{rec_id}/closure", data={**form, "closed": TODAY, "duration_days": "4000"}
     )
     assert refused.status_code == 422, "the API's own range check"
     assert errors_on(refused.text) == {
         "closure-duration_days": "Skriv varigheden som et helt antal dage fra 0 til 3650."
     }
     done = web.client.post(
-        f"/recommendations/{rec_id}/closure", data={**form, "closed": "2026-01-31"}, follow_redirects=True
+        f"/recommendations/{rec_id}/closure", data={**form, "closed": TODAY}, follow_redirects=True
     )
     assert 'data-closure="job"' in done.text
     with web.db.session() as session:
         closure = session.scalars(select(Closure)).one()
-        assert (closure.outcome, closure.duration_days, str(closure.closed)) == ("job", 90, "2026-01-31")
+        assert (closure.outcome, closure.duration_days, str(closure.closed)) == ("job", 90, TODAY)
     api = web.client.get("/api/v1/citizens/P500-EX-01/recommendations", headers=headers).json()
     assert "job" in str(api), "the API sees the closure the page recorded"
-    again = web.client.post(f"/recommendations/{rec_id}/closure", data={**form, "closed": "2026-01-31"})
+    again = web.client.post(f"/recommendations/{rec_id}/closure", data={**form, "closed": TODAY})
     assert again.status_code == 409 and "allerede afsluttet" in again.text
     assert [e.status for e in web.audit("closure.create")] == [201, 409]
     history = web.client.get("/history", params={"citizen_id": "P500-EX-01"}).text
