@@ -31,8 +31,10 @@ def _session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def _engine(request: Request) -> RecommenderEngine:
-    request.app.state.champion.check()  # a promoted model is swapped in here (never raises)
+def _engine(request: Request, session: DbSession) -> RecommenderEngine:
+    # a promoted model is swapped in here (never raises), read through the request's own session: a
+    # second connection while a dependency holds the first would wait forever on SQLite's pool of one
+    request.app.state.champion.check(session)
     return request.app.state.engines.current  # read once per request: one model for the whole request
 
 

@@ -18,7 +18,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from recommender.cases.db import Database
 from recommender.cases.engine import EngineSlot, RecommenderEngine
@@ -37,14 +40,16 @@ class ChampionWatcher:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def check(self) -> None:
+    def check(self, session: Session | None = None) -> None:
         """Look at the registry if the interval has passed; swap the engine when the champion changed.
-        Never raises: a failure is logged and the engine in place keeps serving."""
+        Never raises: a failure is logged and the engine in place keeps serving. ``session``: the
+        request's own session, used for the look so that a request never waits for a second database
+        connection while it holds one (the embedded SQLite pool has exactly one)."""
         if time.monotonic() < self._next or not self._lock.acquire(blocking=False):
             return
         try:
             self._next = time.monotonic() + self.interval
-            self._follow()
+            self._follow(session)
         except Exception as exc:
             log.error(
                 "model registry check failed, serving %s: %s",
@@ -54,15 +59,15 @@ class ChampionWatcher:
         finally:
             self._lock.release()
 
-    def _follow(self) -> None:
+    def _follow(self, session: Session | None) -> None:
         from recommender import load_model
         from recommender.cases import registry
 
-        with self.db.session() as session:
-            latest = registry.latest_event_id(session)
+        with nullcontext(session) if session is not None else self.db.session() as reading:
+            latest = registry.latest_event_id(reading)
             if latest == self._seen:
                 return
-            event = registry.champion(session)
+            event = registry.champion(reading)
             assert event is not None
             path = registry.local_copy(event.model, self.model_dir)
         current = self.slot.current

@@ -156,3 +156,16 @@ def test_the_monitoring_pages_date_error_is_a_sentence(web):
     assert errors_on(refused.text) == {
         "since": "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-01-31 (du skrev »31-01-2026«)."
     }
+
+
+def test_a_page_that_needs_the_model_never_waits_for_a_second_database_connection(tmp_path, engine):  # noqa: F811
+    """The result page takes the adviser (one connection held) and then the model in use, whose registry
+    check used to open a second session: on SQLite's pool of one connection that waited out the pool's
+    timeout (the browser saw a page that never loaded). The check now reads through the request's session."""
+    for w in running(Web(tmp_path, engine, registry_check_seconds=0)):  # every request checks the registry
+        w.user("anna")
+        w.login("anna")
+        location = w.submit(example()).headers["location"]
+        for _ in range(3):
+            assert w.client.get(location).status_code == 200
+        assert w.client.get(location, params={"hvad": "1"}).status_code == 200  # the what-if needs the model
