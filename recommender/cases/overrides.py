@@ -79,6 +79,15 @@ def set_typology(
             user,
             resource,
         )
+    if body.typology is None:  # the endpoint sets a typology: one must be given (422, not a silent re-run)
+        allowed = ", ".join(f"{i.code} ({i.da})" for i in TYPOLOGY.items)
+        raise deny(
+            session,
+            invalid("typology", f"one of {allowed}", f"en af {allowed}", None),
+            action,
+            user,
+            resource,
+        )
     try:
         rec = engine.recommend(_citizen(row), typology=body.typology, reason=body.reason)
     except InvalidOverrideError as exc:

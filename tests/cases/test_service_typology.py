@@ -143,6 +143,7 @@ def test_the_adviser_sets_a_typology_recorded_audited_and_in_the_history(service
         ({"typology": "flexible", "reason": "  "}, "reason"),
         ({"typology": "superflexible", "reason": "r"}, "typology"),
         ({"reason": "r"}, "typology"),
+        ({}, "typology"),  # neither: a 422, not an internal fault (found by schemathesis)
         ({"typology": "flexible", "reason": "borger 010203-1234"}, "reason"),
         ({"typology": "flexible", "reason": "r", "extra": 1}, "extra"),
     ],
