@@ -75,7 +75,12 @@ def _data() -> dict:
 
 
 def field_directions() -> tuple[FieldDirection, ...]:
-    """The documented directions between an intake answer and the closure, in the file's order."""
+    """The documented directions between an intake answer and the closure, in the file's order (read
+    once per process: ``recommend()`` asks for every reason it shows)."""
+    return process_cache.remember("field_directions", _field_directions)
+
+
+def _field_directions() -> tuple[FieldDirection, ...]:
     return tuple(
         FieldDirection(
             d["name"],
@@ -91,7 +96,11 @@ def field_directions() -> tuple[FieldDirection, ...]:
 
 
 def offer_directions() -> tuple[OfferDirection, ...]:
-    """The documented directions by offer (tabel 38), in the file's order."""
+    """The documented directions by offer (tabel 38), in the file's order (read once per process)."""
+    return process_cache.remember("offer_directions", _offer_directions)
+
+
+def _offer_directions() -> tuple[OfferDirection, ...]:
     return tuple(
         OfferDirection(
             d["name"],
