@@ -18,11 +18,12 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
 from recommender.cases.errors import CaseError
@@ -33,7 +34,9 @@ __all__ = ["ANONYMOUS_INTERVAL", "deny", "export", "purge", "record", "record_an
 
 ANONYMOUS_INTERVAL = 60.0
 # (database, action) → (when its last row was written, failures since)
-_anonymous: dict[tuple[str, str], tuple[float, int]] = {}
+# per database engine (one per process and database in the service; a test's fresh database is a fresh
+# engine even when its URL is the same), then per action: when the last row was written, failures since
+_anonymous: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, int]]] = weakref.WeakKeyDictionary()
 _anonymous_lock = threading.Lock()
 
 
@@ -73,14 +76,15 @@ def record(
 def record_anonymous(session: Session, action: str, *, status: int, detail: str) -> bool:
     """Count an anonymous failure; write a row (with the count since the last row) at most once per
     :data:`ANONYMOUS_INTERVAL` seconds per action in this process. Whether a row was written."""
-    now, key = time.monotonic(), (str(session.get_bind().engine.url), action)
+    now, engine = time.monotonic(), session.get_bind().engine
     with _anonymous_lock:
-        last, count = _anonymous.get(key, (-ANONYMOUS_INTERVAL, 0))
+        seen = _anonymous.setdefault(engine, {})
+        last, count = seen.get(action, (-ANONYMOUS_INTERVAL, 0))
         count += 1
         if now - last < ANONYMOUS_INTERVAL:
-            _anonymous[key] = (last, count)
+            seen[action] = (last, count)
             return False
-        _anonymous[key] = (now, 0)
+        seen[action] = (now, 0)
     record(
         session,
         action,
