@@ -219,6 +219,7 @@ def _closed_case(service, headers, record, override: bool, outcome: str) -> str:
     return rules_typology
 
 
+@pytest.mark.slow  # trains a model or flips every header byte: kept out of the inner loop
 def test_export_train_round_trip_and_monitor_override_rate(service, database_url, tmp_path, capsys):
     headers = service.user("anna")
     service.user("ana", role="analyst")

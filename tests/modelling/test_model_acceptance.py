@@ -179,6 +179,7 @@ def test_evaluate_default_model_prints_calibration_and_groups(
     assert "checksum" in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow  # trains a model or flips every header byte: kept out of the inner loop
 def test_train_cli_prints_the_summary(tmp_path, capsys):
     from recommender.cohort import write_cohort
 

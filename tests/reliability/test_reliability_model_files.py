@@ -213,6 +213,7 @@ def test_a_bare_pickle_or_joblib_file_is_refused_at_the_magic_line(tmp_path) -> 
     assert not marker.exists()
 
 
+@pytest.mark.slow  # trains a model or flips every header byte: kept out of the inner loop
 def test_every_flipped_byte_in_the_header_is_refused(model_file, tmp_path) -> None:
     raw = model_file.read_bytes()
     header = len(_persist.MAGIC) + raw[len(_persist.MAGIC) :].index(b"\n") + 66  # magic+manifest+digest
