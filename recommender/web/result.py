@@ -130,6 +130,7 @@ def view(contract: dict[str, Any], lang: str) -> dict[str, Any]:
         "citizen_id": contract["citizen_id"],
         "provenance": _text(contract.get("provenance"), lang) or None,
         "verdict": _verdict(contract, lang, labels),
+        "ranking_message": _text((contract.get("verdict") or {}).get("ranking_message"), lang) or None,
         "order_rule": _text(contract.get("order_rule"), lang) or None,
         "top_warnings": [_text(w, lang) for w in contract["warnings"] if w.get("code") == "sparse_data"],
         "typology": {

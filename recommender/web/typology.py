@@ -1,8 +1,7 @@
 """The adviser's typology and "Hvad kunne ændre anbefalingen?" on the result page (issue 26).
 
 :func:`extra_view` picks what ``_typology_whatif.html`` shows out of the stored row and contract: the
-ranking's own verdict (when a target-group or no-offer-fits verdict came first), the adviser's typology
-and the what-if (computed only when asked for; it stores nothing). The form posts to
+adviser's typology and the what-if (computed only when asked for; it stores nothing). The form posts to
 ``/recommendations/{id}/typology``, which calls the API's own function
 (:func:`recommender.cases.overrides.set_typology`): the same checks, the same audit event.
 """
@@ -30,10 +29,6 @@ __all__ = ["extra_view", "router"]
 router = APIRouter(include_in_schema=False)
 
 
-def _text(message: dict[str, Any] | None, lang: str) -> str | None:
-    return None if message is None else str(message.get(lang) or message.get("da"))
-
-
 #: A refused typology form: the field (or the decision already made) and its text key.
 ERROR_KEYS = {
     "typology": "typology_error",
@@ -47,7 +42,6 @@ def extra_view(
 ) -> dict[str, Any]:
     """The include's data; ``engine`` given: the what-if too (computed now, stored nowhere);
     ``error``: the refused field of the typology form (a key of :data:`ERROR_KEYS`)."""
-    verdict = row.contract.get("verdict") or {}
     override = None
     if row.typology_adviser:
         override = {
@@ -71,7 +65,6 @@ def extra_view(
             ],
         }
     return {
-        "ranking_message": _text(verdict.get("ranking_message"), lang),
         "override": override,
         "typologies": [(i.code, i.da if lang == "da" else i.en) for i in TYPOLOGY.items],
         "current": row.typology,

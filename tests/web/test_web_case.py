@@ -169,3 +169,23 @@ def test_a_page_that_needs_the_model_never_waits_for_a_second_database_connectio
         for _ in range(3):
             assert w.client.get(location).status_code == 200
         assert w.client.get(location, params={"hvad": "1"}).status_code == 200  # the what-if needs the model
+
+
+def test_the_summary_says_where_the_numbers_come_from_and_the_rankings_own_verdict(web):
+    """The Sagsresumé carries what the result page's first screen says above the offers: the provenance
+    line, the thin-data warning and, under a target-group verdict, the ranking's own verdict."""
+    web.user("anna")
+    web.login("anna")
+    outside = {**example(), "integration_programme": "ja"}
+    location = web.submit(outside).headers["location"]
+    result = web.client.get(location).text
+    summary = web.client.get(f"{location}/summary").text
+    for text in (result, summary):
+        assert "Demonstrationsmodel: trænet på syntetiske data" in text
+        verdict = re.search(
+            r"data-ranking-verdict><strong>Rangordningen nedenfor, til orientering:</strong> ([^<]+)</p>",
+            text,
+        )
+        assert verdict is not None, "the ranking's own verdict is missing"
+        assert text.index("Demonstrationsmodel") < text.index('data-verdict="')
+    assert verdict.group(1) in result
