@@ -15,31 +15,8 @@ __all__ = ["NATIONALITIES_OTHER", "WESTERN", "draw_people"]
 
 # Statistics Denmark: western = EU/EEA, Andorra, Monaco, San Marino, Switzerland, the Vatican, Canada,
 # the USA, Australia and New Zealand. Named nationalities of tabel 3 that are western: Rumænien.
-WESTERN: frozenset[str] = frozenset(
-    {
-        "Rumænien",
-        "Polen",
-        "Tyskland",
-        "Litauen",
-        "Bulgarien",
-        "Storbritannien",
-        "USA",
-        "Letland",
-        "Spanien",
-        "Italien",
-        "Frankrig",
-        "Ungarn",
-        "Holland",
-        "Norge",
-        "Sverige",
-        "Grækenland",
-        "Portugal",
-        "Canada",
-        "Australien",
-    }
-)
-#: The 68 further nationalities behind tabel 3's "Andet" (77 nationalities in all).
-NATIONALITIES_OTHER: tuple[str, ...] = (
+#: The western nationalities among the 68 behind tabel 3's "Andet".
+_WESTERN_OTHER: tuple[str, ...] = (
     "Polen",
     "Tyskland",
     "Litauen",
@@ -58,6 +35,11 @@ NATIONALITIES_OTHER: tuple[str, ...] = (
     "Portugal",
     "Canada",
     "Australien",
+)
+WESTERN: frozenset[str] = frozenset({"Rumænien", *_WESTERN_OTHER})
+#: The 68 further nationalities behind tabel 3's "Andet" (77 nationalities in all).
+NATIONALITIES_OTHER: tuple[str, ...] = (
+    *_WESTERN_OTHER,
     "Syrien",
     "Iran",
     "Afghanistan",
