@@ -15,6 +15,7 @@ from recommender.api.errors import ApiError
 from recommender.cases import accounts, audit
 from recommender.cases.engine import RecommenderEngine
 from recommender.cases.keys import Pseudonymiser
+from recommender.cases.public_ids import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from recommender.cases.tables import User
 
 __all__ = ["CurrentEngine", "DbSession", "Pseudonyms", "RecommendationId", "current_user", "require"]
@@ -45,7 +46,15 @@ def _pseudonyms(request: Request) -> Pseudonymiser:
 DbSession = Annotated[Session, Depends(_session)]
 CurrentEngine = Annotated[RecommenderEngine, Depends(_engine)]
 Pseudonyms = Annotated[Pseudonymiser, Depends(_pseudonyms)]
-RecommendationId = Annotated[int, Path(ge=1, le=2**62, description="the id POST returned")]
+#: A recommendation's opaque public id (issue 28). Its shape is documented here and checked by the case
+#: logic's look-up, so a malformed id gets the same 404 page or JSON as a missing one, never a 500.
+RecommendationId = Annotated[
+    str,
+    Path(
+        description=f"the opaque id POST returned ({PUBLIC_ID_LENGTH} characters A-Z a-z 0-9 - _)",
+        json_schema_extra={"pattern": PUBLIC_ID_PATTERN},
+    ),
+]
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 

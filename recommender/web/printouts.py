@@ -36,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _load(
-    request: Request, session: Session, user: User, recommendation_id: int, kind: str
+    request: Request, session: Session, user: User, recommendation_id: str, kind: str
 ) -> tuple[RecommendationRow, str, str, bool]:
     """The recommendation (404 as the API's), its read audited; the page language; the citizen id to
     show and whether it was typed in this session."""
@@ -46,12 +46,12 @@ def _load(
         "recommendation.read",
         status=200,
         user=user,
-        resource=f"recommendation:{row.id}",
+        resource=f"recommendation:{row.public_id}",
         detail=f"{kind} printout (web)",
     )
     session.commit()
     lang = language(request)
-    shown = shown_citizen(request, row.id)
+    shown = shown_citizen(request, row.public_id)
     return row, lang, shown or translate("unknown_id", lang), shown is not None
 
 

@@ -194,7 +194,7 @@ def result_page(
     (``form``/``errors`` for the decision, ``closure_form``/``closure_errors``, ``id_error``) and,
     for the what-if of issue 26, ``engine``."""
     lang = language(request)
-    shown = shown_citizen(request, row.id)
+    shown = shown_citizen(request, row.public_id)
     before, newest = earlier_and_latest(session, user, row)
     engine: RecommenderEngine | None = context.pop("engine", None)
     rec = view(row.contract, lang)
@@ -239,10 +239,10 @@ def result(
         row = find(session, user, recommendation_id, "recommendation.read")
     except CaseError as exc:
         return error_page(request, user, exc)
-    audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
+    audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.public_id}")
     session.commit()
     reused = request.session.pop("reused", None)
-    moment = row.created_at if reused == row.id else None
+    moment = row.created_at if reused == row.public_id else None
     return result_page(request, session, user, row, reused=moment, engine=engine if hvad else None)
 
 
@@ -300,5 +300,5 @@ async def type_citizen(
         return result_page(request, session, user, row, 422, id_error=translate("ask_id_wrong", lang))
     rows = history(session, user, ref)
     shown = str(parse_value(FIELDS["citizen_id"], typed)[0])
-    remember_citizen(request, [r.id for r in rows[:SHOWN_MAX]], shown)
-    return redirect(f"/recommendations/{row.id}")
+    remember_citizen(request, [r.public_id for r in rows[:SHOWN_MAX]], shown)
+    return redirect(f"/recommendations/{row.public_id}")
