@@ -134,6 +134,8 @@ def get_recommendation(
     session: DbSession, user: Adviser, recommendation_id: RecommendationId
 ) -> StoredRecommendation:
     row = find(session, user, recommendation_id, "recommendation.read")
-    audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.public_id}")
+    audit.record(
+        session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.public_id}"
+    )
     session.commit()
     return stored(row)

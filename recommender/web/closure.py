@@ -13,7 +13,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from recommender.api.deps import DbSession, Pseudonyms, RecommendationId
+from recommender.api.deps import DbSession, PageRecommendationId, Pseudonyms
 from recommender.cases.closures import MAX_DURATION, close
 from recommender.cases.errors import CaseError
 from recommender.cases.inputs import ClosureIn
@@ -59,7 +59,7 @@ async def record_closure(
     session: DbSession,
     pseudonyms: Pseudonyms,
     user: Adviser,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
 ) -> Response:
     form = await read_form(request)
     check_csrf(request, form)

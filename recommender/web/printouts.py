@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from recommender.api.deps import DbSession, RecommendationId
+from recommender.api.deps import DbSession, PageRecommendationId
 from recommender.cases import audit
 from recommender.cases.decisions import REASONS
 from recommender.cases.errors import CaseError
@@ -57,7 +57,7 @@ def _load(
 
 @router.get("/recommendations/{recommendation_id}/summary", response_class=HTMLResponse)
 def summary(
-    request: Request, session: DbSession, user: Adviser, recommendation_id: RecommendationId
+    request: Request, session: DbSession, user: Adviser, recommendation_id: PageRecommendationId
 ) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "summary")
@@ -82,7 +82,7 @@ def summary(
 
 @router.get("/recommendations/{recommendation_id}/letter", response_class=HTMLResponse)
 def letter(
-    request: Request, session: DbSession, user: Adviser, recommendation_id: RecommendationId
+    request: Request, session: DbSession, user: Adviser, recommendation_id: PageRecommendationId
 ) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "letter")

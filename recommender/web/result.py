@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms, RecommendationId
+from recommender.api.deps import CurrentEngine, DbSession, PageRecommendationId, Pseudonyms
 from recommender.cases import audit
 from recommender.cases.citizens import citizen_ref, earlier_and_latest, history
 from recommender.cases.decisions import decide
@@ -232,14 +232,16 @@ def result(
     session: DbSession,
     user: Adviser,
     engine: CurrentEngine,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
     hvad: bool = False,
 ) -> Response:
     try:
         row = find(session, user, recommendation_id, "recommendation.read")
     except CaseError as exc:
         return error_page(request, user, exc)
-    audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.public_id}")
+    audit.record(
+        session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.public_id}"
+    )
     session.commit()
     reused = request.session.pop("reused", None)
     moment = row.created_at if reused == row.public_id else None
@@ -252,7 +254,7 @@ async def record_decision(
     session: DbSession,
     pseudonyms: Pseudonyms,
     user: Adviser,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
 ) -> Response:
     form = await read_form(request)
     check_csrf(request, form)
@@ -280,7 +282,7 @@ async def type_citizen(
     session: DbSession,
     pseudonyms: Pseudonyms,
     user: Adviser,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
 ) -> Response:
     """The adviser types the citizen id again (a new session): checked against the stored pseudonym,
     then kept in the signed session for this recommendation and the citizen's others."""

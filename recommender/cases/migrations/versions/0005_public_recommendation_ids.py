@@ -44,9 +44,13 @@ def upgrade() -> None:
     conn = op.get_bind()
     table = sa.table("recommendations", sa.column("id", sa.Integer), sa.column("public_id", sa.String))
     while True:
-        ids = conn.execute(
-            sa.select(table.c.id).where(table.c.public_id.is_(None)).order_by(table.c.id).limit(_BATCH)
-        ).scalars().all()
+        ids = (
+            conn.execute(
+                sa.select(table.c.id).where(table.c.public_id.is_(None)).order_by(table.c.id).limit(_BATCH)
+            )
+            .scalars()
+            .all()
+        )
         if not ids:
             break
         conn.execute(
