@@ -35,7 +35,7 @@ PASSWORD = "correct horse battery staple"
 API = "/api/v1"
 
 
-def _setup(folder: Path, foreign_count: int):  # type: ignore[no-untyped-def]
+def _setup(folder: Path, foreign_count: int, model_file: str | None):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from recommender import load_rules
@@ -46,8 +46,10 @@ def _setup(folder: Path, foreign_count: int):  # type: ignore[no-untyped-def]
 
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     db = open_database(url)
-    engine = RecommenderEngine(model=load_model(), rules=load_rules())
-    app = create_app(Settings(data_dir=folder / "data", database_url=url, cookie_secure=False), engine=engine, database=db)
+    engine = RecommenderEngine(model=load_model(model_file), rules=load_rules())
+    app = create_app(
+        Settings(data_dir=folder / "data", database_url=url, cookie_secure=False), engine=engine, database=db
+    )
     client = TestClient(app)
     client.__enter__()
     headers = {}
@@ -74,7 +76,11 @@ def _setup(folder: Path, foreign_count: int):  # type: ignore[no-untyped-def]
     return client, db, headers["anna"], foreign, own
 
 
-def _missing_id(rng: random.Random) -> str:
+def _missing_id(rng: random.Random, like: object) -> object:
+    """A well-formed id that was never issued (an integer far beyond the table when ``like`` is one:
+    the code before issue 28, so the old difference can be measured with the same script)."""
+    if isinstance(like, int):
+        return rng.randrange(10**9, 2**62)
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     return "".join(rng.choice(alphabet) for _ in range(22))
 
@@ -90,24 +96,24 @@ def _bootstrap(diffs: list[float], rng: random.Random, rounds: int = 2000) -> tu
     return medians[int(0.025 * rounds)], medians[int(0.975 * rounds) - 1]
 
 
-def measure(client, headers, foreign: list[str], own: str, prefix: str, repeats: int, rng) -> dict:  # type: ignore[no-untyped-def]
+def measure(client, headers, foreign: list, own: object, prefix: str, repeats: int, rng) -> dict:  # type: ignore[no-untyped-def]
     """Interleaved timings for one route; returns the figures printed."""
     kinds = ("missing", "foreign", "own")
     times: dict[str, list[tuple[float, float]]] = {k: [] for k in kinds}
 
-    def ask(rid: str, expected: int) -> int:
+    def ask(rid: object, expected: int) -> int:
         status = client.get(f"{prefix}/recommendations/{rid}", headers=headers).status_code
         assert status == expected, (rid, status)
         return status
 
     for _ in range(20):  # warm-up, not counted
-        ask(_missing_id(rng), 404), ask(rng.choice(foreign), 404), ask(own, 200)
+        ask(_missing_id(rng, own), 404), ask(rng.choice(foreign), 404), ask(own, 200)
     for i in range(repeats):
         order = list(kinds)
         rng.shuffle(order)
         for kind in order:
             rid, expected = {
-                "missing": (_missing_id(rng), 404),
+                "missing": (_missing_id(rng, own), 404),
                 "foreign": (foreign[i % len(foreign)], 404),
                 "own": (own, 200),
             }[kind]
@@ -137,13 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=400, help="requests of each kind per route")
     parser.add_argument("--foreign", type=int, default=20, help="other-municipality recommendations")
     parser.add_argument("--seed", type=int, default=28)
+    parser.add_argument("--model", help="a model file (default: the built-in model)")
     args = parser.parse_args(argv)
     if args.repeats < 20 or args.foreign < 1:
         print("--repeats must be at least 20 and --foreign at least 1", file=sys.stderr)
         return 2
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="bench-not-found-") as folder:
-        client, db, anna, foreign, own = _setup(Path(folder), args.foreign)
+        client, db, anna, foreign, own = _setup(Path(folder), args.foreign, args.model)
         try:
             results = {"api": measure(client, anna, foreign, own, API, args.repeats, rng)}
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
