@@ -96,7 +96,8 @@ def find(session: Session, user: User, recommendation_id: str, action: str) -> R
     try:
         return lookup(session, user, recommendation_id)
     except CaseError as exc:
-        shown = f"recommendation:{recommendation_id}" if exc.field is None else None  # a well-formed id
+        # the audit row names the id asked for when it is shaped like one (never an arbitrary string)
+        shown = f"recommendation:{recommendation_id}" if is_public_id(recommendation_id) else None
         raise deny(session, exc, action, user, shown) from None
 
 
