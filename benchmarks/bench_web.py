@@ -89,7 +89,9 @@ def measure_browser(url: str, repeats: int) -> dict[str, dict[str, float]]:
             fill_intake(page, _record())
 
         def submit() -> None:
-            with page.expect_navigation(url=re.compile(r".*/recommendations/\d+$"), wait_until="load"):
+            with page.expect_navigation(
+                url=re.compile(r".*/recommendations/[A-Za-z0-9_-]{22}$"), wait_until="load"
+            ):
                 page.click("form.intake button[type=submit]")
             assert page.locator("[data-offer][data-rank]").count() == 4
 

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                 # practice data: the case was recommended when it started (a closure never predates it)
                 session.execute(
                     update(RecommendationRow)
-                    .where(RecommendationRow.id == rec_id)
+                    .where(RecommendationRow.public_id == rec_id)
                     .values(created_at=case.recommended_at)
                 )
                 session.commit()

@@ -95,6 +95,15 @@ class Service:
             return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
 
 
+def stored_row(session, public_id: str):
+    """The recommendation row with this public id (issue 28: the API and the pages show no other id)."""
+    from sqlalchemy import select
+
+    from recommender.cases.tables import RecommendationRow
+
+    return session.scalars(select(RecommendationRow).where(RecommendationRow.public_id == public_id)).one()
+
+
 def make_service(url: str, tmp_path: Path, engine) -> Service:
     from fastapi.testclient import TestClient
 

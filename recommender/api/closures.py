@@ -29,7 +29,7 @@ def post_closure(
 ) -> ClosureOut:
     c = close(session, pseudonyms, user, citizen_id, body)
     return ClosureOut(
-        recommendation_id=c.recommendation_id,
+        recommendation_id=c.recommendation.public_id,
         offer=c.offer,
         outcome=c.outcome,
         closed=c.closed,

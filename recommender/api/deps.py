@@ -15,9 +15,18 @@ from recommender.api.errors import ApiError
 from recommender.cases import accounts, audit
 from recommender.cases.engine import RecommenderEngine
 from recommender.cases.keys import Pseudonymiser
+from recommender.cases.public_ids import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from recommender.cases.tables import User
 
-__all__ = ["CurrentEngine", "DbSession", "Pseudonyms", "RecommendationId", "current_user", "require"]
+__all__ = [
+    "CurrentEngine",
+    "DbSession",
+    "PageRecommendationId",
+    "Pseudonyms",
+    "RecommendationId",
+    "current_user",
+    "require",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="`recommender tokens issue NAME` prints a token")
 
@@ -45,7 +54,13 @@ def _pseudonyms(request: Request) -> Pseudonymiser:
 DbSession = Annotated[Session, Depends(_session)]
 CurrentEngine = Annotated[RecommenderEngine, Depends(_engine)]
 Pseudonyms = Annotated[Pseudonymiser, Depends(_pseudonyms)]
-RecommendationId = Annotated[int, Path(ge=1, le=2**62, description="the id POST returned")]
+_ID_TEXT = f"the opaque id POST returned ({PUBLIC_ID_LENGTH} characters A-Z a-z 0-9 - _; issue 28)"
+#: A recommendation's opaque public id in an API path (issue 28): another shape is a 422 naming
+#: ``recommendation_id`` before the route runs (the JSON error handler hides a CPR-shaped value).
+RecommendationId = Annotated[str, Path(description=_ID_TEXT, pattern=PUBLIC_ID_PATTERN)]
+#: The same in a web page's path: the case logic's look-up checks the shape, so a malformed id gets the
+#: page's Danish "findes ikke" (404) as a missing one does, not the API's JSON.
+PageRecommendationId = Annotated[str, Path(description=_ID_TEXT)]
 
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 

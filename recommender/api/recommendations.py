@@ -61,7 +61,7 @@ def stored(row: RecommendationRow) -> StoredRecommendation:
     """The API view of a stored recommendation with its decision and closure."""
     d, c = row.decision, row.closure
     return StoredRecommendation(
-        id=row.id,
+        id=row.public_id,
         created_at=row.created_at,
         municipality=row.municipality,
         adviser=row.adviser.name,
@@ -82,7 +82,7 @@ def stored(row: RecommendationRow) -> StoredRecommendation:
         decision=None
         if d is None
         else DecisionOut(
-            recommendation_id=row.id,
+            recommendation_id=row.public_id,
             offer=d.offer,
             followed=d.followed,
             reason=d.reason,
@@ -93,7 +93,7 @@ def stored(row: RecommendationRow) -> StoredRecommendation:
         closure=None
         if c is None
         else ClosureOut(
-            recommendation_id=row.id,
+            recommendation_id=row.public_id,
             offer=c.offer,
             outcome=c.outcome,
             closed=c.closed,
@@ -134,6 +134,8 @@ def get_recommendation(
     session: DbSession, user: Adviser, recommendation_id: RecommendationId
 ) -> StoredRecommendation:
     row = find(session, user, recommendation_id, "recommendation.read")
-    audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
+    audit.record(
+        session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.public_id}"
+    )
     session.commit()
     return stored(row)

@@ -36,13 +36,16 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+_ID = "the recommendation's opaque public id (22 characters; issue 28: no longer an integer)"
+
+
 class RecommendationCreated(BaseModel):
-    id: int
+    id: str = Field(description=_ID)
     recommendation: dict[str, Any] = Field(description="the §8 contract, identical to recommend()")
 
 
 class DecisionOut(BaseModel):
-    recommendation_id: int
+    recommendation_id: str = Field(description=_ID)
     offer: str
     followed: bool = Field(description="true when the offer is the first advised offer")
     reason: str | None
@@ -52,7 +55,7 @@ class DecisionOut(BaseModel):
 
 
 class ClosureOut(BaseModel):
-    recommendation_id: int
+    recommendation_id: str = Field(description=_ID)
     offer: str
     outcome: str
     closed: date
@@ -70,7 +73,7 @@ class TypologyOverrideOut(BaseModel):
 
 
 class StoredRecommendation(BaseModel):
-    id: int
+    id: str = Field(description=_ID)
     created_at: datetime
     municipality: str
     adviser: str

@@ -100,7 +100,7 @@ def close(
             "closure.create",
             status=201,
             user=user,
-            resource=f"recommendation:{row.id}",
+            resource=f"recommendation:{row.public_id}",
             model_version=row.model_version,
             rules_version=row.rules_version,
             input_hash=pseudonyms.input_hash(body.model_dump(mode="json")),

@@ -59,12 +59,12 @@ def check_comment(value: str | None) -> str | None:
 
 
 def decide(
-    session: Session, pseudonyms: Pseudonymiser, user: User, recommendation_id: int, body: DecisionIn
+    session: Session, pseudonyms: Pseudonymiser, user: User, recommendation_id: str, body: DecisionIn
 ) -> Decision:
     """Validate and store the decision with its audit event (committed); 409 when one exists."""
     row = find(session, user, recommendation_id, "decision.create")
     if row.decision is not None:  # final: any second decision is refused, whatever it says
-        raise deny(session, _conflict(), "decision.create", user, f"recommendation:{row.id}")
+        raise deny(session, _conflict(), "decision.create", user, f"recommendation:{row.public_id}")
     offer = parse_offer(body.offer)
     comment = check_comment(body.comment)
     reason = body.reason.strip() if body.reason and body.reason.strip() else None
@@ -102,7 +102,7 @@ def decide(
         adviser_id=user.id,
         decided_at=utcnow(),
     )
-    resource = f"recommendation:{row.id}"  # read now: a failed flush expires the row
+    resource = f"recommendation:{row.public_id}"  # read now: a failed flush expires the row
     try:
         session.add(decision)
         session.flush()  # the unique constraint speaks here if another request decided in between

@@ -24,7 +24,7 @@ from recommender.cases.audit import deny
 from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError, invalid
 from recommender.cases.inputs import TypologyIn
-from recommender.cases.recommendations import find
+from recommender.cases.recommendations import find, lookup
 from recommender.cases.tables import RecommendationRow, User, utcnow
 from recommender.errors import InvalidOverrideError
 from recommender.recommending.whatif import what_if
@@ -38,7 +38,7 @@ _API_FIELD = {"typology": "typology", "typology_reason": "reason"}
 
 def _citizen(row: RecommendationRow) -> Citizen:
     """The stored intake record (its id is the pseudonym, shown nowhere; a placeholder id is used)."""
-    return Citizen.from_dict({**row.intake, "citizen_id": f"rec-{row.id}"})
+    return Citizen.from_dict({**row.intake, "citizen_id": "rec-stored"})
 
 
 def _refusal(exc: InvalidOverrideError) -> CaseError:
@@ -59,12 +59,12 @@ def _refusal(exc: InvalidOverrideError) -> CaseError:
 
 
 def set_typology(
-    session: Session, engine: RecommenderEngine, user: User, recommendation_id: int, body: TypologyIn
+    session: Session, engine: RecommenderEngine, user: User, recommendation_id: str, body: TypologyIn
 ) -> RecommendationRow:
     """Recommend again with the adviser's typology, store it in place, audit it (committed)."""
     action = "recommendation.typology"
     row = find(session, user, recommendation_id, action)
-    resource = f"recommendation:{row.id}"
+    resource = f"recommendation:{row.public_id}"
     if row.decision is not None:
         raise deny(
             session,
@@ -114,13 +114,10 @@ def set_typology(
     return row
 
 
-def find_for_what_if(session: Session, user: User, recommendation_id: int) -> RecommendationRow:
+def find_for_what_if(session: Session, user: User, recommendation_id: str) -> RecommendationRow:
     """The recommendation if it belongs to the adviser's municipality, else 404 (nothing is logged: a
-    what-if reads and stores nothing)."""
-    row = session.get(RecommendationRow, recommendation_id)
-    if row is None or row.municipality.casefold() != (user.municipality or "").casefold():
-        raise CaseError(404)
-    return row
+    what-if reads and stores nothing); the same look-up as :func:`~recommender.cases.recommendations.find`."""
+    return lookup(session, user, recommendation_id)
 
 
 def stored_what_if(engine: RecommenderEngine, row: RecommendationRow) -> dict[str, Any]:

@@ -5,6 +5,10 @@ and the web page's intake form both call :func:`create`).
 function ``recommender recommend`` calls) and stores the record (id pseudonymised), the §8 contract,
 both versions, the first advised offer and the typology with an audit event, in one transaction.
 :func:`find` gives a stored recommendation to an adviser of its municipality only (else 404, audited).
+A recommendation is named outside the database by its opaque public id only (issue 28,
+:mod:`recommender.cases.public_ids`); :func:`find` looks it up by that id and the adviser's
+municipality in one query, so a missing id and another municipality's id do the same work, write the
+same audit row and get the same answer.
 :func:`open_same` finds the open recommendation the same answers already gave (the web page shows it
 again instead of storing a second one the same day).
 """
@@ -15,7 +19,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
@@ -24,17 +28,18 @@ from recommender.cases.audit import deny
 from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
 from recommender.cases.keys import Pseudonymiser
+from recommender.cases.public_ids import PUBLIC_ID_LENGTH, is_public_id, new_public_id
 from recommender.cases.tables import RecommendationRow, User, utcnow
 from recommender.vocab import RULE_ONLY
 
-__all__ = ["create", "find", "open_same", "stored_intake"]
+__all__ = ["create", "find", "lookup", "open_same", "stored_intake"]
 
 
 def create(
     session: Session, engine: RecommenderEngine, pseudonyms: Pseudonymiser, user: User, body: object
-) -> tuple[int, dict[str, Any]]:
-    """Validate, recommend, store and audit (one transaction, committed); return the new id and the
-    §8 contract exactly as ``recommend(...).to_dict()`` gave it."""
+) -> tuple[str, dict[str, Any]]:
+    """Validate, recommend, store and audit (one transaction, committed); return the new public id and
+    the §8 contract exactly as ``recommend(...).to_dict()`` gave it."""
     citizen = Citizen.from_dict(body)  # type: ignore[arg-type]  # InvalidCitizenError (422 by field)
     if citizen.municipality.casefold() != (user.municipality or "").casefold():
         raise deny(
@@ -53,8 +58,10 @@ def create(
     rec = engine.recommend(citizen)
     contract = rec.to_dict()
     ref = pseudonyms.citizen(citizen.citizen_id)
-    result = session.execute(
+    public_id = new_public_id()
+    session.execute(
         insert(RecommendationRow).values(  # a plain INSERT: the hot path
+            public_id=public_id,
             citizen_ref=ref,
             municipality=citizen.municipality,
             adviser_id=user.id,
@@ -69,26 +76,53 @@ def create(
             **{name: getattr(citizen, name) for name in RULE_ONLY},
         )
     )  # issue 26: the rules-only fields
-    new_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
     audit.record(
         session,
         "recommendation.create",
         status=201,
         user=user,
-        resource=f"recommendation:{new_id}",
+        resource=f"recommendation:{public_id}",
         model_version=engine.model_version,
         rules_version=engine.rules_version,
         input_hash=pseudonyms.input_hash(body),
     )
     session.commit()
-    return new_id, contract
+    return public_id, contract
 
 
-def find(session: Session, user: User, recommendation_id: int, action: str) -> RecommendationRow:
-    """The recommendation if it belongs to the adviser's municipality, else 404 (audited)."""
-    row = session.get(RecommendationRow, recommendation_id)
-    if row is None or row.municipality.casefold() != (user.municipality or "").casefold():
-        raise deny(session, CaseError(404), action, user, f"recommendation:{recommendation_id}")
+def find(session: Session, user: User, recommendation_id: str, action: str) -> RecommendationRow:
+    """The recommendation with this public id if it belongs to the adviser's municipality, else 404
+    (audited): a missing id and another municipality's id are one and the same refusal."""
+    try:
+        return lookup(session, user, recommendation_id)
+    except CaseError as exc:
+        # the audit row names the id asked for when it is shaped like one (never an arbitrary string)
+        shown = f"recommendation:{recommendation_id}" if is_public_id(recommendation_id) else None
+        raise deny(session, exc, action, user, shown) from None
+
+
+def lookup(session: Session, user: User, recommendation_id: str) -> RecommendationRow:
+    """:func:`find` without the audit (what-if logs nothing): one query by (public id, municipality),
+    whether the id is unknown or another municipality's, so both do the same work and nothing else of
+    another municipality's row is read; 404 either way. A string not shaped like a public id is a 404
+    that says what an id looks like (the value is not shown)."""
+    if not is_public_id(recommendation_id):
+        raise CaseError(
+            404,
+            "not_found",
+            field="recommendation_id",
+            da=f"recommendation_id: ikke et anbefalings-id (et id er {PUBLIC_ID_LENGTH} tegn A–Z a–z 0–9 "
+            "- _, som POST /api/v1/recommendations gav det)",
+            en=f"recommendation_id: not a recommendation id (an id is {PUBLIC_ID_LENGTH} characters "
+            "A–Z a–z 0–9 - _, as POST /api/v1/recommendations returned it)",
+        )
+    query = select(RecommendationRow).where(
+        RecommendationRow.public_id == recommendation_id,
+        func.lower(RecommendationRow.municipality) == func.lower(user.municipality or ""),
+    )
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise CaseError(404)
     return row
 
 

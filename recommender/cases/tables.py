@@ -4,9 +4,10 @@ Accounts (``users``, ``tokens``), the decision log (``recommendations``, ``decis
 and the append-only ``audit_events``. Citizen ids appear only as ``citizen_ref``, their keyed hash.
 A recommendation row keeps what a later cohort export and monitoring need: the intake record (spec §3
 fields, id pseudonymised), the §8 contract as ``to_dict()`` gave it, the model and rules versions, the
-first advised offer, the typology, the municipality and the time. The model registry keeps every
-registered model file (``models``: its bytes, checksum, manifest, who registered it and when) and
-the history of champions (``champion_events``: each promotion and rollback, by whom and why; the
+first advised offer, the typology, the municipality and the time. Its integer ``id`` stays inside
+the database; everything outside names it by its opaque ``public_id`` (issue 28). The model registry
+keeps every registered model file (``models``: its bytes, checksum, manifest, who registered it and
+when) and the history of champions (``champion_events``: each promotion and rollback, by whom and why; the
 newest row names the model in use, and its id is the version counter the service watches). The
 schema is created and changed only by the Alembic migrations in ``migrations/``; a test checks that
 they match these classes.
@@ -30,6 +31,8 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from recommender.cases.public_ids import new_public_id
 
 __all__ = [
     "AuditEvent",
@@ -98,7 +101,9 @@ class Token(Base):
 class RecommendationRow(Base):
     __tablename__ = "recommendations"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # internal only: the foreign keys' target
+    # issue 28 (migration 0005): the opaque id URLs, the API, pages and the audit trail show
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     citizen_ref: Mapped[str] = mapped_column(String(64), index=True)
     municipality: Mapped[str] = mapped_column(String(64), index=True)
     adviser_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -13,7 +13,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from recommender.api.deps import DbSession, Pseudonyms, RecommendationId
+from recommender.api.deps import DbSession, PageRecommendationId, Pseudonyms
 from recommender.cases.closures import MAX_DURATION, close
 from recommender.cases.errors import CaseError
 from recommender.cases.inputs import ClosureIn
@@ -59,7 +59,7 @@ async def record_closure(
     session: DbSession,
     pseudonyms: Pseudonyms,
     user: Adviser,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
 ) -> Response:
     form = await read_form(request)
     check_csrf(request, form)
@@ -68,10 +68,10 @@ async def record_closure(
     except CaseError as exc:
         return error_page(request, user, exc)
     lang = language(request)
-    citizen = shown_citizen(request, row.id)
+    citizen = shown_citizen(request, row.public_id)
     body = closure_body(form)
     if citizen is None or row.decision is None:  # the page offers the form only with both
-        return redirect(f"/recommendations/{row.id}#closure")
+        return redirect(f"/recommendations/{row.public_id}#closure")
     if isinstance(body, str):
         return result_page(
             request,
@@ -105,4 +105,4 @@ async def record_closure(
             closure_form=form,
             closure_errors={exc.field or "outcome": message},
         )
-    return redirect(f"/recommendations/{row.id}#closure")
+    return redirect(f"/recommendations/{row.public_id}#closure")

@@ -46,7 +46,7 @@ def citizen_history(
         )
     rows = history(session, user, ref)
     remember_citizen(
-        request, [r.id for r in rows[:SHOWN_MAX]], str(parse_value(FIELDS["citizen_id"], shown)[0])
+        request, [r.public_id for r in rows[:SHOWN_MAX]], str(parse_value(FIELDS["citizen_id"], shown)[0])
     )
     audit.record(
         session,

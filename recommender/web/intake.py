@@ -151,7 +151,7 @@ async def submit_intake(
     record = record_from_form(form)
     try:
         same = open_same(session, engine, pseudonyms, user, record, _start_of_today())
-        new_id = same.id if same is not None else create(session, engine, pseudonyms, user, record)[0]
+        new_id = same.public_id if same is not None else create(session, engine, pseudonyms, user, record)[0]
     except InvalidCitizenError as exc:
         errors: dict[str, str] = {}
         for problem in exc.problems:
@@ -165,7 +165,7 @@ async def submit_intake(
     typed = str(parse_value(FIELDS["citizen_id"], form["citizen_id"])[0])
     remember_citizen(request, [new_id], typed)
     if same is not None:
-        request.session["reused"] = same.id
+        request.session["reused"] = same.public_id
     return redirect(f"/recommendations/{new_id}")
 
 

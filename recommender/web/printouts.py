@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from recommender.api.deps import DbSession, RecommendationId
+from recommender.api.deps import DbSession, PageRecommendationId
 from recommender.cases import audit
 from recommender.cases.decisions import REASONS
 from recommender.cases.errors import CaseError
@@ -36,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _load(
-    request: Request, session: Session, user: User, recommendation_id: int, kind: str
+    request: Request, session: Session, user: User, recommendation_id: str, kind: str
 ) -> tuple[RecommendationRow, str, str, bool]:
     """The recommendation (404 as the API's), its read audited; the page language; the citizen id to
     show and whether it was typed in this session."""
@@ -46,18 +46,18 @@ def _load(
         "recommendation.read",
         status=200,
         user=user,
-        resource=f"recommendation:{row.id}",
+        resource=f"recommendation:{row.public_id}",
         detail=f"{kind} printout (web)",
     )
     session.commit()
     lang = language(request)
-    shown = shown_citizen(request, row.id)
+    shown = shown_citizen(request, row.public_id)
     return row, lang, shown or translate("unknown_id", lang), shown is not None
 
 
 @router.get("/recommendations/{recommendation_id}/summary", response_class=HTMLResponse)
 def summary(
-    request: Request, session: DbSession, user: Adviser, recommendation_id: RecommendationId
+    request: Request, session: DbSession, user: Adviser, recommendation_id: PageRecommendationId
 ) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "summary")
@@ -82,7 +82,7 @@ def summary(
 
 @router.get("/recommendations/{recommendation_id}/letter", response_class=HTMLResponse)
 def letter(
-    request: Request, session: DbSession, user: Adviser, recommendation_id: RecommendationId
+    request: Request, session: DbSession, user: Adviser, recommendation_id: PageRecommendationId
 ) -> Response:
     try:
         row, lang, citizen, known = _load(request, session, user, recommendation_id, "letter")

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms, RecommendationId
+from recommender.api.deps import CurrentEngine, DbSession, PageRecommendationId, Pseudonyms
 from recommender.cases import audit
 from recommender.cases.citizens import citizen_ref, earlier_and_latest, history
 from recommender.cases.decisions import decide
@@ -195,7 +195,7 @@ def result_page(
     (``form``/``errors`` for the decision, ``closure_form``/``closure_errors``, ``id_error``) and,
     for the what-if of issue 26, ``engine``."""
     lang = language(request)
-    shown = shown_citizen(request, row.id)
+    shown = shown_citizen(request, row.public_id)
     before, newest = earlier_and_latest(session, user, row)
     engine: RecommenderEngine | None = context.pop("engine", None)
     rec = view(row.contract, lang)
@@ -233,17 +233,19 @@ def result(
     session: DbSession,
     user: Adviser,
     engine: CurrentEngine,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
     hvad: bool = False,
 ) -> Response:
     try:
         row = find(session, user, recommendation_id, "recommendation.read")
     except CaseError as exc:
         return error_page(request, user, exc)
-    audit.record(session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.id}")
+    audit.record(
+        session, "recommendation.read", status=200, user=user, resource=f"recommendation:{row.public_id}"
+    )
     session.commit()
     reused = request.session.pop("reused", None)
-    moment = row.created_at if reused == row.id else None
+    moment = row.created_at if reused == row.public_id else None
     return result_page(request, session, user, row, reused=moment, engine=engine if hvad else None)
 
 
@@ -253,7 +255,7 @@ async def record_decision(
     session: DbSession,
     pseudonyms: Pseudonyms,
     user: Adviser,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
 ) -> Response:
     form = await read_form(request)
     check_csrf(request, form)
@@ -281,7 +283,7 @@ async def type_citizen(
     session: DbSession,
     pseudonyms: Pseudonyms,
     user: Adviser,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
 ) -> Response:
     """The adviser types the citizen id again (a new session): checked against the stored pseudonym,
     then kept in the signed session for this recommendation and the citizen's others."""
@@ -301,5 +303,5 @@ async def type_citizen(
         return result_page(request, session, user, row, 422, id_error=translate("ask_id_wrong", lang))
     rows = history(session, user, ref)
     shown = str(parse_value(FIELDS["citizen_id"], typed)[0])
-    remember_citizen(request, [r.id for r in rows[:SHOWN_MAX]], shown)
-    return redirect(f"/recommendations/{row.id}")
+    remember_citizen(request, [r.public_id for r in rows[:SHOWN_MAX]], shown)
+    return redirect(f"/recommendations/{row.public_id}")

@@ -133,7 +133,7 @@ async def read_form(request: Request) -> dict[str, str]:
 SHOWN_MAX = 20  # citizen ids remembered per session (newest kept)
 
 
-def remember_citizen(request: Request, recommendation_ids: list[int], citizen_id: str) -> None:
+def remember_citizen(request: Request, recommendation_ids: list[str], citizen_id: str) -> None:
     """Remember the citizen id the adviser typed for these recommendations (the database keeps only
     its pseudonym), so their pages show it; at most :data:`SHOWN_MAX`, the newest kept."""
     shown = {
@@ -143,7 +143,7 @@ def remember_citizen(request: Request, recommendation_ids: list[int], citizen_id
     request.session["shown"] = dict(list(shown.items())[-SHOWN_MAX:])
 
 
-def shown_citizen(request: Request, recommendation_id: int) -> str | None:
+def shown_citizen(request: Request, recommendation_id: str) -> str | None:
     """The citizen id typed in this session for the recommendation, if any."""
     value = (request.session.get("shown") or {}).get(str(recommendation_id))
     return value if isinstance(value, str) else None

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from recommender.api.deps import CurrentEngine, DbSession, RecommendationId
+from recommender.api.deps import CurrentEngine, DbSession, PageRecommendationId
 from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
 from recommender.cases.inputs import TypologyIn
@@ -79,7 +79,7 @@ async def set_adviser_typology(
     session: DbSession,
     engine: CurrentEngine,
     user: Adviser,
-    recommendation_id: RecommendationId,
+    recommendation_id: PageRecommendationId,
 ) -> Response:
     """Set the typology; a refusal goes back to the page, which names the field in a Danish sentence
     (the value typed is not put in the address)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _service_support import database_url, engine, example, service  # noqa: F401 (fixtures)
+from _service_support import database_url, engine, example, service, stored_row  # noqa: F401 (fixtures)
 
 from recommender import Citizen, RecommenderError, recommend
 
@@ -67,10 +67,9 @@ def test_stored_recommendation_keeps_contract_versions_and_only_the_pseudonym(se
     pseudonym = stored["recommendation"]["citizen_id"]
     assert pseudonym != record["citizen_id"] and len(pseudonym) == 64
     assert {**stored["recommendation"], "citizen_id": record["citizen_id"]} == created["recommendation"]
-    from recommender.cases.tables import RecommendationRow
 
     with service.db.session() as session:
-        row = session.get(RecommendationRow, created["id"])
+        row = stored_row(session, created["id"])
         assert row.intake["citizen_id"] == pseudonym
         assert set(row.intake) == set(Citizen.from_dict(record).to_dict())  # §3 fields only
         assert record["citizen_id"] not in json.dumps(row.intake) + json.dumps(row.contract)
@@ -147,7 +146,9 @@ def test_municipalities_are_kept_apart(service):
         "other_municipality",
         "municipality",
     )
-    _error(service.client.get(f"{API}/recommendations/999999", headers=anna), 404)
+    _error(
+        service.client.get(f"{API}/recommendations/{'A' * 22}", headers=anna), 404
+    )  # issue 28: ids are opaque
 
 
 def test_authentication_and_roles(service):

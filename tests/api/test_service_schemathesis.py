@@ -1,7 +1,9 @@
 """schemathesis over the service's OpenAPI schema, in-process (ASGI): whatever it sends, valid or not,
 the service never answers 5xx, and every response has a documented status, content type and a body
 that matches the schema. Runs as an authenticated adviser on SQLite with a few recommendations
-stored, so GETs and decisions reach real records as well as missing ones."""
+stored. Since issue 28 a recommendation's id is 128 random bits, so the generated ids are all missing
+ones (404) or malformed (422); the real records' routes are tested in test_service_api.py and
+tests/security/test_security_public_ids.py."""
 
 from __future__ import annotations
 

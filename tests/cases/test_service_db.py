@@ -204,7 +204,7 @@ def test_database_unavailable_is_503_never_500(database_url, tmp_path, engine):
         svc.app.state.db = Database(engine=broken, sessions=sessionmaker(broken), url=broken_url)
         for r in (
             svc.client.post("/api/v1/recommendations", json=example(), headers=headers),
-            svc.client.get("/api/v1/recommendations/1", headers=headers),
+            svc.client.get(f"/api/v1/recommendations/{'A' * 22}", headers=headers),
             svc.client.get("/healthz"),
         ):
             assert r.status_code == 503, r.text

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from _service_support import database_url, engine, example, service  # noqa: F401 (fixtures)
+from _service_support import database_url, engine, example, service, stored_row  # noqa: F401 (fixtures)
 from sqlalchemy import func, select, text
 
 from recommender import train
@@ -59,7 +59,7 @@ def test_migration_0004_upgrades_a_database_of_the_current_release_keeping_its_r
             },
         )
     upgrade(engine_, "head")
-    assert current_revision(engine_) == head_revision() == "0004"
+    assert current_revision(engine_) == head_revision()
     with engine_.connect() as conn:
         row = conn.execute(
             text(
@@ -89,7 +89,7 @@ def test_the_new_fields_are_stored_with_the_recommendation(service):
         service, headers, {**example(), "health_barrier": "i høj grad", "integration_programme": "nej"}
     )
     with service.db.session() as session:
-        row = session.get(RecommendationRow, rec["id"])
+        row = stored_row(session, rec["id"])
         fields = (row.health_barrier, row.integration_programme, row.work_experience)
         assert fields == ("high", "no", "unknown")
         assert row.typology_rules == row.typology and row.typology_adviser is None
@@ -276,7 +276,7 @@ def test_the_page_sets_the_typology_and_shows_what_if(tmp_path, engine):  # noqa
         page = web.client.get(result_url).text
         assert "Rådgiverens typologi" in page and "Hvad kunne ændre anbefalingen?" in page
         assert "Hvis «" not in page  # the what-if is computed only when asked for
-        rec_id = int(result_url.rstrip("/").split("/")[-1])
+        rec_id = result_url.rstrip("/").split("/")[-1]
         token = web.csrf(result_url)
         r = web.client.post(
             f"/recommendations/{rec_id}/typology",
@@ -293,7 +293,7 @@ def test_the_page_sets_the_typology_and_shows_what_if(tmp_path, engine):  # noqa
         assert len(web.audit("recommendation.typology")) == 2  # the refusal and the change
         with web.db.session() as session:
             rows = int(session.scalar(select(func.count()).select_from(RecommendationRow)))
-            assert session.get(RecommendationRow, rec_id).typology_adviser == "ambitious"
+            assert stored_row(session, rec_id).typology_adviser == "ambitious"
         page = web.client.get(f"{result_url}?hvad=1").text
         assert "Hvis «" in page and "sammenhæng, ikke en virkning" in page
         with web.db.session() as session:

@@ -59,7 +59,7 @@ def _run(capsys, *argv: str) -> tuple[str, str]:
     return out, err
 
 
-def _backdate(db, rec_id: int, when) -> None:
+def _backdate(db, rec_id: str, when) -> None:
     """The recommendation made when the synthetic case started (the practice data's history)."""
     from sqlalchemy import update
 
@@ -67,7 +67,7 @@ def _backdate(db, rec_id: int, when) -> None:
 
     with db.session() as session:
         session.execute(
-            update(RecommendationRow).where(RecommendationRow.id == rec_id).values(created_at=when)
+            update(RecommendationRow).where(RecommendationRow.public_id == rec_id).values(created_at=when)
         )
 
 

@@ -148,9 +148,9 @@ def test_sigkill_during_a_burst_of_decisions_loses_no_acknowledged_decision(
     try:
         with db.session() as session:
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-            rows = {d.recommendation_id for d in session.scalars(select(Decision))}
+            rows = {d.recommendation.public_id for d in session.scalars(select(Decision))}  # issue 28
             audited = {
-                int(e.resource.split(":")[1])
+                e.resource.split(":")[1]
                 for e in session.scalars(
                     select(AuditEvent).where(AuditEvent.action == "decision.create", AuditEvent.status == 201)
                 )

@@ -16,7 +16,7 @@ from recommender.vocab import BOOLEAN, FIELDS
 from recommender.web.login import MAX_FAILURES, WINDOW, locked_until
 from recommender.web.sentences import field_sentence
 from recommender.web.session import WebSession
-from tests._service_support import PASSWORD, database_url, engine, example  # noqa: F401
+from tests._service_support import PASSWORD, database_url, engine, example, stored_row  # noqa: F401
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -285,10 +285,10 @@ def test_an_intake_creates_the_same_recommendation_as_the_api(web):
     web.login("anna")
     created = web.submit(example())
     assert created.status_code == 303
-    rec_id = int(created.headers["location"].rsplit("/", 1)[1])
+    rec_id = created.headers["location"].rsplit("/", 1)[1]
     api = web.client.post("/api/v1/recommendations", json=example(), headers=headers).json()
     with web.db.session() as session:
-        stored = session.get(RecommendationRow, rec_id).contract
+        stored = stored_row(session, rec_id).contract
     assert stored["offers"] == api["recommendation"]["offers"]
     page = web.client.get(f"/recommendations/{rec_id}").text
     ranked = re.findall(r'data-offer="([a-z_]+)" data-rank="(\d)"', page)
@@ -300,7 +300,7 @@ def test_a_web_decision_is_the_apis_decision(web_db):
     web = web_db
     headers = web.user("anna")
     web.login("anna")
-    rec_id = int(web.submit(example()).headers["location"].rsplit("/", 1)[1])
+    rec_id = web.submit(example()).headers["location"].rsplit("/", 1)[1]
     top = web.client.get(f"/api/v1/recommendations/{rec_id}", headers=headers).json()["top_offer"]
     other = next(o for o in ("wage_subsidy", "internship", "clarification", "counselling") if o != top)
     token = web.csrf(f"/recommendations/{rec_id}")
@@ -361,7 +361,7 @@ def test_history_is_newest_first_and_own_municipality_only(web_db):
     first = web.submit(example()).headers["location"]
     second = web.submit({**example(), "children_under_18": 3}).headers["location"]  # other answers: a new one
     page = web.client.get("/history", params={"citizen_id": "P500-EX-01"}).text
-    assert re.findall(r'data-recommendation="(\d+)"', page) == [
+    assert re.findall(r'data-recommendation="([^"]+)"', page) == [
         second.rsplit("/", 1)[1],
         first.rsplit("/", 1)[1],
     ]
@@ -383,7 +383,7 @@ def test_verdict_and_p_best_are_shown_when_the_contract_has_them(web):
     location = web.submit(example()).headers["location"]
     page = web.client.get(location).text
     with web.db.session() as session:
-        row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
+        row = stored_row(session, location.rsplit("/", 1)[1])
         contract = dict(row.contract)
     # the contract's own verdict, in its own words, at the top
     state = "clear" if contract["verdict"]["distinguishable"] else "unclear"
@@ -394,13 +394,13 @@ def test_verdict_and_p_best_are_shown_when_the_contract_has_them(web):
         in page
     )
     with web.db.session() as session:  # an older contract without a verdict still renders
-        row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
+        row = stored_row(session, location.rsplit("/", 1)[1])
         row.contract = {k: v for k, v in contract.items() if k != "verdict"}
         session.commit()
     page = web.client.get(location).text
     assert 'data-verdict="none"' in page and "Først anbefalet:" in page
     with web.db.session() as session:
-        row = session.get(RecommendationRow, int(location.rsplit("/", 1)[1]))
+        row = stored_row(session, location.rsplit("/", 1)[1])
         first, second = contract["offers"][0]["offer"], contract["offers"][1]["offer"]
         contract["offers"] = [{**o, "p_best": 0.5 if o["rank"] < 3 else 0.0} for o in contract["offers"]]
         contract["verdict"] = {
