@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
@@ -28,6 +28,9 @@ from recommender.cases.tables import RecommendationRow, User, utcnow
 from recommender.vocab import RULE_ONLY
 
 __all__ = ["create", "find", "open_same", "stored_intake"]
+
+# Core, compiled once: no per-call ORM value coercion or cache key of the values
+_INSERT = insert(cast(Table, RecommendationRow.__table__))
 
 
 def create(
@@ -54,21 +57,22 @@ def create(
     contract = rec.to_dict()
     ref = pseudonyms.citizen(citizen.citizen_id)
     result = session.execute(
-        insert(RecommendationRow).values(  # a plain INSERT: the hot path
-            citizen_ref=ref,
-            municipality=citizen.municipality,
-            adviser_id=user.id,
-            created_at=utcnow(),
-            intake=stored_intake(citizen, ref),
-            contract={**contract, "citizen_id": ref},
-            model_version=engine.model_version,
-            rules_version=engine.rules_version,
-            top_offer=rec.top_offer,
-            typology=rec.typology.code,
-            typology_rules=rec.typology.code,
-            **{name: getattr(citizen, name) for name in RULE_ONLY},
-        )
-    )  # issue 26: the rules-only fields
+        _INSERT,  # a plain INSERT compiled once, the values as parameters: the hot path (issue 27)
+        {
+            "citizen_ref": ref,
+            "municipality": citizen.municipality,
+            "adviser_id": user.id,
+            "created_at": utcnow(),
+            "intake": stored_intake(citizen, ref),
+            "contract": {**contract, "citizen_id": ref},
+            "model_version": engine.model_version,
+            "rules_version": engine.rules_version,
+            "top_offer": rec.top_offer,
+            "typology": rec.typology.code,
+            "typology_rules": rec.typology.code,
+            **{name: getattr(citizen, name) for name in RULE_ONLY},  # issue 26: the rules-only fields
+        },
+    )
     new_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
     audit.record(
         session,
