@@ -43,7 +43,13 @@ def _session(request: Request) -> Iterator[Session]:
 def _engine(request: Request, session: DbSession) -> RecommenderEngine:
     # a promoted model is swapped in here (never raises), read through the request's own session: a
     # second connection while a dependency holds the first would wait forever on SQLite's pool of one
+    fresh = not session.in_transaction()
     request.app.state.champion.check(session)
+    if fresh:
+        # End the registry read now: a connection held into the next dependency (another worker
+        # thread) waited for a free thread while every thread waited for that connection (issue 27).
+        # A transaction an earlier dependency began (a page's logged-in user) is left as it was.
+        session.rollback()
     return request.app.state.engines.current  # read once per request: one model for the whole request
 
 

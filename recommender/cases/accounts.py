@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from recommender import RecommenderError
@@ -210,17 +210,23 @@ def revoke_tokens(session: Session, name: str, token_id: int | None = None, *, b
     return count
 
 
+# One statement, built and compiled once; the digest and the time are parameters of each call (issue 27:
+# building the query for every request cost more than running it). Nothing is cached between calls:
+# a revoked token, an expired one or a disabled user is refused from the next request on.
+_AUTHENTICATE = (
+    select(User)
+    .join(Token, Token.user_id == User.id)
+    .where(
+        Token.token_hash == bindparam("digest"),
+        Token.revoked_at.is_(None),
+        Token.expires_at > bindparam("now", type_=Token.__table__.c.expires_at.type),
+        User.active.is_(True),
+    )
+)
+
+
 def authenticate(session: Session, token: str) -> User | None:
     """The active user a valid, unexpired, unrevoked token belongs to, else ``None`` (one query)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    return session.scalar(
-        select(User)
-        .join(Token, Token.user_id == User.id)
-        .where(
-            Token.token_hash == _digest(token),
-            Token.revoked_at.is_(None),
-            Token.expires_at > utcnow(),
-            User.active.is_(True),
-        )
-    )
+    return session.scalar(_AUTHENTICATE, {"digest": _digest(token), "now": utcnow()})

@@ -21,9 +21,9 @@ import time
 import weakref
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from recommender.cases.errors import CaseError
@@ -38,6 +38,10 @@ ANONYMOUS_INTERVAL = 60.0
 # engine even when its URL is the same), then per action: when the last row was written, failures since
 _anonymous: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, int]]] = weakref.WeakKeyDictionary()
 _anonymous_lock = threading.Lock()
+
+
+# Core, compiled once: no per-call ORM value coercion or cache key of the values
+_INSERT = insert(cast(Table, AuditEvent.__table__))
 
 
 def record(
@@ -55,21 +59,25 @@ def record(
     detail: str | None = None,
 ) -> None:
     """Insert one event in ``session``'s transaction (committed with the change it records, or alone
-    for a read). A plain INSERT, not the ORM's unit of work: it is on every request's path."""
+    for a read). A plain INSERT, not the ORM's unit of work: it is on every request's path; one
+    statement compiled once, the values passed as parameters (issue 27)."""
     session.execute(
-        insert(AuditEvent).values(
-            at=utcnow(),
-            actor=user.name if user is not None else actor,
-            role=user.role if user is not None else None,
-            action=action,
-            resource=resource,
-            municipality=municipality if municipality is not None else (user.municipality if user else None),
-            status=status,
-            model_version=model_version,
-            rules_version=rules_version,
-            input_hash=input_hash,
-            detail=detail[:500] if detail else None,
-        )
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor": user.name if user is not None else actor,
+            "role": user.role if user is not None else None,
+            "action": action,
+            "resource": resource,
+            "municipality": municipality
+            if municipality is not None
+            else (user.municipality if user else None),
+            "status": status,
+            "model_version": model_version,
+            "rules_version": rules_version,
+            "input_hash": input_hash,
+            "detail": detail[:500] if detail else None,
+        },
     )
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
@@ -33,6 +33,9 @@ from recommender.cases.tables import RecommendationRow, User, utcnow
 from recommender.vocab import RULE_ONLY
 
 __all__ = ["create", "find", "lookup", "open_same", "stored_intake"]
+
+# Core, compiled once: no per-call ORM value coercion or cache key of the values
+_INSERT = insert(cast(Table, RecommendationRow.__table__))
 
 
 def create(
@@ -60,22 +63,23 @@ def create(
     ref = pseudonyms.citizen(citizen.citizen_id)
     public_id = new_public_id()
     session.execute(
-        insert(RecommendationRow).values(  # a plain INSERT: the hot path
-            public_id=public_id,
-            citizen_ref=ref,
-            municipality=citizen.municipality,
-            adviser_id=user.id,
-            created_at=utcnow(),
-            intake=stored_intake(citizen, ref),
-            contract={**contract, "citizen_id": ref},
-            model_version=engine.model_version,
-            rules_version=engine.rules_version,
-            top_offer=rec.top_offer,
-            typology=rec.typology.code,
-            typology_rules=rec.typology.code,
-            **{name: getattr(citizen, name) for name in RULE_ONLY},
-        )
-    )  # issue 26: the rules-only fields
+        _INSERT,  # a plain INSERT compiled once, the values as parameters: the hot path (issue 27)
+        {
+            "public_id": public_id,
+            "citizen_ref": ref,
+            "municipality": citizen.municipality,
+            "adviser_id": user.id,
+            "created_at": utcnow(),
+            "intake": stored_intake(citizen, ref),
+            "contract": {**contract, "citizen_id": ref},
+            "model_version": engine.model_version,
+            "rules_version": engine.rules_version,
+            "top_offer": rec.top_offer,
+            "typology": rec.typology.code,
+            "typology_rules": rec.typology.code,
+            **{name: getattr(citizen, name) for name in RULE_ONLY},  # issue 26: the rules-only fields
+        },
+    )
     audit.record(
         session,
         "recommendation.create",

@@ -60,10 +60,21 @@ from recommender.modelling.stacking import (
     observed,
     stack,
 )
+from recommender.modelling.tasks import Task, run_tasks, task
 from recommender.modelling.uncertainty import fit_propensity
 from recommender.vocab import OFFER, OUTCOME
 
-__all__ = ["CandidateResult", "Selection", "blend_members", "candidate", "candidates", "refit_plan", "select"]
+__all__ = [
+    "CandidateResult",
+    "Selection",
+    "blend_members",
+    "candidate",
+    "candidates",
+    "plan_weights",
+    "refit_plan",
+    "refit_plan_tasks",
+    "select",
+]
 
 LOGIT_C = (0.1, 0.3, 1.0)
 INTERACTION_SCALES = (0.0, 0.1, 0.3, 1.0)
@@ -297,6 +308,16 @@ def _logit_path(
     return out
 
 
+def _fold_prior_propensity(
+    schema: FeatureSchema, X: pd.DataFrame, y: np.ndarray, train, test, classes
+) -> tuple[np.ndarray, np.ndarray]:
+    """The prior's test-fold probabilities and the propensity model's P(offer | citizen) there."""
+    prior = _fold_proba(DummyClassifier(strategy="prior"), X, y, train, test, classes)
+    citizens = X.drop(columns="offer")
+    prop = fit_propensity(citizens.iloc[train], X["offer"].to_numpy()[train], schema)
+    return prior, _aligned(prop.predict_proba(citizens.iloc[test]), prop.classes_, list(OFFER.codes))
+
+
 def _offer_index(X: pd.DataFrame) -> np.ndarray:
     index = {o: j for j, o in enumerate(OFFER.codes)}
     return np.array([index[o] for o in X["offer"].to_numpy()])
@@ -327,6 +348,7 @@ def select(
     *,
     seed: int = 0,
     weights: np.ndarray = DEFAULT_WEIGHTS,
+    n_jobs: int | None = 1,
 ) -> Selection:
     """Cross-validate every candidate (stratified, seeded folds), stack them, choose by decision
     quality.
@@ -338,7 +360,8 @@ def select(
     The blend is chosen unless another finalist has a higher cross-fitted doubly-robust policy
     value by more than ``SWITCH_SE`` paired standard errors (see ``policy``). The blend's reported
     log loss and policy value use cross-fitted stack weights, so they are not flattered by weights
-    chosen on the same predictions.
+    chosen on the same predictions. The folds' fits run on ``n_jobs`` processes
+    (:func:`~recommender.modelling.tasks.run_tasks`); the selection does not depend on ``n_jobs``.
     """
     X, y = _subsample(X, y, seed)
     n_folds = 5 if len(y) <= 5000 else N_FOLDS_LARGE
@@ -349,14 +372,26 @@ def select(
     pool = candidates(schema, seed)
     oof = {name: np.zeros((len(y), len(OFFER.codes), len(classes))) for name in [*pool, "prior"]}
     propensity = np.zeros((len(y), len(OFFER.codes)))
-    citizens = X.drop(columns="offer")
-    for tr, te in folds:
-        for name, proba in _logit_path(schema, X, y, tr, te).items():
-            oof[name][te] = proba
-        oof["hgb"][te] = _fold_proba(pool["hgb"], X, y, tr, te, classes)
-        oof["prior"][te] = _fold_proba(DummyClassifier(strategy="prior"), X, y, tr, te, classes)
-        prop = fit_propensity(citizens.iloc[tr], X["offer"].to_numpy()[tr], schema)
-        propensity[te] = _aligned(prop.predict_proba(citizens.iloc[te]), prop.classes_, list(OFFER.codes))
+    # each fold's fits as independent tasks (one per interaction scale, hgb, prior and propensity)
+    tasks = [
+        t
+        for tr, te in folds
+        for t in (
+            task(_fold_proba, pool["hgb"], X, y, tr, te, classes, label="select: hgb fold"),
+            *(
+                task(_logit_path, schema, X, y, tr, te, scales=(s,), label="select: linear fold")
+                for s in INTERACTION_SCALES
+            ),
+            task(_fold_prior_propensity, schema, X, y, tr, te, classes, label="select: prior, propensity"),
+        )
+    ]
+    done = iter(run_tasks(tasks, n_jobs))
+    for _, te in folds:
+        oof["hgb"][te] = next(done)
+        for _ in INTERACTION_SCALES:
+            for name, proba in next(done).items():
+                oof[name][te] = proba
+        oof["prior"][te], propensity[te] = next(done)
     linear = [n for n in pool if n.startswith("logit_s")]
     members, full, weightings = stack(oof, linear, offer_idx, y_idx, folds)
     stack_lead, stacked = members[0], BLEND + "+".join(members[:-1])
@@ -449,7 +484,7 @@ def _decide(dr: dict[str, np.ndarray], fit_choice: str, blend: str) -> tuple[str
     )
 
 
-def refit_plan(
+def refit_plan_tasks(
     X: pd.DataFrame,
     y: np.ndarray,
     schema: FeatureSchema,
@@ -458,23 +493,14 @@ def refit_plan(
     *,
     seed: int = 0,
     repeats: int = 3,
-) -> tuple[list[float], np.ndarray]:
-    """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
-    per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale
-    (a committee member keeps its own), and the weights (members + prior) at that size: the stack
-    weights over the members and equal weights on them, mixed with that size's credibility.
-
-    Used for the bootstrap refits when the evidence is much smaller than the training sample: a
-    219-citizen refit needs the penalty and the prior share a 219-row cohort would get, not the
-    ones chosen on 20,000 rows (the intervals of a model trained on a large synthetic sample would
-    be far too wide or too narrow). Stratified subsamples of ``size`` rows, 5-fold CV each.
-    """
+) -> list[Task]:
+    """The cross-validation fits behind :func:`refit_plan`, as independent tasks (the subsamples
+    drawn here, in order, from one seeded generator); :func:`plan_weights` turns their results,
+    in the same order, into the plan."""
     rng = np.random.default_rng(seed + 104729)
     share = {k: np.mean(y == k) for k in np.unique(y)}
-    linear = members[:-1]
-    scales = sorted({_parse(m)[0] for m in linear})
-    losses: dict[str, list[float]] = {}
-    lik: dict[str, list[np.ndarray]] = {}
+    scales = tuple(sorted({_parse(m)[0] for m in members[:-1]}))
+    out = []
     for r in range(repeats):
         rows = np.concatenate(
             [
@@ -487,17 +513,40 @@ def refit_plan(
             ]
         )
         Xs, ys = X.iloc[rows], y[rows]
-        classes = np.unique(ys)
-        yi = np.searchsorted(classes, ys)
         for tr, te in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed + r).split(Xs, ys):
-            own = _offer_index(Xs.iloc[te])
-            probas = _logit_path(schema, Xs, ys, tr, te, scales=scales, Cs=LOGIT_C)
-            probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed), Xs, ys, tr, te, classes)
-            probas["prior"] = _fold_proba(DummyClassifier(strategy="prior"), Xs, ys, tr, te, classes)
-            for name, proba in probas.items():
-                seen = observed(proba, own)
-                losses.setdefault(name, []).append(_loss(yi[te], seen))
-                lik.setdefault(name, []).append(seen[np.arange(len(te)), yi[te]])
+            out.append(task(_plan_fold, schema, Xs, ys, tr, te, scales, seed, label="plan: fold"))
+    return out
+
+
+def _plan_fold(
+    schema: FeatureSchema, Xs: pd.DataFrame, ys: np.ndarray, tr, te, scales: tuple, seed: int
+) -> dict[str, tuple[float, np.ndarray]]:
+    """One fold of :func:`refit_plan`: each candidate's test-fold log loss and likelihood of the
+    outcomes seen (under each row's own offer)."""
+    classes = np.unique(ys)
+    yi = np.searchsorted(classes, ys)
+    own = _offer_index(Xs.iloc[te])
+    probas = _logit_path(schema, Xs, ys, tr, te, scales=scales, Cs=LOGIT_C)
+    probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed), Xs, ys, tr, te, classes)
+    probas["prior"] = _fold_proba(DummyClassifier(strategy="prior"), Xs, ys, tr, te, classes)
+    out = {}
+    for name, proba in probas.items():
+        seen = observed(proba, own)
+        out[name] = (_loss(yi[te], seen), seen[np.arange(len(te)), yi[te]])
+    return out
+
+
+def plan_weights(
+    folds: list[dict[str, tuple[float, np.ndarray]]], members: list[str], size: int
+) -> tuple[list[float], np.ndarray]:
+    """The plan (see :func:`refit_plan`) from the results of :func:`refit_plan_tasks`, in order."""
+    losses: dict[str, list[float]] = {}
+    lik: dict[str, list[np.ndarray]] = {}
+    for fold in folds:
+        for name, (loss, seen) in fold.items():
+            losses.setdefault(name, []).append(loss)
+            lik.setdefault(name, []).append(seen)
+    linear = members[:-1]
     Cs = [
         _parse(m)[1]
         if m in COMMITTEE
@@ -513,3 +562,29 @@ def refit_plan(
     equal = np.append(np.full(len(members), w[0] / len(members)), w[1])
     z = credibility(size)
     return Cs, z * fitted + (1 - z) * equal
+
+
+def refit_plan(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    schema: FeatureSchema,
+    size: int,
+    members: list[str],
+    *,
+    seed: int = 0,
+    repeats: int = 3,
+    n_jobs: int | None = 1,
+) -> tuple[list[float], np.ndarray]:
+    """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
+    per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale
+    (a committee member keeps its own), and the weights (members + prior) at that size: the stack
+    weights over the members and equal weights on them, mixed with that size's credibility.
+
+    Used for the bootstrap refits when the evidence is much smaller than the training sample: a
+    219-citizen refit needs the penalty and the prior share a 219-row cohort would get, not the
+    ones chosen on 20,000 rows (the intervals of a model trained on a large synthetic sample would
+    be far too wide or too narrow). Stratified subsamples of ``size`` rows, 5-fold CV each, the
+    folds on ``n_jobs`` processes (the plan does not depend on ``n_jobs``).
+    """
+    tasks = refit_plan_tasks(X, y, schema, size, members, seed=seed, repeats=repeats)
+    return plan_weights(run_tasks(tasks, n_jobs), members, size)

@@ -31,7 +31,16 @@ from recommender.modelling.manifest import ModelManifest, check_manifest, check_
 from recommender.modelling.manifest_check import package_stamp
 from recommender.modelling.persist import library_versions
 from recommender.modelling.profile import intake_profile
-from recommender.modelling.selection import Selection, candidate, refit_plan, select
+from recommender.modelling.selection import (
+    DEFAULT_WEIGHTS,
+    Selection,
+    candidate,
+    plan_weights,
+    refit_plan,
+    refit_plan_tasks,
+    select,
+)
+from recommender.modelling.tasks import run_tasks, task
 from recommender.modelling.uncertainty import INTERVAL_LEVEL, bootstrap_refits, fit_propensity
 from recommender.vocab import FIELDS, OFFER, OUTCOME
 
@@ -95,7 +104,7 @@ def fit_point(
 ) -> PointFit:
     """Select the blend and its weighting (see :func:`~recommender.modelling.selection.select`;
     ``weights`` the outcome weights in ``OUTCOME.codes`` order) and fit it on all rows."""
-    selection = select(X, y, schema, seed=seed, **({} if weights is None else {"weights": weights}))
+    selection = select(X, y, schema, seed=seed, weights=DEFAULT_WEIGHTS if weights is None else weights)
     pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
     fitted = pipeline.fit(X, y)
     return PointFit(fitted, fitted, selection)
@@ -117,28 +126,20 @@ def _fit_point_and_plan(
     n_jobs: int | None,
 ) -> tuple[PointFit, tuple[list[float], np.ndarray] | None]:
     """:func:`fit_point` and the refits' plan (:func:`~recommender.modelling.selection.refit_plan`).
-    Both need only the selection, so with ``n_jobs`` other than 1 they run side by side in two
-    processes (joblib; threads stalled on the interpreter lock on a busy machine); the results are
-    the same either way."""
-    selection = select(X, y, schema, seed=seed, **({} if weights is None else {"weights": weights}))
+    With ``n_jobs`` other than 1 the selection's folds run on ``n_jobs`` processes, then the point
+    fit and the plan's folds side by side (:func:`~recommender.modelling.tasks.run_tasks`); the
+    results are the same either way."""
+    selection = select(
+        X, y, schema, seed=seed, weights=DEFAULT_WEIGHTS if weights is None else weights, n_jobs=n_jobs
+    )
     pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
     members = [str(m) for m in selection.mix.get("members") or []]  # type: ignore[attr-defined]
     if not _needs_plan(selection, evidence_size, len(y)):
         fitted = pipeline.fit(X, y)
         return PointFit(fitted, fitted, selection), None
-    if n_jobs == 1:
-        fitted = pipeline.fit(X, y)
-        planned = refit_plan(X, y, schema, evidence_size, members, seed=seed)
-    else:
-        from joblib import Parallel, delayed
-
-        fitted, planned = Parallel(n_jobs=2)(
-            [
-                delayed(pipeline.fit)(X, y),
-                delayed(refit_plan)(X, y, schema, evidence_size, members, seed=seed),
-            ]
-        )
-    return PointFit(fitted, fitted, selection), planned
+    plan = refit_plan_tasks(X, y, schema, evidence_size, members, seed=seed)
+    fitted, *folds = run_tasks([task(pipeline.fit, X, y, label="point fit"), *plan], n_jobs)
+    return PointFit(fitted, fitted, selection), plan_weights(folds, members, evidence_size)
 
 
 def fit_bootstrap(

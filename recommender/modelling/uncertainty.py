@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from recommender.modelling.schema import FeatureSchema
+from recommender.modelling.tasks import run_tasks, task
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,16 +126,7 @@ def bootstrap_refits(
         ] + [(tree[-1], encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
     else:
         jobs = [(clf, Z, y, rows, clf if start is None else start) for rows in resamples]
-    if n_jobs == 1:
-        fitted = [_refit(est, data, target, rows, start) for est, data, target, rows, start in jobs]
-    else:
-        from joblib import Parallel, delayed
-
-        fitted = list(
-            Parallel(n_jobs=n_jobs)(
-                delayed(_refit)(est, data, target, rows, start) for est, data, target, rows, start in jobs
-            )
-        )
+    fitted = run_tasks([task(_refit, *job, label="bootstrap refit") for job in jobs], n_jobs)
     if not blend:
         return fitted
     k = len(linear)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _service_support import database_url, engine, example, service, stored_row  # noqa: F401 (fixtures)
+from _service_support import Service, database_url, engine, example, service, stored_row  # noqa: F401 (fixtures)
 
 from recommender import Citizen, RecommenderError, recommend
 
@@ -329,3 +329,35 @@ def test_offline_docs_and_schema(service):
         f"{API}/monitor",
         "/healthz",
     } == set(schema["paths"])
+
+
+def test_fifty_concurrent_requests_on_sqlite_all_succeed(tmp_path, engine):
+    """Issue 27: with the registry looked at on every request, a request held SQLite's one
+    connection from the engine dependency into the next (another worker thread) while 40 threads
+    waited for that connection: every request stalled for the pool's 60 s and failed."""
+    import asyncio
+
+    import httpx
+
+    from recommender.cases import Settings
+    from recommender.cases.db import open_database
+    from recommender.server import create_app
+
+    url = f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"
+    db = open_database(url)
+    settings = Settings(data_dir=tmp_path / "data", database_url=url, registry_check_seconds=0)
+    app = create_app(settings, engine=engine, database=db)
+    headers = Service(app=app, client=None, db=db).user("concurrent")
+
+    async def run() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            posts = [
+                client.post(f"{API}/recommendations", json=example(), headers=headers) for _ in range(50)
+            ]
+            return [r.status_code for r in await asyncio.wait_for(asyncio.gather(*posts), timeout=50)]
+
+    try:
+        assert asyncio.run(run()) == [201] * 50
+    finally:
+        db.dispose()

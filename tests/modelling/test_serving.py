@@ -122,6 +122,25 @@ def test_the_bootstrap_refits_do_not_depend_on_the_number_of_processes() -> None
 
 
 @pytest.mark.slow  # trains models
+def test_the_selection_folds_and_the_refit_plan_do_not_depend_on_the_number_of_processes() -> None:
+    """Issue 27: the selection's folds, the point fit and the refits' plan (evidence much smaller
+    than the rows, as for the built-in model) run as tasks on several processes; same model."""
+    from recommender.modelling.tasks import recording
+
+    cohort = simulate(600, seed=4)
+    with recording() as tasks:
+        one = train(cohort, seed=2, n_bootstrap=4, evidence_size=100, n_jobs=1)
+    labels = {label for label, _ in tasks}
+    assert {"select: linear fold", "point fit", "plan: fold", "bootstrap refit"} <= labels
+    two = train(cohort, seed=2, n_bootstrap=4, evidence_size=100, n_jobs=2)
+    a, b = one.serving_arrays(), two.serving_arrays()
+    assert a is not None and b is not None and a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    assert one.version == two.version and one.manifest.bootstrap_C == two.manifest.bootstrap_C
+
+
+@pytest.mark.slow  # trains models
 def test_train_jobs_spreads_the_refits_and_gives_the_same_model(tmp_path, monkeypatch, capsys) -> None:
     """``recommender train --jobs N`` (0 = every core) reaches ``train(n_jobs=…)``; the saved model
     is the same for every N."""
