@@ -189,6 +189,13 @@ def _protected(records: pd.DataFrame, min_cell: int) -> tuple[dict[str, Protecte
             min_cell=min_cell,
             column_totals=["municipality", "typology", "outcomes", "overrides"],
             unpublished=dark + _UNPUBLISHED,
+            # an empty list of reasons says no decision departed; a row shown by name has someone in it
+            public=[] if names["reasons"] else [("reasons", _ROW)],
+            positive=[
+                *(("reasons", ("cell", 0, j)) for j in range(len(names["reasons"]))),
+                *((c, ("row", i, -1)) for c in ("municipality", "typology") for i in range(len(names[c]))),
+                *(("overrides", ("row", i, -1)) for i in range(len(names.get("overrides", [])))),
+            ],
         )
         rated = {
             c for c in shown_to if _entry(out["overrides"], names["overrides"].index(c))["rate"] is not None

@@ -152,6 +152,8 @@ def protect_linked(
     column_totals: Collection[str] = (),
     hide: Collection[Ref] = (),
     unpublished: Collection[Ref] = (),
+    public: Collection[Ref] = (),
+    positive: Collection[Ref] = (),
 ) -> dict[str, Protected]:
     """Protect tables shown together, jointly: every figure of every table counts as shown unless
     hidden, ``links`` tie figures of different tables together, and one attacker's program over them
@@ -159,7 +161,9 @@ def protect_linked(
     figure of another (an exact link with one part). ``unpublished`` figures are never shown: the reader
     knows only that they exist and what the links and tables say about them; they are never chosen as
     a complement, no line with one in it counts as a published equation, and they are not figures the
-    audit protects (the cells they add up are).
+    audit protects (the cells they add up are). ``public`` figures the reader knows whatever is hidden
+    (a list left empty says its total is 0): never hidden, nor is a figure equal to one. ``positive``
+    figures the reader knows to be at least 1 (a row shown by name).
 
     Not followed 9 of 12, with the reasons 4 and 5: alone, the reasons' total 9 would give the followed
     3 back.
@@ -192,7 +196,19 @@ def protect_linked(
     def value(ref: Ref) -> int:
         return probes[ref[0]].value(ref[1])
 
-    hidden = {r for r in positions if 0 < value(r) < min_cell} | set(hide) | dark
+    known = set(public)
+    while True:  # a figure equal to a public one is public
+        more = {
+            r
+            for total, parts in lines
+            if len(parts) == 1
+            for r in (total, *parts)
+            if {total, *parts} & known and r not in known
+        }
+        if not more:
+            break
+        known |= more
+    hidden = ({r for r in positions if 0 < value(r) < min_cell} | set(hide) | dark) - known
     changed = True
     while changed:
         changed = False
@@ -201,9 +217,9 @@ def protect_linked(
             secret = [r for r in members if r in hidden]
             if not secret:
                 continue
-            shown = [r for r in members if r not in hidden]
+            shown = [r for r in members if r not in hidden and r not in known]
             if not shown:
-                continue  # the whole line is hidden
+                continue  # the whole line is hidden or public
             if len(members) == 2:  # two equal figures: hide both
                 hidden.add(shown[0])
                 changed = True
@@ -217,11 +233,11 @@ def protect_linked(
         if changed:
             continue
         # The audit: an attacker's program over everything shown; hide more while it works one out.
-        for pinned in _worked_out(probes, hidden, dark, positions, links, min_cell):
+        for pinned in _worked_out(probes, hidden, dark, positions, links, min_cell, set(positive)):
             near = [r for total, parts in lines if pinned in (total, *parts) for r in (total, *parts)]
             near += [r for link in links if pinned in link.refs() for r in link.refs()]
-            candidates = [r for r in near if r not in hidden]
-            candidates = candidates or [r for r in positions if r not in hidden]
+            candidates = [r for r in near if r not in hidden | known]
+            candidates = candidates or [r for r in positions if r not in hidden | known]
             if candidates:
                 hidden.add(min(candidates, key=lambda r: (value(r) == 0, value(r), r)))
                 changed = True
@@ -241,6 +257,7 @@ def _worked_out(
     positions: Sequence[Ref],
     links: Sequence[Link],
     min_cell: int,
+    positive: set[Ref],
 ) -> list[Ref]:
     """The hidden figures an attacker works out (:func:`recovered`) from every figure shown: for each,
     the smallest and largest whole value of a program over every cell of every table (counts whole and
@@ -275,6 +292,11 @@ def _worked_out(
 
     rows = [expression(r) for r in positions if r not in hidden]
     bounds = [float(probes[r[0]].value(r[1])) for r in positions if r not in hidden]
+    tops = list(bounds)
+    for ref in sorted(positive & hidden):
+        rows.append(expression(ref))
+        bounds.append(1.0)
+        tops.append(np.inf)
     for i, link in enumerate(links):  # whole - parts (- remainder) = 0
         row = sum((expression(w) for w in (link.whole, *link.whole_also)), np.zeros(size))
         row = row - sum((expression(p) for p in link.parts), np.zeros(size))
@@ -282,9 +304,10 @@ def _worked_out(
             row[remainders[i]] = -1
         rows.append(row)
         bounds.append(0.0)
+        tops.append(0.0)
     if not rows:
         return []  # nothing shown: every hidden count may be anything
-    constraint = LinearConstraint(np.array(rows), np.array(bounds), np.array(bounds))
+    constraint = LinearConstraint(np.array(rows), np.array(bounds), np.array(tops))
     whole = np.ones(size)
     out, seen = [], {}
     for ref in sorted(hidden - dark):
