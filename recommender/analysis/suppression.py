@@ -183,8 +183,8 @@ def protect_linked(
         probes[name] = Protected(table, frozenset(), min_cell, name in column_totals)
     lines: list[tuple[Ref, list[Ref]]] = []
     for name, probe in probes.items():
-        for total, parts in _lines(len(probe.cells), len(probe.cells[0]), probe.column_totals):
-            lines.append(((name, total), [(name, p) for p in parts]))
+        for top, below in _lines(len(probe.cells), len(probe.cells[0]), probe.column_totals):
+            lines.append(((name, top), [(name, p) for p in below]))
     lines += [(link.whole, list(link.parts)) for link in links if link.exact and not link.whole_also]
     unknown = sorted({t for link in links for t, _ in link.refs()} - set(probes))
     if unknown:

@@ -69,25 +69,21 @@ def name_hash(name: str) -> str:
 def reserve(session: Session, name: str, now: datetime | None = None) -> Reservation:
     """Count one password check for ``name``, atomically, and say whether it may be made."""
     now = now or utcnow()
-    table = LoginAttempts.__table__
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        insert = postgresql.insert(table)
-    elif dialect == "sqlite":
-        insert = sqlite.insert(table)
-    else:  # pragma: no cover - the service runs on SQLite or PostgreSQL only
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the service runs on these two only
         raise NotImplementedError(f"login lock-out: no atomic upsert for {dialect}")
-    stale = table.c.window_start <= now - WINDOW  # the last window is over: a new one starts now
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(LoginAttempts)
+    stale = LoginAttempts.window_start <= now - WINDOW  # the last window is over: a new one starts now
     statement = (
         insert.values(name_hash=name_hash(name), failures=1, window_start=now)
         .on_conflict_do_update(
-            index_elements=[table.c.name_hash],
+            index_elements=[LoginAttempts.name_hash],
             set_={
-                "failures": case((stale, 1), else_=table.c.failures + 1),
-                "window_start": case((stale, literal(now, UTCDateTime())), else_=table.c.window_start),
+                "failures": case((stale, 1), else_=LoginAttempts.failures + 1),
+                "window_start": case((stale, literal(now, UTCDateTime())), else_=LoginAttempts.window_start),
             },
         )
-        .returning(table.c.failures, table.c.window_start)
+        .returning(LoginAttempts.failures, LoginAttempts.window_start)
     )
     number, start = session.execute(statement).one()
     return Reservation(int(number), start + WINDOW)
