@@ -18,11 +18,13 @@ empty until decided / closed) and the intake records, and gives:
   to which typology.
 
 No figure lets a count under ``min_cell`` citizens (default 5) be read or worked out
-(:mod:`recommender.analysis.suppression`): the follow table (municipality or typology × followed / not
-followed, with the overall figures as its totals), the departure reasons (whose total is the not-followed
-count), the outcomes of closed cases and the low-evidence share are each protected by primary and
-complementary suppression; a hidden count is ``".."``, a hidden share ``null`` with ``"suppressed": true``,
-and a share is shown only when it gives no hidden count back.
+(:mod:`recommender.analysis.suppression`): the follow tables (municipality or typology × followed / not
+followed, with the overall figures as their totals), the departure reasons (whose total is the
+not-followed count), the outcomes of closed cases (at most the followed and not-followed counts), the
+counts, the low-evidence share and the override tables are protected **together**, as one system with
+the totals they share (:func:`_protected`), so a figure hidden in one table cannot be worked out from
+another; a hidden count is ``".."``, a hidden share ``null`` with ``"suppressed": true``, and a share is
+shown only when it gives no hidden count back.
 
 >>> import pandas as pd
 >>> rows = pd.DataFrame({"municipality": ["Aarhus"] * 12, "typology": ["flexible"] * 12,

@@ -11,17 +11,22 @@ totals and grand total:
    and the hidden members of every line that has any add up to at least ``min_cell``. The complement
    chosen is the line's smallest shown count above zero (a total only when no cell is left), so little
    is hidden;
-3. an **audit**: the attacker's own linear program (every figure shown, counts whole and ≥ 0) looks
-   for a hidden figure it can pin down exactly; while it finds one, one more figure in its line is
-   hidden.
+3. an **audit**: the attacker's own integer program (every figure shown, counts whole and ≥ 0) looks
+   for a hidden figure it can work out (:func:`recovered`); while it finds one, one more figure in its
+   line is hidden.
 
 Every hidden figure is shown with the one mark :data:`HIDDEN` (``".."``, Danmarks Statistik's mark for a
 figure withheld for confidentiality): a different mark for primary and complementary cells would tell
 that a complement is 0 or at least ``min_cell`` and could give the primary back.
 
-A hidden count then has at least two values that agree with every figure shown (rows, columns and totals
-are a transportation table, so the bounds a linear program finds are whole numbers and reached), and
-the hidden part of every line is at least ``min_cell`` citizens. A rate ``k/n`` is shown only when its
+Tables shown together are protected together by :func:`protect_linked`: the same steps over all of
+them, with :class:`Link` tying figures of different tables (equal, adding up, or at most another), and
+the audit's program over every figure of every table. A hidden figure counts as worked out when the
+program narrows it to an interval shorter than a small count's range (:func:`recovered`).
+
+A hidden count then has values that agree with every figure shown at least ``min_cell - 2`` apart (and
+never one value only: the program is solved in whole numbers), and the hidden part of every line is at
+least ``min_cell`` citizens. A rate ``k/n`` is shown only when its
 count ``k`` and its complement ``n - k`` are both shown (:func:`rate`).
 
 >>> t = protect([[8, 0, 4, 6]], min_cell=5)
