@@ -26,71 +26,95 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from recommender.analysis.monitoring import monitoring_report
 from recommender.analysis.suppression import HIDDEN, recovered
-from recommender.vocab import OUTCOME
+from recommender.vocab import OUTCOME, TYPOLOGY
 
 OPEN = "open"
 
 
 def attack(report: dict) -> dict[str, tuple[float, float]]:
-    """``{figure: (low, high)}`` for every hidden figure of ``report``'s follow, reason and
-    outcome tables (all decided, no override columns)."""
+    """``{figure: (low, high)}`` for every hidden figure of ``report``'s follow, reason, outcome and
+    override tables and counts. The unknowns are the decided citizens by municipality (m), the rules'
+    typology (q), the typology in use (t), followed (f), reason (r) and outcome or open (o); the
+    undecided recommendations by q and t; and how many of those are closed."""
     follow = report["follow_rate"]
     municipalities, typologies = sorted(follow["by_municipality"]), sorted(follow["by_typology"])
     reasons = sorted(report["departure_reasons"])
-    outcomes = [*OUTCOME.codes, OPEN]
+    overrides = report.get("typology_overrides")
+    rules = sorted(overrides["by_typology"]) if overrides else None
     cells = [
-        (m, t, f, r, o)
+        {"d": True, "m": m, "q": t if rules is None else q, "t": t, "f": f, "r": r, "o": o}
         for m, t in itertools.product(municipalities, typologies)
+        for q in ([t] if rules is None else rules)
         for f, r in [(True, None), *((False, r) for r in reasons)]
-        for o in outcomes
+        for o in [*OUTCOME.codes, OPEN]
     ]
+    if rules is None:
+        cells.append({"d": False, "q": None, "t": None})
+    else:
+        cells += [{"d": False, "q": q, "t": t} for q in rules for t in TYPOLOGY.codes]
 
-    def where(**want) -> np.ndarray:
-        """The unknowns a figure adds up (keys m, t, f, r, o as in ``cells``)."""
-        named = [dict(zip("mtfro", c)) for c in cells]
-        return np.array([all(c[k] == v for k, v in want.items()) for c in named] + [0, 0], dtype=float)
+    def where(test=lambda c: True, **want) -> np.ndarray:
+        """The unknowns a figure adds up; the last unknown is the closed undecided ones."""
+        hits = [
+            c["d"] in (True, False) and all(c.get(k) == v for k, v in want.items()) and test(c) for c in cells
+        ]
+        return np.array([*hits, 0], dtype=float)
 
     def closed(**want) -> np.ndarray:
-        return where(**want) * np.array([c[4] != OPEN for c in cells] + [0, 0], dtype=float)
+        return where(lambda c: c["d"] and c["o"] != OPEN, **want)
 
-    # two more unknowns: the recommendations not decided, and those of them closed
-    undecided, closed_undecided = np.eye(len(cells) + 2)[-2:]
-    decided = np.append(np.ones(len(cells)), [0, 0])
-
+    closed_undecided = np.eye(len(cells) + 1)[-1]
+    everyone, decided, undecided = where(), where(d=True), where(d=False)
     figures: dict[str, tuple[np.ndarray, object]] = {
-        "recommendations": (decided + undecided, report["counts"]["recommendations"]),
+        "recommendations": (everyone, report["counts"]["recommendations"]),
         "decisions": (decided, report["counts"]["decisions"]),
         "closures": (closed() + closed_undecided, report["counts"]["closures"]),
         "n_decisions": (decided, follow["n_decisions"]),
-        "n_followed": (where(f=True), follow["n_followed"]),
+        "n_followed": (where(d=True, f=True), follow["n_followed"]),
     }
     for key, column, names in (("by_municipality", "m", municipalities), ("by_typology", "t", typologies)):
         for g in names:
             entry = follow[key][g]
-            figures[f"{key}.{g}.n"] = (where(**{column: g}), entry["n"])
+            figures[f"{key}.{g}.n"] = (where(d=True, **{column: g}), entry["n"])
             k = round(entry["rate"] * entry["n"]) if entry["rate"] is not None else HIDDEN
-            figures[f"{key}.{g}.followed"] = (where(**{column: g, "f": True}), k)
+            figures[f"{key}.{g}.followed"] = (where(d=True, f=True, **{column: g}), k)
     for r in reasons:
-        figures[f"reason.{r}"] = (where(f=False, r=r), report["departure_reasons"][r])
+        figures[f"reason.{r}"] = (where(d=True, f=False, r=r), report["departure_reasons"][r])
     for name, flag in (("followed", True), ("not_followed", False)):
         entry = report["outcomes_by_followed"][name]
         figures[f"outcomes.{name}.n"] = (closed(f=flag), entry["n"])
         for o in OUTCOME.codes:
             shown = 0 if entry["n"] == 0 else entry.get("outcomes", {}).get(o, HIDDEN)
-            figures[f"outcomes.{name}.{o}"] = (where(f=flag, o=o), shown)
+            figures[f"outcomes.{name}.{o}"] = (where(d=True, f=flag, o=o), shown)
+    if overrides:
+        changed = lambda c: c["q"] != c["t"]  # noqa: E731
+        figures["overrides.n"] = (everyone, overrides["n"])
+        k = round(overrides["overall"] * overrides["n"]) if overrides["overall"] is not None else HIDDEN
+        figures["overrides.changed"] = (where(changed), k)
+        for q, entry in overrides["by_typology"].items():
+            figures[f"overrides.{q}.n"] = (where(q=q), entry["n"])
+            k = round(entry["rate"] * entry["n"]) if entry["rate"] is not None else HIDDEN
+            figures[f"overrides.{q}.changed"] = (where(changed, q=q), k)
+            if entry["rate"] is not None and k:
+                for t in TYPOLOGY.codes:
+                    if t != q:
+                        figures[f"overrides.{q}.to.{t}"] = (where(q=q, t=t), entry["to"].get(t, 0))
     if all(v == HIDDEN for _, v in figures.values()):
         return {name: (0, np.inf) for name in figures}
     shown = [(a, float(v)) for a, v in figures.values() if v != HIDDEN]
     n_exact = len(shown)
     shown.append((undecided - closed_undecided, None))  # closed_undecided <= undecided
     # a row shown by name has someone in it
-    shown += [(where(m=g), 1.0) for g in municipalities] + [(where(t=g), 1.0) for g in typologies]
-    shown += [(where(f=False, r=r), 1.0) for r in reasons]
+    shown += [(where(d=True, m=g), 1.0) for g in municipalities] + [
+        (where(d=True, t=g), 1.0) for g in typologies
+    ]
+    shown += [(where(d=True, f=False, r=r), 1.0) for r in reasons]
+    shown += [(where(q=q), 1.0) for q in rules or []]
     rows = np.array([a for a, _ in shown])
     low_values = np.array([0.0 if v is None else v for _, v in shown])
     high_values = np.array([np.inf if v is None or k >= n_exact else v for k, (_, v) in enumerate(shown)])
     constraint = LinearConstraint(rows, low_values, high_values)
-    whole = np.ones(len(cells) + 2)
+    whole = np.ones(len(cells) + 1)
     out = {}
     for name, (a, v) in figures.items():
         if v != HIDDEN:
@@ -205,3 +229,42 @@ def test_the_cohort_export_total_gives_no_hidden_row_back() -> None:
     assert HIDDEN in rows_shown
     if total != HIDDEN:  # one hidden row total beside a shown total would give it back
         assert rows_shown.count(HIDDEN) >= 2
+
+
+def override_rows(people: list[tuple]) -> pd.DataFrame:
+    """Monitor rows from (municipality, rules' typology, adviser's typology or None, decided, followed,
+    reason, outcome)."""
+    return pd.DataFrame(
+        {
+            "municipality": [p[0] for p in people],
+            "typology": [p[2] or p[1] for p in people],
+            "top_offer": ["internship"] * len(people),
+            "low_evidence": [False] * len(people),
+            "decided": [p[3] for p in people],
+            "followed": [p[3] and p[4] for p in people],
+            "reason": [p[5] if p[3] and not p[4] else None for p in people],
+            "outcome": [p[6] for p in people],
+            "typology_rules": [p[1] for p in people],
+            "typology_adviser": [p[2] for p in people],
+        }
+    )
+
+
+overridden = st.tuples(
+    st.sampled_from(["Aarhus", "Vejle"]),
+    st.sampled_from(["flexible", "uncertain"]),
+    st.one_of(st.none(), st.none(), st.sampled_from(["flexible", "no_goal"])),
+    st.booleans() | st.just(True),
+    st.booleans(),
+    st.sampled_from(["other", "not_available"]),
+    st.one_of(st.none(), st.sampled_from(list(OUTCOME.codes))),
+)
+
+
+@given(st.lists(overridden, min_size=1, max_size=30))
+@settings(max_examples=15, deadline=None)
+def test_nothing_hidden_comes_back_with_the_override_tables(crowd) -> None:
+    """The override table (over every recommendation) and the typologies changed to are tied to the
+    follow table by typology (a decision's typology is the one it ended with) and to the counts."""
+    report = monitoring_report(override_rows(crowd), [], reference=None)
+    assert not worked_out(report), crowd
