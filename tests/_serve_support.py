@@ -88,18 +88,39 @@ def _cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
 
 
 @contextmanager
-def serve(tmp: Path, *, open_files: int | None = None, workers: int = 1) -> Iterator[Served]:
+def serve(
+    tmp: Path,
+    *,
+    open_files: int | None = None,
+    workers: int = 1,
+    database_url: str | None = None,
+    add_adviser: bool = True,
+) -> Iterator[Served]:
     """``recommender serve`` on a fresh SQLite database with one adviser and her token; stopped after.
 
-    ``open_files`` lowers the server's soft limit on open files (``RLIMIT_NOFILE``)."""
+    ``open_files`` lowers the server's soft limit on open files (``RLIMIT_NOFILE``). ``database_url``
+    serves another database (with ``add_adviser=False``: one another server already set up; the token
+    is then empty)."""
     env = {
         **os.environ,
         "RECOMMENDER_DATA_DIR": str(tmp / "data"),
-        "RECOMMENDER_DATABASE_URL": f"sqlite:///{tmp / 'service.sqlite3'}",
+        "RECOMMENDER_DATABASE_URL": database_url or f"sqlite:///{tmp / 'service.sqlite3'}",
     }
     env.pop("RECOMMENDER_CONFIG", None)
-    _cli(env, "users", "add", ADVISER, "--role", "adviser", "--municipality", "Aarhus", stdin=PASSWORD + "\n")
-    token = _cli(env, "tokens", "issue", ADVISER).strip()
+    token = ""
+    if add_adviser:
+        _cli(
+            env,
+            "users",
+            "add",
+            ADVISER,
+            "--role",
+            "adviser",
+            "--municipality",
+            "Aarhus",
+            stdin=PASSWORD + "\n",
+        )
+        token = _cli(env, "tokens", "issue", ADVISER).strip()
     port = free_port()
     log = tmp / f"serve-{port}.log"
 

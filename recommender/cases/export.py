@@ -15,7 +15,8 @@ something shaped like a CPR number), never the case system's id; a citizen with 
 appears as two rows with two ids, as a cohort file needs one id per case. Where the export
 aggregates, no cell under ``min_cell`` citizens is written: a municipality with fewer closed cases
 than ``min_cell`` in the export is written as ``other`` (the model pools such municipalities anyway),
-and the summary (:func:`summary_lines`) shows small cells as ``<min_cell``. :func:`export_cohort`
+and the summary (:func:`summary_lines`, with :func:`summary_total` beside it) hides small cells and
+their complements as ``..``. :func:`export_cohort`
 writes the file with :func:`recommender.cohort.write_cohort` (validated, atomic).
 """
 
@@ -30,6 +31,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recommender.analysis.suppression import Protected
 from recommender.cases.tables import Closure, RecommendationRow
 from recommender.errors import RecommenderError
 from recommender.vocab import FIELDS, OUTCOME
@@ -41,6 +43,7 @@ __all__ = [
     "closed_cases",
     "export_cohort",
     "summary_lines",
+    "summary_total",
 ]
 
 DEFAULT_MIN_CELL = 5
@@ -144,28 +147,54 @@ def export_cohort(
     return cases
 
 
+def _summary(cases: ClosedCases, min_cell: int) -> tuple[pd.DataFrame, Protected, Protected]:
+    """The municipality x outcome table and, protected with it, the number of cases (shown beside it:
+    the row totals add up to it)."""
+    from recommender.analysis.suppression import Link, protect_linked
+
+    table = pd.crosstab(cases.frame["municipality"], cases.frame["outcome"]).reindex(
+        columns=list(OUTCOME.codes), fill_value=0
+    )
+    cells = table.to_numpy(dtype=int).tolist() or [[0] * len(OUTCOME.codes)]
+    rows = tuple(("summary", ("row", i, -1)) for i in range(len(cells)))
+    shown = protect_linked(
+        {"summary": cells, "cases": [[len(cases.frame)]]},
+        [Link(("cases", ("cell", 0, 0)), rows)],
+        min_cell=min_cell,
+    )
+    return table, shown["summary"], shown["cases"]
+
+
 def summary_lines(cases: ClosedCases, min_cell: int = DEFAULT_MIN_CELL) -> list[str]:
     """Closed cases per municipality and outcome with each municipality's total; protected by
-    complementary suppression (:func:`recommender.analysis.suppression.protect`), so no total gives a
-    hidden cell back: a hidden figure is ``..``.
+    complementary suppression together with the number of cases (:func:`summary_total`;
+    :func:`recommender.analysis.suppression.protect_linked`), so no total gives a hidden cell back: a
+    hidden figure is ``..``.
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"municipality": ["Aarhus"] * 6, "outcome": ["job"] * 5 + ["other"]})
     >>> summary_lines(ClosedCases(frame, pd.Series(dtype=object), ()))[1].split()
     ['Aarhus', '6', '..', '0', '0', '..']
     """
-    from recommender.analysis.suppression import protect
-
     lines = [f"{'kommune/municipality':<22}{'i alt/all':>10}" + "".join(f"{o:>12}" for o in OUTCOME.codes)]
-    table = pd.crosstab(cases.frame["municipality"], cases.frame["outcome"]).reindex(
-        columns=list(OUTCOME.codes), fill_value=0
-    )
-    if table.empty:
-        return lines
-    shown = protect(table.to_numpy(dtype=int).tolist(), min_cell=min_cell)
+    table, shown, _ = _summary(cases, min_cell)
     for i, municipality in enumerate(table.index):
         lines.append(
             f"{str(municipality):<22}{shown.show(('row', i, -1))!s:>10}"
             + "".join(f"{shown.show(('cell', i, j))!s:>12}" for j in range(len(OUTCOME.codes)))
         )
     return lines
+
+
+def summary_total(cases: ClosedCases, min_cell: int = DEFAULT_MIN_CELL) -> int | str:
+    """The number of closed cases as shown beside :func:`summary_lines` (``..`` when it would give a
+    hidden figure back, or is itself under ``min_cell``): Aarhus 6 and Vejle 3 all in work show 9 and
+    hide both municipalities.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"municipality": ["Aarhus"] * 6 + ["Vejle"] * 3, "outcome": ["job"] * 9})
+    >>> summary_total(ClosedCases(frame, pd.Series(dtype=object), ())), summary_total(
+    ...     ClosedCases(frame[:3], pd.Series(dtype=object), ()))
+    (9, '..')
+    """
+    return _summary(cases, min_cell)[2].show(("cell", 0, 0))

@@ -56,22 +56,35 @@ def _low_evidence(contract: dict[str, Any]) -> bool:
     return any(o.get("offer") == top and o.get("support") == "low" for o in contract.get("offers", []))
 
 
-def _offpolicy(session: Session, since: date | None, min_cell: int) -> dict[str, Any]:
+def _offpolicy(session: Session, since: date | None, min_cell: int, closures: int | str) -> dict[str, Any]:
+    """The off-policy estimate, its counts protected with the report's: without ``since`` its cases are
+    every closure, so it shows the report's (protected) closure count ``closures``; a count of cases
+    that received the advised offer, or did not, under ``min_cell`` is hidden with its share."""
     from recommender.analysis.offpolicy import offpolicy_value
+    from recommender.analysis.suppression import HIDDEN
     from recommender.cases.export import closed_cases
 
     cases = closed_cases(session, since=since, min_cell=min_cell)
-    if len(cases.frame) < MIN_OFFPOLICY:
+    n = len(cases.frame)
+    shown_n = closures if since is None else (HIDDEN if 0 < n < min_cell else n)
+    if n < MIN_OFFPOLICY:
         return {
             "status": "not_enough_data",
-            "n_cases": len(cases.frame),
-            "message_da": f"for få afsluttede forløb ({len(cases.frame)}; kræver {MIN_OFFPOLICY})",
+            "n_cases": shown_n,
+            "message_da": f"for få afsluttede forløb ({shown_n}; kræver {MIN_OFFPOLICY})",
         }
     try:
         result = offpolicy_value(cases.frame, cases.advised, n_bootstrap=200)
     except RecommenderError as exc:
-        return {"status": "not_estimable", "n_cases": len(cases.frame), "message_da": str(exc)}
-    return result.to_dict()
+        return {"status": "not_estimable", "n_cases": shown_n, "message_da": str(exc)}
+    out = result.to_dict()
+    k = result.overlap.n_followed
+    out["n_cases"] = shown_n
+    out["message_da"] = out["message_da"].replace(f"af {n}, ", f"af {shown_n}, ")
+    if 0 < k < min_cell or 0 < n - k < min_cell:
+        out["overlap"].update(n_followed=HIDDEN, share_followed=None)
+        out["message_da"] = out["message_da"].replace(f", {k} forløb", f", {HIDDEN} forløb")
+    return out
 
 
 def monitor(
@@ -131,5 +144,9 @@ def monitor(
         min_cell=min_cell,
     )
     report["since"] = since.isoformat() if since else None
-    report["offpolicy"] = _offpolicy(session, since, min_cell) if offpolicy else {"status": "not_requested"}
+    report["offpolicy"] = (
+        _offpolicy(session, since, min_cell, report["counts"]["closures"])
+        if offpolicy
+        else {"status": "not_requested"}
+    )
     return _finite(report)

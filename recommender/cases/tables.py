@@ -40,6 +40,7 @@ __all__ = [
     "ChampionEvent",
     "Closure",
     "Decision",
+    "LoginAttempts",
     "RecommendationRow",
     "RegisteredModel",
     "Token",
@@ -184,6 +185,19 @@ class AuditEvent(Base):
     rules_version: Mapped[str | None] = mapped_column(String(128))
     input_hash: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+class LoginAttempts(Base):
+    """The password checks made for one login name in the current lock-out window (issue 28, migration
+    0006): reserved atomically before the check, so every worker on every machine sharing the database
+    counts in one place; a successful login deletes the row. ``name_hash`` is a SHA-256 of the name, so
+    the table holds no login names."""
+
+    __tablename__ = "login_attempts"
+
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RegisteredModel(Base):

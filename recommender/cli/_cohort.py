@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from recommender.cases import audit
-    from recommender.cases.export import export_cohort, summary_lines
+    from recommender.cases.export import export_cohort, summary_lines, summary_total
 
     db = open_from_args(args)
     try:
@@ -76,5 +76,6 @@ def run_export(args: argparse.Namespace) -> int:
         if cases.pooled
         else ""
     )
-    print(f"{len(cases.frame)} afsluttede forløb / closed cases → {args.out}{pooled}", file=sys.stderr)
+    total = summary_total(cases, args.min_cell)
+    print(f"{total} afsluttede forløb / closed cases → {args.out}{pooled}", file=sys.stderr)
     return 0

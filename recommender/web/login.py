@@ -1,11 +1,11 @@
 """Login, logout and the language switch.
 
 A login checks the password with :func:`recommender.cases.accounts.verify_password` (Argon2id) and
-records ``login.ok`` or ``login.failed`` in the audit trail. The audit trail also counts: after
-:data:`MAX_FAILURES` failed logins for one user name within :data:`WINDOW` (since her last successful
-login), that name is locked until the oldest of those failures is :data:`WINDOW` old; the password is
-then not even checked (``login.locked`` is recorded). No extra table, and the count holds across
-worker processes and restarts.
+records ``login.ok`` or ``login.failed`` in the audit trail. Before the check, the check is counted for
+the account's name in the database, atomically (:mod:`recommender.cases.lockout`): of the checks in
+one :data:`WINDOW` only the first :data:`MAX_FAILURES` are made, whichever worker process or machine
+serves them; the name is then locked until the window ends, the password is not even checked, and
+``login.locked`` is recorded. A successful login starts the count again.
 
 The password check (Argon2id: about a core and 64 MiB for a fraction of a second) and its database
 calls run in a worker thread, never on the event loop, so a flood of logins does not stop other
@@ -16,24 +16,18 @@ requests (issue 28). At most :data:`LOGIN_WORKERS` logins are checked at once in
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import hashlib
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from recommender.api.deps import DbSession
-from recommender.cases import accounts, audit
-from recommender.cases.tables import AuditEvent, User, utcnow
+from recommender.cases import accounts, audit, lockout
+from recommender.cases.lockout import MAX_FAILURES, WINDOW, locked_until
+from recommender.cases.tables import User, utcnow
 from recommender.text import has_cpr
 from recommender.web.pages import WEB_ROLES, home, page, redirect
 from recommender.web.session import check_csrf, read_form, session_key, start_session
@@ -51,8 +45,6 @@ __all__ = [
 ]
 
 router = APIRouter(include_in_schema=False)
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
 LOGIN_WORKERS = 1  # one core for password checks; the other serves everything else
 LOGIN_QUEUE = 16
 
@@ -60,27 +52,6 @@ LOGIN_QUEUE = 16
 def _resource(name: str) -> str:
     """The audit resource for a login name (a CPR-shaped name typed by mistake is never stored)."""
     return "user:<skjult/hidden>" if has_cpr(name) else f"user:{name[:64]}"
-
-
-def locked_until(session: Session, name: str, now: datetime | None = None) -> datetime | None:
-    """When the lock on ``name`` ends, or ``None`` when it may try to log in."""
-    now = now or utcnow()
-    resource = _resource(name)
-    last_ok = session.scalar(
-        select(func.max(AuditEvent.at)).where(
-            AuditEvent.action == "login.ok", AuditEvent.resource == resource
-        )
-    )
-    start = now - WINDOW if last_ok is None else max(now - WINDOW, last_ok)
-    failures = session.scalars(
-        select(AuditEvent.at)
-        .where(AuditEvent.action == "login.failed", AuditEvent.resource == resource, AuditEvent.at > start)
-        .order_by(AuditEvent.at.desc())
-        .limit(MAX_FAILURES)
-    ).all()
-    if len(failures) < MAX_FAILURES:
-        return None
-    return min(failures) + WINDOW
 
 
 def safe_next(target: str | None) -> str:
@@ -118,46 +89,28 @@ class _Gate:
     waiting = 0
 
 
-@contextmanager
-def _one_check_per_name(data_dir: Path, name: str) -> Iterator[None]:
-    """An exclusive lock (``fcntl``) shared by every worker process on this machine, for one of 64
-    buckets of user names: the lock-out count, the password check and the audit row of one name happen
-    one after another, so ``--workers N`` cannot give one extra guess each (issue 28)."""
-    folder = Path(data_dir) / "locks"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    bucket = int(hashlib.sha256(name.casefold().encode("utf-8", "surrogatepass")).hexdigest(), 16) % 64
-    with open(folder / f"login-{bucket:02d}.lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _check_login(db, data_dir: Path, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
-    """The lock-out check, the password check and the audit event (in a worker thread), one name at a
-    time across processes. The database is held only for the two short transactions around the hash,
-    never while it is computed."""
-    with _one_check_per_name(data_dir, name):
-        return _checked(db, name, password)
-
-
-def _checked(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
+def _check_login(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyped-def]
+    """The lock-out count, the password check and the audit event (in a worker thread). The check is
+    counted in the database before it is made (:func:`recommender.cases.lockout.reserve`), so parallel
+    guesses on any number of processes and machines get :data:`MAX_FAILURES` checks in all. The
+    database is held only for the two short transactions around the hash, never while it is computed."""
     with db.session() as session:
-        until = locked_until(session, name)
-        if until is not None:
-            audit.record(
-                session,
-                "login.locked",
-                status=429,
-                actor=None,
-                resource=_resource(name),
-                detail="web login refused: too many failures",
-            )
-            return _Outcome(429, minutes=max(1, math.ceil((until - utcnow()).total_seconds() / 60)))
         found = session.scalar(select(User).where(User.name == name)) if name and password else None
         user_id = found.id if found is not None and found.active else None
         stored = found.password_hash if user_id is not None else None  # type: ignore[union-attr]
+        if user_id is not None:  # an account: this check counts (a made-up name adds no row)
+            reservation = lockout.reserve(session, name)
+            if not reservation.allowed:
+                audit.record(
+                    session,
+                    "login.locked",
+                    status=429,
+                    actor=None,
+                    resource=_resource(name),
+                    detail="web login refused: too many failures",
+                )
+                seconds = (reservation.until - utcnow()).total_seconds()
+                return _Outcome(429, minutes=max(1, math.ceil(seconds / 60)))
     ok = accounts.password_matches(stored, password) if name and password else False
     with db.session() as session:
         user = session.get(User, user_id) if ok and user_id is not None else None
@@ -177,6 +130,7 @@ def _checked(db, name: str, password: str) -> _Outcome:  # type: ignore[no-untyp
                 detail="web login: not an adviser or analyst",
             )
             return _Outcome(403, role=user.role)
+        lockout.reset(session, name)
         audit.record(session, "login.ok", status=200, user=user, resource=_resource(name), detail="web login")
         return _Outcome(200, user.id, user.role)
 
@@ -202,9 +156,7 @@ async def login(request: Request) -> Response:
     try:
         assert _Gate.slots is not None
         async with _Gate.slots:
-            outcome = await asyncio.to_thread(
-                _check_login, request.app.state.db, request.app.state.settings.data_dir, name, password
-            )
+            outcome = await asyncio.to_thread(_check_login, request.app.state.db, name, password)
     finally:
         _Gate.waiting -= 1
     if outcome.status == 429:

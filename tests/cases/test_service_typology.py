@@ -59,7 +59,9 @@ def test_migration_0004_upgrades_a_database_of_the_current_release_keeping_its_r
             },
         )
     upgrade(engine_, "head")
-    assert current_revision(engine_) == head_revision()
+    assert (
+        current_revision(engine_) == head_revision() == "0006"
+    )  # issue 28: 0005 public ids, 0006 login_attempts
     with engine_.connect() as conn:
         row = conn.execute(
             text(
