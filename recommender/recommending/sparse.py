@@ -154,6 +154,11 @@ def _mapped(rows: pd.DataFrame, field: str, counts: Mapping[str, float]) -> np.n
     return column.map(known).to_numpy(dtype=float)
 
 
+def _about(n: float, minimum: int) -> int:
+    """``n`` rounded, but below ``minimum`` (9.6 of a minimum of 10 reads "ca. 9", not "ca. 10")."""
+    return max(0, min(round(n), minimum - 1))
+
+
 def sparse_warning(
     fields: tuple[tuple[str, float], ...],
     record: Mapping[str, object],
@@ -176,14 +181,16 @@ def sparse_warning(
         da.append(
             "få tidligere borgere svarede som denne borger på "
             + "; ".join(
-                f"{FIELDS[f].da}: {value_label(f, record.get(f))} (ca. {round(n)})" for f, n in fields
+                f"{FIELDS[f].da}: {value_label(f, record.get(f))} (ca. {_about(n, minimum)})"
+                for f, n in fields
             )
             + f" – færre end {minimum}."
         )
         en.append(
             "few earlier citizens answered as this citizen did on "
             + "; ".join(
-                f"{FIELDS[f].en}: {value_label(f, record.get(f), 'en')} (about {round(n)})" for f, n in fields
+                f"{FIELDS[f].en}: {value_label(f, record.get(f), 'en')} (about {_about(n, minimum)})"
+                for f, n in fields
             )
             + f" – fewer than {minimum}."
         )
@@ -192,7 +199,7 @@ def sparse_warning(
             "få tidligere borgere med svaret "
             + "; ".join(
                 f"«{value_label(f, record.get(f))}» på «{FIELDS[f].da}» fik «{OFFER.label(o, 'da')}» "
-                f"(ca. {round(n)})"
+                f"(ca. {_about(n, minimum)})"
                 for f, o, n in combinations
             )
             + f" – færre end {minimum}."
@@ -201,7 +208,7 @@ def sparse_warning(
             "few earlier citizens who answered "
             + "; ".join(
                 f"«{value_label(f, record.get(f), 'en')}» to «{FIELDS[f].en}» had «{OFFER.label(o, 'en')}» "
-                f"(about {round(n)})"
+                f"(about {_about(n, minimum)})"
                 for f, o, n in combinations
             )
             + f" – fewer than {minimum}."
