@@ -19,6 +19,7 @@ from recommender.analysis.suggestion import order_figures, random_intake
 from recommender.errors import RecommenderError
 from recommender.model import load_model, train
 from recommender.modelling.estimates import OfferEstimates, Reason
+from recommender.recommending.certainty import NAMED_P_BEST
 from recommender.recommending.directions import (
     against_report,
     field_directions,
@@ -26,11 +27,13 @@ from recommender.recommending.directions import (
 )
 from recommender.recommending.evidence import shrink_estimates
 from recommender.recommending.screen import render
+from recommender.recommending.sparse import combination_counts, sparse_fields, thin_combinations
 from recommender.synth import generate_cohort
 from recommender.typology import load_rules
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OFFER
 
 ROOT = Path(__file__).resolve().parents[2]
+CASE_COLUMNS = ("offer", "outcome", "duration_days", "enrolled_on", "closed_on")
 DEMO = "Demonstrationsmodel: trænet på syntetiske data, ikke på rigtige forløb"
 
 
@@ -252,7 +255,80 @@ def test_an_answer_few_earlier_citizens_gave_warns_and_is_never_clear() -> None:
         assert rec.verdict_message is not None and rec.verdict_message.da.startswith("Ingen klar forskel")
         lines = render(rec).splitlines()
         assert lines[4].startswith("Advarsel: Tynde data"), lines[:6]
-    assert not any(w.code == "sparse_data" for w in recommend(dict(STANDARD)).warnings)
+    # the standard citizen's single answers are all common (its combinations are not: see below)
+    assert sparse_fields(dict(STANDARD), load_model(), load_rules().sparse_data_min) == ()
+
+
+# Issue 24 (combinations): the standard citizen searches broadly (searches_broadly = yes), a common
+# answer, but few of the earlier citizens who received internship or counselling had given it.
+BROAD = "«ja» på «søger bredt ift. alle rimelige job» fik «virksomhedspraktik»"
+
+
+def test_a_common_answer_with_an_offer_few_such_citizens_had_warns_and_is_never_clear() -> None:
+    model, minimum = load_model(), load_rules().sparse_data_min
+    record = dict(STANDARD)
+    assert sparse_fields(record, model, minimum) == ()
+    rec = recommend(record)
+    warning = next(w for w in rec.warnings if w.code == "sparse_data")
+    assert warning.da.startswith("Tynde data: få tidligere borgere med svaret ") and BROAD in warning.da
+    assert "færre end 10" in warning.da and "svarede som denne borger på" not in warning.da
+    assert "«yes» to «searches broadly" in warning.en and "had «internship»" in warning.en
+    assert rec.verdict is not None and rec.verdict.distinguishable is False
+    assert rec.verdict_message is not None and rec.verdict_message.da.startswith("Ingen klar forskel")
+    assert set(rec.verdict.indistinct) >= {
+        o for o in OFFER.codes if f"fik «{OFFER.label(o, 'da')}»" in warning.da
+    }
+    assert render(rec).splitlines()[4].startswith(f"Advarsel: {warning.da[:40]}")
+    # the number named is the training cohort's: the answer's share among the offer's recipients times
+    # the offer's recipients on the real scale (about 58 of the 219 citizens with an offer)
+    frame = generate_cohort(20_000, seed=500).frame
+    had = frame[frame["offer"].astype(str) == "internship"]
+    expected = (
+        had["searches_broadly"].astype(str).eq("yes").mean() * model.manifest.offer_evidence["internship"]
+    )
+    named = dict(((f, o), n) for f, o, n in thin_combinations(record, model, minimum, ["internship"]))
+    assert (
+        named[("searches_broadly", "internship")] == pytest.approx(expected, abs=1e-6) and expected < minimum
+    )
+    assert f"(ca. {round(expected)})" in warning.da
+    # only the offers the verdict is about are checked: an offer no draw puts first is not named
+    about = [o.offer for o in rec.offers if o.advised and (o.rank == 1 or o.p_best >= NAMED_P_BEST)]
+    assert all(o in about for _, o, _ in thin_combinations(record, model, minimum, about))
+    for o in set(OFFER.codes) - set(about):
+        assert f"fik «{OFFER.label(o, 'da')}»" not in warning.da
+
+
+@pytest.fixture(scope="module")
+def without_offer_profile(tmp_path_factory) -> object:
+    """The built-in model written to a file without the manifest's offer_profile (as before issue 24's
+    combinations), checksums recomputed."""
+    import hashlib
+
+    from recommender.model import save_model
+    from recommender.modelling import persist
+
+    path = save_model(load_model(), tmp_path_factory.mktemp("old") / "model.p500")
+    line, _digest, payload = path.read_bytes()[len(persist.MAGIC) :].split(b"\n", 2)
+    manifest = json.loads(line)
+    del manifest["offer_profile"]
+    new = json.dumps(manifest, sort_keys=True).encode()
+    path.write_bytes(persist.MAGIC + new + b"\n" + hashlib.sha256(new).hexdigest().encode() + b"\n" + payload)
+    return load_model(path)
+
+
+def test_a_model_file_without_the_offer_profile_loads_and_is_not_checked_for_combinations(
+    without_offer_profile,
+) -> None:
+    old = without_offer_profile
+    assert old.manifest.offer_profile is None and old.manifest.intake_profile is not None
+    assert combination_counts(old) == {} and thin_combinations(dict(STANDARD), old, 10, OFFER.codes) == ()
+    rec = recommend(dict(STANDARD), model=old)
+    assert not any(w.code == "sparse_data" for w in rec.warnings)
+    assert rec.verdict is not None and rec.verdict.distinguishable is True  # as before the combinations
+    # single answers are still checked
+    thin = recommend(dict(STANDARD, wants_employment="no"), model=old)
+    warning = next(w for w in thin.warnings if w.code == "sparse_data")
+    assert "svarede som denne borger på" in warning.da and "fik «" not in warning.da
 
 
 def test_the_threshold_is_the_rules_file_s(tmp_path) -> None:
@@ -268,7 +344,7 @@ def test_the_threshold_is_the_rules_file_s(tmp_path) -> None:
     assert load_rules().sparse_data_min == 10
 
 
-def test_the_score_file_agrees_with_recommend_on_thin_data(tmp_path) -> None:
+def test_the_score_file_agrees_with_recommend_on_thin_data(without_offer_profile) -> None:
     import pandas as pd
 
     from recommender.recommending.scoring import score_frame
@@ -279,11 +355,20 @@ def test_the_score_file_agrees_with_recommend_on_thin_data(tmp_path) -> None:
             ({}, {"wants_employment": "no"}, {"spouse_support": "not_at_all"}, {"children_under_18": 6})
         )
     ]
-    scored = score_frame(pd.DataFrame(records), load_model(), load_rules())
-    for i, record in enumerate(records):
-        rec = recommend(record)
-        assert bool(scored.loc[i, "distinguishable"]) == rec.verdict.distinguishable
-        for o in rec.offers:
-            assert scored.loc[i, f"{o.offer}_rank"] == o.rank
-            assert abs(scored.loc[i, f"{o.offer}_score"] - o.score) < 1e-9
-            assert abs(scored.loc[i, f"{o.offer}_p_best"] - o.p_best) < 1e-9
+    synthetic = generate_cohort(60, seed=24).frame  # realistic intake: some clear, some thin
+    case = [c for c in synthetic.columns if c in CASE_COLUMNS or c.endswith("_closing")]
+    intake = synthetic.drop(columns=case)
+    seen = set()
+    for model in (load_model(), without_offer_profile):
+        for frame in (pd.DataFrame(records), intake):
+            scored = score_frame(frame, model, load_rules())
+            for i, record in enumerate(frame.to_dict("records")):
+                record = {k: v for k, v in record.items() if not (isinstance(v, float) and v != v)}
+                rec = recommend(record, model=model)
+                assert bool(scored.loc[i, "distinguishable"]) == rec.verdict.distinguishable
+                seen.add((rec.verdict.distinguishable, any(w.code == "sparse_data" for w in rec.warnings)))
+                for o in rec.offers:
+                    assert scored.loc[i, f"{o.offer}_rank"] == o.rank
+                    assert abs(scored.loc[i, f"{o.offer}_score"] - o.score) < 1e-9
+                    assert abs(scored.loc[i, f"{o.offer}_p_best"] - o.p_best) < 1e-9
+    assert {(True, False), (False, True)} <= seen, "clear and thin citizens both checked"
