@@ -13,6 +13,7 @@ from recommender import Citizen, Recommendation, load_model, load_rules, recomme
 from recommender.recommending.certainty import CLEAR_P_BEST
 from recommender.recommending.directions import field_directions
 from recommender.recommending.screen import render
+from recommender.recommending.sparse import sparse_fields
 from recommender.vocab import CRITERIA, FIELDS, OFFER, OUTCOME, TYPOLOGY
 
 scenarios("adfaerd.feature")
@@ -192,6 +193,29 @@ def _not_against_report(borger: dict[str, object], forslag: Recommendation, felt
 def _thin_warned(forslag: Recommendation, felt: str) -> None:
     warning = next((w for w in forslag.warnings if w.code == "sparse_data"), None)
     assert warning is not None and felt in warning.da, forslag.warnings
+    assert render(forslag).splitlines()[4] == f"Advarsel: {warning.da}"
+
+
+@then(parsers.parse("gav mindst {n:d} tidligere borgere hvert af borgerens svar"))
+def _answers_common(borger: dict[str, object], n: int) -> None:
+    rules = load_rules()
+    assert rules.sparse_data_min == n
+    record = Citizen.from_dict(borger).to_dict()  # codes, as recommend() counts them
+    assert sparse_fields(record, load_model(), rules.sparse_data_min) == ()
+
+
+@then(
+    parsers.parse(
+        'advarer anbefalingen øverst om tynde data: få tidligere borgere med svaret "{svar}" på "{felt}" '
+        'fik "{tilbud}"'
+    )
+)
+def _thin_combination(forslag: Recommendation, svar: str, felt: str, tilbud: str) -> None:
+    warning = next((w for w in forslag.warnings if w.code == "sparse_data"), None)
+    assert warning is not None and warning.da.startswith("Tynde data: få tidligere borgere med svaret "), (
+        warning
+    )
+    assert f"«{svar}» på «{felt}» fik «{OFFER.label(_offer(tilbud), 'da')}»" in warning.da, warning.da
     assert render(forslag).splitlines()[4] == f"Advarsel: {warning.da}"
 
 
