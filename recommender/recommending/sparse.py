@@ -1,4 +1,4 @@
-"""Thin data: answers few earlier citizens gave, counted in the training cohort's intake profile.
+"""Thin data: answers, and answer × offer combinations, few earlier citizens in the training cohort had.
 
 The model's manifest holds the training cohort's intake profile: the share of each answer of each field
 (:mod:`recommender.modelling.profile`). The number of earlier citizens behind an answer is that share
