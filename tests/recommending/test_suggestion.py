@@ -155,6 +155,10 @@ def test_page_cli_screen_and_api_say_the_same(tmp_path, engine) -> None:  # noqa
     # verdict
     verdict = contract["verdict"]["message"]["da"]
     assert f"Vurdering: {verdict}" in screen and page_text(verdict) in page
+    # the thin-data warning (for this citizen an answer x offer combination): the same words, near the top
+    thin = next(w["da"] for w in contract["warnings"] if w["code"] == "sparse_data")
+    assert "fik «" in thin and screen.splitlines()[4] == f"Advarsel: {thin}" and page_text(thin) in page
+    assert page.index(page_text(thin)) < page.index('data-offer="')
     # order
     order = [o["offer"] for o in contract["offers"]]
     assert re.findall(r'data-offer="([a-z_]+)" data-rank="\d"', page) == order
