@@ -22,7 +22,7 @@ from recommender.recommending.directions import against_report
 from recommender.recommending.ordering import citizens_like, order_offers
 from recommender.recommending.override import adviser_typology
 from recommender.recommending.scope import scope_verdict
-from recommender.recommending.sparse import sparse_fields, sparse_warning, thin_combinations
+from recommender.recommending.sparse import relied_on, sparse_fields, sparse_warning, thin_combinations
 from recommender.recommending.wording import (
     NOT_ACTIONABLE,
     input_reason,
@@ -99,8 +99,10 @@ def recommend(
     order = [codes[j] for j in np.argsort(ranks[0])]
     thin = sparse_fields(record, model, rules.sparse_data_min)
     about = verdict_offers(pb, ranks, ~blocked)[0]
+    # the combinations the model relies on for this ranking: the answer moves the offer against the others
+    relied = {f: relied_on(d, ~blocked[0], rules.tie_margin) for f, d in assessed.deltas.items()}
     combos = thin_combinations(
-        record, model, rules.sparse_data_min, [o for o in order if about[codes.index(o)]]
+        record, model, rules.sparse_data_min, [o for o in order if about[codes.index(o)]], relied
     )
     verdict = verdicts(pb, ranks, ~blocked, codes, sparse=np.array([bool(thin or combos)]))[0]
     note_fields = {f for note in result.notes if note.condition is not None for f in note.condition.fields}

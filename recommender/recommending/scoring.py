@@ -23,7 +23,7 @@ import pandas as pd
 from recommender.files import atomic_output, check_output, spreadsheet_safe
 from recommender.recommending.certainty import distinguishable, verdict_offers
 from recommender.recommending.ordering import citizens_like, order_offers
-from recommender.recommending.sparse import fewest_answers, fewest_combinations
+from recommender.recommending.sparse import fewest_answers, thin_relied
 from recommender.typology import RuleSet, load_rules
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 
@@ -75,6 +75,7 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     n, codes = len(frame), OFFER.codes
     ruled = rules.evaluate_frame(frame)
     est, draws = model.predict_batch(frame, rules.outcome_weights)
+    raw = est.score.copy()  # the model's own values: the input variants' effects are measured on them
     blocked = np.column_stack([ruled[f"{o}_guard"].to_numpy(dtype=object) == "block" for o in codes])
     typology = ruled["typology"].to_numpy(dtype=object)
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
@@ -84,12 +85,11 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
         est, draws, blocked, preferred, rules, citizens_like(frame, model, rules.sparse_data_min)
     )
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons, ordered.p_best
-    minimum = rules.sparse_data_min
     # thin data: a rare answer, or a rare combination of an answer with an offer the verdict is about
+    # that the model relies on for this ranking
+    single = fewest_answers(frame, model) < rules.sparse_data_min
     about = verdict_offers(pb, ranks, ~blocked)
-    thin = (fewest_answers(frame, model) < minimum) | (
-        (fewest_combinations(frame, model) < minimum) & about
-    ).any(axis=1)
+    thin = single | thin_relied(frame, model, rules, raw, ~blocked, about, skip=single)
     first = ranks.argmin(axis=1)
     has_advised = (~blocked).any(axis=1)
     top = np.where(has_advised, np.array(codes, dtype=object)[first], "")

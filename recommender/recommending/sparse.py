@@ -20,10 +20,17 @@ it; times the offer's recipients on the same real scale (``offer_evidence``, whi
 ``evidence_size``) that is the number behind each (answer, offer) combination
 (:func:`combination_counts`). The offers checked are the offers the verdict is about
 (:func:`~recommender.recommending.certainty.verdict_offers`: rank 1 and every advised offer best in at
-least 10 % of the re-estimates); :func:`thin_combinations` names the combinations of those offers
-fewer than ``sparse_data_min`` earlier citizens had, and :func:`fewest_combinations` gives, per citizen
-and offer, the number behind the citizen's rarest combination (batch scoring). Single answers and
-combinations share the one ``sparse_data`` warning (:func:`sparse_warning`).
+least 10 % of the re-estimates). Only the combinations **the model relies on for this citizen's ranking**
+count (:func:`relied_on`): the citizen's answer moves the offer's expected value against the other
+advised offers' by at least the tie margin (``d_o`` the value with the answer minus the value with the
+field at its baseline, ``Assessment.deltas``; ``|d_o − mean of d over the advised offers| ≥
+tie_margin``). An answer at the baseline, or one that moves every offer alike, does not change the
+choice, so thin evidence for it does not make the choice unclear. :func:`thin_combinations` names the
+thin combinations of those offers (fewer than ``sparse_data_min`` earlier citizens) that are relied on;
+:func:`thin_relied` finds the same for a frame (batch scoring: input variants only for the rows and
+fields that have a thin combination); :func:`fewest_combinations` gives, per citizen and offer, the
+number behind the citizen's rarest combination. Single answers and combinations share the one
+``sparse_data`` warning (:func:`sparse_warning`).
 
 Checked fields: every intake field the model uses except the municipality (an unseen municipality has
 its own warning). A model file without an intake profile (written before it existed) is not checked:
@@ -45,6 +52,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from recommender.model import OutcomeModel
+    from recommender.typology import RuleSet
 
 __all__ = [
     "answer_counts",
@@ -52,9 +60,11 @@ __all__ = [
     "fewest_answers",
     "fewest_combinations",
     "real_size",
+    "relied_on",
     "sparse_fields",
     "sparse_warning",
     "thin_combinations",
+    "thin_relied",
 ]
 
 
@@ -95,19 +105,102 @@ def combination_counts(model: OutcomeModel) -> dict[str, dict[str, dict[str, flo
     }
 
 
+def relied_on(deltas: np.ndarray, advised: np.ndarray, margin: float) -> np.ndarray:
+    """(..., k) whether the model relies on an answer for each advised offer in this citizen's ranking:
+    ``deltas`` (..., k) the answer's effect on each offer's expected value (the value with the answer
+    minus the value with the field at its baseline, ``Assessment.deltas``); its contrast
+    ``c_o = d_o − mean of d over the advised offers`` moves offer o against the others; relied on when
+    ``|c_o| ≥ margin`` (the tie margin). An effect alike on every offer does not change the choice.
+
+    >>> advised = np.array([True, True, True, False])
+    >>> relied_on(np.array([0.05, 0.05, 0.05, 0.0]), advised, 0.02).tolist()
+    [False, False, False, False]
+    >>> relied_on(np.array([0.06, 0.0, 0.03, 0.5]), advised, 0.02).tolist()
+    [True, True, False, False]
+    """
+    d, a = np.asarray(deltas, dtype=float), np.asarray(advised, dtype=bool)
+    a = np.broadcast_to(a, d.shape)
+    mean = np.where(a, d, 0.0).sum(axis=-1, keepdims=True) / np.maximum(a.sum(axis=-1, keepdims=True), 1)
+    return a & (np.abs(d - mean) >= margin)
+
+
 def thin_combinations(
-    record: Mapping[str, object], model: OutcomeModel, minimum: int, offers: Iterable[str]
+    record: Mapping[str, object],
+    model: OutcomeModel,
+    minimum: int,
+    offers: Iterable[str],
+    relied: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[tuple[str, str, float], ...]:
     """(field, offer, number) for every combination of the citizen's answer of a checked field with
-    one of ``offers`` that fewer than ``minimum`` earlier citizens had, in the order of ``offers``."""
+    one of ``offers`` that fewer than ``minimum`` earlier citizens had, in the order of ``offers``;
+    with ``relied`` (field → (k,) :func:`relied_on`, ``OFFER.codes`` order; a field not in it is at its
+    baseline) only the combinations the model relies on for this citizen's ranking."""
     counts = combination_counts(model)
     out = []
     for offer in offers if counts else ():
+        j = OFFER.codes.index(offer)
         for field, c in counts[offer].items():
+            if relied is not None and not (field in relied and relied[field][j]):
+                continue
             n = c.get(categorise(field, record.get(field)), 0.0)
             if n < minimum:
                 out.append((field, offer, n))
     return tuple(out)
+
+
+def thin_relied(
+    rows: pd.DataFrame,
+    model: OutcomeModel,
+    rules: RuleSet,
+    scores: np.ndarray,
+    advised: np.ndarray,
+    checked: np.ndarray,
+    skip: np.ndarray | None = None,
+) -> np.ndarray:
+    """(n,) whether each citizen of a frame of intake codes has a thin combination the model relies on
+    (:func:`relied_on`) with one of its ``checked`` (n, k) offers, as :func:`thin_combinations` with
+    ``relied`` finds one for ``recommend()``. ``scores`` (n, k) the model's point expected values of
+    the rows (unshrunk), ``advised`` (n, k) the offers the rules do not block; ``skip`` rows already
+    known to be thin (not computed, ``False``).
+
+    The input variants are computed only where needed: per field, one batched prediction over the rows
+    whose answer differs from the baseline and has a thin combination with a checked offer."""
+    out = np.zeros(len(rows), dtype=bool)
+    counts = combination_counts(model)
+    if not counts or not len(rows):
+        return out
+    checked, advised = np.asarray(checked, dtype=bool), np.asarray(advised, dtype=bool)
+    open_rows = np.ones(len(rows), dtype=bool) if skip is None else ~np.asarray(skip, dtype=bool)
+    fields = dict.fromkeys(f for per_field in counts.values() for f in per_field)
+    baseline = model.manifest.baseline
+    for field in fields:
+        thin = np.column_stack(
+            [
+                np.broadcast_to(_mapped(rows, field, counts[o][field]), len(rows)) < rules.sparse_data_min
+                if field in counts[o]
+                else np.zeros(len(rows), dtype=bool)
+                for o in OFFER.codes
+            ]
+        )
+        thin &= checked & (open_rows & ~out)[:, None]
+        need = np.flatnonzero(thin.any(axis=1) & _differs(rows, field, model))
+        if not need.size:
+            continue
+        variant = rows.iloc[need].copy()
+        variant[field] = [baseline[field]] * len(need)
+        deltas = scores[need] - model.point_scores(variant, rules)
+        out[need] = (thin[need] & relied_on(deltas, advised[need], rules.tie_margin)).any(axis=1)
+    return out
+
+
+def _differs(rows: pd.DataFrame, field: str, model: OutcomeModel) -> np.ndarray:
+    """(n,) whether each row's answer of ``field`` differs from the baseline as the model encodes it."""
+    canonical, base = model.scorer.canonical, model.manifest.baseline[field]
+    if field not in rows.columns:
+        return np.full(len(rows), canonical(field, None) != canonical(field, base))
+    column = rows[field]
+    known = {v: canonical(field, v) != canonical(field, base) for v in column.drop_duplicates()}
+    return column.map(known).to_numpy(dtype=bool)
 
 
 def sparse_fields(

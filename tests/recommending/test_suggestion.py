@@ -264,15 +264,38 @@ def test_an_answer_few_earlier_citizens_gave_warns_and_is_never_clear() -> None:
 
 
 # Issue 24 (combinations): the standard citizen searches broadly (searches_broadly = yes), a common
-# answer, but few of the earlier citizens who received internship or counselling had given it.
+# answer, but few of the earlier citizens who received internship or counselling had given it; and the
+# model relies on that answer for the ranking: it moves those offers against the others by more than the
+# tie margin.
 BROAD = "«ja» på «søger bredt ift. alle rimelige job» fik «virksomhedspraktik»"
 
 
+def _contrasts(record: dict, model, rules) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The model's own effect of each answer against the baseline, per offer, minus its mean over the
+    advised offers (field -> (k,)), and the advised offers, computed here from ``assess``."""
+    rec = recommend(record, model=model, rules=rules)
+    advised = np.array([next(o for o in rec.offers if o.offer == c).advised for c in OFFER.codes])
+    deltas = model.assess(record, rules.outcome_weights).deltas
+    return {f: d - d[advised].mean() for f, d in deltas.items()}, advised
+
+
 def test_a_common_answer_with_an_offer_few_such_citizens_had_warns_and_is_never_clear() -> None:
-    model, minimum = load_model(), load_rules().sparse_data_min
+    model, rules = load_model(), load_rules()
+    minimum = rules.sparse_data_min
     record = dict(STANDARD)
     assert sparse_fields(record, model, minimum) == ()
     rec = recommend(record)
+    about = [o.offer for o in rec.offers if o.advised and (o.rank == 1 or o.p_best >= NAMED_P_BEST)]
+    # the model relies on the answer for internship: the answer moves internship's value against the
+    # other advised offers' by at least the tie margin (the model's own effects, computed here)
+    contrast, advised = _contrasts(record, model, rules)
+    j = OFFER.codes.index("internship")
+    assert "internship" in about and abs(contrast["searches_broadly"][j]) >= rules.tie_margin
+    # and the reasons' sizes are the same effects (the top reason of each offer is its largest |delta|)
+    deltas = model.assess(record, rules.outcome_weights).deltas
+    for o in OFFER.codes:
+        top = model.explain(record, o, weights=rules.outcome_weights)[0]
+        assert top.size == pytest.approx(abs(deltas[top.field][OFFER.codes.index(o)]), abs=1e-12)
     warning = next(w for w in rec.warnings if w.code == "sparse_data")
     assert warning.da.startswith("Tynde data: få tidligere borgere med svaret ") and BROAD in warning.da
     assert "færre end 10" in warning.da and "svarede som denne borger på" not in warning.da
@@ -295,11 +318,39 @@ def test_a_common_answer_with_an_offer_few_such_citizens_had_warns_and_is_never_
         named[("searches_broadly", "internship")] == pytest.approx(expected, abs=1e-6) and expected < minimum
     )
     assert f"(ca. {round(expected)})" in warning.da
-    # only the offers the verdict is about are checked: an offer no draw puts first is not named
-    about = [o.offer for o in rec.offers if o.advised and (o.rank == 1 or o.p_best >= NAMED_P_BEST)]
-    assert all(o in about for _, o, _ in thin_combinations(record, model, minimum, about))
-    for o in set(OFFER.codes) - set(about):
+    # only the offers the verdict is about are checked, and of their thin combinations only those the
+    # model relies on are named: exactly the ones whose contrast reaches the margin
+    relied = {
+        (f, o)
+        for f, o, _ in thin_combinations(record, model, minimum, about)
+        if f in contrast and abs(contrast[f][OFFER.codes.index(o)]) >= rules.tie_margin
+    }
+    assert relied and all(f"fik «{OFFER.label(o, 'da')}»" in warning.da for _, o in relied)
+    for o in set(OFFER.codes) - {o for _, o in relied}:
         assert f"fik «{OFFER.label(o, 'da')}»" not in warning.da
+
+
+def test_a_thin_combination_the_ranking_does_not_rely_on_gives_no_warning() -> None:
+    # Two of the earlier citizens who received internship had an education plan, but having one moves
+    # internship's value about as much as the other offers' (contrast far below the tie margin): thin
+    # evidence for an effect alike on every offer does not make the choice unclear.
+    model, rules = load_model(), load_rules()
+    minimum = rules.sparse_data_min
+    record = dict(STANDARD, searches_broadly="partly", education_plan=True)
+    assert sparse_fields(record, model, minimum) == ()
+    rec = recommend(record)
+    about = [o.offer for o in rec.offers if o.advised and (o.rank == 1 or o.p_best >= NAMED_P_BEST)]
+    thin = thin_combinations(record, model, minimum, about)
+    assert ("education_plan", "internship") in {(f, o) for f, o, _ in thin}  # a thin combination ...
+    contrast, _ = _contrasts(record, model, rules)
+    for f, o, _ in thin:  # ... that the ranking does not rely on
+        assert f not in contrast or abs(contrast[f][OFFER.codes.index(o)]) < rules.tie_margin
+    assert contrast["education_plan"][OFFER.codes.index("internship")] != 0
+    assert not any(w.code == "sparse_data" for w in rec.warnings)
+    assert rec.verdict is not None and rec.verdict.distinguishable is True
+    # the combinations the ranking relies on (the recommendation's own check) are none
+    relied = {f: abs(c) >= rules.tie_margin for f, c in contrast.items()}
+    assert thin_combinations(record, model, minimum, about, relied) == ()
 
 
 @pytest.fixture(scope="module")
@@ -356,7 +407,13 @@ def test_the_score_file_agrees_with_recommend_on_thin_data(without_offer_profile
     records = [
         dict(STANDARD, citizen_id=f"T{i}", **extra)
         for i, extra in enumerate(
-            ({}, {"wants_employment": "no"}, {"spouse_support": "not_at_all"}, {"children_under_18": 6})
+            (
+                {},  # a thin combination the ranking relies on
+                {"searches_broadly": "partly", "education_plan": True},  # one it does not rely on
+                {"wants_employment": "no"},
+                {"spouse_support": "not_at_all"},
+                {"children_under_18": 6},
+            )
         )
     ]
     synthetic = generate_cohort(60, seed=24).frame  # realistic intake: some clear, some thin
