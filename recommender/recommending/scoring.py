@@ -86,10 +86,12 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     )
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons, ordered.p_best
     # thin data: a rare answer, or a rare combination of an answer with an offer the verdict is about
-    # that the model relies on for this ranking
+    # that the model relies on for this ranking. Thin data only take a clear verdict away, so the
+    # combinations (input variants) are computed only where the verdict would otherwise be clear.
     single = fewest_answers(frame, model) < rules.sparse_data_min
     about = verdict_offers(pb, ranks, ~blocked)
-    thin = single | thin_relied(frame, model, rules, raw, ~blocked, about, skip=single)
+    clear = distinguishable(pb, ranks, ~blocked)
+    thin = single | thin_relied(frame, model, rules, raw, ~blocked, about, skip=single | ~clear)
     first = ranks.argmin(axis=1)
     has_advised = (~blocked).any(axis=1)
     top = np.where(has_advised, np.array(codes, dtype=object)[first], "")
