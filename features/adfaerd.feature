@@ -111,6 +111,35 @@ Egenskab: Den indbyggede models adfærd
       | ægtefælle og familie bakker op om arbejde | slet ikke |
       | hjemmeboende børn under 18 år             | 6         |
 
+  Abstrakt Scenario: Et almindeligt svar, som få af dem, der fik tilbuddet, gav, giver en advarsel og aldrig et klart førstevalg
+    # Modellens estimat for et tilbud bygger på de tidligere borgere, der gav samme svar OG fik
+    # tilbuddet. Standardborgeren søger bredt; det gjorde mange, men få af dem, der fik
+    # virksomhedspraktik eller rådgivning.
+    Givet en borger med standardoplysninger
+    Når anbefalingen beregnes
+    Så gav mindst 10 tidligere borgere hvert af borgerens svar
+    Og ændrer svaret på "<felt>" værdien af "<tilbud>" mindst tie-margenen i forhold til de anbefalede tilbud
+    Og advarer anbefalingen øverst om tynde data: få tidligere borgere med svaret "<svar>" på "<felt>" fik "<tilbud>"
+    Og lyder vurderingen "Ingen klar forskel"
+
+    Eksempler:
+      | svar | felt                               | tilbud             |
+      | ja   | søger bredt ift. alle rimelige job | virksomhedspraktik |
+      | ja   | søger bredt ift. alle rimelige job | rådgivning         |
+
+  Scenarie: Et sjældent svar blandt dem, der fik et tilbud, giver ingen advarsel, når det ikke ændrer valget
+    # Kun to af dem, der fik virksomhedspraktik, havde en uddannelsesplan. Men for modellen ændrer en
+    # uddannelsesplan værdien af alle tilbud næsten lige meget; rækkefølgen hviler ikke på det svar.
+    Givet en borger med standardoplysninger
+    Og borgerens "søger bredt ift. alle rimelige job" er "delvist"
+    Og borgerens "har en uddannelsesplan" er "ja"
+    Når anbefalingen beregnes
+    Så gav mindst 10 tidligere borgere hvert af borgerens svar
+    Og havde færre end 10 af de tidligere borgere, der fik "virksomhedspraktik", svaret "ja" på "har en uddannelsesplan"
+    Og ændrer svaret på "har en uddannelsesplan" værdien af "virksomhedspraktik" mindre end tie-margenen i forhold til de anbefalede tilbud
+    Og advarer anbefalingen ikke om tynde data
+    Og er det første tilbud et klart førstevalg
+
   Scenarie: En borger, der ikke ønsker arbejde, får hverken løntilskud eller virksomhedspraktik anbefalet
     Givet en borger med standardoplysninger
     Og borgerens "ønsker overordnet set at komme i arbejde" er "nej"

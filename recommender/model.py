@@ -293,6 +293,16 @@ class OutcomeModel:
             scores = np.empty((self.manifest.n_bootstrap, 0, n_off))
         return self._estimates(point, None, prop, w), scores
 
+    def point_scores(
+        self, frame: pd.DataFrame, weights: Mapping[str, float] | RuleSet | None = None
+    ) -> np.ndarray:
+        """(n, offers) the point model's expected value Σ weight·P of each offer for each row of
+        ``frame`` (as in :meth:`predict_offers`), without the draws or the propensity: what an input
+        variant needs (e.g. a field set to its baseline, :mod:`recommender.recommending.sparse`)."""
+        from recommender.modelling.features import prepare
+
+        return self.scorer.point(self.scorer.rows(prepare(frame, self.schema))) @ weights_vector(weights)
+
     def _estimates(
         self, point: np.ndarray, draws: np.ndarray | None, prop: np.ndarray, w: np.ndarray
     ) -> OfferEstimates:
@@ -358,7 +368,9 @@ class OutcomeModel:
         reasons = {
             o: self._reasons(record, names, scores.points[:, j], w, top) for j, o in enumerate(OFFER.codes)
         }
-        return Assessment(self._citizen_estimates(scores, w), scores.draws[1:, None] @ w, reasons)
+        score = scores.points @ w  # (1 + variants, offers): the record, then one variant per field
+        deltas = {name: score[0] - score[i] for i, name in enumerate(names, start=1)}
+        return Assessment(self._citizen_estimates(scores, w), scores.draws[1:, None] @ w, reasons, deltas)
 
     def score_draws(
         self,

@@ -9,7 +9,13 @@ what the cohort looks like); :func:`order_figures` scores them with batch scorin
   first, and for whom it has the highest ``p_best``;
 * ``inversions``: lists in which an advised offer stands above an advised offer whose expected value is
   higher by more than the tie margin;
-* ``clear``: share of citizens with a clear first choice.
+* ``clear``: share of citizens with a clear first choice;
+* ``thin_answers`` and ``thin``: share of citizens with thin data (:mod:`recommender.recommending.sparse`),
+  from a rare single answer only, and from a rare answer or a rare combination of an answer with an
+  offer the verdict is about that the model relies on for the ranking (what ``sparse_data`` and the
+  verdict use); ``thin_every_combination`` counting every rare combination with such an offer;
+* ``clear_without_combinations``: the share of clear first choices if only single answers were checked;
+  ``clear_every_combination`` if every rare combination with an offer the verdict is about counted.
 
 ``scripts/suggestion_figures.py`` prints them, with the documented directions' average signs
 (:mod:`recommender.analysis.directions`).
@@ -59,7 +65,9 @@ def random_intake(n: int, seed: int) -> pd.DataFrame:
 
 def order_figures(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> dict[str, object]:
     """The figures of the module docstring for the citizens of ``frame`` (intake codes)."""
+    from recommender.recommending.certainty import CLEAR_P_BEST, verdict_offers
     from recommender.recommending.scoring import score_frame
+    from recommender.recommending.sparse import fewest_answers, fewest_combinations, thin_relied
 
     scored = score_frame(frame, model, rules)
     codes = OFFER.codes
@@ -78,11 +86,24 @@ def order_figures(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> d
     gap = later_max[:, 1:] - s_sorted[:, :-1]
     inversions = int(np.nan_to_num(gap, nan=-np.inf).max(axis=1).__gt__(rules.tie_margin + 1e-12).sum())
     n = int(some.sum())
+    clear = scored["distinguishable"].to_numpy(dtype=bool)
+    minimum = rules.sparse_data_min
+    single = fewest_answers(frame, model) < minimum
+    about = verdict_offers(pb, ranks, advised)
+    every = single | ((fewest_combinations(frame, model) < minimum) & about).any(axis=1)
+    raw = model.point_scores(frame, rules)
+    thin = single | thin_relied(frame, model, rules, raw, advised, about, skip=single)
+    confident = some & (pb[np.arange(len(frame)), first] >= CLEAR_P_BEST)
     return {
         "n": n,
         "top_p_best_is_rank_1": float(np.mean(top[some] == first[some])),
         "rank_1_share": {o: float(np.mean(first[some] == j)) for j, o in enumerate(codes)},
         "top_p_best_share": {o: float(np.mean(top[some] == j)) for j, o in enumerate(codes)},
         "inversions": inversions,
-        "clear": float(scored["distinguishable"].to_numpy(dtype=bool)[some].mean()),
+        "clear": float(clear[some].mean()),
+        "clear_without_combinations": float((confident & ~single)[some].mean()),
+        "clear_every_combination": float((confident & ~every)[some].mean()),
+        "thin_answers": float(single[some].mean()),
+        "thin_every_combination": float(every[some].mean()),
+        "thin": float(thin[some].mean()),
     }

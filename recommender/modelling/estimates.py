@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -110,8 +110,12 @@ class Reason:
 class Assessment:
     """Everything the model says about one citizen, from one evaluation: ``estimates`` (n = 1),
     ``score_draws`` (B, 1, offers) each bootstrap draw's expected value (``p_best`` is computed from
-    them) and ``reasons`` the main inputs behind each offer's estimate, by offer code."""
+    them), ``reasons`` the main inputs behind each offer's estimate, by offer code (the ``top`` largest),
+    and ``deltas`` every input's effect on every offer, by field: (offers,) the expected value with the
+    citizen's answer minus the same with that field at its baseline (a field at its baseline is left
+    out: its effect is 0); ``Reason.size`` is the absolute value of one entry."""
 
     estimates: OfferEstimates
     score_draws: np.ndarray
     reasons: dict[str, tuple[Reason, ...]]
+    deltas: dict[str, np.ndarray] = field(default_factory=dict)

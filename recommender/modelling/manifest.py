@@ -70,6 +70,10 @@ class ModelManifest:
     #: The training cohort's intake profile (:mod:`recommender.modelling.profile`), the reference of
     #: drift monitoring; ``None`` in model files written before it was recorded.
     intake_profile: Mapping[str, Mapping[str, float]] | None = None
+    #: Per offer, the intake profile of the training citizens who received it (the answer × offer
+    #: combinations of thin data, :mod:`recommender.recommending.sparse`; issue 24); ``None`` in model
+    #: files written before it was recorded (they are not checked for thin combinations).
+    offer_profile: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None
 
     @property
     def selected(self) -> str:
@@ -98,6 +102,12 @@ class ModelManifest:
             del out["intake_profile"]  # files written before it existed keep their exact bytes
         else:
             out["intake_profile"] = {f: dict(s) for f, s in self.intake_profile.items()}
+        if self.offer_profile is None:
+            del out["offer_profile"]  # likewise (issue 24)
+        else:
+            out["offer_profile"] = {
+                o: {f: dict(s) for f, s in p.items()} for o, p in self.offer_profile.items()
+            }
         return out
 
 
@@ -116,6 +126,19 @@ def _is_int(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _is_profile(profile: object) -> bool:
+    """Whether ``profile`` is an intake profile: per intake field, a share between 0 and 1 per category."""
+    return (
+        isinstance(profile, Mapping)
+        and all(f in FIELDS for f in profile)
+        and all(
+            isinstance(s, Mapping)
+            and all(isinstance(c, str) and _is_number(v) and 0 <= v <= 1 for c, v in s.items())
+            for s in profile.values()
+        )
+    )
 
 
 class _Reader:
@@ -244,16 +267,18 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
     if not set(features) <= set(baseline):
         r.fail("baseline", f"a value for every feature ({sorted(set(features) - set(baseline))} missing)")
     profile = data.get("intake_profile")
-    if profile is not None and not (
-        isinstance(profile, Mapping)
-        and all(f in FIELDS for f in profile)
-        and all(
-            isinstance(s, Mapping)
-            and all(isinstance(c, str) and _is_number(v) and 0 <= v <= 1 for c, v in s.items())
-            for s in profile.values()
-        )
-    ):
+    if profile is not None and not _is_profile(profile):
         r.fail("intake_profile", "per intake field, a share between 0 and 1 per category")
+    offer_profile = data.get("offer_profile")
+    if offer_profile is not None and not (
+        isinstance(offer_profile, Mapping)
+        and set(offer_profile) == set(OFFER.codes)
+        and all(_is_profile(p) for p in offer_profile.values())
+    ):
+        r.fail(
+            "offer_profile",
+            f"per offer ({', '.join(OFFER.codes)}), per intake field, a share between 0 and 1 per category",
+        )
     return ModelManifest(
         version=r.text("version") or "",
         created=r.text("created") or "",
@@ -291,6 +316,9 @@ def check_manifest(data: object, *, where: str | None = None) -> ModelManifest:
             "the build that wrote the model (version, reader)",
         ),
         intake_profile=None if profile is None else {f: dict(s) for f, s in profile.items()},
+        offer_profile=None
+        if offer_profile is None
+        else {o: {f: dict(s) for f, s in p.items()} for o, p in offer_profile.items()},
     )
 
 

@@ -6,7 +6,10 @@ own categories; a missing optional code is ``unknown``; ``municipality`` is one 
 municipalities or ``other``; the two whole-number fields are put in fixed bins (:data:`BINS`).
 Training stores the training cohort's profile in the model manifest (``intake_profile``), so
 monitoring can compare the citizens the service sees with the citizens the model learnt from
-(:mod:`recommender.analysis.drift`). Only shares are stored: no row of the cohort.
+(:mod:`recommender.analysis.drift`). ``offer_profiles(frame)`` gives the same shares among the citizens
+who received each offer (``offer_profile`` in the manifest): how many earlier citizens with an answer
+received an offer, the combinations the model's offer × citizen terms rest on
+(:mod:`recommender.recommending.sparse`). Only shares are stored: no row of the cohort.
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame(
@@ -16,6 +19,11 @@ monitoring can compare the citizens the service sees with the citizens the model
 {'0-1': 0.25, '2-4': 0.25, '5-9': 0.0, '10-19': 0.25, '20+': 0.25}
 >>> intake_profile(frame, fields=("municipality",))["municipality"]["other"]
 0.25
+>>> frame["offer"] = ["internship", "internship", "counselling", None]
+>>> offer_profiles(frame, fields=("municipality",))["internship"]["municipality"]["Aarhus"]
+1.0
+>>> offer_profiles(frame, fields=("municipality",))["wage_subsidy"]["municipality"]["Aarhus"]
+0.0
 """
 
 from __future__ import annotations
@@ -23,9 +31,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from recommender.vocab import FIELDS, MUNICIPALITIES
+from recommender.vocab import FIELDS, MUNICIPALITIES, OFFER
 
-__all__ = ["BINS", "PROFILE_FIELDS", "categories", "categorise", "category_counts", "intake_profile"]
+__all__ = [
+    "BINS",
+    "PROFILE_FIELDS",
+    "categories",
+    "categorise",
+    "category_counts",
+    "intake_profile",
+    "offer_profiles",
+]
 
 #: Fixed bins of the whole-number fields: (label, lowest value in the bin).
 BINS: Mapping[str, tuple[tuple[str, int], ...]] = {
@@ -87,6 +103,15 @@ def intake_profile(records: object, fields: Sequence[str] = PROFILE_FIELDS) -> d
     else:
         counts, n = category_counts(records, fields)  # type: ignore[arg-type]
     return {f: {c: (k / n if n else 0.0) for c, k in cs.items()} for f, cs in counts.items()}
+
+
+def offer_profiles(
+    frame: Any, fields: Sequence[str] = PROFILE_FIELDS
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per offer code, the :func:`intake_profile` of the rows of ``frame`` (with an ``offer`` column)
+    that received that offer; an offer no row received has every share 0."""
+    offers = frame["offer"].astype(object).to_numpy()
+    return {o: intake_profile(frame.loc[offers == o], fields) for o in OFFER.codes}
 
 
 def _tally(counts: dict[str, dict[str, int]], field: str, value: object, k: int) -> None:

@@ -30,7 +30,7 @@ from recommender.modelling.features import FeatureSchema, build_schema, offer_co
 from recommender.modelling.manifest import ModelManifest, check_manifest, check_settings
 from recommender.modelling.manifest_check import package_stamp
 from recommender.modelling.persist import library_versions
-from recommender.modelling.profile import intake_profile
+from recommender.modelling.profile import intake_profile, offer_profiles
 from recommender.modelling.selection import (
     DEFAULT_WEIGHTS,
     Selection,
@@ -258,6 +258,7 @@ def build_manifest(
         "synthetic": cohort.synthetic,
         "libraries": library_versions(),
         "intake_profile": intake_profile(cohort.frame),  # drift reference (all rows, offer or not)
+        "offer_profile": offer_profiles(cohort.frame),  # answer x offer: thin combinations (issue 24)
         "package": package_stamp(),
     }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

@@ -15,6 +15,11 @@ are blocked). The **verdict** follows the first-ranked offer's ``p_best``:
   offer whose ``p_best`` is at least :data:`NAMED_P_BEST` (0.1), named in ranked order; when the data
   are thin and no other offer reaches that share, between all the advised offers.
 
+The offers the verdict is about (:func:`verdict_offers`): rank 1 and every other advised offer whose
+``p_best`` is at least :data:`NAMED_P_BEST`, the offers an unclear verdict names. Their answer × offer
+combinations are checked for thin data (:mod:`~recommender.recommending.sparse`); the set does not
+depend on whether the data are thin, so there is no circle.
+
 One function computes both for ``recommend()`` and for batch scoring, so they agree exactly.
 """
 
@@ -26,7 +31,15 @@ import numpy as np
 
 from recommender.recommending.ranking import rank_matrix
 
-__all__ = ["CLEAR_P_BEST", "NAMED_P_BEST", "Verdict", "distinguishable", "p_best", "verdicts"]
+__all__ = [
+    "CLEAR_P_BEST",
+    "NAMED_P_BEST",
+    "Verdict",
+    "distinguishable",
+    "p_best",
+    "verdict_offers",
+    "verdicts",
+]
 
 CLEAR_P_BEST = 0.6
 NAMED_P_BEST = 0.1
@@ -79,6 +92,18 @@ def distinguishable(
     rows = np.arange(len(pb))
     clear = np.asarray(advised, dtype=bool).any(axis=1) & (pb[rows, first] >= CLEAR_P_BEST)
     return clear if sparse is None else clear & ~np.asarray(sparse, dtype=bool)
+
+
+def verdict_offers(pb: np.ndarray, ranks: np.ndarray, advised: np.ndarray) -> np.ndarray:
+    """(n, k) the offers the verdict is about: the first-ranked advised offer and every advised offer
+    best in at least :data:`NAMED_P_BEST` of the draws.
+
+    >>> verdict_offers(np.array([[0.3, 0.65, 0.05, 0.0]]), np.array([[2, 1, 3, 4]]),
+    ...                np.array([[1, 1, 1, 0]], bool)).tolist()
+    [[True, True, False, False]]
+    """
+    advised = np.asarray(advised, dtype=bool)
+    return advised & ((ranks == ranks.min(axis=1, keepdims=True)) | (pb >= NAMED_P_BEST))
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from recommender.errors import RecommenderError, did_you_mean, show_value
 from recommender.model import load_model
 from recommender.numbers import decimal, percent
 from recommender.recommendation import Message, ModelInfo, RankedOffer, Recommendation
-from recommender.recommending.certainty import verdicts
+from recommender.recommending.certainty import verdict_offers, verdicts
 from recommender.recommending.directions import against_report
 from recommender.recommending.ordering import citizens_like, order_offers
 from recommender.recommending.override import adviser_typology
 from recommender.recommending.scope import scope_verdict
-from recommender.recommending.sparse import sparse_fields, sparse_warning
+from recommender.recommending.sparse import relied_on, sparse_fields, sparse_warning, thin_combinations
 from recommender.recommending.wording import (
     NOT_ACTIONABLE,
     input_reason,
@@ -96,9 +96,15 @@ def recommend(
         citizens_like(record, model, rules.sparse_data_min),
     )
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons[0], ordered.p_best
-    thin = sparse_fields(record, model, rules.sparse_data_min)
-    verdict = verdicts(pb, ranks, ~blocked, codes, sparse=np.array([bool(thin)]))[0]
     order = [codes[j] for j in np.argsort(ranks[0])]
+    thin = sparse_fields(record, model, rules.sparse_data_min)
+    about = verdict_offers(pb, ranks, ~blocked)[0]
+    # the combinations the model relies on for this ranking: the answer moves the offer against the others
+    relied = {f: relied_on(d, ~blocked[0], rules.tie_margin) for f, d in assessed.deltas.items()}
+    combos = thin_combinations(
+        record, model, rules.sparse_data_min, [o for o in order if about[codes.index(o)]], relied
+    )
+    verdict = verdicts(pb, ranks, ~blocked, codes, sparse=np.array([bool(thin or combos)]))[0]
     note_fields = {f for note in result.notes if note.condition is not None for f in note.condition.fields}
     offers = []
     for rank, offer in enumerate(order, start=1):
@@ -135,7 +141,7 @@ def recommend(
         )
     info = model_info(model)
     warnings: tuple[Message, ...] = ()
-    thin_warning = sparse_warning(thin, record, rules.sparse_data_min)
+    thin_warning = sparse_warning(thin, record, rules.sparse_data_min, combos)
     if thin_warning is not None:
         warnings += (thin_warning,)
     if info.allow_protected:
@@ -150,7 +156,7 @@ def recommend(
     unseen = _municipality_warning(citizen.municipality, model)
     if unseen is not None:
         warnings += (unseen,)
-    ranking = verdict_message(verdict, sparse=bool(thin))
+    ranking = verdict_message(verdict, sparse=bool(thin or combos))
     first, notes = scope_verdict(rules, result, offers, ranking)  # target group, no offer fits (issue 26)
     return Recommendation(
         citizen_id=citizen.citizen_id,

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from recommender.files import atomic_output, check_output, spreadsheet_safe
-from recommender.recommending.certainty import distinguishable
+from recommender.recommending.certainty import distinguishable, verdict_offers
 from recommender.recommending.ordering import citizens_like, order_offers
-from recommender.recommending.sparse import fewest_answers
+from recommender.recommending.sparse import fewest_answers, thin_relied
 from recommender.typology import RuleSet, load_rules
 from recommender.vocab import OFFER, OUTCOME, TYPOLOGY
 
@@ -67,12 +67,15 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
     the share of the model's bootstrap draws in which the ordering rule puts the offer first among the
     advised offers; ``<offer>_score`` and the chances are the evidence-shrunk estimates
     (:mod:`recommender.recommending.ordering`); ``distinguishable`` whether the first offer is a clear
-    first choice (:mod:`recommender.recommending.certainty`; never with thin data);
+    first choice (:mod:`recommender.recommending.certainty`; never with thin data: a rare answer, or a
+    rare combination of an answer with an offer the verdict is about,
+    :mod:`~recommender.recommending.sparse`);
     ``<offer>_rank_reason`` the rule that placed it (:data:`recommender.recommending.ranking.REASON_CODES`).
     """
     n, codes = len(frame), OFFER.codes
     ruled = rules.evaluate_frame(frame)
     est, draws = model.predict_batch(frame, rules.outcome_weights)
+    raw = est.score.copy()  # the model's own values: the input variants' effects are measured on them
     blocked = np.column_stack([ruled[f"{o}_guard"].to_numpy(dtype=object) == "block" for o in codes])
     typology = ruled["typology"].to_numpy(dtype=object)
     position = {t: [rules.preferred_order[t].index(o) for o in codes] for t in TYPOLOGY.codes}
@@ -82,7 +85,13 @@ def score_frame(frame: pd.DataFrame, model: OutcomeModel, rules: RuleSet) -> pd.
         est, draws, blocked, preferred, rules, citizens_like(frame, model, rules.sparse_data_min)
     )
     est, ranks, why, pb = ordered.estimates, ordered.ranks, ordered.reasons, ordered.p_best
-    thin = fewest_answers(frame, model) < rules.sparse_data_min
+    # thin data: a rare answer, or a rare combination of an answer with an offer the verdict is about
+    # that the model relies on for this ranking. Thin data only take a clear verdict away, so the
+    # combinations (input variants) are computed only where the verdict would otherwise be clear.
+    single = fewest_answers(frame, model) < rules.sparse_data_min
+    about = verdict_offers(pb, ranks, ~blocked)
+    clear = distinguishable(pb, ranks, ~blocked)
+    thin = single | thin_relied(frame, model, rules, raw, ~blocked, about, skip=single | ~clear)
     first = ranks.argmin(axis=1)
     has_advised = (~blocked).any(axis=1)
     top = np.where(has_advised, np.array(codes, dtype=object)[first], "")

@@ -157,12 +157,12 @@ def verdict_message(verdict: Verdict, sparse: bool = False) -> Message:
 
     if sparse:
         why_da = (
-            f"få tidligere borgere svarede som denne borger, så tallene kan ikke skille dem ad "
-            f"({first_da} er bedst i {share} af modellens genberegninger)."
+            "tallene hviler på få tidligere borgere som denne (se advarslen om tynde data), så de kan ikke "
+            f"skille dem ad ({first_da} er bedst i {share} af modellens genberegninger)."
         )
         why_en = (
-            f"few earlier citizens answered as this citizen did, so the numbers cannot tell them apart "
-            f"({first_en} is best in {share} of the model's re-estimates)."
+            "the numbers rest on few earlier citizens like this one (see the thin-data warning), so they "
+            f"cannot tell them apart ({first_en} is best in {share} of the model's re-estimates)."
         )
     else:
         why_da = f"{first_da} er kun bedst i {share} af modellens genberegninger."

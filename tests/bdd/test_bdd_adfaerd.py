@@ -13,6 +13,7 @@ from recommender import Citizen, Recommendation, load_model, load_rules, recomme
 from recommender.recommending.certainty import CLEAR_P_BEST
 from recommender.recommending.directions import field_directions
 from recommender.recommending.screen import render
+from recommender.recommending.sparse import sparse_fields, thin_combinations
 from recommender.vocab import CRITERIA, FIELDS, OFFER, OUTCOME, TYPOLOGY
 
 scenarios("adfaerd.feature")
@@ -193,6 +194,70 @@ def _thin_warned(forslag: Recommendation, felt: str) -> None:
     warning = next((w for w in forslag.warnings if w.code == "sparse_data"), None)
     assert warning is not None and felt in warning.da, forslag.warnings
     assert render(forslag).splitlines()[4] == f"Advarsel: {warning.da}"
+
+
+@then(parsers.parse("gav mindst {n:d} tidligere borgere hvert af borgerens svar"))
+def _answers_common(borger: dict[str, object], n: int) -> None:
+    rules = load_rules()
+    assert rules.sparse_data_min == n
+    record = Citizen.from_dict(borger).to_dict()  # codes, as recommend() counts them
+    assert sparse_fields(record, load_model(), rules.sparse_data_min) == ()
+
+
+@then(
+    parsers.parse(
+        'advarer anbefalingen øverst om tynde data: få tidligere borgere med svaret "{svar}" på "{felt}" '
+        'fik "{tilbud}"'
+    )
+)
+def _thin_combination(forslag: Recommendation, svar: str, felt: str, tilbud: str) -> None:
+    warning = next((w for w in forslag.warnings if w.code == "sparse_data"), None)
+    assert warning is not None and warning.da.startswith("Tynde data: få tidligere borgere med svaret "), (
+        warning
+    )
+    assert f"«{svar}» på «{felt}» fik «{OFFER.label(_offer(tilbud), 'da')}»" in warning.da, warning.da
+    assert render(forslag).splitlines()[4] == f"Advarsel: {warning.da}"
+
+
+@then(
+    parsers.parse(
+        'ændrer svaret på "{felt}" værdien af "{tilbud}" {grad} tie-margenen '
+        "i forhold til de anbefalede tilbud"
+    )
+)
+def _relied(borger: dict[str, object], forslag: Recommendation, felt: str, tilbud: str, grad: str) -> None:
+    # the model's own effect of the answer (the value with it minus the value with the field at its
+    # baseline), per offer, against its mean over the advised offers
+    rules = load_rules()
+    d = load_model().assess(borger, rules.outcome_weights).deltas[_field(felt)]
+    advised = np.array([forslag.offer(o).advised for o in OFFER.codes])
+    contrast = abs(d[OFFER.codes.index(_offer(tilbud))] - d[advised].mean())
+    assert grad in ("mindst", "mindre end"), grad
+    assert (contrast >= rules.tie_margin) == (grad == "mindst"), contrast
+
+
+@then(
+    parsers.parse(
+        'havde færre end {n:d} af de tidligere borgere, der fik "{tilbud}", svaret "{svar}" på "{felt}"'
+    )
+)
+def _thin_pair(borger: dict[str, object], n: int, tilbud: str, svar: str, felt: str) -> None:
+    record = Citizen.from_dict(borger).to_dict()
+    name = _field(felt)
+    assert record[name] == _value(name, svar)
+    found = dict(((f, o), c) for f, o, c in thin_combinations(record, load_model(), n, [_offer(tilbud)]))
+    assert (name, _offer(tilbud)) in found, found
+
+
+@then("advarer anbefalingen ikke om tynde data")
+def _not_thin(forslag: Recommendation) -> None:
+    assert not any(w.code == "sparse_data" for w in forslag.warnings), forslag.warnings
+
+
+@then("er det første tilbud et klart førstevalg")
+def _clear(forslag: Recommendation) -> None:
+    assert forslag.verdict is not None and forslag.verdict.distinguishable
+    assert forslag.verdict_message is not None and forslag.verdict_message.da.startswith("Klart førstevalg")
 
 
 @then(parsers.parse('anbefales "{tilbud}" ikke'))

@@ -102,6 +102,29 @@ def _rewrite_manifest(path, change) -> None:
     )
 
 
+def test_the_offer_profile_round_trips_is_optional_and_is_checked(model, saved, cohort):
+    # issue 24: per offer, the answer shares among the training citizens who received it
+    from recommender.vocab import OFFER
+
+    profile = model.manifest.offer_profile
+    assert profile is not None and set(profile) == set(OFFER.codes)
+    had = cohort[cohort["offer"].astype(str) == "internship"]
+    share = float(had["wants_employment"].astype(str).eq("yes").mean())
+    assert abs(profile["internship"]["wants_employment"]["yes"] - share) < 1e-12
+    assert all(abs(sum(s.values()) - 1) < 1e-9 for p in profile.values() for s in p.values())
+    assert load_model(saved).manifest.offer_profile == profile
+    _rewrite_manifest(saved, lambda m: m.pop("offer_profile"))  # a file written before it existed
+    old = load_model(saved)
+    assert old.manifest.offer_profile is None and "offer_profile" not in old.manifest.to_dict()
+    for bad in (
+        {"internship": profile["internship"]},
+        {**profile, "internship": {"wants_employment": {"yes": 1.5}}},
+    ):
+        _rewrite_manifest(saved, lambda m, bad=bad: m.update(offer_profile=bad))
+        with pytest.raises(ModelFileError, match="offer_profile: expected per offer"):
+            load_model(saved)
+
+
 def test_other_format_version_or_library_is_refused(saved):
     _rewrite_manifest(saved, lambda m: m.update(format_version=99))
     with pytest.raises(ModelFileError, match="format version 99"):

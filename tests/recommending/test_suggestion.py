@@ -19,6 +19,7 @@ from recommender.analysis.suggestion import order_figures, random_intake
 from recommender.errors import RecommenderError
 from recommender.model import load_model, train
 from recommender.modelling.estimates import OfferEstimates, Reason
+from recommender.recommending.certainty import NAMED_P_BEST
 from recommender.recommending.directions import (
     against_report,
     field_directions,
@@ -26,11 +27,13 @@ from recommender.recommending.directions import (
 )
 from recommender.recommending.evidence import shrink_estimates
 from recommender.recommending.screen import render
+from recommender.recommending.sparse import combination_counts, sparse_fields, thin_combinations
 from recommender.synth import generate_cohort
 from recommender.typology import load_rules
 from recommender.vocab import LABOUR_FORCE_OUTCOMES, OFFER
 
 ROOT = Path(__file__).resolve().parents[2]
+CASE_COLUMNS = ("offer", "outcome", "duration_days", "enrolled_on", "closed_on")
 DEMO = "Demonstrationsmodel: trænet på syntetiske data, ikke på rigtige forløb"
 
 
@@ -152,6 +155,10 @@ def test_page_cli_screen_and_api_say_the_same(tmp_path, engine) -> None:  # noqa
     # verdict
     verdict = contract["verdict"]["message"]["da"]
     assert f"Vurdering: {verdict}" in screen and page_text(verdict) in page
+    # the thin-data warning (for this citizen an answer x offer combination): the same words, near the top
+    thin = next(w["da"] for w in contract["warnings"] if w["code"] == "sparse_data")
+    assert "fik «" in thin and screen.splitlines()[4] == f"Advarsel: {thin}" and page_text(thin) in page
+    assert page.index(page_text(thin)) < page.index('data-offer="')
     # order
     order = [o["offer"] for o in contract["offers"]]
     assert re.findall(r'data-offer="([a-z_]+)" data-rank="\d"', page) == order
@@ -252,7 +259,131 @@ def test_an_answer_few_earlier_citizens_gave_warns_and_is_never_clear() -> None:
         assert rec.verdict_message is not None and rec.verdict_message.da.startswith("Ingen klar forskel")
         lines = render(rec).splitlines()
         assert lines[4].startswith("Advarsel: Tynde data"), lines[:6]
-    assert not any(w.code == "sparse_data" for w in recommend(dict(STANDARD)).warnings)
+    # the standard citizen's single answers are all common (its combinations are not: see below)
+    assert sparse_fields(dict(STANDARD), load_model(), load_rules().sparse_data_min) == ()
+
+
+# Issue 24 (combinations): the standard citizen searches broadly (searches_broadly = yes), a common
+# answer, but few of the earlier citizens who received internship or counselling had given it; and the
+# model relies on that answer for the ranking: it moves those offers against the others by more than the
+# tie margin.
+BROAD = "«ja» på «søger bredt ift. alle rimelige job» fik «virksomhedspraktik»"
+
+
+def _contrasts(record: dict, model, rules) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The model's own effect of each answer against the baseline, per offer, minus its mean over the
+    advised offers (field -> (k,)), and the advised offers, computed here from ``assess``."""
+    rec = recommend(record, model=model, rules=rules)
+    advised = np.array([next(o for o in rec.offers if o.offer == c).advised for c in OFFER.codes])
+    deltas = model.assess(record, rules.outcome_weights).deltas
+    return {f: d - d[advised].mean() for f, d in deltas.items()}, advised
+
+
+def test_a_common_answer_with_an_offer_few_such_citizens_had_warns_and_is_never_clear() -> None:
+    model, rules = load_model(), load_rules()
+    minimum = rules.sparse_data_min
+    record = dict(STANDARD)
+    assert sparse_fields(record, model, minimum) == ()
+    rec = recommend(record)
+    about = [o.offer for o in rec.offers if o.advised and (o.rank == 1 or o.p_best >= NAMED_P_BEST)]
+    # the model relies on the answer for internship: the answer moves internship's value against the
+    # other advised offers' by at least the tie margin (the model's own effects, computed here)
+    contrast, advised = _contrasts(record, model, rules)
+    j = OFFER.codes.index("internship")
+    assert "internship" in about and abs(contrast["searches_broadly"][j]) >= rules.tie_margin
+    # and the reasons' sizes are the same effects (the top reason of each offer is its largest |delta|)
+    deltas = model.assess(record, rules.outcome_weights).deltas
+    for o in OFFER.codes:
+        top = model.explain(record, o, weights=rules.outcome_weights)[0]
+        assert top.size == pytest.approx(abs(deltas[top.field][OFFER.codes.index(o)]), abs=1e-12)
+    warning = next(w for w in rec.warnings if w.code == "sparse_data")
+    assert warning.da.startswith("Tynde data: få tidligere borgere med svaret ") and BROAD in warning.da
+    assert "færre end 10" in warning.da and "svarede som denne borger på" not in warning.da
+    assert "«yes» to «searches broadly" in warning.en and "had «internship»" in warning.en
+    assert rec.verdict is not None and rec.verdict.distinguishable is False
+    assert rec.verdict_message is not None and rec.verdict_message.da.startswith("Ingen klar forskel")
+    assert set(rec.verdict.indistinct) >= {
+        o for o in OFFER.codes if f"fik «{OFFER.label(o, 'da')}»" in warning.da
+    }
+    assert render(rec).splitlines()[4].startswith(f"Advarsel: {warning.da[:40]}")
+    # the number named is the training cohort's: the answer's share among the offer's recipients times
+    # the offer's recipients on the real scale (about 58 of the 219 citizens with an offer)
+    frame = generate_cohort(20_000, seed=500).frame
+    had = frame[frame["offer"].astype(str) == "internship"]
+    expected = (
+        had["searches_broadly"].astype(str).eq("yes").mean() * model.manifest.offer_evidence["internship"]
+    )
+    named = dict(((f, o), n) for f, o, n in thin_combinations(record, model, minimum, ["internship"]))
+    assert (
+        named[("searches_broadly", "internship")] == pytest.approx(expected, abs=1e-6) and expected < minimum
+    )
+    assert f"(ca. {round(expected)})" in warning.da
+    # only the offers the verdict is about are checked, and of their thin combinations only those the
+    # model relies on are named: exactly the ones whose contrast reaches the margin
+    relied = {
+        (f, o)
+        for f, o, _ in thin_combinations(record, model, minimum, about)
+        if f in contrast and abs(contrast[f][OFFER.codes.index(o)]) >= rules.tie_margin
+    }
+    assert relied and all(f"fik «{OFFER.label(o, 'da')}»" in warning.da for _, o in relied)
+    for o in set(OFFER.codes) - {o for _, o in relied}:
+        assert f"fik «{OFFER.label(o, 'da')}»" not in warning.da
+
+
+def test_a_thin_combination_the_ranking_does_not_rely_on_gives_no_warning() -> None:
+    # Two of the earlier citizens who received internship had an education plan, but having one moves
+    # internship's value about as much as the other offers' (contrast far below the tie margin): thin
+    # evidence for an effect alike on every offer does not make the choice unclear.
+    model, rules = load_model(), load_rules()
+    minimum = rules.sparse_data_min
+    record = dict(STANDARD, searches_broadly="partly", education_plan=True)
+    assert sparse_fields(record, model, minimum) == ()
+    rec = recommend(record)
+    about = [o.offer for o in rec.offers if o.advised and (o.rank == 1 or o.p_best >= NAMED_P_BEST)]
+    thin = thin_combinations(record, model, minimum, about)
+    assert ("education_plan", "internship") in {(f, o) for f, o, _ in thin}  # a thin combination ...
+    contrast, _ = _contrasts(record, model, rules)
+    for f, o, _ in thin:  # ... that the ranking does not rely on
+        assert f not in contrast or abs(contrast[f][OFFER.codes.index(o)]) < rules.tie_margin
+    assert contrast["education_plan"][OFFER.codes.index("internship")] != 0
+    assert not any(w.code == "sparse_data" for w in rec.warnings)
+    assert rec.verdict is not None and rec.verdict.distinguishable is True
+    # the combinations the ranking relies on (the recommendation's own check) are none
+    relied = {f: abs(c) >= rules.tie_margin for f, c in contrast.items()}
+    assert thin_combinations(record, model, minimum, about, relied) == ()
+
+
+@pytest.fixture(scope="module")
+def without_offer_profile(tmp_path_factory) -> object:
+    """The built-in model written to a file without the manifest's offer_profile (as before issue 24's
+    combinations), checksums recomputed."""
+    import hashlib
+
+    from recommender.model import save_model
+    from recommender.modelling import persist
+
+    path = save_model(load_model(), tmp_path_factory.mktemp("old") / "model.p500")
+    line, _digest, payload = path.read_bytes()[len(persist.MAGIC) :].split(b"\n", 2)
+    manifest = json.loads(line)
+    del manifest["offer_profile"]
+    new = json.dumps(manifest, sort_keys=True).encode()
+    path.write_bytes(persist.MAGIC + new + b"\n" + hashlib.sha256(new).hexdigest().encode() + b"\n" + payload)
+    return load_model(path)
+
+
+def test_a_model_file_without_the_offer_profile_loads_and_is_not_checked_for_combinations(
+    without_offer_profile,
+) -> None:
+    old = without_offer_profile
+    assert old.manifest.offer_profile is None and old.manifest.intake_profile is not None
+    assert combination_counts(old) == {} and thin_combinations(dict(STANDARD), old, 10, OFFER.codes) == ()
+    rec = recommend(dict(STANDARD), model=old)
+    assert not any(w.code == "sparse_data" for w in rec.warnings)
+    assert rec.verdict is not None and rec.verdict.distinguishable is True  # as before the combinations
+    # single answers are still checked
+    thin = recommend(dict(STANDARD, wants_employment="no"), model=old)
+    warning = next(w for w in thin.warnings if w.code == "sparse_data")
+    assert "svarede som denne borger på" in warning.da and "fik «" not in warning.da
 
 
 def test_the_threshold_is_the_rules_file_s(tmp_path) -> None:
@@ -268,7 +399,7 @@ def test_the_threshold_is_the_rules_file_s(tmp_path) -> None:
     assert load_rules().sparse_data_min == 10
 
 
-def test_the_score_file_agrees_with_recommend_on_thin_data(tmp_path) -> None:
+def test_the_score_file_agrees_with_recommend_on_thin_data(without_offer_profile) -> None:
     import pandas as pd
 
     from recommender.recommending.scoring import score_frame
@@ -276,14 +407,29 @@ def test_the_score_file_agrees_with_recommend_on_thin_data(tmp_path) -> None:
     records = [
         dict(STANDARD, citizen_id=f"T{i}", **extra)
         for i, extra in enumerate(
-            ({}, {"wants_employment": "no"}, {"spouse_support": "not_at_all"}, {"children_under_18": 6})
+            (
+                {},  # a thin combination the ranking relies on
+                {"searches_broadly": "partly", "education_plan": True},  # one it does not rely on
+                {"wants_employment": "no"},
+                {"spouse_support": "not_at_all"},
+                {"children_under_18": 6},
+            )
         )
     ]
-    scored = score_frame(pd.DataFrame(records), load_model(), load_rules())
-    for i, record in enumerate(records):
-        rec = recommend(record)
-        assert bool(scored.loc[i, "distinguishable"]) == rec.verdict.distinguishable
-        for o in rec.offers:
-            assert scored.loc[i, f"{o.offer}_rank"] == o.rank
-            assert abs(scored.loc[i, f"{o.offer}_score"] - o.score) < 1e-9
-            assert abs(scored.loc[i, f"{o.offer}_p_best"] - o.p_best) < 1e-9
+    synthetic = generate_cohort(60, seed=24).frame  # realistic intake: some clear, some thin
+    case = [c for c in synthetic.columns if c in CASE_COLUMNS or c.endswith("_closing")]
+    intake = synthetic.drop(columns=case)
+    seen = set()
+    for model in (load_model(), without_offer_profile):
+        for frame in (pd.DataFrame(records), intake):
+            scored = score_frame(frame, model, load_rules())
+            for i, record in enumerate(frame.to_dict("records")):
+                record = {k: v for k, v in record.items() if not (isinstance(v, float) and v != v)}
+                rec = recommend(record, model=model)
+                assert bool(scored.loc[i, "distinguishable"]) == rec.verdict.distinguishable
+                seen.add((rec.verdict.distinguishable, any(w.code == "sparse_data" for w in rec.warnings)))
+                for o in rec.offers:
+                    assert scored.loc[i, f"{o.offer}_rank"] == o.rank
+                    assert abs(scored.loc[i, f"{o.offer}_score"] - o.score) < 1e-9
+                    assert abs(scored.loc[i, f"{o.offer}_p_best"] - o.p_best) < 1e-9
+    assert {(True, False), (False, True)} <= seen, "clear and thin citizens both checked"

@@ -81,6 +81,18 @@ EDITS = [
     ("schema_numeric_code_field", _set("schema.numeric", ["years_in_denmark", "danish_course"]), "schema"),
     ("baseline_unknown_code", _set("baseline.danish_course", "du9"), "baseline"),
     ("baseline_out_of_range", _set("baseline.children_under_18", 99), "baseline"),
+    ("offer_profile_unknown_offer", _set("offer_profile.coaching", {}), "offer_profile"),
+    (
+        "offer_profile_unknown_field",
+        _set("offer_profile.internship.shoe_size", {"big": 0.5}),
+        "offer_profile",
+    ),
+    (
+        "offer_profile_share_above_one",
+        _set("offer_profile.internship.wants_employment.yes", 1.5),
+        "offer_profile",
+    ),
+    ("offer_profile_missing_offer", _set("offer_profile.counselling", _DELETE), "offer_profile"),
     # consistency
     ("rows_do_not_add_up", _set("n_left_out", 1), "n_left_out"),
     ("evidence_above_cases", _set("evidence_size", 10**6), "evidence_size"),
