@@ -197,6 +197,17 @@ class Citizen:
                 object.__setattr__(self, f.name, value)
         if problems:
             raise InvalidCitizenError(problems)
+        # what was checked, by identity: from_dict trusts this exact object while its fields are these
+        object.__setattr__(
+            self, "_checked", tuple(object.__getattribute__(self, f.name) for f in fields(self))
+        )
+
+    def _unaltered(self) -> bool:
+        """Validated as a :class:`Citizen` and not altered since (``object.__setattr__``)."""
+        checked = self.__dict__.get("_checked")
+        return checked is not None and all(
+            a is object.__getattribute__(self, f.name) for a, f in zip(checked, fields(Citizen), strict=True)
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object] | Citizen) -> Citizen:
@@ -204,6 +215,8 @@ class Citizen:
 
         Unknown fields are refused (with a did-you-mean suggestion), never ignored.
         """
+        if type(data) is Citizen and Citizen._unaltered(data):
+            return data  # validated at the boundary and unaltered since: trusted, not parsed again
         if isinstance(data, Citizen):
             # Checked again: a subclass, or an object altered after validation (object.__setattr__),
             # must not reach the model unchecked. Read the stored fields, not overridable methods.

@@ -114,3 +114,14 @@ def test_citizen_is_frozen_and_round_trips() -> None:
         c.years_in_denmark = 3  # type: ignore[misc]
     assert Citizen.from_dict(c.to_dict()) == c
     assert "P500-0001" in repr(c)
+
+
+def test_a_validated_citizen_is_trusted_once_and_rechecked_when_altered() -> None:
+    """Validated at the boundary once: from_dict returns the same object while its fields are the ones it
+    checked (the service validates the intake, then recommend() does not parse it again, issue 27);
+    altered afterwards, it is parsed again (tests/reliability/test_reliability_api.py)."""
+    citizen = Citizen.from_dict(STANDARD)
+    assert Citizen.from_dict(citizen) is citizen
+    object.__setattr__(citizen, "children_under_18", 3)  # a valid value, but not the one checked
+    again = Citizen.from_dict(citizen)
+    assert again is not citizen and again.children_under_18 == 3

@@ -98,7 +98,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
                 file = Path(parsed.database).expanduser()
                 event.listen(engine, "connect", lambda dbapi, _: _private_files(file))
             return engine
-        return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(parsed, pool_pre_ping=True, pool_size=15, max_overflow=5)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         hint = " (pip install '.[postgresql]')" if parsed.get_backend_name() == "postgresql" else ""
         raise RecommenderError(f"--database {shown_url(url)}: driver not installed{hint}: {exc}") from None
