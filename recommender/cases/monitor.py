@@ -59,7 +59,8 @@ def _low_evidence(contract: dict[str, Any]) -> bool:
 def _offpolicy(session: Session, since: date | None, min_cell: int, closures: int | str) -> dict[str, Any]:
     """The off-policy estimate, its counts protected with the report's: without ``since`` its cases are
     every closure, so it shows the report's (protected) closure count ``closures``; a count of cases
-    that received the advised offer, or did not, under ``min_cell`` is hidden with its share."""
+    that received the advised offer, or did not, under ``min_cell`` is hidden with its share, and the
+    share is hidden whenever the case count is (followed / share would give the hidden count back)."""
     from recommender.analysis.offpolicy import offpolicy_value
     from recommender.analysis.suppression import HIDDEN
     from recommender.cases.export import closed_cases
@@ -81,6 +82,8 @@ def _offpolicy(session: Session, since: date | None, min_cell: int, closures: in
     k = result.overlap.n_followed
     out["n_cases"] = shown_n
     out["message_da"] = out["message_da"].replace(f"af {n}, ", f"af {shown_n}, ")
+    if shown_n != n:  # the case count is hidden with the report's: its share would give it back (k / share)
+        out["overlap"]["share_followed"] = None
     if 0 < k < min_cell or 0 < n - k < min_cell:
         out["overlap"].update(n_followed=HIDDEN, share_followed=None)
         out["message_da"] = out["message_da"].replace(f", {k} forløb", f", {HIDDEN} forløb")

@@ -268,3 +268,32 @@ def test_nothing_hidden_comes_back_with_the_override_tables(crowd) -> None:
     follow table by typology (a decision's typology is the one it ended with) and to the counts."""
     report = monitoring_report(override_rows(crowd), [], reference=None)
     assert not worked_out(report), crowd
+
+
+def test_the_off_policy_share_is_hidden_when_the_case_count_is(monkeypatch) -> None:
+    """Without ``since`` the off-policy block shows the report's protected closure count; when that is
+    hidden, the share followed must go too: n_followed / share_followed would give the count back."""
+    from types import SimpleNamespace
+
+    import recommender.analysis.offpolicy as offpolicy
+    import recommender.cases.export as export
+    from recommender.cases import monitor
+    from recommender.cases.monitor import MIN_OFFPOLICY
+
+    n, k = MIN_OFFPOLICY + 7, 9
+    overlap = {"n_followed": k, "share_followed": k / n}
+    result = SimpleNamespace(
+        overlap=SimpleNamespace(n_followed=k),
+        to_dict=lambda: {"overlap": dict(overlap), "message_da": f"effektiv stikprøve 12 af {n}, {k} forløb"},
+    )
+    monkeypatch.setattr(
+        export,
+        "closed_cases",
+        lambda *a, **kw: SimpleNamespace(frame=pd.DataFrame(index=range(n)), advised=None),
+    )
+    monkeypatch.setattr(offpolicy, "offpolicy_value", lambda *a, **kw: result)
+    hidden = monitor._offpolicy(None, None, 5, HIDDEN)  # type: ignore[arg-type]
+    assert hidden["n_cases"] == HIDDEN and hidden["overlap"]["share_followed"] is None
+    assert str(n) not in hidden["message_da"]
+    shown = monitor._offpolicy(None, None, 5, n)  # type: ignore[arg-type]
+    assert shown["n_cases"] == n and shown["overlap"] == overlap
