@@ -265,9 +265,22 @@ def _mapped(rows: pd.DataFrame, field: str, counts: Mapping[str, float]) -> np.n
     return column.map(known).to_numpy(dtype=float)
 
 
-def _about(n: float, minimum: int) -> int:
-    """``n`` rounded, but below ``minimum`` (9.6 of a minimum of 10 reads "ca. 9", not "ca. 10")."""
-    return max(0, min(round(n), minimum - 1))
+#: Counts below this are shown as "under 5", never as a number: the small-cell rule of the monitor and the
+#: cohort export (docs/security.md §7); for a model trained on real cases they are counts of people.
+SMALL_COUNT = 5
+
+
+def _about(n: float, minimum: int, lang: str = "da") -> str:
+    """``n`` rounded, but below ``minimum`` (9.6 of a minimum of 10 reads "ca. 9", not "ca. 10"), and
+    "under 5" below :data:`SMALL_COUNT`.
+
+    >>> _about(9.6, 10), _about(4.2, 10), _about(6.4, 10, "en")
+    ('ca. 9', 'under 5', 'about 6')
+    """
+    k = max(0, min(round(n), minimum - 1))
+    if k < SMALL_COUNT:
+        return f"under {SMALL_COUNT}"
+    return f"ca. {k}" if lang == "da" else f"about {k}"
 
 
 def sparse_warning(
@@ -282,8 +295,8 @@ def sparse_warning(
     >>> sparse_warning((("wants_employment", 2.8),), {"wants_employment": "no"}, 10).da[:60]
     'Tynde data: få tidligere borgere svarede som denne borger på'
     >>> combination = (("education_plan", "clarification", 4.2),)
-    >>> sparse_warning((), {"education_plan": True}, 10, combination).da[12:107]
-    'få tidligere borgere med svaret «ja» på «har en uddannelsesplan» fik «afklaringsforløb» (ca. 4)'
+    >>> sparse_warning((), {"education_plan": True}, 10, combination).da[12:109]
+    'få tidligere borgere med svaret «ja» på «har en uddannelsesplan» fik «afklaringsforløb» (under 5)'
     """
     if not fields and not combinations:
         return None
@@ -292,15 +305,14 @@ def sparse_warning(
         da.append(
             "få tidligere borgere svarede som denne borger på "
             + "; ".join(
-                f"{FIELDS[f].da}: {value_label(f, record.get(f))} (ca. {_about(n, minimum)})"
-                for f, n in fields
+                f"{FIELDS[f].da}: {value_label(f, record.get(f))} ({_about(n, minimum)})" for f, n in fields
             )
             + f" – færre end {minimum}."
         )
         en.append(
             "few earlier citizens answered as this citizen did on "
             + "; ".join(
-                f"{FIELDS[f].en}: {value_label(f, record.get(f), 'en')} (about {_about(n, minimum)})"
+                f"{FIELDS[f].en}: {value_label(f, record.get(f), 'en')} ({_about(n, minimum, 'en')})"
                 for f, n in fields
             )
             + f" – fewer than {minimum}."
@@ -310,7 +322,7 @@ def sparse_warning(
             "få tidligere borgere med svaret "
             + "; ".join(
                 f"«{value_label(f, record.get(f))}» på «{FIELDS[f].da}» fik «{OFFER.label(o, 'da')}» "
-                f"(ca. {_about(n, minimum)})"
+                f"({_about(n, minimum)})"
                 for f, o, n in combinations
             )
             + f" – færre end {minimum}."
@@ -319,7 +331,7 @@ def sparse_warning(
             "few earlier citizens who answered "
             + "; ".join(
                 f"«{value_label(f, record.get(f), 'en')}» to «{FIELDS[f].en}» had «{OFFER.label(o, 'en')}» "
-                f"(about {_about(n, minimum)})"
+                f"({_about(n, minimum, 'en')})"
                 for f, o, n in combinations
             )
             + f" – fewer than {minimum}."

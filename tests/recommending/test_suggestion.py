@@ -433,3 +433,12 @@ def test_the_score_file_agrees_with_recommend_on_thin_data(without_offer_profile
                     assert abs(scored.loc[i, f"{o.offer}_score"] - o.score) < 1e-9
                     assert abs(scored.loc[i, f"{o.offer}_p_best"] - o.p_best) < 1e-9
     assert {(True, False), (False, True)} <= seen, "clear and thin citizens both checked"
+
+
+def test_a_thin_count_under_five_is_never_shown_as_a_number() -> None:
+    """Counts behind the thin-data warning are people when the model is trained on real cases: under 5
+    they read "under 5", as the monitor and the export hide small cells (issue 28 #7)."""
+    record = json.loads((Path(__file__).parents[2] / "examples/target_group/no_offer_fits.json").read_text())
+    warning = next(w for w in recommend(record).warnings if w.code == "sparse_data")
+    assert "(under 5)" in warning.da and "(under 5)" in warning.en
+    assert not re.search(r"\((ca\.|about) [0-4]\)", warning.da + warning.en)
