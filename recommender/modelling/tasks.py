@@ -59,7 +59,8 @@ def recording() -> Iterator[list[tuple[str, float]]]:
 
 def run_tasks(tasks: Sequence[Task], n_jobs: int | None = 1) -> list[Any]:
     """The tasks' results in their order: run here one after the other (``n_jobs=1``) or on
-    ``n_jobs`` worker processes (``joblib``; ``None`` or ``-1`` every core)."""
+    ``n_jobs`` worker processes (``joblib``; ``-1`` every core; ``None`` is joblib's default: one
+    process unless a joblib context sets more)."""
     if n_jobs == 1 or len(tasks) <= 1:
         out = []
         for t in tasks:
