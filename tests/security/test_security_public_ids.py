@@ -368,7 +368,12 @@ def _shape(engine_, table: str) -> dict:
 
     return {
         "columns": named(found.get_columns(table), "name", "nullable"),
-        "indexes": named(found.get_indexes(table), "name", "column_names", "unique"),
+        "indexes": named(  # PostgreSQL lists a unique constraint's own index too: that is in "unique"
+            [i for i in found.get_indexes(table) if not i.get("duplicates_constraint")],
+            "name",
+            "column_names",
+            "unique",
+        ),
         "foreign_keys": named(
             found.get_foreign_keys(table), "constrained_columns", "referred_table", "referred_columns"
         ),
