@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -168,28 +168,55 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
-    """Migrate the database to ``revision``; return (before, after)."""
+    """Migrate the database to ``revision`` in one transaction; return (before, after).
+
+    A failure anywhere (a broken reference, a crash part-way) rolls every step back: on SQLite too,
+    whose driver would otherwise commit each ALTER/CREATE TABLE on its own (see :func:`_sqlite_migration`).
+    """
     from alembic import command
 
     before = current_revision(engine)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
-        if sqlite:  # SQLite's recipe for a table copy (batch mode) that others refer to (migration 0005):
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # off meanwhile (only outside a transaction),
-            conn.commit()  # and every reference checked before the migration commits
-        try:
+        with _sqlite_migration(conn) if sqlite else nullcontext():
             with conn.begin():
+                if sqlite:
+                    conn.exec_driver_sql("BEGIN")  # the driver's own BEGIN is off (see above)
                 command.upgrade(_alembic_config(conn), revision)
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
                 if broken:
                     raise SchemaError(
                         f"the migration left {len(broken)} broken references; nothing was changed"
                     )
-        finally:
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
     return before, current_revision(engine) or ""
+
+
+@contextmanager
+def _sqlite_migration(conn: Connection) -> Iterator[None]:
+    """SQLite's recipe for a migration in one real transaction, on this connection only.
+
+    pysqlite begins a transaction only before INSERT/UPDATE/DELETE, so an ALTER TABLE or a batch-mode
+    table copy before the first of those committed on its own, and a failed migration left the database
+    half-done (a column added, the revision unchanged). With the driver's transaction handling off, the
+    caller emits ``BEGIN`` itself and every statement, DDL included, commits or rolls back together.
+    Foreign keys are off meanwhile (a batch-mode table copy of a table others refer to, migration 0005;
+    the pragma works only outside a transaction): the caller checks every reference before commit.
+    The connection goes back to the pool as it came (driver transactions and foreign keys on).
+    """
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    conn.commit()  # nothing open on the driver's side before its transaction handling changes
+    previous = dbapi.isolation_level
+    dbapi.isolation_level = None
+    try:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        yield
+    finally:
+        conn.rollback()
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
+        dbapi.isolation_level = previous
 
 
 def _known_revisions() -> set[str]:

@@ -324,3 +324,149 @@ def test_migration_0005_gives_every_existing_recommendation_a_public_id(database
         with engine_.begin() as conn:
             conn.execute(text("UPDATE recommendations SET public_id = :p"), {"p": rows[0].public_id})
     engine_.dispose()
+
+
+def _at_0004_with_rows(url: str, recommendations: int = 2):
+    """An engine on ``url`` migrated to 0004 with a user and ``recommendations`` rows."""
+    engine_ = make_engine(url)
+    upgrade(engine_, "0004")
+    with engine_.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, municipality, password_hash, active, created_at) "
+                "VALUES ('anna', 'adviser', 'Aarhus', 'x', true, '2026-12-01 10:00:00')"
+            )
+        )
+        for i in range(recommendations):
+            conn.execute(
+                text(
+                    "INSERT INTO recommendations (citizen_ref, municipality, adviser_id, created_at, intake, "
+                    "contract, model_version, rules_version, top_offer, typology, typology_by) VALUES "
+                    "(:ref, 'Aarhus', 1, '2026-12-01 10:00:00', '{}', '{}', 'm1', 'r1', 'internship', "
+                    "'flexible', 1)"
+                ),
+                {"ref": f"{i:064d}"},
+            )
+    return engine_
+
+
+def _snapshot(engine_) -> tuple:
+    """The whole SQLite file as SQL: its schema (every table, index, trigger) and every row."""
+    with engine_.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        return tuple(raw.iterdump())
+
+
+def _shape(engine_, table: str) -> dict:
+    """A table's columns, indexes, foreign keys and unique constraints as the database reports them."""
+    from sqlalchemy import inspect
+
+    found = inspect(engine_)
+
+    def named(items: list[dict], *keys: str) -> list:
+        return sorted(tuple(str(item.get(k)) for k in keys) for item in items)
+
+    return {
+        "columns": named(found.get_columns(table), "name", "nullable"),
+        "indexes": named(  # PostgreSQL lists a unique constraint's own index too: that is in "unique"
+            [i for i in found.get_indexes(table) if not i.get("duplicates_constraint")],
+            "name",
+            "column_names",
+            "unique",
+        ),
+        "foreign_keys": named(
+            found.get_foreign_keys(table), "constrained_columns", "referred_table", "referred_columns"
+        ),
+        "unique": named(found.get_unique_constraints(table), "column_names"),
+        "primary_key": found.get_pk_constraint(table)["constrained_columns"],
+    }
+
+
+@pytest.mark.parametrize("failure", ["broken reference", "crash copying the table"])
+def test_a_failing_migration_0005_on_sqlite_changes_nothing_and_a_retry_upgrades(tmp_path, failure) -> None:
+    """Review of issue 28: pysqlite committed the ALTER TABLE (and the batch copy's CREATE TABLE) on its
+    own, so a failed 0005 left a column added at revision 0004 and every later upgrade failed with
+    "duplicate column name". Now the whole upgrade is one transaction."""
+    from sqlalchemy.exc import OperationalError
+
+    from recommender.cases.db import SchemaError, current_revision
+
+    engine_ = _at_0004_with_rows(f"sqlite:///{tmp_path / 'half.sqlite3'}", recommendations=1)
+    if failure == "broken reference":
+        with engine_.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction: the driver adds none
+            conn.exec_driver_sql(
+                "INSERT INTO decisions (recommendation_id, offer, followed, adviser_id, decided_at) "
+                "VALUES (99, 'internship', 1, 1, '2026-12-01 11:00:00')"
+            )
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+    before = _snapshot(engine_)
+    assert any("_alembic_tmp" not in line and "recommendations" in line for line in before)
+
+    def crash(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().startswith("INSERT INTO _alembic_tmp_recommendations"):
+            raise OperationalError(statement, parameters, Exception("the process died here"))
+
+    if failure == "crash copying the table":
+        event.listen(engine_, "before_cursor_execute", crash)
+        with pytest.raises(OperationalError, match="the process died here"):
+            upgrade(engine_, "head")
+        event.remove(engine_, "before_cursor_execute", crash)
+    else:
+        with pytest.raises(SchemaError, match="1 broken references; nothing was changed"):
+            upgrade(engine_, "head")
+    assert current_revision(engine_) == "0004"
+    after = _snapshot(engine_)
+    assert after == before, "schema and rows exactly as at 0004"
+    assert not any("public_id" in line or "_alembic_tmp" in line for line in after)
+    with engine_.connect() as conn:  # the pooled connection is handed back as the service needs it
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.connection.dbapi_connection.isolation_level == ""
+
+    with engine_.begin() as conn:  # the repair
+        conn.exec_driver_sql("UPDATE decisions SET recommendation_id = 1")
+    assert upgrade(engine_, "head") == ("0004", "0006")
+    with engine_.connect() as conn:
+        ids = conn.exec_driver_sql("SELECT public_id FROM recommendations").scalars().all()
+    assert len(ids) == 1 and is_public_id(ids[0])
+    engine_.dispose()
+
+
+def test_a_database_left_half_done_by_the_earlier_migration_upgrades(database_url) -> None:  # noqa: F811
+    """The state the earlier code left: the column added (empty), a stale table copy, revision 0004."""
+    engine_ = _at_0004_with_rows(database_url, recommendations=3)
+    with engine_.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE recommendations ADD COLUMN public_id VARCHAR(32)")
+        conn.exec_driver_sql("CREATE TABLE _alembic_tmp_recommendations (id INTEGER NOT NULL PRIMARY KEY)")
+    assert upgrade(engine_, "head") == ("0004", "0006")
+    from sqlalchemy import inspect
+
+    assert "_alembic_tmp_recommendations" not in inspect(engine_).get_table_names()
+    with engine_.connect() as conn:
+        ids = conn.exec_driver_sql("SELECT public_id FROM recommendations ORDER BY id").scalars().all()
+    assert len(ids) == 3 and all(is_public_id(i) for i in ids) and len(set(ids)) == 3
+    fresh = make_engine(database_url.replace("service.sqlite3", "fresh.sqlite3"))
+    if fresh.dialect.name == "sqlite":  # the repaired table is the one a fresh database gets
+        upgrade(fresh, "head")
+        assert _shape(engine_, "recommendations") == _shape(fresh, "recommendations")
+    fresh.dispose()
+    engine_.dispose()
+
+
+def test_migration_0005_keeps_the_indexes_and_foreign_keys_of_recommendations(database_url) -> None:  # noqa: F811
+    engine_ = _at_0004_with_rows(database_url)
+    before = {t: _shape(engine_, t) for t in ("recommendations", "decisions", "closures")}
+    assert ("['typology_by']", "users", "['id']") in before["recommendations"]["foreign_keys"]
+    assert len(before["recommendations"]["indexes"]) >= 3
+    upgrade(engine_, "head")
+    after = {t: _shape(engine_, t) for t in ("recommendations", "decisions", "closures")}
+    assert after["decisions"] == before["decisions"] and after["closures"] == before["closures"]
+    mine, was = after["recommendations"], before["recommendations"]
+    assert mine["foreign_keys"] == was["foreign_keys"]
+    assert mine["indexes"] == was["indexes"]
+    assert mine["primary_key"] == was["primary_key"] == ["id"]
+    assert mine["columns"] == sorted([*was["columns"], ("public_id", "False")])
+    assert mine["unique"] == sorted([*was["unique"], ("['public_id']",)])
+    engine_.dispose()

@@ -39,9 +39,16 @@ def _new_id() -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("recommendations") as batch:
-        batch.add_column(sa.Column("public_id", sa.String(32), nullable=True))
     conn = op.get_bind()
+    # A database an earlier version of this migration left half-done on SQLite (its driver committed
+    # the ALTER TABLE and the batch copy's CREATE TABLE on their own before a failure rolled the rest
+    # back; the upgrade now runs in one transaction): the column is kept, the stale copy dropped.
+    inspector = sa.inspect(conn)
+    if "_alembic_tmp_recommendations" in inspector.get_table_names():
+        op.drop_table("_alembic_tmp_recommendations")
+    if "public_id" not in {c["name"] for c in inspector.get_columns("recommendations")}:
+        with op.batch_alter_table("recommendations") as batch:
+            batch.add_column(sa.Column("public_id", sa.String(32), nullable=True))
     table = sa.table("recommendations", sa.column("id", sa.Integer), sa.column("public_id", sa.String))
     while True:
         ids = (
