@@ -98,16 +98,15 @@ def _check_login(db, name: str, password: str) -> _Outcome:  # type: ignore[no-u
         found = session.scalar(select(User).where(User.name == name)) if name and password else None
         user_id = found.id if found is not None and found.active else None
         stored = found.password_hash if user_id is not None else None  # type: ignore[union-attr]
-        if user_id is not None:  # an account: this check counts (a made-up name adds no row)
+        if name and password:  # every name counts, an account's or not: a 429 tells nothing about it
             reservation = lockout.reserve(session, name)
-            if not reservation.allowed:
-                audit.record(
+            if not reservation.allowed:  # anonymous, counted, at most one row a minute per process
+                audit.record_anonymous(
                     session,
                     "login.locked",
                     status=429,
-                    actor=None,
-                    resource=_resource(name),
                     detail="web login refused: too many failures",
+                    resource=f"name-sha256:{lockout.name_hash(name)}",
                 )
                 seconds = (reservation.until - utcnow()).total_seconds()
                 return _Outcome(429, minutes=max(1, math.ceil(seconds / 60)))
