@@ -2,10 +2,11 @@
 
 A login checks the password with :func:`recommender.cases.accounts.verify_password` (Argon2id) and
 records ``login.ok`` or ``login.failed`` in the audit trail. Before the check, the check is counted for
-the account's name in the database, atomically (:mod:`recommender.cases.lockout`): of the checks in
-one :data:`WINDOW` only the first :data:`MAX_FAILURES` are made, whichever worker process or machine
-serves them; the name is then locked until the window ends, the password is not even checked, and
-``login.locked`` is recorded. A successful login starts the count again.
+the login name in the database, atomically (:mod:`recommender.cases.lockout`), whether an account has
+that name or not (so the answers do not tell): of the checks in one :data:`WINDOW` only the first
+:data:`MAX_FAILURES` are made, whichever worker process or machine serves them; the name is then
+locked until the window ends, the password is not even checked, and ``login.locked`` is counted
+anonymously (at most one row a minute per process). A successful login starts the count again.
 
 The password check (Argon2id: about a core and 64 MiB for a fraction of a second) and its database
 calls run in a worker thread, never on the event loop, so a flood of logins does not stop other
