@@ -7,10 +7,11 @@ Nothing edits or deletes events, except :func:`purge`, which removes events olde
 :func:`export` gives the data protection officer the events since a date as JSON lines;
 :func:`deny` records a refused request before the refusal is raised.
 
-Failures by no one in particular (a bad bearer token, a login with a name no account has) are not one
-row each: :func:`record_anonymous` writes at most one row per action per :data:`ANONYMOUS_INTERVAL`
-seconds in each process, counting the failures since the last one (issue 28: ~150 bad-token requests a
-second had written 150 rows a second that may not be deleted for six months).
+Failures by no one in particular (a bad bearer token, a login with a name no account has, a login
+refused by the lock-out) are not one row each: :func:`record_anonymous` writes at most one row per
+action per :data:`ANONYMOUS_INTERVAL` seconds in each process, counting the failures since the last one
+(issue 28: ~150 bad-token requests a second had written 150 rows a second that may not be deleted for
+six months).
 """
 
 from __future__ import annotations
@@ -81,9 +82,12 @@ def record(
     )
 
 
-def record_anonymous(session: Session, action: str, *, status: int, detail: str) -> bool:
+def record_anonymous(
+    session: Session, action: str, *, status: int, detail: str, resource: str | None = None
+) -> bool:
     """Count an anonymous failure; write a row (with the count since the last row) at most once per
-    :data:`ANONYMOUS_INTERVAL` seconds per action in this process. Whether a row was written."""
+    :data:`ANONYMOUS_INTERVAL` seconds per action in this process. Whether a row was written. A
+    ``resource`` is that of the failure that writes the row (the others are only counted)."""
     now, engine = time.monotonic(), session.get_bind().engine
     with _anonymous_lock:
         seen = _anonymous.setdefault(engine, {})
@@ -97,6 +101,7 @@ def record_anonymous(session: Session, action: str, *, status: int, detail: str)
         session,
         action,
         status=status,
+        resource=resource,
         detail=f"{detail}; {count} since the last row of this kind (at most one a minute per process)",
     )
     return True

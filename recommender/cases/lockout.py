@@ -9,8 +9,13 @@ check; the rest are refused without it. A window starts with the first check aft
 and lasts :data:`WINDOW`; the name is locked from the check past :data:`MAX_FAILURES` until the window
 ends. A successful login deletes the name's row (:func:`reset`), so the count is of the failures since.
 
-Only names of active accounts are counted (the caller reserves after finding the account): a flood of
-made-up names adds no rows, and the table has at most one row per account.
+Every login name is counted the same way, whether an account has it or not (issue 28, review): a
+made-up name is refused after :data:`MAX_FAILURES` checks exactly like a real one, so the answers do not
+tell whether an account exists. The table is kept bounded by :func:`prune`, which deletes the rows whose
+window is over; :func:`reserve` runs it at most once per :data:`PRUNE_INTERVAL` per process and database
+(one indexed ``DELETE`` on ``window_start``). A row therefore lives at most :data:`WINDOW` plus
+:data:`PRUNE_INTERVAL` (or until the next login after that), and since each new name costs one Argon2
+check, the table holds at most about that span divided by the time of one check, per login worker.
 
 >>> import shutil, tempfile
 >>> from recommender.cases.db import open_database
@@ -23,25 +28,45 @@ made-up names adds no rows, and the table has at most one row per account.
 ...     reset(session, "anna")
 ...     reserve(session, "anna").allowed, locked_until(session, "anna") is None
 (True, True)
+>>> with db.session() as session:  # a window later, the expired row is deleted
+...     prune(session, now=utcnow() + WINDOW + timedelta(seconds=1))
+1
 >>> db.dispose(); shutil.rmtree(folder)
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, literal, select
+from sqlalchemy import Engine, case, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from recommender.cases.tables import LoginAttempts, UTCDateTime, utcnow
 
-__all__ = ["MAX_FAILURES", "WINDOW", "Reservation", "locked_until", "name_hash", "reserve", "reset"]
+__all__ = [
+    "MAX_FAILURES",
+    "PRUNE_INTERVAL",
+    "WINDOW",
+    "Reservation",
+    "locked_until",
+    "name_hash",
+    "prune",
+    "reserve",
+    "reset",
+]
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
+PRUNE_INTERVAL = 60.0  # seconds between two prunes by one process of one database
+# per database engine: time.monotonic() of this process's last prune
+_pruned: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+_pruned_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -86,7 +111,28 @@ def reserve(session: Session, name: str, now: datetime | None = None) -> Reserva
         .returning(LoginAttempts.failures, LoginAttempts.window_start)
     )
     number, start = session.execute(statement).one()
+    if _prune_due(session.get_bind().engine):
+        prune(session, now)
     return Reservation(int(number), start + WINDOW)
+
+
+def _prune_due(engine: Engine) -> bool:
+    """Whether this process last pruned this database :data:`PRUNE_INTERVAL` or more ago (and it is
+    now its turn: one thread at a time)."""
+    now = time.monotonic()
+    with _pruned_lock:
+        if now - _pruned.get(engine, -PRUNE_INTERVAL) < PRUNE_INTERVAL:
+            return False
+        _pruned[engine] = now
+        return True
+
+
+def prune(session: Session, now: datetime | None = None) -> int:
+    """Delete the rows whose window is over (their next check starts a new window anyway), so names
+    nobody uses again, made-up ones included, do not stay. How many rows were deleted."""
+    now = now or utcnow()
+    result = session.execute(delete(LoginAttempts).where(LoginAttempts.window_start <= now - WINDOW))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def reset(session: Session, name: str) -> None:

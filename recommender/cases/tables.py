@@ -189,15 +189,16 @@ class AuditEvent(Base):
 
 class LoginAttempts(Base):
     """The password checks made for one login name in the current lock-out window (issue 28, migration
-    0006): reserved atomically before the check, so every worker on every machine sharing the database
-    counts in one place; a successful login deletes the row. ``name_hash`` is a SHA-256 of the name, so
-    the table holds no login names."""
+        0006): reserved atomically before the check, so every worker on every machine sharing the database
+        counts in one place; a successful login deletes the row, and rows whose window is over are pruned
+    (``window_start`` is indexed for that). ``name_hash`` is a SHA-256 of the name, so
+        the table holds no login names."""
 
     __tablename__ = "login_attempts"
 
     name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # pruned by it
 
 
 class RegisteredModel(Base):

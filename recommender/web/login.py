@@ -2,10 +2,11 @@
 
 A login checks the password with :func:`recommender.cases.accounts.verify_password` (Argon2id) and
 records ``login.ok`` or ``login.failed`` in the audit trail. Before the check, the check is counted for
-the account's name in the database, atomically (:mod:`recommender.cases.lockout`): of the checks in
-one :data:`WINDOW` only the first :data:`MAX_FAILURES` are made, whichever worker process or machine
-serves them; the name is then locked until the window ends, the password is not even checked, and
-``login.locked`` is recorded. A successful login starts the count again.
+the login name in the database, atomically (:mod:`recommender.cases.lockout`), whether an account has
+that name or not (so the answers do not tell): of the checks in one :data:`WINDOW` only the first
+:data:`MAX_FAILURES` are made, whichever worker process or machine serves them; the name is then
+locked until the window ends, the password is not even checked, and ``login.locked`` is counted
+anonymously (at most one row a minute per process). A successful login starts the count again.
 
 The password check (Argon2id: about a core and 64 MiB for a fraction of a second) and its database
 calls run in a worker thread, never on the event loop, so a flood of logins does not stop other
@@ -98,16 +99,15 @@ def _check_login(db, name: str, password: str) -> _Outcome:  # type: ignore[no-u
         found = session.scalar(select(User).where(User.name == name)) if name and password else None
         user_id = found.id if found is not None and found.active else None
         stored = found.password_hash if user_id is not None else None  # type: ignore[union-attr]
-        if user_id is not None:  # an account: this check counts (a made-up name adds no row)
+        if name and password:  # every name counts, an account's or not: a 429 tells nothing about it
             reservation = lockout.reserve(session, name)
-            if not reservation.allowed:
-                audit.record(
+            if not reservation.allowed:  # anonymous, counted, at most one row a minute per process
+                audit.record_anonymous(
                     session,
                     "login.locked",
                     status=429,
-                    actor=None,
-                    resource=_resource(name),
                     detail="web login refused: too many failures",
+                    resource=f"name-sha256:{lockout.name_hash(name)}",
                 )
                 seconds = (reservation.until - utcnow()).total_seconds()
                 return _Outcome(429, minutes=max(1, math.ceil(seconds / 60)))

@@ -123,3 +123,41 @@ def test_the_reservation_is_atomic_under_threads(backend: str, tmp_path: Path) -
         for own in engines:
             own.dispose()
         db.dispose()
+
+
+def test_rows_whose_window_is_over_are_pruned(tmp_path: Path) -> None:
+    """Every name is counted now, made-up ones too, so the table must not keep them: a process deletes
+    the rows whose window is over at most once a minute, when it reserves a check."""
+    from recommender.cases.tables import LoginAttempts, utcnow
+
+    url = fresh_url("sqlite", tmp_path)
+    first, second = open_database(url), open_database(url)
+    old = utcnow() - lockout.WINDOW - timedelta(minutes=1)
+
+    def names(db) -> set[str]:  # type: ignore[no-untyped-def]
+        with db.session() as session:
+            return set(session.scalars(select(LoginAttempts.name_hash)))
+
+    try:
+        with first.session() as session:  # the first reservation of this process prunes (nothing yet)
+            for i in range(20):
+                lockout.reserve(session, f"made-up-{i}", now=old)
+            lockout.reserve(session, "anna")
+            session.commit()
+        assert len(names(first)) == 21
+        with second.session() as session:  # another process's first reservation: the old windows go
+            lockout.reserve(session, "bo")
+            session.commit()
+        assert names(first) == {lockout.name_hash("anna"), lockout.name_hash("bo")}
+        with second.session() as session:  # within the minute: no second DELETE from this process
+            lockout.reserve(session, "old", now=old)
+            lockout.reserve(session, "bo")
+            session.commit()
+        assert lockout.name_hash("old") in names(first)
+        with first.session() as session:
+            assert lockout.prune(session) == 1
+            session.commit()
+        assert names(first) == {lockout.name_hash("anna"), lockout.name_hash("bo")}
+    finally:
+        first.dispose()
+        second.dispose()

@@ -101,3 +101,43 @@ def test_logins_with_unknown_names_do_not_grow_the_audit_trail_one_row_each(tmp_
                 },
             )
         assert len([e for e in web.audit("login.failed") if e.resource == "user:anna"]) == 2
+
+
+def _wrong(web: Web, name: str):  # type: ignore[no-untyped-def]
+    return web.client.post(
+        "/login",
+        data={"username": name, "password": "wrong password", "csrf_token": web.csrf(), "next": "/"},
+    )
+
+
+def test_a_made_up_name_and_a_real_name_get_the_same_answers(tmp_path, engine) -> None:  # noqa: F811
+    """Review of point 14: only accounts' names were counted, so a made-up name was never locked out
+    and six wrong guesses told whether an account exists. Now the same statuses and the same page."""
+    with running(Web(tmp_path, engine)) as web:
+        web.user("anna")
+        answers = {name: [_wrong(web, name) for _ in range(7)] for name in ("anna", "nobody-at-all")}
+        statuses = {name: [r.status_code for r in got] for name, got in answers.items()}
+        assert statuses["anna"] == statuses["nobody-at-all"] == [401] * 5 + [429] * 2, statuses
+        errors = {
+            name: [re.findall(r'id="login-error">([^<]*)<', r.text) for r in got]
+            for name, got in answers.items()
+        }
+        assert errors["anna"] == errors["nobody-at-all"] and all(len(e) == 1 for e in errors["anna"])
+
+
+def test_locked_out_logins_do_not_grow_the_audit_trail_one_row_each(tmp_path, engine) -> None:  # noqa: F811
+    """Point 9 for the lock-out: 50 refused logins of a locked name wrote 50 ``login.locked`` rows. Now
+    they are counted like other anonymous failures: one row (per minute per process) with the count and
+    the name's SHA-256."""
+    from recommender.cases import lockout
+
+    with running(Web(tmp_path, engine)) as web:
+        web.user("anna")
+        assert [_wrong(web, "anna").status_code for _ in range(5)] == [401] * 5
+        assert {_wrong(web, "anna").status_code for _ in range(50)} == {429}
+        assert len(web.audit("login.locked")) == 1  # was 50
+        assert {_wrong(web, f"made-up-{i % 3}").status_code for i in range(18)} == {401, 429}
+        locked = web.audit("login.locked")
+        assert len(locked) == 1, [e.detail for e in locked]
+        assert locked[0].resource == f"name-sha256:{lockout.name_hash('anna')}"
+        assert locked[0].status == 429 and "too many failures" in (locked[0].detail or "")

@@ -2,8 +2,9 @@
 
 ``login_attempts`` holds, per SHA-256 of a login name, the password checks reserved in the current
 window and when that window started (:mod:`recommender.cases.lockout`). Workers on any number of
-machines sharing the database reserve a check with one atomic ``INSERT ... ON CONFLICT DO UPDATE``. No
-existing row changes.
+machines sharing the database reserve a check with one atomic ``INSERT ... ON CONFLICT DO UPDATE``;
+every name is counted, known or not, and rows whose window is over are deleted through the index on
+``window_start``. No existing row changes.
 
 Revision ID: 0006
 Revises: 0005
@@ -28,7 +29,9 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("window_start", sa.DateTime(), nullable=False),
     )
+    op.create_index("ix_login_attempts_window_start", "login_attempts", ["window_start"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_login_attempts_window_start", table_name="login_attempts")
     op.drop_table("login_attempts")
