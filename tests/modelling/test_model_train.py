@@ -85,6 +85,7 @@ def test_training_summary_counts_rows_left_out_and_shows_candidates(model, cohor
     assert best < sel["baseline"]["cv_log_loss"]  # the DGP has signal: the model beats the prior
 
 
+@pytest.mark.slow  # the inner loop's budget; CI runs it
 def test_protected_attributes_only_when_allowed(cohort, model):
     assert not set(PROTECTED) & set(model.schema.fields)
     assert model.manifest.allow_protected is False

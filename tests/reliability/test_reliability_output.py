@@ -289,6 +289,7 @@ def test_a_real_signal_while_scoring_removes_the_temp_file_and_keeps_the_old_out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["citizens.csv", "scores.csv"]
 
 
+@pytest.mark.slow  # the inner loop's budget; CI runs it
 def test_sigint_at_any_moment_of_score_is_exit_130(tmp_path, big_citizens, model_file) -> None:
     # from the moment the interpreter runs our code (its own start-up, before any of it, is Python's)
     for delay in (0.6, 1.2, 2.5):

@@ -123,6 +123,7 @@ def citizens():
     return [random_record(rng, i) for i in range(6)]
 
 
+@pytest.mark.slow  # the inner loop's budget; CI runs it
 def test_random_mutations_load_or_raise_rules_error(citizens) -> None:
     rng = random.Random(2026)
     tally = {"refused": 0, "loaded": 0, "gap": 0}

@@ -20,6 +20,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -203,6 +204,7 @@ people = st.tuples(
 ).map(lambda p: (p[0], p[1], p[2], None if p[2] else p[3], p[4]))
 
 
+@pytest.mark.slow  # the inner loop's budget; CI runs it
 @given(st.lists(people, min_size=1, max_size=40), st.sampled_from([3, 5]))
 @settings(max_examples=25, deadline=None)
 def test_nothing_hidden_comes_back_from_random_linked_tables(crowd, min_cell) -> None:
@@ -261,6 +263,7 @@ overridden = st.tuples(
 )
 
 
+@pytest.mark.slow  # the inner loop's budget; CI runs it
 @given(st.lists(overridden, min_size=1, max_size=30))
 @settings(max_examples=15, deadline=None)
 def test_nothing_hidden_comes_back_with_the_override_tables(crowd) -> None:
