@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -94,6 +95,59 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(10)
 
 
+def _ticks() -> tuple[dict[int, tuple[str, int, int]], list[int]]:
+    """Every process's (command, process group, user + system clock ticks), and /proc/stat's cpu line;
+    pid -1 is this process's ended children (wrk, once it has exited)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    hz = os.sysconf("SC_CLK_TCK")
+    procs = {-1: ("wrk", -1, round((children.ru_utime + children.ru_stime) * hz))}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        comm, rest = raw[raw.index("(") + 1 : raw.rindex(")")], raw[raw.rindex(")") + 2 :].split()
+        procs[int(entry)] = (comm, int(rest[2]), int(rest[11]) + int(rest[12]))
+    with open("/proc/stat") as f:
+        machine = [int(x) for x in f.readline().split()[1:]]
+    return procs, machine
+
+
+def _cpu_shares(before, after, server_group: int, requests: float) -> str:  # type: ignore[no-untyped-def]
+    """Where the machine's CPU went between two ``_ticks()``: the server's workers, PostgreSQL, wrk,
+    the rest, the kernel's interrupt work and idle, as shares of all cores' time; and the server's and
+    PostgreSQL's CPU milliseconds per request (less noisy than throughput when other work shares the
+    machine)."""
+    (p0, m0), (p1, m1) = before, after
+    total = sum(b - a for a, b in zip(m0, m1, strict=True)) or 1
+    groups = {"server": 0, "postgres": 0, "wrk": 0, "other": 0}
+    for pid, (comm, pgid, t1) in p1.items():
+        t0 = p0[pid][2] if pid in p0 else 0
+        key = (
+            "server"
+            if pgid == server_group
+            else "postgres"
+            if comm.startswith("postgres")
+            else "wrk"
+            if comm == "wrk"
+            else "other"
+        )
+        groups[key] += t1 - t0
+    idle = (m1[3] - m0[3]) + (m1[4] - m0[4])
+    irq = (m1[5] - m0[5]) + (m1[6] - m0[6])
+    system = m1[2] - m0[2]
+    parts = [f"{k} {100 * v / total:.0f}%" for k, v in groups.items()]
+    kernel, rest = (
+        f"kernel {100 * system / total:.0f}%",
+        f"irq {100 * irq / total:.0f}%, idle {100 * idle / total:.0f}%",
+    )
+    per = 1000 / os.sysconf("SC_CLK_TCK") / max(requests, 1)
+    cost = f"CPU ms/request: server {groups['server'] * per:.2f}, postgres {groups['postgres'] * per:.2f}"
+    return f"{cost}; CPU: {', '.join(parts)} (of which {kernel}); {rest}"
+
+
 def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> dict[str, float]:
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     lines = [
@@ -136,7 +190,8 @@ def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> d
         return float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m.group(2)]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return {"rps": rps, "p50": ms("50"), "p99": ms("99")}
+    done = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "requests": done}
 
 
 @contextmanager
@@ -268,9 +323,11 @@ def _measure(setup: str, url: str, env: dict[str, str], args: argparse.Namespace
             _wait(port, proc)
             path = "/bare" if name == "bare" else "/api/v1/recommendations"
             _wrk(f"http://127.0.0.1:{port}{path}", headers, 1, args.connections)  # warm-up
+            before = _ticks()
             results[name] = r = _wrk(
                 f"http://127.0.0.1:{port}{path}", headers, args.seconds, args.connections
             )
+            shares = _cpu_shares(before, _ticks(), proc.pid, r["requests"])
         finally:
             _stop(proc)
         label = "bare: recommend() + JSON" if name == "bare" else "service: POST /api/v1/recommendations"
@@ -278,6 +335,7 @@ def _measure(setup: str, url: str, env: dict[str, str], args: argparse.Namespace
             f"{setup:<10} {workers:>7}  {label:<38} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}",
             flush=True,
         )
+        print(f"{'':<10} {'':>7}  {shares}", flush=True)
     ratio = results["service"]["rps"] / results["bare"]["rps"]
     print(f"{setup:<10} {workers:>7}  ratio service / bare throughput: {ratio:.2f} (aim ≥ 0.5)", flush=True)
 

@@ -18,7 +18,12 @@ With ``--profile`` it prints the service request's cProfile instead.
 ``--concurrency C`` keeps C requests in flight (as ``wrk -c C`` does): the wall throughput then also
 shows time spent waiting (SQLite's one connection per process, its ``fsync`` on commit).
 
-Run: ``python benchmarks/bench_service_cpu.py [--requests 200] [--rounds 5] [--concurrency 1] [--profile]``.
+``--postgresql`` runs the service on a throwaway PostgreSQL server (as ``bench_service.py`` starts one)
+instead of SQLite, and also reports the server's CPU per request (its processes' CPU time over each
+service round), which the service costs the machine beyond its own process.
+
+Run: ``python benchmarks/bench_service_cpu.py [--requests 200] [--rounds 5] [--concurrency 1] [--profile]
+[--postgresql]``.
 """
 
 from __future__ import annotations
@@ -38,20 +43,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_service import RECORD, bare_app  # noqa: E402
+from bench_service import RECORD, _ticks, bare_app, throwaway_postgresql  # noqa: E402
 
 BODY = json.dumps(RECORD).encode()
 
 
-def _service(tmp: Path) -> tuple[object, str]:
-    """The real app on an SQLite file in ``tmp``, and an adviser's bearer token."""
+def _service(tmp: Path, url: str | None = None) -> tuple[object, str]:
+    """The real app on ``url`` (default: an SQLite file in ``tmp``), and an adviser's bearer token."""
     from recommender.cases import accounts
     from recommender.cases.db import open_database
     from recommender.cases.settings import load_settings
     from recommender.server import create_app
 
     os.environ["RECOMMENDER_DATA_DIR"] = str(tmp / "data")
-    db = open_database(f"sqlite:///{tmp / 'bench.sqlite3'}")
+    db = open_database(url or f"sqlite:///{tmp / 'bench.sqlite3'}")
     with db.session() as session:
         accounts.add_user(session, "bench", "adviser", "benchmark password", RECORD["municipality"])
         token, _ = accounts.issue_token(session, "bench")
@@ -115,12 +120,27 @@ async def _round(app, path: str, headers, n: int, expect: int, concurrency: int 
     return (time.process_time() - start) / n * 1e3, n / (time.perf_counter() - wall)
 
 
+def _postgres_ms() -> float:
+    """CPU milliseconds used so far by PostgreSQL's processes (this run's throwaway server)."""
+    procs, _ = _ticks()
+    ticks = sum(t for comm, _, t in procs.values() if comm.startswith("postgres"))
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 async def _main(args: argparse.Namespace) -> None:
     from recommender import load_model
 
     load_model()  # build or read the cached default model before anything is measured
     tmp = Path(tempfile.mkdtemp(prefix="bench-service-cpu-"))
-    service, token = _service(tmp)
+    if args.postgresql:
+        with throwaway_postgresql(tmp) as url:
+            await _measure(args, tmp, url)
+    else:
+        await _measure(args, tmp, None)
+
+
+async def _measure(args: argparse.Namespace, tmp: Path, url: str | None) -> None:
+    service, token = _service(tmp, url)
     bare = bare_app()
     auth = [(b"authorization", f"Bearer {token}".encode())]
     apps = {"bare": (bare, "/bare", []), "service": (service, "/api/v1/recommendations", auth)}
@@ -141,9 +161,13 @@ async def _main(args: argparse.Namespace) -> None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(110)
         return
     seen: dict[str, list[tuple[float, float]]] = {name: [] for name in apps}
+    server: list[float] = []  # PostgreSQL's CPU ms per service request
     for _ in range(args.rounds):
         for name, (app, path, headers) in apps.items():
+            before = _postgres_ms()
             seen[name].append(await _round(app, path, headers, args.requests, 201, args.concurrency))
+            if name == "service":
+                server.append((_postgres_ms() - before) / args.requests)
     cpu = {n: statistics.median(ms for ms, _ in seen[n]) for n in apps}
     rps = {n: statistics.median(r for _, r in seen[n]) for n in apps}
     print(
@@ -153,6 +177,13 @@ async def _main(args: argparse.Namespace) -> None:
     print(f"  {'endpoint':<40} {'CPU ms/request':>14} {'requests/s':>10}")
     print(f"  {'bare: recommend() + JSON':<40} {cpu['bare']:14.3f} {rps['bare']:10.1f}")
     print(f"  {'service: POST /api/v1/recommendations':<40} {cpu['service']:14.3f} {rps['service']:10.1f}")
+    if url is not None:
+        pg = statistics.median(server)
+        print(f"  {'PostgreSQL server, per service request':<40} {pg:14.3f}")
+        print(
+            f"  ratio (service + PostgreSQL) / bare: CPU per request "
+            f"{(cpu['service'] + pg) / cpu['bare']:.2f}"
+        )
     print(
         f"  ratio service / bare: CPU per request {cpu['service'] / cpu['bare']:.2f} (CPU-bound "
         f"throughput ratio {cpu['bare'] / cpu['service']:.2f}); "
@@ -166,6 +197,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="the service on a throwaway PostgreSQL (as bench_service.py)",
+    )
     args = parser.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.rounds <= 100 or not 1 <= args.concurrency <= 500:
         raise SystemExit("--requests: 1–100000, --rounds: 1–100, --concurrency: 1–500")
