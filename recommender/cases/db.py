@@ -11,14 +11,16 @@ decision survives a crash.
 from __future__ import annotations
 
 import logging
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from recommender import RecommenderError
@@ -98,10 +100,34 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
                 file = Path(parsed.database).expanduser()
                 event.listen(engine, "connect", lambda dbapi, _: _private_files(file))
             return engine
-        return create_engine(parsed, pool_pre_ping=True, pool_size=15, max_overflow=5)
+        if parsed.get_driver_name() != "psycopg":
+            return create_engine(parsed, pool_pre_ping=True, pool_size=15, max_overflow=5)
+        engine = create_engine(parsed, pool_size=15, max_overflow=5)
+        event.listen(engine, "checkout", _closed_by_server)
+        return engine
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         hint = " (pip install '.[postgresql]')" if parsed.get_backend_name() == "postgresql" else ""
         raise RecommenderError(f"--database {shown_url(url)}: driver not installed{hint}: {exc}") from None
+
+
+def _closed_by_server(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """Pool checkout (PostgreSQL with psycopg): a pooled connection the server has closed is dropped
+    and replaced before a request uses it, as ``pool_pre_ping`` would, without its round trip.
+
+    An idle connection in the pool has nothing to read: a query's whole answer was read when it ran.
+    When the server restarts, is stopped or ends the backend (``pg_terminate_backend``), it sends its
+    goodbye (or the socket's end) to every idle connection, which makes the socket readable. One
+    ``poll`` with no wait sees that (about a microsecond, no server work); ``DisconnectionError``
+    makes the pool discard the connection and open a new one (issue 27: the ping was a round trip on
+    every checkout, two per request). A server that vanished without a word (a network cut) is
+    found by neither: the first query waits for the network's timeout, as with the ping.
+    """
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection while it was idle in the pool")
 
 
 def _private_place(file: Path) -> None:
