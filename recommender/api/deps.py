@@ -4,15 +4,17 @@ pseudonymiser and the authenticated user, taken from ``app.state`` (set by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from recommender.api.errors import ApiError
 from recommender.cases import accounts, audit
+from recommender.cases.champion import ChampionWatcher
 from recommender.cases.engine import RecommenderEngine
 from recommender.cases.keys import Pseudonymiser
 from recommender.cases.public_ids import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
@@ -31,29 +33,44 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="`recommender tokens issue NAME` prints a token")
 
 
-def _session(request: Request) -> Iterator[Session]:
+async def _session(request: Request) -> AsyncIterator[Session]:
+    # Dependencies that do no I/O are async (issue 27): each sync one cost a hop to a worker thread
+    # and back, which under load was a tenth of the service's CPU. Creating a session opens nothing.
     session = request.app.state.db.sessions()
     try:
         yield session
     finally:
-        session.rollback()  # anything a route did not commit is not kept
-        session.close()
+        if session.in_transaction():  # anything a route did not commit is not kept (database I/O)
+            await run_in_threadpool(_end, session)
+        else:
+            session.close()  # nothing held: no I/O
 
 
-def _engine(request: Request, session: DbSession) -> RecommenderEngine:
+def _end(session: Session) -> None:
+    session.rollback()
+    session.close()
+
+
+async def _engine(request: Request, session: DbSession) -> RecommenderEngine:
+    champion = request.app.state.champion
+    if champion.due():  # the registry is looked at every registry_check_seconds, in a worker thread
+        await run_in_threadpool(_look_at_registry, champion, session)
+    return request.app.state.engines.current  # read once per request: one model for the whole request
+
+
+def _look_at_registry(champion: ChampionWatcher, session: Session) -> None:
     # a promoted model is swapped in here (never raises), read through the request's own session: a
     # second connection while a dependency holds the first would wait forever on SQLite's pool of one
     fresh = not session.in_transaction()
-    request.app.state.champion.check(session)
+    champion.check(session)
     if fresh:
         # End the registry read now: a connection held into the next dependency (another worker
         # thread) waited for a free thread while every thread waited for that connection (issue 27).
         # A transaction an earlier dependency began (a page's logged-in user) is left as it was.
         session.rollback()
-    return request.app.state.engines.current  # read once per request: one model for the whole request
 
 
-def _pseudonyms(request: Request) -> Pseudonymiser:
+async def _pseudonyms(request: Request) -> Pseudonymiser:
     return request.app.state.pseudonyms
 
 
@@ -77,8 +94,10 @@ def current_user(
     """The token's user; 401 (and an ``auth.denied`` audit event) without a valid token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, headers=_UNAUTHORIZED)
+    _outside_a_transaction(session)
     user = accounts.authenticate(session, credentials.credentials)
     if user is None:  # anonymous: counted, at most one row a minute (issue 28)
+        session.rollback()  # the row, if any, is written in a transaction of its own
         if audit.record_anonymous(
             session, "auth.denied", status=401, detail="invalid, expired or revoked token"
         ):
@@ -91,15 +110,23 @@ def current_user(
     return user
 
 
-def require(*roles: str) -> Callable[..., User]:
+def _outside_a_transaction(session: Session) -> None:
+    """On PostgreSQL the token check is one SELECT in autocommit (issue 27): no ``BEGIN`` and
+    ``ROLLBACK`` round trips around it, and psycopg keeps its prepared statements, which every
+    ``ROLLBACK`` discards (so the hot statements were parsed and planned again on every request). The
+    connection's isolation level is restored when it goes back to the pool, so the route's writes run
+    in a transaction as before. SQLite keeps its own transaction handling (one file, one connection).
+    """
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def require(*roles: str) -> Callable[..., Awaitable[User]]:
     """A dependency: the current user, who must have one of ``roles`` (else 403, audited)."""
 
-    def dependency(session: DbSession, user: Annotated[User, Depends(current_user)]) -> User:
+    async def dependency(session: DbSession, user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
-            audit.record(
-                session, "access.denied", status=403, user=user, detail=f"needs role {'|'.join(roles)}"
-            )
-            session.commit()
+            await run_in_threadpool(_record_denial, session, user, roles)
             raise ApiError(
                 403,
                 "forbidden",
@@ -109,3 +136,8 @@ def require(*roles: str) -> Callable[..., User]:
         return user
 
     return dependency
+
+
+def _record_denial(session: Session, user: User, roles: tuple[str, ...]) -> None:
+    audit.record(session, "access.denied", status=403, user=user, detail=f"needs role {'|'.join(roles)}")
+    session.commit()

@@ -40,6 +40,11 @@ class ChampionWatcher:
         self._next = 0.0
         self._lock = threading.Lock()
 
+    def due(self) -> bool:
+        """Whether the next :meth:`check` would look at the registry (no I/O; the caller may then move
+        the look off the event loop)."""
+        return time.monotonic() >= self._next
+
     def check(self, session: Session | None = None) -> None:
         """Look at the registry if the interval has passed; swap the engine when the champion changed.
         Never raises: a failure is logged and the engine in place keeps serving. ``session``: the
