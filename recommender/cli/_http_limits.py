@@ -3,11 +3,14 @@
 uvicorn on its own (with ``httptools``) reads header lines of any length, never closes a connection
 that has not yet sent a whole request, and accepts connections until the process runs out of file
 descriptors, so one client can take memory or every file descriptor and stop the service for every
-adviser (issue 28, points 3 and 4). Here the HTTP parser is h11 with:
+adviser (issue 28, points 3 and 4). Here the HTTP parser is uvicorn's ``httptools`` protocol
+(:class:`GuardedHttpTools`; issue 28 first used h11, whose pure-Python parsing cost about 1 ms of CPU
+per request, issue 27) with:
 
 - **header size**: the request line and headers together at most :data:`MAX_HEADER_BYTES`
-  (16 KiB); a longer head is refused (400 while it is still arriving, before more is read; 431 when it
-  came whole in one read) and the connection closed;
+  (16 KiB); a longer head is refused (400 while it is still arriving: the bytes of a head not yet
+  complete are counted as they come, and the connection is closed once they pass the limit, so at most
+  the limit and one read are ever held; 431 when it came whole in one read) and the connection closed;
 - **header count**: at most :data:`MAX_HEADERS` (100) header lines, else 431;
 - **request time**: the whole request (head and body) must arrive within :data:`REQUEST_SECONDS`
   (15 s) of its first byte, or of the connection's start; a slow or half-open client is cut off;
@@ -31,15 +34,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
     "MAX_HEADERS",
     "MAX_HEADER_BYTES",
     "REQUEST_SECONDS",
-    "GuardedH11",
+    "GuardedHttpTools",
     "Limits",
     "max_connections",
     "uvicorn_options",
@@ -77,8 +79,8 @@ LIMITS = Limits()
 
 
 def _head_problem(scope: Any) -> str | None:
-    """Why a request's head is refused, or ``None``. h11 bounds a head still arriving; a whole head that
-    came in one read is measured here."""
+    """Why a request's head is refused, or ``None``. :meth:`GuardedHttpTools.data_received` bounds a
+    head still arriving; a whole head that came in one read is measured here."""
     headers = scope.get("headers", ())
     if len(headers) > LIMITS.max_headers:
         return f"Too many request headers (at most {LIMITS.max_headers})"
@@ -104,14 +106,21 @@ async def _refuse_head(problem: str, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class GuardedH11(H11Protocol):
-    """uvicorn's h11 protocol with a request deadline, a header-count limit and a connection cap."""
+# Where a connection is in its current request (the parser's callbacks move it on).
+_IDLE, _HEAD, _BODY, _ANSWERING = "idle", "head", "body", "answering"
+
+
+class GuardedHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a head-size bound while the head arrives, a request deadline,
+    a header-count limit and a connection cap."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
         self._idle_since = time.monotonic()
         self._cap = max_connections()
+        self._phase = _IDLE
+        self._head_bytes = 0  # bytes received while a head was incomplete
         app = self.app
 
         async def guarded(scope: Any, receive: Any, send: Any) -> None:
@@ -130,7 +139,7 @@ class GuardedH11(H11Protocol):
             idle = [
                 c
                 for c in self.connections
-                if isinstance(c, GuardedH11) and c is not self and c._waiting_for_request()
+                if isinstance(c, GuardedHttpTools) and c is not self and c._waiting_for_request()
             ]
             victim = min(idle, key=lambda c: c._idle_since) if idle else self
             victim.transport.close()
@@ -140,13 +149,27 @@ class GuardedH11(H11Protocol):
         self._arm()
 
     def _waiting_for_request(self) -> bool:
+        """No whole request head yet (nothing, or part of a head) and nothing being answered."""
         return (
-            self.conn.their_state is h11.IDLE
+            self._phase in (_IDLE, _HEAD)
             and not self.transport.is_closing()
             and (self.cycle is None or self.cycle.response_complete)
         )
 
-    # request deadline --------------------------------------------------------------------------
+    # the parser's progress ---------------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._phase = _HEAD
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        self._phase, self._head_bytes = _BODY, 0
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._phase = _ANSWERING
+
+    # request deadline and head size ------------------------------------------------------------
     def _arm(self) -> None:
         if self._deadline is None and not self.transport.is_closing():
             self._idle_since = time.monotonic()
@@ -159,20 +182,31 @@ class GuardedH11(H11Protocol):
 
     def _expired(self) -> None:
         self._deadline = None
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+        if self._phase != _ANSWERING and not self.transport.is_closing():
             self.transport.close()  # the client took too long to send its request: not our fault
 
     def data_received(self, data: bytes) -> None:
+        if self._phase in (_IDLE, _HEAD):
+            self._head_bytes += len(data)
         super().data_received(data)
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
-            self._arm()  # the deadline runs from the request's start, not from each byte
-        else:
+        if self.transport.is_closing():
             self._disarm()
+            return
+        if self._phase in (_IDLE, _HEAD) and self._head_bytes > LIMITS.max_header_bytes:
+            self._disarm()
+            self.send_400_response(f"Request header too large (at most {LIMITS.max_header_bytes} bytes)")
+            return
+        if self._phase == _ANSWERING:
+            self._disarm()
+        else:
+            self._arm()  # the deadline runs from the request's start, not from each byte
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._disarm()
-        if self.conn.their_state is h11.IDLE:
+        if self._phase == _ANSWERING:
+            self._phase = _IDLE
+        if self._phase == _IDLE and not self.transport.is_closing():
             self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -183,8 +217,7 @@ class GuardedH11(H11Protocol):
 def uvicorn_options() -> dict[str, Any]:
     """The keyword arguments that put these limits on ``uvicorn.run``."""
     return dict(
-        http=GuardedH11,
-        h11_max_incomplete_event_size=LIMITS.max_header_bytes,
+        http=GuardedHttpTools,
         timeout_keep_alive=LIMITS.keep_alive_seconds,
         limit_concurrency=max_connections() + 1,
     )

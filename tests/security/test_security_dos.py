@@ -120,3 +120,38 @@ def test_too_many_headers_are_refused_with_431(server) -> None:
     ok = server.open()
     ok.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + headers[: 20 * 9] + b"\r\n")
     assert _status(ok) == 200
+
+
+def _response(sock: socket.socket, timeout: float = 10.0) -> tuple[int, bytes]:
+    """One whole response on ``sock`` (by its Content-Length): status and body."""
+    sock.settimeout(timeout)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        assert chunk, "the server closed the connection before its answer"
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = int(
+        next(
+            v
+            for k, v in (h.split(b":", 1) for h in head.split(b"\r\n")[1:])
+            if k.lower() == b"content-length"
+        )
+    )
+    while len(body) < length:
+        chunk = sock.recv(4096)
+        assert chunk, "the server closed the connection in the middle of its answer"
+        body += chunk
+    return int(head.split()[1]), body
+
+
+def test_a_keep_alive_connection_serves_one_request_after_another(server) -> None:
+    """The guards follow each request: on one connection, three requests whose heads come in two pieces
+    are each answered, and the connection stays open between them (within the keep-alive time)."""
+    sock = server.open()
+    for _ in range(3):
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        time.sleep(0.2)
+        sock.sendall(b"Accept: */*\r\n\r\n")
+        status, body = _response(sock)
+        assert status == 200 and body.startswith(b"{")
