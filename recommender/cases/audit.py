@@ -31,7 +31,17 @@ from recommender.cases.errors import CaseError
 from recommender.cases.settings import MIN_RETENTION_MONTHS
 from recommender.cases.tables import AuditEvent, User, utcnow
 
-__all__ = ["ANONYMOUS_INTERVAL", "deny", "export", "purge", "record", "record_anonymous", "retention_cutoff"]
+__all__ = [
+    "ANONYMOUS_INTERVAL",
+    "deny",
+    "event_values",
+    "export",
+    "purge",
+    "record",
+    "record_anonymous",
+    "retention_cutoff",
+    "write_event",
+]
 
 ANONYMOUS_INTERVAL = 60.0
 # (database, action) → (when its last row was written, failures since)
@@ -62,24 +72,56 @@ def record(
     """Insert one event in ``session``'s transaction (committed with the change it records, or alone
     for a read). A plain INSERT, not the ORM's unit of work: it is on every request's path; one
     statement compiled once, the values passed as parameters (issue 27)."""
-    session.execute(
-        _INSERT,
-        {
-            "at": utcnow(),
-            "actor": user.name if user is not None else actor,
-            "role": user.role if user is not None else None,
-            "action": action,
-            "resource": resource,
-            "municipality": municipality
-            if municipality is not None
-            else (user.municipality if user else None),
-            "status": status,
-            "model_version": model_version,
-            "rules_version": rules_version,
-            "input_hash": input_hash,
-            "detail": detail[:500] if detail else None,
-        },
+    write_event(
+        session,
+        event_values(
+            action,
+            status=status,
+            user=user,
+            actor=actor,
+            resource=resource,
+            municipality=municipality,
+            model_version=model_version,
+            rules_version=rules_version,
+            input_hash=input_hash,
+            detail=detail,
+        ),
     )
+
+
+def write_event(session: Session, values: dict[str, Any]) -> None:
+    """Insert one event of :func:`event_values` in ``session``'s transaction."""
+    session.execute(_INSERT, values)
+
+
+def event_values(
+    action: str,
+    *,
+    status: int,
+    user: User | None = None,
+    actor: str | None = None,
+    resource: str | None = None,
+    municipality: str | None = None,
+    model_version: str | None = None,
+    rules_version: str | None = None,
+    input_hash: str | None = None,
+    detail: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one event, as :func:`record` inserts them (for a statement that writes the
+    event together with the change it records)."""
+    return {
+        "at": utcnow(),
+        "actor": user.name if user is not None else actor,
+        "role": user.role if user is not None else None,
+        "action": action,
+        "resource": resource,
+        "municipality": municipality if municipality is not None else (user.municipality if user else None),
+        "status": status,
+        "model_version": model_version,
+        "rules_version": rules_version,
+        "input_hash": input_hash,
+        "detail": detail[:500] if detail else None,
+    }
 
 
 def record_anonymous(

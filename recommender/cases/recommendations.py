@@ -19,7 +19,7 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
@@ -29,13 +29,42 @@ from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
 from recommender.cases.keys import Pseudonymiser
 from recommender.cases.public_ids import PUBLIC_ID_LENGTH, is_public_id, new_public_id
-from recommender.cases.tables import RecommendationRow, User, utcnow
+from recommender.cases.tables import AuditEvent, RecommendationRow, User, utcnow
 from recommender.vocab import RULE_ONLY
 
 __all__ = ["create", "find", "lookup", "open_same", "stored_intake"]
 
 # Core, compiled once: no per-call ORM value coercion or cache key of the values
-_INSERT = insert(cast(Table, RecommendationRow.__table__))
+_TABLE = cast(Table, RecommendationRow.__table__)
+_INSERT = insert(_TABLE)
+_COLUMNS = (
+    "public_id",
+    "citizen_ref",
+    "municipality",
+    "adviser_id",
+    "created_at",
+    "intake",
+    "contract",
+    "model_version",
+    "rules_version",
+    "top_offer",
+    "typology",
+    "typology_rules",
+    *RULE_ONLY,
+)
+_EVENTS = cast(Table, AuditEvent.__table__)
+#: PostgreSQL: the recommendation and its audit event in one statement (a data-modifying WITH runs
+#: to completion with the statement it belongs to, and a statement is atomic), so the write needs no
+#: BEGIN and COMMIT round trips (issue 27). SQLite has no INSERT inside WITH: two INSERTs there.
+_INSERT_WITH_EVENT = (
+    insert(_EVENTS)
+    .values({c.name: bindparam(f"event_{c.name}", type_=c.type) for c in _EVENTS.columns if c.name != "id"})
+    .add_cte(
+        insert(_TABLE)
+        .values({name: bindparam(f"row_{name}", type_=_TABLE.c[name].type) for name in _COLUMNS})
+        .cte("recommendation")
+    )
+)
 
 
 def create(
@@ -62,26 +91,22 @@ def create(
     contract = rec.to_dict()
     ref = pseudonyms.citizen(citizen.citizen_id)
     public_id = new_public_id()
-    session.execute(
-        _INSERT,  # a plain INSERT compiled once, the values as parameters: the hot path (issue 27)
-        {
-            "public_id": public_id,
-            "citizen_ref": ref,
-            "municipality": citizen.municipality,
-            "adviser_id": user.id,
-            "created_at": utcnow(),
-            "intake": stored_intake(citizen, ref),
-            "contract": {**contract, "citizen_id": ref},
-            "model_version": engine.model_version,
-            "rules_version": engine.rules_version,
-            "top_offer": rec.top_offer,
-            "typology": rec.typology.code,
-            "typology_rules": rec.typology.code,
-            **{name: getattr(citizen, name) for name in RULE_ONLY},  # issue 26: the rules-only fields
-        },
-    )
-    audit.record(
-        session,
+    row = {
+        "public_id": public_id,
+        "citizen_ref": ref,
+        "municipality": citizen.municipality,
+        "adviser_id": user.id,
+        "created_at": utcnow(),
+        "intake": stored_intake(citizen, ref),
+        "contract": {**contract, "citizen_id": ref},
+        "model_version": engine.model_version,
+        "rules_version": engine.rules_version,
+        "top_offer": rec.top_offer,
+        "typology": rec.typology.code,
+        "typology_rules": rec.typology.code,
+        **{name: getattr(citizen, name) for name in RULE_ONLY},  # issue 26: the rules-only fields
+    }
+    event = audit.event_values(
         "recommendation.create",
         status=201,
         user=user,
@@ -90,6 +115,16 @@ def create(
         rules_version=engine.rules_version,
         input_hash=pseudonyms.input_hash(body),
     )
+    if session.get_bind().dialect.name == "postgresql":
+        if not session.in_transaction():
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        session.execute(
+            _INSERT_WITH_EVENT,
+            {**{f"row_{k}": v for k, v in row.items()}, **{f"event_{k}": v for k, v in event.items()}},
+        )
+    else:
+        session.execute(_INSERT, row)  # a plain INSERT compiled once, the values as parameters (issue 27)
+        audit.write_event(session, event)
     session.commit()
     return public_id, contract
 

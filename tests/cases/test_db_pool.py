@@ -13,7 +13,7 @@ from recommender.cases.db import make_engine
 
 def _terminate(url: str, pid: int) -> None:
     """End backend ``pid`` from another connection and wait until it is gone."""
-    other = create_engine(url)
+    other = create_engine(url, isolation_level="AUTOCOMMIT")  # each look a fresh statistics snapshot
     try:
         with other.connect() as conn:
             assert conn.execute(text("select pg_terminate_backend(:p)"), {"p": pid}).scalar_one()
