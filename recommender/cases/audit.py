@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from sqlalchemy import Engine, Table, delete, insert, select
 from sqlalchemy.orm import Session
@@ -30,6 +30,9 @@ from sqlalchemy.orm import Session
 from recommender.cases.errors import CaseError
 from recommender.cases.settings import MIN_RETENTION_MONTHS
 from recommender.cases.tables import AuditEvent, User, utcnow
+
+if TYPE_CHECKING:  # the kwargs form of Unpack is typing's from Python 3.12
+    from typing_extensions import Unpack
 
 __all__ = [
     "ANONYMOUS_INTERVAL",
@@ -55,38 +58,24 @@ _anonymous_lock = threading.Lock()
 _INSERT = insert(cast(Table, AuditEvent.__table__))
 
 
-def record(
-    session: Session,
-    action: str,
-    *,
-    status: int,
-    user: User | None = None,
-    actor: str | None = None,
-    resource: str | None = None,
-    municipality: str | None = None,
-    model_version: str | None = None,
-    rules_version: str | None = None,
-    input_hash: str | None = None,
-    detail: str | None = None,
-) -> None:
+class EventFacts(TypedDict, total=False):
+    """What an event may say besides its action and status (see :func:`event_values`)."""
+
+    user: User | None
+    actor: str | None
+    resource: str | None
+    municipality: str | None
+    model_version: str | None
+    rules_version: str | None
+    input_hash: str | None
+    detail: str | None
+
+
+def record(session: Session, action: str, *, status: int, **facts: Unpack[EventFacts]) -> None:
     """Insert one event in ``session``'s transaction (committed with the change it records, or alone
     for a read). A plain INSERT, not the ORM's unit of work: it is on every request's path; one
     statement compiled once, the values passed as parameters (issue 27)."""
-    write_event(
-        session,
-        event_values(
-            action,
-            status=status,
-            user=user,
-            actor=actor,
-            resource=resource,
-            municipality=municipality,
-            model_version=model_version,
-            rules_version=rules_version,
-            input_hash=input_hash,
-            detail=detail,
-        ),
-    )
+    write_event(session, event_values(action, status=status, **facts))
 
 
 def write_event(session: Session, values: dict[str, Any]) -> None:
