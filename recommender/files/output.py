@@ -19,6 +19,7 @@ folder, :func:`check_output_dir`) before any work, and writes through :func:`ato
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -127,6 +128,18 @@ def check_output_dir(
     return target
 
 
+_STOP_SIGNALS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _block(signals: Iterable[int], how: int | None = None) -> set[int]:
+    """``pthread_sigmask`` where there is one (a no-op elsewhere); the mask before."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return set()
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK if how is None else how, signals))
+
+
 @contextmanager
 def atomic_output(
     path: str | os.PathLike[str], mode: str = "wb", *, inputs: Iterable[object] = (), **kwargs: Any
@@ -139,8 +152,16 @@ def atomic_output(
     """
     target = check_output(path, inputs=inputs)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # The stop signals wait while the temporary file is made: one arriving between its creation and
+    # the ``try`` below would leave it on disk. Unblocked inside the ``try``, it interrupts there.
+    mask = _block(_STOP_SIGNALS)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except BaseException:
+        _block(mask, how=signal.SIG_SETMASK)
+        raise
+    try:
+        _block(mask, how=signal.SIG_SETMASK)
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
