@@ -69,18 +69,27 @@ class FittedObjects:
 
     @property
     def is_blend(self) -> bool:
-        """An ``AverageClassifier`` of linear pipelines and a boosted one (``blend:<linear>+…``)."""
+        """An ``AverageClassifier`` of linear pipelines and a boosted one (``blend:<linear>+…``; a
+        HistGradientBoostingClassifier or an ``OfferContrastTrees`` of two)."""
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
 
         from recommender.modelling.blend import AverageClassifier
+        from recommender.modelling.offer_contrast import OfferContrastTrees
 
         halves = getattr(self.clf, "estimators_", None) if isinstance(self.clf, AverageClassifier) else None
         return (
             halves is not None
             and len(halves) >= 2
             and all(isinstance(h[-1], LogisticRegression) for h in halves[:-1])
-            and isinstance(halves[-1][-1], HistGradientBoostingClassifier)
+            and (
+                isinstance(halves[-1][-1], HistGradientBoostingClassifier)
+                or (
+                    isinstance(halves[-1][-1], OfferContrastTrees)
+                    and isinstance(halves[-1][-1].level_, HistGradientBoostingClassifier)
+                    and isinstance(halves[-1][-1].contrast_, HistGradientBoostingClassifier)
+                )
+            )
             and all(isinstance(b, AverageClassifier) for b in self.boot)
         )
 
@@ -126,31 +135,49 @@ class FittedObjects:
 
     def _blend_serving(self, schema: FeatureSchema) -> tuple[Any, Any]:
         """Each draw's linear members folded onto the point model's first member's standardisation
-        (every refit has its own encoder), the distinct boosted members as trees, each draw's prior."""
+        (every refit has its own encoder), the distinct boosted members as trees (an
+        ``OfferContrastTrees`` as its two forests), each draw's prior."""
         from recommender.modelling.lean_blend import BlendTables, BlendVector
+        from recommender.modelling.offer_contrast import OfferContrastTrees
         from recommender.modelling.trees import TreeTables
 
         blends = [self.clf, *self.boot]
         n_linear = len(blends[0].estimators_) - 1
         vector = CitizenVector.from_encoder(schema, blends[0].estimators_[0].named_steps["encode"])
         linears = [self._folded(schema, vector, [b.estimators_[j] for b in blends]) for j in range(n_linear)]
-        forests: list[Any] = []
-        draw_forest = []
+        forests: list[Any] = []  # the distinct fitted HistGradientBoostingClassifiers
+        encoders: list[Any] = []
+
+        def index(hgb: Any, encoder: Any) -> int:
+            for i, f in enumerate(forests):
+                if f is hgb:
+                    return i
+            forests.append(hgb)
+            encoders.append(encoder)
+            return len(forests) - 1
+
+        draw_forest, draw_contrast = [], []
         for blend in blends:
             tree = blend.estimators_[-1]
-            if not any(tree is f for f in forests):
-                forests.append(tree)
-            draw_forest.append(next(i for i, f in enumerate(forests) if f is tree))
-        encoders = [f.named_steps["encode"] for f in forests]
+            clf, encoder = tree[-1], tree.named_steps["encode"]
+            if isinstance(clf, OfferContrastTrees):
+                draw_forest.append(index(clf.level_, encoder))
+                draw_contrast.append(index(clf.contrast_, encoder))
+            else:
+                draw_forest.append(index(clf, encoder))
+        if draw_contrast and len(draw_contrast) != len(blends):
+            raise ValueError("some draws' boosted members are offer contrasts, others not")
         inputs, categories = _tree_inputs(encoders[0])
         if any(_tree_inputs(e) != (inputs, categories) for e in encoders[1:]):
             raise ValueError("the boosted refits read different input columns")
         trees = TreeTables.build(
-            [f[-1] for f in forests],
+            forests,
             inputs=inputs,
             categories=categories,
-            class_perms=[self._perm_of(f[-1]) for f in forests],
+            class_perms=[self._perm_of(f) for f in forests],
         )
+        if draw_contrast:
+            _check_offer_codes([b.estimators_[-1][-1] for b in blends], inputs, categories)
         mix = np.stack([np.append(*blend.mixture()) for blend in blends])
         prior = np.zeros((len(blends), len(OUTCOME.codes)))
         for b, blend in enumerate(blends):
@@ -163,6 +190,7 @@ class FittedObjects:
             trees,
             beta=self.beta,
             draw_forest=draw_forest,
+            draw_contrast=draw_contrast or None,
             known=(self.perm >= 0).astype(np.int64),
             mix=mix,
             prior=prior,
@@ -188,6 +216,17 @@ class FittedObjects:
             bias.append(b)
         point = self._linear_tables(members[0], [members[0][-1]], p=vector.width, perm=self.perm, beta=1.0)
         return LinearTables(np.stack(weights), np.stack(bias), 1.0, point.prop_weights, point.prop_bias)
+
+
+def _check_offer_codes(
+    members: Sequence[Any], inputs: Sequence[str], categories: dict[str, list[str]]
+) -> None:
+    """The offer contrasts' offer column and codes are the trees' (the serving path's mean over the
+    offers runs over the offer column's codes, each offer once)."""
+    codes = [float(j) for j in range(len(categories["offer"]))]
+    for m in members:
+        if m.offer_column != list(inputs).index("offer") or sorted(map(float, m.offer_codes)) != codes:
+            raise ValueError("an offer contrast's offer column or codes are not the trees'")
 
 
 def _tree_inputs(encoder: Any) -> tuple[list[str], dict[str, list[str]]]:

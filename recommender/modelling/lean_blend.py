@@ -5,7 +5,11 @@ mix_p · prior`` of its linear members (:class:`LinearTables`, each computed wit
 boosted member (:class:`TreeTables`) and the outcome shares it was fitted on (``prior``, one row per
 draw), then, like the scikit-learn path, ``softmax(beta · log(clip(mixture, 1e-15, 1)))`` over the
 outcomes the blend knows. Every bootstrap draw pairs its own linear refits with a boosted refit
-(``draw_forest``: the forest of each row, 0 for the point model). A citizen is encoded once: the
+(``draw_forest``: the forest of each row, 0 for the point model); when the boosted member is an
+offer contrast (:class:`~recommender.modelling.offer_contrast.OfferContrastTrees`, on many rows)
+``draw_forest`` names each draw's level forest and ``draw_contrast`` its contrast forest, and the
+member is :func:`~recommender.modelling.trees.offer_contrast` of the two forests' probabilities
+under every offer (both walked in the same pass). A citizen is encoded once: the
 linear members' one-hot/standardised vector (shared: each member's weights are folded onto the
 point model's standardisation) followed by the trees' inputs (ordinal codes and raw numbers, the
 offer column set per offer).
@@ -22,13 +26,14 @@ import numpy as np
 
 from recommender.modelling.linear import TABLE_ARRAYS, CitizenVector, LinearTables, softmax
 from recommender.modelling.schema import FeatureSchema
-from recommender.modelling.trees import TreeTables
+from recommender.modelling.trees import TreeTables, offer_contrast
 
-__all__ = ["BLEND_ARRAYS", "BlendTables", "BlendVector"]
+__all__ = ["BLEND_ARRAYS", "CONTRAST_ARRAY", "BlendTables", "BlendVector"]
 
 #: The arrays a blend stores besides the linear tables and the trees (linear member ``j >= 1`` stores
-#: its tables under the prefix ``lin{j}_``).
+#: its tables under the prefix ``lin{j}_``). An offer-contrast member adds ``CONTRAST_ARRAY``.
 BLEND_ARRAYS = ("blend_beta", "blend_draw_forest", "blend_known", "blend_mix", "blend_prior")
+CONTRAST_ARRAY = "blend_draw_contrast"
 
 
 def _prefix(j: int) -> str:
@@ -109,7 +114,9 @@ class BlendTables:
     """``linears`` (each temperature 1), ``trees``, ``beta`` the calibration's, ``draw_forest`` (B+1,)
     the forest of each row, ``known`` (K,) 1 for the outcomes the blend was fitted on, ``mix``
     (B+1, members + 2) each draw's weights of the linear members, the trees and the prior (a refit
-    at a much smaller evidence size has its own), ``prior`` (B+1, K) each draw's outcome shares."""
+    at a much smaller evidence size has its own), ``prior`` (B+1, K) each draw's outcome shares,
+    ``draw_contrast`` (B+1,) each draw's contrast forest when the member is an offer contrast (then
+    ``draw_forest`` is its level forest), else ``None``."""
 
     linears: tuple[LinearTables, ...]
     trees: TreeTables
@@ -120,6 +127,7 @@ class BlendTables:
     offer_pos: int
     mix: np.ndarray
     prior: np.ndarray
+    draw_contrast: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -133,6 +141,7 @@ class BlendTables:
         mix: Any,
         prior: Any,
         vector: BlendVector,
+        draw_contrast: Any = None,
     ) -> BlendTables:
         return cls(
             tuple(linears),
@@ -144,6 +153,7 @@ class BlendTables:
             vector.offer_pos,
             np.asarray(mix, dtype=np.float64),
             np.asarray(prior, dtype=np.float64),
+            None if draw_contrast is None else np.asarray(draw_contrast, dtype=np.int64),
         )
 
     @property
@@ -163,6 +173,7 @@ class BlendTables:
             "blend_known": self.known,
             "blend_mix": self.mix,
             "blend_prior": self.prior,
+            **({} if self.draw_contrast is None else {CONTRAST_ARRAY: self.draw_contrast}),
         }
 
     @classmethod
@@ -205,6 +216,7 @@ class BlendTables:
         vector = BlendVector(linear_vector, trees)
         beta, forest, known, _, prior = (np.asarray(arrays[k]) for k in BLEND_ARRAYS)
         draws = linears[0].n_draws + 1
+        contrast = np.asarray(arrays[CONTRAST_ARRAY]) if CONTRAST_ARRAY in arrays else None
         if (
             beta.shape != ()
             or beta.dtype.kind != "f"
@@ -220,6 +232,14 @@ class BlendTables:
             or prior.dtype.kind != "f"
         ):
             raise ValueError("the blend's arrays do not match its tables")
+        if contrast is not None and (
+            contrast.dtype.kind != "i"
+            or contrast.shape != (draws,)
+            or np.any(contrast < 0)
+            or np.any(contrast >= trees.n_forests)
+            or np.any(trees.class_perm[contrast] != trees.class_perm[forest])
+        ):
+            raise ValueError("the blend's offer-contrast forests do not match its tables")
         return vector, cls.build(
             linears,
             trees,
@@ -229,6 +249,7 @@ class BlendTables:
             mix=mix,
             prior=prior,
             vector=vector,
+            draw_contrast=contrast,
         )
 
     @property
@@ -260,10 +281,22 @@ class BlendTables:
         walked once per citizen)."""
         return self.trees.proba_by(t, self.offer_pos, self.offer_codes, forests)
 
+    def _member(self, t: np.ndarray, draws: np.ndarray) -> np.ndarray:
+        """(len(draws), m, offers, K) the boosted member of the ``draws`` (each distinct forest
+        evaluated once; an offer contrast from its level and contrast forests)."""
+        level = self.draw_forest[draws]
+        if self.draw_contrast is None:
+            used, back = np.unique(level, return_inverse=True)
+            return self._trees(t, used)[back]
+        used, back = np.unique(np.concatenate([level, self.draw_contrast[draws]]), return_inverse=True)
+        walked = self._trees(t, used)
+        lv, ct = walked[back[: len(draws)]], walked[back[len(draws) :]]
+        known = (self.trees.class_perm[level] >= 0)[:, None, None, :]
+        return offer_contrast(lv.mean(axis=2, keepdims=True), ct, ct.mean(axis=2, keepdims=True), known)
+
     def _draw_trees(self, t: np.ndarray) -> np.ndarray:
-        """(B+1, m, offers, K) the trees of every draw (each distinct forest evaluated once)."""
-        used, back = np.unique(self.draw_forest, return_inverse=True)
-        return self._trees(t, used)[back]
+        """(B+1, m, offers, K) the boosted member of every draw."""
+        return self._member(t, np.arange(len(self.draw_forest)))
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """(B+1, offers, outcomes) for one encoded citizen (or (B+1, m, offers, outcomes) for m)."""
@@ -279,7 +312,7 @@ class BlendTables:
         p = self.linear.weights.shape[-1]
         return self._mix(
             [t.point_proba(x[:, :p]) for t in self.linears],
-            self._trees(x[:, p:], np.array([0]))[0],
+            self._member(x[:, p:], np.array([0]))[0],
             self.prior[0][None, :],
             self.mix[0][None, :],
         )
@@ -289,9 +322,8 @@ class BlendTables:
         (B+1, offers, outcomes) and every row's point probabilities (m, offers, outcomes), with one
         walk of the trees (the point forest on every row, the draws' forests on the first)."""
         p = self.linear.weights.shape[-1]
-        used, back = np.unique(self.draw_forest, return_inverse=True)
-        point_trees = self._trees(x[:, p:], np.array([0]))[0]
-        first_trees = self._trees(x[:1, p:], used)[back][:, 0]
+        point_trees = self._member(x[:, p:], np.array([0]))[0]
+        first_trees = self._member(x[:1, p:], np.arange(len(self.draw_forest)))[:, 0]
         draws = self._mix([t.proba(x[0, :p]) for t in self.linears], first_trees, self.prior, self.mix)
         point = self._mix(
             [t.point_proba(x[:, :p]) for t in self.linears],

@@ -39,6 +39,7 @@ READER_SOURCES = (
     "modelling/trees.py",
     "modelling/lean_blend.py",
     "modelling/blend.py",
+    "modelling/offer_contrast.py",
     "modelling/fitted.py",
     "modelling/estimates.py",
     "modelling/schema.py",

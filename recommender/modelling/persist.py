@@ -63,6 +63,7 @@ MAX_MODEL_BYTES = 512 * 1024 * 1024  # a model file is a few MB; more is not one
 TRUSTED: tuple[str, ...] = (
     "recommender.modelling.features.OfferInteractions",
     "recommender.modelling.blend.AverageClassifier",
+    "recommender.modelling.offer_contrast.OfferContrastTrees",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._TemperatureScaling",
     "sklearn.model_selection._split.StratifiedKFold",

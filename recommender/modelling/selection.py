@@ -10,6 +10,12 @@ Candidates (all see the offer and can express offer × citizen interactions):
   per leaf, native categories, the offer a categorical input, so trees split on offer × citizen);
 * ``prior``: the outcome shares (a DummyClassifier), the baseline.
 
+On more than ``CONTRAST_ROWS`` selection rows ``hgb`` is an
+:class:`~recommender.modelling.offer_contrast.OfferContrastTrees`: the citizen's level from those
+trees, the offer contrasts from the same trees grown to ``CONTRAST_ITER`` iterations (issue 27,
+docs/model.md "At 20,000 rows"). It is the same everywhere ``hgb`` is fitted: the selection's
+folds (the stack and the committee), the refit plan, the point model and its bootstrap refits.
+
 **The blend** ``blend:<linear>+…`` is a stack (Wolpert 1992; Breiman 1996; van der Laan's super
 learner): the convex mixture of the linear candidates the stack relies on, ``hgb`` and the prior
 whose out-of-fold likelihood is highest (:mod:`~recommender.modelling.stacking`,
@@ -53,6 +59,7 @@ from recommender.modelling.features import FeatureSchema, OfferInteractions, cit
 from recommender.modelling.policy import dr_contributions, offer_means, paired_se
 from recommender.modelling.stacking import (
     CREDIBILITY_ROWS,
+    LEAD_ROWS,
     committee,
     credibility,
     credible,
@@ -70,6 +77,7 @@ __all__ = [
     "blend_members",
     "candidate",
     "candidates",
+    "contrast_trees",
     "plan_weights",
     "refit_plan",
     "refit_plan_tasks",
@@ -87,6 +95,8 @@ HGB_PARAMS = {
     "min_samples_leaf": 20,
     "l2_regularization": 1.0,
 }
+CONTRAST_ROWS = LEAD_ROWS  # above this many selection rows hgb is an OfferContrastTrees
+CONTRAST_ITER = 300  # the contrast forest's iterations (HGB_PARAMS otherwise)
 DEFAULT_WEIGHTS = np.array([1.0, 0.8, 0.4, 0.0])  # job, education, active, other (rules.yaml)
 BLEND = "blend:"
 SWITCH_SE = 2.0  # leave the blend only for a policy value this many paired SE higher
@@ -177,34 +187,53 @@ def _linear(schema: FeatureSchema, C: float, scale: float) -> Pipeline:
     )
 
 
-def _trees(schema: FeatureSchema, seed: int) -> Pipeline:
+def contrast_trees(rows: int | None) -> bool:
+    """Whether ``hgb`` is an ``OfferContrastTrees`` for a selection on ``rows`` rows (``None``: no).
+
+    >>> contrast_trees(274), contrast_trees(CONTRAST_ROWS), contrast_trees(CONTRAST_ROWS + 1)
+    (False, False, True)
+    """
+    return rows is not None and rows > CONTRAST_ROWS
+
+
+def _trees(schema: FeatureSchema, seed: int, rows: int | None = None) -> Pipeline:
     n_cat = len(schema.categorical) + 1
     mask = [True] * n_cat + [False] * len(schema.numeric)
-    return Pipeline(
-        [
-            ("encode", citizen_encoder(schema, with_offer=True, kind="ordinal")),
-            (
-                "clf",
-                HistGradientBoostingClassifier(
-                    **HGB_PARAMS, categorical_features=mask, early_stopping=False, random_state=seed
-                ),
-            ),
-        ]
-    )
+
+    def forest(**params: object) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            **{**HGB_PARAMS, **params}, categorical_features=mask, early_stopping=False, random_state=seed
+        )
+
+    clf: object = forest()
+    if contrast_trees(rows):
+        from recommender.modelling.offer_contrast import OfferContrastTrees
+
+        # the ordinal encoder codes the offer (the last categorical column) as its position in OFFER
+        clf = OfferContrastTrees(
+            forest(),
+            forest(max_iter=CONTRAST_ITER),
+            offer_column=n_cat - 1,
+            offer_codes=tuple(float(j) for j in range(len(OFFER.codes))),
+        )
+    return Pipeline([("encode", citizen_encoder(schema, with_offer=True, kind="ordinal")), ("clf", clf)])
 
 
-def candidates(schema: FeatureSchema, seed: int = 0) -> dict[str, Pipeline]:
-    """The candidate pipelines by name (unfitted).
+def candidates(schema: FeatureSchema, seed: int = 0, rows: int | None = None) -> dict[str, Pipeline]:
+    """The candidate pipelines by name (unfitted), ``hgb`` as a selection on ``rows`` rows fits it
+    (:func:`contrast_trees`).
 
     >>> from recommender.modelling.features import build_schema
     >>> names = list(candidates(build_schema()))
     >>> len(names), names[:2], names[-1]
     (13, ['logit_s0_C0.1', 'logit_s0.1_C0.1'], 'hgb')
+    >>> type(candidates(build_schema(), rows=20_000)["hgb"][-1]).__name__
+    'OfferContrastTrees'
     """
     out: dict[str, Pipeline] = {
         logit_name(s, C): _linear(schema, C, s) for C in sorted(LOGIT_C) for s in sorted(INTERACTION_SCALES)
     }
-    out["hgb"] = _trees(schema, seed)
+    out["hgb"] = _trees(schema, seed, rows)
     return out
 
 
@@ -214,11 +243,16 @@ def blend_members(name: str) -> list[str]:
 
 
 def candidate(
-    schema: FeatureSchema, name: str, seed: int = 0, mix: Mapping[str, object] | None = None
+    schema: FeatureSchema,
+    name: str,
+    seed: int = 0,
+    mix: Mapping[str, object] | None = None,
+    rows: int | None = None,
 ) -> Pipeline:
     """One candidate pipeline by name (unfitted), including ``blend:<linear>+…``: the mixture of
     those linear candidates, ``hgb`` and the prior with the weights ``mix`` (``{"weights": one per
-    linear candidate and hgb, "prior_weight": …}``; default equal weights, no prior share).
+    linear candidate and hgb, "prior_weight": …}``; default equal weights, no prior share); ``hgb``
+    as a selection on ``rows`` rows fits it (:func:`contrast_trees`; ``Selection.n_cv_rows``).
 
     >>> from recommender.modelling.features import build_schema
     >>> blend = candidate(build_schema(), "blend:logit_s0.1_C1",
@@ -226,7 +260,7 @@ def candidate(
     >>> blend.estimators[1][-1].max_depth, blend.prior_weight
     (3, 0.5)
     """
-    pool = candidates(schema, seed)
+    pool = candidates(schema, seed, rows)
     if name.startswith(BLEND):
         members = blend_members(name)
         if any(m not in pool or m == "hgb" for m in members[:-1]):
@@ -245,12 +279,18 @@ def candidate(
     return pool[name]
 
 
-def candidate_params(name: str) -> dict[str, object]:
+def candidate_params(name: str, rows: int | None = None) -> dict[str, object]:
     if name.startswith("logit_s"):
         scale, C = _parse(name)
         return {"kind": "logistic_regression_offer_interactions", "C": C, "interaction_scale": scale}
     if name.startswith(BLEND):
         return {"kind": "stacked_mixture_with_prior", "of": blend_members(name)}
+    if contrast_trees(rows):
+        return {
+            "kind": "hist_gradient_boosting_offer_contrast",
+            **HGB_PARAMS,
+            "contrast_max_iter": CONTRAST_ITER,
+        }
     return {"kind": "hist_gradient_boosting", **HGB_PARAMS}
 
 
@@ -369,7 +409,7 @@ def select(
     classes = np.unique(y)
     y_idx = np.searchsorted(classes, y)
     offer_idx = _offer_index(X)
-    pool = candidates(schema, seed)
+    pool = candidates(schema, seed, len(y))
     oof = {name: np.zeros((len(y), len(OFFER.codes), len(classes))) for name in [*pool, "prior"]}
     propensity = np.zeros((len(y), len(OFFER.codes)))
     # each fold's fits as independent tasks (one per interaction scale, hgb, prior and propensity)
@@ -419,7 +459,7 @@ def select(
     results = [
         CandidateResult(
             n,
-            candidate_params(n) if n != "prior" else {"kind": "dummy_prior"},
+            candidate_params(n, len(y)) if n != "prior" else {"kind": "dummy_prior"},
             float(np.mean(losses[n])),
             float(np.std(losses[n])),
             float(np.mean(dr[n])),
@@ -493,16 +533,18 @@ def refit_plan_tasks(
     *,
     seed: int = 0,
     repeats: int = 3,
+    rows: int | None = None,
 ) -> list[Task]:
     """The cross-validation fits behind :func:`refit_plan`, as independent tasks (the subsamples
     drawn here, in order, from one seeded generator); :func:`plan_weights` turns their results,
-    in the same order, into the plan."""
+    in the same order, into the plan. ``rows``: the point model's selection rows, so the plan
+    weighs the ``hgb`` the bootstrap refits will fit (:func:`contrast_trees`)."""
     rng = np.random.default_rng(seed + 104729)
     share = {k: np.mean(y == k) for k in np.unique(y)}
     scales = tuple(sorted({_parse(m)[0] for m in members[:-1]}))
     out = []
     for r in range(repeats):
-        rows = np.concatenate(
+        picked = np.concatenate(
             [
                 rng.choice(
                     np.flatnonzero(y == k),
@@ -512,14 +554,21 @@ def refit_plan_tasks(
                 for k, s in share.items()
             ]
         )
-        Xs, ys = X.iloc[rows], y[rows]
+        Xs, ys = X.iloc[picked], y[picked]
         for tr, te in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed + r).split(Xs, ys):
-            out.append(task(_plan_fold, schema, Xs, ys, tr, te, scales, seed, label="plan: fold"))
+            out.append(task(_plan_fold, schema, Xs, ys, tr, te, scales, seed, rows, label="plan: fold"))
     return out
 
 
 def _plan_fold(
-    schema: FeatureSchema, Xs: pd.DataFrame, ys: np.ndarray, tr, te, scales: tuple, seed: int
+    schema: FeatureSchema,
+    Xs: pd.DataFrame,
+    ys: np.ndarray,
+    tr,
+    te,
+    scales: tuple,
+    seed: int,
+    rows: int | None = None,
 ) -> dict[str, tuple[float, np.ndarray]]:
     """One fold of :func:`refit_plan`: each candidate's test-fold log loss and likelihood of the
     outcomes seen (under each row's own offer)."""
@@ -527,7 +576,7 @@ def _plan_fold(
     yi = np.searchsorted(classes, ys)
     own = _offer_index(Xs.iloc[te])
     probas = _logit_path(schema, Xs, ys, tr, te, scales=scales, Cs=LOGIT_C)
-    probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed), Xs, ys, tr, te, classes)
+    probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed, rows=rows), Xs, ys, tr, te, classes)
     probas["prior"] = _fold_proba(DummyClassifier(strategy="prior"), Xs, ys, tr, te, classes)
     out = {}
     for name, proba in probas.items():
@@ -574,6 +623,7 @@ def refit_plan(
     seed: int = 0,
     repeats: int = 3,
     n_jobs: int | None = 1,
+    rows: int | None = None,
 ) -> tuple[list[float], np.ndarray]:
     """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
     per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale
@@ -586,5 +636,5 @@ def refit_plan(
     be far too wide or too narrow). Stratified subsamples of ``size`` rows, 5-fold CV each, the
     folds on ``n_jobs`` processes (the plan does not depend on ``n_jobs``).
     """
-    tasks = refit_plan_tasks(X, y, schema, size, members, seed=seed, repeats=repeats)
+    tasks = refit_plan_tasks(X, y, schema, size, members, seed=seed, repeats=repeats, rows=rows)
     return plan_weights(run_tasks(tasks, n_jobs), members, size)

@@ -105,7 +105,7 @@ def fit_point(
     """Select the blend and its weighting (see :func:`~recommender.modelling.selection.select`;
     ``weights`` the outcome weights in ``OUTCOME.codes`` order) and fit it on all rows."""
     selection = select(X, y, schema, seed=seed, weights=DEFAULT_WEIGHTS if weights is None else weights)
-    pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
+    pipeline = candidate(schema, selection.selected, seed, mix=selection.mix, rows=selection.n_cv_rows)
     fitted = pipeline.fit(X, y)
     return PointFit(fitted, fitted, selection)
 
@@ -132,12 +132,12 @@ def _fit_point_and_plan(
     selection = select(
         X, y, schema, seed=seed, weights=DEFAULT_WEIGHTS if weights is None else weights, n_jobs=n_jobs
     )
-    pipeline = candidate(schema, selection.selected, seed, mix=selection.mix)
+    pipeline = candidate(schema, selection.selected, seed, mix=selection.mix, rows=selection.n_cv_rows)
     members = [str(m) for m in selection.mix.get("members") or []]  # type: ignore[attr-defined]
     if not _needs_plan(selection, evidence_size, len(y)):
         fitted = pipeline.fit(X, y)
         return PointFit(fitted, fitted, selection), None
-    plan = refit_plan_tasks(X, y, schema, evidence_size, members, seed=seed)
+    plan = refit_plan_tasks(X, y, schema, evidence_size, members, seed=seed, rows=selection.n_cv_rows)
     fitted, *folds = run_tasks([task(pipeline.fit, X, y, label="point fit"), *plan], n_jobs)
     return PointFit(fitted, fitted, selection), plan_weights(folds, members, evidence_size)
 
@@ -168,7 +168,9 @@ def fit_bootstrap(
     if evidence_size < len(y) / 2 and isinstance(clf, AverageClassifier):
         members = [str(m) for m in point.selection.mix.get("members") or []]  # type: ignore[attr-defined]
         Cs, weights = (
-            plan if plan is not None else refit_plan(X, y, schema, evidence_size, members, seed=seed)
+            plan
+            if plan is not None
+            else refit_plan(X, y, schema, evidence_size, members, seed=seed, rows=point.selection.n_cv_rows)
         )
         *linear, trees = clf.estimators
         used = np.array(clf.mixture()[0]) > 0  # a member the weighting left out stays at 0

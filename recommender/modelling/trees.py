@@ -26,7 +26,7 @@ import numpy as np
 from recommender.modelling.linear import softmax
 from recommender.modelling.tree_eval import HeapForests
 
-__all__ = ["TREE_ARRAYS", "TreeTables"]
+__all__ = ["CONTRAST_FLOOR", "TREE_ARRAYS", "TreeTables", "offer_contrast"]
 
 #: The arrays the trees are stored as (see :meth:`TreeTables.to_arrays`).
 TREE_ARRAYS = (
@@ -47,6 +47,27 @@ TREE_ARRAYS = (
     "tree_cat_values",
 )
 _CODES = 256  # scikit-learn's bitsets hold 256 category codes (its limit on categories)
+CONTRAST_FLOOR = 1e-6  # the least probability of an outcome in offer_contrast()
+
+
+def offer_contrast(
+    level_mean: np.ndarray, own: np.ndarray, contrast_mean: np.ndarray, known: np.ndarray | None = None
+) -> np.ndarray:
+    """The tree member of :class:`~recommender.modelling.offer_contrast.OfferContrastTrees`:
+    ``level_mean + own - contrast_mean`` (the level forest's mean over the offers, the contrast
+    forest under the row's offer, its mean over the offers; outcomes on the last axis), floored at
+    ``CONTRAST_FLOOR`` and renormalised over the outcomes (over those ``known`` is true for: an
+    outcome a forest never saw stays 0).
+
+    >>> offer_contrast(np.array([0.5, 0.5]), np.array([0.9, 0.1]), np.array([0.3, 0.7])).round(6).tolist()
+    [0.999999, 1e-06]
+    """
+    out = level_mean + own - contrast_mean
+    np.maximum(out, CONTRAST_FLOOR, out=out)
+    if known is not None:
+        out *= known
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
 
 
 @dataclass(frozen=True)

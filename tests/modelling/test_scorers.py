@@ -27,9 +27,19 @@ from recommender.modelling.scorers import (
 from recommender.vocab import OFFER, OUTCOME
 
 
-@pytest.fixture(scope="module")
-def blend() -> OutcomeModel:
-    return train(simulate(500, seed=21), seed=0, n_bootstrap=4)
+@pytest.fixture(scope="module", params=["hgb", "offer_contrast"])
+def blend(request) -> OutcomeModel:
+    """A blend whose boosted member is ``hgb``, or (``offer_contrast``) the ``OfferContrastTrees`` a
+    selection on more than ``CONTRAST_ROWS`` rows fits (issue 27; the threshold lowered to 0)."""
+    from recommender.modelling import selection as _selection
+
+    with pytest.MonkeyPatch.context() as mp:
+        if request.param == "offer_contrast":
+            mp.setattr(_selection, "CONTRAST_ROWS", 0)
+        model = train(simulate(500, seed=21), seed=0, n_bootstrap=4)
+    assert isinstance(model.scorer, BlendScorer)
+    assert (model.tables.draw_contrast is not None) == (request.param == "offer_contrast")
+    return model
 
 
 @pytest.fixture(scope="module")

@@ -183,10 +183,12 @@ def test_a_model_that_trains_also_saves_and_loads(tmp_path) -> None:
         assert back.threshold == threshold and back.version == model.version
 
 
-@pytest.fixture(scope="module")
-def blend() -> OutcomeModel:
+@pytest.fixture(scope="module", params=["hgb", "offer_contrast"])
+def blend(request) -> OutcomeModel:
     """A blend with more draws than boosted refits (``TREE_REFITS``): boosted members reused in
-    turn; every linear member kept (``MIN_SHARE`` 0), so it has ``MAX_LINEAR`` of them."""
+    turn; every linear member kept (``MIN_SHARE`` 0), so it has ``MAX_LINEAR`` of them. Its boosted
+    member is ``hgb`` as fitted on up to ``CONTRAST_ROWS`` selection rows, or (``offer_contrast``)
+    the ``OfferContrastTrees`` fitted above them (issue 27; the threshold lowered to 0 here)."""
     from recommender.modelling import selection as _selection
     from recommender.modelling import stacking as _stacking
     from recommender.modelling.uncertainty import TREE_REFITS
@@ -194,8 +196,11 @@ def blend() -> OutcomeModel:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
         mp.setattr(_stacking, "MIN_SHARE", 0.0)
+        if request.param == "offer_contrast":
+            mp.setattr(_selection, "CONTRAST_ROWS", 0)
         model = train(simulate(600, seed=11), seed=0, n_bootstrap=TREE_REFITS + 2)
     assert model.manifest.selected.startswith("blend:")
+    assert (model.tables.draw_contrast is not None) == (request.param == "offer_contrast")
     return model
 
 
@@ -213,8 +218,16 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     members = blend.manifest.selection["mix"]["members"]
     assert blend.is_lean and not blend.is_linear
     assert len(blend.tables.linears) == len(members) - 1 >= 3 and blend.tables.mix[0, -1] > 0  # a prior share
-    assert blend.tables.trees.n_forests == TREE_REFITS + 1  # the point model's and the refits'
-    assert blend.tables.draw_forest.tolist()[1:] == [1 + b % TREE_REFITS for b in range(TREE_REFITS + 2)]
+    refits = [1 + b % TREE_REFITS for b in range(TREE_REFITS + 2)]
+    if blend.tables.draw_contrast is None:
+        assert blend.tables.trees.n_forests == TREE_REFITS + 1  # the point model's and the refits'
+        assert blend.tables.draw_forest.tolist()[1:] == refits
+    else:  # two forests per boosted member: its level and its contrast forest
+        assert blend.tables.trees.n_forests == 2 * (TREE_REFITS + 1)
+        assert blend.tables.draw_forest.tolist() == [2 * f for f in [0, *refits]]
+        assert blend.tables.draw_contrast.tolist() == [2 * f + 1 for f in [0, *refits]]
+        hgb = next(c for c in blend.manifest.selection["candidates"] if c["name"] == "hgb")
+        assert hgb["params"]["kind"] == "hist_gradient_boosting_offer_contrast"
     ref = _pipeline(blend)
     cohort = simulate(10, seed=5)  # many more rows in the batch test below
     rows = cohort.drop(columns=["offer", "outcome"]).to_dict("records")
@@ -283,13 +296,18 @@ def test_a_blend_refitted_at_a_smaller_evidence_size_serves_its_own_draw_weights
 
 
 @pytest.mark.slow  # trains a blend (module fixture)
-@pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories", "mix", "prior"])
+@pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories", "mix", "prior", "contrast"])
 def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> None:
     """Tables that would index outside their arrays or never reach a leaf are refused at load."""
     from recommender.errors import ModelFileError
     from recommender.modelling.persist import write_model_file
 
     arrays = dict(blend.serving_arrays())
+    if kind == "contrast":  # an offer-contrast forest that does not exist, or one draw's missing
+        if "blend_draw_contrast" not in arrays:
+            arrays["blend_draw_contrast"] = arrays["blend_draw_forest"][:-1].copy()
+        else:
+            arrays["blend_draw_contrast"] = arrays["blend_draw_contrast"] + len(arrays["tree_roots"])
     inner = np.flatnonzero(arrays["tree_leaf"] == 0)[0]
     if kind == "cycle":
         arrays["tree_left"] = arrays["tree_left"].copy()
@@ -297,6 +315,8 @@ def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> Non
     elif kind == "column":
         arrays["tree_feature"] = arrays["tree_feature"].copy()
         arrays["tree_feature"][inner] = len(arrays["tree_inputs"])
+    elif kind == "contrast":
+        pass
     elif kind == "forest":
         arrays["blend_draw_forest"] = arrays["blend_draw_forest"] + len(arrays["tree_roots"])
     elif kind == "mix":  # weights that no longer sum to 1
