@@ -92,6 +92,16 @@ class OfferContrastTrees(ClassifierMixin, BaseEstimator):
             out.append(est.predict_proba(Xo))
         return np.stack(out)
 
+    def predict_proba_offers(self, X) -> np.ndarray:
+        """(n, offers, K) :meth:`predict_proba` of the rows ``X`` with the offer set to each of
+        ``offer_codes`` in turn: each forest walked once per offer (not once per offer and row
+        offer, as calling :meth:`predict_proba` per offer would); the same numbers."""
+        X = np.asarray(X, dtype=float)
+        level = self._by_offer(self.level_, X)
+        contrast = self._by_offer(self.contrast_, X)
+        level_mean, contrast_mean = level.mean(axis=0), contrast.mean(axis=0)
+        return np.stack([offer_contrast(level_mean, own, contrast_mean) for own in contrast], axis=1)
+
     def predict_proba(self, X) -> np.ndarray:
         X = np.asarray(X, dtype=float)
         level = self._by_offer(self.level_, X)

@@ -115,3 +115,44 @@ def test_hgb_is_the_offer_contrast_only_above_contrast_rows() -> None:
     assert isinstance(blend.estimators[-1][-1], OfferContrastTrees)
     assert selection.candidate_params("hgb", 20_000)["kind"] == "hist_gradient_boosting_offer_contrast"
     assert selection.candidate_params("hgb", 274)["kind"] == "hist_gradient_boosting"
+
+
+def test_every_offer_at_once_is_predict_proba_under_each_offer() -> None:
+    X, y = _rows()
+    fitted = _trees().fit(X, y)
+    every = fitted.predict_proba_offers(X[:50])
+    for j, code in enumerate(fitted.offer_codes):
+        Xo = X[:50].copy()
+        Xo[:, 0] = code
+        np.testing.assert_array_equal(every[:, j], fitted.predict_proba(Xo))
+
+
+def test_the_selection_folds_predict_the_offer_contrast_as_its_predict_proba_does() -> None:
+    """``_fold_proba`` takes the every-offer shortcut for an offer contrast: the same numbers as
+    predicting each offer's frame through the pipeline."""
+    import pandas as pd
+    from _dgp import simulate
+
+    from recommender.cohort import read_cohort
+    from recommender.modelling.features import offer_column, prepare
+    from recommender.modelling.training import training_rows
+    from recommender.vocab import OFFER
+
+    data, y, _ = training_rows(read_cohort(simulate(400, seed=3)), None)
+    schema = build_schema(data)
+    X = prepare(data, schema)
+    X["offer"] = offer_column(data).to_numpy()
+    classes = np.unique(y)
+    train, test = np.arange(300), np.arange(300, len(y))
+    pipe = selection.candidate(schema, "hgb", rows=20_000)
+    got = selection._fold_proba(pipe, X, y, train, test, classes)
+    fitted = clone(pipe).fit(X.iloc[train], y[train])
+    ref = np.stack(
+        [
+            selection._aligned(fitted.predict_proba(X.iloc[test].assign(offer=o)), fitted.classes_, classes)
+            for o in OFFER.codes
+        ],
+        axis=1,
+    )
+    assert isinstance(X, pd.DataFrame) and got.shape == (len(test), len(OFFER.codes), len(classes))
+    np.testing.assert_array_equal(got, ref)
