@@ -304,13 +304,13 @@ def _fold_proba(estimator, X: pd.DataFrame, y: np.ndarray, train, test, classes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         fitted = clone(estimator).fit(X.iloc[train], y[train])
-    last = fitted[-1] if isinstance(fitted, Pipeline) else None
-    if hasattr(last, "predict_proba_offers") and tuple(last.offer_codes) == tuple(
+    offers = getattr(fitted[-1], "predict_proba_offers", None) if isinstance(fitted, Pipeline) else None
+    if offers is not None and tuple(fitted[-1].offer_codes) == tuple(
         float(j) for j in range(len(OFFER.codes))
     ):  # an offer contrast predicts every offer at once (its codes: the offers in OFFER order)
-        every = last.predict_proba_offers(fitted[:-1].transform(X.iloc[test]))
+        every = offers(fitted[:-1].transform(X.iloc[test]))
         return np.stack(
-            [_aligned(every[:, j], last.classes_, classes) for j in range(every.shape[1])], axis=1
+            [_aligned(every[:, j], fitted[-1].classes_, classes) for j in range(every.shape[1])], axis=1
         )
     return np.stack(
         [_aligned(fitted.predict_proba(Xo), fitted.classes_, classes) for Xo in _offer_frames(X.iloc[test])],
