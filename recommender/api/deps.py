@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -41,7 +43,11 @@ async def _session(request: Request) -> AsyncIterator[Session]:
         yield session
     finally:
         if session.in_transaction():  # anything a route did not commit is not kept (database I/O)
-            await run_in_threadpool(_end, session)
+            # Not the shared thread pool: when its threads all wait for a database connection, the
+            # request holding one must still get a thread to give it back (FastAPI's own teardown of
+            # a sync dependency does the same); shielded, so a cancelled request still gives it back.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_end, session, limiter=anyio.CapacityLimiter(1))
         else:
             session.close()  # nothing held: no I/O
 
@@ -104,7 +110,9 @@ def current_user(
             session.commit()
         raise ApiError(401, headers=_UNAUTHORIZED)
     # End the read transaction now: the connection goes back to the pool while the route computes
-    # (the user keeps its loaded attributes, detached from the session).
+    # (the user keeps its loaded attributes, detached from the session). On PostgreSQL this also
+    # ends the autocommit of the token check: the route's writes run in a transaction again
+    # (tests/api/test_service_transactions.py fails if this rollback goes).
     session.expunge(user)
     session.rollback()
     return user

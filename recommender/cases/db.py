@@ -100,7 +100,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full") -> Engine:
                 file = Path(parsed.database).expanduser()
                 event.listen(engine, "connect", lambda dbapi, _: _private_files(file))
             return engine
-        if parsed.get_driver_name() != "psycopg":
+        if parsed.get_driver_name() != "psycopg" or not hasattr(select, "poll"):  # poll: not on Windows
             return create_engine(parsed, pool_pre_ping=True, pool_size=15, max_overflow=5)
         engine = create_engine(parsed, pool_size=15, max_overflow=5)
         event.listen(engine, "checkout", _closed_by_server)
@@ -119,8 +119,11 @@ def _closed_by_server(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     goodbye (or the socket's end) to every idle connection, which makes the socket readable. One
     ``poll`` with no wait sees that (about a microsecond, no server work); ``DisconnectionError``
     makes the pool discard the connection and open a new one (issue 27: the ping was a round trip on
-    every checkout, two per request). A server that vanished without a word (a network cut) is
-    found by neither: the first query waits for the network's timeout, as with the ping.
+    every checkout, two per request). The trade-off: a server that vanished without a word is not seen
+    here. After a network cut the first query waits for the network's timeout, as the ping would; after
+    the server's host restarted (its answer is a reset) the first request on each stale connection
+    fails with 503 and SQLAlchemy then replaces the pool's connections, where the ping would have
+    reconnected silently.
     """
     if dbapi_connection.closed or dbapi_connection.broken:
         raise DisconnectionError("the connection is closed")

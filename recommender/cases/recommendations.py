@@ -15,11 +15,12 @@ again instead of storing a second one the same day).
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Insert, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from recommender import Citizen
@@ -37,34 +38,19 @@ __all__ = ["create", "find", "lookup", "open_same", "stored_intake"]
 # Core, compiled once: no per-call ORM value coercion or cache key of the values
 _TABLE = cast(Table, RecommendationRow.__table__)
 _INSERT = insert(_TABLE)
-_COLUMNS = (
-    "public_id",
-    "citizen_ref",
-    "municipality",
-    "adviser_id",
-    "created_at",
-    "intake",
-    "contract",
-    "model_version",
-    "rules_version",
-    "top_offer",
-    "typology",
-    "typology_rules",
-    *RULE_ONLY,
-)
 _EVENTS = cast(Table, AuditEvent.__table__)
-#: PostgreSQL: the recommendation and its audit event in one statement (a data-modifying WITH runs
-#: to completion with the statement it belongs to, and a statement is atomic), so the write needs no
-#: BEGIN and COMMIT round trips (issue 27). SQLite has no INSERT inside WITH: two INSERTs there.
-_INSERT_WITH_EVENT = (
-    insert(_EVENTS)
-    .values({c.name: bindparam(f"event_{c.name}", type_=c.type) for c in _EVENTS.columns if c.name != "id"})
-    .add_cte(
-        insert(_TABLE)
-        .values({name: bindparam(f"row_{name}", type_=_TABLE.c[name].type) for name in _COLUMNS})
-        .cte("recommendation")
-    )
-)
+
+
+@functools.cache
+def _insert_with_event(columns: tuple[str, ...]) -> Insert:
+    """PostgreSQL: the recommendation (these ``columns``) and its audit event in one statement (a
+    data-modifying WITH runs to completion with the statement it belongs to, and a statement is atomic),
+    so the write needs no BEGIN and COMMIT round trips (issue 27); built once per column set, from the
+    row :func:`create` writes, so the two never disagree. SQLite has no INSERT inside WITH: two INSERTs
+    there."""
+    events = {c.name: bindparam(f"event_{c.name}", type_=c.type) for c in _EVENTS.columns if c.name != "id"}
+    rows = {name: bindparam(f"row_{name}", type_=_TABLE.c[name].type) for name in columns}
+    return insert(_EVENTS).values(events).add_cte(insert(_TABLE).values(rows).cte("recommendation"))
 
 
 def create(
@@ -119,7 +105,7 @@ def create(
         if not session.in_transaction():
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         session.execute(
-            _INSERT_WITH_EVENT,
+            _insert_with_event(tuple(row)),
             {**{f"row_{k}": v for k, v in row.items()}, **{f"event_{k}": v for k, v in event.items()}},
         )
     else:

@@ -39,6 +39,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 __all__ = [
     "KEEP_ALIVE_SECONDS",
     "MAX_HEADERS",
+    "MAX_PIPELINED",
     "MAX_HEADER_BYTES",
     "REQUEST_SECONDS",
     "GuardedHttpTools",
@@ -106,21 +107,40 @@ async def _refuse_head(problem: str, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-# Where a connection is in its current request (the parser's callbacks move it on).
-_IDLE, _HEAD, _BODY, _ANSWERING = "idle", "head", "body", "answering"
+#: Requests a client may queue behind the one being answered (HTTP pipelining); past it the
+#: connection is closed (each queued request holds its head and state until its turn).
+MAX_PIPELINED = 4
+
+
+class _Refused(Exception):
+    """Raised in a parser callback to stop parsing the rest of a read (the connection is closed)."""
+
+
+# Where the parser is in the client's current message (its callbacks move it on).
+_BETWEEN, _HEAD, _BODY = "between", "head", "body"
 
 
 class GuardedHttpTools(HttpToolsProtocol):
     """uvicorn's httptools protocol with a head-size bound while the head arrives, a request deadline,
-    a header-count limit and a connection cap."""
+    a header-count limit, bounded trailers and pipelining, and a connection cap.
+
+    The deadline is decided from two facts after every event, never from a sequence of transitions:
+    whether the client owes bytes (the parser is inside a message: its head or body has begun and not
+    ended) and whether the server owes an answer (a request is being answered or queued). Only when the
+    server owes an answer and the client owes nothing is the connection left without a deadline; an idle
+    connection, a head or a body still arriving, and a body that arrives after its answer are all cut
+    off :data:`REQUEST_SECONDS` after the deadline was set.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
         self._idle_since = time.monotonic()
         self._cap = max_connections()
-        self._phase = _IDLE
+        self._parser_at = _BETWEEN
         self._head_bytes = 0  # bytes received while a head was incomplete
+        self._trailer_bytes = 0
+        self._cycles: list[Any] = []  # requests being answered or queued (pipelining), oldest first
         app = self.app
 
         async def guarded(scope: Any, receive: Any, send: Any) -> None:
@@ -131,6 +151,17 @@ class GuardedHttpTools(HttpToolsProtocol):
             await app(scope, receive, send)
 
         self.app = guarded
+
+    # the two facts ------------------------------------------------------------------------------
+    def _client_owes(self) -> bool:
+        return self._parser_at != _BETWEEN
+
+    def _server_owes(self) -> bool:
+        return bool(self.pipeline) or (self.cycle is not None and not self.cycle.response_complete)
+
+    def _waiting_for_request(self) -> bool:
+        """No whole request head yet (nothing, or part of a head) and nothing being answered."""
+        return self._parser_at != _BODY and not self._server_owes() and not self.transport.is_closing()
 
     # connection cap ----------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -146,32 +177,45 @@ class GuardedHttpTools(HttpToolsProtocol):
             self.connections.discard(victim)  # now, not when the loop gets round to connection_lost
             if victim is self:
                 return
-        self._arm()
-
-    def _waiting_for_request(self) -> bool:
-        """No whole request head yet (nothing, or part of a head) and nothing being answered."""
-        return (
-            self._phase in (_IDLE, _HEAD)
-            and not self.transport.is_closing()
-            and (self.cycle is None or self.cycle.response_complete)
-        )
+        self._follow()
 
     # the parser's progress ---------------------------------------------------------------------
+    def _refuse(self) -> None:
+        """Close the connection and stop parsing what is left of the read."""
+        self.transport.close()
+        raise _Refused
+
     def on_message_begin(self) -> None:
+        if len(self.pipeline) >= MAX_PIPELINED:
+            self._refuse()  # a client queueing request after request: none more is parsed or kept
         super().on_message_begin()
-        self._phase = _HEAD
+        self._parser_at = _HEAD
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self._parser_at == _HEAD:
+            super().on_header(name, value)
+            return
+        # a chunked body's trailer fields: counted against the head limit and dropped (h11 bounded
+        # them too); they never join the request's headers
+        self._trailer_bytes += len(name) + len(value) + 4
+        if self._trailer_bytes > LIMITS.max_header_bytes:
+            self._refuse()
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
-        self._phase, self._head_bytes = _BODY, 0
+        self._parser_at, self._head_bytes, self._trailer_bytes = _BODY, 0, 0
+        self._cycles = [c for c in self._cycles if not c.response_complete] + [self.cycle]
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
-        self._phase = _ANSWERING
+        self._parser_at = _BETWEEN
 
     # request deadline and head size ------------------------------------------------------------
-    def _arm(self) -> None:
-        if self._deadline is None and not self.transport.is_closing():
+    def _follow(self) -> None:
+        """Set or clear the deadline from the two facts (see the class docstring)."""
+        if self.transport.is_closing() or self._server_owes() and not self._client_owes():
+            self._disarm()
+        elif self._deadline is None:  # it runs from the request's start, not from each byte
             self._idle_since = time.monotonic()
             self._deadline = self.loop.call_later(LIMITS.request_seconds, self._expired)
 
@@ -182,35 +226,40 @@ class GuardedHttpTools(HttpToolsProtocol):
 
     def _expired(self) -> None:
         self._deadline = None
-        if self._phase != _ANSWERING and not self.transport.is_closing():
+        if not self.transport.is_closing() and (self._client_owes() or not self._server_owes()):
             self.transport.close()  # the client took too long to send its request: not our fault
 
     def data_received(self, data: bytes) -> None:
-        if self._phase in (_IDLE, _HEAD):
+        if self._parser_at != _BODY:
             self._head_bytes += len(data)
         super().data_received(data)
-        if self.transport.is_closing():
-            self._disarm()
-            return
-        if self._phase in (_IDLE, _HEAD) and self._head_bytes > LIMITS.max_header_bytes:
-            self._disarm()
+        if (
+            not self.transport.is_closing()
+            and self._parser_at != _BODY
+            and self._head_bytes > LIMITS.max_header_bytes
+        ):
             self.send_400_response(f"Request header too large (at most {LIMITS.max_header_bytes} bytes)")
-            return
-        if self._phase == _ANSWERING:
-            self._disarm()
-        else:
-            self._arm()  # the deadline runs from the request's start, not from each byte
+        self._follow()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._disarm()
-        if self._phase == _ANSWERING:
-            self._phase = _IDLE
-        if self._phase == _IDLE and not self.transport.is_closing():
-            self._arm()
+        if not self._client_owes():
+            self._disarm()  # a fresh deadline for the idle time (or the next queued request)
+        self._follow()
+
+    def send_400_response(self, msg: str) -> None:
+        if not self.transport.is_closing():  # closed by a limit already: the rest of the read is moot
+            super().send_400_response(msg)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        # uvicorn tells only the newest request that the client is gone; with pipelining an older one
+        # may still be answering: it must stop quietly too, not write to a closed connection
+        for cycle in self._cycles:
+            if not cycle.response_complete:
+                cycle.disconnected = True
+                cycle.message_event.set()
+        self._cycles = []
         super().connection_lost(exc)
 
 

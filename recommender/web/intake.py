@@ -22,12 +22,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from recommender.api.deps import CurrentEngine, DbSession, Pseudonyms
+from recommender.cases.engine import RecommenderEngine
 from recommender.cases.errors import CaseError
+from recommender.cases.keys import Pseudonymiser
 from recommender.cases.recommendations import create, open_same
-from recommender.cases.tables import User
+from recommender.cases.tables import RecommendationRow, User
 from recommender.citizen import parse_value
 from recommender.errors import InvalidCitizenError
 from recommender.vocab import BOOLEAN, FIELDS, MUNICIPALITIES, FieldSpec
@@ -150,8 +154,8 @@ async def submit_intake(
     lang = language(request)
     record = record_from_form(form)
     try:
-        same = open_same(session, engine, pseudonyms, user, record, _start_of_today())
-        new_id = same.public_id if same is not None else create(session, engine, pseudonyms, user, record)[0]
+        # the database and recommend() in a worker thread, not on the event loop every request shares
+        new_id, same = await run_in_threadpool(_store, session, engine, pseudonyms, user, record)
     except InvalidCitizenError as exc:
         errors: dict[str, str] = {}
         for problem in exc.problems:
@@ -167,6 +171,21 @@ async def submit_intake(
     if same is not None:
         request.session["reused"] = same.public_id
     return redirect(f"/recommendations/{new_id}")
+
+
+def _store(
+    session: Session,
+    engine: RecommenderEngine,
+    pseudonyms: Pseudonymiser,
+    user: User,
+    record: dict[str, object],
+) -> tuple[str, RecommendationRow | None]:
+    """The open recommendation the same answers gave today, or a new one: its public id (and the row
+    when it was already there)."""
+    same = open_same(session, engine, pseudonyms, user, record, _start_of_today())
+    if same is not None:
+        return same.public_id, same
+    return create(session, engine, pseudonyms, user, record)[0], None
 
 
 def _start_of_today() -> datetime:

@@ -53,3 +53,29 @@ def test_the_hot_statements_stay_prepared_on_postgresql(pg_service):
         prepared = conn.execute(text("select statement from pg_prepared_statements")).scalars().all()
     assert any("INSERT INTO recommendations" in s for s in prepared), prepared
     assert any("FROM users JOIN tokens" in s for s in prepared), prepared
+
+
+def test_a_decision_and_its_audit_event_are_written_together_after_the_autocommit_token_check(
+    service, monkeypatch
+):
+    """The token check runs in autocommit on PostgreSQL; the decision's two writes must not: its audit
+    event's failure in the database keeps neither (both backends)."""
+    from recommender.cases.tables import Decision
+
+    headers = service.user("anna")
+    created = service.client.post("/api/v1/recommendations", json=example(), headers=headers).json()
+    values = audit.event_values
+
+    def broken(*args, **kwargs):
+        return {**values(*args, **kwargs), "status": None}
+
+    monkeypatch.setattr(audit, "event_values", broken)
+    response = service.client.post(
+        f"/api/v1/recommendations/{created['id']}/decision",
+        json={"offer": created["recommendation"]["top_offer"]},
+        headers=headers,
+    )
+    assert response.status_code == 409
+    monkeypatch.undo()
+    with service.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Decision)) == 0

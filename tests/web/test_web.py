@@ -297,6 +297,31 @@ def test_an_intake_creates_the_same_recommendation_as_the_api(web):
     assert "Anbefaling for borger P500-EX-01" in page and "Rådgiveren beslutter." in page
 
 
+def test_the_intake_stores_its_recommendation_off_the_event_loop(web, monkeypatch):
+    """recommend() and the database write run in a worker thread: on the event loop they would hold up
+    every other request of the process while they run (and while they wait for a connection)."""
+    import asyncio
+
+    from recommender.web import intake
+
+    seen: list[bool] = []
+    real = intake.create
+
+    def create(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            seen.append(True)  # called on the event loop
+        except RuntimeError:
+            seen.append(False)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "create", create)
+    web.user("anna")
+    web.login("anna")
+    assert web.submit(example()).status_code == 303
+    assert seen == [False]
+
+
 def test_a_web_decision_is_the_apis_decision(web_db):
     web = web_db
     headers = web.user("anna")
