@@ -165,8 +165,7 @@ class FittedObjects:
                 draw_contrast.append(index(clf.contrast_, encoder))
             else:
                 draw_forest.append(index(clf, encoder))
-        if draw_contrast and len(draw_contrast) != len(blends):
-            raise ValueError("some draws' boosted members are offer contrasts, others not")
+                draw_contrast.append(-1)
         inputs, categories = _tree_inputs(encoders[0])
         if any(_tree_inputs(e) != (inputs, categories) for e in encoders[1:]):
             raise ValueError("the boosted refits read different input columns")
@@ -176,8 +175,11 @@ class FittedObjects:
             categories=categories,
             class_perms=[self._perm_of(f) for f in forests],
         )
-        if draw_contrast:
-            _check_offer_codes([b.estimators_[-1][-1] for b in blends], inputs, categories)
+        contrasts = [
+            b.estimators_[-1][-1] for b in blends if isinstance(b.estimators_[-1][-1], OfferContrastTrees)
+        ]
+        if contrasts:
+            _check_offer_codes(contrasts, inputs, categories)
         mix = np.stack([np.append(*blend.mixture()) for blend in blends])
         prior = np.zeros((len(blends), len(OUTCOME.codes)))
         for b, blend in enumerate(blends):
@@ -190,7 +192,7 @@ class FittedObjects:
             trees,
             beta=self.beta,
             draw_forest=draw_forest,
-            draw_contrast=draw_contrast or None,
+            draw_contrast=draw_contrast if contrasts else None,
             known=(self.perm >= 0).astype(np.int64),
             mix=mix,
             prior=prior,

@@ -7,9 +7,10 @@ draw), then, like the scikit-learn path, ``softmax(beta · log(clip(mixture, 1e-
 outcomes the blend knows. Every bootstrap draw pairs its own linear refits with a boosted refit
 (``draw_forest``: the forest of each row, 0 for the point model); when the boosted member is an
 offer contrast (:class:`~recommender.modelling.offer_contrast.OfferContrastTrees`, on many rows)
-``draw_forest`` names each draw's level forest and ``draw_contrast`` its contrast forest, and the
-member is :func:`~recommender.modelling.trees.offer_contrast` of the two forests' probabilities
-under every offer (both walked in the same pass). A citizen is encoded once: the
+``draw_forest`` names the point model's level forest and ``draw_contrast`` its contrast forest
+(−1 for the bootstrap draws, whose boosted refits are plain forests), and the member is
+:func:`~recommender.modelling.trees.offer_contrast` of the two forests' probabilities under every
+offer (walked in the same pass as the draws' forests). A citizen is encoded once: the
 linear members' one-hot/standardised vector (shared: each member's weights are folded onto the
 point model's standardisation) followed by the trees' inputs (ordinal codes and raw numbers, the
 offer column set per offer).
@@ -115,8 +116,9 @@ class BlendTables:
     the forest of each row, ``known`` (K,) 1 for the outcomes the blend was fitted on, ``mix``
     (B+1, members + 2) each draw's weights of the linear members, the trees and the prior (a refit
     at a much smaller evidence size has its own), ``prior`` (B+1, K) each draw's outcome shares,
-    ``draw_contrast`` (B+1,) each draw's contrast forest when the member is an offer contrast (then
-    ``draw_forest`` is its level forest), else ``None``."""
+    ``draw_contrast`` (B+1,) each draw's contrast forest where its member is an offer contrast
+    (then ``draw_forest`` is its level forest), −1 where it is a plain forest; ``None`` when no
+    draw's is."""
 
     linears: tuple[LinearTables, ...]
     trees: TreeTables
@@ -235,9 +237,10 @@ class BlendTables:
         if contrast is not None and (
             contrast.dtype.kind != "i"
             or contrast.shape != (draws,)
-            or np.any(contrast < 0)
+            or not np.any(contrast >= 0)
+            or np.any(contrast < -1)
             or np.any(contrast >= trees.n_forests)
-            or np.any(trees.class_perm[contrast] != trees.class_perm[forest])
+            or np.any(trees.class_perm[contrast[contrast >= 0]] != trees.class_perm[forest[contrast >= 0]])
         ):
             raise ValueError("the blend's offer-contrast forests do not match its tables")
         return vector, cls.build(
@@ -285,14 +288,19 @@ class BlendTables:
         """(len(draws), m, offers, K) the boosted member of the ``draws`` (each distinct forest
         evaluated once; an offer contrast from its level and contrast forests)."""
         level = self.draw_forest[draws]
-        if self.draw_contrast is None:
+        contrast = None if self.draw_contrast is None else self.draw_contrast[draws]
+        if contrast is None or not np.any(contrast >= 0):
             used, back = np.unique(level, return_inverse=True)
             return self._trees(t, used)[back]
-        used, back = np.unique(np.concatenate([level, self.draw_contrast[draws]]), return_inverse=True)
+        has = contrast >= 0
+        used, back = np.unique(np.concatenate([level, contrast[has]]), return_inverse=True)
         walked = self._trees(t, used)
-        lv, ct = walked[back[: len(draws)]], walked[back[len(draws) :]]
-        known = (self.trees.class_perm[level] >= 0)[:, None, None, :]
-        return offer_contrast(lv.mean(axis=2, keepdims=True), ct, ct.mean(axis=2, keepdims=True), known)
+        out, ct = walked[back[: len(draws)]], walked[back[len(draws) :]]
+        known = (self.trees.class_perm[level[has]] >= 0)[:, None, None, :]
+        out[has] = offer_contrast(
+            out[has].mean(axis=2, keepdims=True), ct, ct.mean(axis=2, keepdims=True), known
+        )
+        return out
 
     def _draw_trees(self, t: np.ndarray) -> np.ndarray:
         """(B+1, m, offers, K) the boosted member of every draw."""

@@ -13,8 +13,9 @@ Candidates (all see the offer and can express offer × citizen interactions):
 On more than ``CONTRAST_ROWS`` selection rows ``hgb`` is an
 :class:`~recommender.modelling.offer_contrast.OfferContrastTrees`: the citizen's level from those
 trees, the offer contrasts from the same trees grown to ``CONTRAST_ITER`` iterations (issue 27,
-docs/model.md "At 20,000 rows"). It is the same everywhere ``hgb`` is fitted: the selection's
-folds (the stack and the committee), the refit plan, the point model and its bootstrap refits.
+docs/model.md "At 20,000 rows"). It is fitted where the ranking is decided: the selection's
+folds (the stack and the committee) and the point model. The bootstrap refits, which give the
+draws' spread around the point model, and the refit plan that weighs them use its level forest.
 
 **The blend** ``blend:<linear>+…`` is a stack (Wolpert 1992; Breiman 1996; van der Laan's super
 learner): the convex mixture of the linear candidates the stack relies on, ``hgb`` and the prior
@@ -541,12 +542,11 @@ def refit_plan_tasks(
     *,
     seed: int = 0,
     repeats: int = 3,
-    rows: int | None = None,
 ) -> list[Task]:
     """The cross-validation fits behind :func:`refit_plan`, as independent tasks (the subsamples
     drawn here, in order, from one seeded generator); :func:`plan_weights` turns their results,
-    in the same order, into the plan. ``rows``: the point model's selection rows, so the plan
-    weighs the ``hgb`` the bootstrap refits will fit (:func:`contrast_trees`)."""
+    in the same order, into the plan. Its ``hgb`` is the plain forest the bootstrap refits fit (an
+    offer contrast's level forest, :func:`~recommender.modelling.uncertainty.bootstrap_refits`)."""
     rng = np.random.default_rng(seed + 104729)
     share = {k: np.mean(y == k) for k in np.unique(y)}
     scales = tuple(sorted({_parse(m)[0] for m in members[:-1]}))
@@ -564,7 +564,7 @@ def refit_plan_tasks(
         )
         Xs, ys = X.iloc[picked], y[picked]
         for tr, te in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed + r).split(Xs, ys):
-            out.append(task(_plan_fold, schema, Xs, ys, tr, te, scales, seed, rows, label="plan: fold"))
+            out.append(task(_plan_fold, schema, Xs, ys, tr, te, scales, seed, label="plan: fold"))
     return out
 
 
@@ -576,7 +576,6 @@ def _plan_fold(
     te,
     scales: tuple,
     seed: int,
-    rows: int | None = None,
 ) -> dict[str, tuple[float, np.ndarray]]:
     """One fold of :func:`refit_plan`: each candidate's test-fold log loss and likelihood of the
     outcomes seen (under each row's own offer)."""
@@ -584,7 +583,7 @@ def _plan_fold(
     yi = np.searchsorted(classes, ys)
     own = _offer_index(Xs.iloc[te])
     probas = _logit_path(schema, Xs, ys, tr, te, scales=scales, Cs=LOGIT_C)
-    probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed, rows=rows), Xs, ys, tr, te, classes)
+    probas["hgb"] = _fold_proba(candidate(schema, "hgb", seed), Xs, ys, tr, te, classes)
     probas["prior"] = _fold_proba(DummyClassifier(strategy="prior"), Xs, ys, tr, te, classes)
     out = {}
     for name, proba in probas.items():
@@ -631,7 +630,6 @@ def refit_plan(
     seed: int = 0,
     repeats: int = 3,
     n_jobs: int | None = 1,
-    rows: int | None = None,
 ) -> tuple[list[float], np.ndarray]:
     """How a cohort of ``size`` rows would fit the blend's ``members`` (linear ones, then ``hgb``):
     per linear member the ``C`` of ``LOGIT_C`` with the lowest CV log loss at its interaction scale
@@ -644,5 +642,5 @@ def refit_plan(
     be far too wide or too narrow). Stratified subsamples of ``size`` rows, 5-fold CV each, the
     folds on ``n_jobs`` processes (the plan does not depend on ``n_jobs``).
     """
-    tasks = refit_plan_tasks(X, y, schema, size, members, seed=seed, repeats=repeats, rows=rows)
+    tasks = refit_plan_tasks(X, y, schema, size, members, seed=seed, repeats=repeats)
     return plan_weights(run_tasks(tasks, n_jobs), members, size)

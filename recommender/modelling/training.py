@@ -137,7 +137,7 @@ def _fit_point_and_plan(
     if not _needs_plan(selection, evidence_size, len(y)):
         fitted = pipeline.fit(X, y)
         return PointFit(fitted, fitted, selection), None
-    plan = refit_plan_tasks(X, y, schema, evidence_size, members, seed=seed, rows=selection.n_cv_rows)
+    plan = refit_plan_tasks(X, y, schema, evidence_size, members, seed=seed)
     fitted, *folds = run_tasks([task(pipeline.fit, X, y, label="point fit"), *plan], n_jobs)
     return PointFit(fitted, fitted, selection), plan_weights(folds, members, evidence_size)
 
@@ -168,9 +168,7 @@ def fit_bootstrap(
     if evidence_size < len(y) / 2 and isinstance(clf, AverageClassifier):
         members = [str(m) for m in point.selection.mix.get("members") or []]  # type: ignore[attr-defined]
         Cs, weights = (
-            plan
-            if plan is not None
-            else refit_plan(X, y, schema, evidence_size, members, seed=seed, rows=point.selection.n_cv_rows)
+            plan if plan is not None else refit_plan(X, y, schema, evidence_size, members, seed=seed)
         )
         *linear, trees = clf.estimators
         used = np.array(clf.mixture()[0]) > 0  # a member the weighting left out stays at 0

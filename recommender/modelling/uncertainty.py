@@ -67,6 +67,14 @@ def _refit(clf: Any, Z: Any, y: np.ndarray, rows: np.ndarray, start: Any = None)
         return est.fit(sample, y[rows])
 
 
+def _plain_trees(clf: Any) -> Any:
+    """The classifier a boosted member's bootstrap refits fit: an offer contrast's level forest
+    (:class:`~recommender.modelling.offer_contrast.OfferContrastTrees`), else the member's own."""
+    from recommender.modelling.offer_contrast import OfferContrastTrees
+
+    return clf.level if isinstance(clf, OfferContrastTrees) else clf
+
+
 def _encoded_members(
     fitted: Any, Z: Any, resamples: list[np.ndarray]
 ) -> tuple[list[Any], np.ndarray, list[np.ndarray]]:
@@ -100,7 +108,9 @@ def bootstrap_refits(
     For a blend (``AverageClassifier`` of linear models and a boosted one, ``Z`` the prepared
     frame) the linear members are refitted on every resample and the boosted one on the first
     ``TREE_REFITS`` only, reused in turn after that (boosted refits dominate the training time);
-    each draw keeps the blend's weights, its prior share the resample's outcome shares. Each
+    each draw keeps the blend's weights, its prior share the resample's outcome shares. A boosted
+    member that is an offer contrast (on many rows) is refitted as its level forest alone: the
+    draws give the spread around the point model, whose offer contrasts set the centre. Each
     member keeps the encoding of the fitted blend ``point`` (default ``clf``; ``clf`` may be an
     unfitted clone with other penalties): only its classifier is refitted, on rows encoded once.
     """
@@ -123,7 +133,7 @@ def bootstrap_refits(
         )  # the member each job refits
         jobs = [
             (lin[-1], encoded[j], y_enc, rows, starts[j]) for rows in rows_in for j, lin in enumerate(linear)
-        ] + [(tree[-1], encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
+        ] + [(_plain_trees(tree[-1]), encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
     else:
         jobs = [(clf, Z, y, rows, clf if start is None else start) for rows in resamples]
     fitted = run_tasks([task(_refit, *job, label="bootstrap refit") for job in jobs], n_jobs)

@@ -156,3 +156,16 @@ def test_the_selection_folds_predict_the_offer_contrast_as_its_predict_proba_doe
     )
     assert isinstance(X, pd.DataFrame) and got.shape == (len(test), len(OFFER.codes), len(classes))
     np.testing.assert_array_equal(got, ref)
+
+
+def test_the_bootstrap_refits_fit_the_level_forest_alone() -> None:
+    """The draws give the spread around the point model: an offer contrast's refits are plain forests
+    with its level forest's parameters (one forest per refit, as below ``CONTRAST_ROWS``)."""
+    from recommender.modelling.uncertainty import _plain_trees
+
+    schema = build_schema()
+    member = selection.candidate(schema, "hgb", rows=20_000)[-1]
+    plain = _plain_trees(member)
+    assert isinstance(plain, HGB) and plain.get_params() == member.level.get_params()
+    small = selection.candidate(schema, "hgb", rows=274)[-1]
+    assert _plain_trees(small) is small

@@ -222,10 +222,10 @@ def test_a_blend_is_served_from_numpy_tables_equal_to_the_pipeline(blend) -> Non
     if blend.tables.draw_contrast is None:
         assert blend.tables.trees.n_forests == TREE_REFITS + 1  # the point model's and the refits'
         assert blend.tables.draw_forest.tolist()[1:] == refits
-    else:  # two forests per boosted member: its level and its contrast forest
-        assert blend.tables.trees.n_forests == 2 * (TREE_REFITS + 1)
-        assert blend.tables.draw_forest.tolist() == [2 * f for f in [0, *refits]]
-        assert blend.tables.draw_contrast.tolist() == [2 * f + 1 for f in [0, *refits]]
+    else:  # the point model's level and contrast forests, then the refits' plain forests
+        assert blend.tables.trees.n_forests == TREE_REFITS + 2
+        assert blend.tables.draw_forest.tolist() == [0, *(f + 1 for f in refits)]
+        assert blend.tables.draw_contrast.tolist() == [1] + [-1] * len(refits)
         hgb = next(c for c in blend.manifest.selection["candidates"] if c["name"] == "hgb")
         assert hgb["params"]["kind"] == "hist_gradient_boosting_offer_contrast"
     ref = _pipeline(blend)
@@ -304,6 +304,7 @@ def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> Non
 
     arrays = dict(blend.serving_arrays())
     if kind == "contrast":  # an offer-contrast forest that does not exist, or one draw's missing
+        # (adding the number of forests moves the point model's contrast forest out of range)
         if "blend_draw_contrast" not in arrays:
             arrays["blend_draw_contrast"] = arrays["blend_draw_forest"][:-1].copy()
         else:
