@@ -90,6 +90,8 @@ class HeapForests:
         # the same leaf)
         self.reads = np.zeros((n_forests * n_slots, len(trees.inputs)), dtype=bool)
         self.reads[np.repeat(np.arange(n_forests * n_slots), self.n_inner)[split], self.feature[split]] = True
+        # a slot a forest does not use (a smaller forest beside a larger one) is the zero leaf: skipped
+        self.used = trees.roots.ravel() != 0
         self._layouts: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
 
     def bins(self, X: np.ndarray) -> np.ndarray:
@@ -136,13 +138,17 @@ class HeapForests:
 
     def _slots(self, forests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The forests' tree slots, each forest's class by class (slot = iteration·K' + class), and
-        each slot's (forest position, class) segment: ascending, so a segment is contiguous."""
+        each slot's (forest position, class) segment: ascending, so a segment is contiguous. Unused
+        slots (the zero leaf) are left out: they add nothing."""
         key = forests.tobytes()
         if key not in self._layouts:  # a handful of distinct forest lists per model: kept
             order = np.arange(self.n_slots).reshape(-1, self.n_classes).T.ravel()
             slots = (forests[:, None] * self.n_slots + order[None, :]).ravel()
-            seg = np.arange(len(forests))[:, None] * self.n_classes + order[None, :] % self.n_classes
-            self._layouts[key] = (slots, seg.ravel())
+            seg = (
+                np.arange(len(forests))[:, None] * self.n_classes + order[None, :] % self.n_classes
+            ).ravel()
+            keep = self.used[slots]
+            self._layouts[key] = (slots[keep], seg[keep])
         return self._layouts[key]
 
     def _sums(self, bins: np.ndarray, slots: np.ndarray, seg: np.ndarray, n_seg: int) -> np.ndarray:
