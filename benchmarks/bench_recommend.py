@@ -1,6 +1,7 @@
 """Benchmark: single ``recommend()`` latency against the bare scikit-learn pipeline (issues 5, 27).
 
-Reference, measured in the same run: the model's own fitted sklearn estimator ``predict_proba`` on the
+Reference, measured in the same run: the model's own fitted sklearn estimator ``predict_proba`` (an
+offer-contrast tree member replaced by its level forest, ``_reference.plain_reference``) on the
 same citizen's four offer rows (a 4-row DataFrame prepared once, outside the timing), timed with its
 default threads and on one thread; the faster of the two is the reference (``recommend()`` runs on
 one thread; on a busy machine the threaded predict can be many times slower, which would flatter
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _reference import plain_reference
 
 from recommender import Citizen, load_model, load_rules, recommend
 from recommender.modelling.features import prepare
@@ -49,7 +51,7 @@ def main(repeats: int = 300) -> None:
     citizen = Citizen.from_dict(record)
     rows = prepare(pd.DataFrame([citizen.to_dict()] * len(OFFER.codes)), model.schema)
     rows["offer"] = list(OFFER.codes)
-    estimator = model.estimator
+    estimator, what = plain_reference(model.estimator)
     for _ in range(20):  # warm up both
         estimator.predict_proba(rows)
         recommend(record, model=model, rules=rules)
@@ -61,10 +63,11 @@ def main(repeats: int = 300) -> None:
         ref_one = _median_seconds(lambda: estimator.predict_proba(rows), repeats)
     reference = min(ref, ref_one)
     classes = list(estimator.classes_)
-    pipe = estimator.predict_proba(rows)[:, [classes.index(k) for k in OUTCOME.codes]]
+    pipe = model.estimator.predict_proba(rows)[:, [classes.index(k) for k in OUTCOME.codes]]
     fast = model.predict_citizen(citizen, rules.outcome_weights).proba[0]
     print(f"model: {model!r}")
     print(f"fast path (exact numpy tables, linear or blend): {model.is_lean} ({model.manifest.selected})")
+    print(f"reference: {what}")
     print(
         f"reference predict_proba, 4 offer rows: median {ref * 1e3:.3f} ms (default threads), "
         f"{ref_one * 1e3:.3f} ms (one thread); reference {reference * 1e3:.3f} ms"
