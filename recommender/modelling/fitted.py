@@ -86,8 +86,8 @@ class FittedObjects:
                 isinstance(halves[-1][-1], HistGradientBoostingClassifier)
                 or (
                     isinstance(halves[-1][-1], OfferContrastTrees)
-                    and isinstance(halves[-1][-1].level_, HistGradientBoostingClassifier)
-                    and isinstance(halves[-1][-1].contrast_, HistGradientBoostingClassifier)
+                    and isinstance(getattr(halves[-1][-1], "level_", None), HistGradientBoostingClassifier)
+                    and isinstance(getattr(halves[-1][-1], "contrast_", None), HistGradientBoostingClassifier)
                 )
             )
             and all(isinstance(b, AverageClassifier) for b in self.boot)

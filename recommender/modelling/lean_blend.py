@@ -116,9 +116,9 @@ class BlendTables:
     the forest of each row, ``known`` (K,) 1 for the outcomes the blend was fitted on, ``mix``
     (B+1, members + 2) each draw's weights of the linear members, the trees and the prior (a refit
     at a much smaller evidence size has its own), ``prior`` (B+1, K) each draw's outcome shares,
-    ``draw_contrast`` (B+1,) each draw's contrast forest where its member is an offer contrast
-    (then ``draw_forest`` is its level forest), −1 where it is a plain forest; ``None`` when no
-    draw's is."""
+    ``draw_contrast`` (B+1,) the point model's contrast forest in row 0 when its member is an offer
+    contrast (then ``draw_forest[0]`` is its level forest) and −1 in every draw's row (their boosted
+    refits are plain forests); ``None`` when the member is a plain forest."""
 
     linears: tuple[LinearTables, ...]
     trees: TreeTables
@@ -237,12 +237,14 @@ class BlendTables:
         if contrast is not None and (
             contrast.dtype.kind != "i"
             or contrast.shape != (draws,)
-            or not np.any(contrast >= 0)
-            or np.any(contrast < -1)
-            or np.any(contrast >= trees.n_forests)
-            or np.any(trees.class_perm[contrast[contrast >= 0]] != trees.class_perm[forest[contrast >= 0]])
+            or not 0 <= contrast[0] < trees.n_forests
+            or np.any(contrast[1:] != -1)  # the draws' boosted refits are plain forests
+            or np.any(trees.class_perm[contrast[0]] != trees.class_perm[forest[0]])
         ):
-            raise ValueError("the blend's offer-contrast forests do not match its tables")
+            raise ValueError("the blend's offer-contrast forest does not match its tables")
+        used = set(forest.tolist()) | ({int(contrast[0])} if contrast is not None else set())
+        if used != set(range(trees.n_forests)):  # e.g. a contrast forest whose array was dropped
+            raise ValueError("the blend's tables hold a forest no draw uses")
         return vector, cls.build(
             linears,
             trees,

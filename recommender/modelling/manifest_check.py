@@ -37,6 +37,7 @@ READER_SOURCES = (
     "modelling/features.py",
     "modelling/linear.py",
     "modelling/trees.py",
+    "modelling/tree_eval.py",
     "modelling/lean_blend.py",
     "modelling/blend.py",
     "modelling/offer_contrast.py",

@@ -107,9 +107,8 @@ class OfferContrastTrees(ClassifierMixin, BaseEstimator):
         level = self._by_offer(self.level_, X)
         contrast = self._by_offer(self.contrast_, X)
         codes = np.asarray(self.offer_codes, dtype=float)
-        at = np.array(
-            [np.flatnonzero(codes == c)[0] if np.any(codes == c) else -1 for c in X[:, self.offer_column]]
-        )
+        same = X[:, self.offer_column, None] == codes[None, :]  # (n, offers): the row's offer
+        at = np.where(same.any(axis=1), same.argmax(axis=1), -1)
         own = contrast[np.maximum(at, 0), np.arange(len(X))]
         if np.any(at < 0):  # a row whose offer code is not one of offer_codes: its own prediction
             own[at < 0] = self.contrast_.predict_proba(X[at < 0])

@@ -230,6 +230,9 @@ class TreeTables:
         ):
             if got[key].shape != (n,):
                 raise ValueError(f"tree table {key!r} has shape {got[key].shape}, expected ({n},)")
+        if n < 1 or got["tree_leaf"][0] != 1 or got["tree_value"][0] != 0:
+            # node 0 is the zero leaf every unused slot points to (the evaluation skips those slots)
+            raise ValueError("tree table 'tree_leaf'/'tree_value': node 0 is not the zero leaf")
         own, inner = np.arange(n), got["tree_leaf"] == 0
         for key in ("tree_left", "tree_right"):
             if np.any(np.where(inner, got[key] <= own, got[key] != own)) or np.any(got[key] >= n):

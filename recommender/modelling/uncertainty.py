@@ -135,7 +135,8 @@ def bootstrap_refits(
             (lin[-1], encoded[j], y_enc, rows, starts[j]) for rows in rows_in for j, lin in enumerate(linear)
         ] + [(_plain_trees(tree[-1]), encoded[-1], y_enc, rows, None) for rows in rows_in[:TREE_REFITS]]
     else:
-        jobs = [(clf, Z, y, rows, clf if start is None else start) for rows in resamples]
+        plain = _plain_trees(clf)  # an offer contrast's draws: its level forest (see above)
+        jobs = [(plain, Z, y, rows, plain if start is None else start) for rows in resamples]
     fitted = run_tasks([task(_refit, *job, label="bootstrap refit") for job in jobs], n_jobs)
     if not blend:
         return fitted

@@ -14,7 +14,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier as HGB
 from recommender.modelling import selection
 from recommender.modelling.features import build_schema
 from recommender.modelling.offer_contrast import OfferContrastTrees
-from recommender.modelling.trees import CONTRAST_FLOOR
+from recommender.modelling.trees import CONTRAST_FLOOR, offer_contrast
 
 
 def _rows(n: int = 600, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -73,8 +73,17 @@ def test_a_row_whose_offer_code_is_not_among_the_codes_is_predicted_as_it_is() -
     fitted = _trees().fit(X, y)
     Z = X[:5].copy()
     Z[:, 0] = np.nan  # missing offer: the contrast forest's own prediction of the row
+    Z[1, 0] = 7.0  # a code that is not an offer: the same
+    Z[2, 0] = 1.0  # an offer: as usual
     p = fitted.predict_proba(Z)
-    assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=1), 1.0)
+    under = [fitted.contrast_.predict_proba(np.column_stack([np.full(5, c), Z[:, 1:]])) for c in (0, 1, 2)]
+    level = np.mean(
+        [fitted.level_.predict_proba(np.column_stack([np.full(5, c), Z[:, 1:]])) for c in (0, 1, 2)], 0
+    )
+    own = fitted.contrast_.predict_proba(Z)
+    np.testing.assert_allclose(own[2], under[1][2], atol=1e-15)
+    expected = offer_contrast(level, own, np.mean(under, 0))
+    np.testing.assert_allclose(p, expected, atol=1e-12, rtol=0)
 
 
 def test_it_follows_the_scikit_learn_conventions() -> None:
@@ -169,3 +178,17 @@ def test_the_bootstrap_refits_fit_the_level_forest_alone() -> None:
     assert isinstance(plain, HGB) and plain.get_params() == member.level.get_params()
     small = selection.candidate(schema, "hgb", rows=274)[-1]
     assert _plain_trees(small) is small
+
+
+def test_an_offer_contrast_alone_is_refitted_as_its_level_forest() -> None:
+    """Outside a blend too (``bootstrap_refits`` of the classifier itself), the draws of an offer
+    contrast are plain forests with its level forest's parameters."""
+    from recommender.modelling.uncertainty import bootstrap_refits
+
+    X, y = _rows()
+    fitted = _trees().fit(X, y)
+    draws = bootstrap_refits(fitted, X, y, evidence_size=300, n_bootstrap=2, seed=0)
+    assert len(draws) == 2
+    for draw in draws:
+        assert isinstance(draw, HGB) and draw.get_params() == fitted.level.get_params()
+        assert draw.predict_proba(X[:3]).shape == (3, 3)

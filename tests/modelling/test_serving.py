@@ -296,7 +296,21 @@ def test_a_blend_refitted_at_a_smaller_evidence_size_serves_its_own_draw_weights
 
 
 @pytest.mark.slow  # trains a blend (module fixture)
-@pytest.mark.parametrize("kind", ["cycle", "column", "forest", "categories", "mix", "prior", "contrast"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "cycle",
+        "column",
+        "forest",
+        "categories",
+        "mix",
+        "prior",
+        "contrast",
+        "unused",
+        "draw_contrast",
+        "zero",
+    ],
+)
 def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> None:
     """Tables that would index outside their arrays or never reach a leaf are refused at load."""
     from recommender.errors import ModelFileError
@@ -309,6 +323,17 @@ def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> Non
             arrays["blend_draw_contrast"] = arrays["blend_draw_forest"][:-1].copy()
         else:
             arrays["blend_draw_contrast"] = arrays["blend_draw_contrast"] + len(arrays["tree_roots"])
+    if kind == "unused":  # a forest no draw uses: a dropped contrast array, or a plain forest skipped
+        if "blend_draw_contrast" in arrays:
+            del arrays["blend_draw_contrast"]
+        else:
+            forest = arrays["blend_draw_forest"]
+            arrays["blend_draw_forest"] = np.where(forest == forest.max(), 0, forest)
+    if kind == "draw_contrast":  # a bootstrap draw with a contrast forest (only the point model has one)
+        arrays["blend_draw_contrast"] = np.zeros(len(arrays["blend_draw_forest"]), dtype=np.int64)
+    if kind == "zero":  # node 0, the zero leaf every unused slot points to, given a value
+        arrays["tree_value"] = arrays["tree_value"].copy()
+        arrays["tree_value"][0] = 0.5
     inner = np.flatnonzero(arrays["tree_leaf"] == 0)[0]
     if kind == "cycle":
         arrays["tree_left"] = arrays["tree_left"].copy()
@@ -316,8 +341,8 @@ def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> Non
     elif kind == "column":
         arrays["tree_feature"] = arrays["tree_feature"].copy()
         arrays["tree_feature"][inner] = len(arrays["tree_inputs"])
-    elif kind == "contrast":
-        pass
+    elif kind in ("contrast", "unused", "draw_contrast", "zero"):
+        pass  # changed above
     elif kind == "forest":
         arrays["blend_draw_forest"] = arrays["blend_draw_forest"] + len(arrays["tree_roots"])
     elif kind == "mix":  # weights that no longer sum to 1
@@ -330,5 +355,10 @@ def test_a_blend_file_with_broken_trees_is_refused(blend, tmp_path, kind) -> Non
         arrays["tree_cat_fields"][0] = "no_such_field"
     objects = {"estimator": blend.estimator, "boot": [], "propensity": blend.propensity}
     path = write_model_file(tmp_path / f"{kind}.p500", blend.manifest, arrays, objects)
-    with pytest.raises(ModelFileError, match="serving tables refused"):
+    why = {
+        "unused": "no draw uses",
+        "draw_contrast": "offer-contrast forest does not match",
+        "zero": "node 0 is not the zero leaf",
+    }.get(kind, "")
+    with pytest.raises(ModelFileError, match=f"serving tables refused.*{why}"):
         load_model(path)
