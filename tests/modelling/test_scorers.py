@@ -27,10 +27,14 @@ from recommender.modelling.scorers import (
 from recommender.vocab import OFFER, OUTCOME
 
 
-@pytest.fixture(scope="module", params=["hgb", "offer_contrast"])
+@pytest.fixture(
+    scope="module",
+    params=["hgb", pytest.param("offer_contrast", marks=pytest.mark.slow)],  # trains a second blend
+)
 def blend(request) -> OutcomeModel:
-    """A blend whose boosted member is ``hgb``, or (``offer_contrast``) the ``OfferContrastTrees`` a
-    selection on more than ``CONTRAST_ROWS`` rows fits (issue 27; the threshold lowered to 0)."""
+    """A blend whose boosted member is ``hgb``, or (``offer_contrast``, in the whole suite only) the
+    ``OfferContrastTrees`` a selection on more than ``CONTRAST_ROWS`` rows fits (issue 27; the
+    threshold lowered to 0)."""
     from recommender.modelling import selection as _selection
 
     with pytest.MonkeyPatch.context() as mp:
