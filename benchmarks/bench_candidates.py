@@ -1,7 +1,7 @@
 """Benchmark: each candidate model alone against a known truth, beside the stack (issue 11).
 
 The same cohorts, fresh citizens and regret as ``bench_decision_quality.py`` (tests/_truth.py).
-Every candidate of ``modelling.selection.candidates`` is fitted on all the cohort's rows with an
+Every candidate of ``modelling.candidates.candidates`` is fitted on all the cohort's rows with an
 offer and judged on its own; ``ours`` is ``train(...)`` (the stack, ``n_bootstrap=1``) and ``LR()``
 the plain LogisticRegression() peer. It shows which members rank best at a size, and whether the
 stack finds them (docs/model.md, "Ten more seeds at 274 rows").
@@ -30,8 +30,8 @@ from bench_decision_quality import N_TEST, _weights  # noqa: E402
 def run_one(truth_name: str, n: int, seed: int, weights: np.ndarray) -> dict[str, float]:
     """Regret of every candidate alone, of ours and of plain LR() on one cohort."""
     from recommender.model import train
+    from recommender.modelling.candidates import candidates
     from recommender.modelling.features import prepare
-    from recommender.modelling.selection import candidates
 
     truth = TRUTHS[truth_name]
     frame = simulate(truth, n, seed=seed * 7919 + n)  # the cohorts of bench_decision_quality.py

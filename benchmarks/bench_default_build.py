@@ -30,9 +30,9 @@ from joblib.externals.loky import get_reusable_executor
 from threadpoolctl import threadpool_limits
 
 from recommender.model import OutcomeModel, train
+from recommender.modelling.candidates import candidate
 from recommender.modelling.default import BUILD_JOBS, DEFAULT_EVIDENCE, DEFAULT_N, DEFAULT_SEED, build_default
 from recommender.modelling.features import build_schema, offer_column, prepare
-from recommender.modelling.selection import candidate
 from recommender.modelling.tasks import recording
 from recommender.synth import generate_cohort
 from recommender.typology import load_rules

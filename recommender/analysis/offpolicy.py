@@ -174,8 +174,8 @@ def _cross_fit(
     seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold propensities (n, offers) and values under each offer (n, offers)."""
+    from recommender.modelling.candidates import candidates, logit_name
     from recommender.modelling.features import build_schema
-    from recommender.modelling.selection import candidates, logit_name
     from recommender.modelling.uncertainty import fit_propensity
 
     schema = build_schema()

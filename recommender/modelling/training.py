@@ -26,6 +26,7 @@ from sklearn.pipeline import Pipeline
 from recommender.cohort import Cohort
 from recommender.errors import CohortError, RecommenderError, show_value
 from recommender.modelling.blend import AverageClassifier
+from recommender.modelling.candidates import candidate
 from recommender.modelling.features import FeatureSchema, build_schema, offer_column, prepare
 from recommender.modelling.manifest import ModelManifest, check_manifest, check_settings
 from recommender.modelling.manifest_check import package_stamp
@@ -34,7 +35,6 @@ from recommender.modelling.profile import intake_profile, offer_profiles
 from recommender.modelling.selection import (
     DEFAULT_WEIGHTS,
     Selection,
-    candidate,
     plan_weights,
     refit_plan,
     refit_plan_tasks,

@@ -11,7 +11,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier as HGB
 
-from recommender.modelling import selection
+from recommender.modelling import candidates, selection
 from recommender.modelling.features import build_schema
 from recommender.modelling.offer_contrast import OfferContrastTrees
 from recommender.modelling.trees import CONTRAST_FLOOR, offer_contrast
@@ -110,20 +110,20 @@ def test_a_wrong_offer_column_or_no_codes_is_a_clear_error(change, message) -> N
 
 def test_hgb_is_the_offer_contrast_only_above_contrast_rows() -> None:
     schema = build_schema()
-    small = selection.candidate(schema, "hgb", rows=selection.CONTRAST_ROWS)[-1]
-    large = selection.candidate(schema, "hgb", rows=selection.CONTRAST_ROWS + 1)[-1]
-    assert isinstance(small, HGB) and small.get_params() == selection._trees(schema, 0)[-1].get_params()
+    small = candidates.candidate(schema, "hgb", rows=candidates.CONTRAST_ROWS)[-1]
+    large = candidates.candidate(schema, "hgb", rows=candidates.CONTRAST_ROWS + 1)[-1]
+    assert isinstance(small, HGB) and small.get_params() == candidates._trees(schema, 0)[-1].get_params()
     assert isinstance(large, OfferContrastTrees)
     assert large.level.get_params() == small.get_params()
-    assert large.contrast.get_params() == {**small.get_params(), "max_iter": selection.CONTRAST_ITER}
+    assert large.contrast.get_params() == {**small.get_params(), "max_iter": candidates.CONTRAST_ITER}
     # the offer's column and codes are the ordinal encoder's
-    encoder = selection.candidate(schema, "hgb", rows=20_000)[0]
+    encoder = candidates.candidate(schema, "hgb", rows=20_000)[0]
     columns = [c for _, _, cols in encoder.transformers for c in cols]
     assert columns[large.offer_column] == "offer" and len(large.offer_codes) == 4
-    blend = selection.candidate(schema, "blend:logit_s0.1_C1", rows=20_000)[-1]
+    blend = candidates.candidate(schema, "blend:logit_s0.1_C1", rows=20_000)[-1]
     assert isinstance(blend.estimators[-1][-1], OfferContrastTrees)
-    assert selection.candidate_params("hgb", 20_000)["kind"] == "hist_gradient_boosting_offer_contrast"
-    assert selection.candidate_params("hgb", 274)["kind"] == "hist_gradient_boosting"
+    assert candidates.candidate_params("hgb", 20_000)["kind"] == "hist_gradient_boosting_offer_contrast"
+    assert candidates.candidate_params("hgb", 274)["kind"] == "hist_gradient_boosting"
 
 
 def test_every_offer_at_once_is_predict_proba_under_each_offer() -> None:
@@ -153,7 +153,7 @@ def test_the_selection_folds_predict_the_offer_contrast_as_its_predict_proba_doe
     X["offer"] = offer_column(data).to_numpy()
     classes = np.unique(y)
     train, test = np.arange(300), np.arange(300, len(y))
-    pipe = selection.candidate(schema, "hgb", rows=20_000)
+    pipe = candidates.candidate(schema, "hgb", rows=20_000)
     got = selection._fold_proba(pipe, X, y, train, test, classes)
     fitted = clone(pipe).fit(X.iloc[train], y[train])
     ref = np.stack(
@@ -173,10 +173,10 @@ def test_the_bootstrap_refits_fit_the_level_forest_alone() -> None:
     from recommender.modelling.uncertainty import _plain_trees
 
     schema = build_schema()
-    member = selection.candidate(schema, "hgb", rows=20_000)[-1]
+    member = candidates.candidate(schema, "hgb", rows=20_000)[-1]
     plain = _plain_trees(member)
     assert isinstance(plain, HGB) and plain.get_params() == member.level.get_params()
-    small = selection.candidate(schema, "hgb", rows=274)[-1]
+    small = candidates.candidate(schema, "hgb", rows=274)[-1]
     assert _plain_trees(small) is small
 
 

@@ -35,11 +35,11 @@ def blend(request) -> OutcomeModel:
     """A blend whose boosted member is ``hgb``, or (``offer_contrast``, in the whole suite only) the
     ``OfferContrastTrees`` a selection on more than ``CONTRAST_ROWS`` rows fits (issue 27; the
     threshold lowered to 0)."""
-    from recommender.modelling import selection as _selection
+    from recommender.modelling import candidates as _candidates
 
     with pytest.MonkeyPatch.context() as mp:
         if request.param == "offer_contrast":
-            mp.setattr(_selection, "CONTRAST_ROWS", 0)
+            mp.setattr(_candidates, "CONTRAST_ROWS", 0)
         model = train(simulate(500, seed=21), seed=0, n_bootstrap=4)
     assert isinstance(model.scorer, BlendScorer)
     assert (model.tables.draw_contrast is not None) == (request.param == "offer_contrast")

@@ -189,6 +189,7 @@ def blend(request) -> OutcomeModel:
     turn; every linear member kept (``MIN_SHARE`` 0), so it has ``MAX_LINEAR`` of them. Its boosted
     member is ``hgb`` as fitted on up to ``CONTRAST_ROWS`` selection rows, or (``offer_contrast``)
     the ``OfferContrastTrees`` fitted above them (issue 27; the threshold lowered to 0 here)."""
+    from recommender.modelling import candidates as _candidates
     from recommender.modelling import selection as _selection
     from recommender.modelling import stacking as _stacking
     from recommender.modelling.uncertainty import TREE_REFITS
@@ -197,7 +198,7 @@ def blend(request) -> OutcomeModel:
         mp.setattr(_selection, "_decide", lambda dr, fit_choice, blend: (blend, "forced"))
         mp.setattr(_stacking, "MIN_SHARE", 0.0)
         if request.param == "offer_contrast":
-            mp.setattr(_selection, "CONTRAST_ROWS", 0)
+            mp.setattr(_candidates, "CONTRAST_ROWS", 0)
         model = train(simulate(600, seed=11), seed=0, n_bootstrap=TREE_REFITS + 2)
     assert model.manifest.selected.startswith("blend:")
     assert (model.tables.draw_contrast is not None) == (request.param == "offer_contrast")
