@@ -1,8 +1,9 @@
 """The blend's tree member on many rows (issue 27): ``OfferContrastTrees``, a scikit-learn
 classifier whose probabilities are the level forest's mean over the offers plus the contrast
-forest's offer contrasts, floored and renormalised; used wherever ``hgb`` is fitted above
-``CONTRAST_ROWS`` selection rows. The lean serving path's exactness for it is tested with the
-other blends (tests/modelling/test_serving.py, test_scorers.py: the ``offer_contrast`` fixtures)."""
+forest's offer contrasts, floored and renormalised; the selection's and the point model's ``hgb``
+above ``CONTRAST_ROWS`` selection rows (the bootstrap refits fit its level forest alone). The lean
+serving path's exactness for it is tested with the other blends (tests/modelling/test_serving.py,
+test_scorers.py: the ``offer_contrast`` fixtures)."""
 
 from __future__ import annotations
 
